@@ -1,0 +1,95 @@
+"""Command line: ``enlsp-proceedings build|check``.
+
+User mistakes (bad YAML, bad PDFs, a second concurrent build) print a message and exit
+non-zero without a traceback; only bugs show tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import BuildError, BuildOptions, build_site
+from .load import ConfError
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory (default: conf/)")
+    parser.add_argument("--papers", type=Path, default=Path("papers"), help="camera-ready PDFs directory (default: papers/)")
+    parser.add_argument("--cache", type=Path, default=None, help="cache directory (default: .enlsp-cache beside --out)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="enlsp-proceedings", description="Build a workshop proceedings website from metadata and camera-ready PDFs.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build the static site")
+    _common(build)
+    build.add_argument("--out", type=Path, default=Path("docs/_build/html"), help="site directory (default: docs/_build/html/)")
+    build.add_argument("--docs", type=Path, default=Path("docs"), help="Sphinx project with conf.py and hand-written pages (default: docs/)")
+    build.add_argument("--strict", action="store_true", help="fail on any PDF error or Sphinx warning (the published site is kept)")
+    build.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx processes (default: auto)")
+    build.add_argument("-q", "--quiet", action="store_true", help="only print problems")
+
+    check = sub.add_parser("check", help="check camera-ready PDFs against the metadata")
+    _common(check)
+    check.add_argument("--paper", default=None, help="check only this paper id")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--out", type=Path, default=Path("docs/_build/html"), help=argparse.SUPPRESS)
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    opts = BuildOptions(
+        conf_dir=args.conf, papers_dir=args.papers, out_dir=args.out, docs_dir=args.docs,
+        cache_dir=args.cache, strict=args.strict, jobs=args.jobs, quiet=args.quiet,
+    )
+    try:
+        report = build_site(opts)
+    except ConfError as exc:
+        for problem in exc.problems:
+            _error(str(problem))
+        _error(f"{len(exc.problems)} problem(s) in the metadata; nothing was built and {args.out} is unchanged")
+        return 1
+    except BuildError as exc:
+        _error(f"{exc}; {args.out} is unchanged")
+        return 1
+    for line in report.warnings:
+        print(line, file=sys.stderr)
+    published = sum(s.published for s in report.volume.pdfs.values())
+    total = len(report.volume.proc.papers)
+    print(f"built {args.out}: {total} papers ({published} with PDF, {total - published} camera-ready pending), {len(report.volume.proc.keynotes)} keynotes", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import format_text, run_check
+
+    cache = args.cache or args.out.parent / ".enlsp-cache"
+    report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
+    if args.format == "json":
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(format_text(report))
+    return 1 if report.count("error") else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return {"build": cmd_build, "check": cmd_check}[args.command](args)
+    except KeyboardInterrupt:
+        _error("interrupted; the published site is unchanged")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,255 @@
+"""Stage 1: read `conf/*.yaml` and validate it into a `Proceedings`.
+
+Every problem is collected (file, line, field, paper id) and reported at once in a
+`ConfError`; the caller prints it without a traceback. Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .models import Proceedings
+
+#: conf file -> top-level key in Proceedings it fills, and whether it must exist.
+CONF_FILES: dict[str, tuple[str | None, bool]] = {
+    "workshop.yaml": (None, True),
+    "papers.yaml": ("papers", True),
+    "keynotes.yaml": ("keynotes", False),
+    "panel.yaml": ("panel", False),
+    "schedule.yaml": ("schedule", False),
+    "people.yaml": (None, False),
+    "cfp.yaml": (None, False),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ConfError(Exception):
+    """All problems found in the metadata, to be shown together."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 sexagesimal ints, so `07:30` stays a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+
+
+def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, None, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return None, None
+    except OSError as exc:
+        problems.append(Problem(label, None, "", f"cannot be read: {exc.strerror}"))
+        return None, None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(label, line, "", f"is not valid YAML: {exc.problem or exc.context}"))
+        return None, None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(label, None, "", f"is not valid YAML: {exc}"))
+        return None, None
+    if node is not None:
+        _check_duplicate_keys(node, label, problems)
+    return data, node
+
+
+def _check_duplicate_keys(node: yaml.Node, label: str, problems: list[Problem]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                problems.append(Problem(label, key.start_mark.line + 1, str(key.value), "duplicate key"))
+            seen.add(key.value)
+            _check_duplicate_keys(value, label, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_duplicate_keys(item, label, problems)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """Follow a pydantic error location through the YAML node tree to a line."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            node = match[1]
+            line = match[0].start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(data: Any, loc: tuple[Any, ...]) -> str:
+    """Name the paper/keynote an error belongs to, so organizers find it fast."""
+    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
+        items = data.get(loc[0])
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            ident = items[loc[1]].get("id")
+            if ident is not None:
+                return f" (id {ident!r})"
+    return ""
+
+
+def load_proceedings(conf_dir: Path) -> Proceedings:
+    """Read and validate every conf file; raise ConfError listing all problems."""
+    conf_dir = Path(conf_dir)
+    problems: list[Problem] = []
+    if not conf_dir.is_dir():
+        raise ConfError([Problem(str(conf_dir), None, "", "is not a directory")])
+    merged: dict[str, Any] = {}
+    origin: dict[str, tuple[str, dict, yaml.Node | None]] = {}
+    unreadable: set[str] = set()  # keys whose file could not be read: already reported
+    for filename, (key, required) in CONF_FILES.items():
+        path = conf_dir / filename
+        label = str(path)
+        if not path.exists():
+            if required:
+                problems.append(Problem(label, None, "", "is missing"))
+            continue
+        data, node = _read_yaml(path, label, problems)
+        if data is None:
+            unreadable.update({"workshop.yaml": ["workshop"], "people.yaml": ["people"], "cfp.yaml": ["cfp"]}.get(filename, [key]))
+            if filename == "keynotes.yaml":
+                unreadable.add("invited_speakers_without_talk")
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(label, 1, "", "must be a mapping of keys to values"))
+            continue
+        if key is None:
+            target = "workshop" if filename == "workshop.yaml" else filename.removesuffix(".yaml")
+            if target == "people":
+                merged["people"] = data
+                origin["people"] = (label, data, node)
+            elif target == "cfp":
+                merged["cfp"] = data
+                origin["cfp"] = (label, data, node)
+            else:
+                merged["workshop"] = data
+                origin["workshop"] = (label, data, node)
+            continue
+        for top, value in data.items():
+            if top in ("keynotes", "papers", "schedule", "panel", "invited_speakers_without_talk"):
+                merged[top] = value
+                origin[top] = (label, data, node)
+            else:
+                problems.append(Problem(label, _line_of(node, (top,)), str(top), "unknown key"))
+        if key not in data:
+            problems.append(Problem(label, 1, key, f"missing top-level key {key!r}"))
+    if "papers" not in merged and not any(p.file.endswith("papers.yaml") for p in problems):
+        merged["papers"] = []
+
+    proceedings = None
+    try:
+        proceedings = Proceedings.model_validate(merged)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            top = loc[0] if loc else ""
+            if top in unreadable:
+                continue
+            label, data, node = origin.get(str(top), (str(conf_dir), {}, None))
+            inner = loc if top not in ("workshop", "people", "cfp") else loc[1:]
+            line = _line_of(node, inner)
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling)"
+            elif err["type"] == "missing":
+                message = "is required"
+            problems.append(Problem(label, line, _format_loc(inner) + _describe(data, inner), message))
+    if proceedings is not None:
+        problems.extend(_cross_checks(proceedings, origin))
+    if problems:
+        raise ConfError(problems)
+    assert proceedings is not None
+    return proceedings
+
+
+def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -> list[Problem]:
+    """Checks that span entries or files: unique ids, schedule references."""
+    problems: list[Problem] = []
+
+    def where(top: str, index: int, field: str = "id") -> tuple[str, int | None]:
+        label, _data, node = origin.get(top, ("", {}, None))
+        return label, _line_of(node, (top, index, field))
+
+    for top, items in (("papers", proc.papers), ("keynotes", proc.keynotes)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                label, line = where(top, i)
+                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r} (first used by {top}[{seen[item.id]}])"))
+            else:
+                seen[item.id] = i
+        if top == "papers":
+            pdfs: dict[str, str] = {}
+            for i, paper in enumerate(items):
+                name = paper.pdf_name.lower()
+                if name in pdfs and pdfs[name] != paper.id:
+                    label, line = where(top, i, "pdf")
+                    problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}"))
+                pdfs.setdefault(name, paper.id)
+
+    known = {
+        "paper": {p.id for p in proc.papers},
+        "keynote": {k.id for k in proc.keynotes},
+        "panel": {proc.panel.id} if proc.panel else set(),
+    }
+    previous = None
+    for i, slot in enumerate(proc.schedule):
+        target = slot.target
+        if target and target[1] not in known[target[0]]:
+            label, line = where("schedule", i, target[0])
+            problems.append(Problem(label, line, f"schedule[{i}].{target[0]}", f"unknown {target[0]} id {target[1]!r}"))
+        if previous is not None and slot.start < previous.end:
+            label, line = where("schedule", i, "start")
+            problems.append(Problem(label, line, f"schedule[{i}].start", f"starts at {slot.start}, before the previous slot ends ({previous.end})"))
+        previous = slot
+    return problems

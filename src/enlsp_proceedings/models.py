@@ -1,0 +1,265 @@
+"""Typed models of a workshop's metadata (what `conf/` holds once validated).
+
+Modelled on the ACL Anthology library: a volume (``Proceedings``) holds papers and
+talks; people are ``Person`` records referenced by name and merged through aliases.
+Every text field is untrusted author input: it is kept verbatim here and only ever
+rendered as text later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _http_url(value: str) -> str:
+    """Links end up in href attributes: only absolute http(s) URLs are allowed."""
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, flags=re.IGNORECASE):
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def _orcid(value: str) -> str:
+    """Accept a bare ORCID iD or its https://orcid.org/ URL; store the bare iD."""
+    bare = re.sub(r"^https?://orcid\.org/", "", value.strip())
+    if not ORCID_PATTERN.match(bare):
+        raise ValueError("must be an ORCID iD like 0000-0002-1825-0097")
+    return bare
+
+
+def _text(value: str) -> str:
+    """Reject control characters that no output format can show."""
+    if _CONTROL_CHARS.search(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Orcid = Annotated[str, AfterValidator(_orcid)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_text)]
+OptionalText = Annotated[str, AfterValidator(_text)]
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=100)]
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Person(Model):
+    name: Text
+    affiliation: OptionalText | None = None
+    orcid: Orcid | None = None
+    url: HttpUrl | None = None
+    honorific: OptionalText | None = None
+
+
+class Links(Model):
+    code: HttpUrl | None = None
+    slides: HttpUrl | None = None
+    poster: HttpUrl | None = None
+    video: HttpUrl | None = None
+    arxiv: HttpUrl | None = None
+    openreview: HttpUrl | None = None
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.model_dump().items() if v]
+
+
+class Erratum(Model):
+    date: dt.date
+    note: Text
+
+
+class Paper(Model):
+    id: Identifier
+    title: Text
+    authors: list[Person] = Field(min_length=1)
+    abstract: Text
+    presentation: Literal["oral", "spotlight", "poster"]
+    track: Literal["main", "graph"] = "main"
+    pdf: str | None = None
+    award: OptionalText | None = None
+    links: Links = Links()
+    errata: list[Erratum] = []
+
+    @field_validator("pdf")
+    @classmethod
+    def _pdf_inside_papers_dir(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = re.split(r"[\\/]", value)
+        if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
+            raise ValueError("must be a path inside the papers directory")
+        if not value.lower().endswith(".pdf"):
+            raise ValueError("must name a .pdf file")
+        return value
+
+    @property
+    def pdf_name(self) -> str:
+        return self.pdf or f"{self.id}.pdf"
+
+
+class Keynote(Model):
+    id: Identifier
+    title: Text
+    speaker: Person
+    bio: OptionalText = ""
+    abstract: OptionalText = ""
+    links: Links = Links()
+
+
+class Panel(Model):
+    id: Identifier
+    title: Text
+    description: OptionalText = ""
+    moderator: Person | None = None
+    panelists: list[Person] = []
+
+
+SlotKind = Literal["break", "meal", "opening", "closing", "poster-session", "other"]
+HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class Slot(Model):
+    start: HHMM
+    end: HHMM
+    keynote: Identifier | None = None
+    paper: Identifier | None = None
+    panel: Identifier | None = None
+    title: OptionalText | None = None
+    kind: SlotKind | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Slot:
+        targets = [x for x in (self.keynote, self.paper, self.panel, self.title) if x]
+        if len(targets) != 1:
+            raise ValueError("a slot needs exactly one of keynote, paper, panel or title")
+        if self.title and not self.kind:
+            raise ValueError("a slot with a title needs a kind")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+    @property
+    def target(self) -> tuple[str, str] | None:
+        for kind in ("keynote", "paper", "panel"):
+            if getattr(self, kind):
+                return kind, getattr(self, kind)
+        return None
+
+
+class ImportantDate(Model):
+    name: Text
+    date: dt.date
+    note: OptionalText | None = None
+
+
+class Sponsor(Model):
+    name: Text
+    level: OptionalText | None = None
+    url: HttpUrl | None = None
+
+
+class Workshop(Model):
+    short_name: Text
+    title: Text
+    booktitle: Text
+    venue: Text
+    year: int = Field(ge=1900, le=2999)
+    date: dt.date
+    location: Text
+    timezone: str
+    archival: bool
+    page_limit: int = Field(ge=1)
+    base_url: HttpUrl
+    room: OptionalText | None = None
+    format: OptionalText | None = None
+    repository: HttpUrl | None = None
+    description: OptionalText = ""
+    overview: list[OptionalText] = []
+    important_dates: list[ImportantDate] = []
+    sponsors: list[Sponsor] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+
+class Topic(Model):
+    name: Text
+    description: OptionalText = ""
+    special_track: bool = False
+    items: list[Text] = []
+
+
+class CallForPapers(Model):
+    intro: OptionalText = ""
+    topics: list[Topic] = []
+    submission: list[OptionalText] = []
+
+
+class Alias(Model):
+    name: Text
+    variants: list[Text] = Field(min_length=1)
+
+
+class People(Model):
+    organizers: list[Person] = []
+    volunteers: list[Person] = []
+    technical_committee: list[Person] = []
+    aliases: list[Alias] = []
+
+
+class Proceedings(Model):
+    """The whole validated volume: what every later stage reads."""
+
+    workshop: Workshop
+    papers: list[Paper]
+    keynotes: list[Keynote] = []
+    invited_speakers_without_talk: list[Person] = []
+    panel: Panel | None = None
+    schedule: list[Slot] = []
+    people: People = People()
+    cfp: CallForPapers = CallForPapers()
+
+    def paper(self, paper_id: str) -> Paper:
+        return next(p for p in self.papers if p.id == paper_id)
+
+    def keynote(self, keynote_id: str) -> Keynote:
+        return next(k for k in self.keynotes if k.id == keynote_id)
+
+    def slot_for(self, kind: str, ident: str) -> Slot | None:
+        return next((s for s in self.schedule if s.target == (kind, ident)), None)
+
+    def canonical_name(self, name: str) -> str:
+        for alias in self.people.aliases:
+            if name in alias.variants:
+                return alias.name
+        return name

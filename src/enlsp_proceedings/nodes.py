@@ -1,0 +1,190 @@
+"""Small docutils node builders: data goes in as Text nodes, never through a parser.
+
+The class names are sphinx-design's (cards, grids, badges, buttons, tabs), so the
+pages look like hand-written sphinx-design pages while no author text is parsed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from docutils import nodes
+from sphinx_design.shared import PassthroughTextElement, create_component
+
+
+def rel(from_doc: str, site_path: str) -> str:
+    """Relative link from a page (docname) to a site path like 'papers/x.html#a'."""
+    path, _, anchor = site_path.partition("#")
+    out = posixpath.relpath(path, posixpath.dirname(from_doc) or ".")
+    return out + (f"#{anchor}" if anchor else "")
+
+
+def text(value: str) -> nodes.Text:
+    return nodes.Text(value)
+
+
+def para(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
+    node = nodes.paragraph(classes=classes or [])
+    node.extend(text(c) if isinstance(c, str) else c for c in children)
+    return node
+
+
+def inline(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.inline:
+    node = nodes.inline(classes=classes or [])
+    node.extend(text(c) if isinstance(c, str) else c for c in children)
+    return node
+
+
+def strong(value: str) -> nodes.strong:
+    return nodes.strong(text=value)
+
+
+def link(label: str | nodes.Node, uri: str, classes: list[str] | None = None, external: bool = False) -> nodes.reference:
+    node = nodes.reference(refuri=uri, classes=classes or [], internal=not external)
+    node += text(label) if isinstance(label, str) else label
+    if external:
+        node["classes"].append("external")
+    return node
+
+
+def section(title: str, ident: str, *children: nodes.Node, classes: list[str] | None = None) -> nodes.section:
+    """A section whose id is ours and whose title is plain text."""
+    node = nodes.section(ids=[ident], classes=classes or [])
+    node += nodes.title(text=title)
+    node.extend(children)
+    return node
+
+
+def paragraphs(value: str, classes: list[str] | None = None) -> list[nodes.paragraph]:
+    """Blank-line separated text as paragraphs (line breaks inside are spaces)."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return [para(re.sub(r"\s*\n\s*", " ", p), classes=classes) for p in parts]
+
+
+def badge(label: str, color: str = "primary", outline: bool = False) -> nodes.inline:
+    classes = ["sd-badge"]
+    classes += [f"sd-outline-{color}", f"sd-text-{color}"] if outline else [f"sd-bg-{color}", f"sd-bg-text-{color}"]
+    return inline(label, classes=classes)
+
+
+def button(label: str, uri: str, *, color: str = "primary", outline: bool = True, download: bool = False, external: bool = False) -> nodes.reference:
+    classes = ["sd-sphinx-override", "sd-btn", "sd-text-wrap", f"sd-btn-{'outline-' if outline else ''}{color}", "enlsp-btn"]
+    if download:
+        classes.append("enlsp-download")
+    return link(label, uri, classes=classes, external=external)
+
+
+def bullet_list(items: list[nodes.Node | list[nodes.Node]], classes: list[str] | None = None) -> nodes.bullet_list:
+    node = nodes.bullet_list(classes=classes or [])
+    for item in items:
+        li = nodes.list_item()
+        if isinstance(item, list):
+            li.extend(item)
+        elif isinstance(item, nodes.paragraph):
+            li += item
+        else:
+            li += para(item)
+        node += li
+    return node
+
+
+def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None, classes: list[str] | None = None, footer: list[nodes.Node] | None = None) -> nodes.container:
+    """A sphinx-design card; with ``uri`` the whole card is a link."""
+    card_node = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", *(["sd-card-hover"] if uri else []), *(classes or [])])
+    body_node = create_component("card-body", ["sd-card-body"])
+    title_node = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
+    title_node += para(title) if isinstance(title, str) else title
+    body_node += title_node
+    for child in body:
+        if isinstance(child, nodes.paragraph):
+            child["classes"].append("sd-card-text")
+        body_node += child
+    card_node += body_node
+    if footer:
+        foot = create_component("card-footer", ["sd-card-footer"])
+        foot.extend(footer)
+        card_node += foot
+    if uri:
+        label = title if isinstance(title, str) else title.astext()
+        holder = PassthroughTextElement()  # a reference must sit in a text element
+        holder += link(inline(label), uri, classes=["sd-stretched-link", "sd-hide-link-text"])
+        card_node += holder
+    return card_node
+
+
+def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None) -> nodes.container:
+    cols = columns.split()
+    row_classes = [f"sd-row-cols-{c}" for c in cols[:1]]
+    for size, count in zip(("sm", "md", "lg"), cols[1:], strict=False):
+        row_classes.append(f"sd-row-cols-{size}-{count}")
+    container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *(classes or [])])
+    row = create_component("grid-row", ["sd-row", *row_classes, f"sd-g-{gutter}", f"sd-g-xs-{gutter}"])
+    for item in items:
+        col = create_component("grid-item", ["sd-col", "sd-d-flex-row"])
+        col += item
+        row += col
+    container += row
+    return container
+
+
+def tab_set(tabs: list[tuple[str, list[nodes.Node]]], classes: list[str] | None = None) -> nodes.container:
+    """sphinx-design tab-set; its post-transform turns this into radio tabs."""
+    node = create_component("tab-set", ["sd-tab-set", *(classes or [])])
+    for label, content in tabs:
+        item = create_component("tab-item", ["sd-tab-item"], selected=False)
+        item += nodes.rubric(label, "", text(label), classes=["sd-tab-label"])
+        body = create_component("tab-content", ["sd-tab-content"])
+        body.extend(content)
+        item += body
+        node += item
+    return node
+
+
+def code_block(value: str, language: str = "text") -> nodes.literal_block:
+    """Literal text (copy button added by sphinx-copybutton)."""
+    node = nodes.literal_block(value, value, language=language)
+    node["highlight_args"] = {}
+    return node
+
+
+def admonition(kind: str, title: str, body: list[nodes.Node]) -> nodes.admonition:
+    node = nodes.admonition(classes=[kind])
+    node += nodes.title(text=title)
+    node.extend(body)
+    return node
+
+
+def table(header: list[str], rows: list[list[nodes.Node | str]], classes: list[str] | None = None, row_ids: list[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
+    tbl = nodes.table(classes=classes or [])
+    group = nodes.tgroup(cols=len(header))
+    for width in widths or [1] * len(header):
+        group += nodes.colspec(colwidth=width)
+    thead = nodes.thead()
+    hrow = nodes.row()
+    for label in header:
+        entry = nodes.entry()
+        entry += para(label)
+        hrow += entry
+    thead += hrow
+    group += thead
+    tbody = nodes.tbody()
+    for index, cells in enumerate(rows):
+        row = nodes.row()
+        if row_ids and row_ids[index]:
+            row["ids"] = [row_ids[index]]
+        for cell in cells:
+            entry = nodes.entry()
+            if isinstance(cell, str):
+                entry += para(cell)
+            elif isinstance(cell, list):
+                entry.extend(cell)
+            elif isinstance(cell, (nodes.paragraph, nodes.bullet_list, nodes.container)):
+                entry += cell
+            else:
+                entry += para(cell)
+            row += entry
+        tbody += row
+    group += tbody
+    tbl += group
+    return tbl

@@ -1,0 +1,158 @@
+"""One record per person across papers, talks and committees.
+
+Like the ACL Anthology's people index: a person is found by canonical name; spelling
+variants are merged only through the alias list in `conf/people.yaml` (an organizer's
+decision), and `likely_variants` suggests candidates without merging them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .models import Person, Proceedings
+
+ROLE_LABELS = {
+    "author": "Author",
+    "speaker": "Keynote speaker",
+    "invited": "Invited speaker",
+    "panelist": "Panelist",
+    "moderator": "Panel moderator",
+    "organizer": "Organizer",
+    "volunteer": "Volunteer",
+    "committee": "Technical committee",
+}
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive form: 'Guimarães' -> 'guimaraes'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l")
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name).encode("ascii", "ignore").decode()).strip("-")
+    return slug or "person"
+
+
+@dataclass
+class PersonRecord:
+    name: str
+    slug: str
+    roles: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    papers: list[str] = field(default_factory=list)
+    keynotes: list[str] = field(default_factory=list)
+    coauthors: list[str] = field(default_factory=list)  # slugs
+    orcid: str | None = None
+    url: str | None = None
+    variants: list[str] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        last = self.name.split()[-1] if self.name.split() else self.name
+        return (fold(last), fold(self.name))
+
+
+class PeopleIndex:
+    """Every person mentioned anywhere in the proceedings, keyed by slug."""
+
+    def __init__(self, proc: Proceedings):
+        self.proc = proc
+        self.by_slug: dict[str, PersonRecord] = {}
+        self._slug_of_name: dict[str, str] = {}
+        for paper in proc.papers:
+            slugs = [self._add(a, "author").slug for a in paper.authors]
+            for slug in slugs:
+                record = self.by_slug[slug]
+                record.papers.append(paper.id) if paper.id not in record.papers else None
+                for other in slugs:
+                    if other != slug and other not in record.coauthors:
+                        record.coauthors.append(other)
+        for keynote in proc.keynotes:
+            self._add(keynote.speaker, "speaker").keynotes.append(keynote.id)
+        for person in proc.invited_speakers_without_talk:
+            self._add(person, "invited")
+        if proc.panel:
+            if proc.panel.moderator:
+                self._add(proc.panel.moderator, "moderator")
+            for person in proc.panel.panelists:
+                self._add(person, "panelist")
+        for role, group in (
+            ("organizer", proc.people.organizers),
+            ("volunteer", proc.people.volunteers),
+            ("committee", proc.people.technical_committee),
+        ):
+            for person in group:
+                self._add(person, role)
+
+    def _add(self, person: Person, role: str) -> PersonRecord:
+        canonical = self.proc.canonical_name(person.name)
+        key = fold(re.sub(r"\s+", " ", canonical))
+        slug = self._slug_of_name.get(key)
+        if slug is None:
+            slug = base = slugify(canonical)
+            n = 2
+            while slug in self.by_slug:
+                slug, n = f"{base}-{n}", n + 1
+            self._slug_of_name[key] = slug
+            self.by_slug[slug] = PersonRecord(name=canonical, slug=slug)
+        record = self.by_slug[slug]
+        if role not in record.roles:
+            record.roles.append(role)
+        if person.affiliation and person.affiliation not in record.affiliations:
+            record.affiliations.append(person.affiliation)
+        if person.name != canonical and person.name not in record.variants:
+            record.variants.append(person.name)
+        record.orcid = record.orcid or person.orcid
+        record.url = record.url or person.url
+        return record
+
+    def slug(self, name: str) -> str:
+        return self._slug_of_name[fold(re.sub(r"\s+", " ", self.proc.canonical_name(name)))]
+
+    def sorted(self) -> list[PersonRecord]:
+        return sorted(self.by_slug.values(), key=lambda r: r.sort_key)
+
+    def likely_variants(self) -> list[tuple[str, str, str]]:
+        """Pairs of distinct people whose names look like one person spelled two ways."""
+        found = []
+        records = list(self.by_slug.values())
+        for a, b in combinations(records, 2):
+            reason = _variant_reason(a.name, b.name)
+            if reason:
+                found.append((a.name, b.name, reason))
+        return found
+
+
+def _edit_distance(a: str, b: str, limit: int = 3) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _variant_reason(a: str, b: str) -> str | None:
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return "same name up to accents or case"
+    ta, tb = re.findall(r"[a-z]+", fa), re.findall(r"[a-z]+", fb)
+    if not ta or not tb:
+        return None
+    if ta[-1] == tb[-1] and ta[0] != tb[0]:
+        # same family name; first names are initials of each other or one is a short form
+        if ta[0][0] == tb[0][0] and (len(ta[0]) == 1 or len(tb[0]) == 1 or ta[0].startswith(tb[0]) or tb[0].startswith(ta[0])):
+            return "same family name, first name is an initial or short form"
+    if sorted(ta) == sorted(tb):
+        return "same names in another order"
+    if len(fa) >= 8 and _edit_distance(fa, fb, 2) <= 2 and ta[0][0] == tb[0][0]:
+        return "names differ by one or two letters"
+    return None

@@ -1,0 +1,68 @@
+"""Default Sphinx settings of a proceedings site.
+
+``docs/conf.py`` does ``globals().update(settings())``: a fresh copy each time, because
+themes mutate some of these dicts during a build and a second in-process build
+(tests, sphinx-autobuild) must see the same configuration as the first.
+
+Values that come from the workshop's data (project name, base URL) are passed by the
+build as overrides, HTML-escaped, because the theme puts them into markup unescaped.
+"""
+
+from pathlib import Path
+
+_HERE = Path(__file__).parent
+
+
+def settings() -> dict:
+    """The configuration values, as new objects on every call."""
+    return {
+        "project": "Proceedings",
+        "root_doc": "index",
+        "extensions": [
+            "myst_parser",
+            "sphinx_design",
+            "sphinx_copybutton",
+            "sphinxext.opengraph",
+            "sphinx_sitemap",
+            "enlsp_proceedings.sphinxext",
+        ],
+        "source_suffix": {".md": "markdown"},
+        "exclude_patterns": ["_build", "**/.*"],
+        "templates_path": [str(_HERE / "templates")],
+        "html_static_path": [str(_HERE / "static")],
+        "html_css_files": ["enlsp.css"],
+        "html_theme": "pydata_sphinx_theme",
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_show_sphinx": False,
+        "html_use_index": False,
+        "html_domain_indices": False,
+        "html_sidebars": {"**": []},
+        "html_theme_options": {
+            "navbar_align": "left",
+            "navbar_end": ["theme-switcher", "navbar-icon-links"],
+            "navbar_persistent": ["search-button-field"],
+            "header_links_before_dropdown": 7,
+            "secondary_sidebar_items": ["page-toc"],
+            "footer_start": ["enlsp-footer"],
+            "footer_end": [],
+            "show_prev_next": False,
+            "navigation_depth": 1,
+            "collapse_navigation": True,
+            "show_toc_level": 2,
+        },
+        # Untrusted text never becomes markup: no raw HTML in Markdown (and the
+        # extension turns off raw/include directives).
+        "myst_enable_extensions": ["colon_fence"],
+        "myst_disable_syntax": ["html_block", "html_inline"],
+        "myst_heading_anchors": 2,
+        "suppress_warnings": ["myst.header"],
+        "smartquotes": False,  # data is shown literally: no curly-quote rewriting
+        "copybutton_selector": "div.highlight pre",
+        "copybutton_prompt_text": "",
+        "ogp_type": "website",
+        "ogp_enable_meta_description": True,
+        "sitemap_url_scheme": "{link}",
+        "sitemap_show_lastmod": False,
+        "enlsp_data": "",
+    }

@@ -1,0 +1,52 @@
+"""Shared fixtures: real sites built from synthetic workshops generated on the fly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from enlsp_proceedings.cli import main as cli_main
+from enlsp_proceedings.testing import small_workshop
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | None = None, out: Path | None = None) -> int:
+    """Build ``root``'s workshop with the real CLI (one Sphinx process, quiet)."""
+    args = [
+        "build",
+        "--conf", str(conf or root / "conf"),
+        "--papers", str(papers or root / "papers"),
+        "--out", str(out or root / "site"),
+        "--docs", str(root / "docs"),
+        "-j", "1", "-q", *extra,
+    ]
+    return cli_main(args)
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory) -> Path:
+    """The small synthetic workshop, built once; tests must not modify it."""
+    root = tmp_path_factory.mktemp("small")
+    small_workshop(root)
+    assert run_build(root) == 0
+    return root
+
+
+@pytest.fixture()
+def workshop_copy(small_site, tmp_path) -> Path:
+    """A private copy of the small workshop (conf, papers and last site) to modify."""
+    root = tmp_path / "ws"
+    shutil.copytree(small_site, root, symlinks=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real ENLSP-II conf/ built into a temporary directory."""
+    root = tmp_path_factory.mktemp("real")
+    out = root / "site"
+    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=out) == 0
+    return out
