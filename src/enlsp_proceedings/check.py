@@ -1,6 +1,7 @@
 """Camera-ready checks: is each paper's PDF ready to publish, and does it match its entry?
 
-Uses the same cached PDF facts as ``build``. Read-only: never touches conf/ or papers/.
+Uses the same cached PDF facts as ``build`` (``paper_problems`` is also what ``build``
+prints). Read-only: never touches conf/ or papers/.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ class PaperReport:
     pages: int | None
     problems: list[PdfProblem] = field(default_factory=list)
 
+    @property
+    def status(self) -> str:
+        if any(p.level == "error" for p in self.problems):
+            return "error"
+        return "warning" if self.problems else "ready"
+
     def as_json(self) -> dict:
         return {"id": self.id, "pdf": self.pdf, "pages": self.pages, "problems": [asdict(p) for p in self.problems]}
 
@@ -29,7 +36,7 @@ class PaperReport:
 @dataclass
 class CheckReport:
     papers: list[PaperReport]
-    general: list[PdfProblem] = field(default_factory=list)
+    general: list[PdfProblem] = field(default_factory=list)  # metadata and across-papers problems
 
     def count(self, level: str) -> int:
         return sum(p.level == level for r in self.papers for p in r.problems) + sum(p.level == level for p in self.general)
@@ -43,16 +50,31 @@ class CheckReport:
         }
 
 
+def _dehyphenate(text: str) -> str:
+    return re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1\2", text)
+
+
 def _normalize(text: str) -> str:
-    """Compare texts the way a reader would: ignore case, accents, hyphenation, spacing."""
-    text = re.sub(r"-\s*\n\s*", "", text)  # words hyphenated across lines
-    text = fold(text)
-    for a, b in (("ﬁ", "fi"), ("ﬂ", "fl"), ("ﬀ", "ff"), ("ﬃ", "ffi"), ("ﬄ", "ffl")):
-        text = text.replace(a, b)
-    return re.sub(r"[^a-z0-9]+", "", text)
+    """Compare texts the way a reader would: ignore case, accents, hyphenation, spacing, punctuation."""
+    return re.sub(r"[\W_]+", "", fold(_dehyphenate(text)))
+
+
+def _letters(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", fold(text))
+
+
+def name_on_page(name: str, page_words: set[str], page_letters: str) -> bool:
+    """Is this author on page 1? Tolerates accents, case, line breaks, swapped order, initials, markers."""
+    tokens = _letters(name)
+    if not tokens or "".join(tokens) in page_letters:
+        return True
+    if all(t in page_words for t in tokens if len(t) > 1):
+        return True
+    return tokens[-1] in page_words and tokens[0][0] in page_words  # "J. Müller" for "Jürgen Müller"
 
 
 def paper_problems(paper: Paper, entry: PaperPdf, page_limit: int, missing_level: str = "error") -> list[PdfProblem]:
+    """Everything wrong with one paper's camera-ready (shared by ``check`` and ``build``)."""
     problems = []
     for problem in entry.problems:
         if problem.code == "pdf-missing":
@@ -65,16 +87,21 @@ def paper_problems(paper: Paper, entry: PaperPdf, page_limit: int, missing_level
     body = facts.body_pages or 0
     if body > page_limit:
         where = f"References start on page {facts.references_page}" if facts.references_page else "no References heading found"
-        problems.append(PdfProblem("error", "pdf-over-limit", f"{body} pages of content before the references, limit is {page_limit} ({where})"))
-    first = _normalize(facts.first_page_text)
-    if not first:
-        problems.append(PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned or outlined fonts?)"))
+        problems.append(PdfProblem(
+            "error", "pdf-over-limit",
+            f"{body} pages of content before the references and appendices, the limit is {page_limit} ({where}; {facts.pages} pages in all)",
+        ))
+    first_page = _dehyphenate(facts.first_page_text)
+    if not _normalize(first_page):
+        problems.append(PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned, or fonts converted to outlines?)"))
         return problems
-    if _normalize(paper.title) not in first:
-        problems.append(PdfProblem("warning", "pdf-title-mismatch", f"the title on page 1 does not match the metadata title {paper.title!r}"))
-    missing = [a.name for a in paper.authors if _normalize(a.name.split()[-1]) not in first]
+    if _normalize(paper.title) not in _normalize(first_page):
+        problems.append(PdfProblem("warning", "pdf-title-mismatch", f"page 1 does not show the title in conf/papers.yaml: {paper.title!r}"))
+    words = _letters(first_page)
+    page_words, page_letters = set(words), "".join(words)
+    missing = [a.name for a in paper.authors if not name_on_page(a.name, page_words, page_letters)]
     if missing:
-        problems.append(PdfProblem("warning", "pdf-author-mismatch", "not found on page 1: " + ", ".join(missing)))
+        problems.append(PdfProblem("warning", "pdf-author-mismatch", "author(s) in conf/papers.yaml not found on page 1: " + ", ".join(missing)))
     return problems
 
 
@@ -87,37 +114,55 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         pages = entry.facts.pages if entry.facts and entry.facts.ok else None
         reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop.page_limit)))
     general = []
-    if only is None:
-        for a, b, reason in PeopleIndex(proc).likely_variants():
+    mine = {a.name for p in papers for a in p.authors}
+    for a, b, reason in PeopleIndex(proc).likely_variants():
+        if only is None or {a, b} & mine:
             general.append(PdfProblem("warning", "name-variant", f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)
 
 
 def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
-    """Metadata problems become report entries too, so one run shows everything."""
+    """Metadata problems become report entries too, so one run shows everything.
+
+    Problems across entries (duplicate ids, schedule slots naming unknown ids) still let the
+    PDFs be checked; invalid entries do not (there is no validated paper to check against).
+    """
+    general: list[PdfProblem] = []
     try:
         proc = load_proceedings(conf_dir)
     except ConfError as exc:
-        return CheckReport([], [PdfProblem("error", "conf-invalid", str(p)) for p in exc.problems])
+        for problem in exc.problems:
+            if only is None or exc.partial is None or repr(only) in str(problem):
+                general.append(PdfProblem("error", problem.code, str(problem)))
+        if exc.partial is None:
+            return CheckReport([], general)
+        proc = exc.partial
     if only is not None and only not in {p.id for p in proc.papers}:
-        return CheckReport([], [PdfProblem("error", "unknown-paper", f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
-    return check_papers(proc, papers_dir, cache_dir, only, quiet)
+        return CheckReport([], general + [PdfProblem("error", "unknown-paper", f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
+    report = check_papers(proc, papers_dir, cache_dir, only, quiet)
+    report.general[:0] = general
+    return report
 
 
 def format_text(report: CheckReport) -> str:
-    """A table for people: one line per paper, problems indented below it."""
+    """A table for people: one line per paper, its problems indented below it."""
     lines = []
     if report.papers:
-        width = max(len(r.id) for r in report.papers)
-        lines.append(f"{'paper':<{width}}  {'pages':>5}  status")
+        id_width = max(5, *(len(r.id) for r in report.papers))
+        pdf_width = max(3, *(len(r.pdf) for r in report.papers))
+        lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  status")
+        lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}")
         for r in report.papers:
-            status = "error" if any(p.level == "error" for p in r.problems) else "warning" if r.problems else "ready"
             pages = "-" if r.pages is None else str(r.pages)
-            lines.append(f"{r.id:<{width}}  {pages:>5}  {status}")
+            lines.append(f"{r.id:<{id_width}}  {r.pdf:<{pdf_width}}  {pages:>5}  {r.status}")
             for p in r.problems:
-                lines.append(f"{'':<{width}}         {p.level}: {p.message} [{p.code}]")
-    for p in report.general:
-        lines.append(f"{p.level}: {p.message} [{p.code}]")
-    ready = sum(not any(p.level == "error" for p in r.problems) for r in report.papers)
-    lines.append(f"{ready} of {len(report.papers)} papers ready; {report.count('error')} error(s), {report.count('warning')} warning(s)")
+                lines.append(f"    {p.level}: {p.message} [{p.code}]")
+    if report.general:
+        lines.append("")
+        lines.append("metadata and across papers:")
+        for p in report.general:
+            lines.append(f"    {p.level}: {p.message} [{p.code}]")
+    ready = sum(r.status != "error" for r in report.papers)
+    lines.append("")
+    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)")
     return "\n".join(lines)

@@ -16,14 +16,58 @@ import re
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .models import Paper
 
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 MAX_TEXT_CHARS = 200_000
-_REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*|[A-Z]\.?\s+)?(References|Bibliography|REFERENCES|BIBLIOGRAPHY)\s*$", re.MULTILINE)
+#: A References heading: alone on its line, optionally numbered ("7 References", "7. REFERENCES",
+#: "A References") and tolerant of small caps extracted as "R EFERENCES" and of a trailing colon.
+_REFERENCES = re.compile(
+    r"^[ \t]*(?:(?:\d{1,2}|[IVX]{1,4}|[A-Z])\.?[ \t]+)?"
+    r"(?:R[ \t]?eferences|R[ \t]?EFERENCES|B[ \t]?ibliography|B[ \t]?IBLIOGRAPHY|L[ \t]?iterature [Cc]ited|W[ \t]?orks [Cc]ited)"
+    r"[ \t]*:?[ \t]*$",
+    re.MULTILINE,
+)
+#: An appendix heading placed before the references ("Appendix", "A Appendix", "Appendix A: Proofs",
+#: "Supplementary Material"); never a sentence such as "see Appendix A for details."
+_APPENDIX = re.compile(
+    r"^[ \t]*(?:[A-Z]\.?[ \t]+)?(?:Appendix|APPENDIX|Appendices|APPENDICES|Supplementary [Mm]aterials?|SUPPLEMENTARY MATERIALS?)"
+    r"(?:[ \t]+[A-Z0-9]{1,2})?(?:[ \t]*[:.\u2014\u2013-][ \t]*[A-Z][^.\n]{0,80})?[ \t]*$",
+    re.MULTILINE,
+)
+#: Text above a heading shorter than this (running head, page number) means the page holds no body text.
+_TOP_OF_PAGE_CHARS = 200
+
+
+def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
+    """(page where the References heading is, pages of content before references/appendices).
+
+    Content counts every page up to the first References heading (or an appendix heading
+    before it), including that page unless the heading sits at its top.
+    """
+    references = appendix = None
+    for number, text in enumerate(page_texts, start=1):
+        if references is None:
+            match = _REFERENCES.search(text)
+            if match:
+                references = (number, match.start())
+        if appendix is None and references is None and number > 1:
+            match = _APPENDIX.search(text)
+            if match:
+                appendix = (number, match.start())
+        if references is not None:
+            break
+    end = appendix or references
+    if end is None:
+        return None, len(page_texts)
+    number, offset = end
+    before = re.sub(r"\s+", "", page_texts[number - 1][:offset])
+    body = number - 1 if len(before) < _TOP_OF_PAGE_CHARS else number
+    return (references[0] if references else None), body
 
 
 @dataclass(frozen=True)
@@ -42,6 +86,7 @@ class PdfFacts:
     pages: int | None = None
     first_page_text: str = ""
     references_page: int | None = None  # 1-based page where the References heading is
+    content_pages: int | None = None  # pages before references and appendices (what page_limit counts)
     text: str = ""
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION
@@ -55,10 +100,7 @@ class PdfFacts:
         """Pages before the references (what the page limit counts)."""
         if self.pages is None:
             return None
-        if self.references_page is None:
-            return self.pages
-        # The references page itself usually still carries body text.
-        return self.references_page
+        return self.content_pages if self.content_pages is not None else self.pages
 
     @classmethod
     def from_json(cls, data: dict) -> PdfFacts:
@@ -118,19 +160,13 @@ def read_pdf(path: Path, sha256: str | None = None) -> PdfFacts:
             facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
             return facts
         texts: list[str] = []
-        total = 0
-        for number, page in enumerate(pages, start=1):
+        for page in pages:
             try:
-                text = page.extract_text() or ""
+                texts.append(page.extract_text() or "")
             except Exception:  # noqa: BLE001 - a bad content stream on one page
-                text = ""
-            if number == 1:
-                facts.first_page_text = text[:20_000]
-            if facts.references_page is None and _REFERENCES.search(text):
-                facts.references_page = number
-            if total < MAX_TEXT_CHARS:
-                texts.append(text)
-                total += len(text)
+                texts.append("")
+        facts.first_page_text = texts[0][:20_000]
+        facts.references_page, facts.content_pages = find_body_end(texts)
         facts.text = "\n".join(texts)[:MAX_TEXT_CHARS]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, AssertionError, IndexError) as exc:
         facts.pages = None
@@ -174,11 +210,16 @@ class PdfCache:
 def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | None]:
     """Where the paper's PDF is; refuses paths that leave the papers directory."""
     root = papers_dir.resolve()
-    candidate = (papers_dir / paper.pdf_name).resolve()
+    given = papers_dir / paper.pdf_name
+    candidate = given.resolve()
     if root not in candidate.parents:
-        return None, PdfProblem("error", "pdf-outside", f"pdf path {paper.pdf_name!r} leaves the papers directory")
+        linked = candidate != Path(os.path.abspath(given))
+        how = f"points through a symbolic link to {candidate}, outside" if linked else "leaves"
+        return None, PdfProblem("error", "pdf-outside", f"pdf path {paper.pdf_name!r} {how} the papers directory {papers_dir}")
+    if not candidate.exists():
+        return None, PdfProblem("warning", "pdf-missing", f"no camera-ready PDF at {papers_dir / paper.pdf_name}")
     if not candidate.is_file():
-        return None, PdfProblem("warning", "pdf-missing", f"no camera-ready PDF at {paper.pdf_name}")
+        return None, PdfProblem("error", "pdf-unreadable", f"{papers_dir / paper.pdf_name} is not a regular file")
     return candidate, None
 
 
@@ -200,7 +241,12 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             entry.problems.append(problem)
             continue
         assert path is not None
-        sha = file_sha256(path)
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            entry.path = None
+            entry.problems.append(PdfProblem("error", "pdf-unreadable", f"cannot open {path.name}: {exc.strerror or exc}"))
+            continue
         cached = cache.get(sha)
         if cached is not None:
             entry.facts = cached
@@ -210,16 +256,21 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
         items = list(todo.items())
         jobs = jobs or min(len(items), os.cpu_count() or 1)
         report = progress or (lambda done, total: None)
+        done = 0
         if jobs > 1 and len(items) > 4:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                facts_iter = pool.map(_read_for_pool, [(str(p), sha) for sha, (p, _ids) in items], chunksize=8)
-                for done, ((_sha, (_p, ids)), facts) in enumerate(zip(items, facts_iter, strict=True), start=1):
-                    _store(cache, facts, ids, result)
-                    report(done, len(items))
-        else:
-            for done, (sha, (path, ids)) in enumerate(items, start=1):
-                _store(cache, read_pdf(path, sha), ids, result)
-                report(done, len(items))
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    facts_iter = pool.map(_read_for_pool, [(str(p), sha) for sha, (p, _ids) in items], chunksize=8)
+                    for (_sha, (_p, ids)), facts in zip(items, facts_iter, strict=False):
+                        _store(cache, facts, ids, result)
+                        done += 1
+                        report(done, len(items))
+            except BrokenProcessPool:
+                pass  # a worker died (e.g. out of memory on one PDF): read the rest one by one below
+        for sha, (path, ids) in items[done:]:
+            _store(cache, read_pdf(path, sha), ids, result)
+            done += 1
+            report(done, len(items))
     for entry in result.values():
         if entry.facts is not None and entry.facts.error is not None:
             entry.problems.append(entry.facts.error)

@@ -34,6 +34,7 @@ class Problem:
     line: int | None
     field: str
     message: str
+    code: str = "conf-invalid"  # machine-readable kind, for `check --format json`
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -44,8 +45,10 @@ class Problem:
 class ConfError(Exception):
     """All problems found in the metadata, to be shown together."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], partial: Proceedings | None = None):
         self.problems = problems
+        #: the validated volume when only cross-entry checks failed (``check`` still checks the PDFs)
+        self.partial = partial
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -207,7 +210,7 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
     if proceedings is not None:
         problems.extend(_cross_checks(proceedings, origin))
     if problems:
-        raise ConfError(problems)
+        raise ConfError(problems, proceedings)
     assert proceedings is not None
     return proceedings
 
@@ -225,7 +228,7 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
         for i, item in enumerate(items):
             if item.id in seen:
                 label, line = where(top, i)
-                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r} (first used by {top}[{seen[item.id]}])"))
+                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r} (first used by {top}[{seen[item.id]}])", "duplicate-id"))
             else:
                 seen[item.id] = i
         if top == "papers":
@@ -234,7 +237,7 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                 name = paper.pdf_name.lower()
                 if name in pdfs and pdfs[name] != paper.id:
                     label, line = where(top, i, "pdf")
-                    problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}"))
+                    problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}", "duplicate-pdf"))
                 pdfs.setdefault(name, paper.id)
 
     known = {
@@ -247,9 +250,9 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
         target = slot.target
         if target and target[1] not in known[target[0]]:
             label, line = where("schedule", i, target[0])
-            problems.append(Problem(label, line, f"schedule[{i}].{target[0]}", f"unknown {target[0]} id {target[1]!r}"))
+            problems.append(Problem(label, line, f"schedule[{i}].{target[0]}", f"unknown {target[0]} id {target[1]!r}", "schedule-unknown-id"))
         if previous is not None and slot.start < previous.end:
             label, line = where("schedule", i, "start")
-            problems.append(Problem(label, line, f"schedule[{i}].start", f"starts at {slot.start}, before the previous slot ends ({previous.end})"))
+            problems.append(Problem(label, line, f"schedule[{i}].start", f"starts at {slot.start}, before the previous slot ends ({previous.end})", "schedule-overlap"))
         previous = slot
     return problems

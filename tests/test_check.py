@@ -1,0 +1,321 @@
+"""Camera-ready checks on bad PDFs made on the fly: the JSON report, the text table, and the built site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+
+from conftest import run_build
+from enlsp_proceedings import extract
+from enlsp_proceedings.check import name_on_page, paper_problems, run_check
+from enlsp_proceedings.cli import main as cli_main
+from enlsp_proceedings.extract import extract_all, find_body_end, print_progress
+from enlsp_proceedings.testing import FONT_DIRS, SynthPaper, make_pdf, write_workshop
+from test_build import links, visible
+
+
+def text_pdf(path: Path, pages: list[str]) -> None:
+    """A PDF whose page N shows exactly pages[N-1] (lines kept)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    font = next((d / "DejaVuSans.ttf" for d in FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
+    if font:
+        pdf.add_font("DejaVu", "", str(font))
+        pdf.set_font("DejaVu", size=10)
+    else:  # pragma: no cover
+        pdf.set_font("Helvetica", size=10)
+    pdf.set_auto_page_break(False)
+    for text in pages:
+        pdf.add_page()
+        for line in text.split("\n"):
+            pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+
+
+def body(n: int = 30) -> str:
+    rng = random.Random(n)
+    words = "efficient model inference training memory latency throughput accuracy".split()
+    return "\n".join(" ".join(rng.choice(words) for _ in range(12)) for _ in range(n))
+
+
+def author(name: str) -> dict:
+    return {"name": name}
+
+
+GOOD_AUTHORS = [author("Élodie Dubois"), author("Kwame Okafor")]
+
+
+def paper(ident: str, title: str = "Sparse Attention for Tiny Phones", pages: int | None = None, **kw) -> SynthPaper:
+    return SynthPaper(ident, title, kw.pop("authors", GOOD_AUTHORS), "An abstract.", pages=pages, references_page=None, **kw)
+
+
+def sha_tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def bad_workshop(root: Path, schedule: list[dict] | None = None) -> tuple[Path, Path]:
+    """One paper per kind of camera-ready problem (page_limit 4)."""
+    papers = [paper(i) for i in ("good", "missing", "empty", "html", "truncated", "garbage", "random", "encrypted",
+                                 "over-limit", "wrong-title", "outside")]
+    conf, papers_dir = write_workshop(root, papers, schedule=schedule, make_pdfs=False)
+    title, names = papers[0].title, [a["name"] for a in GOOD_AUTHORS]
+    make_pdf(papers_dir / "good.pdf", title, names, pages=5, references_page=4)  # 4 content pages (references begin on page 4)
+    good = (papers_dir / "good.pdf").read_bytes()
+    (papers_dir / "empty.pdf").write_bytes(b"")
+    (papers_dir / "html.pdf").write_text("<!DOCTYPE html><html><body>Please log in to CMT</body></html>")
+    (papers_dir / "truncated.pdf").write_bytes(good[: len(good) // 2])
+    (papers_dir / "garbage.pdf").write_bytes(b"%PDF-1.7\n" + random.Random(7).randbytes(4000))
+    (papers_dir / "random.pdf").write_bytes(random.Random(8).randbytes(4000))
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(papers_dir / "good.pdf"))
+    writer.encrypt("secret")
+    writer.write(papers_dir / "encrypted.pdf")
+    make_pdf(papers_dir / "over-limit.pdf", title, names, pages=8, references_page=7)  # 7 content pages
+    make_pdf(papers_dir / "wrong-title.pdf", "A Completely Different Paper", ["Somebody Else"], pages=3, references_page=3)
+    outside = root / "elsewhere" / "secret.pdf"
+    make_pdf(outside, title, names, pages=2)
+    (papers_dir / "outside.pdf").symlink_to(outside)
+    return conf, papers_dir
+
+
+def check_json(capsys, root: Path, *extra: str) -> tuple[int, dict]:
+    code = cli_main(["check", "--conf", str(root / "conf"), "--papers", str(root / "papers"), "--cache", str(root / "cache"),
+                     "--format", "json", *extra])
+    return code, json.loads(capsys.readouterr().out)
+
+
+EXPECTED = {
+    "good": set(),
+    "missing": {"pdf-missing"},
+    "empty": {"pdf-empty"},
+    "html": {"pdf-not-pdf"},
+    "truncated": {"pdf-unreadable"},
+    "garbage": {"pdf-unreadable"},
+    "random": {"pdf-not-pdf"},
+    "encrypted": {"pdf-encrypted"},
+    "over-limit": {"pdf-over-limit"},
+    "wrong-title": {"pdf-title-mismatch", "pdf-author-mismatch"},
+    "outside": {"pdf-outside"},
+}
+
+
+def test_json_report_on_bad_pdfs(tmp_path, capsys):
+    bad_workshop(tmp_path)
+    code, report = check_json(capsys, tmp_path)
+    assert code == 1
+    assert set(report) >= {"papers", "errors", "warnings"}
+    by_id = {p["id"]: p for p in report["papers"]}
+    assert list(by_id) == list(EXPECTED)
+    for ident, codes in EXPECTED.items():
+        entry = by_id[ident]
+        assert set(entry) == {"id", "pdf", "pages", "problems"}
+        assert entry["pdf"] == f"{ident}.pdf"
+        assert {p["code"] for p in entry["problems"]} == codes, (ident, entry["problems"])
+        for problem in entry["problems"]:
+            assert set(problem) == {"level", "code", "message"} and problem["level"] in ("error", "warning") and problem["message"]
+    assert by_id["good"]["pages"] == 5 and by_id["over-limit"]["pages"] == 8 and by_id["wrong-title"]["pages"] == 3
+    for ident in ("missing", "empty", "html", "truncated", "garbage", "random", "encrypted", "outside"):
+        assert by_id[ident]["pages"] is None
+        assert [p["level"] for p in by_id[ident]["problems"]] == ["error"]
+    assert {p["level"] for p in by_id["wrong-title"]["problems"]} == {"warning"}
+    over = by_id["over-limit"]["problems"][0]
+    assert over["level"] == "error" and "7 pages of content" in over["message"] and "limit is 4" in over["message"]
+    assert "HTML" in by_id["html"]["problems"][0]["message"]
+    assert "0 bytes" in by_id["empty"]["problems"][0]["message"]
+    assert "symbolic link" in by_id["outside"]["problems"][0]["message"]
+    all_problems = [p for e in report["papers"] for p in e["problems"]] + report.get("problems", [])
+    assert report["errors"] == sum(p["level"] == "error" for p in all_problems) == 9
+    assert report["warnings"] == sum(p["level"] == "warning" for p in all_problems) == 2
+
+
+def test_one_paper_and_text_table(tmp_path, capsys):
+    bad_workshop(tmp_path)
+    code, report = check_json(capsys, tmp_path, "--paper", "good")
+    assert code == 0 and [p["id"] for p in report["papers"]] == ["good"] and report["errors"] == 0
+    code, report = check_json(capsys, tmp_path, "--paper", "encrypted")
+    assert code == 1 and report["errors"] == 1 and [p["id"] for p in report["papers"]] == ["encrypted"]
+    code, report = check_json(capsys, tmp_path, "--paper", "nope")
+    assert code == 1 and report["papers"] == [] and "'nope'" in report["problems"][0]["message"]
+
+    code = cli_main(["check", "--conf", str(tmp_path / "conf"), "--papers", str(tmp_path / "papers"), "--cache", str(tmp_path / "cache")])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].split() == ["paper", "pdf", "pages", "status"]
+    assert any(line.split()[:4] == ["good", "good.pdf", "5", "ready"] for line in lines)
+    assert any(line.split()[:4] == ["empty", "empty.pdf", "-", "error"] for line in lines)
+    assert "the file is empty (0 bytes) [pdf-empty]" in out
+    assert "2 of 11 paper(s) ready; 9 error(s), 2 warning(s)" in out
+
+
+def test_cross_paper_problems_are_reported_and_papers_still_checked(tmp_path, capsys):
+    bad_workshop(tmp_path, schedule=[{"start": "09:00", "end": "09:10", "paper": "no-such-paper"}])
+    data = yaml.safe_load((tmp_path / "conf" / "papers.yaml").read_text())
+    twin = dict(data["papers"][0], title="Another Entry")
+    data["papers"].append(twin)  # duplicate id "good"
+    data["papers"].append(dict(data["papers"][0], id="variant", authors=[author("E. Dubois")]))
+    (tmp_path / "conf" / "papers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    code, report = check_json(capsys, tmp_path)
+    assert code == 1
+    general = {p["code"]: p for p in report["problems"]}
+    assert "duplicate-id" in general and "'good'" in general["duplicate-id"]["message"] and "papers.yaml:" in general["duplicate-id"]["message"]
+    assert "schedule-unknown-id" in general and "'no-such-paper'" in general["schedule-unknown-id"]["message"]
+    assert general["name-variant"]["level"] == "warning" and "Élodie Dubois" in general["name-variant"]["message"]
+    assert len(report["papers"]) == 13  # the PDFs are still checked
+    code, report = check_json(capsys, tmp_path, "--paper", "good")
+    assert code == 1 and len(report["papers"]) == 2  # both entries with that id
+    assert [p["code"] for p in report["problems"]] == ["duplicate-id", "name-variant"]  # only what concerns this paper
+
+
+def test_invalid_metadata_and_pdf_path_leaving_papers_dir(tmp_path, capsys):
+    bad_workshop(tmp_path)
+    data = yaml.safe_load((tmp_path / "conf" / "papers.yaml").read_text())
+    data["papers"][0]["pdf"] = "../elsewhere/secret.pdf"
+    (tmp_path / "conf" / "papers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    code, report = check_json(capsys, tmp_path)
+    assert code == 1 and report["papers"] == [] and report["errors"] == 1
+    [problem] = report["problems"]
+    assert problem["code"] == "conf-invalid" and "papers[0].pdf (id 'good')" in problem["message"] and "inside the papers directory" in problem["message"]
+
+
+def test_build_survives_bad_pdfs_and_changes_nothing(tmp_path, capsys):
+    conf, papers_dir = bad_workshop(tmp_path)
+    before = sha_tree(conf), sha_tree(papers_dir)
+    assert run_build(tmp_path) == 0
+    err = capsys.readouterr().err
+    site = tmp_path / "site"
+    for ident, codes in EXPECTED.items():
+        for code in codes:
+            assert f"paper {ident!r}" in err and f"[{code}]" in err, (ident, code)
+    published = sorted(p.name for p in (site / "papers").glob("*.pdf"))
+    assert published == ["good.pdf", "over-limit.pdf", "wrong-title.pdf"]
+    for ident in ("missing", "empty", "html", "truncated", "garbage", "random", "encrypted", "outside"):
+        page = visible((site / "papers" / f"{ident}.html").read_text(encoding="utf-8"))
+        assert "Camera-ready not yet available" in page, ident
+        assert f"{ident}.pdf" not in " ".join(links((site / "papers" / f"{ident}.html").read_text())), ident
+    assert "encrypted" in visible((site / "papers" / "encrypted.html").read_text()).split("could not be published")[1]
+    assert "0 bytes" in visible((site / "papers" / "empty.html").read_text())
+    assert "PDF (5 pages)" in (site / "papers" / "good.html").read_text()
+    index = visible((site / "papers" / "index.html").read_text())
+    assert index.count("Camera-ready pending") == 8
+    assert (sha_tree(conf), sha_tree(papers_dir)) == before
+
+    site_before = sha_tree(site)
+    assert run_build(tmp_path, "--strict") == 1
+    assert "--strict" in capsys.readouterr().err
+    assert sha_tree(site) == site_before
+    assert (sha_tree(conf), sha_tree(papers_dir)) == before
+
+
+def test_strict_build_passes_when_every_pdf_is_good(tmp_path):
+    papers = [paper("one", pages=3)]
+    papers[0].references_page = 3
+    write_workshop(tmp_path, papers)
+    assert run_build(tmp_path, "--strict") == 0
+
+
+def test_pdf_facts_are_read_once_per_content(tmp_path, monkeypatch, capsys):
+    conf, papers_dir = bad_workshop(tmp_path)
+    (papers_dir / "copy.pdf").write_bytes((papers_dir / "good.pdf").read_bytes())
+    data = yaml.safe_load((conf / "papers.yaml").read_text())
+    data["papers"].append(dict(data["papers"][0], id="copy"))
+    (conf / "papers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    calls: list[str] = []
+    real = extract.read_pdf
+    monkeypatch.setattr(extract.os, "cpu_count", lambda: 1)  # read in this process, where the counter is
+    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None: calls.append(Path(path).name) or real(path, sha))
+    cache = tmp_path / "shared-cache"
+    run_check(conf, papers_dir, cache, quiet=True)
+    assert len(calls) == 9 and calls.count("good.pdf") + calls.count("copy.pdf") == 1  # same bytes, read once
+    calls.clear()
+    report = run_check(conf, papers_dir, cache, quiet=True)
+    assert calls == [] and report.count("error") == 9  # second run: everything from the cache, same answers
+    assert run_build(tmp_path, "--cache", str(cache)) == 0  # build shares check's cache
+    assert calls == []
+    make_pdf(papers_dir / "wrong-title.pdf", "Sparse Attention for Tiny Phones", ["Élodie Dubois", "Kwame Okafor"], pages=2)
+    report = run_check(conf, papers_dir, cache, "wrong-title", quiet=True)
+    assert calls == ["wrong-title.pdf"] and report.papers[0].problems == []
+
+
+def test_progress_is_shown_for_long_runs(tmp_path, capsys):
+    papers = [paper(f"p{i:02d}", pages=1) for i in range(12)]
+    conf, papers_dir = write_workshop(tmp_path, papers)
+    seen: list[tuple[int, int]] = []
+    from enlsp_proceedings.load import load_proceedings
+
+    proc = load_proceedings(conf)
+    extract_all(proc.papers, papers_dir, tmp_path / "cache", progress=lambda d, t: seen.append((d, t)), jobs=2)
+    assert seen == [(i, 12) for i in range(1, 13)]
+    for done, total in seen:
+        print_progress(done, total)
+    err = capsys.readouterr().err
+    assert "reading PDFs... [100%] 12/12" in err
+    seen.clear()
+    extract_all(proc.papers, papers_dir, tmp_path / "cache", progress=lambda d, t: seen.append((d, t)), jobs=2)
+    assert seen == []  # nothing left to read
+
+
+@pytest.mark.parametrize("heading", ["References", "7 References", "7. References", "REFERENCES", "VI. REFERENCES",
+                                     "Bibliography", "R EFERENCES", "References:"])
+def test_references_heading_variants(tmp_path, heading):
+    pages = [body() for _ in range(6)]
+    pages[4] = body(20) + f"\n{heading}\n[1] A. Author. A paper. 2020."
+    pages[5] = "A Appendix\n" + body(30)  # after the references: not counted
+    text_pdf(tmp_path / "p.pdf", pages)
+    facts = extract.read_pdf(tmp_path / "p.pdf")
+    assert facts.references_page == 5 and facts.body_pages == 5
+
+
+def test_references_at_top_of_page_and_appendix_before_references(tmp_path):
+    pages = [body() for _ in range(7)]
+    pages[4] = "References\n[1] A. Author. A paper. 2020.\n[2] B. Author. Another. 2021."
+    text_pdf(tmp_path / "top.pdf", pages)
+    assert extract.read_pdf(tmp_path / "top.pdf").body_pages == 4
+    pages[4] = "Appendix A: Proofs\n" + body(20)
+    pages[5] = body(5) + "\nReferences\n[1] A. Author. A paper. 2020."
+    text_pdf(tmp_path / "app.pdf", pages)
+    facts = extract.read_pdf(tmp_path / "app.pdf")
+    assert facts.references_page == 6 and facts.body_pages == 4
+
+
+def test_no_false_headings():
+    texts = [body() + "\nThe references in Section 2 are cited.\nsee Appendix A for details.\n", body()]
+    assert find_body_end(texts) == (None, 2)
+    assert find_body_end(["x\nWe list references below and more text follows here"]) == (None, 1)
+
+
+@pytest.mark.parametrize("name, page", [
+    ("Jürgen Müller", "JURGEN MULLER"),
+    ("Jurgen Muller", "Jürgen Müller1,2"),
+    ("Mehdi Rezagholizadeh", "Mehdi Rezagholi-\nzadeh"),
+    ("Nguyễn Văn An", "Nguyễn\nVăn An∗"),
+    ("Wei Zhang", "Zhang Wei"),
+    ("Jürgen Müller", "J. Müller"),
+    ("Jean-Pierre Dubois", "Jean-\nPierre Dubois"),
+])
+def test_author_names_are_matched_tolerantly(name, page):
+    from enlsp_proceedings.check import _dehyphenate, _letters
+
+    words = _letters(_dehyphenate(page))
+    assert name_on_page(name, set(words), "".join(words))
+
+
+def test_author_and_title_mismatch_are_warnings(tmp_path):
+    from enlsp_proceedings.extract import PaperPdf, PdfFacts
+    from enlsp_proceedings.models import Paper
+
+    entry = PaperPdf("x", "x.pdf", tmp_path / "x.pdf", PdfFacts("0", 1, pages=1, content_pages=1,
+                     first_page_text="Quantizing Distil-\nHuBERT for SPEECH\nAna Silva, Bo Park"))
+    good = Paper(id="x", title="Quantizing DistilHuBERT for Speech", authors=[{"name": "Ana Silva"}, {"name": "Bo Park"}], abstract="a", presentation="oral")
+    assert paper_problems(good, entry, 4) == []
+    bad = Paper(id="x", title="Pruning BERT", authors=[{"name": "Ana Silva"}, {"name": "Chen Wu"}], abstract="a", presentation="oral")
+    problems = paper_problems(bad, entry, 4)
+    assert [(p.level, p.code) for p in problems] == [("warning", "pdf-title-mismatch"), ("warning", "pdf-author-mismatch")]
+    assert "Chen Wu" in problems[1].message and "Ana Silva" not in problems[1].message
