@@ -1,4 +1,4 @@
-"""Command line: ``enlsp-proceedings build|check``.
+"""Command line: ``enlsp-proceedings build|check|import-cmt|import-openreview|collect``.
 
 User mistakes (bad YAML, bad PDFs, a second concurrent build) print a message and exit
 non-zero without a traceback; only bugs show tracebacks.
@@ -40,6 +40,21 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--paper", default=None, help="check only this paper id")
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--out", type=Path, default=Path("docs/_build/html"), help=argparse.SUPPRESS)
+
+    for name, what in (("import-cmt", "a Microsoft CMT accepted-papers export (.csv, .tsv or .xlsx)"),
+                       ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)")):
+        imp = sub.add_parser(name, help=f"merge {what} into papers.yaml")
+        imp.add_argument("export", type=Path, help=what)
+        imp.add_argument("--out", type=Path, default=Path("conf/papers.yaml"), help="papers file to create or update (default: conf/papers.yaml)")
+        imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+    col = sub.add_parser("collect", help="copy camera-ready PDFs from a review-system download folder into papers/")
+    col.add_argument("download", type=Path, help="folder with the downloaded files (e.g. CMT's CameraReady/<Paper ID>/...)")
+    col.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory (default: conf/)")
+    col.add_argument("--papers", type=Path, default=Path("papers"), help="camera-ready PDFs directory (default: papers/)")
+    col.add_argument("--export", type=Path, default=None, help="CMT export, to match Paper IDs to renamed papers by title")
+    col.add_argument("--force", action="store_true", help="replace existing PDFs that differ")
+    col.add_argument("--dry-run", action="store_true", help="show what would be copied, copy nothing")
     return parser
 
 
@@ -82,10 +97,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.count("error") else 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import ExportError, run_import
+
+    try:
+        report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run)
+    except ExportError as exc:
+        _error(str(exc))
+        return 1
+    print(report.format(args.out, written))
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .collect import collect
+    from .importers import ExportError
+
+    try:
+        report = collect(args.download, args.conf, args.papers, args.export, args.force, args.dry_run)
+    except ConfError as exc:
+        for problem in exc.problems:
+            _error(str(problem))
+        return 1
+    except (ValueError, ExportError) as exc:
+        _error(str(exc))
+        return 1
+    print("\n".join(report.lines))
+    return 1 if report.problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "collect": cmd_collect}
     try:
-        return {"build": cmd_build, "check": cmd_check}[args.command](args)
+        return commands[args.command](args)
     except KeyboardInterrupt:
         _error("interrupted; the published site is unchanged")
         return 130

@@ -98,6 +98,8 @@ class Paper(Model):
     award: OptionalText | None = None
     links: Links = Links()
     errata: list[Erratum] = []
+    #: "cmt:<Paper ID>" / "openreview:<forum id>": set by the importers, matches re-imports after an id rename
+    review_id: Annotated[str, Field(pattern=r"^[a-z]+:[A-Za-z0-9_-]+$")] | None = None
 
     @field_validator("pdf")
     @classmethod

@@ -1,0 +1,435 @@
+"""Import accepted papers from a review system (Microsoft CMT, OpenReview) into papers.yaml.
+
+The export is the source of truth only for what it carries: title, abstract and the
+author list (names, affiliations). Everything organizers add by hand (presentation,
+track, links, pdf, award, errata, an author's ORCID or URL, comments) is kept: the file
+is edited in place with ruamel.yaml's round-trip mode, so comments and layout survive.
+
+Ids of new papers are ``cmt-<Paper ID>`` / ``openreview-<forum id>``: stable across
+re-imports, unlike a slug of the title (titles change at camera-ready time). New entries
+also get ``review_id: cmt:<Paper ID>``; an existing entry is matched by that, then by id,
+then by its OpenReview link, then by its title, so an organizer may rename ``cmt-42`` to
+``fast-distilbert`` and still re-import.
+
+Only the ``--out`` file is written (atomically); nothing else in conf/ or papers/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+from .models import Paper
+from .people import fold
+
+
+class ExportError(Exception):
+    """A problem with the export or the target file; the message is for the organizer."""
+
+
+@dataclass
+class Imported:
+    """One accepted paper as the review system describes it."""
+
+    source_id: str  # CMT Paper ID or OpenReview forum id
+    new_id: str
+    review_id: str  # what papers.yaml stores to find the entry again
+    title: str
+    abstract: str
+    authors: list[dict[str, str]]
+    track: str | None = None
+    presentation: str | None = None
+    openreview: str | None = None
+    contact: str | None = None  # the contact author (CMT marks them with *)
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)  # id -> changed fields
+    unchanged: list[str] = field(default_factory=list)
+    not_in_export: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows that are not accepted papers, with why
+    notes: list[str] = field(default_factory=list)
+
+    def format(self, out: Path, written: bool) -> str:
+        lines = []
+        for ident in self.added:
+            lines.append(f"added     {ident}")
+        for ident, fields in self.updated.items():
+            lines.append(f"updated   {ident}: {', '.join(fields)}")
+        for ident in self.unchanged:
+            lines.append(f"unchanged {ident}")
+        for ident in self.not_in_export:
+            lines.append(f"kept      {ident} (not in the export: withdrawn, or added by hand?)")
+        lines += [f"skipped   {s}" for s in self.skipped] + [f"note: {n}" for n in self.notes]
+        verb = "wrote" if written else ("would write" if self.added or self.updated else "no changes to")
+        lines.append(f"{verb} {out}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged")
+        return "\n".join(lines)
+
+
+# -- reading exports ---------------------------------------------------------------
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """Rows of a CSV, TSV or XLSX file as strings (title rows included)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
+            raise ExportError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        sheet = book.worksheets[0]
+        rows = [[_clean(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        return rows
+    if suffix == ".xls":
+        raise ExportError(f"{path}: old .xls files are not supported; export as .xlsx, .csv or .tsv")
+    text = _decode(path.read_bytes())
+    if suffix == ".tsv" or (suffix != ".csv" and "\t" in text.split("\n", 5)[-1]):
+        delimiter = "\t"
+    else:
+        sample = "\n".join(text.splitlines()[:20])
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z]+", " ", header.lower()).strip()
+
+
+CMT_COLUMNS = {
+    "id": ("paper id", "id"),
+    "title": ("paper title", "title"),
+    "abstract": ("abstract",),
+    "authors": ("author names", "authors"),
+    "emails": ("author emails",),
+    "track": ("track name", "track"),
+    "subject": ("primary subject area",),
+    "status": ("status", "decision"),
+    "files": ("files",),
+}
+
+
+def parse_cmt_author(text: str) -> tuple[dict[str, str], bool]:
+    """'Jürgen Müller (Universität Wien)*' -> ({name, affiliation}, is_contact)."""
+    contact = "*" in text
+    text = text.replace("*", "").strip()
+    match = re.match(r"^(?P<name>[^()]*?)\s*\((?P<aff>.*)\)\s*$", text, flags=re.S)
+    if match:
+        author = {"name": " ".join(match["name"].split())}
+        affiliation = " ".join(match["aff"].split())
+        if affiliation:
+            author["affiliation"] = affiliation
+        return author, contact
+    return {"name": " ".join(text.split())}, contact
+
+
+def _presentation(text: str) -> str | None:
+    for kind in ("oral", "spotlight", "poster"):
+        if kind in text.lower():
+            return kind
+    return None
+
+
+def _track(text: str) -> str:
+    return "graph" if "graph" in text.lower() else "main"
+
+
+def read_cmt(path: Path) -> tuple[list[Imported], list[str]]:
+    """Accepted papers from a CMT export; returns (papers, skipped rows with the reason)."""
+    rows = read_table(path)
+    header_at = next((i for i, row in enumerate(rows) if {"paper id"} <= {_key(c) for c in row}
+                      and {_key(c) for c in row} & {"paper title", "title"}), None)
+    if header_at is None:
+        raise ExportError(f"{path}: no header row with 'Paper ID' and 'Paper Title' columns (is this a CMT papers export?)")
+    header = [_key(c) for c in rows[header_at]]
+    columns: dict[str, int] = {}
+    for name, aliases in CMT_COLUMNS.items():
+        for alias in aliases:
+            if alias in header:
+                columns[name] = header.index(alias)
+                break
+    papers, skipped = [], []
+    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        def get(name: str, row=row) -> str:
+            index = columns.get(name)
+            return row[index] if index is not None and index < len(row) else ""
+
+        if not any(row):
+            continue
+        source_id = get("id")
+        if not re.fullmatch(r"\d+", source_id):
+            skipped.append(f"row {number}: Paper ID {source_id!r} is not a number")
+            continue
+        status = get("status")
+        if status and "accept" not in status.lower():
+            skipped.append(f"row {number}: paper {source_id} has status {status!r}")
+            continue
+        authors, contact = [], None
+        for part in re.split(r"\s*;\s*", get("authors")):
+            if part.strip():
+                author, is_contact = parse_cmt_author(part)
+                authors.append(author)
+                contact = contact or (author["name"] if is_contact else None)
+        papers.append(Imported(
+            source_id=source_id, new_id=f"cmt-{source_id}", review_id=f"cmt:{source_id}", title=" ".join(get("title").split()),
+            abstract=get("abstract"), authors=authors, track=_track(get("track")) if get("track") else None,
+            presentation=_presentation(status), contact=contact,
+        ))
+    return papers, skipped
+
+
+def _value(content: dict, key: str) -> Any:
+    """OpenReview API v1 stores plain values, v2 wraps them as {"value": ...}."""
+    item = content.get(key)
+    if isinstance(item, dict) and "value" in item:
+        return item["value"]
+    return item
+
+
+def read_openreview(path: Path) -> tuple[list[Imported], list[str]]:
+    """Notes from an OpenReview JSON export (a list, or {"notes": [...]}; API v1 or v2)."""
+    try:
+        data = json.loads(_decode(path.read_bytes()))
+    except ValueError as exc:
+        raise ExportError(f"{path}: not valid JSON ({exc})") from None
+    notes = data.get("notes") if isinstance(data, dict) else data
+    if not isinstance(notes, list):
+        raise ExportError(f"{path}: expected a list of notes or an object with 'notes'")
+    papers, skipped = [], []
+    for index, note in enumerate(notes):
+        content = note.get("content") if isinstance(note, dict) else None
+        if not isinstance(content, dict) or not _value(content, "title"):
+            skipped.append(f"note {index}: no content.title")
+            continue
+        forum = str(note.get("forum") or note.get("id") or "")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", forum):
+            skipped.append(f"note {index}: no usable forum id ({forum!r})")
+            continue
+        venue = " ".join(str(_value(content, k) or "") for k in ("venue", "venueid"))
+        if re.search(r"reject|withdrawn|desk", venue, re.I):
+            skipped.append(f"note {index} ({forum}): venue {venue.strip()!r}")
+            continue
+        authors = [{"name": " ".join(str(a).split())} for a in (_value(content, "authors") or []) if str(a).strip()]
+        papers.append(Imported(
+            source_id=forum, new_id=f"openreview-{forum}", review_id=f"openreview:{forum}", title=" ".join(str(_value(content, "title")).split()),
+            abstract=str(_value(content, "abstract") or "").strip(), authors=authors,
+            presentation=_presentation(venue), openreview=f"https://openreview.net/forum?id={forum}",
+        ))
+    return papers, skipped
+
+
+# -- merging into papers.yaml ---------------------------------------------------------
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return " ".join(str(a or "").split()) == " ".join(str(b or "").split())
+
+
+def _styled(old: Any, new: str) -> Any:
+    """Keep the block style an organizer chose for a long text."""
+    if "\n" in new:
+        return LiteralScalarString(new)
+    if isinstance(old, FoldedScalarString | LiteralScalarString):
+        return FoldedScalarString(new)
+    return new
+
+
+def _merge_authors(entry: CommentedMap, authors: list[dict[str, str]]) -> list[str]:
+    """Update names/affiliations from the export; keep ORCIDs, URLs and spellings equal up to accents."""
+    old = entry.get("authors") or CommentedSeq()
+    by_name = {fold(" ".join(str(a.get("name", "")).split())): a for a in old if isinstance(a, dict)}
+    merged, changes = CommentedSeq(), []
+    for index, author in enumerate(authors):
+        existing = by_name.get(fold(author["name"]))
+        if existing is None:
+            item = CommentedMap(author)
+            changes.append(f"authors[{index}] {author['name']!r} added")
+        else:
+            item = existing
+            if author.get("affiliation") and not _same_text(existing.get("affiliation"), author["affiliation"]):
+                changes.append(f"authors[{index}].affiliation")
+                existing["affiliation"] = author["affiliation"]
+        merged.append(item)
+    kept = {fold(str(a["name"])) for a in authors}
+    for author in old:
+        if isinstance(author, dict) and fold(" ".join(str(author.get("name", "")).split())) not in kept:
+            changes.append(f"author {author.get('name')!r} removed")
+    old_order = [fold(str(a.get("name", ""))) for a in old if isinstance(a, dict)]
+    if not changes and old_order != [fold(a["name"]) for a in authors]:
+        changes.append("authors order")
+    if changes:
+        entry["authors"] = merged
+    return changes
+
+
+def _new_entry(paper: Imported) -> CommentedMap:
+    entry = CommentedMap()
+    entry["id"] = paper.new_id
+    entry["review_id"] = paper.review_id
+    entry["title"] = paper.title
+    entry["authors"] = CommentedSeq(CommentedMap(a) for a in paper.authors)
+    entry["abstract"] = _styled(None, paper.abstract) if paper.abstract else "(abstract not in the export)"
+    entry["presentation"] = paper.presentation or "poster"
+    entry["track"] = paper.track or "main"
+    if paper.openreview:
+        entry["links"] = CommentedMap(openreview=paper.openreview)
+    return entry
+
+
+def _insert_after_id(entry: CommentedMap, key: str, value: str) -> None:
+    keys = list(entry.keys())
+    entry.insert(keys.index("id") + 1 if "id" in keys else 0, key, value)
+
+
+def _find(papers: CommentedSeq, paper: Imported) -> CommentedMap | None:
+    entries = [e for e in papers if isinstance(e, dict)]
+    for test in (
+        lambda e: e.get("review_id") == paper.review_id,
+        lambda e: e.get("id") == paper.new_id and not e.get("review_id"),
+        lambda e: paper.openreview is not None and (e.get("links") or {}).get("openreview") == paper.openreview,
+        lambda e: fold(" ".join(str(e.get("title", "")).split())) == fold(paper.title),
+    ):
+        found = [e for e in entries if test(e)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[Any, ImportReport]:
+    """The merged YAML document and what changed (nothing is written here)."""
+    yaml = _yaml()
+    report = ImportReport(skipped=list(skipped))
+    if target.exists():
+        try:
+            doc = yaml.load(target.read_text(encoding="utf-8"))
+        except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
+            raise ExportError(f"{target}: is not valid YAML: {exc}") from None
+        if doc is None:
+            doc = CommentedMap()
+        if not isinstance(doc, dict):
+            raise ExportError(f"{target}: must be a mapping with a 'papers' list")
+    else:
+        doc = CommentedMap()
+    if doc.get("papers") is None:
+        doc["papers"] = CommentedSeq()
+    papers = doc["papers"]
+    if not isinstance(papers, list):
+        raise ExportError(f"{target}: 'papers' must be a list")
+    seen_ids = set()
+    for paper in imported:
+        if paper.new_id in seen_ids:
+            report.skipped.append(f"{paper.new_id}: appears twice in the export")
+            continue
+        seen_ids.add(paper.new_id)
+        entry = _find(papers, paper)
+        if entry is None:
+            papers.append(_new_entry(paper))
+            report.added.append(paper.new_id)
+            if not paper.presentation:
+                report.notes.append(f"{paper.new_id}: presentation set to 'poster' (the export does not say); edit it if needed")
+            continue
+        changes = []
+        if not entry.get("review_id"):
+            _insert_after_id(entry, "review_id", paper.review_id)
+            changes.append("review_id")
+        if paper.title and not _same_text(entry.get("title"), paper.title):
+            entry["title"] = paper.title
+            changes.append("title")
+        if paper.abstract and not _same_text(entry.get("abstract"), paper.abstract):
+            entry["abstract"] = _styled(entry.get("abstract"), paper.abstract)
+            changes.append("abstract")
+        if paper.authors:
+            changes += _merge_authors(entry, paper.authors)
+        seen_ids.add(str(entry.get("id")))
+        if changes:
+            report.updated[str(entry.get("id"))] = changes
+        else:
+            report.unchanged.append(str(entry.get("id")))
+    matched = set(report.added) | set(report.updated) | set(report.unchanged)
+    report.not_in_export = [str(e.get("id")) for e in papers if isinstance(e, dict) and str(e.get("id")) not in matched]
+    return doc, report
+
+
+def validate(doc: Any, ids: list[str]) -> list[str]:
+    """Problems the loader would report in the entries this import touched."""
+    problems = []
+    for index, entry in enumerate(doc["papers"]):
+        if isinstance(entry, dict) and str(entry.get("id")) in ids:
+            try:
+                Paper.model_validate(json.loads(json.dumps(entry, default=str)))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = ".".join(str(x) for x in err["loc"])
+                    problems.append(f"papers[{index}].{loc} (id {entry.get('id')!r}): {err['msg']}")
+    return problems
+
+
+def write_yaml(target: Path, doc: Any) -> None:
+    buffer = io.StringIO()
+    _yaml().dump(doc, buffer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(buffer.getvalue())
+    if target.exists():
+        os.chmod(tmp, target.stat().st_mode & 0o777)
+    else:
+        os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+
+
+def run_import(kind: str, export: Path, out: Path, dry_run: bool = False) -> tuple[ImportReport, bool]:
+    """Read an export, merge into ``out``; returns (report, written). Raises ExportError."""
+    if not export.is_file():
+        raise ExportError(f"{export}: no such file")
+    imported, skipped = (read_cmt if kind == "cmt" else read_openreview)(export)
+    if not imported:
+        raise ExportError(f"{export}: no accepted papers found" + (f" ({len(skipped)} row(s) skipped)" if skipped else ""))
+    doc, report = merge(out, imported, skipped)
+    touched = report.added + list(report.updated)
+    problems = validate(doc, touched)
+    if problems:
+        raise ExportError(f"not writing {out}; the imported entries would be invalid:\n  " + "\n  ".join(problems))
+    written = bool(touched) and not dry_run
+    if written:
+        write_yaml(out, doc)
+    return report, written

@@ -1,0 +1,264 @@
+"""Importing from CMT (CSV/TSV/XLSX) and OpenReview (JSON v1/v2), and collecting PDFs; exports made on the fly."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from enlsp_proceedings.cli import main as cli_main
+from enlsp_proceedings.collect import paper_number
+from enlsp_proceedings.importers import parse_cmt_author
+from enlsp_proceedings.load import load_proceedings
+from enlsp_proceedings.testing import make_pdf, workshop_yaml
+
+HEADER = ["Paper ID", "Created", "Paper Title", "Abstract", "Author Names", "Author Emails", "Track Name",
+          "Primary Subject Area", "Status", "Files"]
+ROWS = [
+    ["1", "8/1/2031", "Quantizing Speech Models", "We quantize.\nSecond paragraph.",
+     "Jürgen Müller (Universität Wien)*; Nguyễn Văn An (VNU Hanoi (Hanoi))", "jm@example.org*; an@example.org",
+     "Main Track", "Efficiency", "Accept", "final.pdf (300 KB)"],
+    ["2", "8/2/2031", "Graph Parsers on a Budget", "Graphs, cheaply.", "Wei Zhang (Lab X); Ana Silva", "wz@example.org*; as@example.org",
+     "Special Track: Efficient Graph Learning", "Graphs", "Accept (Oral)", ""],
+    ["3", "8/3/2031", "A Rejected Paper", "No.", "Bo Park (Lab Y)", "bp@example.org", "Main Track", "", "Reject", ""],
+]
+TITLE_ROWS = [["Accepted Papers - SYNTH 2031"], ["Exported 9/1/2031"], []]
+
+
+def write_export(path: Path, rows=ROWS, header=HEADER) -> Path:
+    table = [*TITLE_ROWS, header, *rows]
+    if path.suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        for row in table:
+            sheet.append([int(c) if c.isdigit() else c for c in row] if row else [None])
+        book.save(path)
+    else:
+        with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+            csv.writer(fh, delimiter="\t" if path.suffix == ".tsv" else ",").writerows(table)
+    return path
+
+
+def conf_dir(root: Path) -> Path:
+    conf = root / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "workshop.yaml").write_text(yaml.safe_dump(workshop_yaml(), sort_keys=False))
+    return conf
+
+
+def run(*args: str) -> int:
+    return cli_main([*map(str, args)])
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx"])
+def test_cmt_export_creates_valid_papers_yaml(tmp_path, capsys, suffix):
+    conf = conf_dir(tmp_path)
+    export = write_export(tmp_path / f"export{suffix}")
+    out = conf / "papers.yaml"
+    assert run("import-cmt", export, "--out", out) == 0
+    printed = capsys.readouterr().out
+    assert "added     cmt-1" in printed and "added     cmt-2" in printed and "paper 3 has status 'Reject'" in printed
+    papers = {p.id: p for p in load_proceedings(conf).papers}
+    assert list(papers) == ["cmt-1", "cmt-2"]
+    one, two = papers["cmt-1"], papers["cmt-2"]
+    assert one.title == "Quantizing Speech Models" and one.abstract == "We quantize.\nSecond paragraph."
+    assert [(a.name, a.affiliation) for a in one.authors] == [("Jürgen Müller", "Universität Wien"), ("Nguyễn Văn An", "VNU Hanoi (Hanoi)")]
+    assert one.presentation == "poster" and one.track == "main"
+    assert two.presentation == "oral" and two.track == "graph"
+    assert [(a.name, a.affiliation) for a in two.authors] == [("Wei Zhang", "Lab X"), ("Ana Silva", None)]
+    assert "email" not in out.read_text()  # no e-mail addresses land in a public repository
+
+    before = out.read_bytes()
+    assert run("import-cmt", export, "--out", out) == 0  # re-import: nothing to do, nothing written
+    printed = capsys.readouterr().out
+    assert "unchanged cmt-1" in printed and "0 added, 0 updated, 2 unchanged" in printed
+    assert out.read_bytes() == before
+
+
+HAND_EDITED = """\
+# Accepted papers: imported from CMT, then edited by hand.
+papers:
+  - id: cmt-1
+    title: Quantizing Speech Models
+    authors:
+      - name: Jurgen Muller   # spelled without accents on purpose
+        orcid: 0000-0002-1825-0097
+        affiliation: Universität Wien
+      - name: Nguyễn Văn An
+        affiliation: VNU Hanoi (Hanoi)
+    abstract: >-
+      We quantize.
+    presentation: oral   # decided at the PC meeting
+    track: main
+    award: Best Paper
+    links: {code: "https://github.com/example/q"}
+  - id: graph-parsers        # renamed from cmt-2 by hand
+    review_id: cmt:2
+    title: Graph Parsers on a Budget
+    authors:
+      - name: Wei Zhang
+        affiliation: Lab X
+      - name: Ana Silva
+    abstract: Graphs, cheaply.
+    presentation: spotlight
+    track: graph
+    pdf: graph.pdf
+  - id: invited-extra
+    title: Added By Hand
+    authors: [{name: Some One}]
+    abstract: Not from CMT.
+    presentation: poster
+"""
+
+
+def test_merge_keeps_hand_edits_and_reports_field_changes(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    out = conf / "papers.yaml"
+    out.write_text(HAND_EDITED, encoding="utf-8")
+    papers_dir = tmp_path / "papers"
+    make_pdf(papers_dir / "graph.pdf", "Graph Parsers on a Budget", ["Wei Zhang"], pages=2)
+    others = digest(papers_dir), (conf / "workshop.yaml").read_bytes()
+    rows = [list(r) for r in ROWS]
+    rows[0][3] = "We quantize, better."
+    rows[1][2] = "Graph Parsers on a Tight Budget"  # title changed at camera-ready time
+    rows[1][4] = "Wei Zhang (Lab Z); Ana Silva (Univ. of Somewhere); Chen Wu (Institut Y)"
+    rows.append(["4", "", "A New Paper", "Fresh.", "Bo Park (Lab Y)*", "", "Main Track", "", "Accept (Poster)", ""])
+    export = write_export(tmp_path / "export.csv", rows)
+    assert run("import-cmt", export, "--out", out, "--dry-run") == 0
+    assert out.read_text(encoding="utf-8") == HAND_EDITED and "would write" in capsys.readouterr().out
+    assert run("import-cmt", export, "--out", out) == 0
+    printed = capsys.readouterr().out
+    assert "updated   cmt-1: review_id, abstract" in printed  # accents-only spelling difference is not a change
+    assert "authors[0]" not in printed.split("updated   cmt-1")[1].split("\n")[0]
+    line = next(x for x in printed.splitlines() if x.startswith("updated   graph-parsers"))
+    assert "review_id" not in line and "title" in line and "authors[0].affiliation" in line and "authors[1].affiliation" in line and "'Chen Wu' added" in line
+    assert "added     cmt-4" in printed and "kept      invited-extra" in printed
+    text = out.read_text(encoding="utf-8")
+    for comment in ("# Accepted papers: imported from CMT", "# spelled without accents on purpose", "# decided at the PC meeting",
+                    "# renamed from cmt-2 by hand"):
+        assert comment in text
+    papers = {p.id: p for p in load_proceedings(conf).papers}
+    assert list(papers) == ["cmt-1", "graph-parsers", "invited-extra", "cmt-4"]
+    one = papers["cmt-1"]
+    assert one.abstract == "We quantize, better." and one.presentation == "oral" and one.award == "Best Paper"
+    assert one.authors[0].name == "Jurgen Muller" and one.authors[0].orcid == "0000-0002-1825-0097"
+    assert one.links.code == "https://github.com/example/q"
+    graph = papers["graph-parsers"]
+    assert graph.title == "Graph Parsers on a Tight Budget" and graph.presentation == "spotlight" and graph.pdf == "graph.pdf"
+    assert [(a.name, a.affiliation) for a in graph.authors] == [("Wei Zhang", "Lab Z"), ("Ana Silva", "Univ. of Somewhere"), ("Chen Wu", "Institut Y")]
+    assert papers["cmt-4"].presentation == "poster"
+    assert (digest(papers_dir), (conf / "workshop.yaml").read_bytes()) == others  # only --out is written
+    assert sorted(p.name for p in conf.iterdir()) == ["papers.yaml", "workshop.yaml"]
+
+
+def openreview_notes(v2: bool) -> list[dict]:
+    def val(x):
+        return {"value": x} if v2 else x
+
+    return [
+        {"id": "aB3_xY-9", "forum": "aB3_xY-9", "number": 7, "content": {
+            "title": val("Sparse Attention on Phones"), "authors": val(["Priya Raman", "Jürgen Müller"]),
+            "abstract": val("Sparse attention saves energy."), "venue": val("SYNTH 2031 Spotlight")}},
+        {"id": "zz9", "forum": "zz9", "content": {"title": val("Tiny Parsers"), "authors": val(["Wei Zhang"]),
+                                                  "abstract": val("Small."), "venueid": val("SYNTH/2031/Workshop")}},
+        {"id": "rej1", "forum": "rej1", "content": {"title": val("Rejected"), "authors": val(["X Y"]), "abstract": val("No."),
+                                                   "venue": val("Submitted to SYNTH 2031, Rejected")}},
+    ]
+
+
+@pytest.mark.parametrize("v2, wrap", [(False, False), (True, False), (True, True)])
+def test_openreview_v1_and_v2(tmp_path, capsys, v2, wrap):
+    conf = conf_dir(tmp_path)
+    notes = openreview_notes(v2)
+    export = tmp_path / "notes.json"
+    export.write_text(json.dumps({"notes": notes} if wrap else notes), encoding="utf-8")
+    assert run("import-openreview", export, "--out", conf / "papers.yaml") == 0
+    printed = capsys.readouterr().out
+    assert "skipped   note 2 (rej1)" in printed
+    papers = {p.id: p for p in load_proceedings(conf).papers}
+    assert list(papers) == ["openreview-aB3_xY-9", "openreview-zz9"]
+    first = papers["openreview-aB3_xY-9"]
+    assert first.title == "Sparse Attention on Phones" and [a.name for a in first.authors] == ["Priya Raman", "Jürgen Müller"]
+    assert first.presentation == "spotlight" and first.links.openreview == "https://openreview.net/forum?id=aB3_xY-9"
+    # a renamed entry is still found through its OpenReview link
+    text = (conf / "papers.yaml").read_text().replace("id: openreview-aB3_xY-9", "id: sparse-phones")
+    (conf / "papers.yaml").write_text(text)
+    notes[0]["content"]["abstract"] = {"value": "Changed."} if v2 else "Changed."
+    export.write_text(json.dumps(notes), encoding="utf-8")
+    assert run("import-openreview", export, "--out", conf / "papers.yaml") == 0
+    assert "updated   sparse-phones: abstract" in capsys.readouterr().out
+    assert [p.id for p in load_proceedings(conf).papers] == ["sparse-phones", "openreview-zz9"]
+
+
+def test_bad_exports_give_clear_errors(tmp_path, capsys):
+    out = tmp_path / "papers.yaml"
+    (tmp_path / "x.csv").write_text("just,some\ncolumns,here\n")
+    assert run("import-cmt", tmp_path / "x.csv", "--out", out) == 1
+    assert "no header row with 'Paper ID'" in capsys.readouterr().err
+    (tmp_path / "x.xlsx").write_bytes(b"not a zip")
+    assert run("import-cmt", tmp_path / "x.xlsx", "--out", out) == 1
+    assert "not a readable .xlsx" in capsys.readouterr().err
+    (tmp_path / "n.json").write_text("{broken")
+    assert run("import-openreview", tmp_path / "n.json", "--out", out) == 1
+    assert "not valid JSON" in capsys.readouterr().err
+    rows = [["5", "", "Bad \x07 Title", "A.", "Ann Lee", "", "", "", "Accept", ""]]
+    assert run("import-cmt", write_export(tmp_path / "bad.csv", rows), "--out", out) == 1
+    err = capsys.readouterr().err
+    assert "not writing" in err and "papers[0].title (id 'cmt-5')" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_author_parsing():
+    assert parse_cmt_author("Jürgen Müller (Universität Wien)*") == ({"name": "Jürgen Müller", "affiliation": "Universität Wien"}, True)
+    assert parse_cmt_author(" Ana  Silva ") == ({"name": "Ana Silva"}, False)
+    assert parse_cmt_author("Li Wei (Huawei Noah's Ark Lab (Montreal))") == ({"name": "Li Wei", "affiliation": "Huawei Noah's Ark Lab (Montreal)"}, False)
+
+
+def test_paper_number_from_cmt_layout(tmp_path):
+    root = tmp_path
+    assert paper_number(root / "CameraReady" / "42" / "final.pdf", root) == "42"
+    assert paper_number(root / "Paper 7" / "x.pdf", root) == "7"
+    assert paper_number(root / "Paper12.pdf", root) == "12"
+    assert paper_number(root / "013_camera_ready.pdf", root) == "13"
+    assert paper_number(root / "camera.pdf", root) is None
+
+
+def test_collect_copies_by_paper_id_and_never_clobbers(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    rows = [list(r) for r in ROWS[:2]] + [["9", "", "Renamed Later", "R.", "Bo Park", "", "", "", "Accept", ""]]
+    export = write_export(tmp_path / "export.csv", rows)
+    assert run("import-cmt", export, "--out", conf / "papers.yaml") == 0
+    text = (conf / "papers.yaml").read_text().replace("id: cmt-9", "id: renamed")
+    (conf / "papers.yaml").write_text(text)
+    download = tmp_path / "download" / "CameraReady"
+    make_pdf(download / "1" / "final.pdf", "Quantizing Speech Models", ["Jürgen Müller"], pages=2)
+    make_pdf(download / "2" / "camera.pdf", "Graph Parsers on a Budget", ["Wei Zhang"], pages=2, seed=2)
+    make_pdf(download / "2" / "camera_supplementary.pdf", "Supplement", ["Wei Zhang"], pages=1)
+    make_pdf(download / "9" / "r.pdf", "Renamed Later", ["Bo Park"], pages=1, seed=9)
+    make_pdf(download / "55" / "rejected.pdf", "Rejected", ["X"], pages=1)
+    papers_dir = tmp_path / "papers"
+    capsys.readouterr()
+    assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir, "--export", export) == 0
+    printed = capsys.readouterr().out
+    assert sorted(p.name for p in papers_dir.iterdir()) == ["cmt-1.pdf", "cmt-2.pdf", "renamed.pdf"]
+    assert (papers_dir / "cmt-2.pdf").read_bytes() == (download / "2" / "camera.pdf").read_bytes()
+    assert "unmatched CameraReady/55/rejected.pdf (Paper ID 55" in printed and "copied 3 PDF(s)" in printed
+    before = digest(papers_dir)
+    assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir, "--export", export) == 0
+    assert "copied 0 PDF(s)" in capsys.readouterr().out and digest(papers_dir) == before
+    make_pdf(download / "1" / "final.pdf", "Quantizing Speech Models v2", ["Jürgen Müller"], pages=3)
+    assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir) == 1
+    assert "use --force" in capsys.readouterr().out and digest(papers_dir) == before
+    assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir, "--force") == 0
+    assert "replaced" in capsys.readouterr().out
+    assert (papers_dir / "cmt-1.pdf").read_bytes() == (download / "1" / "final.pdf").read_bytes()
