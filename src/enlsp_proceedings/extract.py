@@ -212,14 +212,14 @@ def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | 
     root = papers_dir.resolve()
     given = papers_dir / paper.pdf_name
     candidate = given.resolve()
-    if root not in candidate.parents:
+    if root not in candidate.parents:  # messages reach the public site: no server paths in them
         linked = candidate != Path(os.path.abspath(given))
-        how = f"points through a symbolic link to {candidate}, outside" if linked else "leaves"
-        return None, PdfProblem("error", "pdf-outside", f"pdf path {paper.pdf_name!r} {how} the papers directory {papers_dir}")
+        how = "points through a symbolic link to a file outside" if linked else "leaves"
+        return None, PdfProblem("error", "pdf-outside", f"pdf path {paper.pdf_name!r} {how} the papers directory")
     if not candidate.exists():
-        return None, PdfProblem("warning", "pdf-missing", f"no camera-ready PDF at {papers_dir / paper.pdf_name}")
+        return None, PdfProblem("warning", "pdf-missing", f"no camera-ready PDF {paper.pdf_name!r} in the papers directory")
     if not candidate.is_file():
-        return None, PdfProblem("error", "pdf-unreadable", f"{papers_dir / paper.pdf_name} is not a regular file")
+        return None, PdfProblem("error", "pdf-unreadable", f"{paper.pdf_name!r} is not a regular file")
     return candidate, None
 
 
@@ -245,7 +245,7 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             sha = file_sha256(path)
         except OSError as exc:
             entry.path = None
-            entry.problems.append(PdfProblem("error", "pdf-unreadable", f"cannot open {path.name}: {exc.strerror or exc}"))
+            entry.problems.append(PdfProblem("error", "pdf-unreadable", f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
             continue
         cached = cache.get(sha)
         if cached is not None:
