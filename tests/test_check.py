@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import shutil
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -107,9 +109,11 @@ EXPECTED = {
 
 
 def test_json_report_on_bad_pdfs(tmp_path, capsys):
-    bad_workshop(tmp_path)
+    conf, papers_dir = bad_workshop(tmp_path)
+    before = sha_tree(conf), sha_tree(papers_dir)
     code, report = check_json(capsys, tmp_path)
     assert code == 1
+    assert (sha_tree(conf), sha_tree(papers_dir)) == before  # check is read-only
     assert set(report) >= {"papers", "errors", "warnings"}
     by_id = {p["id"]: p for p in report["papers"]}
     assert list(by_id) == list(EXPECTED)
@@ -289,6 +293,8 @@ def test_no_false_headings():
     texts = [body() + "\nThe references in Section 2 are cited.\nsee Appendix A for details.\n", body()]
     assert find_body_end(texts) == (None, 2)
     assert find_body_end(["x\nWe list references below and more text follows here"]) == (None, 1)
+    assert find_body_end([body(), body(), "References [1] A. Author. A paper. 2020."]) == (3, 2)
+    assert find_body_end([body(), body(5) + "\nAPPENDIX A\n" + body(), body(), "References\n[1] A. B. 2020."]) == (4, 2)
 
 
 @pytest.mark.parametrize("name, page", [
@@ -319,3 +325,44 @@ def test_author_and_title_mismatch_are_warnings(tmp_path):
     problems = paper_problems(bad, entry, 4)
     assert [(p.level, p.code) for p in problems] == [("warning", "pdf-title-mismatch"), ("warning", "pdf-author-mismatch")]
     assert "Chen Wu" in problems[1].message and "Ana Silva" not in problems[1].message
+
+
+def latex_pdf(tmp_path: Path, clearpage: bool) -> Path:
+    """A real LaTeX paper: body, bibliography (References heading), then an appendix."""
+    rng = random.Random(3)
+    words = "efficient model inference training memory latency throughput accuracy benchmark dataset".split()
+
+    def paragraph() -> str:
+        return " ".join(rng.choice(words) for _ in range(120)) + ".\n\n"
+
+    body_text = "".join(f"\\section{{Part {i}}}\n" + paragraph() * 4 for i in range(6))
+    source = (
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n"
+        "\\title{Quantizing Distil\\-HuBERT for M\\\"uller's Speech}\n"
+        "\\author{J\\\"urgen M\\\"uller \\and Nguy\\~{e}n V\\u{a}n An}\n\\begin{document}\n\\maketitle\n"
+        + body_text + ("\\clearpage\n" if clearpage else "")
+        + "\\begin{thebibliography}{9}\n\\bibitem{a} A. Author. A paper. 2020.\n\\end{thebibliography}\n"
+        + "\\appendix\n\\section{Proofs}\n" + paragraph() * 14 + "\\end{document}\n"
+    )
+    (tmp_path / "paper.tex").write_text(source)
+    subprocess.run(["pdflatex", "-interaction=batchmode", "-halt-on-error", "paper.tex"], cwd=tmp_path, check=True,
+                   capture_output=True, timeout=120)
+    return tmp_path / "paper.pdf"
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+@pytest.mark.parametrize("clearpage", [False, True])
+def test_real_latex_paper(tmp_path, clearpage):
+    from enlsp_proceedings.extract import PaperPdf
+    from enlsp_proceedings.models import Paper
+
+    facts = extract.read_pdf(latex_pdf(tmp_path, clearpage))
+    assert facts.references_page is not None and facts.pages > facts.references_page + 1  # the appendix follows
+    assert facts.body_pages == (facts.references_page - 1 if clearpage else facts.references_page)
+    paper_ = Paper(id="x", title="Quantizing DistilHuBERT for Müller's Speech", abstract="a", presentation="oral",
+                   authors=[{"name": "Jürgen Müller"}, {"name": "Nguyễn Văn An"}])
+    entry = PaperPdf("x", "x.pdf", None, facts)
+    assert paper_problems(paper_, entry, facts.body_pages) == []
+    [over] = paper_problems(paper_, entry, facts.body_pages - 1)
+    assert over.code == "pdf-over-limit"

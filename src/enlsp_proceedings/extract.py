@@ -32,6 +32,8 @@ _REFERENCES = re.compile(
     r"[ \t]*:?[ \t]*$",
     re.MULTILINE,
 )
+#: The same heading glued to the first entry by text extraction: "References [1] A. Author ...".
+_REFERENCES_INLINE = re.compile(r"^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY)[ \t]+(?=\[1\])", re.MULTILINE)
 #: An appendix heading placed before the references ("Appendix", "A Appendix", "Appendix A: Proofs",
 #: "Supplementary Material"); never a sentence such as "see Appendix A for details."
 _APPENDIX = re.compile(
@@ -52,7 +54,7 @@ def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
     references = appendix = None
     for number, text in enumerate(page_texts, start=1):
         if references is None:
-            match = _REFERENCES.search(text)
+            match = _REFERENCES.search(text) or _REFERENCES_INLINE.search(text)
             if match:
                 references = (number, match.start())
         if appendix is None and references is None and number > 1:
