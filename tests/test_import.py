@@ -31,7 +31,15 @@ TITLE_ROWS = [["Accepted Papers - SYNTH 2031"], ["Exported 9/1/2031"], []]
 
 def write_export(path: Path, rows=ROWS, header=HEADER) -> Path:
     table = [*TITLE_ROWS, header, *rows]
-    if path.suffix == ".xlsx":
+    if path.suffix == ".xls":  # XML Spreadsheet 2003, as CMT's "Export to Excel" writes it
+        from xml.sax.saxutils import escape
+
+        xml_rows = "".join("<Row>" + "".join(f'<Cell><Data ss:Type="String">{escape(c)}</Data></Cell>' for c in row) + "</Row>"
+                           for row in table)
+        path.write_text('<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+                        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Papers"><Table>'
+                        + xml_rows + "</Table></Worksheet></Workbook>", encoding="utf-8")
+    elif path.suffix == ".xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
@@ -60,7 +68,7 @@ def digest(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx", ".xls"])
 def test_cmt_export_creates_valid_papers_yaml(tmp_path, capsys, suffix):
     conf = conf_dir(tmp_path)
     export = write_export(tmp_path / f"export{suffix}")
@@ -216,6 +224,16 @@ def test_bad_exports_give_clear_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not writing" in err and "papers[0].title (id 'cmt-5')" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_utf16_tab_separated_text_named_xls(tmp_path):
+    conf = conf_dir(tmp_path)
+    text = "\n".join("\t".join(row) for row in [*TITLE_ROWS, HEADER, *[[c.replace("\n", " ") for c in r] for r in ROWS]])
+    (tmp_path / "export.xls").write_bytes(text.encode("utf-16"))
+    assert run("import-cmt", tmp_path / "export.xls", "--out", conf / "papers.yaml") == 0
+    papers = load_proceedings(conf).papers
+    assert [p.title for p in papers] == ["Quantizing Speech Models", "Graph Parsers on a Budget"]
+    assert papers[0].authors[0].name == "Jürgen Müller"
 
 
 def test_author_parsing():

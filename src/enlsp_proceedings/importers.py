@@ -113,15 +113,41 @@ def read_table(path: Path) -> list[list[str]]:
         rows = [[_clean(c) for c in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
-    if suffix == ".xls":
-        raise ExportError(f"{path}: old .xls files are not supported; export as .xlsx, .csv or .tsv")
-    text = _decode(path.read_bytes())
-    if suffix == ".tsv" or (suffix != ".csv" and "\t" in text.split("\n", 5)[-1]):
-        delimiter = "\t"
-    else:
-        sample = "\n".join(text.splitlines()[:20])
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    data = path.read_bytes()
+    if suffix == ".xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        # CMT's "Excel" downloads are often XML Spreadsheet 2003 or tab-separated text named .xls
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ExportError(f"{path}: binary .xls workbooks are not supported; save it as .xlsx, .csv or .tsv")
+        text = _decode(data)
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text[:2000]:
+            return _xml_spreadsheet(path, text)
+    text = _decode(data)
+    sample = "\n".join(text.splitlines()[:20])
+    delimiter = "\t" if suffix == ".tsv" or sample.count("\t") > sample.count(",") else ","
     return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _xml_spreadsheet(path: Path, text: str) -> list[list[str]]:
+    """Rows of the first sheet of an XML Spreadsheet 2003 file (what CMT calls .xls)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{urn:schemas-microsoft-com:office:spreadsheet}"
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as exc:
+        raise ExportError(f"{path}: not a readable spreadsheet ({exc})") from None
+    table = root.find(f"{ns}Worksheet/{ns}Table")
+    rows = []
+    for row in table.iter(f"{ns}Row") if table is not None else []:
+        cells: list[str] = []
+        for cell in row.findall(f"{ns}Cell"):
+            index = cell.get(f"{ns}Index")
+            if index and index.isdigit():
+                cells.extend([""] * (int(index) - 1 - len(cells)))
+            data = cell.find(f"{ns}Data")
+            cells.append(_clean("".join(data.itertext())) if data is not None else "")
+        rows.append(cells)
+    return rows
 
 
 def _key(header: str) -> str:
