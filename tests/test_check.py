@@ -114,6 +114,7 @@ def test_json_report_on_bad_pdfs(tmp_path, capsys):
     code, report = check_json(capsys, tmp_path)
     assert code == 1
     assert (sha_tree(conf), sha_tree(papers_dir)) == before  # check is read-only
+    assert report["problems"] == []
     assert set(report) >= {"papers", "errors", "warnings"}
     by_id = {p["id"]: p for p in report["papers"]}
     assert list(by_id) == list(EXPECTED)
@@ -223,6 +224,16 @@ def test_strict_build_passes_when_every_pdf_is_good(tmp_path):
     papers[0].references_page = 3
     write_workshop(tmp_path, papers)
     assert run_build(tmp_path, "--strict") == 0
+
+
+def test_unused_and_identical_pdfs_are_warned_about(tmp_path, capsys):
+    conf, papers_dir = bad_workshop(tmp_path)
+    (papers_dir / "good-final.pdf").write_bytes((papers_dir / "good.pdf").read_bytes())
+    (papers_dir / "wrong-title.pdf").write_bytes((papers_dir / "good.pdf").read_bytes())
+    code, report = check_json(capsys, tmp_path)
+    general = {p["code"]: p["message"] for p in report["problems"]}
+    assert general["pdf-unused"] == "good-final.pdf in the papers directory belongs to no paper (misnamed?)"
+    assert "'good', 'wrong-title'" in general["pdf-same-content"]
 
 
 def test_pdf_facts_are_read_once_per_content(tmp_path, monkeypatch, capsys):

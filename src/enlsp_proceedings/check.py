@@ -114,6 +114,22 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         pages = entry.facts.pages if entry.facts and entry.facts.ok else None
         reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop.page_limit)))
     general = []
+    by_content: dict[str, list[str]] = {}
+    for paper in papers:
+        facts = pdfs[paper.id].facts
+        if facts is not None and facts.size:
+            ids = by_content.setdefault(facts.sha256, [])
+            if paper.id not in ids:  # a duplicate id is reported already
+                ids.append(paper.id)
+    for ids in by_content.values():
+        if len(ids) > 1:
+            general.append(PdfProblem("warning", "pdf-same-content", f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
+    if only is None and Path(papers_dir).is_dir():
+        used = {p.pdf_name for p in proc.papers}
+        for path in sorted(Path(papers_dir).rglob("*")):
+            name = path.relative_to(papers_dir).as_posix()
+            if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
+                general.append(PdfProblem("warning", "pdf-unused", f"{name} in the papers directory belongs to no paper (misnamed?)"))
     mine = {a.name for p in papers for a in p.authors}
     for a, b, reason in PeopleIndex(proc).likely_variants():
         if only is None or {a, b} & mine:
