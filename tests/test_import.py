@@ -239,6 +239,8 @@ def test_utf16_tab_separated_text_named_xls(tmp_path):
 def test_author_parsing():
     assert parse_cmt_author("Jürgen Müller (Universität Wien)*") == ({"name": "Jürgen Müller", "affiliation": "Universität Wien"}, True)
     assert parse_cmt_author(" Ana  Silva ") == ({"name": "Ana Silva"}, False)
+    assert parse_cmt_author("Li (Lily) Wang (MIT)") == ({"name": "Li (Lily) Wang", "affiliation": "MIT"}, False)
+    assert parse_cmt_author("*Bo Park ()") == ({"name": "Bo Park"}, True)
     assert parse_cmt_author("Li Wei (Huawei Noah's Ark Lab (Montreal))") == ({"name": "Li Wei", "affiliation": "Huawei Noah's Ark Lab (Montreal)"}, False)
 
 

@@ -171,13 +171,15 @@ def parse_cmt_author(text: str) -> tuple[dict[str, str], bool]:
     """'Jürgen Müller (Universität Wien)*' -> ({name, affiliation}, is_contact)."""
     contact = "*" in text
     text = text.replace("*", "").strip()
-    match = re.match(r"^(?P<name>[^()]*?)\s*\((?P<aff>.*)\)\s*$", text, flags=re.S)
-    if match:
-        author = {"name": " ".join(match["name"].split())}
-        affiliation = " ".join(match["aff"].split())
-        if affiliation:
-            author["affiliation"] = affiliation
-        return author, contact
+    if text.endswith(")"):  # the affiliation is the last balanced (...) group
+        depth = 0
+        for index in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[index], 0)
+            if depth == 0:
+                name, affiliation = " ".join(text[:index].split()), " ".join(text[index + 1:-1].split())
+                if name:
+                    return ({"name": name, "affiliation": affiliation} if affiliation else {"name": name}), contact
+                break
     return {"name": " ".join(text.split())}, contact
 
 
