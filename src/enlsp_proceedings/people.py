@@ -7,6 +7,7 @@ decision), and `likely_variants` suggests candidates without merging them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ ROLE_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 14)  # called per pair of names by likely_variants
 def fold(text: str) -> str:
     """Accent- and case-insensitive form: 'Guimarães' -> 'guimaraes'."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -153,6 +155,6 @@ def _variant_reason(a: str, b: str) -> str | None:
             return "same family name, first name is an initial or short form"
     if sorted(ta) == sorted(tb):
         return "same names in another order"
-    if len(fa) >= 8 and _edit_distance(fa, fb, 2) <= 2 and ta[0][0] == tb[0][0]:
+    if ta[0][0] == tb[0][0] and len(fa) >= 8 and abs(len(fa) - len(fb)) <= 2 and _edit_distance(fa, fb, 2) <= 2:  # cheap tests first
         return "names differ by one or two letters"
     return None
