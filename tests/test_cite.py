@@ -90,6 +90,50 @@ def test_pdflatex_and_bibtex_accept_every_entry(volume, tmp_path, style):
     assert bbl.count("\\bibitem") == len(keys) and all("{" + key + "}" in bbl for key in keys)
 
 
+WIDE = [c for start, end in [(0x20, 0x7F), (0xA0, 0x250), (0x300, 0x370), (0x370, 0x400), (0x400, 0x500),
+                              (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20C0), (0x2190, 0x2300), (0x4E00, 0x4E40),
+                              (0xAC00, 0xAC20), (0x1F600, 0x1F620)]
+        for c in map(chr, range(start, end)) if unicodedata.category(c) not in ("Cc", "Cs", "Cn")]
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(not (shutil.which("pdflatex") and shutil.which("bibtex")), reason="needs pdflatex and bibtex")
+@pytest.mark.parametrize("style, seed", [("plain", 20221202), ("plainnat", 5)])
+def test_pdflatex_accepts_random_text_from_many_scripts(tmp_path, style, seed):
+    """Whatever the characters (Greek, Cyrillic, CJK, emoji, math, stray marks, brackets), the .bib typesets."""
+    import random
+
+    rng = random.Random(seed)
+
+    def text(n: int) -> str:
+        return "".join(rng.choice(WIDE) for _ in range(n)) or "x"
+
+    entries = []
+    for i in range(300):
+        try:
+            paper = Paper(id=f"r{i}", title=text(rng.randint(1, 40)), abstract="a", presentation="oral",
+                          authors=[Person(name=text(rng.randint(1, 15))) for _ in range(rng.randint(1, 3))])
+        except ValidationError:
+            continue
+        entries.append(cite.paper_entry(paper, WORKSHOP, f"r-{i}", "https://example.org/r"))
+    (tmp_path / "refs.bib").write_text(cite.to_bibtex(entries), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text("\n".join([
+        r"\documentclass{article}", r"\usepackage[T1]{fontenc}", r"\usepackage[utf8]{inputenc}", r"\usepackage{lmodern}",
+        r"\usepackage{natbib}" if style == "plainnat" else "", r"\tracinglostchars=2", r"\begin{document}", r"\nocite{*}",
+        rf"\bibliographystyle{{{style}}}", r"\bibliography{refs}", r"\end{document}", "",
+    ]), encoding="utf-8")
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    assert run(latex, tmp_path).returncode == 0
+    bibtex = run(["bibtex", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text(errors="replace")
+    assert bibtex.returncode == 0 and not re.search(r"^Warning--|error message", blg, flags=re.M), blg
+    result = run(latex, tmp_path)
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert result.returncode == 0, log[-3000:]
+    assert not re.search(r"Missing character|Undefined control sequence|^! ", log, flags=re.M), log[-3000:]
+    assert (tmp_path / "doc.bbl").read_text(errors="replace").count("\\bibitem") == len(entries) > 250
+
+
 def test_t1_degradations_are_documented():
     """Letters T1 cannot typeset lose only the mark it lacks; other scripts become a placeholder."""
     assert cite.latex_to_text(cite.latex_escape("Trương Ảnh")) == "Truong Anh"

@@ -40,9 +40,10 @@ _ASCII_SPECIAL = {
 }
 _LIGATURES = {"--", "``", "''", ",,", "?`", "!`"}
 # Macros pylatexenc may produce that a plain pdflatex document (T1, kernel textcomp)
-# defines; anything else (Cyrillic, amssymb symbols, ...) is degraded instead.
-_SAFE_MACROS = set(
-    "i j l L o O ss SS ae AE oe OE aa AA DJ dj NG ng TH th DH dh ij IJ textsc ensuremath "
+# defines; anything else (Cyrillic, amssymb symbols, ...) is degraded instead. Math
+# macros count only inside \ensuremath.
+_TEXT_MACROS = set(
+    "i j l L o O ss SS ae AE oe OE aa AA DJ dj NG ng TH th DH dh ij IJ textsc "
     "guillemotleft guillemotright guilsinglleft guilsinglright quotedblbase quotesinglbase "
     "textemdash textendash textquoteleft textquoteright textquotedblleft textquotedblright "
     "textdagger textdaggerdbl textbullet textellipsis textperthousand texteuro textsterling textyen "
@@ -50,13 +51,16 @@ _SAFE_MACROS = set(
     "textdegree textexclamdown textquestiondown textordfeminine textordmasculine textonehalf "
     "textonequarter textthreequarters textmu texttimes textdiv textperiodcentered textflorin "
     "textrightarrow textleftarrow textuparrow textdownarrow textasciimacron textasciiacute "
-    "textasciidieresis textbrokenbar textlnot textonesuperior texttwosuperior textthreesuperior "
+    "textasciidieresis textbrokenbar textlnot textonesuperior texttwosuperior textthreesuperior".split()
+)
+_MATH_MACROS = set(
     "pm mp leq geq neq infty approx sim cdot times div rightarrow leftarrow leftrightarrow "
     "Rightarrow Leftarrow in notin subset subseteq cup cap forall exists partial nabla sum prod "
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
     "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
     "Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
 )
+_MATH = re.compile(r"^\{?\\ensuremath\{(?:\\([A-Za-z]+)|[^\\{}])\}\}?$")
 # Bidi controls and zero-width characters: invisible, but they would reorder text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CLUSTER = re.compile(r"(?s).[\u0300-\u036f]*")
@@ -96,7 +100,11 @@ def _pylatexenc(char: str) -> str | None:
         latex = _encoder().unicode_to_latex(char)
     except ValueError:
         return None
-    if all(macro in _SAFE_MACROS for macro in re.findall(r"\\([A-Za-z]+)", latex)):
+    math = _MATH.match(latex)
+    if math:
+        return latex if math.group(1) is None or math.group(1) in _MATH_MACROS else None
+    macros = re.findall(r"\\([A-Za-z]+)", latex)
+    if "ensuremath" not in macros and all(macro in _TEXT_MACROS for macro in macros):
         return latex
     return None
 
@@ -114,8 +122,8 @@ def _latex_cluster(cluster: str) -> str:
         return latex
     if unicodedata.category(base).startswith("M"):
         return ""  # a stray combining mark with nothing to sit on
-    if marks:  # drop marks T1 cannot show, keep the letter
-        return _latex_cluster(base)
+    if marks:  # drop marks T1 cannot show, keep the character
+        return latex_escape(base)
     folded = unicodedata.normalize("NFKD", base)
     folded = "".join(c for c in folded if c.isascii() and not unicodedata.combining(c))
     # Scripts pdflatex cannot set with T1 (CJK, Cyrillic, emoji) become a visible placeholder.
@@ -154,7 +162,7 @@ def latex_title(title: str) -> str:
     for word in _normalize(title).split(" "):
         encoded = latex_escape(word)
         out.append("{" + encoded + "}" if encoded and _needs_protection(word) else encoded)
-    return " ".join(out)
+    return re.sub(" +", " ", " ".join(out)).strip() or "{?}"  # BibTeX styles warn on an empty title
 
 
 # -- names ----------------------------------------------------------------------------------
@@ -189,13 +197,22 @@ def name_parts(person: Person | str) -> tuple[str, str, str]:
     return given, last, suffix
 
 
+def _name_part(text: str) -> str:
+    # Brackets and parentheses hidden in braces: natbib styles put names into
+    # \bibitem[Name(2022)] labels unbraced, and natbib splits those at "(".
+    return re.sub(r"([()\[\]])", r"{\1}", latex_escape(text))
+
+
 def bibtex_name(person: Person | str) -> str:
     """One author as BibTeX 'Family, Given'; names that would confuse BibTeX are braced whole."""
     name = _normalize(person if isinstance(person, str) else person.name)
     given, family, suffix = name_parts(person)
-    if re.search(r"\sand\s|,|[{}]", name, flags=re.IGNORECASE) or not given:
-        return "{" + latex_escape(name) + "}"
-    parts = [latex_escape(family)] + ([latex_escape(suffix)] if suffix else []) + [latex_escape(given)]
+    parts = [_name_part(family)] + ([_name_part(suffix)] if suffix else []) + [_name_part(given)]
+    whole = _name_part(name) or "{?}"
+    # " and " or a comma (also ones that only appear once encoded, e.g. from a full-width
+    # comma) would split the name; an empty part would leave a dangling comma.
+    if not all(parts) or re.search(r"\sand\s|,|^and\s|\sand$", whole, flags=re.IGNORECASE):
+        return "{" + whole + "}"
     return ", ".join(parts)
 
 
