@@ -296,3 +296,20 @@ def test_keynote_entries_are_well_formed(title, name):
     assert not library.failed_blocks and [e.key for e in library.entries] == ["k-key"]
     assert set(library.entries[0].fields_dict) == KEYNOTE_FIELDS
     assert all(braces_balance(f.value) for f in library.entries[0].fields)
+
+
+def test_keys_do_not_depend_on_paper_order(volume):
+    reordered = volume.proc.model_copy(update={"papers": list(reversed(volume.proc.papers))})
+    assert cite.citation_keys(reordered) == volume.keys
+    assert len(set(volume.keys.values())) == len(volume.keys)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key) for key in volume.keys.values())
+
+
+def test_bad_family_is_reported_with_file_and_line(tmp_path, capsys):
+    from enlsp_proceedings.cli import main
+    from enlsp_proceedings.testing import SynthPaper, write_workshop
+
+    write_workshop(tmp_path, [SynthPaper("p1", "T", [{"name": "Nguyễn Văn An", "family": "Văn"}], "abs", pages=None)], make_pdfs=False)
+    assert main(["build", "--conf", str(tmp_path / "conf"), "--papers", str(tmp_path / "papers"), "--out", str(tmp_path / "site"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "papers.yaml:5" in err and "family 'Văn' must be the first or the last word(s)" in err and "Traceback" not in err
