@@ -313,3 +313,9 @@ def test_bad_family_is_reported_with_file_and_line(tmp_path, capsys):
     assert main(["build", "--conf", str(tmp_path / "conf"), "--papers", str(tmp_path / "papers"), "--out", str(tmp_path / "site"), "-q"]) == 1
     err = capsys.readouterr().err
     assert "papers.yaml:5" in err and "family 'Văn' must be the first or the last word(s)" in err and "Traceback" not in err
+
+
+def test_people_sort_by_declared_family_name(volume):
+    names = [r.name for r in volume.people.sorted()]
+    assert names.index("Nguyễn Văn An") > names.index("Jürgen Groß-Müller")  # N, not A for "An"
+    assert names.index("Đặng Thị Ngọc Ánh") < names.index("Jiří Dvořák")  # D for Đặng, not A for Ánh
