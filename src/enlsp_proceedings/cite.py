@@ -1,8 +1,10 @@
 """Citations: BibTeX (bibtexparser + pylatexenc), RIS, ACL-style text, Markdown.
 
 Every field is encoded for its format, so author-typed text can never close a brace
-or start a command: BibTeX gets LaTeX with the specials escaped and internal capitals
-brace-protected; RIS gets one line per tag; Markdown gets its punctuation escaped.
+or start a command: BibTeX gets LaTeX that pdflatex with T1 fonts typesets (specials
+escaped, braces written as macros so BibTeX's brace counting stays balanced, internal
+capitals brace-protected, ligatures such as ``--`` broken); RIS gets one line per tag;
+Markdown gets its punctuation escaped.
 """
 
 from __future__ import annotations
@@ -18,13 +20,50 @@ from .models import Keynote, Paper, Person, Proceedings, Workshop
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das", "al", "el", "bin", "ibn"}
-_COMBINING_ACCENTS = {
-    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
-    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
-    "\u0327": "c", "\u0328": "k", "\u0331": "b", "\u0309": "h",
+SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
+NON_ARCHIVAL_NOTE = "Non-archival workshop paper"
+
+# Combining accents that LaTeX's T1 encoding can put on a letter.
+_ABOVE = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+          "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v"}
+_BELOW = {"\u0323": "d", "\u0327": "c", "\u0328": "k", "\u0331": "b"}
+# Marks T1 has no accent for: the Vietnamese horn and hook above are dropped (ư -> u,
+# ả -> a); the Romanian comma below becomes the cedilla it is commonly typeset as.
+_T1_SUBSTITUTE = {"\u031b": "", "\u0309": "", "\u0326": "\u0327"}
+# ASCII characters that are special to LaTeX or BibTeX, or form T1 ligatures (<< is «).
+# Braces become macros: BibTeX counts every brace, escaped or not.
+_ASCII_SPECIAL = {
+    "%": r"{\%}", "&": r"{\&}", "_": r"{\_}", "#": r"{\#}", "$": r"{\$}",
+    "{": r"{\textbraceleft}", "}": r"{\textbraceright}", "~": r"{\textasciitilde}",
+    "\\": r"{\textbackslash}", "^": r"{\textasciicircum}", "<": r"{\ensuremath{<}}",
+    ">": r"{\ensuremath{>}}", '"': r"{\textquotedbl}",
 }
+_LIGATURES = {"--", "``", "''", ",,", "?`", "!`"}
+# Macros pylatexenc may produce that a plain pdflatex document (T1, kernel textcomp)
+# defines; anything else (Cyrillic, amssymb symbols, ...) is degraded instead. Math
+# macros count only inside \ensuremath.
+_TEXT_MACROS = set(
+    "i j l L o O ss SS ae AE oe OE aa AA DJ dj NG ng TH th DH dh ij IJ textsc "
+    "guillemotleft guillemotright guilsinglleft guilsinglright quotedblbase quotesinglbase "
+    "textemdash textendash textquoteleft textquoteright textquotedblleft textquotedblright "
+    "textdagger textdaggerdbl textbullet textellipsis textperthousand texteuro textsterling textyen "
+    "textcent textcurrency textsection textparagraph textcopyright textregistered texttrademark "
+    "textdegree textexclamdown textquestiondown textordfeminine textordmasculine textonehalf "
+    "textonequarter textthreequarters textmu texttimes textdiv textperiodcentered textflorin "
+    "textrightarrow textleftarrow textuparrow textdownarrow textasciimacron textasciiacute "
+    "textasciidieresis textbrokenbar textlnot textonesuperior texttwosuperior textthreesuperior".split()
+)
+_MATH_MACROS = set(
+    "pm mp leq geq neq infty approx sim cdot times div rightarrow leftarrow leftrightarrow "
+    "Rightarrow Leftarrow in notin subset subseteq cup cap forall exists partial nabla sum prod "
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
+    "Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
+)
+_MATH = re.compile(r"^\{?\\ensuremath\{(?:\\([A-Za-z]+)|[^\\{}])\}\}?$")
 # Bidi controls and zero-width characters: invisible, but they would reorder text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CLUSTER = re.compile(r"(?s).[\u0300-\u036f]*")
 
 
 @lru_cache(maxsize=1)
@@ -32,163 +71,250 @@ def _encoder():
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(
-        non_ascii_only=False,
+        non_ascii_only=True,
         replacement_latex_protection="braces-all",
         unknown_char_policy="fail",
         unknown_char_warning=False,
     )
 
 
-_CLUSTER = re.compile(r"(?s).[\u0300-\u036f]*")
+def _accented(base: str, marks: str) -> str | None:
+    """LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
+
+    Accents above go innermost (T1 has composite glyphs for them), accents below
+    outermost; i and j lose their dot only under an accent above.
+    """
+    marks = "".join(_T1_SUBSTITUTE.get(m, m) for m in marks)
+    above = [_ABOVE[m] for m in marks if m in _ABOVE]
+    below = [_BELOW[m] for m in marks if m in _BELOW]
+    if len(above) + len(below) != len(marks):
+        return None
+    out = "\\" + base if above and base in "ij" else base
+    for accent in above + below:
+        out = f"\\{accent}{{{out}}}"
+    return "{" + out + "}" if marks else base
 
 
-def _latex_char(char: str) -> str:
-    """One letter with any combining marks that follow it."""
-    if len(char) == 1:
-        try:
-            return _encoder().unicode_to_latex(char)
-        except ValueError:
-            pass
-    # No macro for this letter: build it from its base and combining accents (Vietnamese, Yoruba).
-    decomposed = unicodedata.normalize("NFD", char)
+def _pylatexenc(char: str) -> str | None:
+    try:
+        latex = _encoder().unicode_to_latex(char)
+    except ValueError:
+        return None
+    math = _MATH.match(latex)
+    if math:
+        return latex if math.group(1) is None or math.group(1) in _MATH_MACROS else None
+    macros = re.findall(r"\\([A-Za-z]+)", latex)
+    if "ensuremath" not in macros and all(macro in _TEXT_MACROS for macro in macros):
+        return latex
+    return None
+
+
+def _latex_cluster(cluster: str) -> str:
+    """One non-ASCII letter with any combining marks that follow it."""
+    decomposed = unicodedata.normalize("NFD", cluster)
     base, marks = decomposed[0], decomposed[1:]
-    if marks and base.isascii() and all(m in _COMBINING_ACCENTS for m in marks):
-        out = "\\" + base if base in "ij" else base
-        for mark in marks:
-            out = f"\\{_COMBINING_ACCENTS[mark]}{{{out}}}"
-        return "{" + out + "}"
-    if unicodedata.category(char).startswith("M"):
-        return ""  # a stray combining mark that NFC could not attach
-    folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-    # Scripts pdflatex cannot set with T1 (CJK, emoji) become a visible placeholder.
+    if base.isascii() and base.isalpha():
+        latex = _accented(base, marks)
+        if latex is not None:
+            return latex
+    composed = unicodedata.normalize("NFC", cluster)
+    if len(composed) == 1 and (latex := _pylatexenc(composed)):
+        return latex
+    if unicodedata.category(base).startswith("M"):
+        return ""  # a stray combining mark with nothing to sit on
+    if marks:  # drop marks T1 cannot show, keep the character
+        return latex_escape(base)
+    folded = unicodedata.normalize("NFKD", base)
+    folded = "".join(c for c in folded if c.isascii() and not unicodedata.combining(c))
+    # Scripts pdflatex cannot set with T1 (CJK, Cyrillic, emoji) become a visible placeholder.
     return latex_escape(folded) if folded else "{?}"
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def latex_escape(text: str) -> str:
     """Unicode text -> LaTeX that pdflatex (T1, utf8) typesets as the same text."""
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    text = re.sub(r"\s+", " ", text).strip()
-    out = []
-    for cluster in _CLUSTER.findall(text):
-        if cluster.isascii() and (cluster.isalnum() or cluster in " .,;:!?'()/-+=*@\"`[]"):
-            out.append(cluster)
+    out: list[str] = []
+    previous = ""
+    for cluster in _CLUSTER.findall(_normalize(text)):
+        if len(cluster) == 1 and cluster.isascii():
+            if previous + cluster in _LIGATURES:
+                out.append("{}")
+            out.append(_ASCII_SPECIAL.get(cluster, cluster))
+            previous = cluster
         else:
-            out.append(_latex_char(cluster))
+            out.append(_latex_cluster(cluster))
+            previous = ""
     return "".join(out)
 
 
 def _needs_protection(word: str) -> bool:
-    letters = re.sub(r"[^\w]", "", word)
-    if len(letters) < 2:
-        return False
-    return any(c.isupper() for c in letters[1:])
+    letters = re.sub(r"[\W_]", "", word)
+    return len(letters) >= 2 and any(c.isupper() for c in letters[1:])
 
 
 def latex_title(title: str) -> str:
     """Escape a title and brace-protect words whose capitals a style must keep (BERT, W8A8)."""
-    words = re.split(r"(\s+)", unicodedata.normalize("NFC", _INVISIBLE.sub("", title)).strip())
     out = []
-    for word in words:
-        if not word or word.isspace():
-            out.append(" " if word else "")
-            continue
+    for word in _normalize(title).split(" "):
         encoded = latex_escape(word)
-        out.append("{" + encoded + "}" if _needs_protection(word) else encoded)
-    return re.sub(r" +", " ", "".join(out))
+        out.append("{" + encoded + "}" if encoded and _needs_protection(word) else encoded)
+    return re.sub(" +", " ", " ".join(out)).strip() or "{?}"  # BibTeX styles warn on an empty title
 
+
+# -- names ----------------------------------------------------------------------------------
 
 def split_name(name: str) -> tuple[str, str]:
-    """(first, last) for a display name; particles stay with the last name."""
-    tokens = name.split()
+    """(given, family) for a display name; particles stay with the family name."""
+    tokens = _normalize(name).split()
     if len(tokens) <= 1:
-        return "", name.strip()
+        return "", " ".join(tokens)
     for i in range(1, len(tokens) - 1):
         if tokens[i].lower() in PARTICLES and tokens[i].islower():
             return " ".join(tokens[:i]), " ".join(tokens[i:])
     return " ".join(tokens[:-1]), tokens[-1]
 
 
-def bibtex_name(name: str) -> str:
-    """One author as BibTeX 'Last, First'; names that would confuse BibTeX are braced whole."""
-    name = re.sub(r"\s+", " ", name).strip()
-    first, last = split_name(name)
-    if re.search(r"\band\b|,", name, flags=re.IGNORECASE) or not first:
-        return "{" + latex_escape(name) + "}"
-    last_tex = latex_escape(last)
-    if " " in last and last.split()[0].lower() not in PARTICLES:
-        last_tex = "{" + last_tex + "}"
-    return f"{last_tex}, {latex_escape(first)}"
+def name_parts(person: Person | str) -> tuple[str, str, str]:
+    """(given, family, suffix): ``family`` from the metadata when given, else guessed."""
+    name = _normalize(person if isinstance(person, str) else person.name)
+    family = None if isinstance(person, str) or person.family is None else _normalize(person.family)
+    if family:
+        if name == family:
+            return "", family, ""
+        if name.startswith(family + " "):
+            return name[len(family) + 1:], family, ""
+        if name.endswith(" " + family):
+            return name[: -len(family) - 1], family, ""
+    tokens = name.split()
+    suffix = ""
+    if len(tokens) > 2 and tokens[-1] in SUFFIXES:
+        suffix, name = tokens[-1], " ".join(tokens[:-1])
+    given, last = split_name(name)
+    return given, last, suffix
 
 
-def _ascii_slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "", folded.lower())
+def _name_part(text: str) -> str:
+    # Brackets and parentheses hidden in braces: natbib styles put names into
+    # \bibitem[Name(2022)] labels unbraced, and natbib splits those at "(".
+    return re.sub(r"([()\[\]])", r"{\1}", latex_escape(text))
+
+
+def bibtex_name(person: Person | str) -> str:
+    """One author as BibTeX 'Family, Given'; names that would confuse BibTeX are braced whole."""
+    name = _normalize(person if isinstance(person, str) else person.name)
+    given, family, suffix = name_parts(person)
+    parts = [_name_part(family)] + ([_name_part(suffix)] if suffix else []) + [_name_part(given)]
+    whole = _name_part(name) or "{?}"
+    # " and " or a comma (also ones that only appear once encoded, e.g. from a full-width
+    # comma) would split the name; an empty part would leave a dangling comma.
+    if not all(parts) or re.search(r"\sand\s|,|^and\s|\sand$", whole, flags=re.IGNORECASE):
+        return "{" + whole + "}"
+    return ", ".join(parts)
+
+
+def ris_name(person: Person | str) -> str:
+    """RIS 'Family, Given, Suffix'; a name with ' and ' or a comma stays as written."""
+    name = _normalize(person if isinstance(person, str) else person.name)
+    if re.search(r"\sand\s|,", name, flags=re.IGNORECASE):
+        return name
+    given, family, suffix = name_parts(person)
+    return ", ".join(x for x in (family, given, suffix) if x)
+
+
+# -- keys -------------------------------------------------------------------------------------
+
+_TRANSLITERATE = str.maketrans({"ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ŋ": "ng", "ĳ": "ij"})
+
+
+def _ascii_words(text: str) -> list[str]:
+    from .people import fold
+
+    folded = fold(text).translate(_TRANSLITERATE).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", folded)
 
 
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "are", "do", "we", "via", "by", "at"}
 
 
 def base_key(authors: list[Person], year: int, title: str) -> str:
-    """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda."""
-    lasts = [_ascii_slug(split_name(a.name)[1].split()[-1]) or "anon" for a in authors] or ["anon"]
-    if len(lasts) == 1:
-        who = lasts[0]
-    elif len(lasts) == 2:
-        who = f"{lasts[0]}-{lasts[1]}"
+    """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda, van-der-berg-2022-x."""
+    families = ["-".join(_ascii_words(name_parts(a)[1])) or "anon" for a in authors] or ["anon"]
+    if len(families) == 1:
+        who = families[0]
+    elif len(families) == 2:
+        who = f"{families[0]}-{families[1]}"
     else:
-        who = f"{lasts[0]}-etal"
-    words = [_ascii_slug(w) for w in title.split()]
-    word = next((w for w in words if w and w not in _STOP), None) or next((w for w in words if w), "untitled")
+        who = f"{families[0]}-etal"
+    words = [w for word in title.split() for w in ["".join(_ascii_words(word))] if w]
+    word = next((w for w in words if w not in _STOP), None) or next(iter(words), "untitled")
     return f"{who}-{year}-{word}"
 
 
 def citation_keys(proc: Proceedings) -> dict[str, str]:
-    """Stable, unique keys for every paper and keynote (ids decide ties, not list order)."""
+    """Stable, unique keys for every paper and keynote.
+
+    A key depends only on the entry's own authors, year and title; ties are broken by id
+    (``-2``, ``-3`` in id order), never by list order, so reordering papers keeps keys.
+    """
     wanted: dict[str, str] = {}
     for paper in proc.papers:
         wanted[f"paper:{paper.id}"] = base_key(paper.authors, proc.workshop.year, paper.title)
     for keynote in proc.keynotes:
         wanted[f"keynote:{keynote.id}"] = base_key([keynote.speaker], proc.workshop.year, keynote.title) + "-keynote"
     keys: dict[str, str] = {}
+    taken = {key for key in wanted.values()}
     by_key: dict[str, list[str]] = {}
     for ident, key in wanted.items():
         by_key.setdefault(key, []).append(ident)
-    for key, idents in by_key.items():
-        if len(idents) == 1:
-            keys[idents[0]] = key
-        else:
-            for n, ident in enumerate(sorted(idents)):
-                keys[ident] = key if n == 0 else f"{key}-{n + 1}"
+    for key in sorted(by_key):
+        first, *others = sorted(by_key[key])
+        keys[first] = key
+        n = 2
+        for ident in others:
+            while f"{key}-{n}" in taken:
+                n += 1
+            keys[ident] = f"{key}-{n}"
+            taken.add(keys[ident])
     return keys
 
 
+# -- BibTeX ------------------------------------------------------------------------------------
+
+def _bib_url(url: str) -> str:
+    """URLs go in verbatim, except characters that would unbalance BibTeX or start a command."""
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+
+
 def _common_fields(workshop: Workshop, url: str) -> list[Field]:
-    fields = [
+    return [
         Field("year", str(workshop.year)),
         Field("month", MONTHS[workshop.date.month - 1]),
         Field("address", latex_escape(workshop.location)),
-        Field("url", url),
+        Field("url", _bib_url(url)),
     ]
-    if not workshop.archival:
-        fields.append(Field("note", "Non-archival workshop paper"))
-    return fields
 
 
 def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
     fields = [
         Field("title", latex_title(paper.title)),
-        Field("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
+        Field("author", " and ".join(bibtex_name(a) for a in paper.authors)),
         Field("booktitle", latex_title(workshop.booktitle)),
         *_common_fields(workshop, url),
     ]
+    if not workshop.archival:
+        fields.append(Field("note", NON_ARCHIVAL_NOTE))
     return Entry("inproceedings", key, fields)
 
 
 def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> Entry:
     fields = [
         Field("title", latex_title(keynote.title)),
-        Field("author", bibtex_name(keynote.speaker.name)),
-        Field("howpublished", "Keynote talk at " + latex_title(f"{workshop.short_name}, {workshop.venue}")),
+        Field("author", bibtex_name(keynote.speaker)),
+        Field("howpublished", "Keynote talk at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
         *_common_fields(workshop, url),
     ]
     return Entry("misc", key, fields)
@@ -201,15 +327,33 @@ def to_bibtex(entries: list[Entry]) -> str:
     return bibtexparser.write_string(library).strip() + "\n"
 
 
+@lru_cache(maxsize=1)
+def _decoder():
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()
+    context.add_context_category("enlsp", prepend=True, macros=[
+        MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}"),
+        MacroTextSpec("textquotedbl", '"'), MacroTextSpec("textless", "<"), MacroTextSpec("textgreater", ">"),
+        MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textperiodcentered", "·"),
+    ])
+    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=True)
+
+
+def latex_to_text(latex: str) -> str:
+    """Decode BibTeX/LaTeX field text back to Unicode (NFC): the inverse of `latex_escape`."""
+    return unicodedata.normalize("NFC", _decoder().latex_to_text(latex))
+
+
+# -- RIS, ACL, Markdown -----------------------------------------------------------------------
+
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", _INVISIBLE.sub("", text)).strip()
 
 
 def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> str:
     lines = [("TY", "CPAPER"), ("TI", paper.title)]
-    for author in paper.authors:
-        first, last = split_name(_plain(author.name))
-        lines.append(("AU", f"{last}, {first}" if first else last))
+    lines += [("AU", ris_name(author)) for author in paper.authors]
     lines += [
         ("PY", str(workshop.year)),
         ("DA", workshop.date.strftime("%Y/%m/%d")),
@@ -221,9 +365,9 @@ def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> s
         lines.append(("L1", pdf_url))
     lines.append(("AB", paper.abstract))
     if not workshop.archival:
-        lines.append(("N1", "Non-archival workshop paper"))
+        lines.append(("N1", NON_ARCHIVAL_NOTE))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {_plain(value)}\n".replace("-  \n", "- \n") for tag, value in lines)
+    return "".join(f"{tag}  - {_plain(value)}\n" for tag, value in lines)
 
 
 def _join_names(names: list[str]) -> str:

@@ -64,10 +64,21 @@ class Model(BaseModel):
 
 class Person(Model):
     name: Text
+    #: Family name, when it is not simply the last word of ``name`` (e.g. Vietnamese
+    #: "Nguyễn Văn An" has family "Nguyễn"); used in citation keys, BibTeX and RIS.
+    family: OptionalText | None = None
     affiliation: OptionalText | None = None
     orcid: Orcid | None = None
     url: HttpUrl | None = None
     honorific: OptionalText | None = None
+
+    @model_validator(mode="after")
+    def _family_is_part_of_name(self) -> Person:
+        if self.family is not None:
+            words, family = self.name.split(), self.family.split()
+            if not family or not (words[: len(family)] == family or words[-len(family):] == family):
+                raise ValueError(f"family {self.family!r} must be the first or the last word(s) of name {self.name!r}")
+        return self
 
 
 class Links(Model):

@@ -52,10 +52,11 @@ class PersonRecord:
     orcid: str | None = None
     url: str | None = None
     variants: list[str] = field(default_factory=list)
+    family: str | None = None  # declared family name (Person.family), if any
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        last = self.name.split()[-1] if self.name.split() else self.name
+        last = self.family or (self.name.split()[-1] if self.name.split() else self.name)
         return (fold(last), fold(self.name))
 
 
@@ -111,6 +112,8 @@ class PeopleIndex:
             record.variants.append(person.name)
         record.orcid = record.orcid or person.orcid
         record.url = record.url or person.url
+        if person.name == canonical:
+            record.family = record.family or person.family
         return record
 
     def slug(self, name: str) -> str:

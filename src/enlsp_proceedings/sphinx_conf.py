@@ -23,7 +23,6 @@ def settings() -> dict:
             "sphinx_design",
             "sphinx_copybutton",
             "sphinxext.opengraph",
-            "sphinx_sitemap",
             "enlsp_proceedings.sphinxext",
         ],
         "source_suffix": {".md": "markdown"},
@@ -62,7 +61,5 @@ def settings() -> dict:
         "copybutton_prompt_text": "",
         "ogp_type": "website",
         "ogp_enable_meta_description": True,
-        "sitemap_url_scheme": "{link}",
-        "sitemap_show_lastmod": False,
         "enlsp_data": "",
     }

@@ -18,6 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .headmeta import add_page_metadata, write_sitemap
 from .pages import PageBuilder
 from .volume import Volume
 
@@ -56,34 +57,6 @@ class EnlspPage(SphinxDirective):
             return method(ident) if ident else method()
         except KeyError as exc:
             raise self.error(f"no {kind} with id {exc}") from None
-
-
-def _meta(name: str, content: str, attr: str = "name") -> str:
-    return f'<meta {attr}="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
-
-
-def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Google Scholar tags on paper pages, a description everywhere (all escaped)."""
-    if doctree is None or not app.config.enlsp_data:
-        return
-    volume = get_volume(app)
-    head = ""
-    parts = pagename.split("/")
-    if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
-        paper = volume.papers_by_id[parts[1]]
-        w = volume.workshop
-        head += _meta("citation_title", paper.title)
-        for author in paper.authors:
-            head += _meta("citation_author", volume.proc.canonical_name(author.name))
-            if author.affiliation:
-                head += _meta("citation_author_institution", author.affiliation)
-        head += _meta("citation_publication_date", w.date.strftime("%Y/%m/%d"))
-        head += _meta("citation_conference_title", w.booktitle)
-        pdf = volume.pdf_path(paper.id)
-        if pdf:
-            head += _meta("citation_pdf_url", volume.url(pdf))
-        head += _meta("citation_abstract_html_url", volume.url(f"papers/{paper.id}.html"))
-    context["metatags"] = context.get("metatags", "") + head
 
 
 def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -125,6 +98,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("enlsp-page", EnlspPage)
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
-    app.connect("html-page-context", add_page_metadata)
+    app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
+    app.connect("build-finished", write_sitemap)
     app.connect("html-page-context", add_footer)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

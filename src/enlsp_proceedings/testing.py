@@ -170,7 +170,7 @@ def small_workshop(root: Path) -> tuple[Path, Path]:
     papers = [
         SynthPaper("alpha", "Quantizing DistilHuBERT for Müller's Speech", [
             {"name": "Jürgen Müller", "affiliation": "Universität Wien"},
-            {"name": "Nguyễn Văn An", "affiliation": "VNU Hanoi"},
+            {"name": "Nguyễn Văn An", "family": "Nguyễn", "affiliation": "VNU Hanoi"},
         ], "We quantize things.\n\nA second paragraph of the abstract.", presentation="oral", pages=5, references_page=4,
             body_words=["zyxquartzword"]),
         SynthPaper("beta", "Sparse Attention on Phones", [{"name": "Priya Raman"}, {"name": "Jürgen Müller"}],
@@ -201,3 +201,53 @@ def small_workshop(root: Path) -> tuple[Path, Path]:
     }
     panel = {"id": "panel-one", "title": "Panel on Efficiency", "panelists": [{"name": "Pat Panelist", "affiliation": "Company"}, {"name": "Lee Talk"}]}
     return write_workshop(root, papers, keynotes=keynotes, schedule=schedule, people=people, panel=panel)
+
+
+#: Names from many languages, in the forms citations get wrong (family-first order,
+#: particles, " and " inside a name, suffixes, letters built from combining marks).
+UNICODE_AUTHORS = [
+    {"name": "Nguyễn Văn An", "family": "Nguyễn", "affiliation": "VNU Hà Nội"},
+    {"name": "Đặng Thị Ngọc Ánh", "family": "Đặng"},
+    {"name": "Adébáyọ̀ Ọlágúnjú", "affiliation": "Ọbáfẹ́mi Awólọ́wọ̀ University"},
+    {"name": "Jürgen Groß-Müller", "affiliation": "Universität Düsseldorf"},
+    {"name": "Łukasz Żółtowski-Wróbel", "affiliation": "Politechnika Łódzka"},
+    {"name": "Jiří Dvořák", "affiliation": "Univerzita Karlova"},
+    {"name": "İsmail Çağrı Şükrü Işık", "affiliation": "Boğaziçi Üniversitesi"},
+    {"name": "François-Xavier Lefèvre", "affiliation": "Université de Montréal"},
+    {"name": "Anna van der Berg", "affiliation": "Universiteit van Amsterdam"},
+    {"name": "Ludwig von Neumann Jr."},
+    {"name": "Smith and Wesson Research Group"},
+    {"name": "Chloë Ødegård-Ærø"},
+    {"name": "Ana María García López", "family": "García López"},
+    {"name": "Øystein Brødsjø"},
+]
+UNICODE_TITLES = [
+    "Quantizing DistilHuBERT to W8A8 with SmoothQuant: 100% Faster & _Really_ #1 for $5 {Braces} ~Tilde \\Backslash",
+    "Nguyễn's Rule -- and ``Quotes'' -- for Yorùbá Tone Marks (ẹ, ọ, ṣ)",
+    "Über Größe: Zürich, Kraków, Brno, İzmir and Besançon <Angle> ^Caret^ |Pipe| \"Double\"",
+    "Łódź Żółć Dvořák Çağrı Œuvre Æsir Ångström ĳssel",
+    "A Short One",
+]
+
+
+def unicode_workshop(root: Path, make_pdfs: bool = True) -> tuple[Path, Path]:
+    """A volume whose every title and name is hard to typeset and to cite."""
+    authors = UNICODE_AUTHORS
+    papers = []
+    for i, title in enumerate(UNICODE_TITLES):
+        chosen = [authors[(i * 3 + k) % len(authors)] for k in range(3 if i % 2 else 4)]
+        papers.append(SynthPaper(f"uni-{i}", title, chosen, f"Abstract {i} of {title}. " + " ".join(WORDS[: 20 + i]),
+                                 presentation=["oral", "poster", "spotlight"][i % 3], pages=3 if i % 2 == 0 else None,
+                                 references_page=3))
+    papers.append(SynthPaper("uni-solo", "On Everything", [authors[0]], "A single-author paper.", pages=None))
+    papers.append(SynthPaper("uni-solo-2", "On Everything", [authors[0]], "The same key twice.", pages=None))
+    keynotes = [
+        {"id": "k-yoruba", "title": "Tone & Prosody in Yorùbá ASR -- 50% Fewer Errors",
+         "speaker": {"name": "Olúwaseun Adébáyọ̀", "honorific": "Prof."}, "abstract": "Tones matter."},
+        {"id": "k-viet", "title": "Efficient NLP for Tiếng Việt", "speaker": {"name": "Phạm Thị Lê", "family": "Phạm"}},
+    ]
+    schedule = [
+        {"start": "09:00", "end": "09:30", "keynote": "k-yoruba"},
+        {"start": "09:30", "end": "09:45", "paper": "uni-0"},
+    ]
+    return write_workshop(root, papers, keynotes=keynotes, schedule=schedule, make_pdfs=make_pdfs)

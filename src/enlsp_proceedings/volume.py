@@ -146,6 +146,18 @@ class Volume:
         ]
         return cite.to_bibtex(entries)
 
+    def _slot_json(self, slot: Slot) -> dict:
+        start, end = self.slot_datetimes(slot)
+        item: dict = {"start": start.isoformat(), "end": end.isoformat()}
+        target = slot.target
+        if target is None:
+            item.update(kind=slot.kind, title=slot.title)
+        else:
+            kind, ident = target
+            path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
+            item.update(kind=kind, id=ident, title=self.slot_title(slot), url=self.url(path))
+        return item
+
     def papers_json(self) -> dict:
         """Everything a tool needs, as plain data (the site's papers.json)."""
         papers = []
@@ -156,28 +168,38 @@ class Volume:
             item.update(
                 url=self.url(f"papers/{paper.id}.html"),
                 bibkey=self.keys[f"paper:{paper.id}"],
+                bib_url=self.url(f"papers/{paper.id}.bib"),
+                ris_url=self.url(f"papers/{paper.id}.ris"),
                 pdf_url=self.url(self.pdf_path(paper.id)) if status.published else None,
                 pages=status.pages if status.published else None,
                 camera_ready="available" if status.published else "pending",
             )
             if slot:
-                start, end = self.slot_datetimes(slot)
-                item["slot"] = {"start": start.isoformat(), "end": end.isoformat()}
+                item["slot"] = self._slot_json(slot)
             item.pop("pdf", None)
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:
             item = keynote.model_dump(mode="json", exclude_none=True)
-            item["url"] = self.url(f"keynotes/{keynote.id}.html")
+            item.update(
+                url=self.url(f"keynotes/{keynote.id}.html"),
+                bibkey=self.keys[f"keynote:{keynote.id}"],
+                bib_url=self.url(f"keynotes/{keynote.id}.bib"),
+            )
             slot = self.slot("keynote", keynote.id)
             if slot:
-                start, end = self.slot_datetimes(slot)
-                item["slot"] = {"start": start.isoformat(), "end": end.isoformat()}
+                item["slot"] = self._slot_json(slot)
             keynotes.append(item)
+        dump = self.proc.model_dump(mode="json", exclude_none=True)
         return {
             "workshop": self.workshop.model_dump(mode="json", exclude_none=True),
             "papers": papers,
             "keynotes": keynotes,
+            "invited_speakers_without_talk": dump["invited_speakers_without_talk"],
+            "panel": dump.get("panel"),
+            "schedule": [self._slot_json(slot) for slot in self.proc.schedule],
+            "people": dump["people"],
+            "cfp": dump["cfp"],
         }
 
     # -- change detection ------------------------------------------------------

@@ -1,0 +1,128 @@
+"""What goes into each page's ``<head>`` besides the theme's tags, and the sitemap.
+
+* Google Scholar tags on paper pages (https://scholar.google.com/intl/en/scholar/inclusion.html#indexing).
+* OpenGraph: sphinxext-opengraph writes the tags; we only fill its per-page override
+  fields (``og:title``, ``og:description``, ``og:type``) so a paper's description is
+  its abstract rather than the page's text, and each tag appears once. A
+  ``<meta name="description">`` of our own makes the extension skip its own.
+* ``sitemap.xml`` of every page. sphinx-sitemap only lists the pages written in the
+  current build, so after an incremental build it lists almost nothing
+  (jdillard/sphinx-sitemap#13); the environment knows every page, so we write it from that.
+
+Every value is HTML-escaped here: the extension only escapes double quotes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from sphinx.application import Sphinx
+
+from .render import write_if_changed
+from .volume import Volume
+
+DESCRIPTION_LENGTH = 200
+
+
+def truncate(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
+    """(og:type, description) of a generated page; (None, None) for other pages."""
+    w = volume.workshop
+    at = f"{w.short_name} ({w.venue})"
+    parts = pagename.split("/")
+    if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
+        return "article", volume.papers_by_id[parts[1]].abstract
+    if len(parts) == 2 and parts[0] == "keynotes" and parts[1] in volume.keynotes_by_id:
+        keynote = volume.keynotes_by_id[parts[1]]
+        return "article", keynote.abstract or f"Keynote talk by {keynote.speaker.name} at {at}."
+    if len(parts) == 2 and parts[0] == "authors" and parts[1] in volume.people.by_slug:
+        return "profile", f"{volume.people.by_slug[parts[1]].name} at {at}: papers, talks and roles."
+    fixed = {
+        "index": w.description or f"{w.title}, {w.venue}, {w.location}.",
+        "papers/index": f"The {len(volume.proc.papers)} papers accepted at {at}, with PDFs and citations.",
+        "keynotes/index": f"Keynote talks at {at}.",
+        "schedule": f"Schedule of {at}, {w.date.day} {w.date:%B %Y}, {w.location}.",
+        "people": f"Organizers of {at}.",
+        "panel": volume.proc.panel.description if volume.proc.panel and volume.proc.panel.description else f"Panel discussion at {at}.",
+        "cfp": f"Call for papers of {at}.",
+        "authors/index": f"Authors and speakers of {at}.",
+    }
+    if pagename in fixed:
+        return "website", fixed[pagename]
+    return None, None
+
+
+def _meta(name: str, content: str) -> str:
+    return f'<meta name="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
+
+
+def scholar_tags(volume: Volume, paper_id: str) -> str:
+    paper = volume.papers_by_id[paper_id]
+    w = volume.workshop
+    head = _meta("citation_title", paper.title)
+    for author in paper.authors:
+        head += _meta("citation_author", volume.proc.canonical_name(author.name))
+        if author.affiliation:
+            head += _meta("citation_author_institution", author.affiliation)
+    head += _meta("citation_publication_date", w.date.strftime("%Y/%m/%d"))
+    head += _meta("citation_conference_title", w.booktitle)
+    pdf = volume.pdf_path(paper.id)
+    if pdf:
+        head += _meta("citation_pdf_url", volume.url(pdf))
+    head += _meta("citation_abstract_html_url", volume.url(f"papers/{paper.id}.html"))
+    return head
+
+
+def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Scholar tags, description, and OpenGraph overrides (runs before sphinxext-opengraph)."""
+    from .sphinxext import get_volume
+
+    if doctree is None or not app.config.enlsp_data:
+        return
+    volume = get_volume(app)
+    head = ""
+    parts = pagename.split("/")
+    if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
+        head += scholar_tags(volume, parts[1])
+    og_type, description = page_info(volume, pagename)
+    fields = dict(context.get("meta") or {})  # a copy: the original belongs to the environment
+    title = html.unescape(re.sub(r"<[^>]*>", "", context.get("title") or ""))
+    if title:
+        fields["og:title"] = html.escape(title, quote=True)
+    if description:
+        fields["og:description"] = html.escape(truncate(description), quote=True)
+        head += _meta("description", truncate(description))
+    if og_type:
+        fields["og:type"] = og_type
+    context["meta"] = fields
+    context["metatags"] = context.get("metatags", "") + head
+
+
+def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """sitemap.xml listing every page of the site, not just the pages this build rewrote."""
+    if exception is not None or app.builder.format != "html":
+        return
+    base = app.config.html_baseurl
+    if not base:
+        return
+    base = base if base.endswith("/") else base + "/"
+    root = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    for docname in sorted(app.env.found_docs):
+        ElementTree.SubElement(ElementTree.SubElement(root, "url"), "loc").text = base + app.builder.get_target_uri(docname)
+    ElementTree.indent(root)
+    xml = ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    write_if_changed(Path(app.outdir) / "sitemap.xml", xml)

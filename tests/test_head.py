@@ -1,0 +1,214 @@
+"""<head> metadata (Google Scholar, OpenGraph), the sitemap and the cite panel on built pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import partial
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+
+from conftest import run_build
+from enlsp_proceedings.headmeta import truncate
+from enlsp_proceedings.testing import UNICODE_TITLES, unicode_workshop
+
+BASE = "https://example.org/synth/"
+
+
+class _Head(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.meta: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        key = attrs.get("name") or attrs.get("property")
+        if tag == "meta" and key and "content" in attrs:
+            self.meta.append((key, attrs["content"]))
+
+
+def head_meta(page: Path) -> list[tuple[str, str]]:
+    text = page.read_text(encoding="utf-8")
+    parser = _Head()
+    parser.feed(text[: text.index("</head>")])
+    return parser.meta
+
+
+def values(meta: list[tuple[str, str]], key: str) -> list[str]:
+    return [v for k, v in meta if k == key]
+
+
+@pytest.fixture(scope="module")
+def unicode_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("unicode-site")
+    unicode_workshop(root)
+    assert run_build(root) == 0
+    return root
+
+
+def html_pages(site: Path) -> set[str]:
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    return {p for p in pages if not p.startswith("_") and p not in {"search.html", "genindex.html"}}
+
+
+def sitemap(site: Path) -> set[str]:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return {loc.text for loc in ElementTree.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)}
+
+
+# -- Google Scholar --------------------------------------------------------------------------
+
+def test_scholar_tags(small_site):
+    site = small_site / "site"
+    alpha = head_meta(site / "papers" / "alpha.html")
+    assert values(alpha, "citation_title") == ["Quantizing DistilHuBERT for Müller's Speech"]
+    assert values(alpha, "citation_author") == ["Jürgen Müller", "Nguyễn Văn An"]
+    assert values(alpha, "citation_publication_date") == ["2031/12/05"]
+    assert values(alpha, "citation_conference_title") == ["Proceedings of the 1st Synthetic Workshop on Testing"]
+    assert values(alpha, "citation_pdf_url") == [BASE + "papers/alpha.pdf"]
+    assert (site / "papers" / "alpha.pdf").is_file()
+    gamma = head_meta(site / "papers" / "gamma.html")  # no PDF: no citation_pdf_url
+    assert values(gamma, "citation_author") == ["Wei Zhang"] and values(gamma, "citation_pdf_url") == []
+    assert values(head_meta(site / "schedule.html"), "citation_title") == []
+
+
+def test_one_citation_author_per_author_and_values_escaped(unicode_site):
+    site = unicode_site / "site"
+    conf = yaml.safe_load((unicode_site / "conf" / "papers.yaml").read_text(encoding="utf-8"))["papers"]
+    for paper in conf:
+        page = site / "papers" / f"{paper['id']}.html"
+        meta = head_meta(page)
+        assert values(meta, "citation_author") == [a["name"] for a in paper["authors"]]
+        assert values(meta, "citation_title") == [paper["title"]] == values(meta, "og:title")
+        assert len(values(meta, "citation_pdf_url")) == (1 if (site / "papers" / f"{paper['id']}.pdf").is_file() else 0)
+    head = (site / "papers" / "uni-2.html").read_text(encoding="utf-8").split("</head>")[0]
+    assert UNICODE_TITLES[2] not in head and "<Angle>" not in head  # only ever escaped
+
+
+# -- OpenGraph -------------------------------------------------------------------------------
+
+def test_opengraph_tags_once_per_page(unicode_site, small_site):
+    for site in (unicode_site / "site", small_site / "site"):
+        for page in html_pages(site):
+            meta = head_meta(site / page)
+            keys = [k for k, _ in meta if k.startswith("og:") or k == "description"]
+            assert len(keys) == len(set(keys)), (page, keys)
+            for key in ("og:title", "og:url", "og:type", "og:description", "description"):
+                assert len(values(meta, key)) == 1, (page, key)
+            assert values(meta, "og:url") == [BASE + page]
+
+
+def test_paper_description_is_the_abstract(small_site, unicode_site):
+    site = small_site / "site"
+    meta = head_meta(site / "papers" / "alpha.html")
+    assert values(meta, "og:type") == ["article"]
+    assert values(meta, "og:description") == ["We quantize things. A second paragraph of the abstract."] == values(meta, "description")
+    assert values(head_meta(site / "index.html"), "og:type") == ["website"]
+    conf = yaml.safe_load((unicode_site / "conf" / "papers.yaml").read_text(encoding="utf-8"))["papers"]
+    long = next(p for p in conf if p["id"] == "uni-0")
+    [description] = values(head_meta(unicode_site / "site" / "papers" / "uni-0.html"), "og:description")
+    assert description == truncate(long["abstract"]) and description.endswith("…") and len(description) <= 200
+    assert long["abstract"].startswith(description[:-1])
+
+
+def test_truncate():
+    assert truncate("short  text\n") == "short text"
+    text = "word " * 100
+    cut = truncate(text, 50)
+    assert len(cut) <= 50 and cut.endswith("word…")
+    assert truncate("x" * 300, 20) == "x" * 19 + "…"
+
+
+# -- sitemap ---------------------------------------------------------------------------------
+
+def test_sitemap_lists_every_page(small_site):
+    site = small_site / "site"
+    assert sitemap(site) == {BASE + p for p in html_pages(site)}
+
+
+@pytest.mark.parametrize("jobs", ["1", "auto"])
+def test_sitemap_complete_after_incremental_build(workshop_copy, jobs):
+    """A rebuild that re-reads one page still lists every page (sphinx-sitemap would list one)."""
+    papers = workshop_copy / "conf" / "papers.yaml"
+    data = yaml.safe_load(papers.read_text(encoding="utf-8"))
+    data["papers"][1]["title"] = "Sparse Attention on Watches"
+    papers.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert run_build(workshop_copy, "-j", jobs) == 0
+    site = workshop_copy / "site"
+    assert "Sparse Attention on Watches" in (site / "papers" / "beta.html").read_text(encoding="utf-8")
+    assert len(sitemap(site)) == len(html_pages(site)) > 20
+    assert sitemap(site) == {BASE + p for p in html_pages(site)}
+
+
+# -- volume files ----------------------------------------------------------------------------
+
+def test_papers_json_has_everything(small_site):
+    data = json.loads((small_site / "site" / "papers.json").read_text(encoding="utf-8"))
+    assert {"workshop", "papers", "keynotes", "schedule", "panel", "people"} <= set(data)
+    by_id = {p["id"]: p for p in data["papers"]}
+    alpha = by_id["alpha"]
+    assert alpha["bibkey"] == "muller-nguyen-2031-quantizing" and alpha["authors"][1]["family"] == "Nguyễn"
+    assert alpha["bib_url"] == BASE + "papers/alpha.bib" and alpha["ris_url"] == BASE + "papers/alpha.ris"
+    keynote = {k["id"]: k for k in data["keynotes"]}["kay-note"]
+    assert keynote["bibkey"] == "note-2031-efficient-keynote" and keynote["bib_url"] == BASE + "keynotes/kay-note.bib"
+    assert [s["start"] for s in data["schedule"]][:2] == ["2031-12-05T09:00:00+00:00", "2031-12-05T09:10:00+00:00"]
+    assert {"kind": "keynote", "id": "kay-note", "url": BASE + "keynotes/kay-note.html"}.items() <= data["schedule"][1].items()
+    assert data["panel"]["id"] == "panel-one" and data["people"]["organizers"][0]["name"] == "Olga Organizer"
+
+
+# -- cite panel ------------------------------------------------------------------------------
+
+def test_cite_panel_has_four_copyable_blocks(small_site):
+    page = (small_site / "site" / "papers" / "alpha.html").read_text(encoding="utf-8")
+    cite = page[page.index('id="cite"'):]
+    labels = re.findall(r'<label [^>]*class="sd-tab-label"[^>]*>\s*([^<]+?)\s*</label>', cite)
+    assert labels == ["BibTeX", "ACL", "Markdown", "RIS"]
+    contents = re.split(r'<div class="sd-tab-content', cite)[1:5]
+    for content in contents:  # sphinx-copybutton's selector is "div.highlight pre"
+        assert re.search(r'<div class="highlight"><pre>', content)
+    assert 'href="alpha.bib"' in cite and 'href="alpha.ris"' in cite
+    assert (small_site / "site" / "papers" / "alpha.ris").read_text().startswith("TY  - CPAPER\n")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_copy_buttons_in_browser(small_site):
+    from playwright.sync_api import sync_playwright
+
+    site = small_site / "site"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/papers/alpha.html"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+            context = browser.new_context()
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rsplit("/papers", 1)[0])
+            page = context.new_page()
+            page.goto(url)
+            panel = page.locator("#cite .sd-tab-set")
+            page.wait_for_selector("#cite .sd-tab-content button.copybtn", state="attached")
+            expected = (site / "papers" / "alpha.bib").read_text(encoding="utf-8").strip()
+            for index, label in enumerate(["BibTeX", "ACL", "Markdown", "RIS"]):
+                panel.locator("label.sd-tab-label", has_text=label).click()
+                content = panel.locator(".sd-tab-content").nth(index)
+                assert content.is_visible()
+                button = content.locator("button.copybtn")
+                assert button.count() == 1
+                content.locator("pre").hover()
+                button.click()
+                copied = page.evaluate("navigator.clipboard.readText()")
+                assert copied.strip() == content.locator("pre").inner_text().strip() != ""
+                if label == "BibTeX":
+                    assert copied.strip() == expected
+            browser.close()
+    finally:
+        server.shutdown()
