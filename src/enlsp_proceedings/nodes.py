@@ -188,3 +188,27 @@ def table(header: list[str], rows: list[list[nodes.Node | str]], classes: list[s
     group += tbody
     tbl += group
     return tbl
+
+
+class html_element(nodes.General, nodes.Inline, nodes.Element):  # noqa: N801 - docutils node naming
+    """One HTML element (img, span, time) whose attributes and text are escaped by our visitor.
+
+    For markup docutils has no node for (decorative ``aria-hidden`` spans, ``<time>``,
+    images that Sphinx must not try to copy); data only ever becomes escaped text.
+    """
+
+
+ALLOWED_ELEMENTS = {"img", "span", "time"}
+
+
+def element(tag: str, content: str = "", **attrs: str | int) -> html_element:
+    assert tag in ALLOWED_ELEMENTS, tag
+    return html_element(tag=tag, content=content, attrs={k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()})
+
+
+def thumbnail_img(src: str, size: list[int] | None, alt: str = "", classes: str = "enlsp-thumb") -> html_element:
+    """A first-page thumbnail; ``alt=""`` when a neighbouring title already says what it is."""
+    attrs: dict[str, str | int] = {"src": src, "alt": alt, "class_": classes, "loading": "lazy", "decoding": "async"}
+    if size:
+        attrs["width"], attrs["height"] = size
+    return element("img", **attrs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .nodes import ALLOWED_ELEMENTS, html_element
 from .pages import PageBuilder
 from .volume import Volume
 
@@ -58,6 +60,23 @@ class EnlspPage(SphinxDirective):
             raise self.error(f"no {kind} with id {exc}") from None
 
 
+def visit_html_element(self: Any, node: html_element) -> None:
+    """Write the element with every attribute value and the text escaped."""
+    tag = node["tag"]
+    if tag not in ALLOWED_ELEMENTS:
+        raise nodes.SkipNode
+    attrs = "".join(f' {html.escape(k)}="{html.escape(v, quote=True)}"' for k, v in node["attrs"].items())
+    if tag == "img":
+        self.body.append(f"<img{attrs}>")
+    else:
+        self.body.append(f"<{tag}{attrs}>{html.escape(node['content'])}</{tag}>")
+    raise nodes.SkipNode
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
 def _meta(name: str, content: str, attr: str = "name") -> str:
     return f'<meta {attr}="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
 
@@ -83,6 +102,13 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
         if pdf:
             head += _meta("citation_pdf_url", volume.url(pdf))
         head += _meta("citation_abstract_html_url", volume.url(f"papers/{paper.id}.html"))
+        status = volume.pdfs.get(paper.id)
+        if status and status.published and status.thumbnail:
+            head += _meta("og:image", volume.url(status.thumbnail), attr="property")
+            head += _meta("og:image:alt", "First page of the paper", attr="property")
+            if status.thumb_size:
+                head += _meta("og:image:width", str(status.thumb_size[0]), attr="property")
+                head += _meta("og:image:height", str(status.thumb_size[1]), attr="property")
     context["metatags"] = context.get("metatags", "") + head
 
 
@@ -110,6 +136,22 @@ def configure_from_volume(app: Sphinx, config: Any) -> None:
     config.html_baseurl = w.base_url
     config.ogp_site_url = w.base_url
     config.ogp_site_name = label
+    # The logo's text is the theme's raw markup: escaped here (the image carries no data).
+    config.html_theme_options = {**config.html_theme_options, "logo": {"text": label}}
+    # 404.html is served for any missing URL, at any depth: its links must be absolute.
+    prefix = urllib.parse.urlsplit(w.base_url).path or "/"
+    config.notfound_urls_prefix = prefix
+    home = html.escape(prefix, quote=True)
+    config.notfound_context = {
+        "title": "Page not found",
+        "body": (
+            "<h1>Page not found</h1>\n"
+            "<p>There is no page at this address. It may have moved when the proceedings were updated.</p>\n"
+            f'<p><a class="sd-btn sd-btn-primary" href="{home}index.html">Go to the home page</a> '
+            f'<a class="sd-btn sd-btn-outline-primary" href="{home}papers/index.html">Browse the papers</a> '
+            f'<a class="sd-btn sd-btn-outline-primary" href="{home}search.html">Search</a></p>\n'
+        ),
+    }
 
 
 def disable_unsafe_markup(app: Sphinx) -> None:
@@ -123,6 +165,7 @@ def disable_unsafe_markup(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
+    app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("html-page-context", add_page_metadata)
