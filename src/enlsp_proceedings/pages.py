@@ -198,7 +198,7 @@ class PageBuilder:
         if w.sponsors:
             page += self.sponsors()
         if w.overview:
-            page += section("Why efficiency", "overview", *[p for text_ in w.overview for p in paragraphs(text_)], classes=["enlsp-about"])
+            page += section("Overview", "overview", *[p for text_ in w.overview for p in paragraphs(text_)], classes=["enlsp-about"])
         sections = [card(title, [para(SECTION_BLURBS[doc])], self.href(doc + ".html"), classes=["enlsp-section-card"])
                     for doc, title in SECTIONS.items() if doc != "authors/index" or self.v.people.by_slug]
         page += section("Explore the proceedings", "explore", grid(sections, "1 2 3 3"))
