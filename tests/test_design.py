@@ -13,11 +13,11 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import run_build
 from PIL import Image
-from test_build import html, links, visible
 
+from conftest import run_build
 from enlsp_proceedings.testing import SynthPaper, make_pdf, workshop_yaml, write_workshop
+from test_build import html, links, visible
 
 TRICKY = "Ampersand & <b>bold</b> # 50% \"quoted\""
 
