@@ -45,7 +45,7 @@ def settings() -> dict:
             "navbar_align": "left",
             "navbar_end": ["theme-switcher", "navbar-icon-links"],
             "navbar_persistent": ["search-button-field"],
-            "header_links_before_dropdown": 7,
+            "header_links_before_dropdown": 5,  # the rest go under "More": one header line at 1280 px
             "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
             "footer_start": ["enlsp-footer"],
             "footer_end": [],
