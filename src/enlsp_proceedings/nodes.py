@@ -89,10 +89,13 @@ def bullet_list(items: list[nodes.Node | list[nodes.Node]], classes: list[str] |
     return node
 
 
-def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None, classes: list[str] | None = None, footer: list[nodes.Node] | None = None) -> nodes.container:
-    """A sphinx-design card; with ``uri`` the whole card is a link."""
+def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None, classes: list[str] | None = None, footer: list[nodes.Node] | None = None,
+         aside: nodes.Node | None = None) -> nodes.container:
+    """A sphinx-design card; with ``uri`` the whole card is a link; ``aside`` (e.g. a thumbnail) comes before the title."""
     card_node = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", *(["sd-card-hover"] if uri else []), *(classes or [])])
     body_node = create_component("card-body", ["sd-card-body"])
+    if aside is not None:
+        body_node += aside
     title_node = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
     title_node += para(title) if isinstance(title, str) else title
     body_node += title_node

@@ -140,12 +140,12 @@ class PageBuilder:
         body = [self.people_line(paper.authors, with_affiliation=False), self.paper_badges(paper)]
         status = self.v.pdfs.get(paper.id)
         footer = para(f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending", classes=["enlsp-card-pdf"])
-        classes = ["enlsp-paper-card"]
+        classes, aside = ["enlsp-paper-card"], None
         if status and status.thumbnail:
             # decorative: the card's title already names the paper
-            body.insert(0, thumbnail_img(self.href(status.thumbnail), status.thumb_size, classes="enlsp-thumb enlsp-thumb-card"))
+            aside = thumbnail_img(self.href(status.thumbnail), status.thumb_size, classes="enlsp-thumb enlsp-thumb-card")
             classes.append("enlsp-has-thumb")
-        return card(paper.title, body, self.href(f"papers/{paper.id}.html"), classes=classes, footer=[footer])
+        return card(paper.title, body, self.href(f"papers/{paper.id}.html"), classes=classes, footer=[footer], aside=aside)
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
         speaker = keynote.speaker

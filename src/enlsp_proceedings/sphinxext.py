@@ -8,6 +8,7 @@ therefore never parsed as MyST or reST. Safe for parallel reading and writing.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import urllib.parse
@@ -162,6 +163,18 @@ def disable_unsafe_markup(app: Sphinx) -> None:
         get_volume(app)  # load once in the main process; parallel workers inherit it
 
 
+def _code_version() -> int:
+    """Changes whenever the code that builds page bodies changes, so Sphinx re-reads every page then.
+
+    Page stubs carry a digest of their data only; without this, upgrading the tool would
+    leave pages built by the old code in place until their data changed.
+    """
+    digest = hashlib.sha256()
+    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return int(digest.hexdigest()[:8], 16)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
@@ -170,4 +183,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("html-page-context", add_page_metadata)
     app.connect("html-page-context", add_footer)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}
