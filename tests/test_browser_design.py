@@ -69,7 +69,13 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(served, real_site):
+    """Launched only after every site of this module is built.
+
+    Each Sphinx build forks a helper process (sphinx-sitemap's multiprocessing Manager) that
+    would inherit Playwright's pipes to its driver if forked while the driver runs, and then
+    stopping Playwright waits forever.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -132,6 +132,8 @@ def test_report_a_correction_is_a_prefilled_github_issue(design_site):
     query = urllib.parse.parse_qs(parts.query)
     assert query["title"] == [f"Correction: Thumbnails for {TRICKY} (alpha)"]
     assert "https://example.org/synth/papers/alpha.html" in query["body"][0]
+    keynote = [u for u in links(html(design_site / "site", "keynotes/kay.html")) if "/issues/new" in u]
+    assert keynote and "keynotes%2Fkay.html" in keynote[0]
     # every paper page has one
     for paper_id in ("beta", "gamma"):
         assert any("/issues/new" in u for u in links(html(design_site / "site", f"papers/{paper_id}.html")))

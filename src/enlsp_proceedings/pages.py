@@ -379,6 +379,7 @@ class PageBuilder:
         if keynote.bio:
             page += section(f"About {speaker.name}", "bio", *paragraphs(keynote.bio))
         page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"))
+        page += self.correction_section(f"Correction: {keynote.title} (keynote {keynote.id})", f"keynotes/{keynote.id}.html")
         return [page]
 
     # -- schedule ---------------------------------------------------------------------
