@@ -154,6 +154,7 @@ def test_404_page_uses_absolute_urls(design_site):
     assets = re.findall(r'(?:href|src)="([^"#]+\.(?:css|js|svg))', page)
     assert assets and all(a.startswith("/synth/") for a in assets), assets
     assert 'href="/synth/index.html"' in page and 'href="/synth/papers/index.html"' in page
+    assert "404" not in (design_site / "site" / "sitemap.xml").read_text()
 
 
 def test_logo_favicon_and_escaped_logo_text(design_site):

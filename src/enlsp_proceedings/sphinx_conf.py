@@ -69,5 +69,6 @@ def settings() -> dict:
         "notfound_urls_prefix": "/",  # set from base_url by the extension
         "sitemap_url_scheme": "{link}",
         "sitemap_show_lastmod": False,
+        "sitemap_excludes": ["404.html"],
         "enlsp_data": "",
     }
