@@ -89,6 +89,10 @@ def open_page(browser, url: str, *, width: int = 1280, dark: bool = False):
                                   is_mobile=width < 600, has_touch=width < 600, device_scale_factor=1)
     page = context.new_page()
     response = page.goto(url, wait_until="load")
+    # The theme script switches to dark after the first paint and colours then fade (CSS
+    # transitions): measure contrast only once the page has settled.
+    page.wait_for_function("document.documentElement.dataset.theme === '%s'" % ("dark" if dark else "light"))
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     return context, page, response
 
 
