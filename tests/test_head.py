@@ -54,7 +54,8 @@ def unicode_site(tmp_path_factory) -> Path:
 
 def html_pages(site: Path) -> set[str]:
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-    return {p for p in pages if not p.startswith("_") and p not in {"search.html", "genindex.html"}}
+    # search and 404 are utility pages: no OpenGraph preview, not in the sitemap
+    return {p for p in pages if not p.startswith("_") and p not in {"search.html", "genindex.html", "404.html"}}
 
 
 def sitemap(site: Path) -> set[str]:

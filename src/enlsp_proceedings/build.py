@@ -26,6 +26,7 @@ from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
+from .thumbs import ThumbCache, png_size, thumbnails
 from .volume import PdfStatus, Volume
 
 PACKAGE_DIR = Path(__file__).parent
@@ -64,7 +65,16 @@ def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: 
     """Extract PDF facts (cached) and combine them with the metadata."""
     pdfs = extract_all(proc.papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
     statuses = {pid: PdfStatus.from_paper_pdf(entry) for pid, entry in pdfs.items()}
+    add_thumbnails(statuses, pdfs, cache_dir)
     return Volume(proc, statuses), pdfs
+
+
+def add_thumbnails(statuses: dict[str, PdfStatus], pdfs: dict[str, PaperPdf], cache_dir: Path) -> None:
+    """Render (or reuse) first-page thumbnails of the published PDFs; record them in the statuses."""
+    wanted = {pid: (e.facts.sha256, e.path) for pid, e in pdfs.items() if e.publishable and e.path is not None and e.facts}
+    for pid, png in thumbnails(wanted, cache_dir).items():
+        statuses[pid].thumbnail = f"papers/{pid}.png"
+        statuses[pid].thumb_size = list(png_size(png))
 
 
 def _site_id(site: Path) -> tuple[str | None, bool]:
@@ -191,7 +201,8 @@ def build_site(opts: BuildOptions) -> BuildReport:
             raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
         remove_stale_pages(staging, volume)
         pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
-        write_artifacts(volume, staging, pdf_sources)
+        thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
+        write_artifacts(volume, staging, pdf_sources, thumb_sources)
         _mark(staging, site_id, complete=True)
         _publish(staging, out)
         _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})

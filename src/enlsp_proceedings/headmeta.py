@@ -66,8 +66,8 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _meta(name: str, content: str) -> str:
-    return f'<meta name="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
+def _meta(name: str, content: str, attr: str = "name") -> str:
+    return f'<meta {attr}="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
 
 
 def scholar_tags(volume: Volume, paper_id: str) -> str:
@@ -84,6 +84,13 @@ def scholar_tags(volume: Volume, paper_id: str) -> str:
     if pdf:
         head += _meta("citation_pdf_url", volume.url(pdf))
     head += _meta("citation_abstract_html_url", volume.url(f"papers/{paper.id}.html"))
+    status = volume.pdfs.get(paper.id)
+    if status and status.published and status.thumbnail:
+        head += _meta("og:image", volume.url(status.thumbnail), attr="property")
+        head += _meta("og:image:alt", "First page of the paper", attr="property")
+        if status.thumb_size:
+            head += _meta("og:image:width", str(status.thumb_size[0]), attr="property")
+            head += _meta("og:image:height", str(status.thumb_size[1]), attr="property")
     return head
 
 

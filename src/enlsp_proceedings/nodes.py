@@ -89,10 +89,13 @@ def bullet_list(items: list[nodes.Node | list[nodes.Node]], classes: list[str] |
     return node
 
 
-def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None, classes: list[str] | None = None, footer: list[nodes.Node] | None = None) -> nodes.container:
-    """A sphinx-design card; with ``uri`` the whole card is a link."""
+def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None, classes: list[str] | None = None, footer: list[nodes.Node] | None = None,
+         aside: nodes.Node | None = None) -> nodes.container:
+    """A sphinx-design card; with ``uri`` the whole card is a link; ``aside`` (e.g. a thumbnail) comes before the title."""
     card_node = create_component("card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", *(["sd-card-hover"] if uri else []), *(classes or [])])
     body_node = create_component("card-body", ["sd-card-body"])
+    if aside is not None:
+        body_node += aside
     title_node = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
     title_node += para(title) if isinstance(title, str) else title
     body_node += title_node
@@ -188,3 +191,27 @@ def table(header: list[str], rows: list[list[nodes.Node | str]], classes: list[s
     group += tbody
     tbl += group
     return tbl
+
+
+class html_element(nodes.General, nodes.Inline, nodes.Element):  # noqa: N801 - docutils node naming
+    """One HTML element (img, span, time) whose attributes and text are escaped by our visitor.
+
+    For markup docutils has no node for (decorative ``aria-hidden`` spans, ``<time>``,
+    images that Sphinx must not try to copy); data only ever becomes escaped text.
+    """
+
+
+ALLOWED_ELEMENTS = {"img", "span", "time"}
+
+
+def element(tag: str, content: str = "", **attrs: str | int) -> html_element:
+    assert tag in ALLOWED_ELEMENTS, tag
+    return html_element(tag=tag, content=content, attrs={k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()})
+
+
+def thumbnail_img(src: str, size: list[int] | None, alt: str = "", classes: str = "enlsp-thumb") -> html_element:
+    """A first-page thumbnail; ``alt=""`` when a neighbouring title already says what it is."""
+    attrs: dict[str, str | int] = {"src": src, "alt": alt, "class_": classes, "loading": "lazy", "decoding": "async"}
+    if size:
+        attrs["width"], attrs["height"] = size
+    return element("img", **attrs)

@@ -6,6 +6,8 @@ ever become Text nodes or attribute values, which Sphinx's HTML writer escapes.
 
 from __future__ import annotations
 
+import urllib.parse
+
 from docutils import nodes
 
 from . import cite
@@ -17,6 +19,7 @@ from .nodes import (
     button,
     card,
     code_block,
+    element,
     grid,
     inline,
     link,
@@ -28,6 +31,7 @@ from .nodes import (
     tab_set,
     table,
     text,
+    thumbnail_img,
 )
 from .people import ROLE_LABELS, fold
 from .volume import Volume
@@ -36,6 +40,36 @@ PRESENTATION_LABELS = {"oral": "Oral", "spotlight": "Spotlight", "poster": "Post
 PRESENTATION_GROUPS = {"oral": "Oral presentations", "spotlight": "Spotlight presentations", "poster": "Posters"}
 TRACK_LABELS = {"main": "Main track", "graph": "Special track: Efficient Graph Learning for NLP"}
 LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video", "arxiv": "arXiv", "openreview": "OpenReview"}
+
+#: One line under each section card on the home page.
+SECTION_BLURBS = {
+    "papers/index": "Every accepted paper with its abstract, PDF and citation.",
+    "keynotes/index": "Invited talks: abstracts and speaker biographies.",
+    "schedule": "The day's program, in the workshop's time zone.",
+    "authors/index": "Authors, speakers and organizers, with their papers.",
+    "people": "Organizers, volunteers and the technical committee.",
+    "cfp": "Topics and submission instructions.",
+}
+
+
+def correction_url(repository: str, title: str, body: str) -> str:
+    """A new-issue link with title and body prefilled (GitHub and GitLab), else the repository itself."""
+    base = repository.rstrip("/")
+    host = urllib.parse.urlsplit(base).hostname or ""
+    if host == "github.com" or host.endswith(".github.com"):
+        return f"{base}/issues/new?" + urllib.parse.urlencode({"title": title, "body": body}, quote_via=urllib.parse.quote)
+    if "gitlab" in host:
+        return f"{base}/-/issues/new?" + urllib.parse.urlencode({"issue[title]": title, "issue[description]": body}, quote_via=urllib.parse.quote)
+    return base
+
+
+def initials(name: str) -> str:
+    """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
 
 #: Fixed section pages of every site, in navigation order: docname -> title.
 SECTIONS = {
@@ -106,27 +140,44 @@ class PageBuilder:
         body = [self.people_line(paper.authors, with_affiliation=False), self.paper_badges(paper)]
         status = self.v.pdfs.get(paper.id)
         footer = para(f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending", classes=["enlsp-card-pdf"])
-        return card(paper.title, body, self.href(f"papers/{paper.id}.html"), classes=["enlsp-paper-card"], footer=[footer])
+        classes, aside = ["enlsp-paper-card"], None
+        if status and status.thumbnail:
+            # decorative: the card's title already names the paper
+            aside = thumbnail_img(self.href(status.thumbnail), status.thumb_size, classes="enlsp-thumb enlsp-thumb-card")
+            classes.append("enlsp-has-thumb")
+        return card(paper.title, body, self.href(f"papers/{paper.id}.html"), classes=classes, footer=[footer], aside=aside)
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
         speaker = keynote.speaker
         who = " ".join(x for x in (speaker.honorific, speaker.name) if x)
-        body = [para(strong(who), classes=["enlsp-speaker"])]
+        body: list[nodes.Node] = [para(element("span", initials(speaker.name), class_="enlsp-avatar", aria_hidden="true"), classes=["enlsp-avatar-line"])]
         if speaker.affiliation:
             body.append(para(speaker.affiliation, classes=["enlsp-affiliation"]))
         body.append(para(keynote.title, classes=["enlsp-talk-title"]))
-        return card(who, body[1:], self.href(f"keynotes/{keynote.id}.html"), classes=["enlsp-keynote-card"])
+        return card(who, body, self.href(f"keynotes/{keynote.id}.html"), classes=["enlsp-keynote-card"])
 
     # -- home ------------------------------------------------------------------------
     def home(self) -> list[nodes.Node]:
         w = self.v.workshop
+        proc = self.v.proc
         hero = nodes.container(classes=["enlsp-hero"])
-        hero += para(f"{w.short_name} · {w.venue}", classes=["enlsp-kicker"])
-        when = f"{w.date:%A} {w.date.day} {w.date:%B %Y}"
-        where = ", ".join(x for x in (w.location, w.room) if x)
-        hero += para(strong(when), " · ", where, classes=["enlsp-when"])
+        hero += para(f"{w.short_name} · {w.venue} workshop", classes=["enlsp-kicker"])
+        facts = para(classes=["enlsp-facts"])
+        facts += inline(element("span", class_="fa-solid fa-calendar-days", aria_hidden="true"), " ",
+                        element("time", f"{w.date:%A} {w.date.day} {w.date:%B %Y}", datetime=w.date.isoformat()), classes=["enlsp-fact"])
+        facts += inline(element("span", class_="fa-solid fa-location-dot", aria_hidden="true"), " ", ", ".join(x for x in (w.location, w.room) if x), classes=["enlsp-fact"])
         if w.format:
-            hero += para(w.format, classes=["enlsp-format"])
+            facts += inline(element("span", class_="fa-solid fa-video", aria_hidden="true"), " ", w.format, classes=["enlsp-fact"])
+        hero += facts
+        stats = []
+        if proc.papers:
+            stats.append(f"{len(proc.papers)} accepted paper{'s' if len(proc.papers) != 1 else ''}")
+        if proc.keynotes:
+            stats.append(f"{len(proc.keynotes)} keynote{'s' if len(proc.keynotes) != 1 else ''}")
+        if proc.panel:
+            stats.append("a panel discussion")
+        if stats:
+            hero += para(" · ".join(stats), classes=["enlsp-stats"])
         if not w.archival:
             hero += para(badge("Non-archival", "secondary"), " Accepted papers are hosted here but are not formal publications; authors may publish them elsewhere.", classes=["enlsp-archival"])
         buttons = para(classes=["enlsp-hero-buttons"])
@@ -136,21 +187,65 @@ class PageBuilder:
         hero += buttons
         page = section(w.title, "home", hero, classes=["enlsp-home"])
         if w.description:
-            page += section("About the workshop", "about", *paragraphs(w.description), *[p for text_ in w.overview for p in paragraphs(text_)])
-        if self.v.proc.keynotes:
-            cards = [self.keynote_card(k) for k in self.v.proc.keynotes]
+            page += section("About the workshop", "about", *paragraphs(w.description), classes=["enlsp-about"])
+        if proc.keynotes:
+            cards = [self.keynote_card(k) for k in proc.keynotes]
             page += section("Keynote speakers", "keynote-speakers", grid(cards, "1 2 3 4"))
-        if self.v.proc.papers:
-            groups = bullet_list([[para(link(f"{PRESENTATION_GROUPS[kind]} ({n})", self.href(f"papers/index.html#{kind}")))] for kind, n in self._presentation_counts()])
-            page += section("Accepted papers", "accepted-papers", para(f"{len(self.v.proc.papers)} accepted papers."), groups)
+        if proc.papers:
+            page += self.home_papers()
         if w.important_dates:
-            page += section("Important dates", "important-dates", self.dates_table())
+            page += section("Important dates", "important-dates", self.dates_list())
         if w.sponsors:
-            items = [para(link(s.name, s.url, external=True) if s.url else s.name, f" ({s.level})" if s.level else "") for s in w.sponsors]
-            page += section("Sponsors", "sponsors", bullet_list(items))
-        sections = [card(title, [], self.href(doc.replace("/index", "/index") + ".html")) for doc, title in SECTIONS.items()]
-        page += section("Explore", "explore", grid(sections, "1 2 3 3"))
+            page += self.sponsors()
+        if w.overview:
+            page += section("Overview", "overview", *[p for text_ in w.overview for p in paragraphs(text_)], classes=["enlsp-about"])
+        sections = [card(title, [para(SECTION_BLURBS[doc])], self.href(doc + ".html"), classes=["enlsp-section-card"])
+                    for doc, title in SECTIONS.items() if doc != "authors/index" or self.v.people.by_slug]
+        page += section("Explore the proceedings", "explore", grid(sections, "1 2 3 3"))
         return [page]
+
+    def home_papers(self) -> nodes.section:
+        """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
+        out = section("Accepted papers", "accepted-papers")
+        out += para(f"{len(self.v.proc.papers)} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
+        columns = []
+        for kind, n in self._presentation_counts():
+            items = []
+            for paper in (p for p in self.v.proc.papers if p.presentation == kind):
+                line = para(link(paper.title, self.href(f"papers/{paper.id}.html")), classes=["enlsp-list-title"])
+                if paper.award:
+                    line += text(" ")
+                    line += badge("🏆 " + paper.award, "warning")
+                who = para(", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors), classes=["enlsp-list-authors"])
+                items.append([line, who])
+            body = [para(strong(f"{PRESENTATION_GROUPS[kind]} ({n})"), classes=["enlsp-group-title"]), bullet_list(items, classes=["enlsp-paper-list"])]
+            columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
+        out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])
+        out += para(button("All papers with abstracts", self.href("papers/index.html"), outline=True))
+        return out
+
+    def dates_list(self) -> nodes.bullet_list:
+        items = []
+        for d in self.v.workshop.important_dates:
+            line = para(element("time", f"{d.date:%a} {d.date.day} {d.date:%b %Y}", datetime=d.date.isoformat(), class_="enlsp-date"), " ",
+                        inline(d.name, classes=["enlsp-date-name"]), classes=["enlsp-date-line"])
+            if d.note:
+                line += text(" ")
+                line += inline(d.note, classes=["enlsp-date-note"])
+            items.append(line)
+        return bullet_list(items, classes=["enlsp-dates-list"])
+
+    def sponsors(self) -> nodes.section:
+        out = section("Sponsors", "sponsors")
+        levels: dict[str, list] = {}
+        for s in self.v.workshop.sponsors:
+            levels.setdefault(s.level or "", []).append(s)
+        for level, members in levels.items():
+            items = [para(link(s.name, s.url, external=True) if s.url else s.name) for s in members]
+            if level:
+                out += para(strong(level), classes=["enlsp-group-title"])
+            out += bullet_list(items, classes=["enlsp-sponsors"])
+        return out
 
     def _presentation_counts(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
@@ -183,8 +278,17 @@ class PageBuilder:
         paper = self.v.papers_by_id[paper_id]
         status = self.v.pdfs.get(paper_id)
         page = section(paper.title, "paper", classes=["enlsp-paper"])
+        if status and status.published and status.thumbnail:
+            # the first page, linking to the PDF (the alt text names the link's target)
+            page += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
+                              f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])
         page += self.people_line(paper.authors)
         page += self.paper_badges(paper)
+        if paper.errata:
+            latest = max(e.date for e in paper.errata)
+            page += para(inline("Revised", classes=["enlsp-revised-label"]), " This page was corrected on ",
+                         element("time", f"{latest.day} {latest:%B %Y}", datetime=latest.isoformat()), ". ",
+                         link("See the revision history", "#errata"), ".", classes=["enlsp-revised"])
         slot_line = self.slot_line("paper", paper_id)
         details = [
             para(strong("Presentation: "), PRESENTATION_LABELS[paper.presentation], " · ", strong("Track: "), TRACK_LABELS[paper.track]),
@@ -210,9 +314,27 @@ class PageBuilder:
         page += section("Abstract", "abstract", *paragraphs(paper.abstract))
         page += self.cite_section(paper)
         if paper.errata:
-            items = [para(strong(f"{e.date:%d %B %Y}: "), e.note) for e in paper.errata]
-            page += section("Errata and revisions", "errata", bullet_list(items))
+            items = [[para(element("time", f"{e.date.day} {e.date:%B %Y}", datetime=e.date.isoformat(), class_="enlsp-date"), classes=["enlsp-erratum-date"]),
+                      para(e.note, classes=["enlsp-erratum-note"])]
+                     for e in sorted(paper.errata, key=lambda e: e.date, reverse=True)]
+            page += section("Errata and revisions", "errata", para("Changes made since the paper was first published here, newest first."),
+                            bullet_list(items, classes=["enlsp-errata"]))
+        page += self.correction_section(f"Correction: {paper.title} ({paper.id})", f"papers/{paper.id}.html")
         return [page]
+
+    def correction_section(self, title: str, site_path: str) -> nodes.section:
+        """'Report a correction': a prefilled issue on the site's repository (or where to write)."""
+        w = self.v.workshop
+        body = [para("Is a title, an author name, an affiliation or a link wrong on this page? Tell the organizers.")]
+        if w.repository:
+            issue_body = (f"Page: {self.v.url(site_path)}\n\n"
+                          "What is wrong:\n\n\nWhat it should say:\n\n\n"
+                          "(If you are an author of this work, please say so.)\n")
+            body.append(para(button("Report a correction", correction_url(w.repository, title, issue_body), external=True, outline=True),
+                             classes=["enlsp-actions"]))
+        else:
+            body.append(para("Please contact the organizers of ", w.short_name, "."))
+        return section("Report a correction", "report-a-correction", *body, classes=["enlsp-correction"])
 
     def cite_section(self, paper: Paper) -> nodes.section:
         url = self.v.url(f"papers/{paper.id}.html")
@@ -257,6 +379,7 @@ class PageBuilder:
         if keynote.bio:
             page += section(f"About {speaker.name}", "bio", *paragraphs(keynote.bio))
         page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"))
+        page += self.correction_section(f"Correction: {keynote.title} (keynote {keynote.id})", f"keynotes/{keynote.id}.html")
         return [page]
 
     # -- schedule ---------------------------------------------------------------------

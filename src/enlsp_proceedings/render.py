@@ -61,7 +61,8 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     sections = [d for d in SECTIONS if d != "authors/index" or people.by_slug]
     pages["index"] = _stub(
         "home", None,
-        v.digest(v.workshop, [(k, k.speaker) for k in proc.keynotes], [p.presentation for p in proc.papers]),
+        v.digest(v.workshop, [(k, k.speaker) for k in proc.keynotes], [(p.id, p.title, p.award, p.presentation, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
+                 bool(proc.panel), bool(people.by_slug)),
         orphan=False, toctree=sections + list(extra_toctree),
     )
     pages["papers/index"] = _stub("paper-list", None, v.digest(v.workshop, cards, v.keys), orphan=False)
@@ -145,8 +146,8 @@ def artifact_files(volume: Volume) -> dict[str, str]:
 MANIFEST = ".enlsp-artifacts.json"
 
 
-def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path]) -> None:
-    """Write downloads and published PDFs into the site; remove ones no longer wanted."""
+def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None) -> None:
+    """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted."""
     manifest_path = out_dir / MANIFEST
     try:
         previous = json.loads(manifest_path.read_text())
@@ -168,6 +169,12 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path])
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         current[site_path] = status.sha256 or ""
+    for paper_id, source in (thumb_sources or {}).items():
+        site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
+        stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"
+        if previous.get(site_path) != stamp or not (out_dir / site_path).exists():
+            write_if_changed(out_dir / site_path, source.read_bytes())
+        current[site_path] = stamp
     for site_path in set(previous) - set(current):
         (out_dir / site_path).unlink(missing_ok=True)
     write_if_changed(manifest_path, json.dumps(current, sort_keys=True, indent=0))

@@ -23,6 +23,7 @@ def settings() -> dict:
             "sphinx_design",
             "sphinx_copybutton",
             "sphinxext.opengraph",
+            "notfound.extension",
             "enlsp_proceedings.sphinxext",
         ],
         "source_suffix": {".md": "markdown"},
@@ -30,6 +31,8 @@ def settings() -> dict:
         "templates_path": [str(_HERE / "templates")],
         "html_static_path": [str(_HERE / "static")],
         "html_css_files": ["enlsp.css"],
+        "html_logo": str(_HERE / "static" / "enlsp-logo.svg"),
+        "html_favicon": str(_HERE / "static" / "favicon.svg"),
         "html_theme": "pydata_sphinx_theme",
         "html_copy_source": False,
         "html_show_sourcelink": False,
@@ -41,8 +44,8 @@ def settings() -> dict:
             "navbar_align": "left",
             "navbar_end": ["theme-switcher", "navbar-icon-links"],
             "navbar_persistent": ["search-button-field"],
-            "header_links_before_dropdown": 7,
-            "secondary_sidebar_items": ["page-toc"],
+            "header_links_before_dropdown": 5,  # the rest go under "More": one header line at 1280 px
+            "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
             "footer_start": ["enlsp-footer"],
             "footer_end": [],
             "show_prev_next": False,
@@ -61,5 +64,7 @@ def settings() -> dict:
         "copybutton_prompt_text": "",
         "ogp_type": "website",
         "ogp_enable_meta_description": True,
+        "ogp_social_cards": {"enable": False},  # paper pages get their first page as og:image
+        "notfound_urls_prefix": "/",  # set from base_url by the extension
         "enlsp_data": "",
     }

@@ -8,8 +8,10 @@ therefore never parsed as MyST or reST. Safe for parallel reading and writing.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from .headmeta import add_page_metadata, write_sitemap
+from .nodes import ALLOWED_ELEMENTS, html_element
 from .pages import PageBuilder
 from .volume import Volume
 
@@ -59,6 +62,23 @@ class EnlspPage(SphinxDirective):
             raise self.error(f"no {kind} with id {exc}") from None
 
 
+def visit_html_element(self: Any, node: html_element) -> None:
+    """Write the element with every attribute value and the text escaped."""
+    tag = node["tag"]
+    if tag not in ALLOWED_ELEMENTS:
+        raise nodes.SkipNode
+    attrs = "".join(f' {html.escape(k)}="{html.escape(v, quote=True)}"' for k, v in node["attrs"].items())
+    if tag == "img":
+        self.body.append(f"<img{attrs}>")
+    else:
+        self.body.append(f"<{tag}{attrs}>{html.escape(node['content'])}</{tag}>")
+    raise nodes.SkipNode
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
 def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if app.config.enlsp_data:
         w = get_volume(app).workshop
@@ -83,6 +103,22 @@ def configure_from_volume(app: Sphinx, config: Any) -> None:
     config.html_baseurl = w.base_url
     config.ogp_site_url = w.base_url
     config.ogp_site_name = label
+    # The logo's text is the theme's raw markup: escaped here (the image carries no data).
+    config.html_theme_options = {**config.html_theme_options, "logo": {"text": label}}
+    # 404.html is served for any missing URL, at any depth: its links must be absolute.
+    prefix = urllib.parse.urlsplit(w.base_url).path or "/"
+    config.notfound_urls_prefix = prefix
+    home = html.escape(prefix, quote=True)
+    config.notfound_context = {
+        "title": "Page not found",
+        "body": (
+            "<h1>Page not found</h1>\n"
+            "<p>There is no page at this address. It may have moved when the proceedings were updated.</p>\n"
+            f'<p><a class="sd-btn sd-btn-primary" href="{home}index.html">Go to the home page</a> '
+            f'<a class="sd-btn sd-btn-outline-primary" href="{home}papers/index.html">Browse the papers</a> '
+            f'<a class="sd-btn sd-btn-outline-primary" href="{home}search.html">Search</a></p>\n'
+        ),
+    }
 
 
 def disable_unsafe_markup(app: Sphinx) -> None:
@@ -93,12 +129,25 @@ def disable_unsafe_markup(app: Sphinx) -> None:
         get_volume(app)  # load once in the main process; parallel workers inherit it
 
 
+def _code_version() -> int:
+    """Changes whenever the code that builds page bodies changes, so Sphinx re-reads every page then.
+
+    Page stubs carry a digest of their data only; without this, upgrading the tool would
+    leave pages built by the old code in place until their data changed.
+    """
+    digest = hashlib.sha256()
+    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return int(digest.hexdigest()[:8], 16)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
+    app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
     app.connect("build-finished", write_sitemap)
     app.connect("html-page-context", add_footer)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}

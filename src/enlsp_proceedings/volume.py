@@ -29,6 +29,8 @@ class PdfStatus:
     body_pages: int | None = None
     sha256: str | None = None
     problems: list[dict] = field(default_factory=list)
+    thumbnail: str | None = None  # site path of the first-page PNG (thumbs.py), if rendered
+    thumb_size: list[int] | None = None  # [width, height] in pixels
 
     @classmethod
     def from_paper_pdf(cls, entry: PaperPdf) -> PdfStatus:
