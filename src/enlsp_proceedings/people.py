@@ -33,9 +33,13 @@ def fold(text: str) -> str:
     return stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l")
 
 
+#: Slugs become file names (limit 255 bytes) and URLs: long names are cut, ``_add`` keeps them unique.
+MAX_SLUG = 80
+
+
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", fold(name).encode("ascii", "ignore").decode()).strip("-")
-    return slug or "person"
+    return slug[:MAX_SLUG].strip("-") or "person"
 
 
 @dataclass
