@@ -144,3 +144,45 @@ def hostile_workshop(root: Path) -> tuple[Corpus, Path, Path]:
     }
     (conf / "cfp.yaml").write_text(yaml.safe_dump(cfp, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return c, conf, papers_dir
+
+
+#: A hand-written docs page that tries raw HTML and file inclusion (MyST and reST).
+EVIL_DOC = f"""---
+orphan: true
+---
+# Hand-written page
+
+```{{raw}} html
+<script>{PWN}</script>
+```
+
+```{{include}} /etc/passwd
+```
+
+```{{include}} ../../conf/workshop.yaml
+```
+
+```{{literalinclude}} /etc/passwd
+```
+
+```{{eval-rst}}
+.. raw:: html
+
+   <script>{PWN}</script>
+
+.. include:: /etc/passwd
+```
+
+<script>{PWN}</script>
+"""
+
+
+def build_hostile_site(root: Path, run_build) -> tuple[Corpus, Path]:
+    """The hostile workshop built with ``--strict`` (data never warns), then with EVIL_DOC added."""
+    corpus, _conf, _papers = hostile_workshop(root)
+    # Hostile data alone is no reason for any Sphinx warning: it is never parsed.
+    assert run_build(root, "--strict") == 0
+    (root / "docs").mkdir()
+    (root / "docs" / "evil.md").write_text(EVIL_DOC, encoding="utf-8")
+    assert run_build(root) == 0
+    return corpus, root

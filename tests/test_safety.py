@@ -13,52 +13,9 @@ import bibtexparser
 import pytest
 from pylatexenc.latex2text import LatexNodes2Text
 
-from conftest import run_build
 from enlsp_proceedings.cite import _INVISIBLE
-from hostile import PWN, Corpus, hostile_workshop
+from hostile import PWN
 from test_build import visible
-
-#: A hand-written docs page that tries raw HTML and file inclusion (MyST and reST).
-EVIL_DOC = f"""---
-orphan: true
----
-# Hand-written page
-
-```{{raw}} html
-<script>{PWN}</script>
-```
-
-```{{include}} /etc/passwd
-```
-
-```{{include}} ../../conf/workshop.yaml
-```
-
-```{{literalinclude}} /etc/passwd
-```
-
-```{{eval-rst}}
-.. raw:: html
-
-   <script>{PWN}</script>
-
-.. include:: /etc/passwd
-```
-
-<script>{PWN}</script>
-"""
-
-
-@pytest.fixture(scope="session")
-def hostile(tmp_path_factory) -> tuple[Corpus, Path]:
-    root = tmp_path_factory.mktemp("hostile")
-    corpus, _conf, _papers = hostile_workshop(root)
-    # Hostile data alone is no reason for any Sphinx warning: it is never parsed.
-    assert run_build(root, "--strict") == 0
-    (root / "docs").mkdir()
-    (root / "docs" / "evil.md").write_text(EVIL_DOC, encoding="utf-8")
-    assert run_build(root) == 0
-    return corpus, root
 
 
 def norm(text: str) -> str:
