@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .models import Person, Proceedings
+from .models import RESERVED_IDS, Person, Proceedings
 
 ROLE_LABELS = {
     "author": "Author",
@@ -100,7 +100,7 @@ class PeopleIndex:
         if slug is None:
             slug = base = slugify(canonical)
             n = 2
-            while slug in self.by_slug:
+            while slug in self.by_slug or slug in RESERVED_IDS:  # a person called "Index" must not replace the index
                 slug, n = f"{base}-{n}", n + 1
             self._slug_of_name[key] = slug
             self.by_slug[slug] = PersonRecord(name=canonical, slug=slug)
