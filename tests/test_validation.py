@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from enlsp_proceedings.extract import extract_all
 from enlsp_proceedings.load import ConfError, load_proceedings
 from enlsp_proceedings.models import Links, Paper, Person
-from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop
+from enlsp_proceedings.testing import make_pdf, random_papers, workshop_yaml, write_workshop
 
 BAD_URLS = [
     "javascript:alert(1)",
@@ -199,7 +199,7 @@ def test_every_problem_at_once_with_control_characters(tmp_path):
     papers[2].abstract = "Escape \x1b[31m red"
     papers[2].extra = {"links": {"video": "data:video/mp4,x"}}
     conf, _ = write_workshop(tmp_path, papers, make_pdfs=False,
-                             workshop={**__import__("enlsp_proceedings.testing", fromlist=["x"]).workshop_yaml(), "venue": "V\x0bV", "timezone": "Mars/Olympus"})
+                             workshop={**workshop_yaml(), "venue": "V\x0bV", "timezone": "Mars/Olympus"})
     result = _build(tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     err = result.stderr
@@ -225,7 +225,6 @@ def test_check_command_reports_bad_metadata_without_traceback(tmp_path):
 def test_person_named_index_does_not_replace_the_author_index():
     from enlsp_proceedings.models import Proceedings
     from enlsp_proceedings.people import PeopleIndex
-    from enlsp_proceedings.testing import workshop_yaml
 
     proc = Proceedings.model_validate({"workshop": workshop_yaml(), "papers": [_paper(authors=[{"name": "Index"}, {"name": "Long " + "x" * 400}])]})
     people = PeopleIndex(proc)

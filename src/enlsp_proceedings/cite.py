@@ -52,12 +52,14 @@ def _latex_char(char: str) -> str:
     # No macro for this letter: build it from its base and combining accents (Vietnamese, Yoruba).
     decomposed = unicodedata.normalize("NFD", char)
     base, marks = decomposed[0], decomposed[1:]
+    if marks and base.isascii() and not base.isalpha():
+        return _latex_char(base)  # accents on '}' or '\\' cannot be typeset: the symbol alone, escaped
     if marks and base.isascii() and all(m in _COMBINING_ACCENTS for m in marks):
         out = "\\" + base if base in "ij" else base
         for mark in marks:
             out = f"\\{_COMBINING_ACCENTS[mark]}{{{out}}}"
         return "{" + out + "}"
-    if unicodedata.category(char).startswith("M"):
+    if len(char) == 1 and unicodedata.category(char).startswith("M"):
         return ""  # a stray combining mark that NFC could not attach
     folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
     # Scripts pdflatex cannot set with T1 (CJK, emoji) become a visible placeholder.
@@ -237,7 +239,8 @@ def to_acl_text(paper: Paper, workshop: Workshop) -> str:
     return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+# CommonMark lets a backslash escape any ASCII punctuation: escape all of it (also '&', entities).
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def markdown_escape(text: str) -> str:
