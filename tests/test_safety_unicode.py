@@ -24,11 +24,11 @@ from enlsp_proceedings.volume import PdfStatus, Volume
 
 # Everything but surrogates and the C0 controls validation rejects (tested in test_validation).
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))),
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)]))),
     min_size=1, max_size=60,
 )
 SPECIALS = st.sampled_from(["<script>", "}", "{", "\\", "%", "&amp;", "\u202e", "\u200b", "$", "#", "_", "^", "~", "@misc{", ", author = {",
-                            "\n", "]", "[", "(", ")", "*", "`", "|", "TY  - ", "\r", "\u2028", "\x85", "and", " and "])
+                            "\n", "]", "[", "(", ")", "*", "`", "|", "TY  - ", "\r", "\u2028", "\u2029", "and", " and "])
 MIXED = st.lists(st.one_of(TEXT, SPECIALS), min_size=1, max_size=6).map("".join)
 
 

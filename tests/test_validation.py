@@ -196,14 +196,14 @@ def test_every_problem_at_once_with_control_characters(tmp_path):
     papers = random_papers(3)
     papers[0].title = "Bad\x00title"
     papers[1].authors[0]["name"] = "Bell\x07Name"
-    papers[2].abstract = "Escape \x1b[31m red"
+    papers[2].abstract = "Escape \x1b[31m red \x9b31m"
     papers[2].extra = {"links": {"video": "data:video/mp4,x"}}
     conf, _ = write_workshop(tmp_path, papers, make_pdfs=False,
                              workshop={**workshop_yaml(), "venue": "V\x0bV", "timezone": "Mars/Olympus"})
     result = _build(tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     err = result.stderr
-    assert "papers[0].title (id 'paper-0000'): contains control characters" in err
+    assert "papers[0].title (id 'paper-0000'): contains control characters (U+0000 at character 4)" in err
     assert "papers[1].authors[0].name (id 'paper-0001'): contains control characters" in err
     assert "papers[2].abstract (id 'paper-0002'): contains control characters" in err
     assert "papers[2].links.video (id 'paper-0002'): must be an absolute http:// or https:// URL" in err
@@ -230,3 +230,10 @@ def test_person_named_index_does_not_replace_the_author_index():
     people = PeopleIndex(proc)
     assert "index" not in people.by_slug and people.slug("Index") == "index-2"
     assert all(len(slug) <= 80 for slug in people.by_slug)  # slugs are file names
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b"])
+def test_control_characters_are_rejected_with_their_code(char):
+    with pytest.raises(ValidationError, match=f"U\\+{ord(char):04X} at character 3"):
+        Person(name="ab" + char + "c")
+    assert Person(name="a\tb\nc").name == "a\tb\nc"  # tab and newlines are text

@@ -27,7 +27,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 #: Page names every section already uses: an id or slug equal to one would overwrite it.
 RESERVED_IDS = {"index"}
 ORCID_PATTERN = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (tab and newlines excepted): invisible, and terminals obey some of them.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Characters RFC 3986 never allows unencoded; '"<>' and '\\' would also confuse every consumer.
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"<>\\^`{|}]")
 
@@ -76,8 +77,9 @@ def _identifier(value: str) -> str:
 
 def _text(value: str) -> str:
     """Reject control characters that no output format can show."""
-    if _CONTROL_CHARS.search(value):
-        raise ValueError("contains control characters")
+    found = _CONTROL_CHARS.search(value)
+    if found:
+        raise ValueError(f"contains control characters (U+{ord(found.group()):04X} at character {found.start() + 1})")
     return value
 
 
