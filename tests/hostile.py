@@ -89,7 +89,7 @@ def hostile_workshop(root: Path) -> tuple[Corpus, Path, Path]:
              person("papers[0].authors[1]")],
             c.block("papers[0].abstract"), presentation="oral", pages=3, references_page=3,
             extra={"award": c.line("papers[0].award"),
-                   "links": {"code": "https://example.org/code?a=1&b=<script>", "video": "https://example.org/v"},
+                   "links": {"code": "https://example.org/code?a=1&b=%3Cscript%3E'onmouseover='x", "video": "https://example.org/v"},
                    "errata": [{"date": "2031-12-10", "note": c.line("papers[0].errata[0].note")}]},
         ),
         SynthPaper("long", LONG + " " + c.line("papers[1].title"), [{"name": "Long " + "y" * 400}],

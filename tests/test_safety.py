@@ -15,7 +15,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from enlsp_proceedings.cite import _INVISIBLE
 from hostile import PWN
-from test_build import visible
+from test_build import links, visible
 
 
 def norm(text: str) -> str:
@@ -282,3 +282,10 @@ def test_hand_written_pages_cannot_insert_raw_html_or_files(hostile):
     assert "base_url" not in page  # the repo file was not included either
     for path in pages(root / "site"):
         assert "root:x:0:0" not in path.read_text(encoding="utf-8"), path
+
+
+def test_link_urls_survive_attribute_escaping(hostile):
+    """A valid URL with '&' and quotes is one href, exactly as written, with no event attribute."""
+    _corpus, root = hostile
+    page = (root / "site" / "papers" / "evil.html").read_text(encoding="utf-8")
+    assert "https://example.org/code?a=1&b=%3Cscript%3E'onmouseover='x" in links(page)

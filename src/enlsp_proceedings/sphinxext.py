@@ -103,7 +103,7 @@ def mark_titles_escaped(app: Sphinx, pagename: str, templatename: str, context: 
     """The theme inserts ``docstitle``/``project`` raw (navbar logo), Sphinx escapes them
     (``<title>``): as Markup they are escaped once, by `configure_from_volume`, everywhere."""
     if app.config.enlsp_data:
-        for key in ("docstitle", "project"):
+        for key in ("docstitle", "shorttitle", "project"):
             if isinstance(context.get(key), str):
                 context[key] = Markup(context[key])
 
