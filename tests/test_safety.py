@@ -5,13 +5,16 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+import shutil
+import subprocess
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
 import bibtexparser
+import pypdf
 import pytest
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from enlsp_proceedings.cite import _INVISIBLE
 from hostile import PWN
@@ -214,8 +217,11 @@ def test_bibtex_parses_back_to_the_same_text(hostile):
     assert len(library.entries) == 2
     entry = next(e for e in library.entries if "F000" in e.fields_dict["title"].value)
     assert set(entry.fields_dict) == {"title", "author", "booktitle", "year", "month", "address", "url", "note"}
+    context = get_default_latex_context_db().filter_context()
+    context.add_context_category("braces", macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}")], prepend=True)
+
     def decode(latex: str) -> str:  # pylatexenc reads \textasciicircum as the modifier letter
-        return LatexNodes2Text().latex_to_text(latex).replace("\u02c6", "^").replace("\u02dc", "~")
+        return LatexNodes2Text(latex_context=context).latex_to_text(latex).replace("\u02c6", "^").replace("\u02dc", "~")
     assert norm(decode(entry.fields_dict["title"].value)) == _plain(values["papers[0].title"])
     assert norm(decode(entry.fields_dict["booktitle"].value)) == _plain(values["workshop.booktitle"])
     assert norm(decode(entry.fields_dict["address"].value)) == _plain(values["workshop.location"])
@@ -289,3 +295,28 @@ def test_link_urls_survive_attribute_escaping(hostile):
     _corpus, root = hostile
     page = (root / "site" / "papers" / "evil.html").read_text(encoding="utf-8")
     assert "https://example.org/code?a=1&b=%3Cscript%3E'onmouseover='x" in links(page)
+
+
+@pytest.mark.latex
+@pytest.mark.skipif(not shutil.which("pdflatex") or not shutil.which("bibtex"), reason="needs pdflatex and bibtex")
+def test_hostile_bibtex_typesets_with_real_bibtex_and_pdflatex(hostile, tmp_path):
+    """The volume's .bib goes through BibTeX and pdflatex without errors, and nothing in it runs."""
+    _corpus, root = hostile
+    shutil.copy(root / "site" / "proceedings.bib", tmp_path / "refs.bib")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}\\usepackage{textcomp}\n"
+        "\\begin{document}\\nocite{*}\\bibliographystyle{plain}\\bibliography{refs}\\end{document}\n"
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"]
+    first = subprocess.run(latex, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stdout[-2000:]
+    bib = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert bib.returncode == 0 and "error message" not in bib.stdout, bib.stdout
+    second = subprocess.run(latex, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stdout[-2000:]
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert "(/etc/passwd" not in log and "root:x:" not in log  # \input{/etc/passwd} stayed text, no file was read
+    bbl = (tmp_path / "doc.bbl").read_text()
+    assert bbl.count("\\bibitem") == 2  # '}, author = {' and '@misc{' made no extra entry
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "doc.pdf").pages)
+    assert "F000" in text and "Evil Mallory" in text and "root:x:" not in text

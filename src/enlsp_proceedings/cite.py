@@ -42,8 +42,14 @@ def _encoder():
 _CLUSTER = re.compile(r"(?s).[\u0300-\u036f]*")
 
 
+# BibTeX counts every brace, escaped or not: '\{' would unbalance the field, so braces are words.
+_BRACES = {"{": "{\\textbraceleft}", "}": "{\\textbraceright}"}
+
+
 def _latex_char(char: str) -> str:
     """One letter with any combining marks that follow it."""
+    if char in _BRACES:
+        return _BRACES[char]
     if len(char) == 1:
         try:
             return _encoder().unicode_to_latex(char)
