@@ -146,3 +146,25 @@ def test_conf_and_papers_are_never_written(tmp_path):
     assert run_build(tmp_path) == 0
     assert tree_state(tmp_path / "conf") == conf_before
     assert tree_state(tmp_path / "papers") == papers_before
+
+
+@pytest.mark.parametrize("target", ["papers", "conf", ".", "papers/site", "docs", "notes"])
+def test_out_dir_that_is_an_input_or_foreign_is_refused(workshop_copy, target):
+    """Publishing exchanges --out and later deletes the old copy: an input (or any foreign
+    directory) given by mistake as --out must be refused, untouched."""
+    (workshop_copy / "docs").mkdir(exist_ok=True)
+    (workshop_copy / "docs" / "guide.md").write_text("# Guide\n")
+    (workshop_copy / "notes").mkdir()
+    (workshop_copy / "notes" / "todo.txt").write_text("my notes\n")
+    before = {d: tree_state(workshop_copy / d) for d in ("conf", "papers", "docs", "notes")}
+    out = workshop_copy / target
+    code = run_build(workshop_copy, out=out)
+    assert code == 1
+    assert {d: tree_state(workshop_copy / d) for d in before} == before
+    assert not (workshop_copy / f".{out.resolve().name}.staging").exists()
+
+
+def test_out_dir_inside_docs_and_previous_sites_are_fine(workshop_copy):
+    assert run_build(workshop_copy) == 0  # replaces its own earlier site
+    (workshop_copy / "docs").mkdir(exist_ok=True)
+    assert run_build(workshop_copy, out=workshop_copy / "docs" / "_build" / "html") == 0

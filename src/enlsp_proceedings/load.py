@@ -220,7 +220,8 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
         problems.extend(_cross_checks(proceedings, origin))
     if problems:
         raise ConfError(problems)
-    assert proceedings is not None
+    if proceedings is None:  # cannot happen: every unreadable file was reported above
+        raise ConfError([Problem(str(conf_dir), None, "", "the metadata could not be read")])
     return proceedings
 
 
