@@ -164,6 +164,14 @@ def test_out_dir_that_is_an_input_or_foreign_is_refused(workshop_copy, target):
     assert not (workshop_copy / f".{out.resolve().name}.staging").exists()
 
 
+@pytest.mark.parametrize("cache", ["conf", "papers/cache", "."])
+def test_cache_dir_inside_an_input_is_refused(workshop_copy, cache):
+    before = {d: tree_state(workshop_copy / d) for d in ("conf", "papers")}
+    assert run_build(workshop_copy, "--cache", str(workshop_copy / cache), out=workshop_copy / "elsewhere") == 1
+    assert {d: tree_state(workshop_copy / d) for d in before} == before
+    assert not (workshop_copy / "elsewhere").exists()
+
+
 def test_out_dir_inside_docs_and_previous_sites_are_fine(workshop_copy):
     assert run_build(workshop_copy) == 0  # replaces its own earlier site
     (workshop_copy / "docs").mkdir(exist_ok=True)

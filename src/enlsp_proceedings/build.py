@@ -151,12 +151,13 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
 def _check_out_dir(out: Path, opts: BuildOptions) -> None:
     """Publishing swaps ``out`` away and later deletes the old copy: never let it be the input."""
     inputs = [("--conf", opts.conf_dir, True), ("--papers", opts.papers_dir, True), ("--docs", opts.docs_dir, False)]
-    for flag, directory, no_site_inside in inputs:
-        if directory is None:
-            continue
-        directory = Path(directory).resolve()
-        if out == directory or out in directory.parents or (no_site_inside and directory in out.parents):
-            raise BuildError(f"--out {out} overlaps {flag} {directory}; choose an output directory outside the inputs")
+    for name, written in (("--out", out), ("--cache", opts.cache.resolve())):
+        for flag, directory, no_site_inside in inputs:
+            if directory is None:
+                continue
+            directory = Path(directory).resolve()
+            if written == directory or written in directory.parents or (no_site_inside and directory in written.parents):
+                raise BuildError(f"{name} {written} overlaps {flag} {directory}; choose a directory outside the inputs")
     if out.exists() and not out.is_dir():
         raise BuildError(f"--out {out} is not a directory")
     if out.is_dir() and any(out.iterdir()) and not ((out / MARKER).is_file() or (out / ".buildinfo").is_file()):
