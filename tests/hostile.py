@@ -31,6 +31,7 @@ INLINE = [
     "bidi \u202eevil\u202c zero\u200bwidth\u200d\ufeff \u2066iso\u2069",
     "[link](javascript:alert(1)) <https://evil.example> **strong** _em_ `code`",
     "| a | b |",
+    "line\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected\nTY  - JOUR\n@misc{x,\n.. raw:: html\n",
 ]
 
 #: Multi-line payloads: block syntax of MyST, reStructuredText and Markdown.
@@ -64,13 +65,13 @@ class Corpus:
         """A one-line value; ``short`` keeps it to a couple of payloads (names, ids of pages)."""
         tag = self._tag(field)
         payloads = INLINE[:3] + INLINE[7:9] + INLINE[11:12] + INLINE[13:14] if short else INLINE
-        value = f"{tag} " + " ".join(payloads)
+        value = (f"{tag} " + " ".join(payloads)).strip()  # as validation stores it
         self.values[tag] = value
         return value
 
     def block(self, field: str) -> str:
         tag = self._tag(field)
-        value = f"{tag} " + " ".join(INLINE) + "\n\n" + "\n\n".join(BLOCKS)
+        value = (f"{tag} " + " ".join(INLINE) + "\n\n" + "\n\n".join(BLOCKS)).strip()
         self.values[tag] = value
         return value
 
