@@ -270,8 +270,14 @@ def test_calendar_files_carry_the_text(hostile):
     values = {corpus.fields[t]: v for t, v in corpus.values.items()}
     summaries = []
     for path in files:
-        cal = icalendar.Calendar.from_ical(path.read_bytes())
-        summaries += [str(e.get("SUMMARY")) for e in cal.walk("VEVENT")]
+        raw = path.read_bytes().decode("utf-8")
+        cal = icalendar.Calendar.from_ical(raw)
+        events = cal.walk("VEVENT")
+        summaries += [str(e.get("SUMMARY")) for e in events]
+        lines = re.split(r"\r?\n", raw)
+        # CR/LF in the data forged no event or property: every line is a real one
+        assert sum(line == "BEGIN:VEVENT" for line in lines) == len(events), path
+        assert not any(line.startswith(("SUMMARY:injected", "TY  - ")) for line in lines), path
     text = "\n".join(summaries)
     for field in ("papers[0].title", "keynotes[0].title"):
         assert _plain(values[field])[:60] in _plain(text) or values[field][:60] in text, field
