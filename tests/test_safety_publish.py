@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +180,44 @@ def test_out_dir_inside_docs_and_previous_sites_are_fine(workshop_copy):
     assert run_build(workshop_copy) == 0  # replaces its own earlier site
     (workshop_copy / "docs").mkdir(exist_ok=True)
     assert run_build(workshop_copy, out=workshop_copy / "docs" / "_build" / "html") == 0
+
+
+KILL_DURING_COPY = """
+import os, signal, sys
+from pathlib import Path
+from enlsp_proceedings import render
+from enlsp_proceedings.build import BuildOptions, build_site
+
+def copy_and_die(src, dst, *args, **kwargs):
+    Path(dst).write_bytes(Path(src).read_bytes()[:100])  # half a PDF, then the power goes
+    os.kill(os.getpid(), signal.SIGKILL)
+
+render.shutil.copyfile = copy_and_die
+root = Path(sys.argv[1])
+build_site(BuildOptions(conf_dir=root / "conf", papers_dir=root / "papers", out_dir=root / "site", docs_dir=root / "docs", jobs=1, quiet=True))
+"""
+
+
+def test_sigkill_while_copying_pdfs_keeps_last_site(workshop_copy):
+    """A real SIGKILL in the artifact phase (after Sphinx finished): old site intact, next build whole."""
+    site = workshop_copy / "site"
+    build_site(options(workshop_copy))
+    before = site_digest(site)
+    _retitle(workshop_copy, "Retitled Before The Kill")
+    for pdf in (workshop_copy / "papers").glob("*.pdf"):
+        pdf.write_bytes(pdf.read_bytes() + b"\n% new camera-ready\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
+    log = workshop_copy / "kill.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-c", KILL_DURING_COPY, str(workshop_copy)], env=env, stdout=fh, stderr=fh, start_new_session=True)
+        try:
+            code = proc.wait(timeout=300)
+        finally:  # sphinx-sitemap's multiprocessing Manager outlives a SIGKILLed parent: end the group
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    assert code == -signal.SIGKILL, log.read_text()[-2000:]
+    assert site_digest(site) == before
+    build_site(options(workshop_copy))
+    assert "Retitled Before The Kill" in (site / "index.html").read_text(encoding="utf-8")
+    for pdf in (workshop_copy / "papers").glob("*.pdf"):
+        assert (site / "papers" / pdf.name).read_bytes() == pdf.read_bytes()
