@@ -50,3 +50,11 @@ def real_site(tmp_path_factory) -> Path:
     out = root / "site"
     assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=out) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    """(corpus, root): a site whose every text field is hostile (see hostile.py)."""
+    from hostile import build_hostile_site
+
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"), run_build)

@@ -159,8 +159,25 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
         return app._warncount  # noqa: SLF001 - Sphinx has no public counter
 
 
+def _check_out_dir(out: Path, opts: BuildOptions) -> None:
+    """Publishing swaps ``out`` away and later deletes the old copy: never let it be the input."""
+    inputs = [("--conf", opts.conf_dir, True), ("--papers", opts.papers_dir, True), ("--docs", opts.docs_dir, False)]
+    for name, written in (("--out", out), ("--cache", opts.cache.resolve())):
+        for flag, directory, no_site_inside in inputs:
+            if directory is None:
+                continue
+            directory = Path(directory).resolve()
+            if written == directory or written in directory.parents or (no_site_inside and directory in written.parents):
+                raise BuildError(f"{name} {written} overlaps {flag} {directory}; choose a directory outside the inputs")
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"--out {out} is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not ((out / MARKER).is_file() or (out / ".buildinfo").is_file()):
+        raise BuildError(f"--out {out} holds files that are not a built site; refusing to replace them (empty it or choose another directory)")
+
+
 def build_site(opts: BuildOptions) -> BuildReport:
     """The whole pipeline. Raises ConfError / BuildError for problems a user can fix."""
+    _check_out_dir(opts.out_dir.resolve(), opts)
     proc = load_proceedings(opts.conf_dir)
     cache = opts.cache
     with _lock(cache):

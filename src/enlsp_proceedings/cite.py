@@ -381,7 +381,8 @@ def to_acl_text(paper: Paper, workshop: Workshop) -> str:
     return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+# CommonMark lets a backslash escape any ASCII punctuation: escape all of it (also '&', entities).
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def markdown_escape(text: str) -> str:

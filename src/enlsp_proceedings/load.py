@@ -87,8 +87,15 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
     except yaml.YAMLError as exc:
         problems.append(Problem(label, None, "", f"is not valid YAML: {exc}"))
         return None, None
+    except RecursionError:
+        problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
+        return None, None
     if node is not None:
-        _check_duplicate_keys(node, label, problems)
+        try:
+            _check_duplicate_keys(node, label, problems)
+        except RecursionError:
+            problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
+            return None, None
     return data, node
 
 
@@ -157,7 +164,12 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
             if required:
                 problems.append(Problem(label, None, "", "is missing"))
             continue
+        before = len(problems)
         data, node = _read_yaml(path, label, problems)
+        if data is None and len(problems) == before:  # an empty file (or only comments)
+            if not required:
+                continue
+            problems.append(Problem(label, None, "", "is empty"))
         if data is None:
             unreadable.update({"workshop.yaml": ["workshop"], "people.yaml": ["people"], "cfp.yaml": ["cfp"]}.get(filename, [key]))
             if filename == "keynotes.yaml":
@@ -211,7 +223,8 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
         problems.extend(_cross_checks(proceedings, origin))
     if problems:
         raise ConfError(problems, proceedings)
-    assert proceedings is not None
+    if proceedings is None:  # cannot happen: every unreadable file was reported above
+        raise ConfError([Problem(str(conf_dir), None, "", "the metadata could not be read")])
     return proceedings
 
 
@@ -226,11 +239,14 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
     for top, items in (("papers", proc.papers), ("keynotes", proc.keynotes)):
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
-            if item.id in seen:
+            key = item.id.lower()  # ids name files: 'A' and 'a' collide on macOS and Windows
+            if key in seen:
                 label, line = where(top, i)
-                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r} (first used by {top}[{seen[item.id]}])", "duplicate-id"))
+                first = items[seen[key]].id
+                same = "" if first == item.id else f" (same as {first!r} up to case)"
+                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r}{same} (first used by {top}[{seen[key]}])", "duplicate-id"))
             else:
-                seen[item.id] = i
+                seen[key] = i
         if top == "papers":
             pdfs: dict[str, str] = {}
             for i, paper in enumerate(items):

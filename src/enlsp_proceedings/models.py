@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -22,30 +23,63 @@ from pydantic import (
     model_validator,
 )
 
-ID_PATTERN = r"^[A-Za-z0-9_-]+$"
-ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+#: Page names every section already uses: an id or slug equal to one would overwrite it.
+RESERVED_IDS = {"index"}
+ORCID_PATTERN = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]")
+# C0 and C1 controls (tab and newlines excepted): invisible, and terminals obey some of them.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters RFC 3986 never allows unencoded; '"<>' and '\\' would also confuse every consumer.
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"<>\\^`{|}]")
 
 
 def _http_url(value: str) -> str:
-    """Links end up in href attributes: only absolute http(s) URLs are allowed."""
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, flags=re.IGNORECASE):
+    """Links end up in href attributes: only absolute http(s) URLs with a host are allowed."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not value.lower().startswith(("http://", "https://"))
+        or not parts.hostname
+        or _URL_FORBIDDEN.search(value)
+    ):
         raise ValueError("must be an absolute http:// or https:// URL")
     return value
 
 
+def _orcid_checksum_ok(bare: str) -> bool:
+    """ISO 7064 MOD 11-2, the check digit of every ORCID iD."""
+    total = 0
+    for digit in bare.replace("-", "")[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return bare[-1] == ("X" if check == 10 else str(check))
+
+
 def _orcid(value: str) -> str:
     """Accept a bare ORCID iD or its https://orcid.org/ URL; store the bare iD."""
-    bare = re.sub(r"^https?://orcid\.org/", "", value.strip())
-    if not ORCID_PATTERN.match(bare):
+    bare = re.sub(r"^https?://(www\.)?orcid\.org/", "", value.strip(), flags=re.IGNORECASE)
+    if not ORCID_PATTERN.fullmatch(bare):
         raise ValueError("must be an ORCID iD like 0000-0002-1825-0097")
+    if not _orcid_checksum_ok(bare):
+        raise ValueError(f"{bare} is not a valid ORCID iD (wrong check digit)")
     return bare
+
+
+def _identifier(value: str) -> str:
+    if value.lower() in RESERVED_IDS:
+        raise ValueError(f"{value!r} is reserved (it names a page of the site)")
+    return value
 
 
 def _text(value: str) -> str:
     """Reject control characters that no output format can show."""
-    if _CONTROL_CHARS.search(value):
-        raise ValueError("contains control characters")
+    found = _CONTROL_CHARS.search(value)
+    if found:
+        raise ValueError(f"contains control characters (U+{ord(found.group()):04X} at character {found.start() + 1})")
     return value
 
 
@@ -53,7 +87,7 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 Orcid = Annotated[str, AfterValidator(_orcid)]
 Text = Annotated[str, Field(min_length=1), AfterValidator(_text)]
 OptionalText = Annotated[str, AfterValidator(_text)]
-Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=100)]
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=100), AfterValidator(_identifier)]
 
 
 class Model(BaseModel):
@@ -117,6 +151,7 @@ class Paper(Model):
     def _pdf_inside_papers_dir(cls, value: str | None) -> str | None:
         if value is None:
             return value
+        _text(value)
         parts = re.split(r"[\\/]", value)
         if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
             raise ValueError("must be a path inside the papers directory")

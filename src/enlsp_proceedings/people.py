@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .models import Person, Proceedings
+from .models import RESERVED_IDS, Person, Proceedings
 
 ROLE_LABELS = {
     "author": "Author",
@@ -35,9 +35,13 @@ def fold(text: str) -> str:
     return stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l")
 
 
+#: Slugs become file names (limit 255 bytes) and URLs: long names are cut, ``_add`` keeps them unique.
+MAX_SLUG = 80
+
+
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", fold(name).encode("ascii", "ignore").decode()).strip("-")
-    return slug or "person"
+    return slug[:MAX_SLUG].strip("-") or "person"
 
 
 @dataclass
@@ -99,7 +103,7 @@ class PeopleIndex:
         if slug is None:
             slug = base = slugify(canonical)
             n = 2
-            while slug in self.by_slug:
+            while slug in self.by_slug or slug in RESERVED_IDS:  # a person called "Index" must not replace the index
                 slug, n = f"{base}-{n}", n + 1
             self._slug_of_name[key] = slug
             self.by_slug[slug] = PersonRecord(name=canonical, slug=slug)

@@ -17,6 +17,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
@@ -57,9 +58,15 @@ class EnlspPage(SphinxDirective):
         if method is None or kind.startswith("_"):
             raise self.error(f"unknown enlsp page kind {kind!r}")
         try:
-            return method(ident) if ident else method()
+            result = method(ident) if ident else method()
         except KeyError as exc:
             raise self.error(f"no {kind} with id {exc}") from None
+        title = next(iter(result[0].findall(nodes.title)), None) if result else None
+        if title is not None:
+            # sphinxext-opengraph decodes the HTML title and re-escapes only '"', so
+            # '&lt;' typed by an author would show as '<': hand it the escaped text.
+            self.env.metadata[self.env.docname]["og:title"] = html.escape(title.astext(), quote=True)
+        return result
 
 
 def visit_html_element(self: Any, node: html_element) -> None:
@@ -83,6 +90,15 @@ def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     if app.config.enlsp_data:
         w = get_volume(app).workshop
         context["enlsp_footer"] = f"{w.short_name} · {w.venue} · {w.location}"
+
+
+def mark_titles_escaped(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The theme inserts ``docstitle``/``project`` raw (navbar logo), Sphinx escapes them
+    (``<title>``): as Markup they are escaped once, by `configure_from_volume`, everywhere."""
+    if app.config.enlsp_data:
+        for key in ("docstitle", "shorttitle", "project"):
+            if isinstance(context.get(key), str):
+                context[key] = Markup(context[key])
 
 
 def configure_from_volume(app: Sphinx, config: Any) -> None:
@@ -150,4 +166,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
     app.connect("build-finished", write_sitemap)
     app.connect("html-page-context", add_footer)
+    app.connect("html-page-context", mark_titles_escaped)
     return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}
