@@ -23,7 +23,6 @@ def settings() -> dict:
             "sphinx_design",
             "sphinx_copybutton",
             "sphinxext.opengraph",
-            "sphinx_sitemap",
             "enlsp_proceedings.sphinxext",
         ],
         "source_suffix": {".md": "markdown"},
@@ -32,6 +31,9 @@ def settings() -> dict:
         "html_static_path": [str(_HERE / "static")],
         "html_css_files": ["enlsp.css"],
         "html_theme": "pydata_sphinx_theme",
+        # pages are written through a template bridge that drops the theme's blank lines
+        # and indentation (a third of every page); see sphinxext.compact_html
+        "template_bridge": "enlsp_proceedings.sphinxext.CompactTemplates",
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_show_sphinx": False,
@@ -40,12 +42,15 @@ def settings() -> dict:
         "html_sidebars": {"**": []},
         "html_theme_options": {
             "navbar_align": "left",
-            "navbar_end": ["theme-switcher", "navbar-icon-links"],
+            # no theme switcher: the colour mode follows the reader's system setting, and the
+            # switcher's markup (twice per page, for the mobile menu) was 15% of an author page
+            "navbar_end": ["navbar-icon-links"],
             "navbar_persistent": ["search-button-field"],
             "header_links_before_dropdown": 7,
             "secondary_sidebar_items": ["page-toc"],
             "footer_start": ["enlsp-footer"],
             "footer_end": [],
+            "primary_sidebar_end": [],  # no ad placeholder on every page
             "show_prev_next": False,
             "navigation_depth": 1,
             "collapse_navigation": True,
@@ -62,7 +67,5 @@ def settings() -> dict:
         "copybutton_prompt_text": "",
         "ogp_type": "website",
         "ogp_enable_meta_description": True,
-        "sitemap_url_scheme": "{link}",
-        "sitemap_show_lastmod": False,
         "enlsp_data": "",
     }

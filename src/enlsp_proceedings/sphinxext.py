@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
 from .pages import PageBuilder
@@ -120,6 +123,44 @@ def disable_unsafe_markup(app: Sphinx) -> None:
         get_volume(app)  # load once in the main process; parallel workers inherit it
 
 
+_KEEP_OR_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|([ \t\r\f\v]*\n\s*)|<!--.*?-->", re.S | re.I)
+
+
+def compact_html(markup: str) -> str:
+    """Collapse every whitespace run that contains a newline into one newline; drop comments.
+
+    The theme's templates indent deeply and leave many blank lines: about a third of each
+    page. Browsers render any whitespace run between tags as one space at most, so this
+    changes no rendering; ``pre``, ``textarea``, ``script`` and ``style`` are left untouched.
+    """
+    return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
+
+
+class CompactTemplates(BuiltinTemplateLoader):
+    """Sphinx's template bridge, with `compact_html` applied to every rendered page."""
+
+    def render(self, template: str, context: dict) -> str:
+        return compact_html(super().render(template, context))
+
+
+def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """sitemap.xml listing every page of the site, also after an incremental build.
+
+    (sphinx-sitemap lists only the pages written by the current run, so after a
+    one-paper edit it would publish a sitemap of a handful of pages.)
+    """
+    base = app.config.html_baseurl
+    if exception is not None or app.builder.format != "html" or not base:
+        return
+    from .render import write_if_changed
+
+    base = base.rstrip("/") + "/"
+    suffix = app.builder.out_suffix
+    urls = "".join(f"<url><loc>{xml_escape(base + doc + suffix)}</loc></url>\n" for doc in sorted(app.env.found_docs))
+    xml = f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+    write_if_changed(Path(app.outdir) / "sitemap.xml", xml)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
@@ -127,4 +168,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("html-page-context", add_page_metadata)
     app.connect("html-page-context", add_footer)
+    app.connect("build-finished", write_sitemap)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
