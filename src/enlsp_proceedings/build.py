@@ -166,7 +166,7 @@ def _fingerprint(volume_json: str, src: Path, confdir: Path) -> str:
     return h.hexdigest()
 
 
-def _seed_staging(out: Path, staging: Path, cache: Path) -> str | None:
+def _seed_staging(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
     """Make the staging copy a copy of the published site and its doctree cache.
 
     Right after a first build only ``out`` exists; without this the next (tiny) rebuild
@@ -178,6 +178,8 @@ def _seed_staging(out: Path, staging: Path, cache: Path) -> str | None:
     if not complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
         return None
     site_id = uuid.uuid4().hex[:12]
+    if not quiet:
+        print(f"copying the published site to {staging.name} to build the next version incrementally...", file=sys.stderr, flush=True)
 
     def copy(src: str, dst: str) -> None:
         if src.endswith(".pdf"):
@@ -250,7 +252,7 @@ def build_site(opts: BuildOptions) -> BuildReport:
             shutil.rmtree(staging)  # a failed or killed build: start that copy afresh
             site_id = None
         if site_id is None:
-            site_id = _seed_staging(out, staging, cache)
+            site_id = _seed_staging(out, staging, cache, opts.quiet)
             complete = site_id is not None
         if site_id is None:
             site_id = uuid.uuid4().hex[:12]
@@ -268,7 +270,8 @@ def build_site(opts: BuildOptions) -> BuildReport:
             raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
         remove_stale_pages(staging, volume)
         pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
-        write_artifacts(volume, staging, pdf_sources)
+        page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
+        write_artifacts(volume, staging, pdf_sources, page_keys)
         _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         _publish(staging, out)
         _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})

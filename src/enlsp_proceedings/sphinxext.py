@@ -161,6 +161,27 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     write_if_changed(Path(app.outdir) / "sitemap.xml", xml)
 
 
+def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Read a handful of changed pages in this process instead of in parallel workers.
+
+    Sphinx's parallel read sends the whole environment to every worker and pickles it
+    back (seconds for a 1,000-paper volume), which dwarfs reading the few pages a
+    one-paper edit touches. Full and large rebuilds stay parallel.
+    """
+    known = len(env.all_docs)
+    if app.parallel > 1 and known and len(docnames) < max(20, known // 20):
+        env._enlsp_parallel = app.parallel  # noqa: SLF001 - restored in env-updated
+        app.parallel = 1
+
+
+def restore_parallel(app: Sphinx, env: Any) -> list[str]:
+    """Writing stays parallel (it only ships doctrees, not the environment)."""
+    saved = env.__dict__.pop("_enlsp_parallel", None)
+    if saved:
+        app.parallel = saved
+    return []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
@@ -169,4 +190,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_page_metadata)
     app.connect("html-page-context", add_footer)
     app.connect("build-finished", write_sitemap)
+    app.connect("env-before-read-docs", serial_read_for_small_updates)
+    app.connect("env-updated", restore_parallel)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
