@@ -106,3 +106,25 @@ def test_compact_html_keeps_preformatted_text():
     out = compact_html(markup)
     assert "<pre>x\n   y\n\n z</pre>" in out and "<textarea>p\n  q</textarea>" in out and "<script>if (a)\n  b()</script>" in out
     assert "<p>a\nb</p>" in out and "note" not in out
+
+
+def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_regenerated(fresh, monkeypatch):
+    """A one-paper edit neither ships the Sphinx environment to workers nor rebuilds every .bib/.ris."""
+    from sphinx.builders import Builder
+
+    from enlsp_proceedings.volume import Volume
+
+    parallel_reads, bibtex_for = [], []
+    real_parallel, real_bibtex = Builder._read_parallel, Volume.paper_bibtex
+    monkeypatch.setattr(Builder, "_read_parallel", lambda self, docnames, nproc: parallel_reads.append(docnames) or real_parallel(self, docnames, nproc))
+    monkeypatch.setattr(Volume, "paper_bibtex", lambda self, paper: bibtex_for.append(paper.id) or real_bibtex(self, paper))
+    conf = fresh / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][7]["title"] = "Edited Again"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    opts = options(fresh)
+    opts.jobs = 2
+    build_site(opts)
+    assert parallel_reads == []
+    assert set(bibtex_for) == {data["papers"][7]["id"]}, bibtex_for
+    assert "Edited Again" in (fresh / "site" / "papers" / f"{data['papers'][7]['id']}.bib").read_text()
