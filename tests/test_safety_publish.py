@@ -86,10 +86,10 @@ def test_crash_in_any_phase_keeps_last_site_and_next_build_recovers(workshop_cop
     elif phase == "mark-complete":
         real_mark = build_module._mark
 
-        def mark(site_dir, site_id, complete):
+        def mark(site_dir, site_id, complete, **details):
             if complete:
                 raise Boom()
-            real_mark(site_dir, site_id, complete)
+            real_mark(site_dir, site_id, complete, **details)
 
         monkeypatch.setattr(build_module, "_mark", mark)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -59,6 +60,7 @@ class BuildReport:
     pdfs: dict[str, PaperPdf]
     warnings: list[str] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
+    up_to_date: bool = False  # the published site was already built from these exact inputs: Sphinx did not run
 
 
 def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: bool = False) -> tuple[Volume, dict[str, PaperPdf]]:
@@ -85,9 +87,18 @@ def _site_id(site: Path) -> tuple[str | None, bool]:
         return None, False
 
 
-def _mark(site: Path, site_id: str, complete: bool) -> None:
+def _site_inputs(site: Path) -> tuple[str | None, int]:
+    """Fingerprint of the inputs a complete site was built from (see `_fingerprint`), and its Sphinx warning count."""
+    try:
+        data = json.loads((site / MARKER).read_text())
+        return (str(data["inputs"]) if data.get("complete") else None), int(data.get("warnings") or 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, 0
+
+
+def _mark(site: Path, site_id: str, complete: bool, inputs: str | None = None, warnings: int = 0) -> None:
     path = site / MARKER
-    path.write_text(json.dumps({"id": site_id, "complete": complete}))
+    path.write_text(json.dumps({"id": site_id, "complete": complete, "inputs": inputs, "warnings": warnings}))
     if complete:
         with open(path) as fh:
             os.fsync(fh.fileno())
@@ -141,6 +152,64 @@ def _jobs(jobs: int | str) -> int:
     return max(1, int(jobs))
 
 
+_TOOLS = ("sphinx", "myst-parser", "pydata-sphinx-theme", "sphinx-design", "sphinx-copybutton", "sphinxext-opengraph", "docutils")
+
+
+def _fingerprint(volume_json: str, src: Path, confdir: Path) -> str:
+    """Hash of everything a site is made from: data, sources, configuration, code, tool versions.
+
+    A published site carrying the same fingerprint is already exactly what this build
+    would produce, so a no-change rebuild can stop before starting Sphinx.
+    """
+    from importlib import metadata
+
+    h = hashlib.sha256(volume_json.encode())
+    files = [p for p in src.rglob("*") if p.is_file()]
+    files += [p for p in confdir.iterdir() if p.is_file() and p.suffix == ".py"]
+    files += [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".js")]
+    for path in sorted(files):
+        h.update(b"\0" + os.fsencode(path) + b"\0" + path.read_bytes())
+    for dist in _TOOLS:
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none;".encode())
+    return h.hexdigest()
+
+
+def _seed_staging(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
+    """Make the staging copy a copy of the published site and its doctree cache.
+
+    Right after a first build only ``out`` exists; without this the next (tiny) rebuild
+    would rebuild the whole second copy from scratch. HTML and static files are copied
+    (Sphinx overwrites them in place); PDFs, which are only ever replaced by rename,
+    are hard-linked. Returns the new copy's site id, or None if there is nothing to copy.
+    """
+    out_id, complete = _site_id(out)
+    if not complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
+        return None
+    site_id = uuid.uuid4().hex[:12]
+    if not quiet:
+        print(f"copying the published site to {staging.name} to build the next version incrementally...", file=sys.stderr, flush=True)
+
+    def copy(src: str, dst: str) -> None:
+        if src.endswith(".pdf"):
+            try:
+                os.link(src, dst)
+                return
+            except OSError:
+                pass
+        shutil.copy2(src, dst)
+
+    tmp = staging.with_name(staging.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(cache / "doctrees" / out_id, cache / "doctrees" / site_id, dirs_exist_ok=True)
+    shutil.copytree(out, tmp, copy_function=copy)
+    _mark(tmp, site_id, complete=False)
+    os.rename(tmp, staging)
+    return site_id
+
+
 def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
     """Incremental Sphinx HTML build of ``src`` into ``site``; returns the warning count."""
     from sphinx.application import Sphinx
@@ -191,17 +260,28 @@ def build_site(opts: BuildOptions) -> BuildReport:
             raise BuildError("--strict: " + "; ".join(errors))
 
         data_path = cache / "volume.json"
-        write_if_changed(data_path, volume.to_json())
+        volume_json = volume.to_json()
+        write_if_changed(data_path, volume_json)
         src = cache / "source"
         src.mkdir(parents=True, exist_ok=True)
         docnames, report.rewritten = write_sources(volume, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
 
         out = opts.out_dir.resolve()
+        inputs = _fingerprint(volume_json, src, _confdir(opts.docs_dir))
+        published_inputs, published_warnings = _site_inputs(out)
+        if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in docnames):
+            if not opts.quiet:
+                print("nothing changed since the published build; site is up to date", file=sys.stderr)
+            report.up_to_date = True
+            return report
         staging = out.with_name(f".{out.name}.staging")
         site_id, complete = _site_id(staging)
         if staging.exists() and not complete:
             shutil.rmtree(staging)  # a failed or killed build: start that copy afresh
             site_id = None
+        if site_id is None:
+            site_id = _seed_staging(out, staging, cache, opts.quiet)
+            complete = site_id is not None
         if site_id is None:
             site_id = uuid.uuid4().hex[:12]
             staging.mkdir(parents=True, exist_ok=True)
@@ -219,8 +299,9 @@ def build_site(opts: BuildOptions) -> BuildReport:
         remove_stale_pages(staging, volume)
         pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
         thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
-        write_artifacts(volume, staging, pdf_sources, thumb_sources)
-        _mark(staging, site_id, complete=True)
+        page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
+        write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
+        _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         _publish(staging, out)
         _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})
     return report

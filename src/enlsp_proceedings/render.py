@@ -129,15 +129,16 @@ def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple
 
 # -- downloadable files in the site --------------------------------------------------
 
-def artifact_files(volume: Volume) -> dict[str, str]:
-    """site path -> text of every generated download (BibTeX, RIS, JSON)."""
+def artifact_files(volume: Volume, skip: set[str] = frozenset()) -> dict[str, str]:
+    """site path -> text of every generated download (BibTeX, RIS, JSON), except paths in ``skip``."""
     files = {
         "proceedings.bib": volume.volume_bibtex(),
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
     }
     for paper in volume.proc.papers:
-        files[f"papers/{paper.id}.bib"] = volume.paper_bibtex(paper)
-        files[f"papers/{paper.id}.ris"] = volume.paper_ris(paper)
+        for ext, make in (("bib", volume.paper_bibtex), ("ris", volume.paper_ris)):
+            if f"papers/{paper.id}.{ext}" not in skip:
+                files[f"papers/{paper.id}.{ext}"] = make(paper)
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
     return files
@@ -146,17 +147,27 @@ def artifact_files(volume: Volume) -> dict[str, str]:
 MANIFEST = ".enlsp-artifacts.json"
 
 
-def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None) -> None:
-    """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted."""
+def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None,
+                    page_keys: dict[str, str] | None = None) -> None:
+    """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted.
+
+    ``page_keys`` maps a paper id to a key of everything its page shows (a superset of
+    what its .bib and .ris contain); a paper whose key is unchanged since this site
+    copy was last built keeps its files without regenerating them.
+    """
     manifest_path = out_dir / MANIFEST
     try:
         previous = json.loads(manifest_path.read_text())
     except (OSError, ValueError):
         previous = {}
     current: dict[str, str] = {}
-    for site_path, content in artifact_files(volume).items():
+    keys = {f"papers/{pid}.{ext}": f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris")}
+    unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
+    for site_path, content in artifact_files(volume, unchanged).items():
         write_if_changed(out_dir / site_path, content)
-        current[site_path] = "text"
+        current[site_path] = keys.get(site_path, "text")
+    for site_path in unchanged:
+        current[site_path] = keys[site_path]
     for paper_id, source in pdf_sources.items():
         status = volume.pdfs[paper_id]
         site_path = f"papers/{paper_id}.pdf"

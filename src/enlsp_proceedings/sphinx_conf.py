@@ -34,6 +34,9 @@ def settings() -> dict:
         "html_logo": str(_HERE / "static" / "enlsp-logo.svg"),
         "html_favicon": str(_HERE / "static" / "favicon.svg"),
         "html_theme": "pydata_sphinx_theme",
+        # pages are written through a template bridge that drops the theme's blank lines
+        # and indentation (a third of every page); see sphinxext.compact_html
+        "template_bridge": "enlsp_proceedings.sphinxext.CompactTemplates",
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_show_sphinx": False,
@@ -42,12 +45,15 @@ def settings() -> dict:
         "html_sidebars": {"**": []},
         "html_theme_options": {
             "navbar_align": "left",
-            "navbar_end": ["theme-switcher", "navbar-icon-links"],
+            # no theme switcher: the colour mode follows the reader's system setting, and the
+            # switcher's markup (twice per page, for the mobile menu) was 15% of an author page
+            "navbar_end": ["navbar-icon-links"],
             "navbar_persistent": ["search-button-field"],
             "header_links_before_dropdown": 5,  # the rest go under "More": one header line at 1280 px
             "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
             "footer_start": ["enlsp-footer"],
             "footer_end": [],
+            "primary_sidebar_end": [],  # no ad placeholder on every page
             "show_prev_next": False,
             "navigation_depth": 1,
             "collapse_navigation": True,

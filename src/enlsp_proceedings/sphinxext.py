@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from markupsafe import Markup
 from sphinx.application import Sphinx
+from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
 from .headmeta import add_page_metadata, write_sitemap
@@ -157,6 +159,47 @@ def _code_version() -> int:
     return int(digest.hexdigest()[:8], 16)
 
 
+_KEEP_OR_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|([ \t\r\f\v]*\n\s*)|<!--.*?-->", re.S | re.I)
+
+
+def compact_html(markup: str) -> str:
+    """Collapse every whitespace run that contains a newline into one newline; drop comments.
+
+    The theme's templates indent deeply and leave many blank lines: about a third of each
+    page. Browsers render any whitespace run between tags as one space at most, so this
+    changes no rendering; ``pre``, ``textarea``, ``script`` and ``style`` are left untouched.
+    """
+    return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
+
+
+class CompactTemplates(BuiltinTemplateLoader):
+    """Sphinx's template bridge, with `compact_html` applied to every rendered page."""
+
+    def render(self, template: str, context: dict) -> str:
+        return compact_html(super().render(template, context))
+
+
+def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Read a handful of changed pages in this process instead of in parallel workers.
+
+    Sphinx's parallel read sends the whole environment to every worker and pickles it
+    back (seconds for a 1,000-paper volume), which dwarfs reading the few pages a
+    one-paper edit touches. Full and large rebuilds stay parallel.
+    """
+    known = len(env.all_docs)
+    if app.parallel > 1 and known and len(docnames) < max(20, known // 20):
+        env._enlsp_parallel = app.parallel  # noqa: SLF001 - restored in env-updated
+        app.parallel = 1
+
+
+def restore_parallel(app: Sphinx, env: Any) -> list[str]:
+    """Writing stays parallel (it only ships doctrees, not the environment)."""
+    saved = env.__dict__.pop("_enlsp_parallel", None)
+    if saved:
+        app.parallel = saved
+    return []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
@@ -167,4 +210,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_sitemap)
     app.connect("html-page-context", add_footer)
     app.connect("html-page-context", mark_titles_escaped)
+    app.connect("env-before-read-docs", serial_read_for_small_updates)
+    app.connect("env-updated", restore_parallel)
     return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}

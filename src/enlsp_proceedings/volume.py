@@ -207,8 +207,18 @@ class Volume:
     # -- change detection ------------------------------------------------------
     def digest(self, *parts: object) -> str:
         """Hash of what a page shows; written into its source so Sphinx re-reads only changed pages."""
-        blob = json.dumps(parts, sort_keys=True, default=_jsonable, ensure_ascii=False)
+        blob = json.dumps(parts, sort_keys=True, default=self._jsonable_cached, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def _jsonable_cached(self, value: object) -> object:
+        """`_jsonable`, remembered per object: a paper is dumped once, not once per page showing it."""
+        cache = self.__dict__.setdefault("_dumps", {})
+        hit = cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        out = _jsonable(value)
+        cache[id(value)] = (value, out)
+        return out
 
 
 def _jsonable(value: object) -> object:

@@ -1,0 +1,130 @@
+"""Mechanisms that keep large volumes fast (timings live in benchmarks/bench.py, not here)."""
+
+from __future__ import annotations
+
+import re
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from enlsp_proceedings import extract
+from enlsp_proceedings.build import BuildOptions, build_site
+from enlsp_proceedings.sphinxext import compact_html
+from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop
+
+
+def options(root: Path) -> BuildOptions:
+    return BuildOptions(conf_dir=root / "conf", papers_dir=root / "papers", out_dir=root / "site", docs_dir=root / "docs", jobs=1, quiet=True)
+
+
+def mtimes(root: Path, pattern: str) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob(pattern)}
+
+
+@pytest.fixture()
+def fresh(tmp_path) -> Path:
+    """A 12-paper workshop built exactly once (only the published copy exists)."""
+    write_workshop(tmp_path, random_papers(12, seed=3))
+    build_site(options(tmp_path))
+    return tmp_path
+
+
+def test_no_change_rebuild_does_not_run_sphinx_or_touch_the_site(fresh):
+    before = mtimes(fresh / "site", "*")
+    report = build_site(options(fresh))
+    assert report.up_to_date
+    assert report.rewritten == []
+    assert mtimes(fresh / "site", "*") == before
+    assert not (fresh / ".site.staging").exists()  # not even the second copy was built
+
+
+def test_one_paper_edit_after_first_build_rereads_only_its_pages(fresh):
+    """The second copy starts as a copy of the first (with its doctrees), not from scratch."""
+    conf = fresh / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    edited = data["papers"][4]
+    edited["title"] = "An Edited Title"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    started = time.time_ns()
+    report = build_site(options(fresh))
+    assert not report.up_to_date
+    doctrees = [d for d in (fresh / ".enlsp-cache" / "doctrees").iterdir()]
+    assert len(doctrees) == 2
+    reread = {}
+    for d in doctrees:
+        reread.update({k: v for k, v in mtimes(d, "*.doctree").items() if v >= started})
+    reread = {k.removesuffix(".doctree") for k in reread}
+    assert f"papers/{edited['id']}" in reread
+    assert "papers/index" in reread
+    assert not any(doc.startswith("papers/paper-") and doc != f"papers/{edited['id']}" for doc in reread), reread
+    authors = {a["name"] for a in edited["authors"]}
+    assert len([d for d in reread if d.startswith("authors/") and d != "authors/index"]) <= len(authors)
+    assert "An Edited Title" in (fresh / "site" / "papers" / f"{edited['id']}.html").read_text()
+    # the two copies now differ only by this edit; both are complete sites
+    assert (fresh / "site" / "papers" / "paper-0000.html").read_bytes() == (fresh / ".site.staging" / "papers" / "paper-0000.html").read_bytes()
+
+
+def test_replaced_pdf_is_read_once_and_only_it(fresh, monkeypatch):
+    calls = []
+    real = extract.read_pdf
+    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None: calls.append(Path(path).name) or real(path, sha))
+    paper = random_papers(12, seed=3)[2]
+    make_pdf(fresh / "papers" / f"{paper.id}.pdf", paper.title, ["Someone Else"], 2, 1, seed=42)
+    build_site(options(fresh))
+    assert calls == [f"{paper.id}.pdf"]
+    assert "PDF (2 pages)" in (fresh / "site" / "papers" / f"{paper.id}.html").read_text()
+    calls.clear()
+    report = build_site(options(fresh))
+    assert calls == [] and report.up_to_date
+
+
+def test_sitemap_lists_every_page_after_an_incremental_build(fresh):
+    conf = fresh / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][0]["title"] = "Retitled"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    build_site(options(fresh))
+    site = fresh / "site"
+    locs = {el.text for el in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name not in {"search.html", "404.html"} and not p.relative_to(site).as_posix().startswith("_")}
+    assert locs == {"https://example.org/synth/" + p for p in pages}
+
+
+def test_pages_are_compact_and_code_blocks_keep_their_whitespace(small_site):
+    page = (small_site / "site" / "papers" / "alpha.html").read_text()
+    outside = re.sub(r"<(pre|script|style|textarea)\b.*?</\1>", "", page, flags=re.S)
+    assert not re.search(r"\n[ \t]", outside) and "<!--" not in outside and "\n\n\n" not in page
+    assert "\tauthor = {" in page or "\t</span><span" in page  # the BibTeX in the cite tab is still indented with tabs
+    assert len(page.encode()) <= 25_000
+
+
+def test_compact_html_keeps_preformatted_text():
+    markup = "<div>\n    <p>a\n\n   b</p>\n<!-- note -->\n<pre>x\n   y\n\n z</pre>\n<textarea>p\n  q</textarea><script>if (a)\n  b()</script></div>"
+    out = compact_html(markup)
+    assert "<pre>x\n   y\n\n z</pre>" in out and "<textarea>p\n  q</textarea>" in out and "<script>if (a)\n  b()</script>" in out
+    assert "<p>a\nb</p>" in out and "note" not in out
+
+
+def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_regenerated(fresh, monkeypatch):
+    """A one-paper edit neither ships the Sphinx environment to workers nor rebuilds every .bib/.ris."""
+    from sphinx.builders import Builder
+
+    from enlsp_proceedings.volume import Volume
+
+    parallel_reads, bibtex_for = [], []
+    real_parallel, real_bibtex = Builder._read_parallel, Volume.paper_bibtex
+    monkeypatch.setattr(Builder, "_read_parallel", lambda self, docnames, nproc: parallel_reads.append(docnames) or real_parallel(self, docnames, nproc))
+    monkeypatch.setattr(Volume, "paper_bibtex", lambda self, paper: bibtex_for.append(paper.id) or real_bibtex(self, paper))
+    conf = fresh / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][7]["title"] = "Edited Again"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    opts = options(fresh)
+    opts.jobs = 2
+    build_site(opts)
+    assert parallel_reads == []
+    assert set(bibtex_for) == {data["papers"][7]["id"]}, bibtex_for
+    assert "Edited Again" in (fresh / "site" / "papers" / f"{data['papers'][7]['id']}.bib").read_text()
