@@ -25,6 +25,7 @@ from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
+from .search import write_search_index
 from .volume import PdfStatus, Volume
 
 PACKAGE_DIR = Path(__file__).parent
@@ -57,6 +58,7 @@ class BuildReport:
     pdfs: dict[str, PaperPdf]
     warnings: list[str] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
+    search_index: str = ""  # "indexed", "copied" or "unchanged"
 
 
 def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: bool = False) -> tuple[Volume, dict[str, PaperPdf]]:
@@ -191,6 +193,7 @@ def build_site(opts: BuildOptions) -> BuildReport:
         remove_stale_pages(staging, volume)
         pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
         write_artifacts(volume, staging, pdf_sources)
+        report.search_index = write_search_index(volume, pdfs, staging, out if out.is_dir() else None)
         _mark(staging, site_id, complete=True)
         _publish(staging, out)
         _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})

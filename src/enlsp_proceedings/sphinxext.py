@@ -120,11 +120,26 @@ def disable_unsafe_markup(app: Sphinx) -> None:
         get_volume(app)  # load once in the main process; parallel workers inherit it
 
 
+def use_pagefind_search(app: Sphinx) -> None:
+    """Sphinx's own search index is not used (Pagefind is, see search.py): skip building it."""
+    if hasattr(app.builder, "search"):
+        app.builder.search = False
+
+
+def search_page(app: Sphinx) -> list[tuple[str, dict, str]]:
+    """search.html: the theme's search field and dialog submit here (``search.html?q=...``)."""
+    if getattr(app.builder, "format", "") != "html":
+        return []
+    return [("search", {"title": "Search"}, "enlsp-search.html")]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
+    app.connect("builder-inited", use_pagefind_search)
+    app.connect("html-collect-pages", search_page)
     app.connect("html-page-context", add_page_metadata)
     app.connect("html-page-context", add_footer)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
