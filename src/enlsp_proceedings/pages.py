@@ -29,6 +29,7 @@ from .nodes import (
     table,
     text,
 )
+from .ics import slot_ics_path
 from .people import ROLE_LABELS, fold
 from .volume import Volume
 
@@ -81,12 +82,17 @@ class PageBuilder:
         slot = self.v.slot(kind, ident)
         if slot is None:
             return None
-        return para(
+        line = para(
             strong("When: "),
             link(self.v.slot_label(slot), self.href(f"schedule.html#{self.v.slot_anchor(slot)}")),
             f" ({self.v.workshop.timezone})",
             classes=["enlsp-slot"],
         )
+        calendar = slot_ics_path(self.v, slot)
+        if calendar:
+            line += text(" ")
+            line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
+        return line
 
     def paper_badges(self, paper: Paper) -> nodes.paragraph:
         p = para(classes=["enlsp-badges"])
@@ -266,10 +272,11 @@ class PageBuilder:
         first = self.v.proc.schedule[0] if self.v.proc.schedule else None
         tzname = self.v.slot_datetimes(first)[0].tzname() if first else ""
         page += para(f"{w.date:%A} {w.date.day} {w.date:%B %Y}, {w.location}. All times are {w.location.split(',')[0]} time ({tzname}, {w.timezone}).")
+        page += para(link("📅 Whole day in your calendar (schedule.ics)", self.href("schedule.ics"), classes=["enlsp-ics"]), classes=["enlsp-schedule-ics"])
         rows, ids = [], []
         for slot in self.v.proc.schedule:
             start, end = self.v.slot_datetimes(slot)
-            time_cell = para(f"{start:%H:%M}–{end:%H:%M}", classes=["enlsp-time"])
+            time_cell = para(f"{start:%H:%M}–{end:%H:%M} {start.tzname()}", classes=["enlsp-time"])
             target = slot.target
             if target is None:
                 event = [para(slot.title or "", classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
@@ -278,7 +285,8 @@ class PageBuilder:
                 kind, ident = target
                 label = {"paper": PRESENTATION_LABELS[self.v.papers_by_id[ident].presentation] if kind == "paper" else "", "keynote": "Keynote", "panel": "Panel"}[kind]
                 path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
-                event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), classes=["enlsp-event"])]
+                event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
+                              link("📅 .ics", self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]), classes=["enlsp-event"])]
                 if kind == "paper":
                     who = [self.people_line(self.v.papers_by_id[ident].authors, with_affiliation=False)]
                 elif kind == "keynote":

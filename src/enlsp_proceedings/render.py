@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from . import ics
 from .pages import SECTIONS
 from .volume import Volume
 
@@ -129,7 +130,7 @@ def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple
 # -- downloadable files in the site --------------------------------------------------
 
 def artifact_files(volume: Volume) -> dict[str, str]:
-    """site path -> text of every generated download (BibTeX, RIS, JSON)."""
+    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar)."""
     files = {
         "proceedings.bib": volume.volume_bibtex(),
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
@@ -139,6 +140,9 @@ def artifact_files(volume: Volume) -> dict[str, str]:
         files[f"papers/{paper.id}.ris"] = volume.paper_ris(paper)
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
+    if volume.proc.schedule:
+        files["schedule.ics"] = ics.schedule_ics(volume)
+        files.update(ics.talk_ics_files(volume))
     return files
 
 
