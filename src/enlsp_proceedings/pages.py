@@ -6,9 +6,12 @@ ever become Text nodes or attribute values, which Sphinx's HTML writer escapes.
 
 from __future__ import annotations
 
+import json
+
 from docutils import nodes
 
 from . import cite
+from .ics import slot_ics_path
 from .models import Keynote, Paper, Person
 from .nodes import (
     admonition,
@@ -17,6 +20,7 @@ from .nodes import (
     button,
     card,
     code_block,
+    data_container,
     grid,
     inline,
     link,
@@ -29,7 +33,6 @@ from .nodes import (
     table,
     text,
 )
-from .ics import slot_ics_path
 from .people import ROLE_LABELS, fold
 from .volume import Volume
 
@@ -174,16 +177,32 @@ class PageBuilder:
     def paper_list(self) -> list[nodes.Node]:
         page = section("Accepted papers", "accepted-papers")
         page += para(f"{len(self.v.proc.papers)} papers accepted at {self.v.workshop.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib")), " · ", link("JSON", self.href("papers.json")), ".")
+        page += self.paper_filters()
         main = [p for p in self.v.proc.papers if p.track == "main"]
         for kind, title in PRESENTATION_GROUPS.items():
             group = [p for p in main if p.presentation == kind]
             if group:
-                page += section(f"{title} ({len(group)})", kind, grid([self.paper_card(p) for p in group], "1 1 2 2"))
+                page += section(f"{title} ({len(group)})", kind, self.paper_grid(group), classes=["enlsp-paper-group"])
         for track, title in TRACK_LABELS.items():
             group = [p for p in self.v.proc.papers if p.track == track]
             if track != "main" and group:
-                page += section(f"{title} ({len(group)})", f"track-{track}", grid([self.paper_card(p) for p in group], "1 1 2 2"))
+                page += section(f"{title} ({len(group)})", f"track-{track}", self.paper_grid(group), classes=["enlsp-paper-group"])
         return [page]
+
+    def paper_grid(self, papers: list[Paper]) -> nodes.container:
+        """Cards whose columns carry presentation/track/award as data attributes (enlsp-filters.js)."""
+        data = [{"presentation": p.presentation, "track": p.track, "award": "yes" if p.award else "no"} for p in papers]
+        return grid([self.paper_card(p) for p in papers], "1 1 2 2", item_data=data)
+
+    def paper_filters(self) -> nodes.Node:
+        """Placeholder the filter script fills with its controls (without JavaScript every card shows)."""
+        papers = self.v.proc.papers
+        options = {
+            "presentation": [[k, PRESENTATION_LABELS[k]] for k in PRESENTATION_LABELS if any(p.presentation == k for p in papers)],
+            "track": [[k, TRACK_LABELS[k]] for k in TRACK_LABELS if any(p.track == k for p in papers)],
+            "award": [["yes", "With an award"]] if any(p.award for p in papers) else [],
+        }
+        return data_container(classes=["enlsp-filters"], data={"options": json.dumps(options)})
 
     def paper(self, paper_id: str) -> list[nodes.Node]:
         paper = self.v.papers_by_id[paper_id]

@@ -18,6 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from .nodes import data_container, depart_data_container, visit_data_container
 from .pages import PageBuilder
 from .volume import Volume
 
@@ -136,6 +137,8 @@ def search_page(app: Sphinx) -> list[tuple[str, dict, str]]:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
+    app.add_node(data_container, html=(visit_data_container, depart_data_container))
+    app.add_js_file("enlsp-filters.js", loading_method="defer")
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("builder-inited", use_pagefind_search)
