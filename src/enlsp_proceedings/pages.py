@@ -405,9 +405,15 @@ class PageBuilder:
         if record.papers:
             cards = [self.paper_card(self.v.papers_by_id[i]) for i in record.papers]
             page += section("Papers", "papers", grid(cards, "1 1 2 2"))
+        talks: list[nodes.Node] = []
         if record.keynotes:
-            cards = [self.keynote_card(self.v.keynotes_by_id[i]) for i in record.keynotes]
-            page += section("Talks", "talks", grid(cards, "1 1 2 2"))
+            talks.append(grid([self.keynote_card(self.v.keynotes_by_id[i]) for i in record.keynotes], "1 1 2 2"))
+        panel = self.v.proc.panel
+        if panel and {"panelist", "moderator"} & set(record.roles):
+            role = "Moderator" if "moderator" in record.roles else "Panelist"
+            talks.append(para(badge("Panel", "info"), " ", link(panel.title, self.href("panel.html")), f" ({role})"))
+        if talks:
+            page += section("Talks", "talks", *talks)
         if record.coauthors:
             items = [link(self.v.people.by_slug[s].name, self.href(f"authors/{s}.html")) for s in record.coauthors]
             page += section("Co-authors", "coauthors", bullet_list(items, classes=["enlsp-people-list"]))

@@ -84,7 +84,8 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     for slug, record in people.by_slug.items():
         shown = [c for c in cards if c[0].id in record.papers]
         talks = [v.keynotes_by_id[k] for k in record.keynotes]
-        digest = v.digest(asdict(record), shown, talks, [slugs[s] for s in record.coauthors])
+        panel = proc.panel.title if proc.panel and {"panelist", "moderator"} & set(record.roles) else None
+        digest = v.digest(asdict(record), shown, talks, [slugs[s] for s in record.coauthors], panel)
         pages[f"authors/{slug}"] = _stub("author", slug, digest, orphan=True)
     return pages
 
