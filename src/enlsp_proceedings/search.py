@@ -18,6 +18,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -130,6 +132,31 @@ async def _index(records: list[Record], out: Path) -> None:
             await index.add_custom_record(url=record.url, content=record.content, language="en", meta=record.meta())
 
 
+def _run_indexer(records: list[Record], out: Path) -> None:
+    """Run Pagefind in a child Python process.
+
+    The pagefind package drives its binary through asyncio; a child process keeps that
+    away from callers that run their own event loop (Jupyter, Playwright's sync API),
+    where a nested loop's subprocess handling can hang the caller's loop.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    spec = out / ".records.json"
+    spec.write_text(json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False), encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, "-m", "enlsp_proceedings.search", str(spec), str(out)], capture_output=True, text=True)
+    finally:
+        spec.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the Pagefind indexer failed: {(done.stderr or done.stdout).strip()[-2000:]}")
+
+
+def _main(spec: str, out: str) -> None:
+    items = json.loads(Path(spec).read_text(encoding="utf-8"))
+    records = [Record(url=i["url"], title=i["meta"].get("title", ""), content=i["content"], authors=i["meta"].get("authors", ""),
+                      kind=i["meta"].get("kind", "")) for i in items]
+    asyncio.run(_index(records, Path(out)))
+
+
 def write_search_index(volume: Volume, pdfs: dict[str, PaperPdf] | None, site: Path, other_site: Path | None = None) -> str:
     """Bring ``site/pagefind/`` up to date; returns "unchanged", "copied" or "indexed"."""
     records = search_records(volume, pdfs)
@@ -142,7 +169,7 @@ def write_search_index(volume: Volume, pdfs: dict[str, PaperPdf] | None, site: P
         shutil.copytree(other_site / INDEX_DIR, tmp)
         outcome = "copied"
     else:
-        asyncio.run(_index(records, tmp))
+        _run_indexer(records, tmp)
         (tmp / STAMP).write_text(json.dumps({"digest": digest, "records": len(records)}))
         outcome = "indexed"
     target = site / INDEX_DIR
@@ -153,3 +180,7 @@ def write_search_index(volume: Volume, pdfs: dict[str, PaperPdf] | None, site: P
     os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
     return outcome
+
+
+if __name__ == "__main__":
+    _main(*sys.argv[1:3])
