@@ -110,9 +110,13 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
 
 
 def records_digest(records: list[Record]) -> str:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    blob = json.dumps([SEARCH_VERSION, version("pagefind_bin"), [asdict(r) for r in records]], sort_keys=True, ensure_ascii=False)
+    try:
+        indexer = version("pagefind_bin")
+    except PackageNotFoundError:
+        indexer = version("pagefind")
+    blob = json.dumps([SEARCH_VERSION, indexer, [asdict(r) for r in records]], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
