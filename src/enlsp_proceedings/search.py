@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .extract import PaperPdf
-from .people import ROLE_LABELS
+from .people import ROLE_LABELS, fold
 from .volume import Volume
 
 INDEX_DIR = "pagefind"
@@ -56,6 +56,12 @@ def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _ascii_names(names: list[str]) -> str:
+    """Names with letters like ø, ł, đ, ß spelled in ASCII, which Pagefind's accent folding keeps
+    (it only drops combining marks): so "soren" finds Søren."""
+    return " ".join(dict.fromkeys(fold(n) for n in names if fold(n) != n.casefold()))
+
+
 def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> list[Record]:
     """Every searchable thing of the volume. ``pdfs`` supplies full texts of published PDFs."""
     proc, people = volume.proc, volume.people
@@ -73,7 +79,8 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             title=paper.title,
             authors=", ".join(names),
             kind=kind,
-            content=_join(paper.title, ", ".join(names + spelled), "; ".join(affiliations), paper.award, paper.abstract, full_text),
+            content=_join(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
+                          paper.abstract, full_text),
         ))
     for keynote in proc.keynotes:
         speaker = keynote.speaker
@@ -83,7 +90,8 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             title=keynote.title,
             authors=name,
             kind="Keynote",
-            content=_join(keynote.title, name, speaker.name if speaker.name != name else None, speaker.affiliation, keynote.abstract, keynote.bio),
+            content=_join(keynote.title, name, speaker.name if speaker.name != name else None, _ascii_names([name, speaker.name]),
+                          speaker.affiliation, keynote.abstract, keynote.bio),
         ))
     if proc.panel:
         panel = proc.panel
@@ -104,7 +112,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             title=record.name,
             authors="",
             kind=f"Person · {roles}",
-            content=_join(record.name, "; ".join(record.variants), "; ".join(record.affiliations), roles),
+            content=_join(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants]), "; ".join(record.affiliations), roles),
         ))
     return records
 
