@@ -27,6 +27,7 @@ from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
+from .search import write_search_index
 from .thumbs import ThumbCache, png_size, thumbnails
 from .volume import PdfStatus, Volume
 
@@ -61,6 +62,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
     up_to_date: bool = False  # the published site was already built from these exact inputs: Sphinx did not run
+    search_index: str = ""  # "indexed", "copied" or "unchanged"
 
 
 def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: bool = False) -> tuple[Volume, dict[str, PaperPdf]]:
@@ -301,6 +303,7 @@ def build_site(opts: BuildOptions) -> BuildReport:
         thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
         page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
         write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
+        report.search_index = write_search_index(volume, pdfs, staging, out if out.is_dir() else None)
         _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         _publish(staging, out)
         _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})

@@ -79,10 +79,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     for line in report.warnings:
         print(line, file=sys.stderr)
+    _warn_name_variants(report, args.conf)
     published = sum(s.published for s in report.volume.pdfs.values())
     total = len(report.volume.proc.papers)
     print(f"built {args.out}: {total} papers ({published} with PDF, {total - published} camera-ready pending), {len(report.volume.proc.keynotes)} keynotes", file=sys.stderr)
     return 0
+
+
+MAX_VARIANT_WARNINGS = 50
+
+
+def _warn_name_variants(report, conf_dir: Path) -> None:
+    """Names that look like one person spelled two ways: the organizer decides (aliases)."""
+    pairs = report.volume.people.likely_variants()
+    for a, b, reason in pairs[:MAX_VARIANT_WARNINGS]:
+        print(f"warning: people: {a!r} and {b!r} may be the same person ({reason}); if so, list one as a variant of the other "
+              f"under 'aliases' in {conf_dir / 'people.yaml'}", file=sys.stderr)
+    if len(pairs) > MAX_VARIANT_WARNINGS:
+        print(f"warning: people: {len(pairs) - MAX_VARIANT_WARNINGS} more possible name variants not shown", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

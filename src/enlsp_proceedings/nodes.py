@@ -116,15 +116,32 @@ def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None
     return card_node
 
 
-def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None) -> nodes.container:
+class data_container(nodes.container):  # noqa: N801 - docutils node naming
+    """A <div> with ``data-*`` attributes (values escaped by the HTML writer), for scripts."""
+
+
+def visit_data_container(self, node: data_container) -> None:
+    attrs = {f"data-{key}": value for key, value in node.get("data", {}).items()}
+    self.body.append(self.starttag(node, "div", "", **attrs))
+
+
+def depart_data_container(self, node: data_container) -> None:
+    self.body.append("</div>\n")
+
+
+def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None,
+         item_data: list[dict[str, str]] | None = None) -> nodes.container:
     cols = columns.split()
     row_classes = [f"sd-row-cols-{c}" for c in cols[:1]]
     for size, count in zip(("sm", "md", "lg"), cols[1:], strict=False):
         row_classes.append(f"sd-row-cols-{size}-{count}")
     container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *(classes or [])])
     row = create_component("grid-row", ["sd-row", *row_classes, f"sd-g-{gutter}", f"sd-g-xs-{gutter}"])
-    for item in items:
-        col = create_component("grid-item", ["sd-col", "sd-d-flex-row"])
+    for index, item in enumerate(items):
+        if item_data is not None:
+            col = data_container(classes=["sd-col", "sd-d-flex-row"], data=item_data[index])
+        else:
+            col = create_component("grid-item", ["sd-col", "sd-d-flex-row"])
         col += item
         row += col
     container += row

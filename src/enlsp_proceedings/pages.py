@@ -6,11 +6,13 @@ ever become Text nodes or attribute values, which Sphinx's HTML writer escapes.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 
 from docutils import nodes
 
 from . import cite
+from .ics import slot_ics_path
 from .models import Keynote, Paper, Person
 from .nodes import (
     admonition,
@@ -19,6 +21,7 @@ from .nodes import (
     button,
     card,
     code_block,
+    data_container,
     element,
     grid,
     inline,
@@ -115,12 +118,17 @@ class PageBuilder:
         slot = self.v.slot(kind, ident)
         if slot is None:
             return None
-        return para(
+        line = para(
             strong("When: "),
             link(self.v.slot_label(slot), self.href(f"schedule.html#{self.v.slot_anchor(slot)}")),
             f" ({self.v.workshop.timezone})",
             classes=["enlsp-slot"],
         )
+        calendar = slot_ics_path(self.v, slot)
+        if calendar:
+            line += text(" ")
+            line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
+        return line
 
     def paper_badges(self, paper: Paper) -> nodes.paragraph:
         p = para(classes=["enlsp-badges"])
@@ -263,16 +271,32 @@ class PageBuilder:
     def paper_list(self) -> list[nodes.Node]:
         page = section("Accepted papers", "accepted-papers")
         page += para(f"{len(self.v.proc.papers)} papers accepted at {self.v.workshop.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib")), " · ", link("JSON", self.href("papers.json")), ".")
+        page += self.paper_filters()
         main = [p for p in self.v.proc.papers if p.track == "main"]
         for kind, title in PRESENTATION_GROUPS.items():
             group = [p for p in main if p.presentation == kind]
             if group:
-                page += section(f"{title} ({len(group)})", kind, grid([self.paper_card(p) for p in group], "1 1 2 2"))
+                page += section(f"{title} ({len(group)})", kind, self.paper_grid(group), classes=["enlsp-paper-group"])
         for track, title in TRACK_LABELS.items():
             group = [p for p in self.v.proc.papers if p.track == track]
             if track != "main" and group:
-                page += section(f"{title} ({len(group)})", f"track-{track}", grid([self.paper_card(p) for p in group], "1 1 2 2"))
+                page += section(f"{title} ({len(group)})", f"track-{track}", self.paper_grid(group), classes=["enlsp-paper-group"])
         return [page]
+
+    def paper_grid(self, papers: list[Paper]) -> nodes.container:
+        """Cards whose columns carry presentation/track/award as data attributes (enlsp-filters.js)."""
+        data = [{"presentation": p.presentation, "track": p.track, "award": "yes" if p.award else "no"} for p in papers]
+        return grid([self.paper_card(p) for p in papers], "1 1 2 2", item_data=data)
+
+    def paper_filters(self) -> nodes.Node:
+        """Placeholder the filter script fills with its controls (without JavaScript every card shows)."""
+        papers = self.v.proc.papers
+        options = {
+            "presentation": [[k, PRESENTATION_LABELS[k]] for k in PRESENTATION_LABELS if any(p.presentation == k for p in papers)],
+            "track": [[k, TRACK_LABELS[k]] for k in TRACK_LABELS if any(p.track == k for p in papers)],
+            "award": [["yes", "With an award"]] if any(p.award for p in papers) else [],
+        }
+        return data_container(classes=["enlsp-filters"], data={"options": json.dumps(options)})
 
     def paper(self, paper_id: str) -> list[nodes.Node]:
         paper = self.v.papers_by_id[paper_id]
@@ -389,10 +413,11 @@ class PageBuilder:
         first = self.v.proc.schedule[0] if self.v.proc.schedule else None
         tzname = self.v.slot_datetimes(first)[0].tzname() if first else ""
         page += para(f"{w.date:%A} {w.date.day} {w.date:%B %Y}, {w.location}. All times are {w.location.split(',')[0]} time ({tzname}, {w.timezone}).")
+        page += para(link("📅 Whole day in your calendar (schedule.ics)", self.href("schedule.ics"), classes=["enlsp-ics"]), classes=["enlsp-schedule-ics"])
         rows, ids = [], []
         for slot in self.v.proc.schedule:
             start, end = self.v.slot_datetimes(slot)
-            time_cell = para(f"{start:%H:%M}–{end:%H:%M}", classes=["enlsp-time"])
+            time_cell = para(f"{start:%H:%M}–{end:%H:%M} {start.tzname()}", classes=["enlsp-time"])
             target = slot.target
             if target is None:
                 event = [para(slot.title or "", classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
@@ -401,7 +426,8 @@ class PageBuilder:
                 kind, ident = target
                 label = {"paper": PRESENTATION_LABELS[self.v.papers_by_id[ident].presentation] if kind == "paper" else "", "keynote": "Keynote", "panel": "Panel"}[kind]
                 path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
-                event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), classes=["enlsp-event"])]
+                event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
+                              link("📅 .ics", self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]), classes=["enlsp-event"])]
                 if kind == "paper":
                     who = [self.people_line(self.v.papers_by_id[ident].authors, with_affiliation=False)]
                 elif kind == "keynote":
@@ -501,9 +527,15 @@ class PageBuilder:
         if record.papers:
             cards = [self.paper_card(self.v.papers_by_id[i]) for i in record.papers]
             page += section("Papers", "papers", grid(cards, "1 1 2 2"))
+        talks: list[nodes.Node] = []
         if record.keynotes:
-            cards = [self.keynote_card(self.v.keynotes_by_id[i]) for i in record.keynotes]
-            page += section("Talks", "talks", grid(cards, "1 1 2 2"))
+            talks.append(grid([self.keynote_card(self.v.keynotes_by_id[i]) for i in record.keynotes], "1 1 2 2"))
+        panel = self.v.proc.panel
+        if panel and {"panelist", "moderator"} & set(record.roles):
+            role = "Moderator" if "moderator" in record.roles else "Panelist"
+            talks.append(para(badge("Panel", "info"), " ", link(panel.title, self.href("panel.html")), f" ({role})"))
+        if talks:
+            page += section("Talks", "talks", *talks)
         if record.coauthors:
             items = [link(self.v.people.by_slug[s].name, self.href(f"authors/{s}.html")) for s in record.coauthors]
             page += section("Co-authors", "coauthors", bullet_list(items, classes=["enlsp-people-list"]))

@@ -11,7 +11,6 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from .models import RESERVED_IDS, Person, Proceedings
 
@@ -127,14 +126,50 @@ class PeopleIndex:
         return sorted(self.by_slug.values(), key=lambda r: r.sort_key)
 
     def likely_variants(self) -> list[tuple[str, str, str]]:
-        """Pairs of distinct people whose names look like one person spelled two ways."""
-        found = []
+        """Pairs of distinct people whose names look like one person spelled two ways.
+
+        Only pairs that share a blocking key are compared (same folded name, same sorted
+        name parts, same family name and first initial, or a common two-deletion variant
+        of the folded name, which every pair within edit distance 2 has), so 5,000
+        people take well under a second instead of 12.5 million comparisons.
+        """
         records = list(self.by_slug.values())
-        for a, b in combinations(records, 2):
-            reason = _variant_reason(a.name, b.name)
+        blocks: dict[object, list[int]] = {}
+        for index, record in enumerate(records):
+            for key in _blocking_keys(record.name):
+                blocks.setdefault(key, []).append(index)
+        pairs: set[tuple[int, int]] = set()
+        for members in blocks.values():
+            if len(members) > 1:
+                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:] if a != b)
+        found = []
+        for a, b in sorted(pairs):
+            reason = _variant_reason(records[a].name, records[b].name)
             if reason:
-                found.append((a.name, b.name, reason))
+                found.append((records[a].name, records[b].name, reason))
         return found
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _blocking_keys(name: str) -> set:
+    folded = fold(name)
+    tokens = re.findall(r"[a-z]+", folded)
+    keys: set = {("fold", folded)}
+    if not tokens:
+        return keys
+    keys.add(("sorted", tuple(sorted(tokens))))
+    keys.add(("family", tokens[-1], tokens[0][0]))
+    if len(folded) >= 6:  # "differ by one or two letters" needs one name of 8+, so the other has 6+
+        prefix = "near:" + tokens[0][0] + ":"
+        keys.update(prefix + variant for variant in _deletions(folded, 2))
+    return keys
 
 
 def _edit_distance(a: str, b: str, limit: int = 3) -> int:

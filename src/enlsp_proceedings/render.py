@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from . import ics
 from .pages import SECTIONS
 from .volume import Volume
 
@@ -84,7 +85,8 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     for slug, record in people.by_slug.items():
         shown = [c for c in cards if c[0].id in record.papers]
         talks = [v.keynotes_by_id[k] for k in record.keynotes]
-        digest = v.digest(asdict(record), shown, talks, [slugs[s] for s in record.coauthors])
+        panel = proc.panel.title if proc.panel and {"panelist", "moderator"} & set(record.roles) else None
+        digest = v.digest(asdict(record), shown, talks, [slugs[s] for s in record.coauthors], panel)
         pages[f"authors/{slug}"] = _stub("author", slug, digest, orphan=True)
     return pages
 
@@ -130,7 +132,7 @@ def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple
 # -- downloadable files in the site --------------------------------------------------
 
 def artifact_files(volume: Volume, skip: set[str] = frozenset()) -> dict[str, str]:
-    """site path -> text of every generated download (BibTeX, RIS, JSON), except paths in ``skip``."""
+    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``."""
     files = {
         "proceedings.bib": volume.volume_bibtex(),
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
@@ -141,6 +143,9 @@ def artifact_files(volume: Volume, skip: set[str] = frozenset()) -> dict[str, st
                 files[f"papers/{paper.id}.{ext}"] = make(paper)
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
+    if volume.proc.schedule:
+        files["schedule.ics"] = ics.schedule_ics(volume)
+        files.update(ics.talk_ics_files(volume))
     return files
 
 

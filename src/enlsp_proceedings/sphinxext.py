@@ -24,7 +24,7 @@ from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
 from .headmeta import add_page_metadata, write_sitemap
-from .nodes import ALLOWED_ELEMENTS, html_element
+from .nodes import ALLOWED_ELEMENTS, data_container, depart_data_container, html_element, visit_data_container
 from .pages import PageBuilder
 from .volume import Volume
 
@@ -200,12 +200,29 @@ def restore_parallel(app: Sphinx, env: Any) -> list[str]:
     return []
 
 
+def use_pagefind_search(app: Sphinx) -> None:
+    """Sphinx's own search index is not used (Pagefind is, see search.py): skip building it."""
+    if hasattr(app.builder, "search"):
+        app.builder.search = False
+
+
+def search_page(app: Sphinx) -> list[tuple[str, dict, str]]:
+    """search.html: the theme's search field and dialog submit here (``search.html?q=...``)."""
+    if getattr(app.builder, "format", "") != "html":
+        return []
+    return [("search", {"title": "Search"}, "enlsp-search.html")]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
+    app.add_node(data_container, html=(visit_data_container, depart_data_container))
+    app.add_js_file("enlsp-filters.js", loading_method="defer")
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
+    app.connect("builder-inited", use_pagefind_search)
+    app.connect("html-collect-pages", search_page)
     app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
     app.connect("build-finished", write_sitemap)
     app.connect("html-page-context", add_footer)

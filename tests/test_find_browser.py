@@ -1,0 +1,192 @@
+"""Search, schedule links and paper filters in real headless Chromium (Debian's /usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import run_build
+from enlsp_proceedings.testing import SynthPaper, write_workshop
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
+]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    """A static server on a free port of 127.0.0.1; returns (base URL, server)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/", server
+
+
+HOSTILE = 'Attack <img src=x onerror="window.pwned=1"> & Co'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """Author text that looks like markup, and an award (built before the browser starts)."""
+    root = tmp_path_factory.mktemp("hostile")
+    papers = [
+        SynthPaper("won", HOSTILE, [{"name": "Zoë <b>Bold</b>"}], "An abstract with <script>window.pwned=2</script>.", pages=2, references_page=2,
+                   extra={"award": "Best Paper"}),
+        SynthPaper("plain", "Plain Paper", [{"name": "Ana Silva"}, {"name": "Søren Bjørn"}], "Nothing special.", pages=None),
+    ]
+    write_workshop(root, papers)
+    assert run_build(root) == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser(small_site, hostile_site):
+    """Chromium, started after the sites are built (builds do not run beside Playwright's event loop)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(small_site):
+    base, server = serve(small_site / "site")
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def result_links(page) -> list[str]:
+    page.wait_for_selector("#enlsp-search-results li a.enlsp-result-title", timeout=15_000)
+    return [urlsplit(h).path for h in page.eval_on_selector_all("#enlsp-search-results a.enlsp-result-title", "els => els.map(e => e.href)")]
+
+
+def test_name_typed_without_accents_in_the_theme_dialog_finds_the_paper(page, site_url):
+    page.goto(site_url + "index.html")
+    page.keyboard.press("Control+k")
+    field = page.locator("dialog#pst-search-dialog input[name='q']")
+    field.wait_for(state="visible")
+    field.fill("nguyen")
+    field.press("Enter")
+    page.wait_for_url("**/search.html?q=nguyen*")
+    assert "/papers/alpha.html" in result_links(page)
+    first = page.locator("#enlsp-search-results li", has=page.locator("a[href$='papers/alpha.html']"))
+    assert "Jürgen Müller, Nguyễn Văn An" in first.locator(".enlsp-result-authors").inner_text()
+    first.locator("a.enlsp-result-title").click()
+    page.wait_for_url("**/papers/alpha.html")
+    assert "Quantizing DistilHuBERT" in page.locator("h1").inner_text()
+
+
+def test_navbar_search_button_submits_to_the_search_page(page, site_url):
+    page.goto(site_url + "papers/beta.html")
+    page.locator("button.search-button-field").first.click()
+    field = page.locator("dialog#pst-search-dialog input[name='q']")
+    field.wait_for(state="visible")
+    field.fill("muller")
+    field.press("Enter")
+    page.wait_for_url("**/search.html?q=muller*")
+    found = result_links(page)
+    assert {"/papers/alpha.html", "/papers/beta.html", "/authors/jurgen-muller.html"} <= set(found)
+    assert "/papers/gamma.html" not in found
+
+
+def test_word_only_in_the_pdf_finds_its_paper(page, site_url):
+    page.goto(site_url + "search.html?q=zyxquartzword")
+    assert result_links(page) == ["/papers/alpha.html"]
+    assert "zyxquartzword" in page.locator("#enlsp-search-results mark").first.inner_text()
+
+
+def test_search_link_with_q_shows_results_and_typing_updates_them(page, site_url):
+    page.goto(site_url + "search.html?q=efficiency")
+    assert "/keynotes/kay-note.html" in result_links(page)  # from the speaker's bio
+    field = page.locator(".enlsp-search form.bd-search input[name='q']")
+    assert field.input_value() == "efficiency"
+    field.fill("Parsers")
+    page.wait_for_function("document.querySelector('#enlsp-search-status').textContent.includes('Parsers')")
+    assert result_links(page)[0] == "/papers/gamma.html"
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["Parsers"]}
+    field.fill("qqqnothingmatchesthis")
+    page.wait_for_function("document.querySelector('#enlsp-search-status').textContent.startsWith('No results')")
+    assert page.locator("#enlsp-search-results li").count() == 0
+
+
+def test_schedule_links_lead_to_the_talks(page, site_url):
+    page.goto(site_url + "schedule.html")
+    assert "09:10–09:50" in page.locator("tr#slot-0910").inner_text()
+    page.locator("tr#slot-0910 a", has_text="Efficient Everything").click()
+    page.wait_for_url("**/keynotes/kay-note.html")
+    assert page.locator("h1").inner_text().startswith("Efficient Everything")
+    page.go_back()
+    page.locator("tr#slot-0950 a", has_text="Quantizing DistilHuBERT").click()
+    page.wait_for_url("**/papers/alpha.html")
+    assert page.locator("a.enlsp-ics").get_attribute("href") == "alpha.ics"
+
+
+def test_filters_hide_and_show_cards(page, site_url):
+    page.goto(site_url + "papers/index.html")
+    cards = page.locator(".enlsp-paper-card")
+    presentation = page.locator(".enlsp-filters select[name='presentation']")
+    track = page.locator(".enlsp-filters select[name='track']")
+    assert cards.count() == 3 and all(cards.nth(i).is_visible() for i in range(3))
+    assert page.locator(".enlsp-filters select[name='award']").count() == 0  # no paper has an award
+
+    def visible_titles() -> list[str]:
+        return sorted(cards.nth(i).locator(".sd-card-title").inner_text() for i in range(cards.count()) if cards.nth(i).is_visible())
+
+    presentation.select_option("poster")
+    assert visible_titles() == ["Sparse Attention on Phones"]
+    assert not page.locator("section#oral").is_visible() and page.locator("section#poster").is_visible()
+    assert "1 of 3 papers" in page.locator(".enlsp-filter-count").inner_text()
+    assert "presentation=poster" in page.url
+    presentation.select_option("")
+    track.select_option("graph")
+    assert visible_titles() == ["Graph Learning for Tiny Parsers"]
+    track.select_option("")
+    assert len(visible_titles()) == 3
+    page.goto(site_url + "papers/index.html?presentation=oral")  # a shared filtered link
+    assert visible_titles() == ["Quantizing DistilHuBERT for Müller's Speech"]
+
+
+def test_award_filter_and_hostile_text_stays_text(browser, hostile_site):
+    base, server = serve(hostile_site)
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(base + "papers/index.html")
+        tab.locator(".enlsp-filters select[name='award']").select_option("yes")
+        titles = tab.locator(".enlsp-paper-card:visible .sd-card-title")
+        assert titles.count() == 1 and titles.first.inner_text() == HOSTILE
+        tab.goto(base + "search.html?q=zoe")
+        assert "/papers/won.html" in result_links(tab)
+        result = tab.locator("#enlsp-search-results li", has=tab.locator("a[href$='papers/won.html']"))
+        assert result.locator("a.enlsp-result-title").inner_text() == HOSTILE
+        assert result.locator(".enlsp-result-authors").inner_text() == "Zoë <b>Bold</b>"
+        tab.goto(base + "search.html?q=soren+bjorn")  # ø is a letter, not an accent mark: still found
+        assert "/papers/plain.html" in result_links(tab)
+        tab.goto(base + "search.html?q=script")
+        result_links(tab)
+        assert tab.locator("#enlsp-search-results img, #enlsp-search-results script, #enlsp-search-results b").count() == 0
+        assert tab.evaluate("window.pwned === undefined")
+    finally:
+        context.close()
+        server.shutdown()
