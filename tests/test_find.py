@@ -123,7 +123,7 @@ def test_unchanged_rebuild_does_not_rerun_the_indexer(workshop_copy):
     data["papers"][1]["abstract"] = "Sparse attention saves plenty of energy."
     conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert build_site(options(workshop_copy)).search_index == "indexed"
-    assert build_site(options(workshop_copy)).search_index in {"copied", "unchanged"}
+    assert build_site(options(workshop_copy)).search_index in {"copied", "unchanged", ""}  # "": already published
 
 
 # -- papers list filters -----------------------------------------------------------------

@@ -91,8 +91,8 @@ def test_no_script_from_the_data_runs(hostile, tmp_path):
     author = sorted(p.name for p in (site / "authors").glob("f0*.html"))[0]
 
     def search(page):
-        page.wait_for_selector("#search-results li", timeout=20_000)
-        results = page.inner_text("#search-results")
+        page.wait_for_selector("#enlsp-search-results li", timeout=20_000)  # Pagefind results (search.py)
+        results = page.inner_text("#enlsp-search-results")
         assert "<script>window.__pwned=1</script>" in results  # found, and shown as text
 
     def cite_tabs(page):

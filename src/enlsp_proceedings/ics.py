@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from .models import Slot
 from .volume import Volume
@@ -85,7 +85,7 @@ def _calendar(volume: Volume, slots: list[Slot], name: str) -> str:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))  # X- properties are not TEXT by default: escape newlines
     cal.add("x-wr-timezone", w.timezone)
     stamp = dt.datetime.combine(w.date, dt.time(0, 0), tzinfo=dt.UTC)
     for slot in slots:
