@@ -12,10 +12,7 @@ different existing file unless ``--force`` is given.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from .extract import file_sha256
 from .importers import read_cmt
 from .load import ConfError, load_proceedings
 from .people import fold
+from .render import copy_atomically
 
 _SUPPLEMENT = re.compile(r"supp|appendix|supplement|poster|slides", re.I)
 
@@ -46,15 +44,6 @@ def paper_number(path: Path, root: Path) -> str | None:
             return str(int(match[1]))
     match = re.match(r"^(?:paper[ _-]?)?(\d+)(?:[ _.-]|$)", path.stem, flags=re.I)
     return str(int(match[1])) if match else None
-
-
-def _copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
-    os.close(fd)
-    shutil.copyfile(source, tmp)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
 
 
 def collect(download: Path, conf_dir: Path, papers_dir: Path, export: Path | None = None,
@@ -116,12 +105,12 @@ def collect(download: Path, conf_dir: Path, papers_dir: Path, export: Path | Non
                 report.add("kept", f"{target} differs from {source.relative_to(download)}; use --force to replace it", problem=True)
                 continue
             if not dry_run:
-                _copy(source, target)
+                copy_atomically(source, target)
             report.add("replaced", shown)
             report.copied += 1
             continue
         if not dry_run:
-            _copy(source, target)
+            copy_atomically(source, target)
         report.add("copied", shown)
         report.copied += 1
     for paper in proc.papers:

@@ -38,6 +38,16 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy a file so that readers of ``target`` see the old or the new file, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    os.close(fd)
+    shutil.copyfile(source, tmp)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+
+
 def _stub(kind: str, ident: str | None, digest: str, *, orphan: bool, toctree: list[str] | None = None) -> str:
     lines = []
     if orphan:
@@ -178,12 +188,7 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
         site_path = f"papers/{paper_id}.pdf"
         target = out_dir / site_path
         if previous.get(site_path) != status.sha256 or not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pdf")
-            os.close(fd)
-            shutil.copyfile(source, tmp)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
+            copy_atomically(source, target)
         current[site_path] = status.sha256 or ""
     for paper_id, source in (thumb_sources or {}).items():
         site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
