@@ -85,6 +85,9 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem or ""):  # libyaml's limit; pure Python hits RecursionError
+            problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
+            return None, None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problems.append(Problem(label, line, "", f"is not valid YAML: {exc.problem or exc.context}"))
