@@ -26,13 +26,18 @@ def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | 
     return cli_main(args)
 
 
+def built_workshop(tmp_path_factory, name: str, make) -> Path:
+    """A fresh directory with the workshop ``make(root)`` writes, built into ``root/site``."""
+    root = tmp_path_factory.mktemp(name)
+    make(root)
+    assert run_build(root) == 0
+    return root
+
+
 @pytest.fixture(scope="session")
 def small_site(tmp_path_factory) -> Path:
     """The small synthetic workshop, built once; tests must not modify it."""
-    root = tmp_path_factory.mktemp("small")
-    small_workshop(root)
-    assert run_build(root) == 0
-    return root
+    return built_workshop(tmp_path_factory, "small", small_workshop)
 
 
 @pytest.fixture()

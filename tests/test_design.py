@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import run_build
+from conftest import built_workshop, run_build
 from enlsp_proceedings.testing import SynthPaper, make_pdf, workshop_yaml, write_workshop
 from test_build import html, links, visible
 
@@ -41,10 +41,7 @@ def design_workshop(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def design_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("design")
-    design_workshop(root)
-    assert run_build(root) == 0
-    return root
+    return built_workshop(tmp_path_factory, "design", design_workshop)
 
 
 def test_thumbnail_written_beside_the_pdf(design_site):

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from conftest import run_build
+from conftest import built_workshop, run_build
 from enlsp_proceedings.headmeta import truncate
 from enlsp_proceedings.testing import UNICODE_TITLES, unicode_workshop
 
@@ -46,10 +46,7 @@ def values(meta: list[tuple[str, str]], key: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def unicode_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("unicode-site")
-    unicode_workshop(root)
-    assert run_build(root) == 0
-    return root
+    return built_workshop(tmp_path_factory, "unicode-site", unicode_workshop)
 
 
 def html_pages(site: Path) -> set[str]:
