@@ -189,3 +189,19 @@ def test_likely_variants_handles_5000_people():
     names = _names(5000, seed=7)
     found = _Index(names).likely_variants()
     assert found and all(_variant_reason(a, b) for a, b, _ in found[:200])
+
+
+def test_likely_variants_are_remembered_per_set_of_names(tmp_path, monkeypatch):
+    names = _names(300, seed=3) + ["Jürgen Müller", "Jurgen Muller"]
+    expected = _Index(names).likely_variants()
+    assert _Index(names).likely_variants_cached(tmp_path) == expected  # computed and stored
+
+    def recompute(self):
+        raise AssertionError("recomputed although the names did not change")
+
+    monkeypatch.setattr(_Index, "likely_variants", recompute)
+    assert _Index(list(reversed(names))).likely_variants_cached(tmp_path) == expected  # same set, any order
+    monkeypatch.undo()
+    changed = names + ["Jurgen Mueller"]
+    assert _Index(changed).likely_variants_cached(tmp_path) == _Index(changed).likely_variants()
+    assert ("Jurgen Mueller" in {n for pair in _Index(changed).likely_variants_cached(tmp_path) for n in pair[:2]})

@@ -27,7 +27,7 @@ from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
-from .search import write_search_index
+from .search import SearchIndexJob
 from .thumbs import ThumbCache, png_size, thumbnails
 from .volume import PdfStatus, Volume
 
@@ -292,18 +292,24 @@ def build_site(opts: BuildOptions) -> BuildReport:
             shutil.rmtree(doctrees, ignore_errors=True)
         _mark(staging, site_id, complete=False)
 
-        warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
-        if opts.strict and warnings:
-            raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-        missing = [d for d in docnames if not (staging / f"{d}.html").is_file()]
-        if missing:
-            raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
-        remove_stale_pages(staging, volume)
-        pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
-        thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
-        page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
-        write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
-        report.search_index = write_search_index(volume, pdfs, staging, out if out.is_dir() else None)
+        # the search index is made from the data, so Pagefind runs on another core meanwhile
+        search = SearchIndexJob(volume, pdfs, staging, out if out.is_dir() else None)
+        try:
+            warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
+            if opts.strict and warnings:
+                raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
+            missing = [d for d in docnames if not (staging / f"{d}.html").is_file()]
+            if missing:
+                raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
+            remove_stale_pages(staging, volume)
+            pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
+            thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
+            page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
+            write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
+            report.search_index = search.finish()
+        except BaseException:
+            search.cancel()
+            raise
         _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         _publish(staging, out)
         _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})

@@ -131,7 +131,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
                 general.append(PdfProblem("warning", "pdf-unused", f"{name} in the papers directory belongs to no paper (misnamed?)"))
     mine = {a.name for p in papers for a in p.authors}
-    for a, b, reason in PeopleIndex(proc).likely_variants():
+    for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if only is None or {a, b} & mine:
             general.append(PdfProblem("warning", "name-variant", f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)

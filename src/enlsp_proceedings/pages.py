@@ -10,6 +10,7 @@ import json
 import urllib.parse
 
 from docutils import nodes
+from markupsafe import Markup
 
 from . import cite
 from .ics import slot_ics_path
@@ -17,12 +18,14 @@ from .models import Keynote, Paper, Person
 from .nodes import (
     admonition,
     badge,
+    badge_classes,
     bullet_list,
     button,
     card,
     code_block,
     data_container,
     element,
+    fragment,
     grid,
     inline,
     link,
@@ -72,6 +75,24 @@ def initials(name: str) -> str:
     if not words:
         return "?"
     return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+# Markup templates of repeated blocks (see nodes.fragment): Markup.format escapes every value.
+# Same markup as the docutils nodes of sphinx-design's card would give.
+_PERSON_LINK = Markup('<span class="enlsp-person"><a class="reference internal" href="{href}">{name}</a></span>')
+_BADGE = Markup('<span class="{classes}">{label}</span>')
+_CARD_THUMB = Markup('<img src="{src}" alt="" class="enlsp-thumb enlsp-thumb-card" loading="lazy" decoding="async"{size}>')
+_PAPER_CARD = Markup(
+    '<div class="sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm sd-card-hover {classes} docutils">\n'
+    '<div class="sd-card-body docutils">\n{aside}<div class="sd-card-title sd-font-weight-bold docutils">\n<p>{title}</p>\n</div>\n'
+    '<p class="enlsp-authors sd-card-text">{authors}</p>\n<p class="enlsp-badges sd-card-text">{badges}</p>\n</div>\n'
+    '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
+    '<a class="sd-stretched-link sd-hide-link-text reference internal" href="{href}"><span>{title}</span></a></div>\n'
+)
+_LIST_ITEM = Markup(
+    '<li><p class="enlsp-list-title"><a class="reference internal" href="{href}">{title}</a>{award}</p>\n'
+    '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
+)
 
 
 #: Fixed section pages of every site, in navigation order: docname -> title.
@@ -130,30 +151,42 @@ class PageBuilder:
             line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
         return line
 
+    def _badge_specs(self, paper: Paper) -> list[tuple[str, str, bool]]:
+        """(label, colour, outline) of a paper's badges."""
+        specs = [(PRESENTATION_LABELS[paper.presentation], "primary", False)]
+        if paper.track != "main":
+            specs.append((TRACK_LABELS[paper.track], "info", False))
+        if paper.award:
+            specs.append(("🏆 " + paper.award, "warning", False))
+        if not self.v.workshop.archival:
+            specs.append(("Non-archival", "secondary", True))
+        return specs
+
     def paper_badges(self, paper: Paper) -> nodes.paragraph:
         p = para(classes=["enlsp-badges"])
-        p += badge(PRESENTATION_LABELS[paper.presentation], "primary")
-        p += text(" ")
-        if paper.track != "main":
-            p += badge(TRACK_LABELS[paper.track], "info")
-            p += text(" ")
-        if paper.award:
-            p += badge("🏆 " + paper.award, "warning")
-            p += text(" ")
-        if not self.v.workshop.archival:
-            p += badge("Non-archival", "secondary", outline=True)
+        for index, (label, color, outline) in enumerate(self._badge_specs(paper)):
+            if index:
+                p += text(" ")
+            p += badge(label, color, outline)
         return p
 
-    def paper_card(self, paper: Paper) -> nodes.container:
-        body = [self.people_line(paper.authors, with_affiliation=False), self.paper_badges(paper)]
+    def paper_card(self, paper: Paper) -> nodes.Node:
+        """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds)."""
         status = self.v.pdfs.get(paper.id)
-        footer = para(f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending", classes=["enlsp-card-pdf"])
-        classes, aside = ["enlsp-paper-card"], None
+        classes, aside = ["enlsp-paper-card"], Markup("")
         if status and status.thumbnail:
             # decorative: the card's title already names the paper
-            aside = thumbnail_img(self.href(status.thumbnail), status.thumb_size, classes="enlsp-thumb enlsp-thumb-card")
+            size = Markup(' width="{}" height="{}"').format(*status.thumb_size) if status.thumb_size else Markup("")
+            aside = _CARD_THUMB.format(src=self.href(status.thumbnail), size=size)
             classes.append("enlsp-has-thumb")
-        return card(paper.title, body, self.href(f"papers/{paper.id}.html"), classes=classes, footer=[footer], aside=aside)
+        names = [self.v.proc.canonical_name(a.name) for a in paper.authors]
+        authors = Markup(", ").join(
+            _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True))
+        badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
+        pdf = f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending"
+        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf,
+                                    href=self.href(f"papers/{paper.id}.html"))
+        return fragment(markup, f"{paper.title}\n{', '.join(names)}\n{pdf}")
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
         speaker = keynote.speaker
@@ -217,16 +250,16 @@ class PageBuilder:
         out = section("Accepted papers", "accepted-papers")
         out += para(f"{len(self.v.proc.papers)} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
         columns = []
+        award_classes = " ".join(badge_classes("warning"))
         for kind, n in self._presentation_counts():
-            items = []
+            items, plain = [], []
             for paper in (p for p in self.v.proc.papers if p.presentation == kind):
-                line = para(link(paper.title, self.href(f"papers/{paper.id}.html")), classes=["enlsp-list-title"])
-                if paper.award:
-                    line += text(" ")
-                    line += badge("🏆 " + paper.award, "warning")
-                who = para(", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors), classes=["enlsp-list-authors"])
-                items.append([line, who])
-            body = [para(strong(f"{PRESENTATION_GROUPS[kind]} ({n})"), classes=["enlsp-group-title"]), bullet_list(items, classes=["enlsp-paper-list"])]
+                who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors)
+                award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
+                items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
+                plain.append(f"{paper.title}\n{who}")
+            listing = fragment(Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items)), "\n".join(plain))
+            body = [para(strong(f"{PRESENTATION_GROUPS[kind]} ({n})"), classes=["enlsp-group-title"]), listing]
             columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
         out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])
         out += para(button("All papers with abstracts", self.href("papers/index.html"), outline=True))

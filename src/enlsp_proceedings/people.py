@@ -8,11 +8,18 @@ decision), and `likely_variants` suggests candidates without merging them.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .models import RESERVED_IDS, Person, Proceedings
+
+#: Bump when `likely_variants` changes what it finds (invalidates the cached answers).
+VARIANTS_VERSION = 1
 
 ROLE_LABELS = {
     "author": "Author",
@@ -124,6 +131,28 @@ class PeopleIndex:
 
     def sorted(self) -> list[PersonRecord]:
         return sorted(self.by_slug.values(), key=lambda r: r.sort_key)
+
+    def likely_variants_cached(self, cache_dir: Path) -> list[tuple[str, str, str]]:
+        """`likely_variants`, remembered for this exact set of names (a second on 2,600 people,
+        which every rebuild would otherwise pay again)."""
+        names = sorted(r.name for r in self.by_slug.values())
+        key = hashlib.sha256(json.dumps([VARIANTS_VERSION, names], ensure_ascii=False).encode()).hexdigest()
+        path = Path(cache_dir) / "name-variants.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["key"] == key:
+                return [tuple(pair) for pair in data["pairs"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        pairs = self.likely_variants()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"key": key, "pairs": pairs}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache only costs time
+        return pairs
 
     def likely_variants(self) -> list[tuple[str, str, str]]:
         """Pairs of distinct people whose names look like one person spelled two ways.

@@ -148,22 +148,21 @@ async def _index(records: list[Record], out: Path) -> None:
         ))
 
 
-def _run_indexer(records: list[Record], out: Path) -> None:
-    """Run Pagefind in a child Python process.
+def _start_indexer(records: list[Record], out: Path) -> tuple[subprocess.Popen, Path]:
+    """Start Pagefind in a child Python process; returns it and its input file.
 
     The pagefind package drives its binary through asyncio; a child process keeps that
     away from callers that run their own event loop (Jupyter, Playwright's sync API),
-    where a nested loop's subprocess handling can hang the caller's loop.
+    where a nested loop's subprocess handling can hang the caller's loop. Being a child,
+    it also runs on another core while Sphinx writes the pages.
     """
     out.mkdir(parents=True, exist_ok=True)
     spec = out / ".records.json"
     spec.write_text(json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False), encoding="utf-8")
-    try:
-        done = subprocess.run([sys.executable, "-m", "enlsp_proceedings.search", str(spec), str(out)], capture_output=True, text=True)
-    finally:
-        spec.unlink(missing_ok=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"the Pagefind indexer failed: {(done.stderr or done.stdout).strip()[-2000:]}")
+    with open(out / ".indexer.log", "w") as log:  # a file, not a pipe: nobody reads until Sphinx is done
+        child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.search", str(spec), str(out)],
+                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    return child, spec
 
 
 def _without_poll_delay() -> None:
@@ -190,29 +189,79 @@ def _main(spec: str, out: str) -> None:
     asyncio.run(_index(records, Path(out)))
 
 
+class SearchIndexJob:
+    """Brings ``site/pagefind/`` up to date, in the background where indexing is needed.
+
+    The records come from the data, not from the HTML, so the index can be built while
+    Sphinx writes the pages: `start` launches the indexer, `finish` waits for it and
+    swaps the new index in, `cancel` stops it when the build fails.
+    """
+
+    def __init__(self, volume: Volume, pdfs: dict[str, PaperPdf] | None, site: Path, other_site: Path | None = None):
+        self.site = site
+        self.tmp = site / f".{INDEX_DIR}.tmp"
+        self.child: subprocess.Popen | None = None
+        self.spec: Path | None = None
+        records = search_records(volume, pdfs)
+        self.digest = records_digest(records)
+        self.count = len(records)
+        if _stamp(site) == self.digest:
+            self.outcome = "unchanged"
+            return
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        if other_site is not None and _stamp(other_site) == self.digest:
+            shutil.copytree(other_site / INDEX_DIR, self.tmp)
+            self.outcome = "copied"
+        else:
+            self.child, self.spec = _start_indexer(records, self.tmp)
+            self.outcome = "indexed"
+
+    def finish(self) -> str:
+        """Wait for the indexer and put its index in place; returns "unchanged", "copied" or "indexed"."""
+        if self.outcome == "unchanged":
+            return self.outcome
+        if self.child is not None:
+            self.child.wait()
+            self._forget_spec()
+            log = self.tmp / ".indexer.log"
+            output = log.read_text(errors="replace") if log.is_file() else ""
+            log.unlink(missing_ok=True)
+            if self.child.returncode != 0:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                raise RuntimeError(f"the Pagefind indexer failed: {output.strip()[-2000:]}")
+            (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": self.count}))
+        target = self.site / INDEX_DIR
+        old = self.site / f".{INDEX_DIR}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.rename(target, old)
+        os.rename(self.tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+        return self.outcome
+
+    def cancel(self) -> None:
+        """Stop the indexer (the build failed); leaves the site's current index alone."""
+        if self.child is not None and self.child.poll() is None:
+            self.child.kill()
+            self.child.wait()
+        self._forget_spec()
+        if self.outcome != "unchanged":
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _forget_spec(self) -> None:
+        if self.spec is not None:
+            self.spec.unlink(missing_ok=True)
+            self.spec = None
+
+
 def write_search_index(volume: Volume, pdfs: dict[str, PaperPdf] | None, site: Path, other_site: Path | None = None) -> str:
-    """Bring ``site/pagefind/`` up to date; returns "unchanged", "copied" or "indexed"."""
-    records = search_records(volume, pdfs)
-    digest = records_digest(records)
-    if _stamp(site) == digest:
-        return "unchanged"
-    tmp = site / f".{INDEX_DIR}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    if other_site is not None and _stamp(other_site) == digest:
-        shutil.copytree(other_site / INDEX_DIR, tmp)
-        outcome = "copied"
-    else:
-        _run_indexer(records, tmp)
-        (tmp / STAMP).write_text(json.dumps({"digest": digest, "records": len(records)}))
-        outcome = "indexed"
-    target = site / INDEX_DIR
-    old = site / f".{INDEX_DIR}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.rename(target, old)
-    os.rename(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return outcome
+    """Bring ``site/pagefind/`` up to date now; returns "unchanged", "copied" or "indexed"."""
+    job = SearchIndexJob(volume, pdfs, site, other_site)
+    try:
+        return job.finish()
+    except BaseException:
+        job.cancel()
+        raise
 
 
 if __name__ == "__main__":

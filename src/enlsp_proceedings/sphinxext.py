@@ -24,7 +24,7 @@ from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
 from .headmeta import add_page_metadata, write_sitemap
-from .nodes import ALLOWED_ELEMENTS, data_container, depart_data_container, html_element, visit_data_container
+from .nodes import ALLOWED_ELEMENTS, data_container, depart_data_container, html_element, html_fragment, visit_data_container
 from .pages import PageBuilder
 from .volume import Volume
 
@@ -69,6 +69,12 @@ class EnlspPage(SphinxDirective):
             # '&lt;' typed by an author would show as '<': hand it the escaped text.
             self.env.metadata[self.env.docname]["og:title"] = html.escape(title.astext(), quote=True)
         return result
+
+
+def visit_html_fragment(self: Any, node: html_fragment) -> None:
+    """Markup that `nodes.fragment` accepted (built from escaping templates) goes out as is."""
+    self.body.append(node["html"])
+    raise nodes.SkipNode
 
 
 def visit_html_element(self: Any, node: html_element) -> None:
@@ -217,6 +223,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
+    app.add_node(html_fragment, html=(visit_html_fragment, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
     app.add_js_file("enlsp-filters.js", loading_method="defer")
     app.connect("config-inited", configure_from_volume)
