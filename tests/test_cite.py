@@ -319,3 +319,8 @@ def test_people_sort_by_declared_family_name(volume):
     names = [r.name for r in volume.people.sorted()]
     assert names.index("Nguyễn Văn An") > names.index("Jürgen Groß-Müller")  # N, not A for "An"
     assert names.index("Đặng Thị Ngọc Ánh") < names.index("Jiří Dvořák")  # D for Đặng, not A for Ánh
+
+
+def test_volume_bibtex_is_the_papers_entries_one_after_another(volume):
+    """The build assembles proceedings.bib from the per-paper files (reusing unchanged ones)."""
+    assert volume.volume_bibtex() == "\n\n".join(volume.paper_bibtex(p) for p in volume.proc.papers)

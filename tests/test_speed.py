@@ -128,3 +128,8 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     assert parallel_reads == []
     assert set(bibtex_for) == {data["papers"][7]["id"]}, bibtex_for
     assert "Edited Again" in (fresh / "site" / "papers" / f"{data['papers'][7]['id']}.bib").read_text()
+    # the volume's BibTeX reuses the other papers' files and carries the edit
+    site = fresh / "site"
+    volume_bib = (site / "proceedings.bib").read_text()
+    assert "Edited Again" in volume_bib
+    assert volume_bib == "\n\n".join((site / "papers" / f"{p['id']}.bib").read_text() for p in data["papers"])

@@ -7,6 +7,7 @@ by modification time, re-reads exactly the pages whose data changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -69,6 +70,8 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
 
     pages: dict[str, str] = {}
     cards = [(p, v.pdfs.get(p.id), author_slugs(p.authors)) for p in proc.papers]
+    cards_by_id = {c[0].id: c for c in cards}
+    order = {p.id: i for i, p in enumerate(proc.papers)}
     sections = [d for d in SECTIONS if d != "authors/index" or people.by_slug]
     pages["index"] = _stub(
         "home", None,
@@ -93,7 +96,7 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     if people.by_slug:
         pages["authors/index"] = _stub("author-index", None, v.digest([(r.name, r.slug, r.roles) for r in people.sorted()]), orphan=False)
     for slug, record in people.by_slug.items():
-        shown = [c for c in cards if c[0].id in record.papers]
+        shown = [cards_by_id[i] for i in sorted(record.papers, key=order.__getitem__)]
         talks = [v.keynotes_by_id[k] for k in record.keynotes]
         panel = proc.panel.title if proc.panel and {"panelist", "moderator"} & set(record.roles) else None
         digest = v.digest(asdict(record), shown, talks, [slugs[s] for s in record.coauthors], panel)
@@ -141,16 +144,28 @@ def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple
 
 # -- downloadable files in the site --------------------------------------------------
 
-def artifact_files(volume: Volume, skip: set[str] = frozenset()) -> dict[str, str]:
-    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``."""
+def artifact_files(volume: Volume, skip: set[str] = frozenset(), site: Path | None = None) -> dict[str, str]:
+    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``.
+
+    A skipped paper's ``.bib`` in ``site`` is up to date, so the volume's BibTeX reuses its text.
+    """
+    bibs: dict[str, str] = {}
+    for paper in volume.proc.papers:
+        path = f"papers/{paper.id}.bib"
+        if path in skip and site is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                bibs[paper.id] = (site / path).read_text(encoding="utf-8")
+        if paper.id not in bibs:
+            bibs[paper.id] = volume.paper_bibtex(paper)
     files = {
-        "proceedings.bib": volume.volume_bibtex(),
+        "proceedings.bib": "\n\n".join(bibs.values()) if bibs else volume.volume_bibtex(),  # the same text, see test_cite
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
     }
     for paper in volume.proc.papers:
-        for ext, make in (("bib", volume.paper_bibtex), ("ris", volume.paper_ris)):
-            if f"papers/{paper.id}.{ext}" not in skip:
-                files[f"papers/{paper.id}.{ext}"] = make(paper)
+        if f"papers/{paper.id}.bib" not in skip:
+            files[f"papers/{paper.id}.bib"] = bibs[paper.id]
+        if f"papers/{paper.id}.ris" not in skip:
+            files[f"papers/{paper.id}.ris"] = volume.paper_ris(paper)
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
     if volume.proc.schedule:
@@ -178,7 +193,7 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     current: dict[str, str] = {}
     keys = {f"papers/{pid}.{ext}": f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris")}
     unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
-    for site_path, content in artifact_files(volume, unchanged).items():
+    for site_path, content in artifact_files(volume, unchanged, out_dir).items():
         write_if_changed(out_dir / site_path, content)
         current[site_path] = keys.get(site_path, "text")
     for site_path in unchanged:
