@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -221,12 +222,24 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
     confdir = _confdir(opts.docs_dir)
     status = None if opts.quiet else sys.stderr
     with patch_docutils(confdir), docutils_namespace():
-        app = Sphinx(
-            src, confdir, site, doctrees, "html",
-            confoverrides=overrides, status=status, warning=sys.stderr,
-            freshenv=False, warningiserror=False, parallel=_jobs(opts.jobs), keep_going=True,
-        )
-        app.build(force_all=False)
+        # Loading the saved environment unpickles millions of objects; with the cyclic garbage
+        # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at
+        # 1,000 papers). Loading makes no garbage, so collect nothing until it is done, then
+        # freeze what was loaded so later collections don't scan it again and again.
+        gc.disable()
+        try:
+            app = Sphinx(
+                src, confdir, site, doctrees, "html",
+                confoverrides=overrides, status=status, warning=sys.stderr,
+                freshenv=False, warningiserror=False, parallel=_jobs(opts.jobs), keep_going=True,
+            )
+        finally:
+            gc.enable()
+        gc.freeze()
+        try:
+            app.build(force_all=False)
+        finally:
+            gc.unfreeze()
         return app._warncount  # noqa: SLF001 - Sphinx has no public counter
 
 
