@@ -8,13 +8,23 @@ Values that come from the workshop's data (project name, base URL) are passed by
 build as overrides, HTML-escaped, because the theme puts them into markup unescaped.
 """
 
+import contextlib
+import io
 from pathlib import Path
 
 _HERE = Path(__file__).parent
 
 
+def _import_opengraph_quietly() -> None:
+    """sphinxext-opengraph prints "matplotlib is not installed, social cards will not be
+    generated" when imported; social cards are off here, so the note only confuses."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(ImportError):
+        import sphinxext.opengraph  # noqa: F401
+
+
 def settings() -> dict:
     """The configuration values, as new objects on every call."""
+    _import_opengraph_quietly()
     return {
         "project": "Proceedings",
         "root_doc": "index",
