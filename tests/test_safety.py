@@ -97,10 +97,10 @@ def _region(page: str, start: str, end: str) -> str:
 
 #: Where each field must be readable (site paths); field prefixes from hostile.py.
 SHOWN_ON = {
-    "papers[0].title": ["papers/evil.html", "papers/index.html", "schedule.html"],
+    "papers[0].title": ["papers/evil.html", "papers/index.html", "index.html", "schedule.html"],
     "papers[0].authors": ["papers/evil.html"],
     "papers[0].abstract": ["papers/evil.html"],
-    "papers[0].award": ["papers/evil.html"],
+    "papers[0].award": ["papers/evil.html", "papers/index.html", "index.html"],
     "papers[0].errata": ["papers/evil.html"],
     "papers[1]": ["papers/long.html"],
     "keynotes[0].title": ["keynotes/evil-talk.html", "keynotes/index.html", "index.html", "schedule.html"],
@@ -338,3 +338,19 @@ def test_hostile_bibtex_typesets_with_real_bibtex_and_pdflatex(hostile, tmp_path
     assert bbl.count("\\bibitem") == 2  # '}, author = {' and '@misc{' made no extra entry
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "doc.pdf").pages)
     assert "F000" in text and "Evil Mallory" in text and "root:x:" not in text
+
+
+def test_fragments_take_only_escaped_markup():
+    """Cards are written as Markup fragments: a plain str (possibly data) is refused, values are escaped."""
+    from markupsafe import Markup
+
+    from enlsp_proceedings.nodes import fragment
+    from enlsp_proceedings.pages import _PAPER_CARD
+
+    with pytest.raises(TypeError):
+        fragment('<img src=x onerror="alert(1)">', "x")  # type: ignore[arg-type]
+    evil = '</p><script>alert("x")</script><a href="javascript:1">'
+    markup = _PAPER_CARD.format(classes="c", aside=Markup(""), title=evil, authors=evil, badges=evil, pdf=evil, href='x.html" onclick="1')
+    node = fragment(markup, evil)
+    assert "<script>" not in node["html"] and 'href="javascript' not in node["html"] and '" onclick' not in node["html"]
+    assert node["html"].count("&lt;script&gt;") == 5

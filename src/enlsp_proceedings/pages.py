@@ -1,7 +1,9 @@
 """The content of every generated page, as docutils nodes built from a `Volume`.
 
 Each function returns the page body for one docname. Author-supplied strings only
-ever become Text nodes or attribute values, which Sphinx's HTML writer escapes.
+ever become Text nodes or attribute values, which Sphinx's HTML writer escapes, or
+values of `Markup` templates (paper cards and title lists, repeated hundreds of times
+per page), which markupsafe escapes.
 """
 
 from __future__ import annotations
