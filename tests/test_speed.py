@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -133,3 +134,33 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     volume_bib = (site / "proceedings.bib").read_text()
     assert "Edited Again" in volume_bib
     assert volume_bib == "\n\n".join((site / "papers" / f"{p['id']}.bib").read_text() for p in data["papers"])
+
+
+def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fresh, monkeypatch):
+    """Pagefind starts before Sphinx (records come from the data); a failure kills it and leaves no debris."""
+    from enlsp_proceedings import build, search
+
+    children, seen = [], {}
+    real_start = search._start_indexer
+    monkeypatch.setattr(search, "_start_indexer", lambda records, out: children.append(real_start(records, out)) or children[-1])
+
+    def failing_sphinx(volume, src, site, doctrees, data_path, opts):
+        seen["started"] = len(children)
+        raise build.BuildError("Sphinx failed (simulated)")
+
+    monkeypatch.setattr(build, "run_sphinx", failing_sphinx)
+    conf = fresh / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][3]["title"] = "Searchable New Title"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    before = mtimes(fresh / "site", "*")
+    with pytest.raises(build.BuildError):
+        build_site(options(fresh))
+    assert seen["started"] == 1  # indexing was under way before Sphinx ran
+    assert children[0][0].poll() is not None  # and was stopped (or had finished) with the build
+    assert not list((fresh / ".enlsp-cache").glob("pagefind.*.tmp"))
+    assert mtimes(fresh / "site", "*") == before
+    monkeypatch.undo()
+    assert build_site(options(fresh)).search_index == "indexed"
+    meta = (fresh / "site" / "pagefind" / search.STAMP).read_text()
+    assert json.loads(meta)["records"] > 12

@@ -274,58 +274,66 @@ def build_site(opts: BuildOptions) -> BuildReport:
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))
 
-        data_path = cache / "volume.json"
-        volume_json = volume.to_json()
-        write_if_changed(data_path, volume_json)
-        src = cache / "source"
-        src.mkdir(parents=True, exist_ok=True)
-        docnames, report.rewritten = write_sources(volume, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
-
+        # The search index is made from the data, not the pages: unless a site copy already has
+        # it, Pagefind starts now and runs on another core while the pages are built.
         out = opts.out_dir.resolve()
-        inputs = _fingerprint(volume_json, src, _confdir(opts.docs_dir))
-        published_inputs, published_warnings = _site_inputs(out)
-        if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in docnames):
-            if not opts.quiet:
-                print("nothing changed since the published build; site is up to date", file=sys.stderr)
-            report.up_to_date = True
-            return report
         staging = out.with_name(f".{out.name}.staging")
-        site_id, complete = _site_id(staging)
-        if staging.exists() and not complete:
-            shutil.rmtree(staging)  # a failed or killed build: start that copy afresh
-            site_id = None
-        if site_id is None:
-            site_id = _seed_staging(out, staging, cache, opts.quiet)
-            complete = site_id is not None
-        if site_id is None:
-            site_id = uuid.uuid4().hex[:12]
-            staging.mkdir(parents=True, exist_ok=True)
-        doctrees = cache / "doctrees" / site_id
-        if not complete:
-            shutil.rmtree(doctrees, ignore_errors=True)
-        _mark(staging, site_id, complete=False)
-
-        # the search index is made from the data, so Pagefind runs on another core meanwhile
-        search = SearchIndexJob(volume, pdfs, staging, out if out.is_dir() else None)
+        search = SearchIndexJob(volume, pdfs, cache)
+        search.start(staging, out)
         try:
-            warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
-            if opts.strict and warnings:
-                raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-            missing = [d for d in docnames if not (staging / f"{d}.html").is_file()]
-            if missing:
-                raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
-            remove_stale_pages(staging, volume)
-            pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
-            thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
-            page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
-            write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
-            report.search_index = search.finish()
-        except BaseException:
+            return _build_and_publish(opts, volume, pdfs, report, search, out, staging)
+        finally:
             search.cancel()
-            raise
-        _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
-        _publish(staging, out)
-        _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})
+
+
+def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, search: SearchIndexJob,
+                       out: Path, staging: Path) -> BuildReport:
+    """Sources -> (unless nothing changed) Sphinx into the staging copy -> artifacts -> search -> swap."""
+    cache = opts.cache
+    data_path = cache / "volume.json"
+    volume_json = volume.to_json()
+    write_if_changed(data_path, volume_json)
+    src = cache / "source"
+    src.mkdir(parents=True, exist_ok=True)
+    docnames, report.rewritten = write_sources(volume, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
+
+    inputs = _fingerprint(volume_json, src, _confdir(opts.docs_dir))
+    published_inputs, published_warnings = _site_inputs(out)
+    if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in docnames):
+        if not opts.quiet:
+            print("nothing changed since the published build; site is up to date", file=sys.stderr)
+        report.up_to_date = True
+        return report
+    site_id, complete = _site_id(staging)
+    if staging.exists() and not complete:
+        shutil.rmtree(staging)  # a failed or killed build: start that copy afresh
+        site_id = None
+    if site_id is None:
+        site_id = _seed_staging(out, staging, cache, opts.quiet)
+        complete = site_id is not None
+    if site_id is None:
+        site_id = uuid.uuid4().hex[:12]
+        staging.mkdir(parents=True, exist_ok=True)
+    doctrees = cache / "doctrees" / site_id
+    if not complete:
+        shutil.rmtree(doctrees, ignore_errors=True)
+    _mark(staging, site_id, complete=False)
+
+    warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
+    if opts.strict and warnings:
+        raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
+    missing = [d for d in docnames if not (staging / f"{d}.html").is_file()]
+    if missing:
+        raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
+    remove_stale_pages(staging, volume)
+    pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
+    thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
+    page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
+    write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
+    report.search_index = search.finish(staging, out if out.is_dir() else None)
+    _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
+    _publish(staging, out)
+    _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})
     return report
 
 

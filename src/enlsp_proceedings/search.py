@@ -190,63 +190,72 @@ def _main(spec: str, out: str) -> None:
 
 
 class SearchIndexJob:
-    """Brings ``site/pagefind/`` up to date, in the background where indexing is needed.
+    """Brings a site's ``pagefind/`` up to date, indexing in the background when needed.
 
     The records come from the data, not from the HTML, so the index can be built while
-    Sphinx writes the pages: `start` launches the indexer, `finish` waits for it and
-    swaps the new index in, `cancel` stops it when the build fails.
+    the pages are: `start` launches the indexer (into ``work_dir``) unless a site already
+    holds an index of these exact records, `finish` puts the right index into the site
+    (reusing, copying or waiting for the new one), `cancel` stops it when the build fails.
     """
 
-    def __init__(self, volume: Volume, pdfs: dict[str, PaperPdf] | None, site: Path, other_site: Path | None = None):
-        self.site = site
-        self.tmp = site / f".{INDEX_DIR}.tmp"
+    def __init__(self, volume: Volume, pdfs: dict[str, PaperPdf] | None, work_dir: Path):
+        self.records = search_records(volume, pdfs)
+        self.digest = records_digest(self.records)
+        for stale in Path(work_dir).glob(f"{INDEX_DIR}.*.tmp"):  # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
+        self.tmp = work_dir / f"{INDEX_DIR}.{os.getpid()}.tmp"
         self.child: subprocess.Popen | None = None
         self.spec: Path | None = None
-        records = search_records(volume, pdfs)
-        self.digest = records_digest(records)
-        self.count = len(records)
-        if _stamp(site) == self.digest:
-            self.outcome = "unchanged"
-            return
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        if other_site is not None and _stamp(other_site) == self.digest:
-            shutil.copytree(other_site / INDEX_DIR, self.tmp)
-            self.outcome = "copied"
-        else:
-            self.child, self.spec = _start_indexer(records, self.tmp)
-            self.outcome = "indexed"
 
-    def finish(self) -> str:
-        """Wait for the indexer and put its index in place; returns "unchanged", "copied" or "indexed"."""
-        if self.outcome == "unchanged":
-            return self.outcome
-        if self.child is not None:
-            self.child.wait()
-            self._forget_spec()
-            log = self.tmp / ".indexer.log"
-            output = log.read_text(errors="replace") if log.is_file() else ""
-            log.unlink(missing_ok=True)
-            if self.child.returncode != 0:
-                shutil.rmtree(self.tmp, ignore_errors=True)
-                raise RuntimeError(f"the Pagefind indexer failed: {output.strip()[-2000:]}")
-            (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": self.count}))
-        target = self.site / INDEX_DIR
-        old = self.site / f".{INDEX_DIR}.old"
+    def start(self, *sites: Path | None) -> None:
+        """Start indexing now, unless one of ``sites`` already has this index."""
+        if self.child is None and not any(site is not None and _stamp(site) == self.digest for site in sites):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.child, self.spec = _start_indexer(self.records, self.tmp)
+
+    def finish(self, site: Path, other_site: Path | None = None) -> str:
+        """Give ``site`` the index of these records; returns "unchanged", "copied" or "indexed"."""
+        if _stamp(site) == self.digest:
+            self.cancel()
+            return "unchanged"
+        staged = site / f".{INDEX_DIR}.tmp"
+        shutil.rmtree(staged, ignore_errors=True)
+        if self.child is None and other_site is not None and _stamp(other_site) == self.digest:
+            shutil.copytree(other_site / INDEX_DIR, staged)
+            outcome = "copied"
+        else:
+            self.start()
+            self._wait()
+            shutil.move(self.tmp, staged)  # a rename when the cache is on the site's file system
+            outcome = "indexed"
+        target = site / INDEX_DIR
+        old = site / f".{INDEX_DIR}.old"
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
             os.rename(target, old)
-        os.rename(self.tmp, target)
+        os.rename(staged, target)
         shutil.rmtree(old, ignore_errors=True)
-        return self.outcome
+        return outcome
+
+    def _wait(self) -> None:
+        assert self.child is not None
+        self.child.wait()
+        self._forget_spec()
+        log = self.tmp / ".indexer.log"
+        output = log.read_text(errors="replace") if log.is_file() else ""
+        log.unlink(missing_ok=True)
+        if self.child.returncode != 0:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise RuntimeError(f"the Pagefind indexer failed: {output.strip()[-2000:]}")
+        (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": len(self.records)}))
 
     def cancel(self) -> None:
-        """Stop the indexer (the build failed); leaves the site's current index alone."""
+        """Stop the indexer if it runs and drop its output; no site is touched."""
         if self.child is not None and self.child.poll() is None:
             self.child.kill()
             self.child.wait()
         self._forget_spec()
-        if self.outcome != "unchanged":
-            shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _forget_spec(self) -> None:
         if self.spec is not None:
@@ -256,12 +265,11 @@ class SearchIndexJob:
 
 def write_search_index(volume: Volume, pdfs: dict[str, PaperPdf] | None, site: Path, other_site: Path | None = None) -> str:
     """Bring ``site/pagefind/`` up to date now; returns "unchanged", "copied" or "indexed"."""
-    job = SearchIndexJob(volume, pdfs, site, other_site)
+    job = SearchIndexJob(volume, pdfs, site.parent)
     try:
-        return job.finish()
-    except BaseException:
+        return job.finish(site, other_site)
+    finally:
         job.cancel()
-        raise
 
 
 if __name__ == "__main__":
