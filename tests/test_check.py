@@ -245,7 +245,7 @@ def test_pdf_facts_are_read_once_per_content(tmp_path, monkeypatch, capsys):
     calls: list[str] = []
     real = extract.read_pdf
     monkeypatch.setattr(extract.os, "cpu_count", lambda: 1)  # read in this process, where the counter is
-    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None: calls.append(Path(path).name) or real(path, sha))
+    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None, thumbs=None: calls.append(Path(path).name) or real(path, sha, thumbs))
     cache = tmp_path / "shared-cache"
     run_check(conf, papers_dir, cache, quiet=True)
     assert len(calls) == 9 and calls.count("good.pdf") + calls.count("copy.pdf") == 1  # same bytes, read once

@@ -70,7 +70,7 @@ def test_one_paper_edit_after_first_build_rereads_only_its_pages(fresh):
 def test_replaced_pdf_is_read_once_and_only_it(fresh, monkeypatch):
     calls = []
     real = extract.read_pdf
-    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None: calls.append(Path(path).name) or real(path, sha))
+    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None, thumbs=None: calls.append(Path(path).name) or real(path, sha, thumbs))
     paper = random_papers(12, seed=3)[2]
     make_pdf(fresh / "papers" / f"{paper.id}.pdf", paper.title, ["Someone Else"], 2, 1, seed=42)
     build_site(options(fresh))
