@@ -83,16 +83,21 @@ def test_line_end_hyphens_and_ligatures(tmp_path):
     assert paper_problems(paper, PaperPdf("h", "h.pdf", None, facts), 4) == []
 
 
+@needs_fork
 def test_each_pdf_is_opened_once_for_text_and_thumbnail(tmp_path, monkeypatch):
     papers = random_papers(3, seed=5)
-    conf, papers_dir = write_workshop(tmp_path, papers)
+    conf, papers_dir = write_workshop(tmp_path / "ws", papers)
     proc = load_proceedings(conf)
-    opened: list[str] = []
+    log = tmp_path / "opened.log"  # written by the worker processes
     real_document = pypdfium2.PdfDocument
 
     def counting(source, *args, **kwargs):
-        opened.append(source if isinstance(source, str) else "<bytes>")
+        with open(log, "a") as fh:
+            fh.write("open\n")
         return real_document(source, *args, **kwargs)
+
+    def opened() -> int:
+        return len(log.read_text().split()) if log.exists() else 0
 
     def no_second_pass(*args, **kwargs):
         raise AssertionError("the thumbnail must come from the pass that reads the text")
@@ -100,14 +105,14 @@ def test_each_pdf_is_opened_once_for_text_and_thumbnail(tmp_path, monkeypatch):
     monkeypatch.setattr(pypdfium2, "PdfDocument", counting)
     monkeypatch.setattr(thumbs, "render_first_page", no_second_pass)
     result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1, thumbnails=True)
-    assert len(opened) == 3
+    assert opened() == 3
     for paper in papers:
         entry = result[paper.id]
         assert entry.publishable and entry.facts.pages == paper.pages
         assert png_header(entry.thumbnail.read_bytes())[0] == THUMB_WIDTH
-    opened.clear()
+    log.unlink()
     again = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1, thumbnails=True)
-    assert opened == [] and {e.thumbnail for e in again.values()} == {e.thumbnail for e in result.values()}
+    assert opened() == 0 and {e.thumbnail for e in again.values()} == {e.thumbnail for e in result.values()}
     monkeypatch.undo()
 
     # facts cached, thumbnails lost: only the thumbnails are rendered, the facts are not read again
@@ -170,8 +175,10 @@ def test_coloured_first_page_keeps_its_colours(tmp_path):
 
 
 @needs_fork
-def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch):
-    """A PDF that kills its reader process (as a PDFium crash would) is reported; the others are read."""
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
+    """A PDF that kills its reader process (as a PDFium crash would) is reported; the others are read
+    (also with one worker: no PDF is ever read in the building process itself)."""
     papers = random_papers(8, seed=11)
     conf, papers_dir = write_workshop(tmp_path, papers)
     proc = load_proceedings(conf)
@@ -185,7 +192,7 @@ def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch):
         return real(path, sha, thumbs)
 
     monkeypatch.setattr(extract, "read_pdf", crash_on_victim)
-    result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=2, thumbnails=True)
+    result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=jobs, thumbnails=True)
     [problem] = result[victim.id].problems
     assert problem.code == "pdf-unreadable" and "crashed" in problem.message and "SIGSEGV" in problem.message
     assert result[victim.id].thumbnail is None

@@ -7,7 +7,7 @@ must not take down the other papers.
 
 Each new PDF is read in one pass (`read_pdf`): pypdf judges the file, PDFium gives the
 text of every page and, for ``build``, renders the first-page thumbnail from the same
-open document. Many PDFs are read in parallel worker processes, each PDF within a CPU
+open document. PDFs are read in worker processes (one per core), each PDF within a CPU
 budget; a PDF that crashes or exhausts its reader becomes that paper's error.
 """
 
@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .models import Paper
-from .thumbs import ThumbCache
+from .thumbs import ThumbCache, page_png
 
 log = logging.getLogger(__name__)
 #: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).
@@ -187,8 +187,6 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
     The text is only taken if PDFium sees the same number of pages as pypdf.
     """
     import pypdfium2 as pdfium
-
-    from .thumbs import page_png
 
     try:
         document = pdfium.PdfDocument(data)
@@ -491,13 +489,8 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
         done += 1
         report(done, len(tasks))
 
-    if tasks:
-        jobs = jobs or min(len(tasks), os.cpu_count() or 1)
-        if jobs > 1 and len(tasks) > 4:
-            _run_pool(tasks, jobs, deliver)
-        else:
-            for task in tasks:
-                deliver(task, _run(task), True)
+    if tasks:  # always in worker processes, even for one PDF: a reader crash or a hostile PDF must not end the build
+        _run_pool(tasks, max(1, min(jobs or os.cpu_count() or 1, len(tasks))), deliver)
     for entry in result.values():
         if entry.facts is not None and entry.facts.error is not None:
             entry.problems.append(entry.facts.error)
