@@ -395,7 +395,11 @@ What makes rebuilds fast:
 
 - a generated page is rewritten only when the data it shows changes (its source holds a digest
   of that data), so Sphinx, which re-reads by modification time, re-reads only those pages;
-- each PDF is read once per content hash (`<cache>/pdf-facts/`);
+- each PDF is read once per content hash (`<cache>/pdf-facts/`, `<cache>/thumbs/`), in one pass:
+  pypdf checks the file and counts its pages (well under a millisecond), PDFium extracts the text
+  of every page and renders the thumbnail from the same open document (about 6 ms of CPU per
+  3–9-page PDF, against 25 ms for pypdf's text extraction plus a separate rendering), in a worker
+  process per core;
 - the Sphinx extension is parallel-safe, so `-j auto` reads and writes pages on every core;
 - no configuration value changes from one run to the next (that would make Sphinx re-read everything);
 - `nox -s build` reuses its environment and reinstalls only when `pyproject.toml` changes;

@@ -26,6 +26,32 @@ def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | 
     return cli_main(args)
 
 
+class PdfReads:
+    """Names of the PDFs read by ``extract.read_pdf`` from now on, in whichever worker process.
+
+    PDFs are read in forked worker processes, so the names go through a file, not a list.
+    """
+
+    def __init__(self, monkeypatch, log: Path):
+        from enlsp_proceedings import extract
+
+        self.log = log
+        real = extract.read_pdf
+
+        def counting(path, sha256=None, thumbs=None):
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(Path(path).name + "\n")
+            return real(path, sha256, thumbs)
+
+        monkeypatch.setattr(extract, "read_pdf", counting)
+
+    def __call__(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").split() if self.log.exists() else []
+
+    def clear(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+
 def built_workshop(tmp_path_factory, name: str, make) -> Path:
     """A fresh directory with the workshop ``make(root)`` writes, built into ``root/site``."""
     root = tmp_path_factory.mktemp(name)

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 import yaml
 
-from conftest import run_build
+from conftest import PdfReads, run_build
 from enlsp_proceedings import extract
 from enlsp_proceedings.check import name_on_page, paper_problems, run_check
 from enlsp_proceedings.cli import main as cli_main
@@ -242,21 +242,18 @@ def test_pdf_facts_are_read_once_per_content(tmp_path, monkeypatch, capsys):
     data = yaml.safe_load((conf / "papers.yaml").read_text())
     data["papers"].append(dict(data["papers"][0], id="copy"))
     (conf / "papers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    calls: list[str] = []
-    real = extract.read_pdf
-    monkeypatch.setattr(extract.os, "cpu_count", lambda: 1)  # read in this process, where the counter is
-    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None: calls.append(Path(path).name) or real(path, sha))
+    calls = PdfReads(monkeypatch, tmp_path / "reads.log")
     cache = tmp_path / "shared-cache"
     run_check(conf, papers_dir, cache, quiet=True)
-    assert len(calls) == 9 and calls.count("good.pdf") + calls.count("copy.pdf") == 1  # same bytes, read once
+    assert len(calls()) == 9 and calls().count("good.pdf") + calls().count("copy.pdf") == 1  # same bytes, read once
     calls.clear()
     report = run_check(conf, papers_dir, cache, quiet=True)
-    assert calls == [] and report.count("error") == 9  # second run: everything from the cache, same answers
+    assert calls() == [] and report.count("error") == 9  # second run: everything from the cache, same answers
     assert run_build(tmp_path, "--cache", str(cache)) == 0  # build shares check's cache
-    assert calls == []
+    assert calls() == []
     make_pdf(papers_dir / "wrong-title.pdf", "Sparse Attention for Tiny Phones", ["Élodie Dubois", "Kwame Okafor"], pages=2)
     report = run_check(conf, papers_dir, cache, "wrong-title", quiet=True)
-    assert calls == ["wrong-title.pdf"] and report.papers[0].problems == []
+    assert calls() == ["wrong-title.pdf"] and report.papers[0].problems == []
 
 
 def test_progress_is_shown_for_long_runs(tmp_path, capsys):

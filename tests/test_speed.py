@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from enlsp_proceedings import extract
+from conftest import PdfReads
 from enlsp_proceedings.build import BuildOptions, build_site
 from enlsp_proceedings.sphinxext import compact_html
 from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop
@@ -68,18 +68,16 @@ def test_one_paper_edit_after_first_build_rereads_only_its_pages(fresh):
     assert (fresh / "site" / "papers" / "paper-0000.html").read_bytes() == (fresh / ".site.staging" / "papers" / "paper-0000.html").read_bytes()
 
 
-def test_replaced_pdf_is_read_once_and_only_it(fresh, monkeypatch):
-    calls = []
-    real = extract.read_pdf
-    monkeypatch.setattr(extract, "read_pdf", lambda path, sha=None: calls.append(Path(path).name) or real(path, sha))
+def test_replaced_pdf_is_read_once_and_only_it(fresh, monkeypatch, tmp_path):
+    calls = PdfReads(monkeypatch, tmp_path / "reads.log")
     paper = random_papers(12, seed=3)[2]
     make_pdf(fresh / "papers" / f"{paper.id}.pdf", paper.title, ["Someone Else"], 2, 1, seed=42)
     build_site(options(fresh))
-    assert calls == [f"{paper.id}.pdf"]
+    assert calls() == [f"{paper.id}.pdf"]
     assert "PDF (2 pages)" in (fresh / "site" / "papers" / f"{paper.id}.html").read_text()
     calls.clear()
     report = build_site(options(fresh))
-    assert calls == [] and report.up_to_date
+    assert calls() == [] and report.up_to_date
 
 
 def test_sitemap_lists_every_page_after_an_incremental_build(fresh):

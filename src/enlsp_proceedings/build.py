@@ -29,7 +29,7 @@ from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
 from .search import SearchIndexJob
-from .thumbs import ThumbCache, png_size, thumbnails
+from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
 
 PACKAGE_DIR = Path(__file__).parent
@@ -67,19 +67,15 @@ class BuildReport:
 
 
 def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: bool = False) -> tuple[Volume, dict[str, PaperPdf]]:
-    """Extract PDF facts (cached) and combine them with the metadata."""
-    pdfs = extract_all(proc.papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
+    """Extract PDF facts and first-page thumbnails (cached; new PDFs are read in one pass each, in parallel)
+    and combine them with the metadata."""
+    pdfs = extract_all(proc.papers, papers_dir, cache_dir, progress=None if quiet else print_progress, thumbnails=True)
     statuses = {pid: PdfStatus.from_paper_pdf(entry) for pid, entry in pdfs.items()}
-    add_thumbnails(statuses, pdfs, cache_dir)
+    for pid, entry in pdfs.items():
+        if entry.publishable and entry.thumbnail is not None:
+            statuses[pid].thumbnail = f"papers/{pid}.png"
+            statuses[pid].thumb_size = list(png_size(entry.thumbnail))
     return Volume(proc, statuses), pdfs
-
-
-def add_thumbnails(statuses: dict[str, PdfStatus], pdfs: dict[str, PaperPdf], cache_dir: Path) -> None:
-    """Render (or reuse) first-page thumbnails of the published PDFs; record them in the statuses."""
-    wanted = {pid: (e.facts.sha256, e.path) for pid, e in pdfs.items() if e.publishable and e.path is not None and e.facts}
-    for pid, png in thumbnails(wanted, cache_dir).items():
-        statuses[pid].thumbnail = f"papers/{pid}.png"
-        statuses[pid].thumb_size = list(png_size(png))
 
 
 def _site_id(site: Path) -> tuple[str | None, bool]:

@@ -4,26 +4,45 @@ A PDF is read once per distinct content (sha256), whoever asks (``check`` or
 ``build``), so rebuilding after a metadata edit never re-parses 1,000 PDFs. A PDF
 that cannot be read yields facts with an ``error`` instead of raising: one bad file
 must not take down the other papers.
+
+Each new PDF is read in one pass (`read_pdf`): pypdf judges the file, PDFium gives the
+text of every page and, for ``build``, renders the first-page thumbnail from the same
+open document. PDFs are read in worker processes (one per core), each PDF within a CPU
+budget; a PDF that crashes or exhausts its reader becomes that paper's error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
+import math
+import multiprocessing
 import os
 import re
+import resource
+import signal
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .models import Paper
+from .thumbs import ThumbCache, page_png
 
-EXTRACTOR_VERSION = 3
+log = logging.getLogger(__name__)
+#: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).
+EXTRACTOR_VERSION = 4
 MAX_TEXT_CHARS = 200_000
+#: CPU seconds a worker process may spend on one PDF (its text and first-page thumbnail). A PDF
+#: that needs more, hostile or absurd, is reported as unreadable instead of holding up the build.
+PDF_CPU_SECONDS = 60
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_LINE_END_HYPHEN = re.compile("\x02(.)", re.DOTALL)
 #: A References heading: alone on its line, optionally numbered ("7 References", "7. REFERENCES",
 #: "A References") and tolerant of small caps extracted as "R EFERENCES" and of a trailing colon.
 _REFERENCES = re.compile(
@@ -119,6 +138,7 @@ class PaperPdf:
     path: Path | None
     facts: PdfFacts | None = None
     problems: list[PdfProblem] = field(default_factory=list)
+    thumbnail: Path | None = None  # cached first-page PNG (``extract_all(..., thumbnails=True)``)
 
     @property
     def publishable(self) -> bool:
@@ -133,8 +153,90 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_pdf(path: Path, sha256: str | None = None) -> PdfFacts:
-    """Parse one PDF with pypdf. Never raises for a broken file."""
+def _tidy(text: str) -> str:
+    """Typographic ligatures (U+FB00-FB06) as letters, so "ﬁne-tuning" is found as "fine-tuning"."""
+    return text.translate(_LIGATURES)
+
+
+def _pdfium_text(text: str) -> str:
+    """PDFium's page text in pypdf's conventions.
+
+    PDFium ends lines with CR LF, and writes a hyphen that breaks a word at the end of a line as
+    STX (U+0002), joining the two lines: "char\x02acterization". The word is kept whole, except
+    before a capital, where the hyphen was most likely real ("Jean-Pierre", "Fine-Tuning").
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "")
+    if "\x02" in text:
+        text = _LINE_END_HYPHEN.sub(lambda m: ("-" if m[1].isupper() else "") + m[1], text).replace("\x02", "")
+    return _tidy(text)
+
+
+def _pypdf_texts(reader) -> list[str]:
+    texts = []
+    for page in reader.pages:
+        try:
+            texts.append(_tidy(page.extract_text() or ""))
+        except Exception:  # noqa: BLE001 - a bad content stream on one page
+            texts.append("")
+    return texts
+
+
+def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | None, bytes | None]:
+    """(text of every page, first-page PNG) from one PDFium document; None for what PDFium cannot give.
+
+    The text is only taken if PDFium sees the same number of pages as pypdf.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - PdfiumError, or anything else on a file pypdf accepted
+        return None, None
+    png = None
+    texts: list[str] | None = []
+    try:
+        count = len(document)
+        if count != pages:
+            texts = None
+        for index in range(count if texts is not None else min(count, 1)):
+            try:
+                page = document[index]
+            except Exception:  # noqa: BLE001
+                if texts is not None:
+                    texts.append("")
+                continue
+            try:
+                if index == 0 and thumbnail:
+                    try:
+                        png = page_png(page)
+                    except Exception:  # noqa: BLE001 - no thumbnail, the text may still come
+                        png = None
+                if texts is not None:
+                    try:
+                        textpage = page.get_textpage()
+                        try:
+                            texts.append(_pdfium_text(textpage.get_text_bounded()))
+                        finally:
+                            textpage.close()
+                    except Exception:  # noqa: BLE001 - one page's text
+                        texts.append("")
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return texts, png
+
+
+def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = None) -> PdfFacts:
+    """Facts of one PDF; never raises for a broken file. With ``thumbs``, a readable PDF's
+    first page is also rendered into that cache, in the same pass.
+
+    The file is read from disk once. pypdf judges it as it always has (a PDF? encrypted? how
+    many pages? ``pdf-unreadable`` if its structure is damaged), which costs it well under a
+    millisecond. The text of every page and the thumbnail then come from one PDFium document
+    (several times faster than pypdf's text extraction); pypdf extracts the text instead if
+    PDFium cannot open the file, counts other pages, or finds no text at all in it.
+    """
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -146,27 +248,27 @@ def read_pdf(path: Path, sha256: str | None = None) -> PdfFacts:
         facts.error = PdfProblem("error", "pdf-empty", "the file is empty (0 bytes)")
         return facts
     with open(path, "rb") as fh:
-        head = fh.read(1024)
+        data = fh.read()
+    head = data[:1024]
     if b"%PDF-" not in head:
         kind = "an HTML page" if re.search(rb"<(!doctype|html)", head, re.I) else "not a PDF"
         facts.error = PdfProblem("error", "pdf-not-pdf", f"the file is {kind} (no %PDF- header)")
         return facts
+    png = None
     try:
-        reader = pypdf.PdfReader(str(path), strict=False)
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             facts.error = PdfProblem("error", "pdf-encrypted", "the PDF is encrypted; upload it without a password or restrictions")
             return facts
-        pages = reader.pages
-        facts.pages = len(pages)
+        facts.pages = len(reader.pages)
         if facts.pages == 0:
             facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
             return facts
-        texts: list[str] = []
-        for page in pages:
-            try:
-                texts.append(page.extract_text() or "")
-            except Exception:  # noqa: BLE001 - a bad content stream on one page
-                texts.append("")
+        texts, png = _pdfium_pass(data, facts.pages, thumbs is not None)
+        if texts is None or not any(t.strip() for t in texts):
+            fallback = _pypdf_texts(reader)
+            if texts is None or any(t.strip() for t in fallback):
+                texts = fallback
         facts.first_page_text = texts[0][:20_000]
         facts.references_page, facts.content_pages = find_body_end(texts)
         facts.text = "\n".join(texts)[:MAX_TEXT_CHARS]
@@ -177,6 +279,8 @@ def read_pdf(path: Path, sha256: str | None = None) -> PdfFacts:
     except Exception as exc:  # noqa: BLE001 - pypdf raises many things on garbage
         facts.pages = None
         facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {type(exc).__name__}: {str(exc)[:200]}")
+    if thumbs is not None and facts.ok:
+        thumbs.put(sha256, png)
     return facts
 
 
@@ -225,16 +329,126 @@ def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | 
     return candidate, None
 
 
-def _read_for_pool(args: tuple[str, str]) -> PdfFacts:
-    path, sha = args
-    return read_pdf(Path(path), sha)
+@dataclass(frozen=True)
+class _Task:
+    """Work on one distinct PDF: read its facts (and render its thumbnail), or only render its thumbnail."""
+
+    path: str
+    sha256: str
+    facts: bool
+    thumbs_cache: str | None  # cache dir when the thumbnail is wanted and not cached
 
 
-def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progress=None, jobs: int | None = None) -> dict[str, PaperPdf]:
-    """Facts for every paper's PDF, reading only files not already in the cache."""
+def _run(task: _Task) -> PdfFacts | None:
+    thumbs = ThumbCache(Path(task.thumbs_cache)) if task.thumbs_cache else None
+    if task.facts:
+        return read_pdf(Path(task.path), task.sha256, thumbs)
+    if thumbs is not None:
+        thumbs.get_or_render(task.sha256, Path(task.path))
+    return None
+
+
+#: Workers are forked: they start at once, with pypdf and PDFium already imported.
+_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _init_worker() -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a reader that crashes leaves no core file behind
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # over its CPU budget, the worker ends
+
+
+def _run_bounded(task: _Task) -> PdfFacts | None:
+    """`_run` in a worker process that the kernel ends if this task takes more than PDF_CPU_SECONDS of CPU."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = math.ceil(usage.ru_utime + usage.ru_stime) + PDF_CPU_SECONDS
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    return _run(task)
+
+
+def _alone_child(task: _Task, conn) -> None:
+    _init_worker()
+    conn.send(_run_bounded(task))
+    conn.close()
+
+
+def _run_alone(task: _Task) -> tuple[PdfFacts | None, bool]:
+    """`_run` in a process of its own: (result, cacheable); a crash becomes this PDF's error, not cached."""
+    ctx = _FORK or multiprocessing.get_context()
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_alone_child, args=(task, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        return receive.recv(), True
+    except EOFError:  # the process ended without an answer
+        pass
+    finally:
+        receive.close()
+        process.join()
+    code = process.exitcode or 0
+    if code == -signal.SIGXCPU:
+        reason = f"reading it took more than {PDF_CPU_SECONDS} s of CPU time (damaged, or made to be hostile?)"
+    elif code < 0:
+        reason = f"the PDF reader crashed on it ({signal.Signals(-code).name})"
+    else:
+        reason = f"the PDF reader stopped on it (exit status {code})"
+    if not task.facts:  # only the thumbnail failed: the page shows none this time
+        log.warning("no thumbnail for %s: %s", Path(task.path).name, reason)
+        return None, False
+    try:
+        size = os.stat(task.path).st_size
+    except OSError:
+        size = 0
+    return PdfFacts(task.sha256, size, error=PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {reason}")), False
+
+
+def _run_pool(tasks: list[_Task], jobs: int, deliver) -> None:
+    """Run tasks in ``jobs`` worker processes, calling ``deliver(task, result, cacheable)`` as each ends.
+
+    At most two tasks per worker are handed out at a time. A worker that dies (a reader
+    crash, out of memory, over its CPU budget) breaks the pool and takes only those tasks
+    with it: they are re-run one by one, each in a process of its own, so the PDF that kills
+    its reader is reported and the others are read; the rest continue in a new pool.
+    """
+    queue = deque(tasks)
+    while queue:
+        suspects: list[_Task] = []
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_FORK, initializer=_init_worker) as pool:
+            running: dict = {}
+            while (queue or running) and not suspects:
+                while queue and len(running) < 2 * jobs:
+                    task = queue.popleft()
+                    running[pool.submit(_run_bounded, task)] = task
+                done, _pending = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        suspects.append(task)
+                        continue
+                    deliver(task, result, True)
+                if suspects:
+                    suspects.extend(running.values())
+        for task in suspects:
+            deliver(task, *_run_alone(task))
+
+
+def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progress=None, jobs: int | None = None,
+                thumbnails: bool = False) -> dict[str, PaperPdf]:
+    """Facts for every paper's PDF, reading only files not already in the cache.
+
+    With ``thumbnails``, every readable PDF also gets its cached first-page PNG
+    (``PaperPdf.thumbnail``), rendered in the same pass as its text when both are new.
+    """
     cache = PdfCache(cache_dir)
+    thumbs = ThumbCache(cache_dir) if thumbnails else None
     result: dict[str, PaperPdf] = {}
     todo: dict[str, tuple[Path, list[str]]] = {}
+    known: dict[str, PdfFacts] = {}
     for paper in papers:
         path, problem = _resolve(Path(papers_dir), paper)
         entry = PaperPdf(paper.id, paper.pdf_name, path)
@@ -249,40 +463,40 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             entry.path = None
             entry.problems.append(PdfProblem("error", "pdf-unreadable", f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
             continue
-        cached = cache.get(sha)
-        if cached is not None:
-            entry.facts = cached
-        else:
-            todo.setdefault(sha, (path, []))[1].append(paper.id)
-    if todo:
-        items = list(todo.items())
-        jobs = jobs or min(len(items), os.cpu_count() or 1)
-        report = progress or (lambda done, total: None)
-        done = 0
-        if jobs > 1 and len(items) > 4:
-            try:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    facts_iter = pool.map(_read_for_pool, [(str(p), sha) for sha, (p, _ids) in items], chunksize=8)
-                    for (_sha, (_p, ids)), facts in zip(items, facts_iter, strict=False):
-                        _store(cache, facts, ids, result)
-                        done += 1
-                        report(done, len(items))
-            except BrokenProcessPool:
-                pass  # a worker died (e.g. out of memory on one PDF): read the rest one by one below
-        for sha, (path, ids) in items[done:]:
-            _store(cache, read_pdf(path, sha), ids, result)
-            done += 1
-            report(done, len(items))
+        if sha not in known and sha not in todo:
+            cached = cache.get(sha)
+            if cached is not None:
+                known[sha] = cached
+        if sha in known:
+            entry.facts = known[sha]
+        todo.setdefault(sha, (path, []))[1].append(paper.id)
+    tasks = []
+    for sha, (path, _ids) in todo.items():
+        need_facts = sha not in known
+        need_thumb = thumbs is not None and (need_facts or known[sha].ok) and not thumbs.known(sha)
+        if need_facts or need_thumb:
+            tasks.append(_Task(str(path), sha, need_facts, str(cache_dir) if need_thumb else None))
+    report = progress or (lambda done, total: None)
+    done = 0
+
+    def deliver(task: _Task, facts: PdfFacts | None, cacheable: bool) -> None:
+        nonlocal done
+        if facts is not None:
+            if cacheable:
+                cache.put(facts)
+            for ident in todo[task.sha256][1]:
+                result[ident].facts = facts
+        done += 1
+        report(done, len(tasks))
+
+    if tasks:  # always in worker processes, even for one PDF: a reader crash or a hostile PDF must not end the build
+        _run_pool(tasks, max(1, min(jobs or os.cpu_count() or 1, len(tasks))), deliver)
     for entry in result.values():
         if entry.facts is not None and entry.facts.error is not None:
             entry.problems.append(entry.facts.error)
+        if thumbs is not None and entry.publishable:
+            entry.thumbnail = thumbs.get(entry.facts.sha256)
     return result
-
-
-def _store(cache: PdfCache, facts: PdfFacts, ids: list[str], result: dict[str, PaperPdf]) -> None:
-    cache.put(facts)
-    for ident in ids:
-        result[ident].facts = facts
 
 
 def print_progress(done: int, total: int) -> None:

@@ -3,8 +3,13 @@
 Rendering uses pypdfium2 (PDFium, the engine of Chromium's PDF viewer), which copes
 with far more real-world PDFs than a pure-Python renderer. Like the PDF facts of
 `extract.py`, a thumbnail is cached by the PDF's SHA-256, so a rebuild renders only
-new or changed PDFs. A PDF that PDFium cannot render simply has no thumbnail: pages
-then show no image rather than a broken one.
+new or changed PDFs; a cold build renders it in the same pass (and the same worker
+process) that reads the PDF's text, from the same open document. A PDF that PDFium
+cannot render simply has no thumbnail: pages then show no image rather than a broken one.
+
+A first page is mostly black text on white: it is stored as a 16-level grey PNG
+(4 bits a pixel, ~6 KB for a page of text, against ~9 KB for the 64-colour palette used before). A page with colour on it (a figure, a logo) keeps its
+colours in a 64-colour palette.
 """
 
 from __future__ import annotations
@@ -15,11 +20,56 @@ import os
 import tempfile
 from pathlib import Path
 
-THUMB_VERSION = 1
+THUMB_VERSION = 2
 THUMB_WIDTH = 300  # px; shown at about half that size, so sharp on high-density screens
-_COLORS = 64  # palette PNG: a text page needs few colours, and stays ~10 KB
+_COLORS = 64  # palette of a page with colour on it
+_GREYS = 16  # grey levels of a black-and-white page: 4 bits a pixel, smooth enough for anti-aliased text
+#: A page counts as coloured when this share of its pixels is visibly coloured (a few coloured
+#: links or citations stay grey; a figure or a logo does not).
+_COLOUR_SHARE = 0.005
+_SATURATED = 48  # a channel differing from another by this much (of 255) is visible colour
+
+#: Near-white and near-black snap to white and black (the faintest and darkest anti-aliasing
+#: steps nobody sees at thumbnail size, which PNG compresses far better); the 14 levels in between
+#: share the rest evenly.
+_WHITE_FROM, _BLACK_TO = 224, 32
+_GREY_LUT = [0 if v <= _BLACK_TO else _GREYS - 1 if v >= _WHITE_FROM else 1 + round((v - _BLACK_TO) * (_GREYS - 3) / (_WHITE_FROM - _BLACK_TO))
+             for v in range(256)]
+_GREY_PALETTE = [round(i * 255 / (_GREYS - 1)) for i in range(_GREYS) for _channel in range(3)]
 
 log = logging.getLogger(__name__)
+
+
+def _is_coloured(image) -> bool:
+    from PIL import ImageChops
+
+    red, green, blue = image.split()
+    spread = ImageChops.lighter(ImageChops.difference(red, green), ImageChops.difference(green, blue))
+    coloured = sum(spread.histogram()[_SATURATED:])
+    return coloured > _COLOUR_SHARE * image.width * image.height
+
+
+def page_png(page, width: int = THUMB_WIDTH) -> bytes | None:
+    """PNG bytes of an open pypdfium2 page rendered exactly ``width`` pixels wide (None if it has no size)."""
+    page_width, _height = page.get_size()
+    if not page_width > 0:
+        return None
+    # PDFium sizes the bitmap as ceil(page width * scale): aim a hair below the width so float
+    # rounding never makes it one pixel wider (which would need a resampling pass).
+    bitmap = page.render(scale=(width - 1e-6) / page_width, may_draw_forms=False, rev_byteorder=True)
+    image = bitmap.to_pil()
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    if image.width != width:  # not expected; keep the promised width anyway
+        image = image.resize((width, max(1, round(image.height * width / image.width))))
+    if _is_coloured(image):
+        out_image = image.quantize(_COLORS)
+    else:
+        out_image = image.convert("L").point(_GREY_LUT).convert("P")
+        out_image.putpalette(_GREY_PALETTE)  # 16 entries: Pillow writes 4 bits a pixel
+    out = io.BytesIO()
+    out_image.save(out, "PNG")
+    return out.getvalue()
 
 
 def render_first_page(pdf_path: Path, width: int = THUMB_WIDTH) -> bytes | None:
@@ -34,17 +84,7 @@ def render_first_page(pdf_path: Path, width: int = THUMB_WIDTH) -> bytes | None:
     try:
         if len(document) == 0:
             return None
-        page = document[0]
-        page_width, _height = page.get_size()
-        if page_width <= 0:
-            return None
-        bitmap = page.render(scale=width / page_width, may_draw_forms=False)
-        image = bitmap.to_pil().convert("RGB")
-        if image.width != width:  # rounding in PDFium: make the width exact
-            image = image.resize((width, max(1, round(image.height * width / image.width))))
-        out = io.BytesIO()
-        image.quantize(_COLORS).save(out, "PNG", optimize=True)
-        return out.getvalue()
+        return page_png(document[0], width)
     except (pdfium.PdfiumError, OSError, ValueError) as exc:
         log.debug("cannot render %s: %s", pdf_path, exc)
         return None
@@ -61,34 +101,33 @@ class ThumbCache:
     def path(self, sha256: str) -> Path:
         return self.dir / f"{sha256}.png"
 
-    def get_or_render(self, sha256: str, pdf_path: Path) -> Path | None:
+    def _failed(self, sha256: str) -> Path:
+        return self.dir / f"{sha256}.none"
+
+    def known(self, sha256: str) -> bool:
+        """Rendered before (successfully or not)."""
+        return self.path(sha256).is_file() or self._failed(sha256).exists()
+
+    def get(self, sha256: str) -> Path | None:
         target = self.path(sha256)
-        failed = self.dir / f"{sha256}.none"
-        if target.is_file():
-            return target
-        if failed.exists():
-            return None
+        return target if target.is_file() else None
+
+    def put(self, sha256: str, data: bytes | None) -> Path | None:
+        """Store a rendered PNG (or, for None, remember that the PDF cannot be rendered)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        data = render_first_page(pdf_path)
         if data is None:
-            failed.touch()
+            self._failed(sha256).touch()
             return None
         fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, target)
-        return target
+        os.replace(tmp, self.path(sha256))
+        return self.path(sha256)
 
-
-def thumbnails(pdfs: dict[str, tuple[str, Path]], cache_dir: Path) -> dict[str, Path]:
-    """paper id -> cached PNG, for ``{paper id: (sha256, pdf path)}`` of the published PDFs."""
-    cache = ThumbCache(cache_dir)
-    out: dict[str, Path] = {}
-    for paper_id, (sha256, path) in pdfs.items():
-        png = cache.get_or_render(sha256, path)
-        if png is not None:
-            out[paper_id] = png
-    return out
+    def get_or_render(self, sha256: str, pdf_path: Path) -> Path | None:
+        if self.known(sha256):
+            return self.get(sha256)
+        return self.put(sha256, render_first_page(pdf_path))
 
 
 def png_size(path: Path) -> tuple[int, int]:

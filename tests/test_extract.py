@@ -1,0 +1,226 @@
+"""Reading camera-ready PDFs: text from PDFium (pypdf as the judge and the fallback), the
+first-page thumbnail from the same open document, and one bad or hostile PDF never taking
+down the others. PDFs are made on the fly with fpdf2."""
+
+from __future__ import annotations
+
+import faulthandler
+import io
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+import pytest
+from PIL import Image
+
+from enlsp_proceedings import extract, thumbs
+from enlsp_proceedings.check import paper_problems
+from enlsp_proceedings.extract import PaperPdf, PdfCache, extract_all, read_pdf
+from enlsp_proceedings.load import load_proceedings
+from enlsp_proceedings.models import Paper
+from enlsp_proceedings.testing import FONT_DIRS, make_pdf, random_papers, write_workshop
+from enlsp_proceedings.thumbs import THUMB_WIDTH, ThumbCache
+from test_check import body, text_pdf
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="the test patches the reader in this process; workers must be forked from it")
+
+
+def png_header(data: bytes) -> tuple[int, int, int, int]:
+    """(width, height, bit depth, colour type) from a PNG's IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"), data[24], data[25]
+
+
+def six_pages(path: Path) -> Path:
+    pages = [body() for _ in range(6)]
+    pages[0] = "Sparse Attention for Tiny Phones\nÉlodie Dubois, Kwame Okafor\n" + body(20)
+    pages[4] = body(20) + "\nReferences\n[1] A. Author. A paper. 2020."
+    text_pdf(path, pages)
+    return path
+
+
+def test_page_text_comes_from_pdfium(tmp_path, monkeypatch):
+    """With pypdf's text extraction broken, the facts are still complete: PDFium supplies the text."""
+    def no_pypdf_text(*args, **kwargs):
+        raise AssertionError("pypdf text extraction must not be needed")
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", no_pypdf_text)
+    facts = read_pdf(six_pages(tmp_path / "p.pdf"))
+    assert facts.ok and facts.pages == 6
+    assert facts.references_page == 5 and facts.body_pages == 5
+    assert facts.first_page_text.startswith("Sparse Attention for Tiny Phones\nÉlodie Dubois, Kwame Okafor\n")
+    assert "\r" not in facts.text and "[1] A. Author. A paper. 2020." in facts.text
+
+
+def test_pypdf_reads_the_text_when_pdfium_cannot_open_the_file(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise pypdfium2.PdfiumError("simulated PDFium failure")
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", refuse)
+    cache = ThumbCache(tmp_path / "cache")
+    facts = read_pdf(six_pages(tmp_path / "p.pdf"), "1" * 64, cache)
+    assert facts.ok and facts.pages == 6 and facts.references_page == 5
+    assert "Élodie Dubois" in facts.first_page_text
+    assert cache.known("1" * 64) and cache.get("1" * 64) is None  # no thumbnail, remembered as such
+
+
+def test_line_end_hyphens_and_ligatures(tmp_path):
+    """PDFium joins a word hyphenated at a line end (keeping a real hyphen before a capital);
+    title and authors are still matched on page 1 and the search text holds whole words."""
+    text_pdf(tmp_path / "h.pdf", ["Quantizing Distil-\nHuBERT for Speech Recog-\nnition with ﬁne Flows",
+                                   "Jean-\nPierre Dubois, Mehdi Rezagholi-\nzadeh", "References\n[1] A. B. 2020."])
+    facts = read_pdf(tmp_path / "h.pdf")
+    assert "Speech Recognition with fine Flows" in facts.text
+    assert "Distil-HuBERT" in facts.text and "Jean-Pierre Dubois, Mehdi Rezagholizadeh" in facts.text
+    assert facts.references_page == 3 and facts.body_pages == 2
+    paper = Paper(id="h", title="Quantizing DistilHuBERT for Speech Recognition with Fine Flows", abstract="a", presentation="oral",
+                  authors=[{"name": "Jean-Pierre Dubois"}, {"name": "Mehdi Rezagholizadeh"}])
+    facts.first_page_text = facts.text  # names are on page 2 here: check them against the whole text
+    assert paper_problems(paper, PaperPdf("h", "h.pdf", None, facts), 4) == []
+
+
+@needs_fork
+def test_each_pdf_is_opened_once_for_text_and_thumbnail(tmp_path, monkeypatch):
+    papers = random_papers(3, seed=5)
+    conf, papers_dir = write_workshop(tmp_path / "ws", papers)
+    proc = load_proceedings(conf)
+    log = tmp_path / "opened.log"  # written by the worker processes
+    real_document = pypdfium2.PdfDocument
+
+    def counting(source, *args, **kwargs):
+        with open(log, "a") as fh:
+            fh.write("open\n")
+        return real_document(source, *args, **kwargs)
+
+    def opened() -> int:
+        return len(log.read_text().split()) if log.exists() else 0
+
+    def no_second_pass(*args, **kwargs):
+        raise AssertionError("the thumbnail must come from the pass that reads the text")
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", counting)
+    monkeypatch.setattr(thumbs, "render_first_page", no_second_pass)
+    result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1, thumbnails=True)
+    assert opened() == 3
+    for paper in papers:
+        entry = result[paper.id]
+        assert entry.publishable and entry.facts.pages == paper.pages
+        assert png_header(entry.thumbnail.read_bytes())[0] == THUMB_WIDTH
+    log.unlink()
+    again = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1, thumbnails=True)
+    assert opened() == 0 and {e.thumbnail for e in again.values()} == {e.thumbnail for e in result.values()}
+    monkeypatch.undo()
+
+    # facts cached, thumbnails lost: only the thumbnails are rendered, the facts are not read again
+    for png in (tmp_path / "cache").glob("thumbs/*/*.png"):
+        png.unlink()
+    monkeypatch.setattr(extract, "read_pdf", no_second_pass)
+    again = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1, thumbnails=True)
+    assert all(e.thumbnail is not None and e.thumbnail.is_file() for e in again.values())
+
+
+def test_text_page_thumbnail_is_a_small_4_bit_grey_png(tmp_path):
+    make_pdf(tmp_path / "a4.pdf", "A Title on the First Page", ["Ana Silva"], 2, 2)
+    data = thumbs.render_first_page(tmp_path / "a4.pdf")
+    width, height, depth, colour_type = png_header(data)
+    assert (width, depth, colour_type) == (THUMB_WIDTH, 4, 3) and 420 <= height <= 430  # A4 portrait; 16-entry palette
+    assert len(data) < 12_000
+    with Image.open(io.BytesIO(data)) as image:
+        palette = image.getpalette()
+        grey = image.convert("L")
+    triples = [palette[i:i + 3] for i in range(0, len(palette), 3)]
+    assert len(triples) == 16 and all(r == g == b for r, g, b in triples)  # 16 greys
+    assert grey.getextrema()[0] < 100 and grey.getextrema()[1] == 255  # dark text on white
+    assert sum(1 for v in grey.tobytes() if v < 128) > 200
+
+
+@pytest.mark.parametrize("size", [(612, 792), (595.28, 841.89), (500.3, 700), (842, 595)])
+def test_thumbnail_is_exactly_the_promised_width(tmp_path, size):
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=size)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=20)
+    pdf.cell(0, 30, "Some title")
+    pdf.output(str(tmp_path / "p.pdf"))
+    width, height, _depth, _type = png_header(thumbs.render_first_page(tmp_path / "p.pdf"))
+    assert width == THUMB_WIDTH and abs(height - THUMB_WIDTH * size[1] / size[0]) <= 1
+
+
+def test_coloured_first_page_keeps_its_colours(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    font = next((d / "DejaVuSans.ttf" for d in FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
+    if font:
+        pdf.add_font("DejaVu", "", str(font))
+        pdf.set_font("DejaVu", size=16)
+    else:  # pragma: no cover
+        pdf.set_font("Helvetica", size=16)
+    pdf.cell(0, 10, "A Paper With a Teaser Figure")
+    pdf.set_fill_color(220, 30, 30)
+    pdf.rect(30, 40, 150, 60, style="F")
+    pdf.output(str(tmp_path / "colour.pdf"))
+    data = thumbs.render_first_page(tmp_path / "colour.pdf")
+    assert png_header(data)[0] == THUMB_WIDTH
+    with Image.open(io.BytesIO(data)) as image:
+        rgb = image.convert("RGB")
+    r, g, b = rgb.getpixel((THUMB_WIDTH // 2, round(70 * THUMB_WIDTH / 210)))
+    assert r > 180 and g < 90 and b < 90
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
+    """A PDF that kills its reader process (as a PDFium crash would) is reported; the others are read
+    (also with one worker: no PDF is ever read in the building process itself)."""
+    papers = random_papers(8, seed=11)
+    conf, papers_dir = write_workshop(tmp_path, papers)
+    proc = load_proceedings(conf)
+    victim = papers[3]
+    real = extract.read_pdf
+
+    def crash_on_victim(path, sha=None, thumbs=None):
+        if Path(path).name == f"{victim.id}.pdf":
+            faulthandler.disable()  # no traceback dump from the dying worker
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(path, sha, thumbs)
+
+    monkeypatch.setattr(extract, "read_pdf", crash_on_victim)
+    result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=jobs, thumbnails=True)
+    [problem] = result[victim.id].problems
+    assert problem.code == "pdf-unreadable" and "crashed" in problem.message and "SIGSEGV" in problem.message
+    assert result[victim.id].thumbnail is None
+    for paper in papers:
+        if paper is not victim:
+            entry = result[paper.id]
+            assert entry.publishable and entry.facts.pages == paper.pages and entry.thumbnail is not None
+    assert PdfCache(tmp_path / "cache").get(result[victim.id].facts.sha256) is None  # a crash is not cached: tried again next time
+    monkeypatch.undo()
+    assert extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=2, thumbnails=True)[victim.id].publishable
+
+
+@needs_fork
+def test_a_pdf_over_its_cpu_budget_is_reported_not_waited_for(tmp_path, monkeypatch):
+    papers = random_papers(6, seed=12)
+    conf, papers_dir = write_workshop(tmp_path, papers)
+    proc = load_proceedings(conf)
+    victim = papers[0]
+    real = extract.read_pdf
+
+    def endless_on_victim(path, sha=None, thumbs=None):
+        while Path(path).name == f"{victim.id}.pdf":
+            pass
+        return real(path, sha, thumbs)
+
+    monkeypatch.setattr(extract, "PDF_CPU_SECONDS", 1)
+    monkeypatch.setattr(extract, "read_pdf", endless_on_victim)
+    result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=2)
+    [problem] = result[victim.id].problems
+    assert problem.code == "pdf-unreadable" and "more than 1 s of CPU time" in problem.message
+    assert all(result[p.id].publishable for p in papers if p is not victim)
