@@ -62,7 +62,7 @@ def test_thumbnail_shows_the_first_page(design_site, tmp_path):
     with Image.open(site / "papers" / "alpha.png") as image:
         grey = image.convert("L")
         assert grey.getextrema()[0] < 100  # some dark text pixels
-        assert sum(1 for v in grey.getdata() if v < 128) > 200
+        assert sum(1 for v in grey.tobytes() if v < 128) > 200  # mode "L": one byte per pixel
     other = tmp_path / "other.pdf"
     make_pdf(other, "A Completely Different Title With Many Words In It", ["Someone Else"], 2, 2, seed=9)
     from enlsp_proceedings.thumbs import render_first_page
