@@ -224,3 +224,32 @@ def test_a_pdf_over_its_cpu_budget_is_reported_not_waited_for(tmp_path, monkeypa
     [problem] = result[victim.id].problems
     assert problem.code == "pdf-unreadable" and "more than 1 s of CPU time" in problem.message
     assert all(result[p.id].publishable for p in papers if p is not victim)
+
+
+def test_unchanged_pdfs_are_not_hashed_again_but_rewritten_ones_are(tmp_path, monkeypatch):
+    """Content hashes are remembered by file identity; any rewrite (even to the same size and mtime) is re-hashed."""
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for name in ("a", "b"):
+        make_pdf(papers / f"{name}.pdf", f"Title {name}", ["Ann Author"], 3, 1, seed=len(name))
+    hashed = []
+    real = extract.file_sha256
+    monkeypatch.setattr(extract, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
+    first = extract.HashMemo(tmp_path / "cache")
+    shas = {n: first.sha256(papers / f"{n}.pdf") for n in ("a", "b")}
+    first.save()
+    assert sorted(hashed) == ["a.pdf", "b.pdf"]
+    hashed.clear()
+    again = extract.HashMemo(tmp_path / "cache")
+    assert {n: again.sha256(papers / f"{n}.pdf") for n in ("a", "b")} == shas
+    assert hashed == []
+    # same size and modification time, other bytes: the change time still gives it away
+    target = papers / "a.pdf"
+    st = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-10] ^= 1
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    third = extract.HashMemo(tmp_path / "cache")
+    assert third.sha256(target) == real(target) != shas["a"]
+    assert hashed == ["a.pdf"]

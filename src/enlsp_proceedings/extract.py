@@ -13,6 +13,7 @@ budget; a PDF that crashes or exhausts its reader becomes that paper's error.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -143,6 +144,45 @@ class PaperPdf:
     @property
     def publishable(self) -> bool:
         return self.facts is not None and self.facts.ok and not any(p.level == "error" for p in self.problems)
+
+
+class HashMemo:
+    """Content hashes remembered by file identity (size, modification and change times, inode),
+    as git's index does: a rebuild then reads no PDF that did not change (1,000 camera-readies
+    are hundreds of megabytes). ``ctime`` cannot be set back by tools, so a rewritten file is
+    always hashed again."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = Path(cache_dir) / "pdf-hashes.json"
+        try:
+            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.seen: dict[str, list] = {}
+
+    def sha256(self, path: Path) -> str:
+        st = os.stat(path)
+        key = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        name = str(path)
+        entry = self.known.get(name)
+        if isinstance(entry, list) and len(entry) == 5 and entry[:4] == key and isinstance(entry[4], str):
+            sha = entry[4]
+        else:
+            sha = file_sha256(path)
+        self.seen[name] = [*key, sha]
+        return sha
+
+    def save(self) -> None:
+        """Remember this run's files (and earlier ones that still exist: `check --paper` sees one)."""
+        merged = {name: entry for name, entry in self.known.items() if name not in self.seen and os.path.exists(name)}
+        merged.update(self.seen)
+        if merged == self.known:
+            return
+        with contextlib.suppress(OSError):  # a read-only cache only costs time
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps(merged), encoding="utf-8")
+            os.replace(tmp, self.path)
 
 
 def file_sha256(path: Path) -> str:
@@ -449,6 +489,7 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
     result: dict[str, PaperPdf] = {}
     todo: dict[str, tuple[Path, list[str]]] = {}
     known: dict[str, PdfFacts] = {}
+    hashes = HashMemo(cache_dir)
     for paper in papers:
         path, problem = _resolve(Path(papers_dir), paper)
         entry = PaperPdf(paper.id, paper.pdf_name, path)
@@ -458,7 +499,7 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             continue
         assert path is not None
         try:
-            sha = file_sha256(path)
+            sha = hashes.sha256(path)
         except OSError as exc:
             entry.path = None
             entry.problems.append(PdfProblem("error", "pdf-unreadable", f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
@@ -470,6 +511,7 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
         if sha in known:
             entry.facts = known[sha]
         todo.setdefault(sha, (path, []))[1].append(paper.id)
+    hashes.save()
     tasks = []
     for sha, (path, _ids) in todo.items():
         need_facts = sha not in known
