@@ -23,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
+from . import frame
 from .headmeta import add_page_metadata, write_sitemap
 from .nodes import ALLOWED_ELEMENTS, data_container, depart_data_container, html_element, visit_data_container
 from .pages import PageBuilder
@@ -68,6 +69,9 @@ class EnlspPage(SphinxDirective):
             # sphinxext-opengraph decodes the HTML title and re-escapes only '"', so
             # '&lt;' typed by an author would show as '<': hand it the escaped text.
             self.env.metadata[self.env.docname]["og:title"] = html.escape(title.astext(), quote=True)
+        if kind == "author":
+            # Two or three short sections: no "On this page" column (the theme's per-page switch).
+            self.env.metadata[self.env.docname]["html_theme.sidebar_secondary.remove"] = "true"
         return result
 
 
@@ -154,7 +158,7 @@ def _code_version() -> int:
     leave pages built by the old code in place until their data changed.
     """
     digest = hashlib.sha256()
-    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py"):
+    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py", "frame.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return int(digest.hexdigest()[:8], 16)
 
@@ -172,8 +176,22 @@ def compact_html(markup: str) -> str:
     return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
 
 
+_SPACE_AT_TAGS = re.compile(r">\s+|\s+<")
+
+
+def tight_html(markup: str) -> str:
+    """Drop the whitespace next to every tag: for generated fragments whose elements are
+    laid out as boxes (the header's list of links), where that space shows nowhere."""
+    return _SPACE_AT_TAGS.sub(lambda m: m.group(0).strip(), str(markup))
+
+
 class CompactTemplates(BuiltinTemplateLoader):
-    """Sphinx's template bridge, with `compact_html` applied to every rendered page."""
+    """Sphinx's template bridge, with `compact_html` applied to every rendered page
+    (and the ``enlsp_tight`` filter, `tight_html`, for the templates)."""
+
+    def init(self, builder: Any, theme: Any = None, dirs: Any = None) -> None:
+        super().init(builder, theme, dirs)
+        self.environment.filters["enlsp_tight"] = tight_html
 
     def render(self, template: str, context: dict) -> str:
         return compact_html(super().render(template, context))
@@ -219,6 +237,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
     app.add_js_file("enlsp-filters.js", loading_method="defer")
+    frame.setup(app)
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("builder-inited", use_pagefind_search)
