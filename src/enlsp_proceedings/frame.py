@@ -13,11 +13,14 @@ links:
   (used by its version switcher and its Sphinx-search-as-you-type, neither used here);
 * the copy-button and syntax-highlighting files only on pages with a code block (the
   cite tabs), the tab script only on pages with tabs, the papers filter only on the
-  papers list.
+  papers list, Bootstrap's script only when the header has a "More" dropdown (the only
+  Bootstrap widget on the site: no tooltips, no back-to-top button);
+* never the theme's ``fontawesome.js`` (89 KB): it only draws custom ``fa-custom`` icons,
+  which the site has none of; the standard icons are the theme's CSS and web fonts.
 
-The theme's own scripts are registered here as deferred scripts (in ``<head>``, before
-which ``enlsp.js`` runs) instead of the theme's preload links plus scripts at the end of
-``<body>``: the same order of execution, in fewer tags.
+The theme's own script is registered here as a deferred script in ``<head>``, after
+``enlsp.js``, instead of the theme's preload links plus scripts at the end of ``<body>``:
+the same order of execution, in fewer tags.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-#: Scripts of the frame on every page, in this order (all deferred).
-FRAME_SCRIPTS = ("enlsp.js", "scripts/fontawesome.js", "scripts/bootstrap.js", "scripts/pydata-sphinx-theme.js")
+#: Scripts of the frame, in this order (all deferred); Bootstrap's only where ``ONLY_FOR`` says.
+FRAME_SCRIPTS = ("enlsp.js", "scripts/bootstrap.js", "scripts/pydata-sphinx-theme.js")
 
 #: Registered by Sphinx, but not used by this site.
 UNUSED = {"doctools.js", "sphinx_highlight.js"}
@@ -48,6 +51,7 @@ ONLY_FOR = {
     "pygments.css": "code",
     "design-tabs.js": "tabs",
     "enlsp-filters.js": "filters",
+    "bootstrap.js": "dropdown",
 }
 
 _CLASS_FEATURES = {"sd-tab-set": "tabs", "enlsp-filters": "filters"}
@@ -88,10 +92,22 @@ def _keep(asset: Any, features: set[str]) -> bool:
 _DOCUTILS_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
 
 
+def header_has_dropdown(context: dict) -> bool:
+    """Whether the theme's header navigation puts links under a "More" dropdown (Bootstrap's)."""
+    generate = context.get("generate_header_nav_html")
+    if generate is None:
+        return False
+    links = generate(n_links_before_dropdown=context.get("theme_header_links_before_dropdown", 5),
+                     dropdown_text=context.get("theme_header_dropdown_text", "More"))
+    return "dropdown-toggle" in links
+
+
 def trim_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Drop the scripts and stylesheets this page does not use (runs after the theme's
     handlers), and the second viewport tag."""
     features = page_features(doctree)
+    if header_has_dropdown(context):
+        features.add("dropdown")
     for key in ("script_files", "css_files"):
         if isinstance(context.get(key), list):
             context[key][:] = [a for a in context[key] if _keep(a, features)]
@@ -103,19 +119,31 @@ def trim_page_assets(app: Sphinx, pagename: str, templatename: str, context: dic
         context["content_root"] = html.escape(app.config.notfound_urls_prefix or "/", quote=True)
 
 
-def drop_source_maps(app: Sphinx, exception: Exception | None) -> None:
-    """No ``*.map`` in the published site: a reader's browser never loads them (the
-    theme ships them for its own developers), and the files that name them lose that line.
+#: Static files Sphinx and the theme copy that no page of this site loads (see above): the
+#: published site leaves them out, like the source maps.
+UNUSED_STATIC = {
+    "doctools.js", "sphinx_highlight.js", "searchtools.js", "language_data.js",  # Sphinx's search
+    "scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt",  # custom icons only
+    "copybutton_funcs.js",  # sphinx-copybutton's module source; copybutton.js has its own copy
+    "webpack-macros.html",  # a template of the theme's, not a web asset
+}
 
-    Sphinx copies the theme's static files again on every build, so this runs on every build.
-    Files are replaced, not rewritten in place (the output may share files with the
-    published copy through hard links).
+
+def prune_static(app: Sphinx, exception: Exception | None) -> None:
+    """No source maps and no unused files in ``_static``.
+
+    The maps (``*.map``, 2 MB) are for the theme's own developers; a reader's browser never
+    loads them, and the lines naming them go too. Sphinx copies the theme's static files
+    again on every build, so this runs on every build. Files are replaced or deleted, never
+    rewritten in place (the output may share files with the published copy through hard links).
     """
     if exception is not None or getattr(app.builder, "format", "") != "html":
         return
     static = Path(app.outdir) / "_static"
     if not static.is_dir():
         return
+    for name in UNUSED_STATIC:
+        (static / name).unlink(missing_ok=True)
     for path in sorted(static.rglob("*")):
         if not path.is_file():
             continue
@@ -141,4 +169,4 @@ def setup(app: Sphinx) -> None:
     for priority, name in enumerate(FRAME_SCRIPTS, start=600):
         app.add_js_file(name, loading_method="defer", priority=priority)
     app.connect("html-page-context", trim_page_assets, priority=900)
-    app.connect("build-finished", drop_source_maps)
+    app.connect("build-finished", prune_static)

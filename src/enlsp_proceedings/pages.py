@@ -96,14 +96,18 @@ class PageBuilder:
         return rel(self.doc, site_path)
 
     # -- shared pieces -----------------------------------------------------------
-    def person_link(self, person: Person | str, with_affiliation: bool = True) -> nodes.inline:
+    def person_link(self, person: Person | str, with_affiliation: bool = True) -> nodes.Element:
+        """The person's page link, with the affiliation after it in one ``enlsp-person`` span
+        (without an affiliation, just the link: thousands of card author lists)."""
         name = person if isinstance(person, str) else person.name
         shown = self.v.proc.canonical_name(name)
+        page_link = link(shown, self.href(f"authors/{self.v.people.slug(name)}.html"))
+        if not (with_affiliation and not isinstance(person, str) and person.affiliation):
+            return page_link
         out = inline(classes=["enlsp-person"])
-        out += link(shown, self.href(f"authors/{self.v.people.slug(name)}.html"))
-        if with_affiliation and not isinstance(person, str) and person.affiliation:
-            out += text(" ")
-            out += inline(f"({person.affiliation})", classes=["enlsp-affiliation"])
+        out += page_link
+        out += text(" ")
+        out += inline(f"({person.affiliation})", classes=["enlsp-affiliation"])
         return out
 
     def people_line(self, people: list[Person], with_affiliation: bool = True, classes: list[str] | None = None) -> nodes.paragraph:

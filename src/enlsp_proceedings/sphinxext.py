@@ -23,15 +23,29 @@ from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
-from . import frame
+from . import frame, highlight
 from .headmeta import add_page_metadata, write_sitemap
-from .nodes import ALLOWED_ELEMENTS, data_container, depart_data_container, html_element, visit_data_container
+from .nodes import (
+    ALLOWED_ELEMENTS,
+    data_container,
+    depart_as_reference,
+    depart_data_container,
+    depart_site_link,
+    html_element,
+    site_link,
+    visit_as_reference,
+    visit_data_container,
+    visit_site_link,
+)
 from .pages import PageBuilder
 from .volume import Volume
 
 __version__ = "0.1.0"
 
 _CACHE: dict[str, tuple[float, Volume]] = {}
+
+#: Page kinds that show one paper, talk or person; list pages keep their "On this page" column.
+ONE_ITEM_PAGES = {"paper", "keynote", "author"}
 
 
 def get_volume(app_or_env: Any) -> Volume:
@@ -69,8 +83,9 @@ class EnlspPage(SphinxDirective):
             # sphinxext-opengraph decodes the HTML title and re-escapes only '"', so
             # '&lt;' typed by an author would show as '<': hand it the escaped text.
             self.env.metadata[self.env.docname]["og:title"] = html.escape(title.astext(), quote=True)
-        if kind == "author":
-            # Two or three short sections: no "On this page" column (the theme's per-page switch).
+        if kind in ONE_ITEM_PAGES:
+            # A few short sections, a screen or two: no "On this page" column (the theme's
+            # per-page switch), which was a sixth of such a page's bytes.
             self.env.metadata[self.env.docname]["html_theme.sidebar_secondary.remove"] = "true"
         return result
 
@@ -158,7 +173,7 @@ def _code_version() -> int:
     leave pages built by the old code in place until their data changed.
     """
     digest = hashlib.sha256()
-    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py", "frame.py"):
+    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py", "frame.py", "highlight.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return int(digest.hexdigest()[:8], 16)
 
@@ -236,8 +251,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("enlsp-page", EnlspPage)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
+    as_reference = (visit_as_reference, depart_as_reference)
+    app.add_node(site_link, html=(visit_site_link, depart_site_link), latex=as_reference, text=as_reference, man=as_reference, texinfo=as_reference)
     app.add_js_file("enlsp-filters.js", loading_method="defer")
     frame.setup(app)
+    highlight.setup(app)
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("builder-inited", use_pagefind_search)
