@@ -17,6 +17,7 @@ from pygments.token import Literal, Punctuation, Text
 
 from enlsp_proceedings.frame import UNUSED_STATIC
 from enlsp_proceedings.highlight import plain_types
+from enlsp_proceedings.sphinxext import tight_html
 from test_build import html
 
 #: Bytes of an item page's frame: everything but the article and the page's own metadata
@@ -176,3 +177,12 @@ def test_cite_tab_text_is_intact_without_the_plain_spans(small_site):
     assert '<span class="w">' not in bibtex and '<span class="p">' not in bibtex
     assert '<span class="na">title</span>' in bibtex  # field names are still highlighted
     assert html_lib.unescape(re.sub(r"<[^>]+>", "", bibtex)).strip() == (site / "papers" / "alpha.bib").read_text(encoding="utf-8").strip()
+
+
+def test_header_links_lose_only_their_layout_whitespace():
+    theme = ('\n<li class="nav-item ">\n  <a class="nav-link" href="a.html">\n    Guide for <em>new</em> <strong>authors</strong>\n  </a>\n</li>\n'
+             '<li class="nav-item dropdown">\n<button class="btn" type="button">\n More\n</button>\n<ul class="dropdown-menu">\n'
+             '<li class=" ">\n<a class="nav-link" href="b.html">\nB\n</a>\n</li>\n</ul>\n</li>\n')
+    assert tight_html(theme) == ('<li class="nav-item "><a class="nav-link" href="a.html">Guide for <em>new</em> <strong>authors</strong></a></li>'
+                                 '<li class="nav-item dropdown"><button class="btn" type="button">More</button><ul class="dropdown-menu">'
+                                 '<li class=" "><a class="nav-link" href="b.html">B</a></li></ul></li>')

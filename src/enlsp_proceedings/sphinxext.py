@@ -191,13 +191,14 @@ def compact_html(markup: str) -> str:
     return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
 
 
-_SPACE_AT_TAGS = re.compile(r">\s+|\s+<")
+_LAYOUT_SPACE = re.compile(r"\s*(</?(?:ul|li|button)\b[^>]*>)\s*|(<a\b[^>]*>)\s+|\s+(</a>)")
 
 
 def tight_html(markup: str) -> str:
-    """Drop the whitespace next to every tag: for generated fragments whose elements are
-    laid out as boxes (the header's list of links), where that space shows nowhere."""
-    return _SPACE_AT_TAGS.sub(lambda m: m.group(0).strip(), str(markup))
+    """Drop the layout whitespace of a list of links (the theme's header links): around list
+    and button tags, where it shows nowhere, and just inside each link. Space inside a
+    link's text, between words and inline tags, stays."""
+    return _LAYOUT_SPACE.sub(lambda m: next(g for g in m.groups() if g), str(markup))
 
 
 class CompactTemplates(BuiltinTemplateLoader):
