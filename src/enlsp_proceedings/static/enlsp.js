@@ -54,7 +54,8 @@
 
   function mobileMenu(header) {
     const container = document.querySelector(".bd-container__inner");
-    if (!container || document.getElementById("pst-primary-sidebar")) return;
+    let sidebar = document.getElementById("pst-primary-sidebar");
+    if (!container || (sidebar && sidebar.querySelector(".sidebar-header-items"))) return;
     // Every header link, those under "More" too, as one list (as the theme's own copy is).
     const list = element("ul", "bd-navbar-elements navbar-nav");
     for (const link of header.querySelectorAll(".navbar-header-items a.nav-link")) {
@@ -73,7 +74,12 @@
     center.append(navbarItem);
     const section = element("div", "sidebar-header-items sidebar-primary__section");
     section.append(center);
-    const sidebar = element("div", "bd-sidebar-primary bd-sidebar hide-on-wide", { id: "pst-primary-sidebar" });
+    if (sidebar) {
+      // pages with sidebar items (html_sidebars) have the sidebar already: the links go on top
+      sidebar.prepend(section);
+      return;
+    }
+    sidebar = element("div", "bd-sidebar-primary bd-sidebar hide-on-wide", { id: "pst-primary-sidebar" });
     sidebar.append(section);
     container.prepend(element("dialog", "", { id: "pst-primary-sidebar-modal", tabindex: "-1" }), sidebar);
   }
