@@ -66,6 +66,19 @@ def small_site(tmp_path_factory) -> Path:
     return built_workshop(tmp_path_factory, "small", small_workshop)
 
 
+def guide_workshop(root: Path) -> None:
+    """The small workshop plus a hand-written guide: seven header links, two of them under "More"."""
+    small_workshop(root)
+    (root / "docs" / "guide").mkdir(parents=True)
+    (root / "docs" / "guide" / "index.md").write_text("# Guide for authors\n\nHow to prepare the camera-ready.\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def guide_site(tmp_path_factory) -> Path:
+    """The guide workshop's built site (its ``site`` directory); tests must not modify it."""
+    return built_workshop(tmp_path_factory, "guide", guide_workshop) / "site"
+
+
 @pytest.fixture()
 def workshop_copy(small_site, tmp_path) -> Path:
     """A private copy of the small workshop (conf, papers and last site) to modify."""

@@ -183,6 +183,22 @@ def test_missing_page_gets_a_styled_404_that_links_home(served, browser):
         context.close()
 
 
+def test_search_dialog_of_a_404_page_at_any_depth_goes_to_the_search_page(served, browser):
+    """enlsp.js builds the dialog from the page's site root, which on 404.html is absolute."""
+    context, page, response = open_page(browser, served + "papers/deep/no-such-page.html")
+    try:
+        assert response.status == 404
+        page.keyboard.press("Control+k")
+        field = page.locator("dialog#pst-search-dialog input[name='q']")
+        field.wait_for(state="visible")
+        field.fill("poster")
+        field.press("Enter")
+        page.wait_for_url(served + "search.html?q=poster")
+        page.wait_for_selector("#enlsp-search-results li a.enlsp-result-title", timeout=15_000)
+    finally:
+        context.close()
+
+
 def test_thumbnails_load_and_pending_paper_has_no_broken_image(served, browser):
     context, page, _ = open_page(browser, served + "papers/index.html")
     try:

@@ -41,8 +41,33 @@ def strong(value: str) -> nodes.strong:
     return nodes.strong(text=value)
 
 
+class site_link(nodes.reference):  # noqa: N801 - docutils node naming
+    """A link to another page of the site, written as ``<a href>`` plus its own classes only.
+
+    Sphinx's writer gives every reference ``class="reference internal"``, which no
+    stylesheet of the site uses: a tenth of an author page's markup.
+    """
+
+
+def visit_site_link(self, node: site_link) -> None:
+    self.body.append(self.starttag(node, "a", "", href=node["refuri"]))  # starttag escapes the value
+
+
+def depart_site_link(self, node: site_link) -> None:
+    self.body.append("</a>")
+
+
+def visit_as_reference(self, node: nodes.reference) -> None:
+    """Other writers (text, LaTeX, ...) write a site link as any reference."""
+    self.visit_reference(node)
+
+
+def depart_as_reference(self, node: nodes.reference) -> None:
+    self.depart_reference(node)
+
+
 def link(label: str | nodes.Node, uri: str, classes: list[str] | None = None, external: bool = False) -> nodes.reference:
-    node = nodes.reference(refuri=uri, classes=classes or [], internal=not external)
+    node = (nodes.reference if external else site_link)(refuri=uri, classes=classes or [], internal=not external)
     node += text(label) if isinstance(label, str) else label
     if external:
         node["classes"].append("external")

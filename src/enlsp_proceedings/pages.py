@@ -80,8 +80,8 @@ def initials(name: str) -> str:
 
 
 # Markup templates of repeated blocks (see nodes.fragment): Markup.format escapes every value.
-# Same markup as the docutils nodes of sphinx-design's card would give.
-_PERSON_LINK = Markup('<span class="enlsp-person"><a class="reference internal" href="{href}">{name}</a></span>')
+# Same markup as the docutils nodes of sphinx-design's card (with `nodes.site_link`s) would give.
+_PERSON_LINK = Markup('<a href="{href}">{name}</a>')
 _BADGE = Markup('<span class="{classes}">{label}</span>')
 _CARD_THUMB = Markup('<img src="{src}" alt="" class="enlsp-thumb enlsp-thumb-card" loading="lazy" decoding="async"{size}>')
 _PAPER_CARD = Markup(
@@ -89,10 +89,10 @@ _PAPER_CARD = Markup(
     '<div class="sd-card-body docutils">\n{aside}<div class="sd-card-title sd-font-weight-bold docutils">\n<p>{title}</p>\n</div>\n'
     '<p class="enlsp-authors sd-card-text">{authors}</p>\n<p class="enlsp-badges sd-card-text">{badges}</p>\n</div>\n'
     '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
-    '<a class="sd-stretched-link sd-hide-link-text reference internal" href="{href}"><span>{title}</span></a></div>\n'
+    '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
 )
 _LIST_ITEM = Markup(
-    '<li><p class="enlsp-list-title"><a class="reference internal" href="{href}">{title}</a>{award}</p>\n'
+    '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
 )
 
@@ -119,14 +119,18 @@ class PageBuilder:
         return rel(self.doc, site_path)
 
     # -- shared pieces -----------------------------------------------------------
-    def person_link(self, person: Person | str, with_affiliation: bool = True) -> nodes.inline:
+    def person_link(self, person: Person | str, with_affiliation: bool = True) -> nodes.Element:
+        """The person's page link, with the affiliation after it in one ``enlsp-person`` span
+        (without an affiliation, just the link: thousands of card author lists)."""
         name = person if isinstance(person, str) else person.name
         shown = self.v.proc.canonical_name(name)
+        page_link = link(shown, self.href(f"authors/{self.v.people.slug(name)}.html"))
+        if not (with_affiliation and not isinstance(person, str) and person.affiliation):
+            return page_link
         out = inline(classes=["enlsp-person"])
-        out += link(shown, self.href(f"authors/{self.v.people.slug(name)}.html"))
-        if with_affiliation and not isinstance(person, str) and person.affiliation:
-            out += text(" ")
-            out += inline(f"({person.affiliation})", classes=["enlsp-affiliation"])
+        out += page_link
+        out += text(" ")
+        out += inline(f"({person.affiliation})", classes=["enlsp-affiliation"])
         return out
 
     def people_line(self, people: list[Person], with_affiliation: bool = True, classes: list[str] | None = None) -> nodes.paragraph:

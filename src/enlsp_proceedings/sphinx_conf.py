@@ -58,12 +58,18 @@ def settings() -> dict:
             # no theme switcher: the colour mode follows the reader's system setting, and the
             # switcher's markup (twice per page, for the mobile menu) was 15% of an author page
             "navbar_end": ["navbar-icon-links"],
-            "navbar_persistent": ["search-button-field"],
+            # the search button (and its dialog) only work with JavaScript: enlsp.js adds them
+            "navbar_persistent": [],
+            "back_to_top_button": False,  # the header, with its links and search, stays on screen
             "header_links_before_dropdown": 5,  # the rest go under "More": one header line at 1280 px
             "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
             "footer_start": ["enlsp-footer"],
             "footer_end": [],
             "primary_sidebar_end": [],  # no ad placeholder on every page
+            # no breadcrumbs: the pages have no parents, so they only repeated the page title
+            # beside a link home (the logo is one)
+            "article_header_start": [],
+            "search_bar_text": "Search the proceedings",  # the search page's field; enlsp.js's dialog says the same
             "show_prev_next": False,
             "navigation_depth": 1,
             "collapse_navigation": True,

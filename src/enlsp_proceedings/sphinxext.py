@@ -23,14 +23,30 @@ from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.docutils import SphinxDirective
 
+from . import frame, highlight
 from .headmeta import add_page_metadata, write_sitemap
-from .nodes import ALLOWED_ELEMENTS, data_container, depart_data_container, html_element, html_fragment, visit_data_container
+from .nodes import (
+    ALLOWED_ELEMENTS,
+    data_container,
+    depart_as_reference,
+    depart_data_container,
+    depart_site_link,
+    html_element,
+    html_fragment,
+    site_link,
+    visit_as_reference,
+    visit_data_container,
+    visit_site_link,
+)
 from .pages import PageBuilder
 from .volume import Volume
 
 __version__ = "0.1.0"
 
 _CACHE: dict[str, tuple[float, Volume]] = {}
+
+#: Page kinds that show one paper, talk or person; list pages keep their "On this page" column.
+ONE_ITEM_PAGES = {"paper", "keynote", "author"}
 
 
 def get_volume(app_or_env: Any) -> Volume:
@@ -68,6 +84,10 @@ class EnlspPage(SphinxDirective):
             # sphinxext-opengraph decodes the HTML title and re-escapes only '"', so
             # '&lt;' typed by an author would show as '<': hand it the escaped text.
             self.env.metadata[self.env.docname]["og:title"] = html.escape(title.astext(), quote=True)
+        if kind in ONE_ITEM_PAGES:
+            # A few short sections, a screen or two: no "On this page" column (the theme's
+            # per-page switch), which was a sixth of such a page's bytes.
+            self.env.metadata[self.env.docname]["html_theme.sidebar_secondary.remove"] = "true"
         return result
 
 
@@ -160,7 +180,7 @@ def _code_version() -> int:
     leave pages built by the old code in place until their data changed.
     """
     digest = hashlib.sha256()
-    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py"):
+    for name in ("pages.py", "nodes.py", "sphinxext.py", "volume.py", "cite.py", "people.py", "frame.py", "highlight.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return int(digest.hexdigest()[:8], 16)
 
@@ -178,8 +198,23 @@ def compact_html(markup: str) -> str:
     return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
 
 
+_LAYOUT_SPACE = re.compile(r"\s*(</?(?:ul|li|button)\b[^>]*>)\s*|(<a\b[^>]*>)\s+|\s+(</a>)")
+
+
+def tight_html(markup: str) -> str:
+    """Drop the layout whitespace of a list of links (the theme's header links): around list
+    and button tags, where it shows nowhere, and just inside each link. Space inside a
+    link's text, between words and inline tags, stays."""
+    return _LAYOUT_SPACE.sub(lambda m: next(g for g in m.groups() if g), str(markup))
+
+
 class CompactTemplates(BuiltinTemplateLoader):
-    """Sphinx's template bridge, with `compact_html` applied to every rendered page."""
+    """Sphinx's template bridge, with `compact_html` applied to every rendered page
+    (and the ``enlsp_tight`` filter, `tight_html`, for the templates)."""
+
+    def init(self, builder: Any, theme: Any = None, dirs: Any = None) -> None:
+        super().init(builder, theme, dirs)
+        self.environment.filters["enlsp_tight"] = tight_html
 
     def render(self, template: str, context: dict) -> str:
         return compact_html(super().render(template, context))
@@ -225,7 +260,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(html_fragment, html=(visit_html_fragment, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
+    as_reference = (visit_as_reference, depart_as_reference)
+    app.add_node(site_link, html=(visit_site_link, depart_site_link), latex=as_reference, text=as_reference, man=as_reference, texinfo=as_reference)
     app.add_js_file("enlsp-filters.js", loading_method="defer")
+    frame.setup(app)
+    highlight.setup(app)
     app.connect("config-inited", configure_from_volume)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("builder-inited", use_pagefind_search)

@@ -1,0 +1,172 @@
+"""The page frame's assets: each page loads the scripts and stylesheets it uses, and the
+published site carries no source maps.
+
+A 1,000-paper volume has some 3,600 pages (most of them author pages), so every tag of
+the frame is paid thousands of times. The markup side is in ``templates/`` (see
+``layout.html``); this module decides, per page, which of the registered files a page
+links:
+
+* never Sphinx's own search helpers: ``doctools.js`` (its "/" shortcut focuses the
+  first search field, which is in the closed search dialog) and ``sphinx_highlight.js``
+  (highlights the terms of Sphinx search results; the site searches with Pagefind), nor
+  the theme's inline ``DOCUMENTATION_OPTIONS.pagename`` / ``search_as_you_type`` scripts
+  (used by its version switcher and its Sphinx-search-as-you-type, neither used here);
+* the copy-button and syntax-highlighting files only on pages with a code block (the
+  cite tabs), the tab script only on pages with tabs, the papers filter only on the
+  papers list, Bootstrap's script only when the header has a "More" dropdown (the only
+  Bootstrap widget on the site: no tooltips, no back-to-top button);
+* never the theme's ``fontawesome.js`` (89 KB): it only draws custom ``fa-custom`` icons,
+  which the site has none of; the standard icons are the theme's CSS and web fonts.
+
+The theme's own script is registered here as a deferred script in ``<head>``, after
+``enlsp.js``, instead of the theme's preload links plus scripts at the end of ``<body>``:
+the same order of execution, in fewer tags.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+#: Scripts of the frame, in this order (all deferred); Bootstrap's only where ``ONLY_FOR`` says.
+FRAME_SCRIPTS = ("enlsp.js", "scripts/bootstrap.js", "scripts/pydata-sphinx-theme.js")
+
+#: Registered by Sphinx, but not used by this site.
+UNUSED = {"doctools.js", "sphinx_highlight.js"}
+UNUSED_INLINE = ("DOCUMENTATION_OPTIONS.pagename", "DOCUMENTATION_OPTIONS.search_as_you_type")
+
+#: file -> what a page's body must contain for the page to load it
+ONLY_FOR = {
+    "clipboard.min.js": "code",
+    "copybutton.js": "code",
+    "copybutton.css": "code",
+    "pygments.css": "code",
+    "design-tabs.js": "tabs",
+    "enlsp-filters.js": "filters",
+    "bootstrap.js": "dropdown",
+}
+
+_CLASS_FEATURES = {"sd-tab-set": "tabs", "enlsp-filters": "filters"}
+
+#: A line that only names a source map: ``//# sourceMappingURL=x.js.map``, ``/*# sourceMappingURL=x.css.map */``
+_MAP_LINE = re.compile(rb"^[ \t]*(?://[#@] sourceMappingURL=\S*|/\*[#@] sourceMappingURL=\S*[ \t]*\*/)[ \t]*\r?$")
+
+
+def page_features(doctree: nodes.document | None) -> set[str]:
+    """What of ``ONLY_FOR``'s features a page body uses (pages without a doctree: none)."""
+    found: set[str] = set()
+    if doctree is None:
+        return found
+    for node in doctree.findall(nodes.Element):
+        if isinstance(node, nodes.literal_block):
+            found.add("code")
+        for cls in node.get("classes", ()):
+            if cls in _CLASS_FEATURES:
+                found.add(_CLASS_FEATURES[cls])
+    return found
+
+
+def _name(asset: Any) -> str:
+    return posixpath.basename(os.fspath(getattr(asset, "filename", None) or ""))
+
+
+def _keep(asset: Any, features: set[str]) -> bool:
+    name = _name(asset)
+    if not name:  # an inline script
+        body = getattr(asset, "attributes", {}).get("body", "")
+        return not any(body.lstrip().startswith(prefix) for prefix in UNUSED_INLINE)
+    if name in UNUSED:
+        return False
+    return ONLY_FOR.get(name, "always") in features | {"always"}
+
+
+#: docutils' HTML5 writer adds this to every page's meta tags; Sphinx's layout has its own.
+_DOCUTILS_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+
+
+def header_has_dropdown(context: dict) -> bool:
+    """Whether the theme's header navigation puts links under a "More" dropdown (Bootstrap's)."""
+    generate = context.get("generate_header_nav_html")
+    if generate is None:
+        return False
+    links = generate(n_links_before_dropdown=context.get("theme_header_links_before_dropdown", 5),
+                     dropdown_text=context.get("theme_header_dropdown_text", "More"))
+    return "dropdown-toggle" in links
+
+
+def trim_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Drop the scripts and stylesheets this page does not use (runs after the theme's
+    handlers), and the second viewport tag."""
+    features = page_features(doctree)
+    if header_has_dropdown(context):
+        features.add("dropdown")
+    for key in ("script_files", "css_files"):
+        if isinstance(context.get(key), list):
+            context[key][:] = [a for a in context[key] if _keep(a, features)]
+    if isinstance(context.get("metatags"), str):
+        context["metatags"] = context["metatags"].replace(_DOCUTILS_VIEWPORT, "", 1)
+    if pagename == getattr(app.config, "notfound_pagename", None):
+        # 404.html is served at any depth: its links are absolute (sphinx-notfound-page),
+        # and so is the root enlsp.js finds the search page from.
+        context["content_root"] = html.escape(app.config.notfound_urls_prefix or "/", quote=True)
+
+
+#: Static files Sphinx and the theme copy that no page of this site loads (see above): the
+#: published site leaves them out, like the source maps.
+UNUSED_STATIC = {
+    "doctools.js", "sphinx_highlight.js", "searchtools.js", "language_data.js",  # Sphinx's search
+    "scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt",  # custom icons only
+    "copybutton_funcs.js",  # sphinx-copybutton's module source; copybutton.js has its own copy
+    "webpack-macros.html",  # a template of the theme's, not a web asset
+}
+
+
+def prune_static(app: Sphinx, exception: Exception | None) -> None:
+    """No source maps and no unused files in ``_static``.
+
+    The maps (``*.map``, 2 MB) are for the theme's own developers; a reader's browser never
+    loads them, and the lines naming them go too. Sphinx copies the theme's static files
+    again on every build, so this runs on every build. Files are replaced or deleted, never
+    rewritten in place (the output may share files with the published copy through hard links).
+    """
+    if exception is not None or getattr(app.builder, "format", "") != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    if not static.is_dir():
+        return
+    for name in UNUSED_STATIC:
+        (static / name).unlink(missing_ok=True)
+    for path in sorted(static.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix == ".map":
+            path.unlink()
+        elif path.suffix in {".js", ".css"}:
+            text = path.read_bytes()
+            if b"sourceMappingURL=" not in text:
+                continue
+            lines = text.split(b"\n")
+            kept = b"\n".join(line for line in lines if not _MAP_LINE.match(line))
+            if len(kept) == len(text):
+                continue
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+            with os.fdopen(fd, "wb") as out:
+                out.write(kept)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+
+
+def setup(app: Sphinx) -> None:
+    """Called by the extension's setup()."""
+    for priority, name in enumerate(FRAME_SCRIPTS, start=600):
+        app.add_js_file(name, loading_method="defer", priority=priority)
+    app.connect("html-page-context", trim_page_assets, priority=900)
+    app.connect("build-finished", prune_static)
