@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import shutil
 from itertools import combinations
 from pathlib import Path
 
 import icalendar
+import pytest
 import yaml
 
 from conftest import run_build
@@ -207,3 +209,37 @@ def test_likely_variants_are_remembered_per_set_of_names(tmp_path, monkeypatch):
     changed = names + ["Jurgen Mueller"]
     assert _Index(changed).likely_variants_cached(tmp_path) == _Index(changed).likely_variants()
     assert ("Jurgen Mueller" in {n for pair in _Index(changed).likely_variants_cached(tmp_path) for n in pair[:2]})
+
+
+def test_search_index_check_finds_truncated_output(small_site, tmp_path):
+    from enlsp_proceedings.search import index_problem
+
+    index = tmp_path / "pagefind"
+    shutil.copytree(small_site / "site" / "pagefind", index)
+    pages = json.loads((index / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+    assert index_problem(index, pages) is None
+    assert "pages indexed" in index_problem(index, pages + 1)
+    next(index.glob("fragment/*")).write_bytes(b"")
+    assert "is empty" in index_problem(index)
+    (index / "pagefind-entry.json").write_text("")
+    assert "unreadable" in index_problem(index)
+
+
+def test_incomplete_search_index_is_rebuilt_once_then_fails_the_build(workshop_copy, monkeypatch):
+    from enlsp_proceedings import build, search
+
+    starts = []
+    real_start = search._start_indexer
+    monkeypatch.setattr(search, "_start_indexer", lambda records, out: starts.append(1) or real_start(records, out))
+    verdicts = iter(["pagefind-entry.json is empty (simulated)", None])
+    monkeypatch.setattr(search, "index_problem", lambda directory, records=None: next(verdicts))
+    conf = workshop_copy / "conf" / "papers.yaml"
+    conf.write_text(conf.read_text().replace("Quantizing", "Quantising"))
+    assert build_site(options(workshop_copy)).search_index == "indexed"
+    assert len(starts) == 2
+    published = (workshop_copy / "site" / "index.html").read_bytes()
+    monkeypatch.setattr(search, "index_problem", lambda directory, records=None: "always broken (simulated)")
+    conf.write_text(conf.read_text().replace("Quantising", "Quantifying"))
+    with pytest.raises(build.BuildError, match="usable search index"):
+        build_site(options(workshop_copy))
+    assert (workshop_copy / "site" / "index.html").read_bytes() == published

@@ -28,7 +28,7 @@ from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
-from .search import SearchIndexJob
+from .search import SearchIndexError, SearchIndexJob
 from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
 
@@ -326,7 +326,10 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
     page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
     write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
-    report.search_index = search.finish(staging, out if out.is_dir() else None)
+    try:
+        report.search_index = search.finish(staging, out if out.is_dir() else None)
+    except SearchIndexError as exc:
+        raise BuildError(str(exc)) from None
     _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
     _publish(staging, out)
     _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})

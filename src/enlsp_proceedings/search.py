@@ -189,6 +189,34 @@ def _main(spec: str, out: str) -> None:
     asyncio.run(_index(records, Path(out)))
 
 
+class SearchIndexError(RuntimeError):
+    """Pagefind did not produce a usable index."""
+
+
+def index_problem(directory: Path, records: int | None = None) -> str | None:
+    """What is wrong with a written Pagefind index, or None: every file non-empty, the entry
+    file valid JSON naming at least one language whose metadata file exists, and (if given)
+    as many pages as records."""
+    try:
+        entry = json.loads((directory / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"pagefind-entry.json unreadable: {type(exc).__name__}"
+    if not isinstance(languages, dict) or not languages:
+        return "pagefind-entry.json names no language"
+    for language, info in languages.items():
+        meta = directory / f"pagefind.{info.get('hash', '')}.pf_meta" if isinstance(info, dict) else None
+        if meta is None or not meta.is_file():
+            return f"no metadata file for language {language!r}"
+    pages = sum(info.get("page_count", 0) for info in languages.values())
+    if records is not None and pages != records:
+        return f"{pages} pages indexed for {records} records"
+    for path in directory.rglob("*"):
+        if path.is_file() and path.stat().st_size == 0 and not path.name.startswith("."):
+            return f"{path.relative_to(directory)} is empty"
+    return None
+
+
 class SearchIndexJob:
     """Brings a site's ``pagefind/`` up to date, indexing in the background when needed.
 
@@ -238,15 +266,22 @@ class SearchIndexJob:
         return outcome
 
     def _wait(self) -> None:
-        assert self.child is not None
-        self.child.wait()
-        self._forget_spec()
-        log = self.tmp / ".indexer.log"
-        output = log.read_text(errors="replace") if log.is_file() else ""
-        log.unlink(missing_ok=True)
-        if self.child.returncode != 0:
+        """Wait for the indexer; one more run if what it wrote is incomplete (seen once: an empty
+        ``pagefind-entry.json``, which breaks search for the whole site), an error after that."""
+        for attempt in (1, 2):
+            assert self.child is not None
+            self.child.wait()
+            self._forget_spec()
+            log = self.tmp / ".indexer.log"
+            output = log.read_text(errors="replace") if log.is_file() else ""
+            log.unlink(missing_ok=True)
+            problem = f"it failed: {output.strip()[-2000:]}" if self.child.returncode != 0 else index_problem(self.tmp, len(self.records))
+            if problem is None:
+                break
             shutil.rmtree(self.tmp, ignore_errors=True)
-            raise RuntimeError(f"the Pagefind indexer failed: {output.strip()[-2000:]}")
+            if attempt == 2:
+                raise SearchIndexError(f"the Pagefind indexer did not produce a usable search index ({problem})")
+            self.child, self.spec = _start_indexer(self.records, self.tmp)
         (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": len(self.records)}))
 
     def cancel(self) -> None:
