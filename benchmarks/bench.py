@@ -169,6 +169,8 @@ def write_floor(volume: Volume, src: Path) -> None:
     conf["extensions"] = [e for e in conf["extensions"] if e != "enlsp_proceedings.sphinxext"]
     conf.pop("enlsp_data")
     conf.pop("template_bridge")  # plain Sphinx output
+    conf.pop("templates_path")  # the theme's own templates (ours need the extension's filters)
+    conf["html_theme_options"].pop("footer_start")  # (an override of ours)
     conf.update(project=w.short_name, html_title=f"{w.short_name} {w.year}", html_baseurl=w.base_url,
                 ogp_site_url=w.base_url, ogp_site_name=f"{w.short_name} {w.year}")
     (src / "conf.py").write_text(f"globals().update({conf!r})\n")
@@ -384,7 +386,8 @@ $ python benchmarks/bench.py --papers 100 --papers 1000 --write-docs
 ```
 
 The **floor** is plain `sphinx-build -j auto` of the same site written as hand-made MyST pages
-(same theme and extensions, same pages: one per paper and per author, the lists and the index).
+(same theme, with its stock templates, and the same extensions; same pages: one per paper and per
+author, the lists and the index).
 Peak memory is the largest resident size of any one build process (`ru_maxrss`).
 
 """
