@@ -163,3 +163,24 @@ def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fre
     assert build_site(options(fresh)).search_index == "indexed"
     meta = (fresh / "site" / "pagefind" / search.STAMP).read_text()
     assert json.loads(meta)["records"] > 12
+
+
+def test_paths_spelled_differently_are_the_same_build(fresh, monkeypatch):
+    """Relative or absolute, from any working directory: no-change stays a no-change, an edit stays small."""
+    monkeypatch.chdir(fresh)
+    relative = BuildOptions(conf_dir=Path("conf"), papers_dir=Path("papers"), out_dir=Path("site"), docs_dir=Path("docs"), jobs=1, quiet=True)
+    assert build_site(relative).up_to_date
+    conf = fresh / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][5]["title"] = "Edited From Elsewhere"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    started = time.time_ns()
+    build_site(relative)
+    monkeypatch.chdir(fresh.parent)
+    data["papers"][5]["title"] = "Edited Again From Elsewhere"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    build_site(options(fresh))  # absolute paths, other working directory
+    reread = set()
+    for d in (fresh / ".enlsp-cache" / "doctrees").iterdir():
+        reread |= {k for k, v in mtimes(d, "*.doctree").items() if v >= started}
+    assert 0 < len(reread) < 20, sorted(reread)  # never all pages (config unchanged)

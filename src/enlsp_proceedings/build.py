@@ -53,7 +53,9 @@ class BuildOptions:
 
     @property
     def cache(self) -> Path:
-        return self.cache_dir or self.out_dir.parent / ".enlsp-cache"
+        """Absolute: paths inside it reach Sphinx's configuration and the build fingerprint,
+        so `--cache cache` and `--cache /abs/cache` must not look like different builds."""
+        return (self.cache_dir or self.out_dir.parent / ".enlsp-cache").resolve()
 
 
 @dataclass
@@ -286,7 +288,7 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
                        out: Path, staging: Path) -> BuildReport:
     """Sources -> (unless nothing changed) Sphinx into the staging copy -> artifacts -> search -> swap."""
     cache = opts.cache
-    data_path = cache / "volume.json"
+    data_path = (cache / "volume.json").resolve()  # absolute: a config value that differs by spelling re-reads every page
     volume_json = volume.to_json()
     write_if_changed(data_path, volume_json)
     src = cache / "source"
