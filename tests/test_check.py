@@ -374,3 +374,27 @@ def test_real_latex_paper(tmp_path, clearpage):
     assert paper_problems(paper_, entry, facts.body_pages) == []
     [over] = paper_problems(paper_, entry, facts.body_pages - 1)
     assert over.code == "pdf-over-limit"
+
+
+def test_first_page_checks_are_remembered_per_pdf_title_and_authors(tmp_path, monkeypatch):
+    from enlsp_proceedings import check
+    from enlsp_proceedings.load import load_proceedings
+
+    papers = [SynthPaper(f"p{i}", f"Efficient Paper Number {i}", [{"name": "Ada Lovelace"}, {"name": "Alan Turing"}], "An abstract.", pages=3, references_page=3)
+              for i in range(3)]
+    write_workshop(tmp_path, papers)
+    proc = load_proceedings(tmp_path / "conf")
+    pdfs = extract_all(proc.papers, tmp_path / "papers", tmp_path / "cache")
+    direct = {p.id: paper_problems(p, pdfs[p.id], 4) for p in proc.papers}
+    memo = check.FirstPageMemo(tmp_path / "cache")
+    assert {p.id: paper_problems(p, pdfs[p.id], 4, memo=memo) for p in proc.papers} == direct
+    memo.save()
+    calls = []
+    real = check.first_page_problems
+    monkeypatch.setattr(check, "first_page_problems", lambda paper, facts: calls.append(paper.id) or real(paper, facts))
+    again = check.FirstPageMemo(tmp_path / "cache")
+    assert {p.id: paper_problems(p, pdfs[p.id], 4, memo=again) for p in proc.papers} == direct
+    assert calls == []
+    retitled = proc.papers[1].model_copy(update={"title": "A Title Not On The Page"})
+    found = paper_problems(retitled, pdfs[retitled.id], 4, memo=again)
+    assert calls == [retitled.id] and "pdf-title-mismatch" in {p.code for p in found}

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import paper_problems
+from .check import FirstPageMemo, paper_problems
 from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
@@ -265,9 +265,11 @@ def build_site(opts: BuildOptions) -> BuildReport:
     with _lock(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
         report = BuildReport(volume, pdfs)
+        memo = FirstPageMemo(cache)
         for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            for problem in paper_problems(paper, pdfs[paper.id], proc.workshop.page_limit, missing_level="warning"):
+            for problem in paper_problems(paper, pdfs[paper.id], proc.workshop.page_limit, missing_level="warning", memo=memo):
                 report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
+        memo.save()
         errors = [w for w in report.warnings if w.startswith("error")]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))

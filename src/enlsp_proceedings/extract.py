@@ -13,7 +13,6 @@ budget; a PDF that crashes or exhausts its reader becomes that paper's error.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -32,6 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .memo import load_memo, save_memo
 from .models import Paper
 from .thumbs import ThumbCache, page_png
 
@@ -154,10 +154,8 @@ class HashMemo:
 
     def __init__(self, cache_dir: Path):
         self.path = Path(cache_dir) / "pdf-hashes.json"
-        try:
-            self.known: dict[str, list] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
+        known = load_memo(self.path)
+        self.known: dict[str, list] = known if isinstance(known, dict) else {}
         self.seen: dict[str, list] = {}
 
     def sha256(self, path: Path) -> str:
@@ -176,13 +174,8 @@ class HashMemo:
         """Remember this run's files (and earlier ones that still exist: `check --paper` sees one)."""
         merged = {name: entry for name, entry in self.known.items() if name not in self.seen and os.path.exists(name)}
         merged.update(self.seen)
-        if merged == self.known:
-            return
-        with contextlib.suppress(OSError):  # a read-only cache only costs time
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps(merged), encoding="utf-8")
-            os.replace(tmp, self.path)
+        if merged != self.known:
+            save_memo(self.path, merged)
 
 
 def file_sha256(path: Path) -> str:

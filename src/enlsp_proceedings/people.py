@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .memo import load_memo, save_memo
 from .models import RESERVED_IDS, Person, Proceedings
 
 #: Bump when `likely_variants` changes what it finds (invalidates the cached answers).
@@ -138,20 +138,11 @@ class PeopleIndex:
         names = sorted(r.name for r in self.by_slug.values())
         key = hashlib.sha256(json.dumps([VARIANTS_VERSION, names], ensure_ascii=False).encode()).hexdigest()
         path = Path(cache_dir) / "name-variants.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data["key"] == key:
-                return [tuple(pair) for pair in data["pairs"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        saved = load_memo(path)
+        if isinstance(saved, dict) and saved.get("key") == key and isinstance(saved.get("pairs"), list):
+            return [tuple(pair) for pair in saved["pairs"]]
         pairs = self.likely_variants()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps({"key": key, "pairs": pairs}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only cache only costs time
+        save_memo(path, {"key": key, "pairs": pairs})
         return pairs
 
     def likely_variants(self) -> list[tuple[str, str, str]]:
