@@ -18,21 +18,13 @@ from enlsp_proceedings import extract
 from enlsp_proceedings.check import name_on_page, paper_problems, run_check
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.extract import extract_all, find_body_end, print_progress
-from enlsp_proceedings.testing import FONT_DIRS, SynthPaper, make_pdf, write_workshop
+from enlsp_proceedings.testing import SynthPaper, make_pdf, new_pdf, write_workshop
 from test_build import links, visible
 
 
 def text_pdf(path: Path, pages: list[str]) -> None:
     """A PDF whose page N shows exactly pages[N-1] (lines kept)."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    font = next((d / "DejaVuSans.ttf" for d in FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
-    if font:
-        pdf.add_font("DejaVu", "", str(font))
-        pdf.set_font("DejaVu", size=10)
-    else:  # pragma: no cover
-        pdf.set_font("Helvetica", size=10)
+    pdf = new_pdf(10)
     pdf.set_auto_page_break(False)
     for text in pages:
         pdf.add_page()

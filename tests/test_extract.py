@@ -21,7 +21,7 @@ from enlsp_proceedings.check import paper_problems
 from enlsp_proceedings.extract import PaperPdf, PdfCache, extract_all, read_pdf
 from enlsp_proceedings.load import load_proceedings
 from enlsp_proceedings.models import Paper
-from enlsp_proceedings.testing import FONT_DIRS, make_pdf, random_papers, write_workshop
+from enlsp_proceedings.testing import make_pdf, new_pdf, random_papers, write_workshop
 from enlsp_proceedings.thumbs import THUMB_WIDTH, ThumbCache
 from test_check import body, text_pdf
 
@@ -152,16 +152,8 @@ def test_thumbnail_is_exactly_the_promised_width(tmp_path, size):
 
 
 def test_coloured_first_page_keeps_its_colours(tmp_path):
-    from fpdf import FPDF
-
-    pdf = FPDF()
+    pdf = new_pdf(16)
     pdf.add_page()
-    font = next((d / "DejaVuSans.ttf" for d in FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
-    if font:
-        pdf.add_font("DejaVu", "", str(font))
-        pdf.set_font("DejaVu", size=16)
-    else:  # pragma: no cover
-        pdf.set_font("Helvetica", size=16)
     pdf.cell(0, 10, "A Paper With a Teaser Figure")
     pdf.set_fill_color(220, 30, 30)
     pdf.rect(30, 40, 150, 60, style="F")

@@ -55,19 +55,25 @@ def _font_path() -> Path | None:
     return None
 
 
-def make_pdf(path: Path, title: str, authors: list[str], pages: int, references_page: int | None = None,
-             body_words: list[str] = (), seed: int = 0) -> None:
-    """A camera-ready-like PDF: title and authors on page 1, body text, a References heading."""
+def new_pdf(size: int = 11):
+    """An empty fpdf2 document writing DejaVu Sans (any Unicode) at ``size`` points, if installed."""
     from fpdf import FPDF
 
-    rng = random.Random(seed)
     pdf = FPDF()
     font = _font_path()
     if font:
         pdf.add_font("DejaVu", "", str(font))
-        pdf.set_font("DejaVu", size=11)
+        pdf.set_font("DejaVu", size=size)
     else:  # pragma: no cover - only without DejaVu fonts; Latin-1 text only
-        pdf.set_font("Helvetica", size=11)
+        pdf.set_font("Helvetica", size=size)
+    return pdf
+
+
+def make_pdf(path: Path, title: str, authors: list[str], pages: int, references_page: int | None = None,
+             body_words: list[str] = (), seed: int = 0) -> None:
+    """A camera-ready-like PDF: title and authors on page 1, body text, a References heading."""
+    rng = random.Random(seed)
+    pdf = new_pdf(11)
     pdf.set_auto_page_break(False)
     for number in range(1, pages + 1):
         pdf.add_page()
