@@ -13,7 +13,6 @@ other site copy) the indexer does not run.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
@@ -135,19 +134,6 @@ def _stamp(site: Path) -> str | None:
         return None
 
 
-async def _index(records: list[Record], out: Path) -> None:
-    from pagefind.index import PagefindIndex
-
-    config = {"output_path": str(out), "force_language": "en", "write_playground": False}
-    async with PagefindIndex(config=config) as index:
-        # The service polls for answers every 0.1 s: one request at a time would cost 0.1 s
-        # per record (36 s for 100 papers and their people), so send them all at once.
-        await asyncio.gather(*(
-            index.add_custom_record(url=record.url, content=record.content, language="en", meta=record.meta())
-            for record in records
-        ))
-
-
 def _start_indexer(records: list[Record], out: Path) -> tuple[subprocess.Popen, Path]:
     """Start Pagefind in a child Python process; returns it and its input file.
 
@@ -160,33 +146,9 @@ def _start_indexer(records: list[Record], out: Path) -> tuple[subprocess.Popen, 
     spec = out / ".records.json"
     spec.write_text(json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False), encoding="utf-8")
     with open(out / ".indexer.log", "w") as log:  # a file, not a pipe: nobody reads until Sphinx is done
-        child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.search", str(spec), str(out)],
+        child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.pagefind_child", str(spec), str(out)],
                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     return child, spec
-
-
-def _without_poll_delay() -> None:
-    """pagefind's service sleeps 0.1 s before reading each answer of its binary, so indexing
-    cost 0.1 s per record (36 s for 100 papers with their people). This child process only
-    indexes: give that module an asyncio whose sleep does not wait (reads still block on data)."""
-    import types
-
-    import pagefind.service as service
-
-    real_sleep = asyncio.sleep
-
-    async def sleep(delay: float, *args, **kwargs):
-        return await real_sleep(0, *args, **kwargs)
-
-    service.asyncio = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})
-
-
-def _main(spec: str, out: str) -> None:
-    _without_poll_delay()
-    items = json.loads(Path(spec).read_text(encoding="utf-8"))
-    records = [Record(url=i["url"], title=i["meta"].get("title", ""), content=i["content"], authors=i["meta"].get("authors", ""),
-                      kind=i["meta"].get("kind", "")) for i in items]
-    asyncio.run(_index(records, Path(out)))
 
 
 class SearchIndexError(RuntimeError):
@@ -305,7 +267,3 @@ def write_search_index(volume: Volume, pdfs: dict[str, PaperPdf] | None, site: P
         return job.finish(site, other_site)
     finally:
         job.cancel()
-
-
-if __name__ == "__main__":
-    _main(*sys.argv[1:3])
