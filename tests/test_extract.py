@@ -166,14 +166,19 @@ def test_coloured_first_page_keeps_its_colours(tmp_path):
     assert r > 180 and g < 90 and b < 90
 
 
+def _synthetic(root: Path, n: int, seed: int):
+    """A written n-paper workshop: (its papers, its papers directory, the loaded proceedings)."""
+    papers = random_papers(n, seed=seed)
+    conf, papers_dir = write_workshop(root, papers)
+    return papers, papers_dir, load_proceedings(conf)
+
+
 @needs_fork
 @pytest.mark.parametrize("jobs", [2, 1])
 def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
     """A PDF that kills its reader process (as a PDFium crash would) is reported; the others are read
     (also with one worker: no PDF is ever read in the building process itself)."""
-    papers = random_papers(8, seed=11)
-    conf, papers_dir = write_workshop(tmp_path, papers)
-    proc = load_proceedings(conf)
+    papers, papers_dir, proc = _synthetic(tmp_path, 8, seed=11)
     victim = papers[3]
     real = extract.read_pdf
 
@@ -199,9 +204,7 @@ def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
 
 @needs_fork
 def test_a_pdf_over_its_cpu_budget_is_reported_not_waited_for(tmp_path, monkeypatch):
-    papers = random_papers(6, seed=12)
-    conf, papers_dir = write_workshop(tmp_path, papers)
-    proc = load_proceedings(conf)
+    papers, papers_dir, proc = _synthetic(tmp_path, 6, seed=12)
     victim = papers[0]
     real = extract.read_pdf
 
