@@ -28,17 +28,64 @@ def _without_poll_delay() -> None:
     service.asyncio = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})
 
 
-async def _index(records: list[dict], out: Path) -> None:
-    from pagefind.index import PagefindIndex
+def index_problem(directory: Path, records: int | None = None) -> str | None:
+    """What is wrong with a written Pagefind index, or None: every file non-empty, the entry
+    file valid JSON naming at least one language whose metadata file exists, and (if given)
+    as many pages as records."""
+    try:
+        entry = json.loads((directory / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"pagefind-entry.json unreadable: {type(exc).__name__}"
+    if not isinstance(languages, dict) or not languages:
+        return "pagefind-entry.json names no language"
+    for language, info in languages.items():
+        meta = directory / f"pagefind.{info.get('hash', '')}.pf_meta" if isinstance(info, dict) else None
+        if meta is None or not meta.is_file():
+            return f"no metadata file for language {language!r}"
+    pages = sum(info.get("page_count", 0) for info in languages.values())
+    if records is not None and pages != records:
+        return f"{pages} pages indexed for {records} records"
+    for path in directory.rglob("*"):
+        if path.is_file() and path.stat().st_size == 0 and not path.name.startswith("."):
+            return f"{path.relative_to(directory)} is empty"
+    return None
 
-    config = {"output_path": str(out), "force_language": "en", "write_playground": False}
-    async with PagefindIndex(config=config) as index:
+
+async def _settled(out: Path, records: int, timeout: float = 60.0) -> None:
+    """Wait until the written index is complete and no file changes any more.
+
+    The binary answers "files written" and the service then terminates it at once; once
+    (in CI, twice in a row) that cut ``pagefind-entry.json`` off empty. So the service is
+    closed only after the index checks out and two looks 50 ms apart see the same files.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    before = None
+    while loop.time() < deadline:
+        now = sorted((str(p), p.stat().st_size) for p in out.rglob("*") if p.is_file())
+        if now == before and index_problem(out, records) is None:
+            return
+        before = now
+        await asyncio.sleep(0.05)
+
+
+async def _index(records: list[dict], out: Path) -> None:
+    from pagefind.service import PagefindService
+
+    service = await PagefindService().launch()
+    try:
+        index = await service.create_index({"force_language": "en", "write_playground": False})
         # The service polls for answers every 0.1 s: one request at a time would cost 0.1 s
         # per record (36 s for 100 papers and their people), so send them all at once.
         await asyncio.gather(*(
             index.add_custom_record(url=record["url"], content=record["content"], language="en", meta=record["meta"])
             for record in records
         ))
+        await index.write_files(output_path=str(out))
+        await _settled(out, len(records))
+    finally:
+        await service.close()
 
 
 def main(spec: str, out: str) -> None:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .extract import PaperPdf
+from .pagefind_child import index_problem
 from .people import ROLE_LABELS, fold
 from .volume import Volume
 
@@ -153,30 +154,6 @@ def _start_indexer(records: list[Record], out: Path) -> tuple[subprocess.Popen, 
 
 class SearchIndexError(RuntimeError):
     """Pagefind did not produce a usable index."""
-
-
-def index_problem(directory: Path, records: int | None = None) -> str | None:
-    """What is wrong with a written Pagefind index, or None: every file non-empty, the entry
-    file valid JSON naming at least one language whose metadata file exists, and (if given)
-    as many pages as records."""
-    try:
-        entry = json.loads((directory / "pagefind-entry.json").read_text(encoding="utf-8"))
-        languages = entry["languages"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"pagefind-entry.json unreadable: {type(exc).__name__}"
-    if not isinstance(languages, dict) or not languages:
-        return "pagefind-entry.json names no language"
-    for language, info in languages.items():
-        meta = directory / f"pagefind.{info.get('hash', '')}.pf_meta" if isinstance(info, dict) else None
-        if meta is None or not meta.is_file():
-            return f"no metadata file for language {language!r}"
-    pages = sum(info.get("page_count", 0) for info in languages.values())
-    if records is not None and pages != records:
-        return f"{pages} pages indexed for {records} records"
-    for path in directory.rglob("*"):
-        if path.is_file() and path.stat().st_size == 0 and not path.name.startswith("."):
-            return f"{path.relative_to(directory)} is empty"
-    return None
 
 
 class SearchIndexJob:
