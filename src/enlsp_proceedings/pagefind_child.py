@@ -52,22 +52,23 @@ def index_problem(directory: Path, records: int | None = None) -> str | None:
     return None
 
 
-async def _settled(out: Path, records: int, timeout: float = 60.0) -> None:
-    """Wait until the written index is complete and no file changes any more.
+async def _written(out: Path, timeout: float = 60.0) -> None:
+    """Wait until the entry file is complete (valid JSON naming its metadata files).
 
-    The binary answers "files written" and the service then terminates it at once; once
-    (in CI, twice in a row) that cut ``pagefind-entry.json`` off empty. So the service is
-    closed only after the index checks out and two looks 50 ms apart see the same files.
+    The binary answers "files written" and the service then terminates it at once; that
+    has cut ``pagefind-entry.json`` off empty (in CI, twice in a row), so the service is
+    closed only once the entry file reads back. The build then checks the whole index.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    before = None
     while loop.time() < deadline:
-        now = sorted((str(p), p.stat().st_size) for p in out.rglob("*") if p.is_file())
-        if now == before and index_problem(out, records) is None:
-            return
-        before = now
-        await asyncio.sleep(0.05)
+        try:
+            languages = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+            if languages and all((out / f"pagefind.{info['hash']}.pf_meta").stat().st_size > 0 for info in languages.values()):
+                return
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        await asyncio.sleep(0.02)
 
 
 async def _index(records: list[dict], out: Path) -> None:
@@ -83,7 +84,7 @@ async def _index(records: list[dict], out: Path) -> None:
             for record in records
         ))
         await index.write_files(output_path=str(out))
-        await _settled(out, len(records))
+        await _written(out)
     finally:
         await service.close()
 

@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .extract import PaperPdf
@@ -117,15 +117,19 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
     return records
 
 
-def records_digest(records: list[Record]) -> str:
+def records_payload(records: list[Record]) -> str:
+    """The records as the indexer reads them (JSON); also what the index's digest is taken of."""
+    return json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False)
+
+
+def payload_digest(payload: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         indexer = version("pagefind_bin")
     except PackageNotFoundError:
         indexer = version("pagefind")
-    blob = json.dumps([SEARCH_VERSION, indexer, [asdict(r) for r in records]], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return hashlib.sha256(f"{SEARCH_VERSION}\0{indexer}\0".encode() + payload.encode()).hexdigest()
 
 
 def _stamp(site: Path) -> str | None:
@@ -135,7 +139,7 @@ def _stamp(site: Path) -> str | None:
         return None
 
 
-def _start_indexer(records: list[Record], out: Path) -> tuple[subprocess.Popen, Path]:
+def _start_indexer(payload: str, out: Path) -> tuple[subprocess.Popen, Path]:
     """Start Pagefind in a child Python process; returns it and its input file.
 
     The pagefind package drives its binary through asyncio; a child process keeps that
@@ -145,7 +149,7 @@ def _start_indexer(records: list[Record], out: Path) -> tuple[subprocess.Popen, 
     """
     out.mkdir(parents=True, exist_ok=True)
     spec = out / ".records.json"
-    spec.write_text(json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False), encoding="utf-8")
+    spec.write_text(payload, encoding="utf-8")
     with open(out / ".indexer.log", "w") as log:  # a file, not a pipe: nobody reads until Sphinx is done
         child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.pagefind_child", str(spec), str(out)],
                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
@@ -167,7 +171,8 @@ class SearchIndexJob:
 
     def __init__(self, volume: Volume, pdfs: dict[str, PaperPdf] | None, work_dir: Path):
         self.records = search_records(volume, pdfs)
-        self.digest = records_digest(self.records)
+        self.payload = records_payload(self.records)
+        self.digest = payload_digest(self.payload)
         for stale in Path(work_dir).glob(f"{INDEX_DIR}.*.tmp"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         self.tmp = work_dir / f"{INDEX_DIR}.{os.getpid()}.tmp"
@@ -178,7 +183,7 @@ class SearchIndexJob:
         """Start indexing now, unless one of ``sites`` already has this index."""
         if self.child is None and not any(site is not None and _stamp(site) == self.digest for site in sites):
             shutil.rmtree(self.tmp, ignore_errors=True)
-            self.child, self.spec = _start_indexer(self.records, self.tmp)
+            self.child, self.spec = _start_indexer(self.payload, self.tmp)
 
     def finish(self, site: Path, other_site: Path | None = None) -> str:
         """Give ``site`` the index of these records; returns "unchanged", "copied" or "indexed"."""
@@ -220,7 +225,7 @@ class SearchIndexJob:
             shutil.rmtree(self.tmp, ignore_errors=True)
             if attempt == 2:
                 raise SearchIndexError(f"the Pagefind indexer did not produce a usable search index ({problem})")
-            self.child, self.spec = _start_indexer(self.records, self.tmp)
+            self.child, self.spec = _start_indexer(self.payload, self.tmp)
         (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": len(self.records)}))
 
     def cancel(self) -> None:
