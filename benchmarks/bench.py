@@ -411,8 +411,8 @@ What makes rebuilds fast:
 - `nox -s build` reuses its environment and reinstalls only when `pyproject.toml` changes;
 - when nothing changed at all (same data, sources, configuration, code and tool versions as the
   published site, recorded as a fingerprint in the site), the build stops before starting Sphinx;
-- right after a first build, the second site copy starts as a copy of the published one (with its
-  doctree cache), so the next edit is incremental rather than a second full build;
+- at the end of a first build, the second site copy is made as a copy of the published one (with
+  its doctree cache), so the first correction is an incremental build, not a copy plus a build;
 - a small update is read in the main process: Sphinx's parallel read ships the whole environment
   to each worker and back, seconds for a 1,000-paper volume;
 - per-paper `.bib`/`.ris` files are regenerated only for papers whose page changed, and

@@ -165,7 +165,7 @@ def test_out_dir_that_is_an_input_or_foreign_is_refused(workshop_copy, target):
     code = run_build(workshop_copy, out=out)
     assert code == 1
     assert {d: tree_state(workshop_copy / d) for d in before} == before
-    assert not (workshop_copy / f".{out.resolve().name}.staging").exists()
+    assert not (out.resolve().parent / f".{out.resolve().name}.staging").exists()
 
 
 @pytest.mark.parametrize("cache", ["conf", "papers/cache", "."])

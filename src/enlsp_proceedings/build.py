@@ -336,6 +336,12 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
         raise BuildError(str(exc)) from None
     _mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
     _publish(staging, out)
+    if not staging.exists():
+        # A first build: make the second copy now (a copy of this site and its doctrees), so the
+        # organizer's first correction is an incremental build rather than a copy plus a build.
+        seeded = _seed_staging(out, staging, cache, opts.quiet)
+        if seeded is not None:
+            _mark(staging, seeded, complete=True, inputs=inputs, warnings=warnings)
     _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})
     return report
 
