@@ -184,7 +184,8 @@ def _seed_staging(out: Path, staging: Path, cache: Path, quiet: bool = True) -> 
     Right after a first build only ``out`` exists; without this the next (tiny) rebuild
     would rebuild the whole second copy from scratch. HTML and static files are copied
     (Sphinx overwrites them in place); PDFs, which are only ever replaced by rename,
-    are hard-linked. Returns the new copy's site id, or None if there is nothing to copy.
+    are hard-linked. The copy is complete and built from the same inputs as ``out``.
+    Returns the new copy's site id, or None if there is nothing to copy.
     """
     out_id, complete = _site_id(out)
     if not complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
@@ -206,7 +207,8 @@ def _seed_staging(out: Path, staging: Path, cache: Path, quiet: bool = True) -> 
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(cache / "doctrees" / out_id, cache / "doctrees" / site_id, dirs_exist_ok=True)
     shutil.copytree(out, tmp, copy_function=copy)
-    _mark(tmp, site_id, complete=False)
+    inputs, warnings = _site_inputs(out)
+    _mark(tmp, site_id, complete=True, inputs=inputs, warnings=warnings)
     os.rename(tmp, staging)
     return site_id
 
@@ -244,7 +246,7 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
 def _check_out_dir(out: Path, opts: BuildOptions) -> None:
     """Publishing swaps ``out`` away and later deletes the old copy: never let it be the input."""
     inputs = [("--conf", opts.conf_dir, True), ("--papers", opts.papers_dir, True), ("--docs", opts.docs_dir, False)]
-    for name, written in (("--out", out), ("--cache", opts.cache.resolve())):
+    for name, written in (("--out", out), ("--cache", opts.cache)):
         for flag, directory, no_site_inside in inputs:
             if directory is None:
                 continue
@@ -290,7 +292,7 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
                        out: Path, staging: Path) -> BuildReport:
     """Sources -> (unless nothing changed) Sphinx into the staging copy -> artifacts -> search -> swap."""
     cache = opts.cache
-    data_path = (cache / "volume.json").resolve()  # absolute: a config value that differs by spelling re-reads every page
+    data_path = cache / "volume.json"  # absolute (see BuildOptions.cache): it is a Sphinx configuration value
     volume_json = volume.to_json()
     write_if_changed(data_path, volume_json)
     src = cache / "source"
@@ -339,9 +341,7 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     if not staging.exists():
         # A first build: make the second copy now (a copy of this site and its doctrees), so the
         # organizer's first correction is an incremental build rather than a copy plus a build.
-        seeded = _seed_staging(out, staging, cache, opts.quiet)
-        if seeded is not None:
-            _mark(staging, seeded, complete=True, inputs=inputs, warnings=warnings)
+        _seed_staging(out, staging, cache, opts.quiet)
     _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})
     return report
 

@@ -28,21 +28,28 @@ def _without_poll_delay() -> None:
     service.asyncio = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})
 
 
-def index_problem(directory: Path, records: int | None = None) -> str | None:
-    """What is wrong with a written Pagefind index, or None: every file non-empty, the entry
-    file valid JSON naming at least one language whose metadata file exists, and (if given)
-    as many pages as records."""
+def _entry_problem(directory: Path) -> tuple[str | None, dict]:
+    """(what is wrong with the index's entry file, its languages): valid JSON naming at least
+    one language whose metadata file exists and is not empty."""
     try:
-        entry = json.loads((directory / "pagefind-entry.json").read_text(encoding="utf-8"))
-        languages = entry["languages"]
+        languages = json.loads((directory / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"pagefind-entry.json unreadable: {type(exc).__name__}"
+        return f"pagefind-entry.json unreadable: {type(exc).__name__}", {}
     if not isinstance(languages, dict) or not languages:
-        return "pagefind-entry.json names no language"
+        return "pagefind-entry.json names no language", {}
     for language, info in languages.items():
         meta = directory / f"pagefind.{info.get('hash', '')}.pf_meta" if isinstance(info, dict) else None
-        if meta is None or not meta.is_file():
-            return f"no metadata file for language {language!r}"
+        if meta is None or not meta.is_file() or meta.stat().st_size == 0:
+            return f"no metadata file for language {language!r}", {}
+    return None, languages
+
+
+def index_problem(directory: Path, records: int | None = None) -> str | None:
+    """What is wrong with a written Pagefind index, or None: a complete entry file (see
+    `_entry_problem`), (if given) as many pages as records, and no empty file."""
+    problem, languages = _entry_problem(directory)
+    if problem is not None:
+        return problem
     pages = sum(info.get("page_count", 0) for info in languages.values())
     if records is not None and pages != records:
         return f"{pages} pages indexed for {records} records"
@@ -61,13 +68,7 @@ async def _written(out: Path, timeout: float = 60.0) -> None:
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        try:
-            languages = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
-            if languages and all((out / f"pagefind.{info['hash']}.pf_meta").stat().st_size > 0 for info in languages.values()):
-                return
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
+    while loop.time() < deadline and _entry_problem(out)[0] is not None:
         await asyncio.sleep(0.02)
 
 

@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import PaperPdf
@@ -43,7 +43,6 @@ class Record:
     content: str
     authors: str = ""
     kind: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     def meta(self) -> dict[str, str]:
         meta = {"title": self.title, "kind": self.kind}
@@ -182,8 +181,11 @@ class SearchIndexJob:
     def start(self, *sites: Path | None) -> None:
         """Start indexing now, unless one of ``sites`` already has this index."""
         if self.child is None and not any(site is not None and _stamp(site) == self.digest for site in sites):
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.child, self.spec = _start_indexer(self.payload, self.tmp)
+            self._launch()
+
+    def _launch(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.child, self.spec = _start_indexer(self.payload, self.tmp)
 
     def finish(self, site: Path, other_site: Path | None = None) -> str:
         """Give ``site`` the index of these records; returns "unchanged", "copied" or "indexed"."""
@@ -222,10 +224,10 @@ class SearchIndexJob:
             problem = f"it failed: {output.strip()[-2000:]}" if self.child.returncode != 0 else index_problem(self.tmp, len(self.records))
             if problem is None:
                 break
-            shutil.rmtree(self.tmp, ignore_errors=True)
             if attempt == 2:
+                shutil.rmtree(self.tmp, ignore_errors=True)
                 raise SearchIndexError(f"the Pagefind indexer did not produce a usable search index ({problem})")
-            self.child, self.spec = _start_indexer(self.payload, self.tmp)
+            self._launch()
         (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": len(self.records)}))
 
     def cancel(self) -> None:
