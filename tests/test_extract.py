@@ -248,3 +248,39 @@ def test_unchanged_pdfs_are_not_hashed_again_but_rewritten_ones_are(tmp_path, mo
     third = extract.HashMemo(tmp_path / "cache")
     assert third.sha256(target) == real(target) != shas["a"]
     assert hashed == ["a.pdf"]
+
+
+def test_a_pool_that_breaks_between_answers_loses_no_pdf(tmp_path, monkeypatch):
+    """A worker can die after the last answer and before the next task is handed out: submitting
+    then raises BrokenProcessPool. That task (and the rest) must still be read, in a new pool."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    papers, papers_dir, proc = _synthetic(tmp_path, 5, seed=13)
+    calls = []
+
+    class FlakyPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, task):
+            calls.append(task.path)
+            if len(calls) == 3:
+                raise BrokenProcessPool("a worker died (simulated)")
+            future = Future()
+            if len(calls) == 2:
+                future.set_exception(BrokenProcessPool("a worker died (simulated)"))
+            else:
+                future.set_result(extract._run_alone(task)[0])
+            return future
+
+    monkeypatch.setattr(extract, "ProcessPoolExecutor", FlakyPool)
+    result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1)
+    assert len(calls) >= 3
+    assert all(result[p.id].publishable and result[p.id].facts.pages == p.pages for p in papers)

@@ -451,10 +451,17 @@ def _run_pool(tasks: list[_Task], jobs: int, deliver) -> None:
         suspects: list[_Task] = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_FORK, initializer=_init_worker) as pool:
             running: dict = {}
+            broken = False
             while (queue or running) and not suspects:
-                while queue and len(running) < 2 * jobs:
+                while queue and len(running) < 2 * jobs and not broken:
                     task = queue.popleft()
-                    running[pool.submit(_run_bounded, task)] = task
+                    try:
+                        running[pool.submit(_run_bounded, task)] = task
+                    except BrokenProcessPool:  # a worker died since the last answer: its task fails below
+                        queue.appendleft(task)
+                        broken = True
+                if not running:
+                    break  # (broken with nothing in flight) the rest goes to a new pool
                 done, _pending = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     task = running.pop(future)
