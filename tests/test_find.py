@@ -16,7 +16,7 @@ import yaml
 from conftest import run_build
 from enlsp_proceedings.build import BuildOptions, build_site
 from enlsp_proceedings.people import PeopleIndex, PersonRecord, _variant_reason
-from enlsp_proceedings.search import STAMP
+from enlsp_proceedings.search import MANIFEST, STAMP
 from test_build import html, links, visible
 
 
@@ -82,7 +82,9 @@ def test_calendars_do_not_change_between_builds(workshop_copy):
 
 def test_site_uses_pagefind_not_sphinx_search(small_site):
     site = small_site / "site"
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    bundles = json.loads((site / "pagefind" / MANIFEST).read_text())["bundles"]
+    assert len(bundles) == 1 and (site / "pagefind" / bundles[0] / "pagefind.js").is_file()  # a small volume: one bundle
+    assert not (site / "pagefind" / bundles[0] / "pagefind-ui.js").exists()  # Pagefind's own UI is not used
     assert json.loads((site / "pagefind" / STAMP).read_text())["records"] >= 3 + 2 + 1
     assert not (site / "searchindex.js").exists()
     page = html(site, "search.html")
@@ -215,7 +217,8 @@ def test_search_index_check_finds_truncated_output(small_site, tmp_path):
     from enlsp_proceedings.search import index_problem
 
     index = tmp_path / "pagefind"
-    shutil.copytree(small_site / "site" / "pagefind", index)
+    bundle = json.loads((small_site / "site" / "pagefind" / MANIFEST).read_text())["bundles"][0]
+    shutil.copytree(small_site / "site" / "pagefind" / bundle, index)
     pages = json.loads((index / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
     assert index_problem(index, pages) is None
     assert "pages indexed" in index_problem(index, pages + 1)

@@ -51,7 +51,21 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(small_site, hostile_site):
+def bundled_site(tmp_path_factory) -> Path:
+    """The small workshop with its search index split into bundles of three records."""
+    from enlsp_proceedings import search
+    from enlsp_proceedings.testing import small_workshop
+
+    root = tmp_path_factory.mktemp("bundled")
+    small_workshop(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_RECORDS", 3)
+        assert run_build(root) == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser(small_site, hostile_site, bundled_site):
     """Chromium, started after the sites are built (builds do not run beside Playwright's event loop)."""
     from playwright.sync_api import sync_playwright
 
@@ -189,4 +203,32 @@ def test_award_filter_and_hostile_text_stays_text(browser, hostile_site):
         assert tab.evaluate("window.pwned === undefined")
     finally:
         context.close()
+        server.shutdown()
+
+
+def test_search_over_many_bundles_finds_what_one_bundle_finds(page, site_url, bundled_site):
+    """The browser merges the bundles into one search: same results as the one-bundle site."""
+    import gzip
+    import json
+
+    index = bundled_site / "pagefind"
+    bundles = json.loads((index / "bundles.json").read_text())["bundles"]
+    assert len(bundles) >= 5
+    home = {}  # result page -> the bundle that holds it
+    for name in bundles:
+        for path in (index / name / "fragment").glob("*.pf_fragment"):
+            raw = gzip.decompress(path.read_bytes())
+            home["/" + json.loads(raw[raw.index(b"{"):])["url"].lstrip("/")] = name
+    base, server = serve(bundled_site)
+    try:
+        spread = set()
+        for query in ("muller", "nguyen", "zyxquartzword", "efficiency", "parsers", "sparse"):
+            page.goto(f"{site_url}search.html?q={query}")
+            expected = sorted(result_links(page))
+            page.goto(f"{base}search.html?q={query}")
+            found = sorted(result_links(page))
+            assert found == expected, query
+            spread |= {home[link] for link in found}
+        assert len(spread) >= 3  # the hits came from several bundles
+    finally:
         server.shutdown()

@@ -200,7 +200,7 @@ def test_search_index_holds_the_text_verbatim(hostile):
     corpus, root = hostile
     values = {corpus.fields[t]: v for t, v in corpus.values.items()}
     fragments = []
-    for path in (root / "site" / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (root / "site" / "pagefind").glob("*/fragment/*.pf_fragment"):
         raw = gzip.decompress(path.read_bytes())
         fragments.append(json.loads(raw[raw.index(b"{"):]))
     titles = {norm(f["meta"].get("title", "")) for f in fragments}

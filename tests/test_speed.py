@@ -166,6 +166,44 @@ def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fre
     assert json.loads(meta)["records"] > 12
 
 
+def test_an_edit_reindexes_only_the_search_bundle_that_holds_its_record(tmp_path, monkeypatch):
+    """The index is split into bundles by record; one changed paper re-indexes one bundle, the
+    others are kept (or linked from the other site copy), and the bundles hold every record once."""
+    from enlsp_proceedings import search
+    from enlsp_proceedings.pagefind_child import index_problem
+
+    monkeypatch.setattr(search, "SHARD_RECORDS", 8)
+    write_workshop(tmp_path, random_papers(12, seed=3))
+    build_site(options(tmp_path))
+    index = tmp_path / "site" / "pagefind"
+    before = json.loads((index / search.MANIFEST).read_text())["bundles"]
+    assert len(before) >= 4
+    specs = []
+    real_start = search._start_indexer
+    monkeypatch.setattr(search, "_start_indexer", lambda spec, out: specs.append(json.loads(spec)) or real_start(spec, out))
+    conf = tmp_path / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][5]["title"] = "A Title Found in One Bundle"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert build_site(options(tmp_path)).search_index == "indexed"
+    [[bundle]] = specs  # one indexer run, for one bundle
+    assert f"papers/{data['papers'][5]['id']}.html" in [r["url"] for r in bundle["records"]]
+    after = json.loads((index / search.MANIFEST).read_text())["bundles"]
+    assert len(after) == len(before) and set(after) - set(before) == {bundle["dir"] + "/"}
+    assert sorted(p.name for p in index.iterdir()) == sorted([b.rstrip("/") for b in after] + [search.MANIFEST, search.STAMP])
+    pages = 0
+    for name in after:
+        assert index_problem(index / name) is None
+        pages += json.loads((index / name / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+    assert pages == json.loads((index / search.STAMP).read_text())["records"]
+    # the old title again: the other site copy still holds that bundle, so nothing is indexed
+    specs.clear()
+    data["papers"][5]["title"] = random_papers(12, seed=3)[5].title
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert build_site(options(tmp_path)).search_index in {"copied", "unchanged"}
+    assert specs == [] and json.loads((index / search.MANIFEST).read_text())["bundles"] == before
+
+
 def test_paths_spelled_differently_are_the_same_build(fresh, monkeypatch):
     """Relative or absolute, from any working directory: no-change stays a no-change, an edit stays small."""
     monkeypatch.chdir(fresh)

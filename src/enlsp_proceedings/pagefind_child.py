@@ -1,8 +1,9 @@
 """The Pagefind indexer's child process: ``python -m enlsp_proceedings.pagefind_child SPEC OUT``.
 
 Kept apart from search.py so that it imports nothing but pagefind (it starts on the
-critical path of a rebuild: Pagefind is usually the last to finish). SPEC is a JSON list
-of ``{"url", "content", "meta"}`` records, written by `search.SearchIndexJob`.
+critical path of a rebuild). SPEC, written by `search.SearchIndexJob`, is a JSON list of
+bundles ``{"dir": NAME, "records": [{"url", "content", "meta"}, ...]}``; each becomes a
+Pagefind index in OUT/NAME, without the prebuilt search UIs the site does not use.
 """
 
 from __future__ import annotations
@@ -72,28 +73,38 @@ async def _written(out: Path, timeout: float = 60.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def _index(records: list[dict], out: Path) -> None:
+#: Pagefind's ready-made search interfaces; the site has its own (static/enlsp-search.js).
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+async def _index(bundles: list[dict], out: Path) -> None:
     from pagefind.service import PagefindService
 
     service = await PagefindService().launch()
     try:
-        index = await service.create_index({"force_language": "en", "write_playground": False})
-        # The service polls for answers every 0.1 s: one request at a time would cost 0.1 s
-        # per record (36 s for 100 papers and their people), so send them all at once.
-        await asyncio.gather(*(
-            index.add_custom_record(url=record["url"], content=record["content"], language="en", meta=record["meta"])
-            for record in records
-        ))
-        await index.write_files(output_path=str(out))
-        await _written(out)
+        for bundle in bundles:
+            index = await service.create_index({"force_language": "en", "write_playground": False})
+            # The service polls for answers every 0.1 s: one request at a time would cost 0.1 s
+            # per record (36 s for 100 papers and their people), so send them all at once.
+            await asyncio.gather(*(
+                index.add_custom_record(url=record["url"], content=record["content"], language="en", meta=record["meta"])
+                for record in bundle["records"]
+            ))
+            directory = out / bundle["dir"]
+            await index.write_files(output_path=str(directory))
+            await _written(directory)
+            for name in UNUSED_FILES:
+                (directory / name).unlink(missing_ok=True)
+            await index.delete_index()
     finally:
         await service.close()
 
 
 def main(spec: str, out: str) -> None:
     _without_poll_delay()
-    records = json.loads(Path(spec).read_text(encoding="utf-8"))
-    asyncio.run(_index(records, Path(out)))
+    bundles = json.loads(Path(spec).read_text(encoding="utf-8"))
+    asyncio.run(_index(bundles, Path(out)))
 
 
 if __name__ == "__main__":

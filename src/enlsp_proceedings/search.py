@@ -6,9 +6,15 @@ docs/guide/search.md for the measurements behind this choice over Sphinx's searc
 
 The index is built from the data, not from the HTML pages: one custom record per
 paper, keynote, panel and author page. A paper's record carries the text of its
-camera-ready PDF, which never goes into the page itself (pages stay small). The
-records are hashed; when the hash matches the index already in the site (or in the
-other site copy) the indexer does not run.
+camera-ready PDF, which never goes into the page itself (pages stay small).
+
+The records are split into bundles of about `SHARD_RECORDS` (by a stable hash of
+each record's address). Each bundle is a complete Pagefind index in
+``pagefind/<name>/``, named by the hash of its records; ``pagefind/bundles.json``
+lists them and the search page merges them in the browser (Pagefind's
+``mergeIndex``; one WebAssembly module serves all). So a change to one paper
+re-indexes one bundle, a bundle already in the site or in the other site copy is
+kept or linked, and a browser never mixes cached files of two versions of a bundle.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +35,13 @@ from .people import ROLE_LABELS, fold
 from .volume import Volume
 
 INDEX_DIR = "pagefind"
-STAMP = ".enlsp-search.json"
-#: Bump when the shape of the records or the indexer settings change.
-SEARCH_VERSION = 1
+STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
+MANIFEST = "bundles.json"  # in the index directory: the bundles the search page merges, main one first
+#: Bump when the shape of the records, the layout or the indexer settings change.
+SEARCH_VERSION = 2
+#: Records per bundle: re-indexing one bundle takes a fraction of a second, and volumes of
+#: ENLSP's size (a few hundred records) stay one bundle.
+SHARD_RECORDS = 1000
 PRESENTATION = {"oral": "Oral", "spotlight": "Spotlight", "poster": "Poster"}
 
 
@@ -131,6 +142,31 @@ def payload_digest(payload: str) -> str:
     return hashlib.sha256(f"{SEARCH_VERSION}\0{indexer}\0".encode() + payload.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """Some of the records, indexed by Pagefind into ``pagefind/<name>/``."""
+
+    name: str  # the start of `digest`: the files under a bundle's name never change
+    digest: str
+    payload: str  # the records as the indexer reads them
+    records: int
+
+
+def make_bundles(records: list[Record], per_bundle: int | None = None) -> list[Bundle]:
+    """Split the records by a stable hash of their address, so that a change to one record
+    changes one bundle, however many records come before it."""
+    count = max(1, -(-len(records) // (per_bundle or SHARD_RECORDS)))
+    groups: list[list[Record]] = [[] for _ in range(count)]
+    for record in records:
+        groups[zlib.crc32(record.url.encode()) % count].append(record)
+    bundles = []
+    for group in groups:
+        payload = records_payload(group)
+        digest = payload_digest(payload)
+        bundles.append(Bundle(name=digest[:16], digest=digest, payload=payload, records=len(group)))
+    return bundles
+
+
 def _stamp(site: Path) -> str | None:
     try:
         return json.loads((site / INDEX_DIR / STAMP).read_text())["digest"]
@@ -138,17 +174,43 @@ def _stamp(site: Path) -> str | None:
         return None
 
 
-def _start_indexer(payload: str, out: Path) -> tuple[subprocess.Popen, Path]:
+def _has(site: Path | None, bundle: Bundle) -> bool:
+    return site is not None and (site / INDEX_DIR / bundle.name).is_dir()
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy a bundle as hard links (bundles are never written in place), under a temporary
+    name first: a half-made copy must never carry the bundle's name."""
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    partial = target.with_name(f".{target.name}.tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(source, partial, copy_function=link)
+    os.rename(partial, target)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _start_indexer(spec_json: str, out: Path) -> tuple[subprocess.Popen, Path]:
     """Start Pagefind in a child Python process; returns it and its input file.
 
-    The pagefind package drives its binary through asyncio; a child process keeps that
-    away from callers that run their own event loop (Jupyter, Playwright's sync API),
-    where a nested loop's subprocess handling can hang the caller's loop. Being a child,
-    it also runs on another core while Sphinx writes the pages.
+    ``spec_json`` lists the bundles to write into ``out`` (see `pagefind_child`). The
+    pagefind package drives its binary through asyncio; a child process keeps that away
+    from callers that run their own event loop (Jupyter, Playwright's sync API), where a
+    nested loop's subprocess handling can hang the caller's loop. Being a child, it also
+    runs on another core while Sphinx writes the pages.
     """
     out.mkdir(parents=True, exist_ok=True)
     spec = out / ".records.json"
-    spec.write_text(payload, encoding="utf-8")
+    spec.write_text(spec_json, encoding="utf-8")
     with open(out / ".indexer.log", "w") as log:  # a file, not a pipe: nobody reads until Sphinx is done
         child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.pagefind_child", str(spec), str(out)],
                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
@@ -160,60 +222,74 @@ class SearchIndexError(RuntimeError):
 
 
 class SearchIndexJob:
-    """Brings a site's ``pagefind/`` up to date, indexing in the background when needed.
+    """Brings a site's ``pagefind/`` up to date, indexing in the background what is new.
 
     The records come from the data, not from the HTML, so the index can be built while
-    the pages are: `start` launches the indexer (into ``work_dir``) unless a site already
-    holds an index of these exact records, `finish` puts the right index into the site
-    (reusing, copying or waiting for the new one), `cancel` stops it when the build fails.
+    the pages are: `start` launches the indexer (into ``work_dir``) for the bundles that
+    no site copy holds yet, `finish` gives the site every bundle (keeping, linking or
+    waiting for them) and its manifest, `cancel` stops the indexer when the build fails.
     """
 
     def __init__(self, volume: Volume, pdfs: dict[str, PaperPdf] | None, work_dir: Path):
         self.records = search_records(volume, pdfs)
-        self.payload = records_payload(self.records)
-        self.digest = payload_digest(self.payload)
+        self.bundles = make_bundles(self.records)
+        self.digest = hashlib.sha256(" ".join(b.digest for b in self.bundles).encode()).hexdigest()
         for stale in Path(work_dir).glob(f"{INDEX_DIR}.*.tmp"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         self.tmp = work_dir / f"{INDEX_DIR}.{os.getpid()}.tmp"
         self.child: subprocess.Popen | None = None
         self.spec: Path | None = None
+        self.indexing: list[Bundle] = []  # what the running (or finished) child writes into `tmp`
 
     def start(self, *sites: Path | None) -> None:
-        """Start indexing now, unless one of ``sites`` already has this index."""
-        if self.child is None and not any(site is not None and _stamp(site) == self.digest for site in sites):
-            self._launch()
+        """Start indexing the bundles that none of ``sites`` holds (if any)."""
+        if self.child is None:
+            missing = [b for b in self.bundles if not any(_has(site, b) for site in sites)]
+            if missing:
+                self._launch(missing)
 
-    def _launch(self) -> None:
+    def _launch(self, bundles: list[Bundle]) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
-        self.child, self.spec = _start_indexer(self.payload, self.tmp)
+        spec = "[" + ",".join(f'{{"dir":{json.dumps(b.name)},"records":{b.payload}}}' for b in bundles) + "]"
+        self.indexing = list(bundles)
+        self.child, self.spec = _start_indexer(spec, self.tmp)
 
     def finish(self, site: Path, other_site: Path | None = None) -> str:
         """Give ``site`` the index of these records; returns "unchanged", "copied" or "indexed"."""
-        if _stamp(site) == self.digest:
+        index = site / INDEX_DIR
+        if _stamp(site) == self.digest and all(_has(site, b) for b in self.bundles):
             self.cancel()
             return "unchanged"
-        staged = site / f".{INDEX_DIR}.tmp"
-        shutil.rmtree(staged, ignore_errors=True)
-        if self.child is None and other_site is not None and _stamp(other_site) == self.digest:
-            shutil.copytree(other_site / INDEX_DIR, staged)
-            outcome = "copied"
-        else:
-            self.start()
+        missing = [b for b in self.bundles if not _has(site, b)]
+        linked = [b for b in missing if b not in self.indexing and _has(other_site, b)]
+        fresh = [b for b in missing if b not in linked]
+        if fresh:
+            if any(b not in self.indexing for b in fresh):  # a site copy lost a bundle since `start`
+                self.cancel()
+                self._launch(fresh)
             self._wait()
-            shutil.move(self.tmp, staged)  # a rename when the cache is on the site's file system
-            outcome = "indexed"
-        target = site / INDEX_DIR
-        old = site / f".{INDEX_DIR}.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.rename(target, old)
-        os.rename(staged, target)
-        shutil.rmtree(old, ignore_errors=True)
-        return outcome
+        if index.exists() and not (index / MANIFEST).is_file():
+            shutil.rmtree(index)  # an index of the old single-bundle layout
+        index.mkdir(parents=True, exist_ok=True)
+        for bundle in fresh:
+            os.rename(self.tmp / bundle.name, index / bundle.name)  # a rename when the cache is on the site's file system
+        for bundle in linked:
+            assert other_site is not None
+            _link_tree(other_site / INDEX_DIR / bundle.name, index / bundle.name)
+        _write_atomically(index / MANIFEST, json.dumps({"bundles": [f"{b.name}/" for b in self.bundles]}))
+        _write_atomically(index / STAMP, json.dumps({"digest": self.digest, "records": len(self.records),
+                                                     "bundles": [b.name for b in self.bundles]}))
+        keep = {b.name for b in self.bundles} | {MANIFEST, STAMP}
+        for path in index.iterdir():
+            if path.name not in keep:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        self.cancel()
+        return "indexed" if fresh else "copied" if linked else "unchanged"
 
     def _wait(self) -> None:
-        """Wait for the indexer; one more run if what it wrote is incomplete (seen once: an empty
-        ``pagefind-entry.json``, which breaks search for the whole site), an error after that."""
+        """Wait for the indexer and check every bundle it wrote; one more run for bundles that are
+        incomplete (seen once: an empty ``pagefind-entry.json``, which breaks search for the whole
+        site), an error after that."""
         for attempt in (1, 2):
             assert self.child is not None
             self.child.wait()
@@ -221,14 +297,27 @@ class SearchIndexJob:
             log = self.tmp / ".indexer.log"
             output = log.read_text(errors="replace") if log.is_file() else ""
             log.unlink(missing_ok=True)
-            problem = f"it failed: {output.strip()[-2000:]}" if self.child.returncode != 0 else index_problem(self.tmp, len(self.records))
-            if problem is None:
-                break
+            if self.child.returncode != 0:
+                problems = {b.name: f"it failed: {output.strip()[-2000:]}" for b in self.indexing}
+            else:
+                problems = {b.name: p for b in self.indexing if (p := index_problem(self.tmp / b.name, b.records)) is not None}
+            if not problems:
+                return
             if attempt == 2:
                 shutil.rmtree(self.tmp, ignore_errors=True)
-                raise SearchIndexError(f"the Pagefind indexer did not produce a usable search index ({problem})")
-            self._launch()
-        (self.tmp / STAMP).write_text(json.dumps({"digest": self.digest, "records": len(self.records)}))
+                raise SearchIndexError(f"the Pagefind indexer did not produce a usable search index ({next(iter(problems.values()))})")
+            done = [b for b in self.indexing if b.name not in problems]
+            keep = self.tmp.with_name(self.tmp.name + ".done")
+            shutil.rmtree(keep, ignore_errors=True)
+            if done:
+                keep.mkdir()
+                for bundle in done:
+                    os.rename(self.tmp / bundle.name, keep / bundle.name)
+            self._launch([b for b in self.indexing if b.name in problems])
+            for bundle in done:
+                os.rename(keep / bundle.name, self.tmp / bundle.name)
+            shutil.rmtree(keep, ignore_errors=True)
+            self.indexing += done
 
     def cancel(self) -> None:
         """Stop the indexer if it runs and drop its output; no site is touched."""
@@ -237,6 +326,7 @@ class SearchIndexJob:
             self.child.wait()
         self._forget_spec()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        self.child, self.indexing = None, []
 
     def _forget_spec(self) -> None:
         if self.spec is not None:

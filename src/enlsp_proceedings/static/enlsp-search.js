@@ -1,5 +1,5 @@
-/* Search page: queries the static Pagefind index (pagefind/) and lists title, authors and
-   an excerpt per result. Result text is inserted as text nodes only; the excerpt's <mark>
+/* Search page: queries the static Pagefind index (pagefind/: the bundles listed in
+   bundles.json, merged into one search) and lists title, authors and an excerpt per result. Result text is inserted as text nodes only; the excerpt's <mark>
    highlights are rebuilt as elements, never parsed as HTML. search.html?q=TERM runs TERM. */
 (function () {
   "use strict";
@@ -12,10 +12,15 @@
 
   async function load() {
     if (pagefind) return pagefind;
-    const bundle = new URL(root().dataset.pagefindBundle || "pagefind/", window.location.href);
-    const module = await import(new URL("pagefind.js", bundle).href);
-    await module.options({ baseUrl: new URL("../", bundle).pathname });
+    const index = new URL(root().dataset.pagefindIndex || "pagefind/", window.location.href);
+    const manifest = await fetch(new URL("bundles.json", index), { cache: "no-cache" });
+    if (!manifest.ok) throw new Error(`bundles.json: HTTP ${manifest.status}`);
+    const bundles = (await manifest.json()).bundles.map((name) => new URL(name, index).href);
+    const module = await import(new URL("pagefind.js", bundles[0]).href);
+    const options = { baseUrl: new URL("../", index).pathname };
+    await module.options(options);
     await module.init();
+    await Promise.all(bundles.slice(1).map((bundle) => module.mergeIndex(bundle, options)));
     pagefind = module;
     return module;
   }
