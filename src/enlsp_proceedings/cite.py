@@ -242,16 +242,16 @@ _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "
 
 def base_key(authors: list[Person], year: int, title: str) -> str:
     """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda, van-der-berg-2022-x."""
-    families = ["-".join(_ascii_words(name_parts(a)[1])) or "anon" for a in authors] or ["anon"]
-    if len(families) == 1:
-        who = families[0]
-    elif len(families) == 2:
-        who = f"{families[0]}-{families[1]}"
-    else:
-        who = f"{families[0]}-etal"
-    words = [w for word in title.split() for w in ["".join(_ascii_words(word))] if w]
-    word = next((w for w in words if w not in _STOP), None) or next(iter(words), "untitled")
-    return f"{who}-{year}-{word}"
+    # only the names and words the key uses are transliterated (every build makes every key)
+    families = ["-".join(_ascii_words(name_parts(a)[1])) or "anon" for a in authors[:2 if len(authors) == 2 else 1]] or ["anon"]
+    who = "-".join(families) if len(authors) <= 2 else f"{families[0]}-etal"
+    first = None
+    for w in ("".join(_ascii_words(word)) for word in title.split()):
+        if w:
+            first = first or w
+            if w not in _STOP:
+                return f"{who}-{year}-{w}"
+    return f"{who}-{year}-{first or 'untitled'}"
 
 
 def citation_keys(proc: Proceedings) -> dict[str, str]:

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from . import ics
@@ -70,7 +69,9 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
 
     pages: dict[str, str] = {}
     cards = [(p, v.pdfs.get(p.id), author_slugs(p.authors)) for p in proc.papers]
-    cards_by_id = {c[0].id: c for c in cards}
+    # one hash per paper card, used by every page that lists the paper: hashing the cards
+    # themselves again for each of 2,600 author pages was 10 MB of JSON at 1,000 papers
+    card_digests = {c[0].id: v.digest(*c) for c in cards}
     order = {p.id: i for i, p in enumerate(proc.papers)}
     sections = [d for d in SECTIONS if d != "authors/index" or people.by_slug]
     pages["index"] = _stub(
@@ -79,7 +80,7 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
                  bool(proc.panel), bool(people.by_slug)),
         orphan=False, toctree=sections + list(extra_toctree),
     )
-    pages["papers/index"] = _stub("paper-list", None, v.digest(v.workshop, cards, v.keys), orphan=False)
+    pages["papers/index"] = _stub("paper-list", None, v.digest(v.workshop, list(card_digests.values()), v.keys), orphan=False)
     for paper, status, slugs_ in cards:
         digest = v.digest(paper, status, v.slot("paper", paper.id), v.workshop, v.keys[f"paper:{paper.id}"], slugs_, [proc.canonical_name(a.name) for a in paper.authors])
         pages[f"papers/{paper.id}"] = _stub("paper", paper.id, digest, orphan=True)
@@ -96,10 +97,11 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     if people.by_slug:
         pages["authors/index"] = _stub("author-index", None, v.digest([(r.name, r.slug, r.roles) for r in people.sorted()]), orphan=False)
     for slug, record in people.by_slug.items():
-        shown = [cards_by_id[i] for i in sorted(record.papers, key=order.__getitem__)]
+        shown = [card_digests[i] for i in sorted(record.papers, key=order.__getitem__)]
         talks = [v.keynotes_by_id[k] for k in record.keynotes]
         panel = proc.panel.title if proc.panel and {"panelist", "moderator"} & set(record.roles) else None
-        digest = v.digest(asdict(record), shown, talks, [slugs[s] for s in record.coauthors], panel)
+        # vars(): its fields are strings and lists of strings; asdict's deep copy was most of this loop
+        digest = v.digest(vars(record), shown, talks, [slugs[s] for s in record.coauthors], panel)
         pages[f"authors/{slug}"] = _stub("author", slug, digest, orphan=True)
     return pages
 

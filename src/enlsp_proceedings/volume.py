@@ -225,7 +225,7 @@ def _jsonable(value: object) -> object:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     if isinstance(value, PdfStatus):
-        return asdict(value)
+        return vars(value)  # plain values only; asdict's deep copy is slow
     if isinstance(value, (dt.date, Path)):
         return str(value)
     raise TypeError(type(value))
