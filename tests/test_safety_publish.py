@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -104,6 +105,49 @@ def test_crash_in_any_phase_keeps_last_site_and_next_build_recovers(workshop_cop
         assert (site / "papers" / pdf.name).read_bytes() == pdf.read_bytes()
     build_site(options(workshop_copy))  # and the other copy catches up too
     assert "A Retitled Workshop" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def _retitle_paper(root: Path, paper_id: str, title: str) -> None:
+    conf = root / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text(encoding="utf-8"))
+    next(p for p in data["papers"] if p["id"] == paper_id)["title"] = title
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_interrupted_catch_up_of_the_staging_copy_is_not_trusted(workshop_copy, monkeypatch):
+    """The staging copy, a build behind, catches up with the published copy before Sphinx runs.
+    Stopped halfway (at a bad moment: the downloads' manifest copied, the edited paper's BibTeX
+    still the old one), it must not pass for a copy of the published site: the next build discards it."""
+    site, staging = workshop_copy / "site", workshop_copy / ".site.staging"
+    _retitle_paper(workshop_copy, "beta", "Beta Corrected Once")
+    build_site(options(workshop_copy))  # the staging copy is now the site before this edit
+    _retitle_paper(workshop_copy, "alpha", "Alpha Corrected Too")
+    before = site_digest(site)
+    real_copy = build_module._copy_file
+
+    def copy_manifest_then_stop(src, dst, link):
+        if Path(src).is_relative_to(site):  # the first file of the site itself: copy the manifest, then stop
+            (staging / render.MANIFEST).unlink(missing_ok=True)
+            real_copy(str(site / render.MANIFEST), str(staging / render.MANIFEST), False)
+            raise Boom()
+        real_copy(src, dst, link)
+
+    monkeypatch.setattr(build_module, "_copy_file", copy_manifest_then_stop)
+    with pytest.raises(Boom):
+        build_site(options(workshop_copy))
+    assert site_digest(site) == before
+    assert build_module._site_id(staging)[1] is False  # marked incomplete while copying
+    monkeypatch.undo()
+
+    for title in ("A Workshop Retitled After Recovery", None):  # the recovered copy, then the other one
+        build_site(options(workshop_copy))
+        assert "Beta Corrected Once" in (site / "papers" / "beta.bib").read_text(encoding="utf-8")
+        assert "Beta Corrected Once" in (site / "papers" / "beta.html").read_text(encoding="utf-8")
+        assert "Alpha Corrected Too" in (site / "papers" / "alpha.html").read_text(encoding="utf-8")
+        for listing in (site / "papers" / "index.html", site / "proceedings.bib"):
+            assert {"Beta Corrected Once", "Alpha Corrected Too"} <= set(re.findall(r"(?:Beta|Alpha) Corrected \w+", listing.read_text(encoding="utf-8")))
+        if title:
+            _retitle(workshop_copy, title)
 
 
 def test_sphinx_error_from_a_hand_written_page_keeps_last_site(workshop_copy):

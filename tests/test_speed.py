@@ -69,6 +69,48 @@ def test_one_paper_edit_after_first_build_rereads_only_its_pages(fresh):
     assert (fresh / "site" / "papers" / "paper-0000.html").read_bytes() == (fresh / ".site.staging" / "papers" / "paper-0000.html").read_bytes()
 
 
+def retitle_paper(root: Path, index: int, title: str) -> str:
+    conf = root / "conf" / "papers.yaml"
+    data = yaml.safe_load(conf.read_text())
+    data["papers"][index]["title"] = title
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return data["papers"][index]["id"]
+
+
+def test_second_edit_rereads_only_its_pages_not_those_of_the_edit_before(fresh, monkeypatch):
+    """After a publish the staging copy is one build behind; it catches up with the published copy
+    by copying what differs, so Sphinx re-reads only the pages of the current edit."""
+    from enlsp_proceedings import build
+
+    first = retitle_paper(fresh, 1, "The First Correction")
+    build_site(options(fresh))
+    copied = []
+    real_copy = build._copy_file
+    monkeypatch.setattr(build, "_copy_file", lambda src, dst, link: copied.append(Path(src)) or real_copy(src, dst, link))
+    second = retitle_paper(fresh, 6, "The Second Correction")
+    started = time.time_ns()
+    build_site(options(fresh))
+    reread = set()
+    for d in (fresh / ".enlsp-cache" / "doctrees").iterdir():
+        reread |= {k.removesuffix(".doctree") for k, v in mtimes(d, "*.doctree").items() if v >= started}
+    assert f"papers/{second}" in reread
+    assert f"papers/{first}" not in reread, sorted(reread)
+    # what was copied is what the first correction changed, not the whole site
+    names = {p.name for p in copied}
+    assert {f"{first}.html", f"{first}.doctree", f"{first}.bib", "environment.pickle"} <= names, sorted(names)
+    assert not {n for n in names if n.startswith("paper-") and not n.startswith(first)}, sorted(names)
+    assert not any("pagefind" in p.parts for p in copied)
+    total = sum(1 for p in (fresh / "site").rglob("*") if p.is_file())
+    assert len(copied) < total / 4, (len(copied), total)
+    site, other = fresh / "site", fresh / ".site.staging"
+    assert "The First Correction" in (site / "papers" / f"{first}.html").read_text()
+    assert "The Second Correction" in (site / "papers" / f"{second}.html").read_text()
+    # the other copy is the site of the first correction, complete and unaffected by this build
+    assert (other / "papers" / f"{first}.html").read_bytes() == (site / "papers" / f"{first}.html").read_bytes()
+    assert "The Second Correction" not in (other / "papers" / f"{second}.html").read_text()
+    assert len(list((fresh / ".enlsp-cache" / "doctrees").iterdir())) == 2
+
+
 def test_replaced_pdf_is_read_once_and_only_it(fresh, monkeypatch, tmp_path):
     calls = PdfReads(monkeypatch, tmp_path / "reads.log")
     paper = random_papers(12, seed=3)[2]

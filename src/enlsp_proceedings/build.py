@@ -1,11 +1,13 @@
 """Stage 4: load -> extract -> render -> Sphinx -> publish, atomically and incrementally.
 
 Publishing uses two complete site directories: the published one (``out``) and a
-staging copy beside it that holds the previous build. Each has its own Sphinx
-environment (doctree cache), so building into staging is an ordinary incremental
-Sphinx build; on success the two directories are exchanged in one atomic rename.
-A failed or killed build never touches ``out``; its half-built staging is discarded
-on the next run.
+staging copy beside it. Each has its own Sphinx environment (doctree cache), so
+building into staging is an ordinary incremental Sphinx build; on success the two
+directories are exchanged in one atomic rename. After an exchange, staging holds the
+site of the build before; the next build first brings it up to date from ``out`` by
+copying only the files that differ (see `_follow_published`), so Sphinx re-reads only
+the pages of the current change. A failed or killed build (or copy) never touches
+``out``; its half-built staging is discarded on the next run.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
 from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
-from .search import SearchIndexError, SearchIndexJob
+from .search import INDEX_DIR, SearchIndexError, SearchIndexJob
 from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
 
@@ -178,38 +180,97 @@ def _fingerprint(volume_json: str, src: Path, confdir: Path) -> str:
     return h.hexdigest()
 
 
-def _seed_staging(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
-    """Make the staging copy a copy of the published site and its doctree cache.
+def _copy_file(src: str, dst: str, link: bool) -> None:
+    if link:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copy2(src, dst)  # keeps the mtime: Sphinx decides what is outdated by mtimes
 
-    Right after a first build only ``out`` exists; without this the next (tiny) rebuild
-    would rebuild the whole second copy from scratch. HTML and static files are copied
-    (Sphinx overwrites them in place); PDFs, which are only ever replaced by rename,
-    are hard-linked. The copy is complete and built from the same inputs as ``out``.
-    Returns the new copy's site id, or None if there is nothing to copy.
+
+def _remove(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
+def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in: frozenset[str] = frozenset(), link: bool = False) -> int:
+    """Make ``dst`` a copy of ``src``, copying only files whose (size, mtime) differ; returns the number copied.
+
+    Names in ``skip`` (top level only) are neither copied nor deleted. PDFs under the
+    top-level directories ``link_pdfs_in`` are hard-linked: those are only ever replaced
+    by rename (`render.copy_atomically`), whereas Sphinx rewrites pages, doctrees and
+    static files in place, so those must be copies. A differing target is unlinked
+    before the copy, never written through (it may be a link shared with ``src``).
     """
-    out_id, complete = _site_id(out)
-    if not complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
+    try:
+        existing = {e.name: e for e in os.scandir(dst)}
+    except FileNotFoundError:
+        os.mkdir(dst)
+        existing = {}
+    copied = 0
+    for entry in os.scandir(src):
+        name = entry.name
+        if name in skip:
+            continue
+        old = existing.pop(name, None)
+        target = os.path.join(dst, name)
+        if entry.is_dir():
+            if old is not None and not old.is_dir(follow_symlinks=False):
+                os.unlink(old.path)
+            copied += _mirror(entry.path, target, link=link or name in link_pdfs_in)
+            continue
+        if old is not None:
+            if not old.is_dir(follow_symlinks=False):
+                have, want = old.stat(follow_symlinks=False), entry.stat()
+                if have.st_size == want.st_size and have.st_mtime_ns == want.st_mtime_ns:
+                    continue
+            _remove(old)
+        _copy_file(entry.path, target, link and name.endswith(".pdf"))
+        copied += 1
+    for name, old in existing.items():
+        if name not in skip:
+            _remove(old)
+    return copied
+
+
+def _follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
+    """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
+
+    After an exchange staging holds the build before the published one; built into as
+    is, Sphinx would re-read the pages of the previous change too. Staging is left
+    marked incomplete (the caller marks it), so a copy stopped halfway is discarded by
+    the next build, never trusted. None, staging untouched, when ``out`` is no complete
+    site with its doctrees.
+    """
+    out_id, out_complete = _site_id(out)
+    if not out_complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
         return None
-    site_id = uuid.uuid4().hex[:12]
+    site_id, complete = _site_id(staging)
+    trusted = complete and site_id is not None and site_id != out_id
+    if trusted and _site_inputs(staging)[0] == _site_inputs(out)[0]:
+        return site_id  # already a build of the published inputs
+    if trusted:
+        # A lagging copy keeps its search index: the search job has already chosen, by
+        # digest, which copy's index this build reuses.
+        skip = frozenset({MARKER, INDEX_DIR})
+    else:  # missing, or a build or copy that did not finish
+        if staging.exists():
+            shutil.rmtree(staging)
+        if site_id is not None and site_id != out_id:
+            shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
+        site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
+        staging.mkdir(parents=True)
+        if not quiet:
+            print(f"copying the published site to {staging.name} to build the next version incrementally...", file=sys.stderr, flush=True)
+    _mark(staging, site_id, complete=False)
+    copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
+    copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))
     if not quiet:
-        print(f"copying the published site to {staging.name} to build the next version incrementally...", file=sys.stderr, flush=True)
-
-    def copy(src: str, dst: str) -> None:
-        if src.endswith(".pdf"):
-            try:
-                os.link(src, dst)
-                return
-            except OSError:
-                pass
-        shutil.copy2(src, dst)
-
-    tmp = staging.with_name(staging.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(cache / "doctrees" / out_id, cache / "doctrees" / site_id, dirs_exist_ok=True)
-    shutil.copytree(out, tmp, copy_function=copy)
-    inputs, warnings = _site_inputs(out)
-    _mark(tmp, site_id, complete=True, inputs=inputs, warnings=warnings)
-    os.rename(tmp, staging)
+        print(f"{staging.name} brought up to date with the published site ({copied} files copied)", file=sys.stderr, flush=True)
     return site_id
 
 
@@ -306,19 +367,14 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
             print("nothing changed since the published build; site is up to date", file=sys.stderr)
         report.up_to_date = True
         return report
-    site_id, complete = _site_id(staging)
-    if staging.exists() and not complete:
-        shutil.rmtree(staging)  # a failed or killed build: start that copy afresh
-        site_id = None
-    if site_id is None:
-        site_id = _seed_staging(out, staging, cache, opts.quiet)
-        complete = site_id is not None
-    if site_id is None:
-        site_id = uuid.uuid4().hex[:12]
-        staging.mkdir(parents=True, exist_ok=True)
+    site_id = _follow_published(out, staging, cache, opts.quiet)
+    if site_id is None:  # no published site to start from
+        site_id, complete = _site_id(staging)
+        if not complete or site_id is None:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed or killed build: start that copy afresh
+            site_id = uuid.uuid4().hex[:12]
+            staging.mkdir(parents=True)
     doctrees = cache / "doctrees" / site_id
-    if not complete:
-        shutil.rmtree(doctrees, ignore_errors=True)
     _mark(staging, site_id, complete=False)
 
     warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
@@ -341,7 +397,9 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     if not staging.exists():
         # A first build: make the second copy now (a copy of this site and its doctrees), so the
         # organizer's first correction is an incremental build rather than a copy plus a build.
-        _seed_staging(out, staging, cache, opts.quiet)
+        copy_id = _follow_published(out, staging, cache, opts.quiet)
+        if copy_id is not None:
+            _mark(staging, copy_id, complete=True, inputs=inputs, warnings=warnings)
     _forget_old_doctrees(cache, {site_id, _site_id(staging)[0]})
     return report
 
