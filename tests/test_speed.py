@@ -152,14 +152,16 @@ def test_compact_html_keeps_preformatted_text():
 
 
 def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_regenerated(fresh, monkeypatch):
-    """A one-paper edit neither ships the Sphinx environment to workers nor rebuilds every .bib/.ris."""
+    """A one-paper edit neither ships the Sphinx environment to workers, nor forks writers, nor rebuilds every .bib/.ris."""
     from sphinx.builders import Builder
 
+    from enlsp_proceedings.sphinxext import HTMLBuilder
     from enlsp_proceedings.volume import Volume
 
-    parallel_reads, bibtex_for = [], []
-    real_parallel, real_bibtex = Builder._read_parallel, Volume.paper_bibtex
+    parallel_reads, parallel_writes, bibtex_for = [], [], []
+    real_parallel, real_write, real_bibtex = Builder._read_parallel, Builder._write_parallel, Volume.paper_bibtex
     monkeypatch.setattr(Builder, "_read_parallel", lambda self, docnames, nproc: parallel_reads.append(docnames) or real_parallel(self, docnames, nproc))
+    monkeypatch.setattr(Builder, "_write_parallel", lambda self, docnames, nproc: parallel_writes.append(docnames) or real_write(self, docnames, nproc))
     monkeypatch.setattr(Volume, "paper_bibtex", lambda self, paper: bibtex_for.append(paper.id) or real_bibtex(self, paper))
     conf = fresh / "conf" / "papers.yaml"
     data = yaml.safe_load(conf.read_text())
@@ -168,7 +170,7 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     opts = options(fresh)
     opts.jobs = 2
     build_site(opts)
-    assert parallel_reads == []
+    assert parallel_reads == [] and parallel_writes == []
     assert set(bibtex_for) == {data["papers"][7]["id"]}, bibtex_for
     assert "Edited Again" in (fresh / "site" / "papers" / f"{data['papers'][7]['id']}.bib").read_text()
     # the volume's BibTeX reuses the other papers' files and carries the edit
@@ -176,6 +178,12 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     volume_bib = (site / "proceedings.bib").read_text()
     assert "Edited Again" in volume_bib
     assert volume_bib == "\n\n".join((site / "papers" / f"{p['id']}.bib").read_text() for p in data["papers"])
+    # more pages than HTMLBuilder.SERIAL_WRITES are still written in parallel
+    monkeypatch.setattr(HTMLBuilder, "SERIAL_WRITES", 2)
+    data["papers"][7]["title"] = "Edited Once More"
+    conf.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    build_site(opts)
+    assert len(parallel_writes) == 1 and parallel_writes[0]
 
 
 def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fresh, monkeypatch):

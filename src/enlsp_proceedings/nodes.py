@@ -17,7 +17,18 @@ from sphinx_design.shared import PassthroughTextElement, create_component
 def rel(from_doc: str, site_path: str) -> str:
     """Relative link from a page (docname) to a site path like 'papers/x.html#a'."""
     path, _, anchor = site_path.partition("#")
-    out = posixpath.relpath(path, posixpath.dirname(from_doc) or ".")
+    here = from_doc.rpartition("/")[0]
+    if "/" not in here and path and not path.startswith((".", "/")) and "/." not in path and "//" not in path and not path.endswith("/"):
+        # the common case, without posixpath.relpath (thousands of links on a list page):
+        # a page at the top or one folder down, a plain path
+        if not here:
+            out = path
+        elif path.startswith(here + "/"):
+            out = path[len(here) + 1:]
+        else:
+            out = "../" + path
+    else:
+        out = posixpath.relpath(path, here or ".")
     return out + (f"#{anchor}" if anchor else "")
 
 
