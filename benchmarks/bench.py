@@ -463,7 +463,7 @@ is Sphinx itself in both columns: reading and writing pages in parallel, then, i
 process alone, merging what the workers read and resolving every page; with the same page frame
 a full build cannot get much below the floor. A one-paper edit costs, at N = 1,000, roughly
 (main process, idle machine): 0.3 s start-up, 0.25 s loading the data and checking the PDFs'
-facts, 0.15 s making the search records, 0.25 s writing the page sources (digests of 3,600
+facts, 0.15 s making the search records, 0.3 s writing the page sources (digests of 3,600
 pages), 0.1 s bringing the staging copy up to date, 0.4 s loading Sphinx's environment, 0.4 s
 re-reading the changed pages (the paper, its authors, the home page, the schedule and the list of
 all papers, which alone takes 0.17 s for its 1,000 cards), 0.3 s writing them, 0.1 s downloads;
