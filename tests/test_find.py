@@ -132,6 +132,33 @@ def test_unchanged_rebuild_does_not_rerun_the_indexer(workshop_copy):
     assert build_site(options(workshop_copy)).search_index in {"copied", "unchanged", ""}  # "": already published
 
 
+
+def test_only_the_incomplete_bundle_is_indexed_again(workshop_copy, monkeypatch):
+    from enlsp_proceedings import search
+    from enlsp_proceedings.pagefind_child import index_problem
+
+    monkeypatch.setattr(search, "SHARD_RECORDS", 4)
+    specs, failed = [], []
+    real_start = search._start_indexer
+    monkeypatch.setattr(search, "_start_indexer", lambda spec, out: specs.append(json.loads(spec)) or real_start(spec, out))
+
+    def first_bundle_broken_once(directory, records=None):
+        if not failed:
+            failed.append(directory.name)
+            return "pagefind-entry.json is empty (simulated)"
+        return index_problem(directory, records)
+
+    monkeypatch.setattr(search, "index_problem", first_bundle_broken_once)
+    conf = workshop_copy / "conf" / "papers.yaml"
+    conf.write_text(conf.read_text().replace("Quantizing", "Quantising"))
+    assert build_site(options(workshop_copy)).search_index == "indexed"
+    assert len(specs) == 2 and len(specs[0]) >= 3
+    assert [bundle["dir"] for bundle in specs[1]] == failed  # the others were kept
+    index = workshop_copy / "site" / "pagefind"
+    names = [b.rstrip("/") for b in json.loads((index / MANIFEST).read_text())["bundles"]]
+    assert sorted(names) == sorted(b["dir"] for b in specs[0])
+    assert all(index_problem(index / name) is None for name in names)
+
 # -- papers list filters -----------------------------------------------------------------
 
 def test_paper_cards_carry_filter_data(small_site):

@@ -248,8 +248,13 @@ class SearchIndexJob:
             if missing:
                 self._launch(missing)
 
-    def _launch(self, bundles: list[Bundle]) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+    def _launch(self, bundles: list[Bundle], keep_others: bool = False) -> None:
+        """Index ``bundles`` into `tmp`; what else `tmp` holds is dropped unless ``keep_others``."""
+        if keep_others:
+            for bundle in bundles:
+                shutil.rmtree(self.tmp / bundle.name, ignore_errors=True)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
         spec = "[" + ",".join(f'{{"dir":{json.dumps(b.name)},"records":{b.payload}}}' for b in bundles) + "]"
         self.indexing = list(bundles)
         self.child, self.spec = _start_indexer(spec, self.tmp)
@@ -307,16 +312,7 @@ class SearchIndexJob:
                 shutil.rmtree(self.tmp, ignore_errors=True)
                 raise SearchIndexError(f"the Pagefind indexer did not produce a usable search index ({next(iter(problems.values()))})")
             done = [b for b in self.indexing if b.name not in problems]
-            keep = self.tmp.with_name(self.tmp.name + ".done")
-            shutil.rmtree(keep, ignore_errors=True)
-            if done:
-                keep.mkdir()
-                for bundle in done:
-                    os.rename(self.tmp / bundle.name, keep / bundle.name)
-            self._launch([b for b in self.indexing if b.name in problems])
-            for bundle in done:
-                os.rename(keep / bundle.name, self.tmp / bundle.name)
-            shutil.rmtree(keep, ignore_errors=True)
+            self._launch([b for b in self.indexing if b.name in problems], keep_others=True)
             self.indexing += done
 
     def cancel(self) -> None:
