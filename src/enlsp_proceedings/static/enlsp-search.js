@@ -1,5 +1,6 @@
 /* Search page: queries the static Pagefind index (pagefind/: the bundles listed in
-   bundles.json, merged into one search) and lists title, authors and an excerpt per result. Result text is inserted as text nodes only; the excerpt's <mark>
+   bundles.json, merged into one search) and lists title, authors and an excerpt per
+   result. Result text is inserted as text nodes only; the excerpt's <mark>
    highlights are rebuilt as elements, never parsed as HTML. search.html?q=TERM runs TERM. */
 (function () {
   "use strict";
