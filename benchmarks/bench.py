@@ -402,7 +402,10 @@ author, the lists and the index). The build comes in below the floor mainly beca
 carry a smaller frame (about 3 KB of theme markup instead of 9 KB, see "What keeps the site
 small"), so Sphinx writes less; before that change, with the same frame as the floor, a full
 build with cached PDF facts measured 1.03× the floor.
-Peak memory is the largest resident size of any one build process (`ru_maxrss`).
+Peak memory is the largest resident size of any one build process (`ru_maxrss`). The edit and
+PDF rows are an organizer's successive corrections: a different paper's title edited, then
+another paper's PDF replaced, three rounds, each a separate build; the table shows the median
+and every run.
 
 """
 
