@@ -273,11 +273,9 @@ class SearchIndexJob:
                 self.cancel()
                 self._launch(fresh)
             self._wait()
-        if index.exists() and not (index / MANIFEST).is_file():
-            shutil.rmtree(index)  # an index of the old single-bundle layout
         index.mkdir(parents=True, exist_ok=True)
         for bundle in fresh:
-            os.rename(self.tmp / bundle.name, index / bundle.name)  # a rename when the cache is on the site's file system
+            shutil.move(self.tmp / bundle.name, index / bundle.name)  # a rename when the cache is on the site's file system
         for bundle in linked:
             assert other_site is not None
             _link_tree(other_site / INDEX_DIR / bundle.name, index / bundle.name)
@@ -285,7 +283,7 @@ class SearchIndexJob:
         _write_atomically(index / STAMP, json.dumps({"digest": self.digest, "records": len(self.records),
                                                      "bundles": [b.name for b in self.bundles]}))
         keep = {b.name for b in self.bundles} | {MANIFEST, STAMP}
-        for path in index.iterdir():
+        for path in index.iterdir():  # old bundles, half-made links, an index of the one-bundle layout
             if path.name not in keep:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         self.cancel()
