@@ -265,3 +265,16 @@ def test_sigkill_while_copying_pdfs_keeps_last_site(workshop_copy):
     assert "Retitled Before The Kill" in (site / "index.html").read_text(encoding="utf-8")
     for pdf in (workshop_copy / "papers").glob("*.pdf"):
         assert (site / "papers" / pdf.name).read_bytes() == pdf.read_bytes()
+
+
+def test_a_copy_left_half_made_by_an_earlier_version_is_removed(workshop_copy):
+    """Earlier versions made the staging copy in ``.<out>.staging.tmp``; a killed copy left it behind."""
+    staging = workshop_copy / ".site.staging"
+    leftover = workshop_copy / ".site.staging.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    (leftover / "papers").mkdir(parents=True)
+    (leftover / "papers" / "alpha.html").write_text("half-copied")
+    _retitle_paper(workshop_copy, "alpha", "Alpha After The Upgrade")
+    build_site(options(workshop_copy))
+    assert not leftover.exists()
+    assert "Alpha After The Upgrade" in (workshop_copy / "site" / "papers" / "alpha.html").read_text(encoding="utf-8")

@@ -260,6 +260,7 @@ def _follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True)
     else:  # missing, or a build or copy that did not finish
         if staging.exists():
             shutil.rmtree(staging)
+        shutil.rmtree(staging.with_name(staging.name + ".tmp"), ignore_errors=True)  # where earlier versions made the copy
         if site_id is not None and site_id != out_id:
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
         site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
