@@ -60,16 +60,18 @@ def index_problem(directory: Path, records: int | None = None) -> str | None:
     return None
 
 
-async def _written(out: Path, timeout: float = 60.0) -> None:
-    """Wait until the entry file is complete (valid JSON naming its metadata files).
+async def _written(directory: Path, records: int, timeout: float = 60.0) -> None:
+    """Wait until the bundle's files are complete (see `index_problem`).
 
-    The binary answers "files written" and the service then terminates it at once; that
-    has cut ``pagefind-entry.json`` off empty (in CI, twice in a row), so the service is
-    closed only once the entry file reads back. The build then checks the whole index.
+    The binary answers "files written" before every file has reached the disk, and the
+    service terminates it at once when closed; that has cut ``pagefind-entry.json`` off
+    empty (in CI, twice in a row) and once, with several bundles, left a second bundle
+    incomplete. So each bundle is checked here before the next one and before closing;
+    the build checks the whole index again.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while loop.time() < deadline and _entry_problem(out)[0] is not None:
+    while loop.time() < deadline and index_problem(directory, records) is not None:
         await asyncio.sleep(0.02)
 
 
@@ -93,7 +95,7 @@ async def _index(bundles: list[dict], out: Path) -> None:
             ))
             directory = out / bundle["dir"]
             await index.write_files(output_path=str(directory))
-            await _written(directory)
+            await _written(directory, len(bundle["records"]))
             for name in UNUSED_FILES:
                 (directory / name).unlink(missing_ok=True)
             await index.delete_index()
