@@ -29,7 +29,7 @@ from .check import FirstPageMemo, paper_problems
 from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
-from .render import remove_stale_pages, write_artifacts, write_if_changed, write_sources
+from .render import link_or_copy, remove_stale_pages, write_artifacts, write_if_changed, write_sources
 from .search import INDEX_DIR, SearchIndexError, SearchIndexJob
 from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
@@ -181,13 +181,7 @@ def _fingerprint(volume_json: str, src: Path, confdir: Path) -> str:
 
 
 def _copy_file(src: str, dst: str, link: bool) -> None:
-    if link:
-        try:
-            os.link(src, dst)
-            return
-        except OSError:
-            pass
-    shutil.copy2(src, dst)  # keeps the mtime: Sphinx decides what is outdated by mtimes
+    (link_or_copy if link else shutil.copy2)(src, dst)  # copy2 keeps the mtime: Sphinx decides what is outdated by mtimes
 
 
 def _remove(entry: os.DirEntry) -> None:

@@ -29,12 +29,13 @@ import html
 import os
 import posixpath
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+
+from .render import write_if_changed
 
 #: Scripts of the frame, in this order (all deferred); Bootstrap's only where ``ONLY_FOR`` says.
 FRAME_SCRIPTS = ("enlsp.js", "scripts/bootstrap.js", "scripts/pydata-sphinx-theme.js")
@@ -155,13 +156,7 @@ def prune_static(app: Sphinx, exception: Exception | None) -> None:
                 continue
             lines = text.split(b"\n")
             kept = b"\n".join(line for line in lines if not _MAP_LINE.match(line))
-            if len(kept) == len(text):
-                continue
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-            with os.fdopen(fd, "wb") as out:
-                out.write(kept)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+            write_if_changed(path, kept)  # replaces the file, never writes into it
 
 
 def setup(app: Sphinx) -> None:

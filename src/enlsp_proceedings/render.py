@@ -48,6 +48,15 @@ def copy_atomically(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard-link a file that is never written in place (both site copies can share it);
+    copy it, with its modification time, where a link is impossible (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _stub(kind: str, ident: str | None, digest: str, *, orphan: bool, toctree: list[str] | None = None) -> str:
     lines = []
     if orphan:

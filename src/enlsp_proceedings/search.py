@@ -32,6 +32,7 @@ from pathlib import Path
 from .extract import PaperPdf
 from .pagefind_child import index_problem
 from .people import ROLE_LABELS, fold
+from .render import link_or_copy, write_if_changed
 from .volume import Volume
 
 INDEX_DIR = "pagefind"
@@ -181,22 +182,10 @@ def _has(site: Path | None, bundle: Bundle) -> bool:
 def _link_tree(source: Path, target: Path) -> None:
     """Copy a bundle as hard links (bundles are never written in place), under a temporary
     name first: a half-made copy must never carry the bundle's name."""
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
     partial = target.with_name(f".{target.name}.tmp")
     shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(source, partial, copy_function=link)
+    shutil.copytree(source, partial, copy_function=link_or_copy)
     os.rename(partial, target)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 def _start_indexer(spec_json: str, out: Path) -> tuple[subprocess.Popen, Path]:
@@ -279,8 +268,8 @@ class SearchIndexJob:
         for bundle in linked:
             assert other_site is not None
             _link_tree(other_site / INDEX_DIR / bundle.name, index / bundle.name)
-        _write_atomically(index / MANIFEST, json.dumps({"bundles": [f"{b.name}/" for b in self.bundles]}))
-        _write_atomically(index / STAMP, json.dumps({"digest": self.digest, "records": len(self.records),
+        write_if_changed(index / MANIFEST, json.dumps({"bundles": [f"{b.name}/" for b in self.bundles]}))
+        write_if_changed(index / STAMP, json.dumps({"digest": self.digest, "records": len(self.records),
                                                      "bundles": [b.name for b in self.bundles]}))
         keep = {b.name for b in self.bundles} | {MANIFEST, STAMP}
         for path in index.iterdir():  # old bundles, half-made links, an index of the one-bundle layout

@@ -8,8 +8,9 @@ process) that reads the PDF's text, from the same open document. A PDF that PDFi
 cannot render simply has no thumbnail: pages then show no image rather than a broken one.
 
 A first page is mostly black text on white: it is stored as a 16-level grey PNG
-(4 bits a pixel, ~6 KB for a page of text, against ~9 KB for the 64-colour palette used before). A page with colour on it (a figure, a logo) keeps its
-colours in a 64-colour palette.
+(4 bits a pixel, ~6 KB for a page of text, against ~9 KB for the 64-colour palette used
+before). A page with colour on it (a figure, a logo) keeps its colours in a 64-colour
+palette.
 """
 
 from __future__ import annotations
