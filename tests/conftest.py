@@ -13,14 +13,15 @@ from enlsp_proceedings.testing import small_workshop
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | None = None, out: Path | None = None) -> int:
+def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | None = None, out: Path | None = None,
+              docs: Path | None = None) -> int:
     """Build ``root``'s workshop with the real CLI (one Sphinx process, quiet)."""
     args = [
         "build",
         "--conf", str(conf or root / "conf"),
         "--papers", str(papers or root / "papers"),
         "--out", str(out or root / "site"),
-        "--docs", str(root / "docs"),
+        "--docs", str(docs or root / "docs"),
         "-j", "1", "-q", *extra,
     ]
     return cli_main(args)
@@ -89,10 +90,11 @@ def workshop_copy(small_site, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The real ENLSP-II conf/ built into a temporary directory."""
+    """The real ENLSP-II site as `nox -s build` makes it (conf/, papers/ and the guides in
+    docs/), built into a temporary directory."""
     root = tmp_path_factory.mktemp("real")
     out = root / "site"
-    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=out) == 0
+    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=out, docs=REPO / "docs") == 0
     return out
 
 

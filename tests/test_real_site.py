@@ -68,3 +68,12 @@ def test_real_site_has_every_paper_and_keynote(real_site):
     home = visible((real_site / "index.html").read_text(encoding="utf-8"))
     assert "New Orleans" in home and "NeurIPS 2022" in home and "Non-archival" in home
     assert "Kenneth Heafield" in visible((real_site / "keynotes" / "index.html").read_text(encoding="utf-8"))
+
+
+def test_real_site_has_the_guides_with_their_highlighted_examples(real_site):
+    """As `nox -s build` makes it: the hand-written guides of docs/ are pages of the site,
+    their YAML examples highlighted (Pygments' YAML lexer makes token types of its own)."""
+    for guide in ("index", "authors", "organizers", "performance", "search"):
+        assert (real_site / "guide" / f"{guide}.html").is_file(), guide
+    organizers = (real_site / "guide" / "organizers.html").read_text(encoding="utf-8")
+    assert '<div class="highlight-yaml notranslate">' in organizers

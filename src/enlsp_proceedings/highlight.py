@@ -39,8 +39,22 @@ class Plain:
     def __call__(self, ttype: _TokenType) -> bool:
         if ttype not in self._known:
             self._known[ttype] = bool(self.styles) and ttype is not Text and all(
-                style.style_for_token(ttype) == style.style_for_token(Text) for style in self.styles)
+                _style_for(style, ttype) == style.style_for_token(Text) for style in self.styles)
         return self._known[ttype]
+
+
+def _style_for(style, ttype: _TokenType) -> dict:
+    """The style of ``ttype``. A style knows the token types that existed when its class was
+    made; a lexer imported later can make new ones (Pygments 2.21's YAML lexer makes
+    ``Punctuation.Indicator``), which the HTML formatter styles as their nearest known
+    ancestor (``class="p-Indicator"`` falls back to ``p``)."""
+    while True:
+        try:
+            return style.style_for_token(ttype)
+        except KeyError:
+            if ttype.parent is None:
+                raise
+            ttype = ttype.parent
 
 
 class PlainSpanHtmlFormatter(HtmlFormatter):
