@@ -224,7 +224,8 @@ def test_papers_without_known_authors_say_so_and_can_still_be_cited(real_site, p
 def test_the_home_page_counts_fit_the_archive(real_site):
     home = visible((real_site / "index.html").read_text(encoding="utf-8"))
     assert "40 papers were accepted" in home
-    assert "Oral presentations (8)" in home and "Posters (32)" in home
+    assert "Oral presentations (8)" in home and "Posters (32)" in home and "Show 22 more posters" in home
+    assert "39 of them have their camera-ready PDF published" in home
     assert "New Orleans" in home and "NeurIPS 2022" in home and "Non-archival" in home
 
 

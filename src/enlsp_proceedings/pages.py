@@ -91,6 +91,12 @@ _PAPER_CARD = Markup(
     '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
     '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
 )
+#: The home page lists at most this many papers of a kind before "Show N more".
+HOME_LIST_SHOWN = 10
+_HOME_LIST_LONG = Markup(
+    '<ul class="enlsp-paper-list">\n{shown}</ul>\n'
+    '<details class="enlsp-more"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{rest}</ul>\n</details>\n'
+)
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -257,7 +263,13 @@ class PageBuilder:
     def home_papers(self) -> nodes.section:
         """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
         out = section("Accepted papers", "accepted-papers")
-        out += para(f"{len(self.v.proc.papers)} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
+        total = len(self.v.proc.papers)
+        published = sum(1 for p in self.v.proc.papers if (s := self.v.pdfs.get(p.id)) and s.published)
+        if published == total:
+            out += para(f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
+        else:
+            out += para(f"{total} papers were accepted. Each has a page with its abstract and a citation; "
+                        f"{published} of them have their camera-ready PDF published.")
         columns = []
         award_classes = " ".join(badge_classes("warning"))
         for kind, n in self._presentation_counts():
@@ -267,7 +279,14 @@ class PageBuilder:
                 award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
-            listing = fragment(Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items)), "\n".join(plain))
+            if len(items) > HOME_LIST_SHOWN + 2:  # a long list: the rest behind one click, not a page-long column
+                rest = len(items) - HOME_LIST_SHOWN
+                more = PRESENTATION_GROUPS[kind].lower()
+                markup = _HOME_LIST_LONG.format(shown=Markup("").join(items[:HOME_LIST_SHOWN]), rest=Markup("").join(items[HOME_LIST_SHOWN:]),
+                                                summary=f"Show {rest} more {more}")
+            else:
+                markup = Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items))
+            listing = fragment(markup, "\n".join(plain))
             body = [para(strong(f"{PRESENTATION_GROUPS[kind]} ({n})"), classes=["enlsp-group-title"]), listing]
             columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
         out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])

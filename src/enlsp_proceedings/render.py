@@ -86,7 +86,7 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     pages["index"] = _stub(
         "home", None,
         v.digest(v.workshop, [(k, k.speaker) for k in proc.keynotes], [(p.id, p.title, p.award, p.presentation, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
-                 bool(proc.panel), bool(people.by_slug)),
+                 bool(proc.panel), bool(people.by_slug), sum(bool(s and s.published) for s in v.pdfs.values())),
         orphan=False, toctree=sections + list(extra_toctree),
     )
     pages["papers/index"] = _stub("paper-list", None, v.digest(v.workshop, list(card_digests.values()), v.keys), orphan=False)
