@@ -31,6 +31,7 @@ from .load import load_proceedings
 from .models import Proceedings
 from .render import link_or_copy, remove_stale_pages, write_artifacts, write_if_changed, write_sources
 from .search import INDEX_DIR, SearchIndexError, SearchIndexJob
+from .supplementary import Supplement, check_supplements
 from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
 
@@ -66,6 +67,7 @@ class BuildReport:
     pdfs: dict[str, PaperPdf]
     warnings: list[str] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
+    supplements: dict[str, Supplement] = field(default_factory=dict)
     up_to_date: bool = False  # the published site was already built from these exact inputs: Sphinx did not run
     search_index: str = ""  # "indexed", "copied" or "unchanged"
 
@@ -322,10 +324,17 @@ def build_site(opts: BuildOptions) -> BuildReport:
     cache = opts.cache
     with _lock(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
-        report = BuildReport(volume, pdfs)
+        report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
+        for pid, item in report.supplements.items():
+            if item.publishable:
+                status = volume.pdfs[pid]
+                status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
         memo = FirstPageMemo(cache)
         for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            for problem in paper_problems(paper, pdfs[paper.id], proc.workshop.page_limit, missing_level="warning", memo=memo):
+            problems = paper_problems(paper, pdfs[paper.id], proc.workshop.page_limit, missing_level="warning", memo=memo)
+            if paper.id in report.supplements:
+                problems += report.supplements[paper.id].problems
+            for problem in problems:
                 report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
         memo.save()
         errors = [w for w in report.warnings if w.startswith("error")]
@@ -382,7 +391,8 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
     page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
-    write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
+    supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
+    write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys, supplement_sources)
     try:
         report.search_index = search.finish(staging, out if out.is_dir() else None)
     except SearchIndexError as exc:

@@ -17,6 +17,7 @@ from .load import ConfError, load_proceedings
 from .memo import load_memo, save_memo
 from .models import Paper, Proceedings
 from .people import PeopleIndex, fold
+from .supplementary import check_supplements
 
 
 @dataclass
@@ -154,6 +155,10 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         entry = pdfs[paper.id]
         pages = entry.facts.pages if entry.facts and entry.facts.ok else None
         reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop.page_limit)))
+    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
+    for report in reports:
+        if report.id in supplements:
+            report.problems += supplements[report.id].problems
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:
@@ -166,7 +171,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         if len(ids) > 1:
             general.append(PdfProblem("warning", "pdf-same-content", f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
     if only is None and Path(papers_dir).is_dir():
-        used = {p.pdf_name for p in proc.papers}
+        used = {p.pdf_name for p in proc.papers} | {p.supplementary for p in proc.papers if p.supplementary}
         for path in sorted(Path(papers_dir).rglob("*")):
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):

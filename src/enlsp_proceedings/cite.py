@@ -269,7 +269,7 @@ def citation_keys(proc: Proceedings) -> dict[str, str]:
     for paper in proc.papers:
         wanted[f"paper:{paper.id}"] = base_key(paper.authors, proc.workshop.year, paper.title)
     for keynote in proc.keynotes:
-        wanted[f"keynote:{keynote.id}"] = base_key([keynote.speaker], proc.workshop.year, keynote.title) + "-keynote"
+        wanted[f"keynote:{keynote.id}"] = base_key(list(keynote.speakers), proc.workshop.year, keynote.title) + "-keynote"
     keys: dict[str, str] = {}
     taken = {key for key in wanted.values()}
     by_key: dict[str, list[str]] = {}
@@ -323,8 +323,8 @@ def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
 def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> Entry:
     fields = [
         Field("title", latex_title(keynote.title)),
-        Field("author", bibtex_name(keynote.speaker)),
-        Field("howpublished", "Keynote talk at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
+        Field("author", " and ".join(bibtex_name(s) for s in keynote.speakers)),
+        Field("howpublished", latex_title(workshop.labels.keynote_talk) + " at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
         *_common_fields(workshop, url),
     ]
     return Entry("misc", key, fields)

@@ -48,7 +48,8 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
         return "article", volume.papers_by_id[parts[1]].abstract
     if len(parts) == 2 and parts[0] == "keynotes" and parts[1] in volume.keynotes_by_id:
         keynote = volume.keynotes_by_id[parts[1]]
-        return "article", keynote.abstract or f"Keynote talk by {keynote.speaker.name} at {at}."
+        speakers = " and ".join(s.name for s in keynote.speakers)
+        return "article", keynote.abstract or f"{w.labels.keynote_talk} by {speakers} at {at}."
     if len(parts) == 2 and parts[0] == "authors" and parts[1] in volume.people.by_slug:
         return "profile", f"{volume.people.by_slug[parts[1]].name} at {at}: papers, talks and roles."
     fixed = {

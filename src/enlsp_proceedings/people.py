@@ -86,7 +86,8 @@ class PeopleIndex:
                     if other != slug and other not in record.coauthors:
                         record.coauthors.append(other)
         for keynote in proc.keynotes:
-            self._add(keynote.speaker, "speaker").keynotes.append(keynote.id)
+            for speaker in keynote.speakers:
+                self._add(speaker, "speaker").keynotes.append(keynote.id)
         for person in proc.invited_speakers_without_talk:
             self._add(person, "invited")
         if proc.panel:

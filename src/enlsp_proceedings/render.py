@@ -85,26 +85,29 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     sections = [d for d in SECTIONS if d != "authors/index" or people.by_slug]
     pages["index"] = _stub(
         "home", None,
-        v.digest(v.workshop, [(k, k.speaker) for k in proc.keynotes], [(p.id, p.title, p.award, p.presentation, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
+        v.digest(v.workshop, list(proc.keynotes), [(p.id, p.title, p.award, p.presentation, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
                  bool(proc.panel), bool(people.by_slug), sum(bool(s and s.published) for s in v.pdfs.values())),
         orphan=False, toctree=sections + list(extra_toctree),
     )
     pages["papers/index"] = _stub("paper-list", None, v.digest(v.workshop, list(card_digests.values()), v.keys), orphan=False)
     for paper, status, slugs_ in cards:
-        digest = v.digest(paper, status, v.slot("paper", paper.id), v.workshop, v.keys[f"paper:{paper.id}"], slugs_, [proc.canonical_name(a.name) for a in paper.authors])
+        slots = [s for s in (v.slot("paper", paper.id), *v.poster_sessions(paper.id)) if s is not None]
+        digest = v.digest(paper, status, [(s, v.slot_anchor(s), v.slot_date(s)) for s in slots], v.workshop, v.keys[f"paper:{paper.id}"], slugs_,
+                          [proc.canonical_name(a.name) for a in paper.authors])
         pages[f"papers/{paper.id}"] = _stub("paper", paper.id, digest, orphan=True)
-    pages["keynotes/index"] = _stub("keynote-list", None, v.digest(proc.keynotes, proc.invited_speakers_without_talk, [people.slug(p.name) for p in proc.invited_speakers_without_talk]), orphan=False)
+    pages["keynotes/index"] = _stub("keynote-list", None, v.digest(v.workshop.labels, proc.keynotes, proc.invited_speakers_without_talk, [people.slug(p.name) for p in proc.invited_speakers_without_talk]), orphan=False)
     for keynote in proc.keynotes:
-        digest = v.digest(keynote, v.slot("keynote", keynote.id), v.workshop, v.keys[f"keynote:{keynote.id}"], people.slug(keynote.speaker.name))
+        slot = v.slot("keynote", keynote.id)
+        digest = v.digest(keynote, slot and (slot, v.slot_anchor(slot), v.slot_date(slot)), v.workshop, v.keys[f"keynote:{keynote.id}"], [people.slug(s.name) for s in keynote.speakers])
         pages[f"keynotes/{keynote.id}"] = _stub("keynote", keynote.id, digest, orphan=True)
     everything = v.digest(proc, slugs)
     pages["schedule"] = _stub("schedule", None, everything, orphan=False)
-    pages["people"] = _stub("people", None, v.digest(proc.people, proc.panel, slugs), orphan=False)
+    pages["people"] = _stub("people", None, v.digest(proc.people, proc.panel, slugs, v.workshop.labels), orphan=False)
     if proc.panel:
         pages["panel"] = _stub("panel", None, v.digest(proc.panel, proc.schedule, v.workshop, slugs), orphan=True)
-    pages["cfp"] = _stub("cfp", None, v.digest(proc.cfp, v.workshop.important_dates), orphan=False)
+    pages["cfp"] = _stub("cfp", None, v.digest(proc.cfp, v.workshop.important_dates, v.workshop.labels), orphan=False)
     if people.by_slug:
-        pages["authors/index"] = _stub("author-index", None, v.digest([(r.name, r.slug, r.roles) for r in people.sorted()]), orphan=False)
+        pages["authors/index"] = _stub("author-index", None, v.digest([(r.name, r.slug, r.roles) for r in people.sorted()], v.workshop.labels), orphan=False)
     for slug, record in people.by_slug.items():
         shown = [card_digests[i] for i in sorted(record.papers, key=order.__getitem__)]
         talks = [v.keynotes_by_id[k] for k in record.keynotes]
@@ -189,7 +192,7 @@ MANIFEST = ".enlsp-artifacts.json"
 
 
 def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None,
-                    page_keys: dict[str, str] | None = None) -> None:
+                    page_keys: dict[str, str] | None = None, supplement_sources: dict[str, Path] | None = None) -> None:
     """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted.
 
     ``page_keys`` maps a paper id to a key of everything its page shows (a superset of
@@ -218,6 +221,12 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
             if previous.get(site_path) != status.sha256 or not target.exists():
                 copy_atomically(source, target)
             current[site_path] = status.sha256 or ""
+    for paper_id, source in (supplement_sources or {}).items():
+        status = volume.pdfs[paper_id]
+        site_path = f"papers/{status.supplementary}"
+        if previous.get(site_path) != status.supplementary_sha256 or not (out_dir / site_path).exists():
+            copy_atomically(source, out_dir / site_path)
+        current[site_path] = status.supplementary_sha256 or ""
     for paper_id, source in (thumb_sources or {}).items():
         site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
         stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"

@@ -94,15 +94,15 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
                           paper.abstract, full_text),
         ))
     for keynote in proc.keynotes:
-        speaker = keynote.speaker
-        name = proc.canonical_name(speaker.name)
+        names = [proc.canonical_name(s.name) for s in keynote.speakers]
+        spelled = [s.name for s in keynote.speakers if s.name not in names]
         records.append(Record(
             url=f"keynotes/{keynote.id}.html",
             title=keynote.title,
-            authors=name,
-            kind="Keynote",
-            content=_join(keynote.title, name, speaker.name if speaker.name != name else None, _ascii_names([name, speaker.name]),
-                          speaker.affiliation, keynote.abstract, keynote.bio),
+            authors=", ".join(names),
+            kind=proc.workshop.labels.keynote,
+            content=_join(keynote.title, ", ".join(names + spelled), _ascii_names(names + spelled),
+                          "; ".join(sorted({s.affiliation for s in keynote.speakers if s.affiliation})), keynote.abstract, keynote.bio),
         ))
     if proc.panel:
         panel = proc.panel

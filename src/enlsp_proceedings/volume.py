@@ -31,6 +31,9 @@ class PdfStatus:
     problems: list[dict] = field(default_factory=list)
     thumbnail: str | None = None  # site path of the first-page PNG (thumbs.py), if rendered
     thumb_size: list[int] | None = None  # [width, height] in pixels
+    supplementary: str | None = None  # file name of the published supplementary material, beside the PDF
+    supplementary_size: int | None = None  # bytes
+    supplementary_sha256: str | None = None
 
     @classmethod
     def from_paper_pdf(cls, entry: PaperPdf) -> PdfStatus:
@@ -88,6 +91,56 @@ class Volume:
     def slot(self, kind: str, ident: str) -> Slot | None:
         return self.slots_by_target.get((kind, ident))
 
+    @cached_property
+    def _poster_sessions(self) -> dict[str, list[Slot]]:
+        sessions: dict[str, list[Slot]] = {}
+        for slot in self.proc.schedule:
+            for ident in slot.papers:
+                sessions.setdefault(ident, []).append(slot)
+        return sessions
+
+    def poster_sessions(self, paper_id: str) -> list[Slot]:
+        """The poster-session slots that list this paper, in schedule order."""
+        return self._poster_sessions.get(paper_id, [])
+
+    def slot_date(self, slot: Slot) -> dt.date:
+        return slot.date or self.workshop.date
+
+    @cached_property
+    def days(self) -> list[dt.date]:
+        """The days of the program, in order (the workshop's date when there is no schedule)."""
+        return sorted({self.slot_date(s) for s in self.proc.schedule}) or [self.workshop.date]
+
+    @cached_property
+    def multi_day(self) -> bool:
+        return len(self.days) > 1
+
+    @cached_property
+    def _anchors(self) -> dict[int, str]:
+        """One anchor per slot: ``slot-0910`` (``slot-20310505-0910`` over several days); parallel slots
+        starting together get ``-2``, ``-3``... in schedule order."""
+        anchors: dict[int, str] = {}
+        used: set[str] = set()
+        for slot in self.proc.schedule:
+            base = "slot-" + (f"{self.slot_date(slot):%Y%m%d}-" if self.multi_day else "") + slot.start.replace(":", "")
+            anchor, n = base, 1
+            while anchor in used:
+                n += 1
+                anchor = f"{base}-{n}"
+            used.add(anchor)
+            anchors[id(slot)] = anchor
+            self._ranks[id(slot)] = n
+        return anchors
+
+    @cached_property
+    def _ranks(self) -> dict[int, int]:
+        return {}
+
+    def slot_rank(self, slot: Slot) -> int:
+        """1 for the first slot starting at its time and day, 2 for a parallel one starting with it..."""
+        self.slot_anchor(slot)
+        return self._ranks[id(slot)]
+
     # -- URLs ------------------------------------------------------------------
     def url(self, path: str) -> str:
         """Absolute URL of a site path such as 'papers/x.html'."""
@@ -102,9 +155,11 @@ class Volume:
         return zoneinfo.ZoneInfo(self.workshop.timezone)
 
     def slot_datetimes(self, slot: Slot) -> tuple[dt.datetime, dt.datetime]:
+        day = self.slot_date(slot)
+
         def at(hhmm: str) -> dt.datetime:
             hour, minute = map(int, hhmm.split(":"))
-            return dt.datetime.combine(self.workshop.date, dt.time(hour, minute), tzinfo=self.tz)
+            return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
 
         return at(slot.start), at(slot.end)
 
@@ -113,9 +168,8 @@ class Volume:
         start, end = self.slot_datetimes(slot)
         return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M} {start.tzname()}"
 
-    @staticmethod
-    def slot_anchor(slot: Slot) -> str:
-        return "slot-" + slot.start.replace(":", "")
+    def slot_anchor(self, slot: Slot) -> str:
+        return self._anchors[id(slot)]
 
     def slot_title(self, slot: Slot) -> str:
         target = slot.target
@@ -152,8 +206,11 @@ class Volume:
         start, end = self.slot_datetimes(slot)
         item: dict = {"start": start.isoformat(), "end": end.isoformat()}
         target = slot.target
+        item["schedule_url"] = self.url("schedule.html#" + self.slot_anchor(slot))
         if target is None:
             item.update(kind=slot.kind, title=slot.title)
+            if slot.papers:
+                item["papers"] = list(slot.papers)
         else:
             kind, ident = target
             path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
@@ -178,7 +235,13 @@ class Volume:
             )
             if slot:
                 item["slot"] = self._slot_json(slot)
+            sessions = self.poster_sessions(paper.id)
+            if sessions:
+                item["poster_sessions"] = [self._slot_json(s) for s in sessions]
+            if status.supplementary:
+                item["supplementary_url"] = self.url(f"papers/{status.supplementary}")
             item.pop("pdf", None)
+            item.pop("supplementary", None)
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:
