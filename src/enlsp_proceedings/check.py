@@ -147,6 +147,21 @@ def paper_problems(paper: Paper, entry: PaperPdf, page_limit: int, missing_level
     return problems
 
 
+def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
+    """Two talks (paper, keynote or panel slots) at once on one day: parallel events are fine, two
+    speakers on one stage are a mistake; breaks, meals and poster sessions may overlap anything."""
+    talks = sorted(((s.date or proc.workshop.date, s.start, s.end, s.target) for s in proc.schedule if s.target), key=lambda t: t[:3])
+    problems = []
+    for i, (day, start, end, target) in enumerate(talks):
+        for other_day, other_start, _other_end, other in talks[i + 1:]:
+            if other_day != day or other_start >= end:
+                break
+            problems.append(PdfProblem("warning", "schedule-talks-overlap",
+                                       f"{target[0]} {target[1]!r} ({start}-{end}) and {other[0]} {other[1]!r} (from {other_start}) "
+                                       f"are both scheduled on {day:%Y-%m-%d} at the same time"))
+    return problems
+
+
 def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
@@ -176,6 +191,8 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
                 general.append(PdfProblem("warning", "pdf-unused", f"{name} in the papers directory belongs to no paper (misnamed?)"))
+    if only is None:
+        general += overlapping_talks(proc)
     mine = {a.name for p in papers for a in p.authors}
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if only is None or {a, b} & mine:

@@ -199,7 +199,7 @@ def name_parts(person: Person | str) -> tuple[str, str, str]:
 
 def _name_part(text: str) -> str:
     # Brackets and parentheses hidden in braces: natbib styles put names into
-    # \bibitem[Name(2022)] labels unbraced, and natbib splits those at "(".
+    # \bibitem[Name(2031)] labels unbraced, and natbib splits those at "(".
     return re.sub(r"([()\[\]])", r"{\1}", latex_escape(text))
 
 
@@ -241,8 +241,8 @@ _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "
 
 
 def base_key(authors: list[Person], year: int, title: str) -> str:
-    """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda, van-der-berg-2022-x;
-    with no known authors, the title's first two words stand first: parameter-efficient-2022."""
+    """ACL Anthology style: silva-etal-2031-fast, raman-muller-2031-sparse, van-der-berg-2031-x;
+    with no known authors, the title's first two words stand first: parameter-efficient-2031."""
     # only the names and words the key uses are transliterated (every build makes every key)
     if not authors:
         words = _ascii_words(title)

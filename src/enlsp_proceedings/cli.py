@@ -39,8 +39,9 @@ def make_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check camera-ready PDFs against the metadata")
     _common(check)
     check.add_argument("--paper", default=None, help="check only this paper id")
-    check.add_argument("--format", choices=["text", "json"], default="text")
-    check.add_argument("--out", type=Path, default=Path("docs/_build/html"), help=argparse.SUPPRESS)
+    check.add_argument("--format", choices=["text", "json"], default="text", help="text for people (default), json for tools")
+    check.add_argument("--out", type=Path, default=Path("docs/_build/html"),
+                       help="the site `build --out` writes (default: docs/_build/html/): check reads and fills the same cache beside it")
 
     for name, what in (("import-cmt", "a Microsoft CMT accepted-papers export (.csv, .tsv or .xlsx)"),
                        ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)")):
@@ -103,7 +104,7 @@ def _warn_name_variants(report, conf_dir: Path, cache_dir: Path) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import format_text, run_check
 
-    cache = args.cache or args.out.parent / ".enlsp-cache"
+    cache = BuildOptions(out_dir=args.out, cache_dir=args.cache).cache  # the very cache `build` with the same --out uses
     report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))

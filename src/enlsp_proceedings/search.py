@@ -41,7 +41,7 @@ MANIFEST = "bundles.json"  # in the index directory: the bundles the search page
 #: Bump when the shape of the records, the layout or the indexer settings change.
 SEARCH_VERSION = 2
 #: Records per bundle: re-indexing one bundle takes a fraction of a second, and volumes of
-#: ENLSP's size (a few hundred records) stay one bundle.
+#: a single workshop's size (a few hundred records) stay one bundle.
 SHARD_RECORDS = 1000
 PRESENTATION = {"oral": "Oral", "spotlight": "Spotlight", "poster": "Poster"}
 

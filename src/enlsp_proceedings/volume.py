@@ -164,7 +164,7 @@ class Volume:
         return at(slot.start), at(slot.end)
 
     def slot_label(self, slot: Slot) -> str:
-        """'Fri 2 Dec 2022, 09:56–10:05 CST'."""
+        """'Fri 5 Dec 2031, 09:56–10:05 WET'."""
         start, end = self.slot_datetimes(slot)
         return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M} {start.tzname()}"
 
