@@ -216,3 +216,24 @@ def test_nothing_of_enlsp_ii_is_in_the_code():
             text = path.read_text(encoding="utf-8")
             found += [f"{path.relative_to(SRC)}: {fact}" for fact in ENLSP_FACTS if fact in text]
     assert found == []
+
+
+def test_a_workshop_made_from_the_organizer_guide_alone_builds_first_time(tmp_path, monkeypatch, capsys):
+    """Every YAML block of docs/guide/organizers.md that starts with `# conf/<file>` is written as is;
+    then the guide's two commands are run from the folder."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(# (conf/[a-z]+\.yaml)\n.*?)```", guide, re.S)
+    assert {name for _, name in blocks} >= {"conf/workshop.yaml", "conf/papers.yaml", "conf/keynotes.yaml", "conf/schedule.yaml"}
+    for text, name in blocks:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "papers").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["check", "--format", "json"]) == 1  # the PDFs are not there yet
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"] == []  # no metadata problem
+    assert {p["code"] for r in report["papers"] for p in r["problems"]} == {"pdf-missing"}
+    assert cli_main(["build", "-q", "-j", "1"]) == 0
+    site = tmp_path / "docs" / "_build" / "html"
+    assert "Invited speakers" in visible(html(site, "index.html"))
+    assert "Lunch and posters" in visible(html(site, "papers/edge-mt.html"))
