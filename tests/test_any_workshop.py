@@ -98,11 +98,11 @@ def test_a_talk_with_two_speakers_credits_both(other_site):
     site = other_site / "site"
     page = visible(html(site, "keynotes/duo.html"))
     assert "Fatima Zahra (Lab F) and Dr. Gus Novak (Lab G)" in page and "About the speakers" in page and "Invited talk" in page
-    for slug in ("fatima-zahra", "gus-novak", "hana-sato"):
-        assert "Two Views of Efficiency" in visible(html(site, f"authors/{slug}.html")) or slug == "hana-sato"
+    for slug, talk in (("fatima-zahra", "Two Views of Efficiency"), ("gus-novak", "Two Views of Efficiency"), ("hana-sato", "One View")):
+        assert talk in visible(html(site, f"authors/{slug}.html")), slug
     bib = (site / "keynotes" / "duo.bib").read_text(encoding="utf-8")
     assert "author = {Zahra, Fatima and Novak, Gus}" in bib and "Invited talk at" in bib
-    assert "Zahra" in (site / "keynotes" / "duo.ics").read_text(encoding="utf-8")  # noqa: SIM118
+    assert "Fatima Zahra, Gus Novak" in (site / "keynotes" / "duo.ics").read_text(encoding="utf-8").replace("\n ", "").replace("\\,", ",")
     assert "Fatima Zahra & Dr. Gus Novak" in visible(html(site, "keynotes/index.html"))
 
 
