@@ -78,21 +78,41 @@ def _encoder():
     )
 
 
+# Letters LaTeX's utf8 input encoding sets up for T1 (t1enc.dfu): biber decodes an accent
+# macro to the Unicode letter and writes it into the .bbl, so only these may be decoded.
+_T1_LETTERS = frozenset(
+    [c for c in range(0xC0, 0x180) if c not in (0xD7, 0xF7, 0x126, 0x127, 0x138, 0x13F, 0x140, 0x149, 0x166, 0x167, 0x17F)]
+    + [*range(0x1CD, 0x1D5), 0x1E2, 0x1E3, *range(0x1E6, 0x1EC), 0x1F0, 0x1F4, 0x1F5]
+)
+
+
 def _accented(base: str, marks: str) -> str | None:
-    """LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
+    r"""LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
 
     Accents above go innermost (T1 has composite glyphs for them), accents below
-    outermost; i and j lose their dot only under an accent above.
+    outermost. The result works in BibTeX and in biber: a letter LaTeX knows as one
+    Unicode character (é, ī, ş) is written so biber decodes it to that character
+    (``{\'{e}}``, and ``{\'{i}}``, not ``{\'{\i}}``, which biber turns into "ı" plus a stray
+    accent); any other (ễ, ọ, ặ) gets an empty group after its letter (``{\d{o{}}}``), which
+    biber leaves as a macro for LaTeX to typeset instead of writing a character that
+    pdflatex's utf8 input encoding does not know.
     """
     marks = "".join(_T1_SUBSTITUTE.get(m, m) for m in marks)
     above = [_ABOVE[m] for m in marks if m in _ABOVE]
     below = [_BELOW[m] for m in marks if m in _BELOW]
     if len(above) + len(below) != len(marks):
         return None
-    out = "\\" + base if above and base in "ij" else base
+    if not marks:
+        return base
+    composed = unicodedata.normalize("NFC", base + marks)
+    decodable = len(composed) == 1 and ord(composed) in _T1_LETTERS
+    out = base if decodable else base + "{}"
     for accent in above + below:
-        out = f"\\{accent}{{{out}}}"
-    return "{" + out + "}" if marks else base
+        # biber decodes a letter accent (\d, \u) followed by anything but a letter, so
+        # such an accent on a letter LaTeX cannot take as a character is named with \csname
+        macro = f"\\{accent}" if decodable or not accent.isalpha() else f"\\^^{ord(accent):02x}"
+        out = f"{macro}{{{out}}}"
+    return "{" + out + "}"
 
 
 def _pylatexenc(char: str) -> str | None:
@@ -151,17 +171,54 @@ def latex_escape(text: str) -> str:
     return "".join(out)
 
 
-def _needs_protection(word: str) -> bool:
-    letters = re.sub(r"[\W_]", "", word)
-    return len(letters) >= 2 and any(c.isupper() for c in letters[1:])
+_RUN = re.compile(r"(?:[^\W_][\u0300-\u036f]*)+")  # letters and digits (with their accents)
+
+
+def _needs_protection(run: str, sentence_case: bool) -> bool:
+    """Whether a style must not change the case of this run of letters and digits.
+
+    Acronyms and words with inner capitals (BERT, DistilHuBERT, W8A8, T5) always; a
+    capitalised word (a proper noun such as Kraków or Yorùbá) when the title is in
+    sentence case, or, in a title-case title, when it has a letter outside ASCII
+    (names and places; English title words have none); a lone capital (ENLSP-II,
+    Part I, Model X) except the article "A".
+    """
+    if _inner_capital(run) or (len(run) == 1 and run.isupper() and run != "A"):
+        return True
+    return len(run) >= 2 and run[0].isupper() and (sentence_case or not run.isascii())
+
+
+def _inner_capital(run: str) -> bool:
+    return len(run) >= 2 and any(c.isupper() for c in run) and (any(c.isupper() for c in run[1:]) or any(c.isdigit() for c in run))
+
+
+def _is_sentence_case(runs: list[str]) -> bool:
+    """More lowercase than capitalised words of four letters or more, after the first word."""
+    words = [r for r in runs[1:] if len(r) >= 4 and r.isalpha()]
+    return sum(w[0].islower() for w in words) > sum(w[0].isupper() for w in words)
 
 
 def latex_title(title: str) -> str:
-    """Escape a title and brace-protect words whose capitals a style must keep (BERT, W8A8)."""
+    """Escape a title and brace-protect the words whose capitals a style must keep.
+
+    Only the letters are braced (``{BART}:``, not ``{BART:}``), so the punctuation after a
+    word keeps its meaning to BibTeX styles (a colon starts a new sentence). The first
+    word needs no braces: styles keep its capital.
+    """
+    text = _normalize(title)
+    sentence_case = _is_sentence_case(_RUN.findall(text))
     out = []
-    for word in _normalize(title).split(" "):
-        encoded = latex_escape(word)
-        out.append("{" + encoded + "}" if encoded and _needs_protection(word) else encoded)
+    for index, word in enumerate(text.split(" ")):
+        pieces, at = [], 0
+        for run in _RUN.finditer(word):
+            pieces.append(latex_escape(word[at:run.start()]))
+            encoded = latex_escape(run.group())
+            first = index == 0 and run.start() == 0
+            protect = _inner_capital(run.group()) if first else _needs_protection(run.group(), sentence_case)
+            pieces.append("{" + encoded + "}" if encoded and protect else encoded)
+            at = run.end()
+        pieces.append(latex_escape(word[at:]))
+        out.append("".join(pieces))
     return re.sub(" +", " ", " ".join(out)).strip() or "{?}"  # BibTeX styles warn on an empty title
 
 
@@ -292,7 +349,8 @@ def _bib_url(url: str) -> str:
 def _common_fields(workshop: Workshop, url: str) -> list[Field]:
     return [
         Field("year", str(workshop.year)),
-        Field("month", MONTHS[workshop.date.month - 1]),
+        # unbraced: the month macro (BibTeX styles print "December"; biber reads 12)
+        Field("month", MONTHS[workshop.date.month - 1], enclosing="no-enclosing"),
         Field("address", latex_escape(workshop.location)),
         Field("url", _bib_url(url)),
     ]
@@ -342,6 +400,7 @@ def _decoder():
 
 def latex_to_text(latex: str) -> str:
     """Decode BibTeX/LaTeX field text back to Unicode (NFC): the inverse of `latex_escape`."""
+    latex = re.sub(r"\\\^\^([0-9a-f]{2})", lambda m: "\\" + chr(int(m.group(1), 16)), latex)  # TeX's ^^64 is "d"
     return unicodedata.normalize("NFC", _decoder().latex_to_text(latex))
 
 
