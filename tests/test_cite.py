@@ -399,3 +399,12 @@ def test_people_sort_by_declared_family_name(volume):
 def test_volume_bibtex_is_the_papers_entries_one_after_another(volume):
     """The build assembles proceedings.bib from the per-paper files (reusing unchanged ones)."""
     assert volume.volume_bibtex() == "\n\n".join(volume.paper_bibtex(p) for p in volume.proc.papers)
+
+
+def test_markdown_citation_escapes_only_what_markdown_would_read_as_markup():
+    paper = Paper(id="m", title="Müller's Speech: a (fast), test-case!", abstract="x", presentation="oral",
+                  authors=[Person(name="Jürgen Müller"), Person(name="Ana O'Neil-Smith")])
+    md = cite.to_markdown(paper, WORKSHOP, "https://example.org/m.html")
+    assert "\\" not in md and "[Müller's Speech: a (fast), test-case!](https://example.org/m.html)" in md
+    assert cite.markdown_escape("*a* _b_ [c] <d> & `e` ~f~ $g$") == r"\*a\* \_b\_ \[c\] \<d\> \& \`e\` \~f\~ \$g\$"
+    assert cite.markdown_escape("1. One", line_start=True) == r"1\. One" and cite.markdown_escape("# H", line_start=True) == r"\# H"

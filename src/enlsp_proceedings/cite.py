@@ -440,14 +440,92 @@ def to_acl_text(paper: Paper, workshop: Workshop) -> str:
     return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
-# CommonMark lets a backslash escape any ASCII punctuation: escape all of it (also '&', entities).
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Characters that can start inline markup (emphasis, code, links, autolinks and HTML, entities,
+# GFM strikethrough and tables, Pandoc math) are backslash-escaped; other punctuation (the
+# apostrophe, colon, hyphen, parentheses of ordinary titles) is left alone.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&~$|])")
+# Block markers at the start of the line (heading, quote, list item, setext underline).
+_MD_BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
-def markdown_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", _plain(text))
+def markdown_escape(text: str, line_start: bool = False) -> str:
+    out = _MD_INLINE.sub(r"\\\1", _plain(text))
+    if line_start:
+        out = _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
+    return out
 
 
 def to_markdown(paper: Paper, workshop: Workshop, url: str) -> str:
-    names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]))
+    names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]), line_start=True)
     return f"{names}. {workshop.year}. [{markdown_escape(paper.title)}]({url}). In *{markdown_escape(workshop.booktitle)}*."
+
+
+# -- CSL-JSON (Zotero, Pandoc, citeproc) and names for Google Scholar ---------------------------
+
+def csl_name(person: Person | str) -> dict[str, str]:
+    """A CSL name: family and given (particles stay in the family), or a literal for an organisation."""
+    name = _plain(person if isinstance(person, str) else person.name)
+    if re.search(r"\sand\s|,", name, flags=re.IGNORECASE):
+        return {"literal": name}
+    given, family, suffix = name_parts(person)
+    out = {"family": family}
+    if given:
+        out["given"] = given
+    if suffix:
+        out["suffix"] = suffix
+    return out
+
+
+def scholar_name(person: Person, shown: str) -> str:
+    """Google Scholar's citation_author: "Family, Given" when the metadata names the family
+    (so "Nguyễn Văn An" is filed under Nguyễn), else the name as shown."""
+    if person.family:
+        given, family, _ = name_parts(person)
+        if given:
+            return f"{family}, {given}"
+    return shown
+
+
+def _issued(workshop: Workshop) -> dict:
+    return {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]}
+
+
+def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str | None, pages: int | None) -> dict:
+    """One CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
+    item: dict = {
+        "id": key,
+        "type": "paper-conference",
+        "title": _plain(paper.title),
+        "author": [csl_name(a) for a in paper.authors],
+        "container-title": _plain(workshop.booktitle),
+        "event-title": _plain(f"{workshop.title} ({workshop.short_name})"),
+        "event-place": _plain(workshop.location),
+        "publisher-place": _plain(workshop.location),
+        "issued": _issued(workshop),
+        "abstract": _plain(paper.abstract),
+        "URL": url,
+    }
+    if pages:
+        item["number-of-pages"] = str(pages)
+    if pdf_url:
+        item["link"] = [{"url": pdf_url, "content-type": "application/pdf"}]  # Zotero's attachment hint; ignored by citeproc
+    if not workshop.archival:
+        item["note"] = NON_ARCHIVAL_NOTE
+    return item
+
+
+def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dict:
+    item: dict = {
+        "id": key,
+        "type": "speech",
+        "title": _plain(keynote.title),
+        "author": [csl_name(keynote.speaker)],
+        "genre": "Keynote talk",
+        "event-title": _plain(f"{workshop.title} ({workshop.short_name}), {workshop.venue}"),
+        "event-place": _plain(workshop.location),
+        "issued": _issued(workshop),
+        "URL": url,
+    }
+    if keynote.abstract:
+        item["abstract"] = _plain(keynote.abstract)
+    return item

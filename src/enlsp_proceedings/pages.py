@@ -309,7 +309,8 @@ class PageBuilder:
     # -- papers ------------------------------------------------------------------------
     def paper_list(self) -> list[nodes.Node]:
         page = section("Accepted papers", "accepted-papers")
-        page += para(f"{len(self.v.proc.papers)} papers accepted at {self.v.workshop.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib")), " · ", link("JSON", self.href("papers.json")), ".")
+        page += para(f"{len(self.v.proc.papers)} papers accepted at {self.v.workshop.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib"), download="proceedings.bib"), " · ",
+                     link("CSL-JSON", self.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", self.href("papers.json")), ".")
         page += self.paper_filters()
         main = [p for p in self.v.proc.papers if p.track == "main"]
         for kind, title in PRESENTATION_GROUPS.items():
@@ -407,8 +408,18 @@ class PageBuilder:
             ("Markdown", [code_block(cite.to_markdown(paper, self.v.workshop, url), "markdown")]),
             ("RIS", [code_block(self.v.paper_ris(paper))]),
         ], classes=["enlsp-cite"])
-        downloads = para("Download: ", link(".bib", f"{paper.id}.bib", classes=["enlsp-download"]), " · ", link(".ris", f"{paper.id}.ris", classes=["enlsp-download"]))
-        return section("Cite", "cite", tabs, downloads)
+        return section("Cite", "cite", tabs, self.cite_downloads(paper.id, ("bib", "ris", "csl.json")))
+
+    @staticmethod
+    def cite_downloads(ident: str, kinds: tuple[str, ...]) -> nodes.paragraph:
+        """Links that save the citation files (``download``: a .bib would otherwise open as text)."""
+        labels = {"bib": "BibTeX (.bib)", "ris": "RIS (.ris)", "csl.json": "CSL-JSON"}
+        line = para("Download: ", classes=["enlsp-cite-downloads"])
+        for index, kind in enumerate(kinds):
+            if index:
+                line += text(" · ")
+            line += link(labels[kind], f"{ident}.{kind}", classes=["enlsp-download"], download=f"{ident}.{kind}")
+        return line
 
     # -- keynotes -------------------------------------------------------------------------
     def keynote_list(self) -> list[nodes.Node]:
@@ -441,7 +452,8 @@ class PageBuilder:
             page += section("Abstract", "abstract", *paragraphs(keynote.abstract))
         if keynote.bio:
             page += section(f"About {speaker.name}", "bio", *paragraphs(keynote.bio))
-        page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"))
+        page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"), self.cite_downloads(keynote.id, ("bib", "csl.json")),
+                        classes=["enlsp-cite"])
         page += self.correction_section(f"Correction: {keynote.title} (keynote {keynote.id})", f"keynotes/{keynote.id}.html")
         return [page]
 
