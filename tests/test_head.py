@@ -244,8 +244,17 @@ def test_cite_panel_has_four_copyable_blocks(small_site):
     contents = re.split(r'<div class="sd-tab-content', cite)[1:5]
     for content in contents:  # sphinx-copybutton's selector is "div.highlight pre"
         assert re.search(r'<div class="highlight"><pre>', content)
-    assert 'href="alpha.bib"' in cite and 'href="alpha.ris"' in cite
+    for name in ("alpha.bib", "alpha.ris", "alpha.csl.json"):  # saved, not opened as text in the tab
+        assert f'<a class="enlsp-download" download="{name}" href="{name}">' in cite, name
     assert (small_site / "site" / "papers" / "alpha.ris").read_text().startswith("TY  - CPAPER\n")
+
+
+def test_keynote_cite_block_wraps_and_links_its_files(small_site):
+    page = (small_site / "site" / "keynotes" / "kay-note.html").read_text(encoding="utf-8")
+    cite = page[page.index('id="cite"') - 200:]
+    assert re.search(r'<section class="enlsp-cite" id="cite">', cite)  # .enlsp-cite pre wraps long lines
+    assert 'download="kay-note.bib" href="kay-note.bib"' in cite and 'href="kay-note.csl.json"' in cite
+    assert (small_site / "site" / "keynotes" / "kay-note.bib").is_file()
 
 
 @pytest.mark.browser
