@@ -17,10 +17,10 @@ from .build import BuildError, BuildOptions, build_site
 from .load import ConfError
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache beside --out") -> None:
     parser.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory (default: conf/)")
     parser.add_argument("--papers", type=Path, default=Path("papers"), help="camera-ready PDFs directory (default: papers/)")
-    parser.add_argument("--cache", type=Path, default=None, help="cache directory (default: .enlsp-cache beside --out)")
+    parser.add_argument("--cache", type=Path, default=None, help=f"cache directory (default: {cache_default})")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -37,9 +37,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="only print problems")
 
     check = sub.add_parser("check", help="check camera-ready PDFs against the metadata")
-    _common(check)
+    _common(check, "docs/_build/.enlsp-cache, shared with build")
     check.add_argument("--paper", default=None, help="check only this paper id")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="text for people (default), or json for tools: {papers: [{id, pdf, pages, problems}], problems, errors, warnings}")
     check.add_argument("--out", type=Path, default=Path("docs/_build/html"), help=argparse.SUPPRESS)
 
     for name, what in (("import-cmt", "a Microsoft CMT accepted-papers export (.csv, .tsv or .xlsx)"),

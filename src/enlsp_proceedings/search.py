@@ -2,7 +2,7 @@
 
 Pagefind (https://pagefind.app) writes a static, chunked index that the browser fetches
 piece by piece, folds accents ("muller" finds "Müller") and needs no server; see
-docs/guide/search.md for the measurements behind this choice over Sphinx's search.
+benchmarks/search-comparison.md for the measurements behind this choice over Sphinx's search.
 
 The index is built from the data, not from the HTML pages: one custom record per
 paper, keynote, panel and author page. A paper's record carries the text of its
