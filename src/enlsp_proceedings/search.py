@@ -39,7 +39,7 @@ INDEX_DIR = "pagefind"
 STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
 MANIFEST = "bundles.json"  # in the index directory: the bundles the search page merges, main one first
 #: Bump when the shape of the records, the layout or the indexer settings change.
-SEARCH_VERSION = 2
+SEARCH_VERSION = 3
 #: Records per bundle: re-indexing one bundle takes a fraction of a second, and volumes of
 #: ENLSP's size (a few hundred records) stay one bundle.
 SHARD_RECORDS = 1000
@@ -55,9 +55,13 @@ class Record:
     content: str
     authors: str = ""
     kind: str = ""
+    lead: int = 0  # words at the start of ``content`` that repeat what the result shows (title, names): not for the excerpt
+    skip: tuple[int, int] | None = None  # more such words: the title and author block of the PDF's first page
 
     def meta(self) -> dict[str, str]:
-        meta = {"title": self.title, "kind": self.kind}
+        meta = {"title": self.title, "kind": self.kind, "lead": str(self.lead)}
+        if self.skip:
+            meta["skip"] = f"{self.skip[0]}-{self.skip[1]}"
         if self.authors:
             meta["authors"] = self.authors
         return meta
@@ -65,6 +69,19 @@ class Record:
 
 def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
+
+
+#: Words at the start of a PDF's text taken as its title, authors and affiliations.
+PDF_HEADING_WORDS = 80
+
+
+def _pdf_heading(start: int, full_text: str) -> tuple[int, int] | None:
+    return (start, start + min(PDF_HEADING_WORDS, len(full_text.split()))) if full_text.strip() else None
+
+
+def _lead(*parts: str | None) -> int:
+    """How many words ``_join(*parts)`` has: the shown heading of a record, skipped by its excerpt."""
+    return len(_join(*parts).split())
 
 
 def _ascii_names(names: list[str]) -> str:
@@ -92,6 +109,9 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             kind=kind,
             content=_join(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
                           paper.abstract, full_text),
+            lead=_lead(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled)),
+            skip=_pdf_heading(_lead(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
+                                    paper.abstract), full_text),
         ))
     for keynote in proc.keynotes:
         speaker = keynote.speaker
@@ -103,6 +123,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             kind="Keynote",
             content=_join(keynote.title, name, speaker.name if speaker.name != name else None, _ascii_names([name, speaker.name]),
                           speaker.affiliation, keynote.abstract, keynote.bio),
+            lead=_lead(keynote.title, name, speaker.name if speaker.name != name else None, _ascii_names([name, speaker.name])),
         ))
     if proc.panel:
         panel = proc.panel
@@ -115,6 +136,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             kind="Panel",
             content=_join(panel.title, ", ".join(proc.canonical_name(p.name) for p in members),
                           "; ".join(p.affiliation for p in members if p.affiliation), panel.description),
+            lead=_lead(panel.title),
         ))
     for record in people.sorted():
         roles = ", ".join(ROLE_LABELS[r] for r in record.roles)
@@ -124,6 +146,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             authors="",
             kind=f"Person · {roles}",
             content=_join(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants]), "; ".join(record.affiliations), roles),
+            lead=_lead(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants])),
         ))
     return records
 
