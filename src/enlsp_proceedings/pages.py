@@ -71,6 +71,11 @@ def correction_url(repository: str, title: str, body: str) -> str:
     return base
 
 
+def calendar_icon() -> nodes.Node:
+    """The theme's Font Awesome calendar (an emoji is an empty box where no emoji font is installed)."""
+    return element("span", class_="fa-regular fa-calendar-plus enlsp-icon", aria_hidden="true")
+
+
 def initials(name: str) -> str:
     """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
     words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
@@ -91,6 +96,8 @@ _PAPER_CARD = Markup(
     '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
     '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
 )
+# the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
+_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a> · {pages} pages')
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -154,7 +161,7 @@ class PageBuilder:
         calendar = slot_ics_path(self.v, slot)
         if calendar:
             line += text(" ")
-            line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
+            line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
         return line
 
     def _badge_specs(self, paper: Paper) -> list[tuple[str, str, bool]]:
@@ -189,8 +196,12 @@ class PageBuilder:
         authors = Markup(", ").join(
             _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True))
         badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
-        pdf = f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending"
-        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf,
+        if status and status.published:
+            pdf = f"PDF · {status.pages} pages"
+            pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title)
+        else:
+            pdf = pdf_markup = "Camera-ready pending"
+        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
                                     href=self.href(f"papers/{paper.id}.html"))
         return fragment(markup, f"{paper.title}\n{', '.join(names)}\n{pdf}")
 
@@ -251,24 +262,33 @@ class PageBuilder:
         page += section("Explore the proceedings", "explore", grid(sections, "1 2 3 3"))
         return [page]
 
+    def paper_groups(self) -> list[tuple[str, str, list[Paper]]]:
+        """(anchor, heading, papers): main-track papers by presentation, then each special track.
+
+        The home page and the papers list show the same groups, so their counts agree."""
+        main = [p for p in self.v.proc.papers if p.track == "main"]
+        groups = [(kind, title, [p for p in main if p.presentation == kind]) for kind, title in PRESENTATION_GROUPS.items()]
+        groups += [(f"track-{track}", title, [p for p in self.v.proc.papers if p.track == track]) for track, title in TRACK_LABELS.items() if track != "main"]
+        return [(ident, title, papers) for ident, title, papers in groups if papers]
+
     def home_papers(self) -> nodes.section:
         """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
         out = section("Accepted papers", "accepted-papers")
         out += para(f"{len(self.v.proc.papers)} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
         columns = []
         award_classes = " ".join(badge_classes("warning"))
-        for kind, n in self._presentation_counts():
+        for _ident, heading, group in self.paper_groups():
             items, plain = [], []
-            for paper in (p for p in self.v.proc.papers if p.presentation == kind):
+            for paper in group:
                 who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors)
                 award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
             listing = fragment(Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items)), "\n".join(plain))
-            body = [para(strong(f"{PRESENTATION_GROUPS[kind]} ({n})"), classes=["enlsp-group-title"]), listing]
+            body = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
             columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
         out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])
-        out += para(button("All papers with abstracts", self.href("papers/index.html"), outline=True))
+        out += para(button("All papers, with PDFs and filters", self.href("papers/index.html"), outline=True))
         return out
 
     def dates_list(self) -> nodes.bullet_list:
@@ -294,12 +314,6 @@ class PageBuilder:
             out += bullet_list(items, classes=["enlsp-sponsors"])
         return out
 
-    def _presentation_counts(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for paper in self.v.proc.papers:
-            counts[paper.presentation] = counts.get(paper.presentation, 0) + 1
-        return [(k, counts[k]) for k in PRESENTATION_GROUPS if k in counts]
-
     def dates_table(self) -> nodes.table:
         rows = []
         for d in self.v.workshop.important_dates:
@@ -312,15 +326,8 @@ class PageBuilder:
         page += para(f"{len(self.v.proc.papers)} papers accepted at {self.v.workshop.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib"), download="proceedings.bib"), " · ",
                      link("CSL-JSON", self.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", self.href("papers.json")), ".")
         page += self.paper_filters()
-        main = [p for p in self.v.proc.papers if p.track == "main"]
-        for kind, title in PRESENTATION_GROUPS.items():
-            group = [p for p in main if p.presentation == kind]
-            if group:
-                page += section(f"{title} ({len(group)})", kind, self.paper_grid(group), classes=["enlsp-paper-group"])
-        for track, title in TRACK_LABELS.items():
-            group = [p for p in self.v.proc.papers if p.track == track]
-            if track != "main" and group:
-                page += section(f"{title} ({len(group)})", f"track-{track}", self.paper_grid(group), classes=["enlsp-paper-group"])
+        for ident, heading, group in self.paper_groups():
+            page += section(f"{heading} ({len(group)})", ident, self.paper_grid(group), classes=["enlsp-paper-group"])
         return [page]
 
     def paper_grid(self, papers: list[Paper]) -> nodes.container:
@@ -464,7 +471,8 @@ class PageBuilder:
         first = self.v.proc.schedule[0] if self.v.proc.schedule else None
         tzname = self.v.slot_datetimes(first)[0].tzname() if first else ""
         page += para(f"{w.date:%A} {w.date.day} {w.date:%B %Y}, {w.location}. All times are {w.location.split(',')[0]} time ({tzname}, {w.timezone}).")
-        page += para(link("📅 Whole day in your calendar (schedule.ics)", self.href("schedule.ics"), classes=["enlsp-ics"]), classes=["enlsp-schedule-ics"])
+        page += para(link(inline(calendar_icon(), "Whole day in your calendar (schedule.ics)"), self.href("schedule.ics"), classes=["enlsp-ics"]),
+                     classes=["enlsp-schedule-ics"])
         rows, ids = [], []
         for slot in self.v.proc.schedule:
             start, end = self.v.slot_datetimes(slot)
@@ -478,7 +486,8 @@ class PageBuilder:
                 label = {"paper": PRESENTATION_LABELS[self.v.papers_by_id[ident].presentation] if kind == "paper" else "", "keynote": "Keynote", "panel": "Panel"}[kind]
                 path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
                 event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
-                              link("📅 .ics", self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]), classes=["enlsp-event"])]
+                              link(inline(calendar_icon(), ".ics"), self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]),
+                              classes=["enlsp-event"])]
                 if kind == "paper":
                     who = [self.people_line(self.v.papers_by_id[ident].authors, with_affiliation=False)]
                 elif kind == "keynote":

@@ -85,7 +85,7 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     sections = [d for d in SECTIONS if d != "authors/index" or people.by_slug]
     pages["index"] = _stub(
         "home", None,
-        v.digest(v.workshop, [(k, k.speaker) for k in proc.keynotes], [(p.id, p.title, p.award, p.presentation, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
+        v.digest(v.workshop, [(k, k.speaker) for k in proc.keynotes], [(p.id, p.title, p.award, p.presentation, p.track, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
                  bool(proc.panel), bool(people.by_slug)),
         orphan=False, toctree=sections + list(extra_toctree),
     )
