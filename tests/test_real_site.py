@@ -240,5 +240,7 @@ def test_real_site_has_the_guides_with_their_highlighted_examples(real_site):
     their YAML examples highlighted (Pygments' YAML lexer makes token types of its own)."""
     for guide in ("index", "authors", "organizers"):
         assert (real_site / "guide" / f"{guide}.html").is_file(), guide
+    for developer_page in ("performance", "search"):  # benchmarks are developer documentation (benchmarks/), not for readers
+        assert not (real_site / "guide" / f"{developer_page}.html").exists()
     organizers = (real_site / "guide" / "organizers.html").read_text(encoding="utf-8")
     assert '<div class="highlight-yaml notranslate">' in organizers

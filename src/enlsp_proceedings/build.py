@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -261,14 +262,55 @@ def _follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True)
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
         site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
         staging.mkdir(parents=True)
-        if not quiet:
-            print(f"copying the published site to {staging.name} to build the next version incrementally...", file=sys.stderr, flush=True)
     _mark(staging, site_id, complete=False)
     copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
     copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))
-    if not quiet:
-        print(f"{staging.name} brought up to date with the published site ({copied} files copied)", file=sys.stderr, flush=True)
+    if not quiet and not trusted:  # the first copy takes a while; later ones are a few files
+        print(f"kept a second copy of the site for fast rebuilds ({copied} files copied)", file=sys.stderr, flush=True)
     return site_id
+
+
+class SphinxProgress:
+    """Sphinx's status stream, reduced to what an organizer needs: which pages changed, and progress.
+
+    Sphinx prints some 75 lines per build (versions, configuration, every phase, and "The
+    HTML pages are in" the staging copy, which is not where the site is published). This
+    keeps its count of added/changed/removed pages and its reading/writing percentages.
+    """
+
+    _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.buffer = ""
+        self.shown: set[tuple[str, int]] = set()
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        *lines, self.buffer = self.buffer.split("\n")
+        for line in lines:
+            self._line(self._ANSI.sub("", line))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False  # no colours, no carriage-return progress bars
+
+    def _line(self, line: str) -> None:
+        changed = re.search(r"updating environment: (?:\[[^]]*\] )?(\d+) added, (\d+) changed, (\d+) removed", line)
+        if changed:
+            added, modified, removed = (int(x) for x in changed.groups())
+            print(f"pages: {added} new, {modified} changed, {removed} removed", file=self.stream, flush=True)
+            return
+        step = re.match(r"(reading sources|writing output)\.\.\. \[\s*(\d+)%\]", line)
+        if step:
+            phase = "reading" if step.group(1) == "reading sources" else "writing"
+            percent = int(step.group(2)) // 25 * 25  # at most five lines per phase
+            if (phase, percent) not in self.shown:
+                self.shown.add((phase, percent))
+                print(f"{phase} pages... {int(step.group(2))}%", file=self.stream, flush=True)
 
 
 def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
@@ -278,7 +320,7 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
 
     overrides = {"enlsp_data": str(data_path)}
     confdir = _confdir(opts.docs_dir)
-    status = None if opts.quiet else sys.stderr
+    status = None if opts.quiet else SphinxProgress()
     with patch_docutils(confdir), docutils_namespace():
         # Loading the saved environment unpickles millions of objects; with the cyclic garbage
         # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at

@@ -86,6 +86,11 @@ def _parallel_groups(slots: list) -> list[list]:
     return groups
 
 
+def calendar_icon() -> nodes.Node:
+    """The theme's Font Awesome calendar (an emoji is an empty box where no emoji font is installed)."""
+    return element("span", class_="fa-regular fa-calendar-plus enlsp-icon", aria_hidden="true")
+
+
 def initials(name: str) -> str:
     """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
     words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
@@ -115,6 +120,8 @@ _HOME_LIST_LONG = Markup(
 _SESSION_PAPERS = Markup(
     '<details class="enlsp-more enlsp-session-papers"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{items}</ul>\n</details>\n'
 )
+# the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
+_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a> · {pages} pages')
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -180,7 +187,7 @@ class PageBuilder:
         calendar = slot_ics_path(self.v, slot)
         if calendar:
             line += text(" ")
-            line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
+            line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
         return line
 
     def session_line(self, slot) -> nodes.paragraph:
@@ -191,7 +198,7 @@ class PageBuilder:
         calendar = slot_ics_path(self.v, slot)
         if calendar:
             line += text(" ")
-            line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
+            line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
         return line
 
     def _badge_specs(self, paper: Paper) -> list[tuple[str, str, bool]]:
@@ -228,8 +235,12 @@ class PageBuilder:
             _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True)
         ) or escape(UNKNOWN_AUTHORS)
         badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
-        pdf = f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending"
-        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf,
+        if status and status.published:
+            pdf = f"PDF · {status.pages} pages"
+            pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title)
+        else:
+            pdf = pdf_markup = "Camera-ready pending"
+        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
                                     href=self.href(f"papers/{paper.id}.html"))
         return fragment(markup, f"{paper.title}\n{', '.join(names)}\n{pdf}")
 
@@ -294,6 +305,13 @@ class PageBuilder:
         page += section("Explore the proceedings", "explore", grid(sections, "1 2 3 3"))
         return [page]
 
+    def paper_groups(self) -> list[tuple[str, str, list[Paper]]]:
+        """(anchor, heading, papers): the papers by kind of presentation, every track included (tracks
+        are badges and a filter). The home page and the papers list show these groups, so their counts agree."""
+        w = self.v.workshop
+        groups = [(kind.id, kind.group, [p for p in self.v.proc.papers if p.presentation == kind.id]) for kind in w.presentation_list]
+        return [(ident, title, papers) for ident, title, papers in groups if papers]
+
     def home_papers(self) -> nodes.section:
         """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
         out = section(self.v.workshop.labels.papers, "accepted-papers")
@@ -306,25 +324,24 @@ class PageBuilder:
                         f"{published} of them have their camera-ready PDF published.")
         columns = []
         award_classes = " ".join(badge_classes("warning"))
-        for kind, n in self._presentation_counts():
+        for _ident, heading, group in self.paper_groups():
             items, plain = [], []
-            for paper in (p for p in self.v.proc.papers if p.presentation == kind):
+            for paper in group:
                 who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
                 award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
             if len(items) > HOME_LIST_SHOWN + 2:  # a long list: the rest behind one click, not a page-long column
                 rest = len(items) - HOME_LIST_SHOWN
-                more = self.v.workshop.presentation(kind).group.lower()
                 markup = _HOME_LIST_LONG.format(shown=Markup("").join(items[:HOME_LIST_SHOWN]), rest=Markup("").join(items[HOME_LIST_SHOWN:]),
-                                                summary=f"Show {rest} more {more}")
+                                                summary=f"Show {rest} more {heading.lower()}")
             else:
                 markup = Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items))
             listing = fragment(markup, "\n".join(plain))
-            body = [para(strong(f"{self.v.workshop.presentation(kind).group} ({n})"), classes=["enlsp-group-title"]), listing]
+            body = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
             columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
         out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])
-        out += para(button("All papers with abstracts", self.href("papers/index.html"), outline=True))
+        out += para(button("All papers, with PDFs and filters", self.href("papers/index.html"), outline=True))
         return out
 
     def dates_list(self) -> nodes.bullet_list:
@@ -350,12 +367,6 @@ class PageBuilder:
             out += bullet_list(items, classes=["enlsp-sponsors"])
         return out
 
-    def _presentation_counts(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for paper in self.v.proc.papers:
-            counts[paper.presentation] = counts.get(paper.presentation, 0) + 1
-        return [(k.id, counts[k.id]) for k in self.v.workshop.presentation_list if k.id in counts]
-
     def dates_table(self) -> nodes.table:
         rows = []
         for d in self.v.workshop.important_dates:
@@ -366,12 +377,11 @@ class PageBuilder:
     def paper_list(self) -> list[nodes.Node]:
         w = self.v.workshop
         page = section(w.labels.papers, "accepted-papers")
-        page += para(f"{len(self.v.proc.papers)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib")), " · ", link("JSON", self.href("papers.json")), ".")
+        page += para(f"{len(self.v.proc.papers)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib"), download="proceedings.bib"), " · ",
+                     link("CSL-JSON", self.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", self.href("papers.json")), ".")
         page += self.paper_filters()
-        # grouped as on the home page (by kind of presentation, every track); tracks are badges and a filter
-        for kind, n in self._presentation_counts():
-            group = [p for p in self.v.proc.papers if p.presentation == kind]
-            page += section(f"{w.presentation(kind).group} ({n})", kind, self.paper_grid(group), classes=["enlsp-paper-group"])
+        for ident, heading, group in self.paper_groups():
+            page += section(f"{heading} ({len(group)})", ident, self.paper_grid(group), classes=["enlsp-paper-group"])
         return [page]
 
     def paper_grid(self, papers: list[Paper]) -> nodes.container:
@@ -469,8 +479,18 @@ class PageBuilder:
             ("Markdown", [code_block(cite.to_markdown(paper, self.v.workshop, url), "markdown")]),
             ("RIS", [code_block(self.v.paper_ris(paper))]),
         ], classes=["enlsp-cite"])
-        downloads = para("Download: ", link(".bib", f"{paper.id}.bib", classes=["enlsp-download"]), " · ", link(".ris", f"{paper.id}.ris", classes=["enlsp-download"]))
-        return section("Cite", "cite", tabs, downloads)
+        return section("Cite", "cite", tabs, self.cite_downloads(paper.id, ("bib", "ris", "csl.json")))
+
+    @staticmethod
+    def cite_downloads(ident: str, kinds: tuple[str, ...]) -> nodes.paragraph:
+        """Links that save the citation files (``download``: a .bib would otherwise open as text)."""
+        labels = {"bib": "BibTeX (.bib)", "ris": "RIS (.ris)", "csl.json": "CSL-JSON"}
+        line = para("Download: ", classes=["enlsp-cite-downloads"])
+        for index, kind in enumerate(kinds):
+            if index:
+                line += text(" · ")
+            line += link(labels[kind], f"{ident}.{kind}", classes=["enlsp-download"], download=f"{ident}.{kind}")
+        return line
 
     # -- keynotes -------------------------------------------------------------------------
     def keynote_list(self) -> list[nodes.Node]:
@@ -506,7 +526,8 @@ class PageBuilder:
         if keynote.bio:
             about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
             page += section(about, "bio", *paragraphs(keynote.bio))
-        page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"))
+        page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"), self.cite_downloads(keynote.id, ("bib", "csl.json")),
+                        classes=["enlsp-cite"])
         page += self.correction_section(f"Correction: {keynote.title} (keynote {keynote.id})", f"keynotes/{keynote.id}.html")
         return [page]
 
@@ -520,7 +541,8 @@ class PageBuilder:
         when = _day(days[0]) if len(days) == 1 else f"{_day(days[0])} to {_day(days[-1])}"
         page += para(f"{when}, {w.location}. All times are {w.location.split(',')[0]} time ({tzname}, {w.timezone}).")
         whole = "Whole day" if len(days) == 1 else "The whole program"
-        page += para(link(f"📅 {whole} in your calendar (schedule.ics)", self.href("schedule.ics"), classes=["enlsp-ics"]), classes=["enlsp-schedule-ics"])
+        page += para(link(inline(calendar_icon(), f"{whole} in your calendar (schedule.ics)"), self.href("schedule.ics"), classes=["enlsp-ics"]),
+                     classes=["enlsp-schedule-ics"])
         for day in days:
             slots = sorted((s for s in self.v.proc.schedule if self.v.slot_date(s) == day), key=lambda s: (s.start, s.end))
             rows, ids = [], []
@@ -574,7 +596,8 @@ class PageBuilder:
                  "keynote": w.labels.keynote, "panel": w.labels.panel}[kind]
         path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
         event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
-                      link("📅 .ics", self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]), classes=["enlsp-event"])]
+                      link(inline(calendar_icon(), ".ics"), self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]),
+                      classes=["enlsp-event"])]
         if kind == "paper":
             who = [self.people_line(self.v.papers_by_id[ident].authors, with_affiliation=False)]
         elif kind == "keynote":

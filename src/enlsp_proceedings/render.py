@@ -85,7 +85,7 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
     sections = [d for d in SECTIONS if d != "authors/index" or people.by_slug]
     pages["index"] = _stub(
         "home", None,
-        v.digest(v.workshop, list(proc.keynotes), [(p.id, p.title, p.award, p.presentation, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
+        v.digest(v.workshop, list(proc.keynotes), [(p.id, p.title, p.award, p.presentation, p.track, [proc.canonical_name(a.name) for a in p.authors]) for p in proc.papers],
                  bool(proc.panel), bool(people.by_slug), sum(bool(s and s.published) for s in v.pdfs.values())),
         orphan=False, toctree=sections + list(extra_toctree),
     )
@@ -180,12 +180,21 @@ def artifact_files(volume: Volume, skip: set[str] = frozenset(), site: Path | No
             files[f"papers/{paper.id}.bib"] = bibs[paper.id]
         if f"papers/{paper.id}.ris" not in skip:
             files[f"papers/{paper.id}.ris"] = volume.paper_ris(paper)
+        if f"papers/{paper.id}.csl.json" not in skip:
+            files[f"papers/{paper.id}.csl.json"] = csl_json([volume.paper_csl(paper)])
+    files["proceedings.csl.json"] = csl_json([volume.paper_csl(p) for p in volume.proc.papers])
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
+        files[f"keynotes/{keynote.id}.csl.json"] = csl_json([volume.keynote_csl(keynote)])
     if volume.proc.schedule:
         files["schedule.ics"] = ics.schedule_ics(volume)
         files.update(ics.talk_ics_files(volume))
     return files
+
+
+def csl_json(items: list[dict]) -> str:
+    """A CSL-JSON file: a list of items (Zotero, Pandoc ``--bibliography``, citeproc)."""
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 MANIFEST = ".enlsp-artifacts.json"
@@ -205,7 +214,7 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     except (OSError, ValueError):
         previous = {}
     current: dict[str, str] = {}
-    keys = {f"papers/{pid}.{ext}": f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris")}
+    keys = {f"papers/{pid}.{ext}": f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris", "csl.json")}
     unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
     for site_path, content in artifact_files(volume, unchanged, out_dir).items():
         write_if_changed(out_dir / site_path, content)

@@ -55,9 +55,8 @@ def settings() -> dict:
         "html_sidebars": {"**": []},
         "html_theme_options": {
             "navbar_align": "left",
-            # no theme switcher: the colour mode follows the reader's system setting, and the
-            # switcher's markup (twice per page, for the mobile menu) was 15% of an author page
-            "navbar_end": ["navbar-icon-links"],
+            # the colour mode follows the reader's system setting until they pick one here
+            "navbar_end": ["theme-switcher", "navbar-icon-links"],
             # the search button (and its dialog) only work with JavaScript: enlsp.js adds them
             "navbar_persistent": [],
             "back_to_top_button": False,  # the header, with its links and search, stays on screen

@@ -195,6 +195,16 @@ class Volume:
         pdf = self.pdf_path(paper.id)
         return cite.to_ris(paper, self.workshop, self.url(f"papers/{paper.id}.html"), self.url(pdf) if pdf else None)
 
+    def paper_csl(self, paper: Paper) -> dict:
+        """CSL-JSON item of a paper (papers/<id>.csl.json holds a list of just this one)."""
+        status = self.pdfs.get(paper.id, PdfStatus())
+        pdf = self.pdf_path(paper.id)
+        return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(f"papers/{paper.id}.html"),
+                              self.url(pdf) if pdf else None, status.pages if status.published else None)
+
+    def keynote_csl(self, keynote: Keynote) -> dict:
+        return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(f"keynotes/{keynote.id}.html"))
+
     def volume_bibtex(self) -> str:
         entries = [
             cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(f"papers/{p.id}.html"))

@@ -22,7 +22,9 @@
       const choices = options[key] || [];
       if (!choices.length || (key !== "award" && choices.length < 2)) return;
       const label = document.createElement("label");
-      label.textContent = TITLES[key] + " ";
+      const text = document.createElement("span");
+      text.textContent = TITLES[key];
+      label.appendChild(text);
       const select = document.createElement("select");
       select.name = key;
       select.className = "form-select form-select-sm";
