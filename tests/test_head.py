@@ -293,3 +293,29 @@ def test_copy_buttons_in_browser(small_site):
             browser.close()
     finally:
         server.shutdown()
+
+
+# -- papers.json ------------------------------------------------------------------------------
+
+def test_papers_json_is_versioned_and_valid_against_its_published_schema(small_site, unicode_site):
+    import jsonschema
+
+    from enlsp_proceedings.volume import PAPERS_JSON_VERSION, SCHEMA_FILE
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for root in (small_site, unicode_site):
+        site = root / "site"
+        assert json.loads((site / "papers.schema.json").read_text(encoding="utf-8")) == schema  # published beside it
+        data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+        assert data["version"] == PAPERS_JSON_VERSION == 1 and data["$schema"] == "papers.schema.json"
+        errors = sorted(validator.iter_errors(data), key=str)
+        assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
+        # the schema is strict enough to catch a broken file
+        broken = json.loads(json.dumps(data))
+        del broken["papers"][0]["title"]
+        broken["papers"][1]["presentation"] = "talk"
+        assert len(list(validator.iter_errors(broken))) == 2
+    pending = next(p for p in json.loads((small_site / "site" / "papers.json").read_text())["papers"] if p["id"] == "gamma")
+    assert pending["pdf_url"] is None and pending["camera_ready"] == "pending"

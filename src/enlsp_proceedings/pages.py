@@ -44,6 +44,8 @@ from .nodes import (
 from .people import ROLE_LABELS, fold
 from .volume import Volume
 
+#: Roles that put a person among the "authors and speakers" of the authors index.
+CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}
 LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video", "arxiv": "arXiv", "openreview": "OpenReview"}
 
 #: One line under each section card on the home page.
@@ -378,7 +380,7 @@ class PageBuilder:
         w = self.v.workshop
         page = section(w.labels.papers, "accepted-papers")
         page += para(f"{len(self.v.proc.papers)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib"), download="proceedings.bib"), " · ",
-                     link("CSL-JSON", self.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", self.href("papers.json")), ".")
+                     link("CSL-JSON", self.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", self.href("papers.json")), " (", link("schema", self.href("papers.schema.json")), ").")
         page += self.paper_filters()
         for ident, heading, group in self.paper_groups():
             page += section(f"{heading} ({len(group)})", ident, self.paper_grid(group), classes=["enlsp-paper-group"])
@@ -661,7 +663,14 @@ class PageBuilder:
     def author_index(self) -> list[nodes.Node]:
         page = section(self.v.workshop.labels.authors, "authors")
         records = self.v.people.sorted()
-        page += para(f"{len(records)} people: authors, speakers, panelists, organizers and committee members.")
+        contributors = [r for r in records if set(r.roles) & CONTRIBUTOR_ROLES]
+        others = len(records) - len(contributors)
+        page += para(f"{len(records)} people: {len(contributors)} authors and speakers"
+                     + (f", and {others} organizers, volunteers and committee members who are not" if others else "") + ".")
+        if contributors and others:
+            # filled in by enlsp-filters.js; without JavaScript everyone is listed, with their roles
+            page += data_container(classes=["enlsp-filters", "enlsp-people-filter"], data={"options": json.dumps(
+                {"group": [["contributor", f"Authors and speakers ({len(contributors)})"], ["committee", f"Organizers and committee only ({others})"]]})})
         by_letter: dict[str, list] = {}
         for record in records:
             letter = (fold(record.sort_key[0])[:1] or "#").upper()
@@ -675,7 +684,9 @@ class PageBuilder:
             items = []
             for record in by_letter[letter]:
                 roles = ", ".join(ROLE_LABELS[r] for r in record.roles)
-                items.append(para(link(record.name, self.href(f"authors/{record.slug}.html")), inline(f" — {roles}", classes=["enlsp-roles"])))
+                group = "contributor" if set(record.roles) & CONTRIBUTOR_ROLES else "committee"
+                items.append(para(link(record.name, self.href(f"authors/{record.slug}.html")), inline(f" — {roles}", classes=["enlsp-roles"]),
+                                  classes=[f"enlsp-group-{group}"]))
             page += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
         return [page]
 

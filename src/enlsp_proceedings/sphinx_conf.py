@@ -55,8 +55,10 @@ def settings() -> dict:
         "html_sidebars": {"**": []},
         "html_theme_options": {
             "navbar_align": "left",
-            # the colour mode follows the reader's system setting until they pick one here
-            "navbar_end": ["theme-switcher", "navbar-icon-links"],
+            # no theme switcher template (its markup, twice per page for the mobile menu, was 15%
+            # of an author page, and its dropdown needs Bootstrap's script): enlsp.js adds a
+            # light/dark button beside the search button
+            "navbar_end": ["navbar-icon-links"],
             # the search button (and its dialog) only work with JavaScript: enlsp.js adds them
             "navbar_persistent": [],
             "back_to_top_button": False,  # the header, with its links and search, stays on screen

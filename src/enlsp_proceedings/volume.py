@@ -47,6 +47,13 @@ class PdfStatus:
         )
 
 
+#: Version of papers.json's format (described by the JSON Schema published beside it): bumped
+#: when a field is renamed, removed or changes meaning, not when an optional field is added.
+PAPERS_JSON_VERSION = 1
+PAPERS_SCHEMA = "papers.schema.json"
+SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
+
+
 class Volume:
     def __init__(self, proc: Proceedings, pdfs: dict[str, PdfStatus]):
         self.proc = proc
@@ -239,6 +246,7 @@ class Volume:
                 bibkey=self.keys[f"paper:{paper.id}"],
                 bib_url=self.url(f"papers/{paper.id}.bib"),
                 ris_url=self.url(f"papers/{paper.id}.ris"),
+                csl_url=self.url(f"papers/{paper.id}.csl.json"),
                 pdf_url=self.url(self.pdf_path(paper.id)) if status.published else None,
                 pages=status.pages if status.published else None,
                 camera_ready="available" if status.published else "pending",
@@ -260,6 +268,7 @@ class Volume:
                 url=self.url(f"keynotes/{keynote.id}.html"),
                 bibkey=self.keys[f"keynote:{keynote.id}"],
                 bib_url=self.url(f"keynotes/{keynote.id}.bib"),
+                csl_url=self.url(f"keynotes/{keynote.id}.csl.json"),
             )
             slot = self.slot("keynote", keynote.id)
             if slot:
@@ -267,6 +276,8 @@ class Volume:
             keynotes.append(item)
         dump = self.proc.model_dump(mode="json", exclude_none=True)
         return {
+            "$schema": PAPERS_SCHEMA,
+            "version": PAPERS_JSON_VERSION,
             "workshop": self.workshop.model_dump(mode="json", exclude_none=True),
             "papers": papers,
             "keynotes": keynotes,
