@@ -45,7 +45,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u20
 
 
 def affiliation_key(text: str) -> str:
-    """Affiliations that differ only in apostrophe style or spacing are one ("Noah's Ark", "Noah’s Ark")."""
+    """Affiliations that differ only in apostrophe style or spacing are one ("King's College", "King’s College")."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_APOSTROPHES)).strip()
 
 
