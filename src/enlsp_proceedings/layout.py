@@ -203,8 +203,8 @@ class Analyzer:
                 if self.ack is not None and self.ack_end is None and line is not self.ack[1] and _HEADING_LIKE.match(text) and self._is_heading_font(line) and len(text) < 60:
                     self.ack_end = (number, line)
                 match = _END.match(text)
-                if match and (line.bold or match["word"].lower().startswith(("ref", "bib", "lit", "work")) or self._is_heading_font(line)):
-                    if match["word"][0].isupper() and not text.endswith("."):
+                if match and match["word"][0].isupper() and not text.endswith("."):
+                    if True:
                         self._set_end(number, line, text)
                         break
                 if number > 1 and _LETTERED.match(text) and line.bold and line.size >= 1.04 * self.body_size() > 0:

@@ -26,11 +26,12 @@ class PdfStatus:
 
     published: bool = False
     pages: int | None = None
-    body_pages: int | None = None
+    body_pages: float | None = None  # decimal pages of content (extract.PdfFacts.body_pages)
     sha256: str | None = None
     problems: list[dict] = field(default_factory=list)
     thumbnail: str | None = None  # site path of the first-page PNG (thumbs.py), if rendered
     thumb_size: list[int] | None = None  # [width, height] in pixels
+    review_note: str | None = None  # the paper's publish_review_copy: the PDF is its review copy, published with this note
 
     @classmethod
     def from_paper_pdf(cls, entry: PaperPdf) -> PdfStatus:
