@@ -31,8 +31,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .memo import load_memo, save_memo
 from .layout import Analyzer, page_lines
+from .memo import load_memo, save_memo
 from .models import Paper
 from .thumbs import ThumbCache, page_png
 

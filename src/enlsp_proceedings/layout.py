@@ -226,7 +226,7 @@ class Analyzer:
     def _first_page(self, page: PageLines) -> None:
         lines = page.lines
         stop = None
-        for index, line in enumerate(lines):
+        for line in lines:
             if _ABSTRACT.match(line.text) or _INTRODUCTION.match(_heading_text(line.text)):
                 stop = line.top
                 break
