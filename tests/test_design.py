@@ -177,5 +177,5 @@ def test_home_page_sections(design_site, small_site):
 
 def test_real_site_links_corrections_to_its_repository(real_site):
     page = html(real_site, "papers/fast-distilbert.html")
-    assert any(u.startswith("https://github.com/enlsp-proceedings/enlsp-ii-2022/issues/new?") for u in links(page))
+    assert any(u.startswith("https://github.com/neurips2022-enlsp/neurips2022-enlsp.github.io/issues/new?") for u in links(page))
     assert (real_site / "404.html").is_file()

@@ -282,3 +282,91 @@ def test_collect_copies_by_paper_id_and_never_clobbers(tmp_path, capsys):
     assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir, "--force") == 0
     assert "replaced" in capsys.readouterr().out
     assert (papers_dir / "cmt-1.pdf").read_bytes() == (download / "1" / "final.pdf").read_bytes()
+
+
+# -- an accepted list kept as data (a Jekyll site's _data/accepted_papers.yml) -----------------
+
+#: As the ENLSP-II organizers left theirs: a JSON list in a .yml file, trailing commas, a raw tab
+#: inside a string, CMT's author format with a semicolon and nested parentheses in affiliations.
+JEKYLL_DATA = (
+    '[{\n"id": "2",\n"title": "Prompt Tuning for DST",\n"abstract": "We tune, {cheaply}, ]sometimes[.",\n'
+    '"authors": "Anonymous",\n},\n'
+    '{\n"id": "16",\n"title": "Robust Speech Distillation",\n"abstract": "Say \\"robust\\", twice,",\n'
+    '"authors": "Pheobe Sun (University College Dublin; JP Morgan Chase & Co)*; Ruibo Shi (JP Morgan Chase & Co); '
+    'Dhuri Shrivastava (\tUniversity of Massachusetts Amherst); Abderrahim Fathan (Computer Research Institute of Montreal (CRIM), Montreal)"\n},\n]\n'
+)
+
+
+def test_import_reads_an_accepted_list_kept_as_data(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    data = tmp_path / "accepted_papers.yml"
+    data.write_text(JEKYLL_DATA, encoding="utf-8")
+    assert run("import-cmt", data, "--out", conf / "papers.yaml") == 0
+    printed = capsys.readouterr().out
+    assert "added     cmt-2" in printed and "added     cmt-16" in printed
+    assert "cmt-2: the export gives no author names ('Anonymous')" in printed
+    papers = {p.id: p for p in load_proceedings(conf).papers}
+    assert papers["cmt-2"].authors == [] and papers["cmt-2"].review_id == "cmt:2"
+    assert papers["cmt-2"].abstract == "We tune, {cheaply}, ]sometimes[."  # commas inside strings are text
+    assert papers["cmt-16"].abstract == 'Say "robust", twice,'
+    assert [(a.name, a.affiliation) for a in papers["cmt-16"].authors] == [
+        ("Pheobe Sun", "University College Dublin; JP Morgan Chase & Co"),
+        ("Ruibo Shi", "JP Morgan Chase & Co"),
+        ("Dhuri Shrivastava", "University of Massachusetts Amherst"),
+        ("Abderrahim Fathan", "Computer Research Institute of Montreal (CRIM), Montreal"),
+    ]
+    assert "# the export gives no names ('Anonymous')" in (conf / "papers.yaml").read_text(encoding="utf-8")
+
+
+def test_import_reads_a_yaml_list_and_reports_json_errors_with_their_line(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    data = tmp_path / "accepted.yaml"
+    data.write_text(yaml.safe_dump([{"Paper ID": 7, "Paper Title": "Seven", "Abstract": "S.", "Author Names": "Ana Silva (Lab)"}]))
+    assert run("import-cmt", data, "--out", conf / "papers.yaml") == 0
+    assert load_proceedings(conf).papers[0].authors[0].affiliation == "Lab"
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"id": "1",\n "title": "x"\n "abstract": "y"}]')
+    capsys.readouterr()
+    assert run("import-cmt", broken, "--out", conf / "papers.yaml") != 0
+    err = capsys.readouterr().err
+    assert f"{broken}:3:" in err and "Traceback" not in err
+
+
+def test_an_anonymous_export_never_replaces_known_authors(tmp_path, capsys):
+    """The accepted list says 'Anonymous' where the organizers know the presenters: keep them."""
+    conf = conf_dir(tmp_path)
+    out = conf / "papers.yaml"
+    out.write_text(
+        "papers:\n  - id: kgc\n    title: Prompt Tuning for DST\n    authors:\n      # from the program\n"
+        "      - {name: Weihang Zhang}\n    abstract: We tune, {cheaply}, ]sometimes[.\n    presentation: oral\n", encoding="utf-8")
+    data = tmp_path / "accepted_papers.yml"
+    data.write_text(JEKYLL_DATA, encoding="utf-8")
+    assert run("import-cmt", data, "--out", out) == 0
+    assert "updated   kgc: review_id\n" in capsys.readouterr().out
+    paper = next(p for p in load_proceedings(conf).papers if p.id == "kgc")
+    assert [a.name for a in paper.authors] == ["Weihang Zhang"] and paper.review_id == "cmt:2"
+    assert "# from the program" in out.read_text(encoding="utf-8")
+
+
+def test_reimport_matches_titles_up_to_punctuation_and_keeps_quote_style(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    out = conf / "papers.yaml"
+    out.write_text(
+        'papers:\n  - id: promptda\n    title: "PromptDA: Few Shot Learners"\n    authors: [{name: Canyu Chen}]\n'
+        '    abstract: For "in the wild" use.\n    presentation: oral\n', encoding="utf-8")
+    rows = [["71", "", "PromptDA: Few-shot Learners", "For ``in the wild'' use.", "Canyu Chen (IIT)", "", "", "", "Accept", ""]]
+    assert run("import-cmt", write_export(tmp_path / "e.csv", rows), "--out", out) == 0
+    printed = capsys.readouterr().out
+    assert "updated   promptda: review_id, title, authors[0].affiliation" in printed and "added" not in printed.split("wrote")[0]
+    paper = load_proceedings(conf).papers[0]
+    assert paper.abstract == 'For "in the wild" use.' and paper.title == "PromptDA: Few-shot Learners"
+
+
+def test_long_abstracts_are_written_as_folded_blocks_that_load_back_unchanged(tmp_path):
+    conf = conf_dir(tmp_path)
+    abstract = " ".join(f"word{i}" for i in range(120)) + "  two  spaces stay,   and  so do three."
+    rows = [["5", "", "Long", abstract, "Ana Silva", "", "", "", "Accept", ""]]
+    assert run("import-cmt", write_export(tmp_path / "e.csv", rows), "--out", conf / "papers.yaml") == 0
+    text = (conf / "papers.yaml").read_text(encoding="utf-8")
+    assert "abstract: >-\n" in text and max(len(line) for line in text.splitlines()) < 140
+    assert load_proceedings(conf).papers[0].abstract == abstract

@@ -1,24 +1,40 @@
-"""The real ENLSP-II conf/ builds and has every seed paper and keynote."""
+"""The real ENLSP-II archive: all 40 accepted papers, their 39 real camera-ready PDFs, built as
+`nox -s build` builds it.
+
+Ground truth is the workshop's own website data (``../shared/enlsp-ii-2022-source``, copied
+unchanged from its repository) and the public page text (``../shared/seed``); the tests that
+compare against them skip where that copy is absent, the others need only the repository.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+from pypdf import PdfReader
 
+from enlsp_proceedings.importers import read_cmt
+from enlsp_proceedings.load import load_proceedings
 from test_build import visible
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seed" / "enlsp-ii-2022-website.txt"
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "enlsp-ii-2022-website.txt"
+SOURCE = SHARED / "enlsp-ii-2022-source"
+CHECKSUMS = Path(__file__).parent / "data" / "real_papers.sha256"
 
-PAPER_TITLES = [
+#: The eight papers with a talk slot, in schedule order (the workshop page's program).
+TALKS = [
     "Collective Knowledge Graph Completion with Mutual Knowledge Distillation",
     "Attribute Controlled Dialogue Prompting",
     "Fast DistilBERT on CPUs",
     "Efficient Few-Shot Learning Without Prompts",
     "PCFG-based Natural Language Interface Improves Generalization for Controlled Text Generation",
-    "PromptDA: Label-guided Data Augmentation for Prompt-based Few Shot Learners",
+    "PromptDA: Label-guided Data Augmentation for Prompt-based Few-shot Learners",
     "Improving the Robustness of DistilHuBERT to Unseen Noisy Conditions via Data Augmentation, Curriculum Learning, and Multi-Task Enhancement",
     "Gradient Knowledge Distillation for Pre-trained Language Models",
 ]
@@ -30,50 +46,198 @@ def load(name: str) -> dict:
     return yaml.safe_load((REPO / "conf" / name).read_text(encoding="utf-8"))
 
 
-def test_conf_has_all_seed_papers_and_keynotes():
-    papers = load("papers.yaml")["papers"]
-    assert [p["title"] for p in papers] == PAPER_TITLES
-    keynotes = load("keynotes.yaml")["keynotes"]
-    assert [k["speaker"]["name"] for k in keynotes] == KEYNOTE_SPEAKERS
-    assert len(load("people.yaml")["technical_committee"]) >= 50
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is not beside this clone")
+    return path
 
 
-def test_abstracts_are_verbatim_from_the_seed():
-    if not SEED.exists():
-        return
-    seed = re.sub(r"\s+", " ", SEED.read_text(encoding="utf-8"))
-    for paper in load("papers.yaml")["papers"]:
+@pytest.fixture(scope="module")
+def proc():
+    return load_proceedings(REPO / "conf")
+
+
+@pytest.fixture(scope="module")
+def accepted() -> dict[str, object]:
+    """The accepted list as the organizers kept it, read by the importer: CMT paper id -> paper."""
+    papers, skipped = read_cmt(need(SOURCE / "_data" / "accepted_papers.yml"))
+    assert not skipped
+    return {p.source_id: p for p in papers}
+
+
+# -- conf/ ------------------------------------------------------------------------------------
+
+def test_the_archive_has_all_40_accepted_papers_each_tied_to_its_cmt_entry(proc):
+    assert len(proc.papers) == 40
+    numbers = [p.review_id.removeprefix("cmt:") for p in proc.papers]
+    assert all(p.review_id.startswith("cmt:") for p in proc.papers)
+    assert len(set(numbers)) == 40
+    assert [p.title for p in proc.papers[:8]] == TALKS
+    assert {p.presentation for p in proc.papers[:8]} == {"oral"}
+    assert {p.presentation for p in proc.papers[8:]} == {"poster"}
+
+
+def _yaml_block(paper_id: str) -> str:
+    """The text of one entry of conf/papers.yaml, comments included."""
+    text = (REPO / "conf" / "papers.yaml").read_text(encoding="utf-8")
+    start = text.index(f"  - id: {paper_id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+def test_titles_abstracts_and_authors_are_those_of_the_accepted_list(proc, accepted):
+    """Where the archive differs from the accepted list (page 1 of the camera-ready disagrees), the
+    entry says so and why in a `# source:` comment."""
+    assert {p.review_id.removeprefix("cmt:") for p in proc.papers} == set(accepted)
+    quotes = str.maketrans({"“": '"', "”": '"'})
+
+    def norm(text: str) -> str:
+        return " ".join(text.replace("``", '"').replace("''", '"').translate(quotes).split())
+
+    differing = []
+    for paper in proc.papers:
+        source = accepted[paper.review_id.removeprefix("cmt:")]
+        assert paper.title == source.title, paper.id
+        assert norm(paper.abstract) == norm(source.abstract), paper.id
+        if source.anonymous:
+            assert "Anonymous" in _yaml_block(paper.id), paper.id
+            continue
+        ours = [(a.name, a.affiliation) for a in paper.authors]
+        theirs = [(a["name"], a.get("affiliation")) for a in source.authors]
+        if ours != theirs:
+            differing.append(paper.id)
+            assert "# source:" in _yaml_block(paper.id), f"{paper.id}: differs from the accepted list without a # source: comment"
+    assert sorted(differing) == sorted(["few-shot-without-prompts", "robust-distilhubert", "cmt-19", "cmt-31", "cmt-42", "cmt-53"])
+
+
+def test_anonymous_entries_take_the_presenters_or_say_nobody(proc, accepted):
+    anonymous = sorted(int(n) for n, p in accepted.items() if p.anonymous)
+    assert anonymous == [2, 8, 46, 65]
+    by_number = {p.review_id.removeprefix("cmt:"): p for p in proc.papers}
+    # papers 8 and 46: the presenters the workshop page lists for their talks
+    assert [a.name for a in by_number["8"].authors] == ["Weihang Zhang", "Ovidiu Serban", "Jiahao Sun", "Yike Guo"]
+    assert [a.name for a in by_number["46"].authors][:2] == ["Runcheng Liu", "Ahmad Rashid"]
+    assert by_number["2"].authors == [] and by_number["65"].authors == []
+    people = [a.name for p in proc.papers for a in p.authors]
+    assert not [n for n in people if "anonymous" in n.lower()]
+
+
+def test_abstracts_and_bios_of_the_talks_are_verbatim_from_the_page():
+    seed = re.sub(r"\s+", " ", need(SEED).read_text(encoding="utf-8"))
+    for paper in load("papers.yaml")["papers"][:8]:
         assert re.sub(r"\s+", " ", paper["abstract"]) in seed, paper["id"]
     for keynote in load("keynotes.yaml")["keynotes"]:
         assert re.sub(r"\s+", " ", keynote["bio"]) in seed, keynote["id"]
 
 
-def test_no_pdfs_are_invented_for_real_papers():
-    assert not list((REPO / "papers").glob("*.pdf"))
+def test_keynotes_and_committee_are_there():
+    keynotes = load("keynotes.yaml")["keynotes"]
+    assert [k["speaker"]["name"] for k in keynotes] == KEYNOTE_SPEAKERS
+    assert len(load("people.yaml")["technical_committee"]) >= 50
 
 
-def test_real_site_has_every_paper_and_keynote(real_site):
-    papers = load("papers.yaml")["papers"]
-    for paper in papers:
-        page = visible((real_site / "papers" / f"{paper['id']}.html").read_text(encoding="utf-8"))
-        assert paper["title"] in page
-        assert "Camera-ready not yet available" in page
-        for author in paper["authors"]:
-            assert author["name"] in page
-    for keynote in load("keynotes.yaml")["keynotes"]:
-        page = visible((real_site / "keynotes" / f"{keynote['id']}.html").read_text(encoding="utf-8"))
-        assert keynote["title"] in page and keynote["speaker"]["name"] in page
+# -- papers/ ----------------------------------------------------------------------------------
+
+def _checksums() -> dict[str, str]:
+    lines = CHECKSUMS.read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, name in (line.split("  ", 1) for line in lines if line and not line.startswith("#"))}
+
+
+def test_the_39_camera_readies_are_committed_byte_for_byte():
+    expected = _checksums()
+    assert len(expected) == 39
+    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (REPO / "papers").glob("*.pdf")}
+    assert found == expected
+
+
+def test_each_pdf_is_the_organizers_file_of_its_paper(proc):
+    """papers/<id>.pdf is the old site's papers/paper_<CMT id>.pdf, unchanged; paper 2 has none."""
+    source = need(SOURCE / "papers")
+    for paper in proc.papers:
+        number = paper.review_id.removeprefix("cmt:")
+        ours, theirs = REPO / "papers" / paper.pdf_name, source / f"paper_{number}.pdf"
+        assert ours.exists() == theirs.exists(), paper.id
+        if theirs.exists():
+            assert ours.read_bytes() == theirs.read_bytes(), paper.id
+    assert not (REPO / "papers" / "cmt-2.pdf").exists()
+
+
+# -- the built site ---------------------------------------------------------------------------
+
+def test_every_paper_has_its_page_and_every_pdf_is_published_with_its_page_count(real_site, proc):
+    published = 0
+    for paper in proc.papers:
+        page = visible((real_site / "papers" / f"{paper.id}.html").read_text(encoding="utf-8"))
+        assert paper.title in page
+        for author in paper.authors:
+            assert author.name in page
+        pdf = REPO / "papers" / paper.pdf_name
+        if not pdf.exists():
+            assert "Camera-ready not yet available" in page, paper.id
+            continue
+        site_pdf = real_site / "papers" / f"{paper.id}.pdf"
+        assert site_pdf.read_bytes() == pdf.read_bytes(), paper.id
+        pages = len(PdfReader(pdf).pages)
+        assert f"{pages} pages" in page, paper.id
+        assert (real_site / "papers" / f"{paper.id}.png").is_file(), paper.id
+        published += 1
+    assert published == 39
+    data = json.loads((real_site / "papers.json").read_text(encoding="utf-8"))
+    assert len(data["papers"]) == 40
+
+
+def test_the_old_sites_pdf_links_keep_working(real_site, proc):
+    """The old site served papers/paper_<CMT id>.pdf; with the same base_url those links still work."""
+    assert load("workshop.yaml")["base_url"] == "https://neurips2022-enlsp.github.io/"
+    for paper in proc.papers:
+        number = paper.review_id.removeprefix("cmt:")
+        old = real_site / "papers" / f"paper_{number}.pdf"
+        if (REPO / "papers" / paper.pdf_name).exists():
+            assert old.read_bytes() == (REPO / "papers" / paper.pdf_name).read_bytes(), paper.id
+        else:
+            assert not old.exists()
+
+
+def test_anonymous_is_never_a_person_on_the_site(real_site, proc):
+    assert not list((real_site / "authors").glob("anonymous*"))
+    for path in real_site.rglob("*"):
+        if path.suffix in (".html", ".bib", ".ris", ".json", ".ics"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r'name="citation_author" content="Anonymous', text), path
+            assert not re.search(r"author\s*=\s*\{[^}]*Anonymous", text), path
+            assert not re.search(r"^AU  - Anonymous", text, re.M), path
+    data = json.loads((real_site / "papers.json").read_text(encoding="utf-8"))
+    assert not [a for p in data["papers"] for a in p["authors"] if "anonymous" in json.dumps(a).lower()]
+
+
+def test_papers_without_known_authors_say_so_and_can_still_be_cited(real_site, proc):
+    for paper in (p for p in proc.papers if not p.authors):
+        page = visible((real_site / "papers" / f"{paper.id}.html").read_text(encoding="utf-8"))
+        assert "Authors unknown" in page and "do not name the authors" in page
+        bib = (real_site / "papers" / f"{paper.id}.bib").read_text(encoding="utf-8")
+        assert "author =" not in bib and "key =" in bib
+        assert re.match(r"@inproceedings\{[a-z]+-[a-z]+-2022,", bib), bib
+        ris = (real_site / "papers" / f"{paper.id}.ris").read_text(encoding="utf-8")
+        assert "\nAU  -" not in ris and f"TI  - {paper.title}" in ris
+
+
+def test_the_home_page_counts_fit_the_archive(real_site):
+    home = visible((real_site / "index.html").read_text(encoding="utf-8"))
+    assert "40 papers were accepted" in home
+    assert "Oral presentations (8)" in home and "Posters (32)" in home
+    assert "New Orleans" in home and "NeurIPS 2022" in home and "Non-archival" in home
+
+
+def test_the_program_is_there(real_site):
     schedule = visible((real_site / "schedule.html").read_text(encoding="utf-8"))
     assert "Interactive Industrial Panel" in schedule and "CST" in schedule and "America/Chicago" in schedule
-    home = visible((real_site / "index.html").read_text(encoding="utf-8"))
-    assert "New Orleans" in home and "NeurIPS 2022" in home and "Non-archival" in home
     assert "Kenneth Heafield" in visible((real_site / "keynotes" / "index.html").read_text(encoding="utf-8"))
 
 
 def test_real_site_has_the_guides_with_their_highlighted_examples(real_site):
     """As `nox -s build` makes it: the hand-written guides of docs/ are pages of the site,
     their YAML examples highlighted (Pygments' YAML lexer makes token types of its own)."""
-    for guide in ("index", "authors", "organizers", "performance", "search"):
+    for guide in ("index", "authors", "organizers"):
         assert (real_site / "guide" / f"{guide}.html").is_file(), guide
     organizers = (real_site / "guide" / "organizers.html").read_text(encoding="utf-8")
     assert '<div class="highlight-yaml notranslate">' in organizers

@@ -237,3 +237,46 @@ def test_control_characters_are_rejected_with_their_code(char):
     with pytest.raises(ValidationError, match=f"U\\+{ord(char):04X} at character 3"):
         Person(name="ab" + char + "c")
     assert Person(name="a\tb\nc").name == "a\tb\nc"  # tab and newlines are text
+
+
+@pytest.mark.parametrize("name", ["Anonymous", "anonymous author(s)", "Anonymous Authors"])
+def test_anonymous_is_not_a_person(name):
+    base = {"id": "p", "title": "T", "abstract": "A", "presentation": "poster"}
+    with pytest.raises(ValidationError, match="not a person"):
+        Paper.model_validate({**base, "authors": [{"name": name}]})
+    assert Paper.model_validate({**base, "authors": []}).authors == []
+    with pytest.raises(ValidationError, match="Field required"):
+        Paper.model_validate(base)  # an empty list is a decision; a missing key is a typo
+
+
+@pytest.mark.parametrize(("template", "ok"), [
+    ("papers/paper_{review}.pdf", True), ("old/{id}.pdf", True), ("{review}.pdf", True),
+    ("papers/paper.pdf", False), ("../{id}.pdf", False), ("/papers/{id}.pdf", False), ("papers/{id}.html", False),
+    ("papers/{id}.pdf", False), ("_static/{id}.pdf", False), ("papers/{name}.pdf", False), ("papers/{id.pdf", False),
+    ("papers/.{id}.pdf", False), ("papers/{id} x.pdf", False),
+])
+def test_pdf_aliases_are_safe_site_paths(template, ok):
+    from enlsp_proceedings.models import Workshop
+
+    data = {**workshop_yaml(), "pdf_aliases": [template]}
+    if ok:
+        assert Workshop.model_validate(data).pdf_aliases == [template]
+    else:
+        with pytest.raises(ValidationError):
+            Workshop.model_validate(data)
+
+
+def test_pdf_aliases_that_collide_are_errors_with_file_and_line(tmp_path):
+    root = tmp_path / "ws"
+    write_workshop(root, random_papers(3, seed=5))
+    papers = yaml.safe_load((root / "conf" / "papers.yaml").read_text())
+    for i, paper in enumerate(papers["papers"]):
+        paper["review_id"] = "cmt:7" if i < 2 else "cmt:8"
+    (root / "conf" / "papers.yaml").write_text(yaml.safe_dump(papers, sort_keys=False))
+    workshop = yaml.safe_load((root / "conf" / "workshop.yaml").read_text())
+    workshop["pdf_aliases"] = ["papers/paper_{review}.pdf"]
+    (root / "conf" / "workshop.yaml").write_text(yaml.safe_dump(workshop, sort_keys=False))
+    with pytest.raises(ConfError) as info:
+        load_proceedings(root / "conf")
+    text = str(info.value)
+    assert "papers.yaml" in text and "'papers/paper_7.pdf'" in text and "duplicate-pdf-alias" in repr(info.value.problems)

@@ -241,8 +241,13 @@ _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "
 
 
 def base_key(authors: list[Person], year: int, title: str) -> str:
-    """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda, van-der-berg-2022-x."""
+    """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda, van-der-berg-2022-x;
+    with no known authors, the title's first two words stand first: parameter-efficient-2022."""
     # only the names and words the key uses are transliterated (every build makes every key)
+    if not authors:
+        words = _ascii_words(title)
+        significant = [w for w in words if w not in _STOP] or words or ["untitled"]
+        return "-".join(significant[:2]) + f"-{year}"
     families = ["-".join(_ascii_words(name_parts(a)[1])) or "anon" for a in authors[:2 if len(authors) == 2 else 1]] or ["anon"]
     who = "-".join(families) if len(authors) <= 2 else f"{families[0]}-etal"
     first = None
@@ -299,9 +304,14 @@ def _common_fields(workshop: Workshop, url: str) -> list[Field]:
 
 
 def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
-    fields = [
-        Field("title", latex_title(paper.title)),
-        Field("author", " and ".join(bibtex_name(a) for a in paper.authors)),
+    fields = [Field("title", latex_title(paper.title))]
+    if paper.authors:
+        fields.append(Field("author", " and ".join(bibtex_name(a) for a in paper.authors)))
+    else:
+        # no author field (never "Anonymous"): styles label and sort such an entry by `key`, and the
+        # title stands where the authors would, as APA and Chicago cite a work without author
+        fields.append(Field("key", latex_title(paper.title)))
+    fields += [
         Field("booktitle", latex_title(workshop.booktitle)),
         *_common_fields(workshop, url),
     ]
@@ -378,6 +388,8 @@ def _join_names(names: list[str]) -> str:
 
 def to_acl_text(paper: Paper, workshop: Workshop) -> str:
     names = _join_names([_plain(a.name) for a in paper.authors])
+    if not names:  # the title takes the authors' place
+        return f"{_plain(paper.title)}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
     return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
@@ -391,4 +403,6 @@ def markdown_escape(text: str) -> str:
 
 def to_markdown(paper: Paper, workshop: Workshop, url: str) -> str:
     names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]))
+    if not names:  # the title takes the authors' place
+        return f"[{markdown_escape(paper.title)}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
     return f"{names}. {workshop.year}. [{markdown_escape(paper.title)}]({url}). In *{markdown_escape(workshop.booktitle)}*."

@@ -53,6 +53,7 @@ class Imported:
     presentation: str | None = None
     openreview: str | None = None
     contact: str | None = None  # the contact author (CMT marks them with *)
+    anonymous: bool = False  # the export withholds the authors ("Anonymous"): it says nothing about them
 
 
 @dataclass
@@ -100,8 +101,11 @@ def _decode(data: bytes) -> str:
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """Rows of a CSV, TSV or XLSX file as strings (title rows included)."""
+    """Rows of a CSV, TSV or XLSX file as strings (title rows included), or of a data file
+    (.json/.yml/.yaml: a list of records, see `read_records`) with a header row made from its keys."""
     suffix = path.suffix.lower()
+    if suffix in DATA_SUFFIXES:
+        return read_records(path)
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -125,6 +129,62 @@ def read_table(path: Path) -> list[list[str]]:
     sample = "\n".join(text.splitlines()[:20])
     delimiter = "\t" if suffix == ".tsv" or sample.count("\t") > sample.count(",") else ","
     return [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+DATA_SUFFIXES = (".json", ".yml", ".yaml")
+
+
+def _strip_trailing_commas(text: str) -> str:
+    """JSON with the trailing commas hand-edited files have (``{..., }``, ``[..., ]``): drop each comma
+    that only white space separates from a closing bracket. Commas inside strings are kept."""
+    out: list[str] = []
+    in_string = escaped = False
+    pending: int | None = None  # index in ``out`` of a comma that may be trailing
+    for char in text:
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string, pending = True, None
+        elif char in "]}" and pending is not None:
+            out[pending] = ""
+            pending = None
+        elif char == ",":
+            pending = len(out)
+        elif not char.isspace():
+            pending = None
+        out.append(char)
+    return "".join(out)
+
+
+def read_records(path: Path) -> list[list[str]]:
+    """A list of accepted papers kept as data (e.g. a Jekyll site's ``_data/accepted_papers.yml``): JSON
+    (trailing commas and raw control characters tolerated, as hand-edited files have them) or YAML, a list of
+    mappings whose keys are CMT's column names (``id``/``Paper ID``, ``title``, ``abstract``, ``authors`` in
+    CMT's ``Name (Affiliation)*; ...`` form, optional ``track``, ``status``). Returned as table rows, the first
+    one the header, so the CMT reader treats it like any export."""
+    text = _decode(path.read_bytes())
+    if text.lstrip()[:1] in ("[", "{"):
+        try:
+            data = json.loads(_strip_trailing_commas(text), strict=False)
+        except ValueError as exc:
+            where = f":{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+            raise ExportError(f"{path}{where}: not a readable JSON list of papers ({getattr(exc, 'msg', exc)})") from None
+    else:
+        try:
+            data = YAML(typ="safe", pure=True).load(text)
+        except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
+            raise ExportError(f"{path}: not a readable YAML list of papers: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("papers"), list):
+        data = data["papers"]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ExportError(f"{path}: expected a list of papers, each a mapping with id, title and authors")
+    canonical = {alias: aliases[0] for aliases in CMT_COLUMNS.values() for alias in aliases}
+    keys: list[str] = []
+    for item in data:
+        keys += [str(k) for k in item if str(k) not in keys]
+    header = [canonical.get(_key(k), k) for k in keys]
+    return [header] + [[_clean(item.get(k)) for k in keys] for item in data]
 
 
 def _xml_spreadsheet(path: Path, text: str) -> list[list[str]]:
@@ -183,6 +243,23 @@ def parse_cmt_author(text: str) -> tuple[dict[str, str], bool]:
     return {"name": " ".join(text.split())}, contact
 
 
+#: What a review system (or an organizer's copy of its list) writes where it withholds the authors.
+ANONYMOUS = re.compile(r"anonymous(\s+authors?(\s*\(s\))?)?|n/?a|-+|", re.IGNORECASE)
+
+
+def split_cmt_authors(text: str) -> list[str]:
+    """CMT's author list split at the semicolons between authors, not those inside an affiliation
+    ('Pheobe Sun (University College Dublin; JP Morgan Chase & Co)*; Ruibo Shi (...)')."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth = max(0, depth + {"(": 1, ")": -1}.get(char, 0))
+        if char == ";" and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
 def _presentation(text: str) -> str | None:
     for kind in ("oral", "spotlight", "poster"):
         if kind in text.lower():
@@ -225,15 +302,15 @@ def read_cmt(path: Path) -> tuple[list[Imported], list[str]]:
             skipped.append(f"row {number}: paper {source_id} has status {status!r}")
             continue
         authors, contact = [], None
-        for part in re.split(r"\s*;\s*", get("authors")):
-            if part.strip():
-                author, is_contact = parse_cmt_author(part)
-                authors.append(author)
-                contact = contact or (author["name"] if is_contact else None)
+        anonymous = bool(ANONYMOUS.fullmatch(" ".join(get("authors").split())))
+        for part in [] if anonymous else split_cmt_authors(get("authors")):
+            author, is_contact = parse_cmt_author(part)
+            authors.append(author)
+            contact = contact or (author["name"] if is_contact else None)
         papers.append(Imported(
             source_id=source_id, new_id=f"cmt-{source_id}", review_id=f"cmt:{source_id}", title=" ".join(get("title").split()),
             abstract=get("abstract"), authors=authors, track=_track(get("track")) if get("track") else None,
-            presentation=_presentation(status), contact=contact,
+            presentation=_presentation(status), contact=contact, anonymous=anonymous,
         ))
     return papers, skipped
 
@@ -288,16 +365,39 @@ def _yaml() -> YAML:
     return yaml
 
 
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'"})
+
+
 def _same_text(a: Any, b: Any) -> bool:
-    return " ".join(str(a or "").split()) == " ".join(str(b or "").split())
+    """Equal up to white space and quote style (an export's ``LaTeX quotes'' against the "quotes" an
+    organizer typed): such an update would change nothing a reader cares about, so the organizer's text stays."""
+    def norm(text: Any) -> str:
+        return " ".join(str(text or "").split()).replace("``", '"').replace("''", '"').translate(_QUOTES)
+    return norm(a) == norm(b)
+
+
+#: Long texts are written as folded blocks wrapped at this width, as a person would write them.
+WRAP = 96
+
+
+def _folded(text: str) -> FoldedScalarString:
+    """``text`` as a ``>-`` block folded at single spaces near `WRAP` columns (it loads back unchanged)."""
+    block = FoldedScalarString(text)
+    positions, line_start = [], 0
+    for index, char in enumerate(text):
+        if index - line_start >= WRAP and char == " " and 0 < index < len(text) - 1 and text[index - 1] != " " and text[index + 1] != " ":
+            positions.append(index)
+            line_start = index + 1
+    block.fold_pos = positions
+    return block
 
 
 def _styled(old: Any, new: str) -> Any:
     """Keep the block style an organizer chose for a long text."""
     if "\n" in new:
         return LiteralScalarString(new)
-    if isinstance(old, FoldedScalarString | LiteralScalarString):
-        return FoldedScalarString(new)
+    if old is None or isinstance(old, FoldedScalarString | LiteralScalarString) or len(new) > WRAP:
+        return _folded(new)
     return new
 
 
@@ -335,6 +435,8 @@ def _new_entry(paper: Imported) -> CommentedMap:
     entry["review_id"] = paper.review_id
     entry["title"] = paper.title
     entry["authors"] = CommentedSeq(CommentedMap(a) for a in paper.authors)
+    if paper.anonymous:
+        entry.yaml_add_eol_comment("the export gives no names ('Anonymous'); add them when known", "authors")
     entry["abstract"] = _styled(None, paper.abstract) if paper.abstract else "(abstract not in the export)"
     entry["presentation"] = paper.presentation or "poster"
     entry["track"] = paper.track or "main"
@@ -348,6 +450,10 @@ def _insert_after_id(entry: CommentedMap, key: str, value: str) -> None:
     entry.insert(keys.index("id") + 1 if "id" in keys else 0, key, value)
 
 
+def _title_key(title: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(title))
+
+
 def _find(papers: CommentedSeq, paper: Imported) -> CommentedMap | None:
     entries = [e for e in papers if isinstance(e, dict)]
     for test in (
@@ -355,6 +461,8 @@ def _find(papers: CommentedSeq, paper: Imported) -> CommentedMap | None:
         lambda e: e.get("id") == paper.new_id and not e.get("review_id"),
         lambda e: paper.openreview is not None and (e.get("links") or {}).get("openreview") == paper.openreview,
         lambda e: fold(" ".join(str(e.get("title", "")).split())) == fold(paper.title),
+        # "Few Shot" vs "Few-shot", a dropped colon: the same title to a reader
+        lambda e: _title_key(str(e.get("title", ""))) == _title_key(paper.title),
     ):
         found = [e for e in entries if test(e)]
         if len(found) == 1:
@@ -383,6 +491,7 @@ def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[A
     if not isinstance(papers, list):
         raise ExportError(f"{target}: 'papers' must be a list")
     seen_ids = set()
+    as_poster: list[str] = []
     for paper in imported:
         if paper.new_id in seen_ids:
             report.skipped.append(f"{paper.new_id}: appears twice in the export")
@@ -392,8 +501,10 @@ def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[A
         if entry is None:
             papers.append(_new_entry(paper))
             report.added.append(paper.new_id)
+            if paper.anonymous:
+                report.notes.append(f"{paper.new_id}: the export gives no author names ('Anonymous'); the entry lists none")
             if not paper.presentation:
-                report.notes.append(f"{paper.new_id}: presentation set to 'poster' (the export does not say); edit it if needed")
+                as_poster.append(paper.new_id)
             continue
         changes = []
         if not entry.get("review_id"):
@@ -412,6 +523,9 @@ def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[A
             report.updated[str(entry.get("id"))] = changes
         else:
             report.unchanged.append(str(entry.get("id")))
+    if as_poster:
+        report.notes.append(f"presentation set to 'poster' for {len(as_poster)} new paper(s), as the export does not say: "
+                            f"{', '.join(as_poster)}; edit those that are talks")
     matched = set(report.added) | set(report.updated) | set(report.unchanged)
     report.not_in_export = [str(e.get("id")) for e in papers if isinstance(e, dict) and str(e.get("id")) not in matched]
     return doc, report

@@ -263,6 +263,15 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                     label, line = where(top, i, "pdf")
                     problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}", "duplicate-pdf"))
                 pdfs.setdefault(name, paper.id)
+            own = {f"papers/{p.id}.pdf".lower() for p in items}
+            aliases: dict[str, str] = {}
+            for i, paper in enumerate(items):
+                for path in paper.pdf_alias_paths(proc.workshop.pdf_aliases):
+                    other = aliases.setdefault(path.lower(), paper.id)
+                    if other != paper.id or path.lower() in own:
+                        clash = f"paper {other!r}" if other != paper.id else "a paper's own PDF"
+                        problems.append(Problem(*where(top, i), f"papers[{i}] (id {paper.id!r})",
+                                                f"its pdf_aliases address {path!r} is also {clash}'s", "duplicate-pdf-alias"))
 
     known = {
         "paper": {p.id for p in proc.papers},

@@ -132,10 +132,21 @@ class Erratum(Model):
     note: Text
 
 
+#: Placeholders a review system writes where it withholds the authors: never a person.
+_NOT_A_NAME = re.compile(r"anonymous(\s+authors?(\s*\(s\))?)?", re.IGNORECASE)
+
+
+#: What the site says for a paper whose authors no source names (see `Paper.authors`).
+UNKNOWN_AUTHORS = "Authors unknown"
+UNKNOWN_AUTHORS_NOTE = "The workshop's records do not name the authors of this paper."
+
+
 class Paper(Model):
     id: Identifier
     title: Text
-    authors: list[Person] = Field(min_length=1)
+    #: Empty when the sources do not name the authors (a review system's "Anonymous"): the
+    #: site then says the authors are not known, and citations carry no author.
+    authors: list[Person]
     abstract: Text
     presentation: Literal["oral", "spotlight", "poster"]
     track: Literal["main", "graph"] = "main"
@@ -147,6 +158,14 @@ class Paper(Model):
     review_id: Annotated[str, Field(pattern=r"^[a-z]+:[A-Za-z0-9_-]+$")] | None = None
     #: Publish the PDF although it is the anonymized review copy; this note is shown on the paper's page.
     publish_review_copy: Text | None = None
+
+    @field_validator("authors")
+    @classmethod
+    def _no_placeholder_authors(cls, value: list[Person]) -> list[Person]:
+        for person in value:
+            if _NOT_A_NAME.fullmatch(person.name):
+                raise ValueError(f"{person.name!r} is not a person: leave the authors out (authors: []) when they are not known")
+        return value
 
     @field_validator("pdf")
     @classmethod
@@ -164,6 +183,12 @@ class Paper(Model):
     @property
     def pdf_name(self) -> str:
         return self.pdf or f"{self.id}.pdf"
+
+    def pdf_alias_paths(self, templates: list[str]) -> list[str]:
+        """This paper's PDF addresses from the workshop's `Workshop.pdf_aliases` (a template naming
+        ``{review}`` applies only to papers with a ``review_id``)."""
+        review = self.review_id.split(":", 1)[1] if self.review_id else None
+        return [t.format(id=self.id, review=review) for t in templates if review is not None or "{review}" not in t]
 
 
 class Keynote(Model):
@@ -227,6 +252,35 @@ class Sponsor(Model):
     url: HttpUrl | None = None
 
 
+#: Placeholders of a `Workshop.pdf_aliases` template.
+ALIAS_FIELDS = ("id", "review")
+
+
+def _pdf_alias(value: str) -> str:
+    """A site path template like ``papers/paper_{review}.pdf`` (the PDF address of an older site)."""
+    import string
+
+    _text(value)
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"is not a valid template ({exc})") from None
+    if not fields or not fields <= set(ALIAS_FIELDS):
+        raise ValueError("must contain {id} or {review} (the review system's paper id), and no other {placeholder}")
+    sample = value.format(id="x", review="1")
+    parts = sample.split("/")
+    if sample.startswith("/") or "\\" in sample or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        raise ValueError("must be a relative path inside the site, like papers/paper_{review}.pdf")
+    if not re.fullmatch(r"[A-Za-z0-9._/{}-]+", value) or not sample.lower().endswith(".pdf"):
+        raise ValueError("must be a path of letters, digits, '.', '_', '-' and '/' ending in .pdf")
+    if parts[0] in ("_static", "_images", "pagefind", "authors", "keynotes") or (parts[0] == "papers" and len(parts) == 2 and value == "papers/{id}.pdf"):
+        raise ValueError("would overwrite a file the site itself publishes")
+    return value
+
+
+PdfAlias = Annotated[str, AfterValidator(_pdf_alias)]
+
+
 class PagePolicy(Model):
     """How `check` judges the content length against ``page_limit`` (content = everything before
     the first References / appendix / supplementary heading, in decimal pages)."""
@@ -259,6 +313,9 @@ class Workshop(Model):
     overview: list[OptionalText] = []
     important_dates: list[ImportantDate] = []
     sponsors: list[Sponsor] = []
+    #: More addresses of each published PDF, as templates relative to ``base_url``: the links an
+    #: older site of the workshop handed out (``papers/paper_{review}.pdf``) keep working.
+    pdf_aliases: list[PdfAlias] = []
 
     @field_validator("timezone")
     @classmethod

@@ -12,11 +12,11 @@ import json
 import urllib.parse
 
 from docutils import nodes
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import cite
 from .ics import slot_ics_path
-from .models import Keynote, Paper, Person
+from .models import UNKNOWN_AUTHORS, UNKNOWN_AUTHORS_NOTE, Keynote, Paper, Person
 from .nodes import (
     admonition,
     badge,
@@ -135,6 +135,8 @@ class PageBuilder:
 
     def people_line(self, people: list[Person], with_affiliation: bool = True, classes: list[str] | None = None) -> nodes.paragraph:
         p = para(classes=classes or ["enlsp-authors"])
+        if not people:  # a paper whose authors no source names
+            p += inline(UNKNOWN_AUTHORS, classes=["enlsp-authors-unknown"])
         for i, person in enumerate(people):
             if i:
                 p += text(", ")
@@ -187,7 +189,8 @@ class PageBuilder:
             classes.append("enlsp-has-thumb")
         names = [self.v.proc.canonical_name(a.name) for a in paper.authors]
         authors = Markup(", ").join(
-            _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True))
+            _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True)
+        ) or escape(UNKNOWN_AUTHORS)
         badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
         pdf = f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending"
         markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf,
@@ -260,7 +263,7 @@ class PageBuilder:
         for kind, n in self._presentation_counts():
             items, plain = [], []
             for paper in (p for p in self.v.proc.papers if p.presentation == kind):
-                who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors)
+                who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
                 award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
@@ -346,6 +349,8 @@ class PageBuilder:
             page += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
                               f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])
         page += self.people_line(paper.authors)
+        if not paper.authors:
+            page += para(UNKNOWN_AUTHORS_NOTE, classes=["enlsp-authors-note"])
         page += self.paper_badges(paper)
         if paper.errata:
             latest = max(e.date for e in paper.errata)

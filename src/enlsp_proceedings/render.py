@@ -209,13 +209,15 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
         current[site_path] = keys.get(site_path, "text")
     for site_path in unchanged:
         current[site_path] = keys[site_path]
+    templates = volume.proc.workshop.pdf_aliases
     for paper_id, source in pdf_sources.items():
         status = volume.pdfs[paper_id]
-        site_path = f"papers/{paper_id}.pdf"
-        target = out_dir / site_path
-        if previous.get(site_path) != status.sha256 or not target.exists():
-            copy_atomically(source, target)
-        current[site_path] = status.sha256 or ""
+        paper = volume.papers_by_id[paper_id]
+        for site_path in [f"papers/{paper_id}.pdf", *paper.pdf_alias_paths(templates)]:
+            target = out_dir / site_path
+            if previous.get(site_path) != status.sha256 or not target.exists():
+                copy_atomically(source, target)
+            current[site_path] = status.sha256 or ""
     for paper_id, source in (thumb_sources or {}).items():
         site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
         stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"
