@@ -205,6 +205,20 @@ def _block_lines(author_block: list, title: str) -> list[tuple[str, tuple]]:
     return lines
 
 
+def _without(chunk: list[str], known_words: set[str]) -> list[list[str]]:
+    """The runs of a chunk's words left between known names ("Leonard Lausen Sheng Zha" without
+    Sheng Zha: ["Leonard", "Lausen"]); a chunk of up to four words stays whole."""
+    if len(chunk) <= 4:
+        return [chunk]
+    runs: list[list[str]] = [[]]
+    for word in chunk:
+        if _key(word) in known_words and len(_key(word)) > 1:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [run for run in runs if run]
+
+
 def _printed_names(lines: list[tuple[str, tuple]], styles: set, known: list[str]) -> list[str]:
     """Person names printed in the author block, in the style of the authors' names found there,
     that are not in ``known`` (the metadata's names and affiliations)."""
@@ -213,7 +227,7 @@ def _printed_names(lines: list[tuple[str, tuple]], styles: set, known: list[str]
     for text, style in lines:
         if style not in styles:
             continue
-        for words in _chunks([text]):
+        for words in (run for chunk in _chunks([text]) for run in _without(chunk, known_words)):
             if not 2 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
                 continue
             if not words[0][0].isupper() or not words[-1][0].isupper() or len(words[-1].rstrip(".")) < 2:

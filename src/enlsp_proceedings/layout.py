@@ -48,6 +48,8 @@ _INTRODUCTION = re.compile(r"^(?:1\.?\s+)?introduction$", re.IGNORECASE)
 _SMALL_CAPS = re.compile(r"\b([A-Z]) (?=[A-Z]{2,}\b)")
 _DIGITS = re.compile(r"^\d{1,4}$")
 _ANONYMOUS = re.compile(r"\banonymous\s+(?:authors?(?:\s*\(s\))?|(?:acl|naacl|eacl|emnlp|aacl|coling|\w+)\s+submission)(?!\w)", re.IGNORECASE)
+#: An author block line that is only "Anonymous" (a NeurIPS paper with \author{Anonymous}).
+_ANONYMOUS_LINE = re.compile(r"^anonymous(?:\s+authors?)?\s*[∗*]?$", re.IGNORECASE)
 _SUBMITTED = re.compile(r"\bsubmitted\s+to\b.{0,200}?\bdo\s+not\s+distribute\b", re.IGNORECASE | re.DOTALL)
 _CONFIDENTIAL = re.compile(r"\bconfidential\s+review\s+copy\b", re.IGNORECASE)
 
@@ -68,7 +70,8 @@ class Line:
 @dataclass
 class PageLines:
     lines: list[Line]
-    margin_numbers: list[list[int]] = field(default_factory=list)  # line numbers in the left and right margins, top to bottom
+    margin_numbers: list[list[int]] = field(default_factory=list)  # numbers in the margins (or stacked as lineno's), per place, top to bottom
+    two_columns: float | None = None  # where the right column begins, on a two-column page
 
 
 def _clean(text: str) -> str:
@@ -90,6 +93,66 @@ def _font(textpage, x: float, y: float) -> tuple[float, bool]:
         return 0.0, False
 
 
+def _char_segments(textpage) -> list[list]:
+    """Runs of characters in content order, cut at line ends and wide gaps: [top, bottom, left, right, text]."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    runs: list[list] = []
+    current: list | None = None
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for index in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        if code in (0, 2, 10, 13) or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1 and code != 32:
+            current = None
+            continue
+        if not pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
+            continue
+        char = chr(code) if code < 0x110000 else ""
+        box = [top.value, bottom.value, left.value, right.value]
+        if char.isspace():
+            if current is not None:
+                current[4] += " "
+            continue
+        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        height = max(1.0, box[0] - box[1])
+        if (current is not None and abs(box[1] - current[1]) < 0.5 * height and -1 <= box[2] - current[3] <= max(3.0, 1.5 * height)
+                and abs(size - current[5]) <= 0.15 * max(size, current[5])):
+            current[0], current[1] = max(current[0], box[0]), min(current[1], box[1])
+            current[3] = max(current[3], box[3])
+            current[4] += char
+        else:
+            current = [*box, char, size]
+            runs.append(current)
+    return [[*run[:4], _clean(run[4])] for run in runs if run[4].strip()]
+
+
+def _overlapping(segments: list[list]) -> list[list]:
+    """Rectangles of one row that overlap (a line number printed into the next column): their text is
+    ambiguous, as PDFium's bounded text takes the other's characters too."""
+    hits = []
+    ordered = sorted(segments, key=lambda s: s[2])
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b[2] >= a[3] - 1:
+                break
+            if min(a[0], b[0]) - max(a[1], b[1]) > 0.5 * min(a[0] - a[1], b[0] - b[1]):
+                hits += [a, b]
+    return hits
+
+
+def _stacks(segments: list[list]) -> list[list[list]]:
+    """Segments grouped by their right edge (right-aligned numbers of one column), within 3 pt."""
+    groups: list[list[list]] = []
+    for s in sorted(segments, key=lambda s: s[3]):
+        if groups and s[3] - groups[-1][-1][3] <= 3:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
+
+
 def page_lines(textpage) -> PageLines:
     """The page's text lines, top to bottom, with margin line numbers set apart."""
     segments = []
@@ -98,6 +161,14 @@ def page_lines(textpage) -> PageLines:
         text = _clean(textpage.get_text_bounded(left, bottom, right, top))
         if text and right - left >= 0.5 * (top - bottom) or text and len(text) == 1:  # no vertical text (arXiv stamps)
             segments.append([top, bottom, left, right, text])
+    clashes = _overlapping(segments)
+    if clashes:  # read those places character by character
+        boxes = [s[:4] for s in clashes]
+        segments = [s for s in segments if all(s is not c for c in clashes)]
+        for run in _char_segments(textpage):
+            middle_x, middle_y = (run[2] + run[3]) / 2, (run[0] + run[1]) / 2
+            if any(b[2] - 1 <= middle_x <= b[3] + 1 and b[1] - 1 <= middle_y <= b[0] + 1 for b in boxes):
+                segments.append(run)
     if not segments:
         return PageLines([])
     long = [s for s in segments if len(s[4]) >= 20]
@@ -108,14 +179,14 @@ def page_lines(textpage) -> PageLines:
         text_right = rights[(len(rights) * 9) // 10]
     else:
         text_left, text_right = min(s[2] for s in segments), max(s[3] for s in segments)
-    left_numbers: list[tuple[float, int]] = []
-    right_numbers: list[tuple[float, int]] = []
-    kept = []
+    # Numbers stacked at one place, however many: line numbers, wherever lineno puts them (ACL's left
+    # column's numbers fall into the right column).
+    stacks = _stacks([s for s in segments if _DIGITS.match(s[4])])
+    stacked = {id(s) for group in stacks if len(group) >= 8 for s in group}
+    kept, margin = [], []
     for s in segments:
-        if _DIGITS.match(s[4]) and s[3] <= text_left + 1:
-            left_numbers.append((s[0], int(s[4])))
-        elif _DIGITS.match(s[4]) and s[2] >= text_right - 1:
-            right_numbers.append((s[0], int(s[4])))
+        if _DIGITS.match(s[4]) and (s[3] <= text_left + 1 or s[2] >= text_right - 1 or id(s) in stacked):
+            margin.append(s)
         else:
             kept.append(s)
     kept.sort(key=lambda s: (-s[0], s[2]))
@@ -146,7 +217,19 @@ def page_lines(textpage) -> PageLines:
             text = " ".join(s[4] for s in part)
             size, bold = _font(textpage, first[2] + 1, (first[0] + first[1]) / 2)
             lines.append(Line(max(s[0] for s in part), min(s[1] for s in part), first[2], max(s[3] for s in part), text, size, bold))
-    return PageLines(lines, [[n for _, n in sorted(side, key=lambda n: -n[0])] for side in (left_numbers, right_numbers)])
+    numbers = [[int(n[4]) for n in sorted(stack, key=lambda n: -n[0])] for stack in _stacks(margin)]
+    return PageLines(lines, numbers, _column_split(lines, text_left, text_right))
+
+
+def _column_split(lines: list[Line], text_left: float, text_right: float) -> float | None:
+    """Where the right column begins, if the page is set in two columns (ACL): many lines end before
+    the middle of the text and many begin after it."""
+    middle = (text_left + text_right) / 2
+    left = [line for line in lines if line.right < middle and len(line.text) >= 20]
+    right = [line for line in lines if line.left > middle - 5 and len(line.text) >= 20]
+    if len(left) >= 8 and len(right) >= 8:
+        return min(line.left for line in right) - 1
+    return None
 
 
 def _heading_text(text: str) -> str:
@@ -238,7 +321,8 @@ class Analyzer:
         self.layout.author_block = [[line.text[:300], round(line.size, 1), line.bold] for line in head[:60]]
         full = "\n".join(line.text for line in lines)
         marks = self.layout.review_marks
-        found = _ANONYMOUS.search("\n".join(line.text for line in head)) or _ANONYMOUS.search(full[:3000])
+        found = (_ANONYMOUS.search("\n".join(line.text for line in head)) or _ANONYMOUS.search(full[:3000])
+                 or next((m for line in head if (m := _ANONYMOUS_LINE.match(line.text))), None))
         if found:
             marks.append(f"page 1 names {found[0]!r} as its author")
         found = _SUBMITTED.search(full)
@@ -263,6 +347,9 @@ class Analyzer:
         if top - bottom <= 0:
             return float(number - 1)
         fraction = min(1.0, max(0.0, (top - line.top) / (top - bottom)))
+        page = self.pages[number - 1]
+        if page.two_columns is not None:  # a column is half a page: the left one full, then the right one down to the line
+            fraction = (0.5 if line.left >= page.two_columns else 0.0) + fraction / 2
         return round(number - 1 + fraction, 2)
 
     def result(self, pages: int) -> Layout:
