@@ -132,12 +132,13 @@ def _overlapping(segments: list[list]) -> list[list]:
     """Rectangles of one row that overlap (a line number printed into the next column): their text is
     ambiguous, as PDFium's bounded text takes the other's characters too."""
     hits = []
-    ordered = sorted(segments, key=lambda s: s[2])
+    ordered = sorted(segments, key=lambda s: s[1])  # by bottom: a row's rectangles are neighbours
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
-            if b[2] >= a[3] - 1:
+            if b[1] > a[0]:  # above a: no later rectangle shares its row
                 break
-            if min(a[0], b[0]) - max(a[1], b[1]) > 0.5 * min(a[0] - a[1], b[0] - b[1]):
+            rows_overlap = min(a[0], b[0]) - max(a[1], b[1]) > 0.5 * min(a[0] - a[1], b[0] - b[1])
+            if rows_overlap and min(a[3], b[3]) - max(a[2], b[2]) > 1:
                 hits += [a, b]
     return hits
 
