@@ -242,12 +242,17 @@ def _document(case: str) -> tuple[str, str]:
     elif case == "small-caps":
         body += _paragraphs(rng, 2) + "\\section*{\\markend\\textsc{References}}\n" + "".join(
             f"[{i}] A. Author. Efficient things, part {i}. 2021.\n\n" for i in range(1, 12))
+    elif case == "false-friends":  # lines that look like an end of content but are body text
+        body += ("\\noindent [1] showed that pruning works.\n\n" + _paragraphs(rng, 2) + "\\noindent [2] agrees with them.\n\n"
+                 + "More is in the\n\n\\noindent Appendix.\n\n\\noindent References to prior work are in Section 2.\n\n"
+                 + "\\noindent Supplementary material is available on request.\n\n" + _paragraphs(rng, 2) + references)
     elif case == "no-heading":  # a numbered reference list with no heading at all
         body += _paragraphs(rng, 2) + "\\renewcommand\\refname{}\n\\begin{thebibliography}{99}\n\\bibitem{b0} \\markend A.~Author. First. 2021.\n" + _bibliography() + "\\end{thebibliography}\n"
     return head + body + "\\end{document}\n", "acl" if acl else "neurips"
 
 
-CASES = ["neurips-final", "neurips-review", "lettered-appendix", "numbered-appendix", "small-caps", "no-heading", "acl-final", "acl-review"]
+CASES = ["neurips-final", "neurips-review", "lettered-appendix", "numbered-appendix", "small-caps", "no-heading", "false-friends",
+         "acl-final", "acl-review"]
 
 
 @pytest.fixture(scope="session")
@@ -284,6 +289,7 @@ def latex_papers(tmp_path_factory) -> dict[str, tuple[Path, float]]:
     ("numbered-appendix", "4.1 Appendix"),
     ("small-caps", "REFERENCES"),
     ("no-heading", "[1] (a reference list without a heading)"),
+    ("false-friends", "References"),
     ("acl-final", "References"),
     ("acl-review", "References"),
 ])

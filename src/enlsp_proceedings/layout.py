@@ -260,6 +260,7 @@ class Analyzer:
         self.ack: tuple[int, Line] | None = None
         self.ack_end: tuple[int, Line] | None = None
         self.pending_entry: tuple[int, Line] | None = None  # a "[1]" line waiting for its "[2]"
+        self.entry_index = 0
         self.sizes: list[float] = []
 
     @property
@@ -298,9 +299,13 @@ class Analyzer:
                     self.ack = (number, line)
                 if _FIRST_ENTRY.match(text):
                     self.pending_entry = (number, line)
+                    self.entry_index = index
                 elif self.pending_entry is not None and _SECOND_ENTRY.match(text):
-                    self._set_end(*self.pending_entry, "[1] (a reference list without a heading)")
-                    break
+                    first_page, first = self.pending_entry
+                    # "[2]" starts a line of the same list: a few lines below "[1]", aligned with it
+                    if first_page == number and index - self.entry_index <= 8 and abs(line.left - first.left) < 2:
+                        self._set_end(first_page, first, "[1] (a reference list without a heading)")
+                        break
 
     def _set_end(self, number: int, line: Line, text: str) -> None:
         self.end = (number, line)
