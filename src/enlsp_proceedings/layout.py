@@ -281,17 +281,14 @@ class Analyzer:
         if number == 1:
             self._first_page(page)
         for index, line in enumerate(page.lines):
-            if self.end is not None:
-                break
             text = _heading_text(line.text)
             if number > 1 or index > 3:
                 if self.ack is not None and self.ack_end is None and line is not self.ack[1] and _HEADING_LIKE.match(text) and self._is_heading_font(line) and len(text) < 60:
                     self.ack_end = (number, line)
                 match = _END.match(text)
-                if match and match["word"][0].isupper() and not text.endswith("."):
-                    if True:
-                        self._set_end(number, line, text)
-                        break
+                if match and match["word"][0].isupper() and not text.endswith("."):  # never "see Appendix."
+                    self._set_end(number, line, text)
+                    break
                 if number > 1 and _LETTERED.match(text) and line.bold and line.size >= 1.04 * self.body_size() > 0:
                     self._set_end(number, line, text)
                     break
