@@ -342,3 +342,11 @@ def test_first_page_authors_both_ways_on_a_latex_paper(latex_papers):
     stranger = Paper(id="y", title="Pruning Speech Models", abstract="a", presentation="oral", authors=[{"name": "Alice Chen"}])
     [wrong] = first_page_problems(stranger, facts)
     assert (wrong.level, wrong.code) == ("error", "pdf-wrong-file")
+
+
+def test_page_text_in_messages_has_no_control_characters():
+    facts = PdfFacts("0", 1, pages=5, first_page_text="\x1b[2J\x1b]0;pwned\x07Another Paper\u202e\nZed Zulu")
+    paper = Paper.model_construct(id="x", title="Tiny Models", authors=[Person(name="Bo Park")])
+    [wrong] = first_page_problems(paper, facts)
+    assert wrong.code == "pdf-wrong-file" and "Another Paper" in wrong.message
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c == "\u202e" for c in wrong.message)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .extract import PaperPdf, PdfFacts, PdfProblem, extract_all, print_progress
+from .layout import INVISIBLE
 from .load import ConfError, load_proceedings
 from .memo import load_memo, save_memo
 from .models import PagePolicy, Paper, Proceedings, Workshop
@@ -84,6 +85,11 @@ _AFFILIATION_WORDS = set("university universitat universite universidad universi
                          "department dept faculty laboratory laboratories lab labs research center centre inc ltd llc corp".split())
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "bin", "al", "el", "ter", "ten"}
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]?\.|[A-Z][^\W\d_]*(?:[-'’][A-Z]?[^\W\d_]+)*|[a-z]{1,4})$")
+
+
+def _printable(text: str) -> str:
+    """PDF text for a message: one line, no control or format characters."""
+    return " ".join(INVISIBLE.sub("", text).split())
 
 
 def _words(text: str) -> list[str]:
@@ -274,7 +280,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         return [PdfProblem(
             "error", "pdf-wrong-file",
             f"page 1 shows neither the title {paper.title!r} nor any of its authors: is this another paper's PDF?"
-            + (f" (page 1 begins: {' '.join(first_page.split())[:120]!r})" if first_page.strip() else ""),
+            + (f" (page 1 begins: {_printable(first_page)[:120]!r})" if first_page.strip() else ""),
         )]
     if not title_found:
         problems.append(PdfProblem("warning", "pdf-title-mismatch", f"page 1 does not show the title in conf/papers.yaml: {paper.title!r}"))

@@ -46,6 +46,8 @@ _SECOND_ENTRY = re.compile(r"^\[2\]\s*\S")
 _ABSTRACT = re.compile(r"^abstract\b", re.IGNORECASE)
 _INTRODUCTION = re.compile(r"^(?:1\.?\s+)?introduction$", re.IGNORECASE)
 _SMALL_CAPS = re.compile(r"\b([A-Z]) (?=[A-Z]{2,}\b)")
+#: Control and format characters (C0, C1, soft hyphen, zero-width and bidirectional marks, BOM) and private-use ones.
+INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffc\ue000-\uf8ff]")
 _DIGITS = re.compile(r"^\d{1,4}$")
 _ANONYMOUS = re.compile(r"\banonymous\s+(?:authors?(?:\s*\(s\))?|(?:acl|naacl|eacl|emnlp|aacl|coling|\w+)\s+submission)(?!\w)", re.IGNORECASE)
 #: An author block line that is only "Anonymous" (a NeurIPS paper with \author{Anonymous}).
@@ -75,8 +77,9 @@ class PageLines:
 
 
 def _clean(text: str) -> str:
-    text = text.replace("\x02", "-").replace("\ufffe", "").replace("\r", " ").replace("\n", " ")
-    return " ".join(text.split())
+    """One line of text: whitespace collapsed, no control or format characters (the text reaches terminals and pages)."""
+    text = text.replace("\x02", "-").replace("\r", " ").replace("\n", " ")
+    return " ".join(INVISIBLE.sub("", text).split())
 
 
 def _font(textpage, x: float, y: float) -> tuple[float, bool]:
