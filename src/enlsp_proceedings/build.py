@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import FirstPageMemo, paper_problems
+from .check import UNPUBLISHABLE, FirstPageMemo, paper_problems
 from .extract import PaperPdf, extract_all, print_progress
 from .load import load_proceedings
 from .models import Proceedings
@@ -373,11 +373,16 @@ def build_site(opts: BuildOptions) -> BuildReport:
                 status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
         memo = FirstPageMemo(cache)
         for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            problems = paper_problems(paper, pdfs[paper.id], proc.workshop.page_limit, missing_level="warning", memo=memo)
+            problems = paper_problems(paper, pdfs[paper.id], proc.workshop, missing_level="warning", memo=memo)
             if paper.id in report.supplements:
                 problems += report.supplements[paper.id].problems
             for problem in problems:
                 report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
+                if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
+                    pdfs[paper.id].problems.append(problem)
+                    volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
+                elif problem.code == "pdf-review-copy-published":
+                    volume.pdfs[paper.id].review_note = paper.publish_review_copy
         memo.save()
         errors = [w for w in report.warnings if w.startswith("error")]
         if opts.strict and errors:

@@ -31,13 +31,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .layout import Analyzer, page_lines
 from .memo import load_memo, save_memo
 from .models import Paper
 from .thumbs import ThumbCache, page_png
 
 log = logging.getLogger(__name__)
 #: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).
-EXTRACTOR_VERSION = 4
+#: 5: decimal content pages from the heading's place on its page, acknowledgments, page 1's author
+#: block and review-copy marks (`layout.py`).
+EXTRACTOR_VERSION = 5
 MAX_TEXT_CHARS = 200_000
 #: CPU seconds a worker process may spend on one PDF (its text and first-page thumbnail). A PDF
 #: that needs more, hostile or absurd, is reported as unreadable instead of holding up the build.
@@ -92,6 +95,23 @@ def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
     return (references[0] if references else None), body
 
 
+def set_layout_facts(facts: PdfFacts, texts: list[str], analyzer: Analyzer | None) -> None:
+    """Where the content ends, the author block and review marks: from the layout when PDFium gave
+    one, else (pypdf's text) from the text alone, in whole pages."""
+    if analyzer is not None and analyzer.pages:
+        layout = analyzer.result(len(texts))
+        facts.references_page = layout.end_page
+        facts.content_pages = layout.content_pages
+        facts.end_heading = layout.end_heading
+        facts.acknowledgments = list(layout.acknowledgments) if layout.acknowledgments else None
+        facts.author_block = layout.author_block
+        facts.review_marks = layout.review_marks
+        return
+    facts.references_page, content = find_body_end(texts)
+    facts.content_pages = None if content is None else float(content)
+    facts.end_heading = "References" if facts.references_page else ""
+
+
 @dataclass(frozen=True)
 class PdfProblem:
     level: str  # "error" | "warning"
@@ -107,8 +127,12 @@ class PdfFacts:
     size: int
     pages: int | None = None
     first_page_text: str = ""
-    references_page: int | None = None  # 1-based page where the References heading is
-    content_pages: int | None = None  # pages before references and appendices (what page_limit counts)
+    references_page: int | None = None  # 1-based page where the end-of-content heading is (References, appendix, ...)
+    content_pages: float | None = None  # decimal pages before references and appendices (what page_limit counts)
+    end_heading: str = ""  # that heading as printed; "" when none was found
+    acknowledgments: list[float] | None = None  # [start, end] of an Acknowledgments section just before it, decimal pages
+    author_block: list[list] = field(default_factory=list)  # page 1 above the abstract: [text, font size, bold] per line
+    review_marks: list[str] = field(default_factory=list)  # evidence that this is an anonymized review copy
     text: str = ""
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION
@@ -118,11 +142,11 @@ class PdfFacts:
         return self.error is None
 
     @property
-    def body_pages(self) -> int | None:
-        """Pages before the references (what the page limit counts)."""
+    def body_pages(self) -> float | None:
+        """Decimal pages before the references and appendices (what the page limit counts)."""
         if self.pages is None:
             return None
-        return self.content_pages if self.content_pages is not None else self.pages
+        return self.content_pages if self.content_pages is not None else float(self.pages)
 
     @classmethod
     def from_json(cls, data: dict) -> PdfFacts:
@@ -214,18 +238,21 @@ def _pypdf_texts(reader) -> list[str]:
     return texts
 
 
-def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | None, bytes | None]:
-    """(text of every page, first-page PNG) from one PDFium document; None for what PDFium cannot give.
+def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | None, bytes | None, Analyzer | None]:
+    """(text of every page, first-page PNG, layout analysis) from one PDFium document; None for
+    what PDFium cannot give.
 
-    The text is only taken if PDFium sees the same number of pages as pypdf.
+    The text is only taken if PDFium sees the same number of pages as pypdf. The layout (lines
+    with their geometry, `layout.py`) is read from page 1 up to the end of the main content.
     """
     import pypdfium2 as pdfium
 
     try:
         document = pdfium.PdfDocument(data)
     except Exception:  # noqa: BLE001 - PdfiumError, or anything else on a file pypdf accepted
-        return None, None
+        return None, None, None
     png = None
+    analyzer: Analyzer | None = Analyzer()
     texts: list[str] | None = []
     try:
         count = len(document)
@@ -249,6 +276,11 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
                         textpage = page.get_textpage()
                         try:
                             texts.append(_pdfium_text(textpage.get_text_bounded()))
+                            if analyzer is not None and not analyzer.done:
+                                try:
+                                    analyzer.add(page_lines(textpage))
+                                except Exception:  # noqa: BLE001 - no layout: the text alone is judged
+                                    analyzer = None
                         finally:
                             textpage.close()
                     except Exception:  # noqa: BLE001 - one page's text
@@ -257,7 +289,7 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
                 page.close()
     finally:
         document.close()
-    return texts, png
+    return texts, png, analyzer if texts is not None else None
 
 
 def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = None) -> PdfFacts:
@@ -297,13 +329,13 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
         if facts.pages == 0:
             facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
             return facts
-        texts, png = _pdfium_pass(data, facts.pages, thumbs is not None)
+        texts, png, analyzer = _pdfium_pass(data, facts.pages, thumbs is not None)
         if texts is None or not any(t.strip() for t in texts):
             fallback = _pypdf_texts(reader)
             if texts is None or any(t.strip() for t in fallback):
-                texts = fallback
+                texts, analyzer = fallback, None
         facts.first_page_text = texts[0][:20_000]
-        facts.references_page, facts.content_pages = find_body_end(texts)
+        set_layout_facts(facts, texts, analyzer)
         facts.text = "\n".join(texts)[:MAX_TEXT_CHARS]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, AssertionError, IndexError) as exc:
         facts.pages = None

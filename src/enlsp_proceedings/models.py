@@ -161,6 +161,8 @@ class Paper(Model):
     errata: list[Erratum] = []
     #: "cmt:<Paper ID>" / "openreview:<forum id>": set by the importers, matches re-imports after an id rename
     review_id: Annotated[str, Field(pattern=r"^[a-z]+:[A-Za-z0-9_-]+$")] | None = None
+    #: Publish the PDF although it is the anonymized review copy; this note is shown on the paper's page.
+    publish_review_copy: Text | None = None
 
     @field_validator("authors")
     @classmethod
@@ -375,6 +377,18 @@ class Labels(Model):
     sponsors: Text = "Sponsors"
 
 
+class PagePolicy(Model):
+    """How `check` judges the content length against ``page_limit`` (content = everything before
+    the first References / appendix / supplementary heading, in decimal pages)."""
+
+    #: Pages allowed on top of ``page_limit`` for the camera-ready (e.g. 1 to address reviews).
+    extra_camera_ready_pages: float = Field(default=0, ge=0)
+    #: Whether an Acknowledgments section just before the references counts as content.
+    acknowledgments_count: bool = True
+    #: How a camera-ready over the limit is reported.
+    over_limit: Literal["error", "warning"] = "error"
+
+
 class Workshop(Model):
     short_name: Text
     title: Text
@@ -386,6 +400,7 @@ class Workshop(Model):
     timezone: str
     archival: bool
     page_limit: int = Field(ge=1)
+    page_policy: PagePolicy = PagePolicy()
     base_url: HttpUrl
     room: OptionalText | None = None
     format: OptionalText | None = None

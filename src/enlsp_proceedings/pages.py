@@ -442,6 +442,8 @@ class PageBuilder:
             actions += text(" ")
         if len(actions):
             page += actions
+        if status and status.published and status.review_note:  # the organizers chose to publish the review copy
+            page += admonition("note", "About this PDF", [para(status.review_note)])
         if not (status and status.published):
             body = [para("The camera-ready PDF of this paper is not yet available.")]
             problems = [p for p in (status.problems if status else []) if p["code"] != "pdf-missing"]

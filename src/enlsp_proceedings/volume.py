@@ -26,7 +26,7 @@ class PdfStatus:
 
     published: bool = False
     pages: int | None = None
-    body_pages: int | None = None
+    body_pages: float | None = None  # decimal pages of content (extract.PdfFacts.body_pages)
     sha256: str | None = None
     problems: list[dict] = field(default_factory=list)
     thumbnail: str | None = None  # site path of the first-page PNG (thumbs.py), if rendered
@@ -34,6 +34,7 @@ class PdfStatus:
     supplementary: str | None = None  # file name of the published supplementary material, beside the PDF
     supplementary_size: int | None = None  # bytes
     supplementary_sha256: str | None = None
+    review_note: str | None = None  # the paper's publish_review_copy: the PDF is its review copy, published with this note
 
     @classmethod
     def from_paper_pdf(cls, entry: PaperPdf) -> PdfStatus:
