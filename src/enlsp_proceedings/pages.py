@@ -345,7 +345,9 @@ class PageBuilder:
             "track": [[k, TRACK_LABELS[k]] for k in TRACK_LABELS if any(p.track == k for p in papers)],
             "award": [["yes", "With an award"]] if any(p.award for p in papers) else [],
         }
-        return data_container(classes=["enlsp-filters"], data={"options": json.dumps(options)})
+        # how many controls the script will show (as it decides), so the page keeps their room from the start
+        controls = sum(1 for key, choices in options.items() if len(choices) >= (1 if key == "award" else 2))
+        return data_container(classes=["enlsp-filters", f"enlsp-filters-{controls}"], data={"options": json.dumps(options)})
 
     def paper(self, paper_id: str) -> list[nodes.Node]:
         paper = self.v.papers_by_id[paper_id]
