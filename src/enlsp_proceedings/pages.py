@@ -78,6 +78,10 @@ def calendar_icon() -> nodes.Node:
     return element("span", class_="fa-regular fa-calendar-plus enlsp-icon", aria_hidden="true")
 
 
+def trophy_icon() -> nodes.Node:
+    return element("span", class_="fa-solid fa-trophy enlsp-icon", aria_hidden="true")
+
+
 def initials(name: str) -> str:
     """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
     words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
@@ -100,6 +104,7 @@ _PAPER_CARD = Markup(
 )
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
 _CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a> · {pages} pages')
+_TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -172,7 +177,7 @@ class PageBuilder:
         if paper.track != "main":
             specs.append((TRACK_LABELS[paper.track], "info", False))
         if paper.award:
-            specs.append(("🏆 " + paper.award, "warning", False))
+            specs.append((paper.award, "warning", False))  # shown with the theme's trophy icon (award_badge)
         if not self.v.workshop.archival:
             specs.append(("Non-archival", "secondary", True))
         return specs
@@ -182,7 +187,7 @@ class PageBuilder:
         for index, (label, color, outline) in enumerate(self._badge_specs(paper)):
             if index:
                 p += text(" ")
-            p += badge(label, color, outline)
+            p += inline(trophy_icon(), label, classes=badge_classes(color, outline)) if label == paper.award and color == "warning" else badge(label, color, outline)
         return p
 
     def paper_card(self, paper: Paper) -> nodes.Node:
@@ -197,7 +202,8 @@ class PageBuilder:
         names = [self.v.proc.canonical_name(a.name) for a in paper.authors]
         authors = Markup(", ").join(
             _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True))
-        badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
+        badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=_TROPHY + label if color == "warning" and label == paper.award else label)
+                                  for label, color, outline in self._badge_specs(paper))
         if status and status.published:
             pdf = f"PDF · {status.pages} pages"
             pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title)
@@ -283,7 +289,7 @@ class PageBuilder:
             items, plain = [], []
             for paper in group:
                 who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors)
-                award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
+                award = Markup(" ") + _BADGE.format(classes=award_classes, label=_TROPHY + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
             listing = fragment(Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items)), "\n".join(plain))
