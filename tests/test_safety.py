@@ -39,8 +39,10 @@ class Scan(HTMLParser):
         self.tags: list[str] = []
         self.attrs: list[tuple[str, str, str]] = []
         self.inline_scripts: list[str] = []
+        self.data_blocks: list[str] = []  # <script type="application/ld+json">: data, never run
         self.meta: list[tuple[str, str]] = []
         self._script = False
+        self._target: list[str] = self.inline_scripts
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
@@ -53,7 +55,8 @@ class Scan(HTMLParser):
                 self.meta.append((key, a.get("content") or ""))
         if tag == "script":
             self._script = True
-            self.inline_scripts.append("")
+            self._target = self.data_blocks if dict(attrs).get("type") == "application/ld+json" else self.inline_scripts
+            self._target.append("")
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -61,7 +64,7 @@ class Scan(HTMLParser):
 
     def handle_data(self, data):
         if self._script:
-            self.inline_scripts[-1] += data
+            self._target[-1] += data
 
 
 def scan(path: Path) -> Scan:
@@ -86,6 +89,8 @@ def test_no_injected_element_attribute_or_script(hostile, small_site):
             assert not squeezed.startswith(("javascript:", "data:", "vbscript:")), (path, tag, name, value)
         for code in s.inline_scripts:
             assert "__pwned" not in code and "alert(" not in code, (path, code[:200])
+        for block in s.data_blocks:  # JSON-LD holds the titles, as JSON with <, > and & escaped: it cannot end its script
+            assert not re.search("[<>&]", block) and isinstance(json.loads(block), dict), (path, block[:200])
         checked += 1
     assert checked >= 20
 
