@@ -81,6 +81,7 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         loader = _Loader(text)
         try:  # parse once: the node tree gives line numbers, the data is constructed from it
             node = loader.get_single_node()
+            # constructing shares an aliased value, it does not copy it: cheap even for an alias bomb
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -99,12 +100,48 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
         return None, None
     if node is not None:
+        alias = _first_alias(node, text)
+        if alias is not None:  # before anything walks the data: ten lines of aliases expand to a billion values
+            line, name = alias
+            problems.append(Problem(label, line, "", f"uses the YAML alias *{name}; aliases and anchors (&name) are not supported "
+                                                      "in metadata (a few lines of them can expand to billions of values): write the value out", "conf-alias"))
+            return None, None
         try:
             _check_duplicate_keys(node, label, problems)
         except RecursionError:
             problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
             return None, None
     return data, node
+
+
+def _first_alias(root: yaml.Node, text: str) -> tuple[int | None, str] | None:
+    """(line, name) of the first alias in the document, or None if it has none.
+
+    The composed node tree holds an aliased node once, reached from several parents: the walk
+    visits each node once and so costs the size of the text, however far the aliases expand.
+    Only when it meets a node twice is the text scanned again for the alias's line.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            break
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    else:
+        return None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line + 1, str(token.value)
+    except yaml.YAMLError:  # pragma: no cover - the text was parsed already
+        pass
+    return None, "?"
 
 
 def _check_duplicate_keys(node: yaml.Node, label: str, problems: list[Problem]) -> None:
