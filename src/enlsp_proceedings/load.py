@@ -100,11 +100,9 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
         return None, None
     if node is not None:
-        alias = _first_alias(node, text)
+        alias = _alias_problem(node, text)
         if alias is not None:  # before anything walks the data: ten lines of aliases expand to a billion values
-            line, name = alias
-            problems.append(Problem(label, line, "", f"uses the YAML alias *{name}; aliases and anchors (&name) are not supported "
-                                                      "in metadata (a few lines of them can expand to billions of values): write the value out", "conf-alias"))
+            problems.append(Problem(label, alias[0], "", alias[1], "conf-alias"))
             return None, None
         try:
             _check_duplicate_keys(node, label, problems)
@@ -114,34 +112,55 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
     return data, node
 
 
-def _first_alias(root: yaml.Node, text: str) -> tuple[int | None, str] | None:
-    """(line, name) of the first alias in the document, or None if it has none.
+#: Values that YAML aliases (``*name``) may add to a file beyond what its text spells out:
+#: reusing an author or an affiliation is fine, a few lines that expand to billions are not.
+MAX_ALIAS_EXPANSION = 100_000
 
-    The composed node tree holds an aliased node once, reached from several parents: the walk
-    visits each node once and so costs the size of the text, however far the aliases expand.
-    Only when it meets a node twice is the text scanned again for the alias's line.
+
+def _alias_problem(root: yaml.Node, text: str) -> tuple[int | None, str] | None:
+    """(line of the first alias, what is wrong) when aliases make the document expand too much
+    (more than MAX_ALIAS_EXPANSION values beyond its own nodes) or refer to themselves; else None.
+
+    The composed node tree holds an aliased node once, reached from several parents. Sizes are
+    counted once per node (memoized), so this costs the size of the text however far the
+    aliases expand; only when it finds a problem is the text scanned for the alias's line.
     """
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            break
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack += (key, value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-    else:
+    size: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    why = None
+    while stack and why is None:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            if key not in size:
+                size[key], distinct = 1, distinct + 1
+            continue
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else list(node.value)
+        if children_done:
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            distinct += 1
+            if size[key] > distinct + MAX_ALIAS_EXPANSION:  # more values below it than nodes in the whole text, and then some
+                why = f"aliases would expand it by more than {MAX_ALIAS_EXPANSION:,} values"
+            continue
+        if key in size:
+            if size[key] == -1:
+                why = "an alias refers to a value that contains it"
+            continue
+        size[key] = -1  # in progress: met again below itself, it is a cycle
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
+    if why is None:
         return None
+    line, name = None, "?"
     try:
         for token in yaml.scan(text, Loader=_Loader):
             if isinstance(token, yaml.AliasToken):
-                return token.start_mark.line + 1, str(token.value)
+                line, name = token.start_mark.line + 1, str(token.value)
+                break
     except yaml.YAMLError:  # pragma: no cover - the text was parsed already
         pass
-    return None, "?"
+    return line, f"{why} (first alias: *{name}); write the values out instead of using anchors (&name) and aliases"
 
 
 def _check_duplicate_keys(node: yaml.Node, label: str, problems: list[Problem]) -> None:
