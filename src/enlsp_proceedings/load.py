@@ -68,6 +68,17 @@ _Loader.add_implicit_resolver(
 )
 
 
+def reads_as_string(text: str) -> bool:
+    """Whether the loader reads ``text``, written as a plain (unquoted) YAML scalar, back as that string.
+
+    It reads YAML 1.1 (``Yes``, ``off``, ``~``, ``0x10``, ``2022-12-02`` are not strings), while
+    ruamel.yaml, which the importers write with, quotes only what YAML 1.2 would misread: the
+    importers quote anything this says no to, so one dialect decides for both.
+    """
+    resolvers = _Loader.yaml_implicit_resolvers.get(text[0] if text else "", []) + _Loader.yaml_implicit_resolvers.get(None, [])
+    return not any(regexp.match(text) for _tag, regexp in resolvers)
+
+
 def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
