@@ -104,7 +104,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import format_text, run_check
 
     cache = args.cache or args.out.parent / ".enlsp-cache"
-    report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
+    try:
+        report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
+    except OSError as exc:  # e.g. a cache on a full or read-only disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{where}; nothing was checked")
+        return 1
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

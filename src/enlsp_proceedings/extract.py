@@ -15,6 +15,7 @@ becomes that paper's error, and every other paper is read as usual.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -376,11 +377,23 @@ class PdfCache:
             return None
 
     def put(self, facts: PdfFacts) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(facts), fh)
-        os.replace(tmp, self._path(facts.sha256))
+        """Remember ``facts``; a cache that cannot be written (full, read-only) only costs time."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        except OSError as exc:
+            log.warning("cannot cache PDF facts in %s: %s", self.dir, exc.strerror or exc)
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(asdict(facts), fh)
+            os.replace(tmp, self._path(facts.sha256))
+        except BaseException as exc:  # a full disk: no half-written file stays behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if not isinstance(exc, OSError):
+                raise
+            log.warning("cannot cache PDF facts in %s: %s", self.dir, exc.strerror or exc)
 
 
 def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | None]:

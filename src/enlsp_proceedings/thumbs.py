@@ -15,6 +15,7 @@ palette.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -123,15 +124,24 @@ class ThumbCache:
         return target if target.is_file() else None
 
     def put(self, sha256: str, data: bytes | None) -> Path | None:
-        """Store a rendered PNG (or, for None, remember that the PDF cannot be rendered)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        if data is None:
-            self._failed(sha256).touch()
+        """Store a rendered PNG (or, for None, remember that the PDF cannot be rendered). A cache
+        that cannot be written (full, read-only) leaves the page without a thumbnail this time."""
+        tmp = None
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if data is None:
+                self._failed(sha256).touch()
+                return None
+            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, self.path(sha256))
+        except OSError as exc:  # no half-written file stays behind
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            log.warning("cannot cache a thumbnail in %s: %s", self.dir, exc.strerror or exc)
             return None
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, self.path(sha256))
         return self.path(sha256)
 
     def get_or_render(self, sha256: str, pdf_path: Path) -> Path | None:
