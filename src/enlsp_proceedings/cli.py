@@ -110,11 +110,22 @@ def cmd_check(args: argparse.Namespace) -> int:
         where = f" ({exc.filename})" if exc.filename else ""
         _error(f"{exc.strerror or exc}{where}; nothing was checked")
         return 1
-    if args.format == "json":
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    if args.format == "json":  # always UTF-8, whatever the locale; a stray lone surrogate becomes a JSON escape
+        _write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     else:
-        print(format_text(report))
+        _write(format_text(report) + "\n", sys.stdout.encoding or "utf-8")
     return 1 if report.count("error") else 0
+
+
+def _write(text: str, encoding: str) -> None:
+    """Print ``text`` without ever failing on a character the output cannot encode (it becomes ``\\x..``)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced sys.stdout (tests capture output this way)
+        sys.stdout.write(text)
+        return
+    buffer.write(text.encode(encoding, "backslashreplace"))
+    buffer.flush()
 
 
 def cmd_import(args: argparse.Namespace) -> int:
