@@ -111,7 +111,7 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
         return None, None
     if node is not None:
-        alias = _alias_problem(node, text)
+        alias = _alias_problem(node, text) if "*" in text else None  # no alias without a star
         if alias is not None:  # before anything walks the data: ten lines of aliases expand to a billion values
             problems.append(Problem(label, alias[0], "", alias[1], "conf-alias"))
             return None, None
