@@ -141,13 +141,16 @@ def _publish(staging: Path, out: Path) -> None:
 
 def _try_lock(fh) -> bool:
     """Lock an open file without waiting; False when another process holds it."""
-    try:
-        if fcntl is not None:
-            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # POSIX lock: not inherited by forked helpers
-        else:  # pragma: no cover - Windows
-            import msvcrt
+    if fcntl is None:  # pragma: no cover - Windows
+        import msvcrt
 
+        try:
             msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # POSIX lock: not inherited by forked helpers
     except (BlockingIOError, PermissionError):
         return False
     return True
@@ -375,7 +378,8 @@ def _os_problem(exc: BaseException) -> str | None:
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         if isinstance(exc, OSError) and exc.errno in _USER_OS_ERRORS:
-            where = f" while writing {exc.filename}" if exc.filename else ""
+            writing = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+            where = (f" while writing {exc.filename}" if writing else f": {exc.filename}") if exc.filename else ""
             return f"{_USER_OS_ERRORS[exc.errno]}{where}"
         exc = getattr(exc, "orig_exc", None) or exc.__cause__ or exc.__context__
     return None

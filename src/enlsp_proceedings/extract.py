@@ -337,7 +337,8 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.1f} MB"
+    """Binary units, as `ls -lh` and `truncate -s 40G` count."""
+    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / 1024**2:.1f} MB"
 
 
 def too_large(size: int) -> PdfProblem:
