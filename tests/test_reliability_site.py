@@ -114,7 +114,7 @@ def _fail_on(monkeypatch, code: int, match) -> list[str]:
     return failed
 
 
-@pytest.mark.parametrize("where", ["cache", "downloads", "sphinx-prune-static"])
+@pytest.mark.parametrize("where", ["cache", "downloads", "sphinx-page", "sphinx-prune-static"])
 def test_a_full_disk_is_one_sentence_and_leaves_the_site_and_no_temporary_file(workshop_copy, monkeypatch, capsys, where):
     site = workshop_copy / "site"
     before = site_digest(site)
@@ -123,6 +123,18 @@ def test_a_full_disk_is_one_sentence_and_leaves_the_site_and_no_temporary_file(w
         failed = _fail_on(monkeypatch, errno.ENOSPC, lambda p: p.endswith("volume.json"))
     elif where == "downloads":  # the citation files, written after Sphinx
         failed = _fail_on(monkeypatch, errno.ENOSPC, lambda p: p.endswith(".bib"))
+    elif where == "sphinx-page":  # Sphinx only warns when it cannot write a page, and leaves half of it
+        failed = []
+        real_write = Path.write_text
+
+        def half_then_full(self, data, *args, **kwargs):
+            if self.suffix == ".html" and ".site.staging" in str(self):
+                failed.append(str(self))
+                real_write(self, data[: len(data) // 2], *args, **kwargs)
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_write(self, data, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "write_text", half_then_full)
     else:  # inside a Sphinx event handler, which Sphinx wraps in an ExtensionError
         failed = []
 

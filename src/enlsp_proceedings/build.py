@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -319,14 +320,44 @@ def _follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True)
     return site_id
 
 
+class _WarningStream:
+    """Sphinx's warning stream, passed on to stderr. Sphinx only warns when it cannot write a page
+    (a full disk leaves it half-written), so such warnings are remembered: the build then fails."""
+
+    def __init__(self, target):
+        self.target = target
+        self.unwritten: list[str] = []
+
+    def write(self, text: str) -> int:
+        if "error writing file" in text:
+            self.unwritten.append(text.strip())
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.target, "isatty", lambda: False)())
+
+
+def _unwritten_problem(warning: str) -> str:
+    """One sentence for Sphinx's "error writing file PATH: [Errno N] REASON" warning."""
+    found = re.search(r"error writing file (.+?): \[Errno (\d+)\] (.*)", warning)
+    if found and int(found[2]) in _USER_OS_ERRORS:
+        return f"{_USER_OS_ERRORS[int(found[2])]} while writing {found[1]}"
+    return "Sphinx could not write a page: " + warning[warning.find("error writing file"):]
+
+
 def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
-    """Incremental Sphinx HTML build of ``src`` into ``site``; returns the warning count."""
+    """Incremental Sphinx HTML build of ``src`` into ``site``; returns the warning count. A page
+    Sphinx could not write (it only warns) is a BuildError: the site is not published."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     overrides = {"enlsp_data": str(data_path)}
     confdir = _confdir(opts.docs_dir)
     status = None if opts.quiet else sys.stderr
+    warnings = _WarningStream(sys.stderr)
     with patch_docutils(confdir), docutils_namespace():
         # Loading the saved environment unpickles millions of objects; with the cyclic garbage
         # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at
@@ -336,7 +367,7 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
         try:
             app = Sphinx(
                 src, confdir, site, doctrees, "html",
-                confoverrides=overrides, status=status, warning=sys.stderr,
+                confoverrides=overrides, status=status, warning=warnings,
                 freshenv=False, warningiserror=False, parallel=_jobs(opts.jobs), keep_going=True,
             )
         finally:
@@ -346,6 +377,8 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
             app.build(force_all=False)
         finally:
             gc.unfreeze()
+        if warnings.unwritten:
+            raise BuildError(_unwritten_problem(warnings.unwritten[0]))
         return app._warncount  # noqa: SLF001 - Sphinx has no public counter
 
 
