@@ -44,7 +44,8 @@ from .thumbs import ThumbCache, page_png
 
 log = logging.getLogger(__name__)
 #: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).
-EXTRACTOR_VERSION = 4
+#: 5: read within time and memory budgets (facts cached before could call a hostile PDF ready).
+EXTRACTOR_VERSION = 5
 MAX_TEXT_CHARS = 200_000
 #: CPU seconds a worker process may spend on one PDF (its text and first-page thumbnail). A PDF
 #: that needs more, hostile or absurd, is reported as unreadable instead of holding up the build.
