@@ -150,3 +150,16 @@ def test_a_full_disk_while_writing_papers_yaml_leaves_it_and_no_temporary_file(t
     assert f"cannot write {conf / 'papers.yaml'}: No space left on device; it is unchanged" in err and "Traceback" not in err
     assert (conf / "papers.yaml").read_text() == "papers: []\n"
     assert sorted(p.name for p in conf.iterdir()) == ["papers.yaml", "workshop.yaml"]
+
+
+def test_importing_into_a_papers_yaml_with_an_alias_bomb_is_refused_with_its_line(tmp_path, capsys):
+    """Matching by title compared str() of a title that expands to a billion strings."""
+    from test_reliability_conf import ALIAS_BOMB
+
+    conf = conf_dir(tmp_path)
+    (conf / "papers.yaml").write_text(ALIAS_BOMB + "\npapers:\n- {id: hand-made, title: *a9, abstract: A., presentation: poster}\n")
+    before = (conf / "papers.yaml").read_text()
+    assert run("import-cmt", write_export(tmp_path / "export.csv"), "--out", conf / "papers.yaml") == 1
+    err = capsys.readouterr().err
+    assert f"{conf / 'papers.yaml'}:2: aliases would expand it by more than 100,000 values (first alias: *a0)" in err, err
+    assert (conf / "papers.yaml").read_text() == before

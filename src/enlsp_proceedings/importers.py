@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
-from .load import reads_as_string
+from .load import alias_problem, reads_as_string
 from .models import Paper
 from .people import fold
 
@@ -437,8 +437,12 @@ def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[A
     yaml = _yaml()
     report = ImportReport(skipped=list(skipped))
     if target.exists():
+        text = target.read_text(encoding="utf-8")
+        bomb = alias_problem(text)
+        if bomb is not None:  # ruamel.yaml would share the aliased values too; comparing them would expand them
+            raise ExportError(f"{target}:{bomb[0]}: {bomb[1]}" if bomb[0] else f"{target}: {bomb[1]}")
         try:
-            doc = yaml.load(target.read_text(encoding="utf-8"))
+            doc = yaml.load(text)
         except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
             raise ExportError(f"{target}: is not valid YAML: {exc}") from None
         if doc is None:

@@ -174,6 +174,20 @@ def _alias_problem(root: yaml.Node, text: str) -> tuple[int | None, str] | None:
     return line, f"{why} (first alias: *{name}); write the values out instead of using anchors (&name) and aliases"
 
 
+def alias_problem(text: str) -> tuple[int | None, str] | None:
+    """(line, message) when the YAML ``text`` uses aliases that expand too far (see `_alias_problem`)."""
+    if "*" not in text:
+        return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):  # the caller's own parser reports it
+        return None
+    finally:
+        loader.dispose()
+    return _alias_problem(node, text) if node is not None else None
+
+
 def _check_duplicate_keys(node: yaml.Node, label: str, problems: list[Problem]) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
