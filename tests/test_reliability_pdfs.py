@@ -83,7 +83,7 @@ def test_a_flate_bomb_is_stopped_at_the_memory_budget(tmp_path):
 
 @needs_fork
 @pytest.mark.slow
-def test_a_form_xobject_bomb_is_stopped_at_the_time_budget(tmp_path):
+def test_a_form_xobject_bomb_is_stopped_at_its_time_or_memory_budget(tmp_path):
     """8 levels of Form XObjects each drawing the next 10 times (145 s and 18 GB before)."""
     conf, papers = _workshop(tmp_path, hostile_pdfs.xobject_bomb(8, 10))
     report, stats = _check(tmp_path, conf, papers)
