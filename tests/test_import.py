@@ -388,3 +388,18 @@ def test_cmt_track_names_map_to_declared_tracks_or_stop_the_import(tmp_path, cap
     err = capsys.readouterr().err
     assert "'Special Track: Speech' (papers 2, 9)" in err and "workshop.yaml does not declare" in err and "Traceback" not in err
     assert out.read_bytes() == before  # nothing guessed, nothing written
+
+
+def test_hostile_data_files_are_one_sentence(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    bomb = tmp_path / "bomb.yml"
+    bomb.write_text("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)) + "papers: *a9\n")
+    for path in (deep, bomb):
+        capsys.readouterr()
+        assert run("import-cmt", path, "--out", conf / "papers.yaml") != 0
+        err = capsys.readouterr().err
+        assert str(path) in err and "Traceback" not in err
+    assert not (conf / "papers.yaml").exists()

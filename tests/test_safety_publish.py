@@ -274,6 +274,7 @@ def test_a_copy_left_half_made_by_an_earlier_version_is_removed(workshop_copy):
     shutil.rmtree(staging, ignore_errors=True)
     (leftover / "papers").mkdir(parents=True)
     (leftover / "papers" / "alpha.html").write_text("half-copied")
+    (leftover / build_module.MARKER).write_text('{"id": "0123456789ab", "complete": false}')  # it was a copy of a site
     _retitle_paper(workshop_copy, "alpha", "Alpha After The Upgrade")
     build_site(options(workshop_copy))
     assert not leftover.exists()

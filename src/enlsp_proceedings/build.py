@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
+import errno
 import gc
 import hashlib
 import json
@@ -36,7 +36,14 @@ from .supplementary import Supplement, check_supplements
 from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks instead
+    fcntl = None  # type: ignore[assignment]
+
 PACKAGE_DIR = Path(__file__).parent
+#: Written into every site directory this tool makes (the published one and its staging copy):
+#: only a directory holding it is ever replaced or deleted.
 MARKER = ".enlsp-site.json"
 
 
@@ -135,15 +142,59 @@ def _publish(staging: Path, out: Path) -> None:
         os.rename(staging, out)
 
 
+def _try_lock(fh) -> bool:
+    """Lock an open file without waiting; False when another process holds it."""
+    if fcntl is None:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # POSIX lock: not inherited by forked helpers
+    except (BlockingIOError, PermissionError):
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def _lock(cache: Path):
     cache.mkdir(parents=True, exist_ok=True)
     with open(cache / "build.lock", "w") as fh:
-        try:
-            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # POSIX lock: not inherited by forked helpers
-        except BlockingIOError:
-            raise BuildError(f"another build is running (lock {cache / 'build.lock'})") from None
+        if not _try_lock(fh):
+            raise BuildError(f"another build is running (lock {cache / 'build.lock'})")
         yield
+
+
+def out_lock_path(out: Path) -> Path:
+    """The lock beside ``--out`` that a build holds from start to publish, whatever its cache."""
+    return out.with_name(f".{out.name}.lock")
+
+
+@contextlib.contextmanager
+def _lock_out(out: Path):
+    """Two builds of one ``--out`` (with different caches) must not both publish: the second stops."""
+    path = out_lock_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        if not _try_lock(fh):
+            raise BuildError(f"another build is publishing to {out} (lock {path}); wait for it to finish")
+        yield
+
+
+def _discard(path: Path, *, required: bool = True) -> None:
+    """Delete a site copy this tool made (it holds MARKER, or nothing at all, as one killed right
+    after its mkdir). Anything else is never deleted: with ``required``, the build stops and says
+    so; otherwise it is left where it is."""
+    if not os.path.lexists(path):
+        return
+    if path.is_dir() and not path.is_symlink() and ((path / MARKER).is_file() or not any(path.iterdir())):
+        shutil.rmtree(path)
+    elif required:
+        raise BuildError(f"{path} is in the way and was not made by enlsp-proceedings (it has no {MARKER}); the next version of the "
+                         "site is built there: move it away or delete it yourself")
 
 
 def _confdir(docs_dir: Path | None) -> Path:
@@ -255,9 +306,8 @@ def _follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True)
         # digest, which copy's index this build reuses.
         skip = frozenset({MARKER, INDEX_DIR})
     else:  # missing, or a build or copy that did not finish
-        if staging.exists():
-            shutil.rmtree(staging)
-        shutil.rmtree(staging.with_name(staging.name + ".tmp"), ignore_errors=True)  # where earlier versions made the copy
+        _discard(staging)
+        _discard(staging.with_name(staging.name + ".tmp"), required=False)  # where earlier versions made the copy
         if site_id is not None and site_id != out_id:
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
         site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
@@ -313,14 +363,44 @@ class SphinxProgress:
                 print(f"{phase} pages... {int(step.group(2))}%", file=self.stream, flush=True)
 
 
+class _WarningStream:
+    """Sphinx's warning stream, passed on to stderr. Sphinx only warns when it cannot write a page
+    (a full disk leaves it half-written), so such warnings are remembered: the build then fails."""
+
+    def __init__(self, target):
+        self.target = target
+        self.unwritten: list[str] = []
+
+    def write(self, text: str) -> int:
+        if "error writing file" in text:
+            self.unwritten.append(text.strip())
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.target, "isatty", lambda: False)())
+
+
+def _unwritten_problem(warning: str) -> str:
+    """One sentence for Sphinx's "error writing file PATH: [Errno N] REASON" warning."""
+    found = re.search(r"error writing file (.+?): \[Errno (\d+)\] (.*)", warning)
+    if found and int(found[2]) in _USER_OS_ERRORS:
+        return f"{_USER_OS_ERRORS[int(found[2])]} while writing {found[1]}"
+    return "Sphinx could not write a page: " + warning[warning.find("error writing file"):]
+
+
 def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
-    """Incremental Sphinx HTML build of ``src`` into ``site``; returns the warning count."""
+    """Incremental Sphinx HTML build of ``src`` into ``site``; returns the warning count. A page
+    Sphinx could not write (it only warns) is a BuildError: the site is not published."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     overrides = {"enlsp_data": str(data_path)}
     confdir = _confdir(opts.docs_dir)
     status = None if opts.quiet else SphinxProgress()
+    warnings = _WarningStream(sys.stderr)
     with patch_docutils(confdir), docutils_namespace():
         # Loading the saved environment unpickles millions of objects; with the cyclic garbage
         # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at
@@ -330,7 +410,7 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
         try:
             app = Sphinx(
                 src, confdir, site, doctrees, "html",
-                confoverrides=overrides, status=status, warning=sys.stderr,
+                confoverrides=overrides, status=status, warning=warnings,
                 freshenv=False, warningiserror=False, parallel=_jobs(opts.jobs), keep_going=True,
             )
         finally:
@@ -340,6 +420,8 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
             app.build(force_all=False)
         finally:
             gc.unfreeze()
+        if warnings.unwritten:
+            raise BuildError(_unwritten_problem(warnings.unwritten[0]))
         return app._warncount  # noqa: SLF001 - Sphinx has no public counter
 
 
@@ -355,16 +437,49 @@ def _check_out_dir(out: Path, opts: BuildOptions) -> None:
                 raise BuildError(f"{name} {written} overlaps {flag} {directory}; choose a directory outside the inputs")
     if out.exists() and not out.is_dir():
         raise BuildError(f"--out {out} is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not ((out / MARKER).is_file() or (out / ".buildinfo").is_file()):
-        raise BuildError(f"--out {out} holds files that are not a built site; refusing to replace them (empty it or choose another directory)")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():  # a stray .buildinfo proves nothing
+        raise BuildError(f"--out {out} holds files that are not a site built by enlsp-proceedings (no {MARKER}); "
+                         "refusing to replace them (empty it or choose another directory)")
+
+
+#: Errors of the file system a user can fix (space, permissions): one sentence, no traceback.
+_USER_OS_ERRORS = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only file system",
+                   errno.EACCES: "permission denied", errno.EPERM: "operation not permitted"}
+
+
+def _os_problem(exc: BaseException) -> str | None:
+    """The sentence for a disk-full or permission error, wherever it was raised (Sphinx wraps
+    errors of its event handlers in an ExtensionError); None for anything else."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _USER_OS_ERRORS:
+            writing = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+            where = (f" while writing {exc.filename}" if writing else f": {exc.filename}") if exc.filename else ""
+            return f"{_USER_OS_ERRORS[exc.errno]}{where}"
+        exc = getattr(exc, "orig_exc", None) or exc.__cause__ or exc.__context__
+    return None
 
 
 def build_site(opts: BuildOptions) -> BuildReport:
-    """The whole pipeline. Raises ConfError / BuildError for problems a user can fix."""
+    """The whole pipeline. Raises ConfError / BuildError for problems a user can fix (a full disk
+    and a read-only directory included)."""
+    try:
+        return _build_site(opts)
+    except (BuildError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        problem = _os_problem(exc)
+        if problem is None:
+            raise
+        raise BuildError(problem) from exc
+
+
+def _build_site(opts: BuildOptions) -> BuildReport:
     _check_out_dir(opts.out_dir.resolve(), opts)
     proc = load_proceedings(opts.conf_dir)
     cache = opts.cache
-    with _lock(cache):
+    with _lock_out(opts.out_dir.resolve()), _lock(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         for pid, item in report.supplements.items():
@@ -422,7 +537,7 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     if site_id is None:  # no published site to start from
         site_id, complete = _site_id(staging)
         if not complete or site_id is None:
-            shutil.rmtree(staging, ignore_errors=True)  # a failed or killed build: start that copy afresh
+            _discard(staging)  # a failed or killed build: start that copy afresh
             site_id = uuid.uuid4().hex[:12]
             staging.mkdir(parents=True)
     doctrees = cache / "doctrees" / site_id

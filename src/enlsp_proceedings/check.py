@@ -57,6 +57,16 @@ class CheckReport:
         }
 
 
+def printable(text: str) -> str:
+    """``text`` safe to show in a terminal and as UTF-8: bytes of a file name that are not UTF-8
+    become ``\xff``, control and invisible characters (ESC, newline, bidi overrides) ``\x1b``,
+    ``\n``, ``\u202e``."""
+    if text.isprintable():
+        return text
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _dehyphenate(text: str) -> str:
     return re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1\2", text)
 
@@ -455,7 +465,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         for path in sorted(Path(papers_dir).rglob("*")):
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
-                general.append(PdfProblem("warning", "pdf-unused", f"{name} in the papers directory belongs to no paper (misnamed?)"))
+                general.append(PdfProblem("warning", "pdf-unused", f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
     if only is None:
         general += overlapping_talks(proc)
     mine = {a.name for p in papers for a in p.authors}

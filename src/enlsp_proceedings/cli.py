@@ -132,12 +132,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import format_text, run_check
 
     cache = BuildOptions(out_dir=args.out, cache_dir=args.cache).cache  # the very cache `build` with the same --out uses
-    report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
-    if args.format == "json":
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    try:
+        report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
+    except OSError as exc:  # e.g. a cache on a full or read-only disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{where}; nothing was checked")
+        return 1
+    if args.format == "json":  # always UTF-8, whatever the locale; a stray lone surrogate becomes a JSON escape
+        _write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     else:
-        print(format_text(report))
+        _write(format_text(report) + "\n", sys.stdout.encoding or "utf-8")
     return 1 if report.count("error") else 0
+
+
+def _write(text: str, encoding: str) -> None:
+    """Print ``text`` without ever failing on a character the output cannot encode (it becomes ``\\x..``)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced sys.stdout (tests capture output this way)
+        sys.stdout.write(text)
+        return
+    buffer.write(text.encode(encoding, "backslashreplace"))
+    buffer.flush()
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -32,7 +32,9 @@ class CollectReport:
     problems: int = 0  # conflicts and ambiguities: the organizer must decide
 
     def add(self, what: str, text: str, problem: bool = False) -> None:
-        self.lines.append(f"{what:<10}{text}")
+        from .check import printable  # downloaded file names may hold anything
+
+        self.lines.append(f"{what:<10}{printable(text)}")
         self.problems += problem
 
 

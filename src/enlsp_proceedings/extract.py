@@ -7,12 +7,15 @@ must not take down the other papers.
 
 Each new PDF is read in one pass (`read_pdf`): pypdf judges the file, PDFium gives the
 text of every page and, for ``build``, renders the first-page thumbnail from the same
-open document. PDFs are read in worker processes (one per core), each PDF within a CPU
-budget; a PDF that crashes or exhausts its reader becomes that paper's error.
+open document. PDFs are read in worker processes (one per core), each PDF within a budget
+of file size, CPU time, wall-clock time and memory (`PDF_MAX_BYTES`, `PDF_CPU_SECONDS`,
+`PDF_WALL_SECONDS`, `PDF_MEMORY_MB`); a PDF that crashes its reader or exceeds a budget
+becomes that paper's error, and every other paper is read as usual.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -21,7 +24,6 @@ import math
 import multiprocessing
 import os
 import re
-import resource
 import signal
 import sys
 import tempfile
@@ -30,6 +32,11 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+try:  # POSIX only: elsewhere PDFs are read without the kernel's CPU and memory limits
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 from .layout import Analyzer, page_lines
 from .memo import load_memo, save_memo
@@ -40,11 +47,19 @@ log = logging.getLogger(__name__)
 #: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).
 #: 5: decimal content pages from the heading's place on its page, acknowledgments, page 1's author
 #: block and review-copy marks (`layout.py`).
-EXTRACTOR_VERSION = 5
+#: 6: read within time and memory budgets (facts cached before could call a hostile PDF ready).
+EXTRACTOR_VERSION = 6
 MAX_TEXT_CHARS = 200_000
 #: CPU seconds a worker process may spend on one PDF (its text and first-page thumbnail). A PDF
 #: that needs more, hostile or absurd, is reported as unreadable instead of holding up the build.
 PDF_CPU_SECONDS = 60
+#: Wall-clock seconds a worker may spend on one PDF, whatever it waits for.
+PDF_WALL_SECONDS = 60
+#: Memory (address space, in MB) a worker may add while reading one PDF. PDFium aborts when it
+#: cannot get more; a decompression bomb or an absurd page size then fails alone.
+PDF_MEMORY_MB = 1024
+#: Larger files are refused before they are read or hashed (camera-readies are a few MB).
+PDF_MAX_BYTES = 100 * 1024 * 1024
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 _LINE_END_HYPHEN = re.compile("\x02(.)", re.DOTALL)
 #: A References heading: alone on its line, optionally numbered ("7 References", "7. REFERENCES",
@@ -307,6 +322,8 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     size = path.stat().st_size
+    if size > PDF_MAX_BYTES:  # before hashing or reading anything: a 40 GB file must cost nothing
+        return PdfFacts(sha256=sha256 or "", size=size, error=too_large(size))
     sha256 = sha256 or file_sha256(path)
     facts = PdfFacts(sha256=sha256, size=size)
     if size == 0:
@@ -341,12 +358,35 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
         facts.pages = None
         reason = str(exc).strip() or type(exc).__name__
         facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read (truncated or damaged): {reason[:200]}")
+    except MemoryError:
+        facts.pages = None
+        facts.error = over_budget("memory")
     except Exception as exc:  # noqa: BLE001 - pypdf raises many things on garbage
         facts.pages = None
         facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {type(exc).__name__}: {str(exc)[:200]}")
     if thumbs is not None and facts.ok:
         thumbs.put(sha256, png)
     return facts
+
+
+def _megabytes(size: int) -> str:
+    """Binary units, as `ls -lh` and `truncate -s 40G` count."""
+    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / 1024**2:.1f} MB"
+
+
+def too_large(size: int) -> PdfProblem:
+    return PdfProblem("error", "pdf-too-large", f"the file is {_megabytes(size)}; PDFs larger than {PDF_MAX_BYTES // (1024 * 1024)} MB "
+                                                "are not read (compress its images, or check it is the right file)")
+
+
+def over_budget(kind: str, detail: str = "") -> PdfProblem:
+    """The error of a PDF that its reader could not finish within a budget (``kind``: time, cpu, memory)."""
+    what = {
+        "time": f"took more than {PDF_WALL_SECONDS} s to read",
+        "cpu": f"took more than {PDF_CPU_SECONDS} s of CPU time to read",
+        "memory": f"needed more than {PDF_MEMORY_MB} MB of memory to read",
+    }[kind]
+    return PdfProblem("error", "pdf-too-costly", f"the PDF {what} (damaged, or made to be hostile?{detail}); it is not published")
 
 
 class PdfCache:
@@ -371,11 +411,23 @@ class PdfCache:
             return None
 
     def put(self, facts: PdfFacts) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(facts), fh)
-        os.replace(tmp, self._path(facts.sha256))
+        """Remember ``facts``; a cache that cannot be written (full, read-only) only costs time."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        except OSError as exc:
+            log.warning("cannot cache PDF facts in %s: %s", self.dir, exc.strerror or exc)
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(asdict(facts), fh)
+            os.replace(tmp, self._path(facts.sha256))
+        except BaseException as exc:  # a full disk: no half-written file stays behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if not isinstance(exc, OSError):
+                raise
+            log.warning("cannot cache PDF facts in %s: %s", self.dir, exc.strerror or exc)
 
 
 def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | None]:
@@ -418,24 +470,61 @@ _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all
 
 
 def _init_worker() -> None:
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a reader that crashes leaves no core file behind
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # over its CPU budget, the worker ends
+    if resource is not None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a reader that crashes leaves no core file behind
+    for name in ("SIGXCPU", "SIGALRM"):  # over its CPU or wall-clock budget, the worker ends (see `_run_bounded`)
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _address_space() -> int | None:
+    """Bytes of address space this process uses now (Linux), or None where that is not known."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _set_soft_limit(kind: int, value: int) -> int:
+    """Set a soft resource limit (kept within the hard one); returns the soft limit it replaced."""
+    soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = hard if value == resource.RLIM_INFINITY else min(value, hard)
+    resource.setrlimit(kind, (value, hard))
+    return soft
 
 
 def _run_bounded(task: _Task) -> PdfFacts | None:
-    """`_run` in a worker process that the kernel ends if this task takes more than PDF_CPU_SECONDS of CPU."""
+    """`_run` in a worker process within this task's budgets: the kernel ends the worker after
+    PDF_CPU_SECONDS of CPU (SIGXCPU) or PDF_WALL_SECONDS of wall-clock time (SIGALRM), and no
+    allocation beyond PDF_MEMORY_MB more address space succeeds (PDFium then aborts, pypdf
+    raises MemoryError). The memory limit is lifted again for the worker's next task."""
+    if resource is None:
+        return _run(task)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    limit = math.ceil(usage.ru_utime + usage.ru_stime) + PDF_CPU_SECONDS
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
-    return _run(task)
+    _set_soft_limit(resource.RLIMIT_CPU, math.ceil(usage.ru_utime + usage.ru_stime) + PDF_CPU_SECONDS)
+    used = _address_space()
+    before = _set_soft_limit(resource.RLIMIT_AS, used + PDF_MEMORY_MB * 1024 * 1024) if used is not None else None
+    alarm = getattr(signal, "alarm", None)
+    if alarm is not None:
+        alarm(PDF_WALL_SECONDS)
+    try:
+        return _run(task)
+    finally:
+        if alarm is not None:
+            alarm(0)
+        if before is not None:
+            _set_soft_limit(resource.RLIMIT_AS, before)
 
 
 def _alone_child(task: _Task, conn) -> None:
     _init_worker()
-    conn.send(_run_bounded(task))
+    try:
+        answer = ("ok", _run_bounded(task))
+    except Exception as exc:  # noqa: BLE001 - sent back as this PDF's error (MemoryError included)
+        answer = ("raised", exc if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {str(exc)[:200]}")
+    conn.send(answer)
     conn.close()
 
 
@@ -447,27 +536,54 @@ def _run_alone(task: _Task) -> tuple[PdfFacts | None, bool]:
     process.start()
     send.close()
     try:
-        return receive.recv(), True
+        kind, value = receive.recv()
+        return (value, True) if kind == "ok" else _unanswered(task, value)
     except EOFError:  # the process ended without an answer
         pass
     finally:
         receive.close()
         process.join()
-    code = process.exitcode or 0
-    if code == -signal.SIGXCPU:
-        reason = f"reading it took more than {PDF_CPU_SECONDS} s of CPU time (damaged, or made to be hostile?)"
-    elif code < 0:
-        reason = f"the PDF reader crashed on it ({signal.Signals(-code).name})"
-    else:
-        reason = f"the PDF reader stopped on it (exit status {code})"
+    problem = _failure(process.exitcode or 0)
     if not task.facts:  # only the thumbnail failed: the page shows none this time
-        log.warning("no thumbnail for %s: %s", Path(task.path).name, reason)
+        log.warning("no thumbnail for %s: %s", Path(task.path).name, problem.message)
         return None, False
     try:
         size = os.stat(task.path).st_size
     except OSError:
         size = 0
-    return PdfFacts(task.sha256, size, error=PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {reason}")), False
+    return PdfFacts(task.sha256, size, error=problem), False
+
+
+def _failure(code: int) -> PdfProblem:
+    """The error of a PDF whose reader process ended with ``code`` (negative: the signal that ended it)."""
+    signals = {getattr(signal, name, None): name for name in ("SIGXCPU", "SIGALRM", "SIGABRT", "SIGKILL")}
+    name = signals.get(-code) if code < 0 else None
+    if name == "SIGXCPU":
+        return over_budget("cpu")
+    if name == "SIGALRM":
+        return over_budget("time")
+    if name == "SIGABRT":  # PDFium aborts when an allocation fails: here, at the memory limit
+        return over_budget("memory", " Its reader stopped with SIGABRT.")
+    if name == "SIGKILL":  # the kernel's out-of-memory killer, most likely
+        return over_budget("memory", " Its reader was killed, most likely out of memory.")
+    if code < 0:
+        try:
+            reason = f"the PDF reader crashed on it ({signal.Signals(-code).name})"
+        except ValueError:
+            reason = f"the PDF reader crashed on it (signal {-code})"
+    else:
+        reason = f"the PDF reader stopped on it (exit status {code})"
+    return PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {reason}")
+
+
+def _unanswered(task: _Task, exc: BaseException | str) -> tuple[PdfFacts | None, bool]:
+    """(result, cacheable) of a task whose worker raised (``exc``, or its description) instead of answering."""
+    reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {str(exc)[:200]}"
+    problem = over_budget("memory") if isinstance(exc, MemoryError) else PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {reason}")
+    if not task.facts:
+        log.warning("no thumbnail for %s: %s", Path(task.path).name, problem.message)
+        return None, False
+    return PdfFacts(task.sha256, 0, error=problem), False
 
 
 def _run_pool(tasks: list[_Task], jobs: int, deliver) -> None:
@@ -502,6 +618,9 @@ def _run_pool(tasks: list[_Task], jobs: int, deliver) -> None:
                     except BrokenProcessPool:
                         suspects.append(task)
                         continue
+                    except Exception as exc:  # noqa: BLE001 - e.g. MemoryError sending the answer back: this PDF only
+                        deliver(task, *_unanswered(task, exc))
+                        continue
                     deliver(task, result, True)
                 if suspects:
                     suspects.extend(running.values())
@@ -531,6 +650,10 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             continue
         assert path is not None
         try:
+            size = path.stat().st_size
+            if size > PDF_MAX_BYTES:  # refused before it is hashed (reading 40 GB takes minutes) or read
+                entry.problems.append(too_large(size))
+                continue
             sha = hashes.sha256(path)
         except OSError as exc:
             entry.path = None

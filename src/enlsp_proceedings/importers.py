@@ -16,6 +16,7 @@ Only the ``--out`` file is written (atomically); nothing else in conf/ or papers
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -29,10 +30,15 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
+from .load import alias_problem, reads_as_string
 from .models import DEFAULT_TRACKS, Paper, Track
 from .people import fold
+
+#: Exports larger than this (for .xlsx: once uncompressed) are refused before they are parsed;
+#: 100,000 accepted papers with their abstracts fit in it.
+MAX_EXPORT_BYTES = 100 * 1024 * 1024
 
 
 class ExportError(Exception):
@@ -109,6 +115,7 @@ def read_table(path: Path) -> list[list[str]]:
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
+        _check_unzipped_size(path)
         try:
             book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a bad file
@@ -170,7 +177,12 @@ def read_records(path: Path) -> list[list[str]]:
         except ValueError as exc:
             where = f":{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
             raise ExportError(f"{path}{where}: not a readable JSON list of papers ({getattr(exc, 'msg', exc)})") from None
+        except RecursionError:
+            raise ExportError(f"{path}: nested too deeply to be a list of papers") from None
     else:
+        bomb = alias_problem(text)
+        if bomb is not None:
+            raise ExportError(f"{path}:{bomb[0] or 1}: {bomb[1]}")
         try:
             data = YAML(typ="safe", pure=True).load(text)
         except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
@@ -185,6 +197,26 @@ def read_records(path: Path) -> list[list[str]]:
         keys += [str(k) for k in item if str(k) not in keys]
     header = [canonical.get(_key(k), k) for k in keys]
     return [header] + [[_clean(item.get(k)) for k in keys] for item in data]
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """Refuse a workbook whose parts inflate beyond MAX_EXPORT_BYTES (a 2 MB .xlsx can hold a 2 GB
+    sheet), from the sizes in the zip's central directory, before anything is decompressed.
+    Python's zipfile never inflates a member past the size recorded there."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExportError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    if inflated > MAX_EXPORT_BYTES:
+        raise ExportError(f"{path}: the workbook inflates to {_size(inflated)}, more than the {_size(MAX_EXPORT_BYTES)} an export may have; "
+                          "export only the accepted papers, or as .csv")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024**3:.1f} GB" if count >= 1024**3 else f"{count / 1024**2:.0f} MB"
 
 
 def _xml_spreadsheet(path: Path, text: str) -> list[list[str]]:
@@ -322,6 +354,13 @@ def _value(content: dict, key: str) -> Any:
 def read_openreview(path: Path) -> tuple[list[Imported], list[str]]:
     """Notes from an OpenReview JSON export (a list, or {"notes": [...]}; API v1 or v2)."""
     try:
+        return _read_openreview(path)
+    except RecursionError:  # json.loads, or str() of a value nested thousands deep
+        raise ExportError(f"{path}: nested too deeply to be an OpenReview export (lists or objects inside each other thousands of times)") from None
+
+
+def _read_openreview(path: Path) -> tuple[list[Imported], list[str]]:
+    try:
         data = json.loads(_decode(path.read_bytes()))
     except ValueError as exc:
         raise ExportError(f"{path}: not valid JSON ({exc})") from None
@@ -388,13 +427,23 @@ def _folded(text: str) -> FoldedScalarString:
     return block
 
 
+def _text(value: str) -> Any:
+    """A string as the loader will read it back: quoted when, unquoted, the loader's YAML 1.1 would
+    make it something else (``Yes`` a boolean, ``null`` nothing, ``2022-12-02`` a date, ``0x10`` a number)."""
+    return value if reads_as_string(value) else SingleQuotedScalarString(value)
+
+
+def _person(author: dict[str, str]) -> CommentedMap:
+    return CommentedMap((key, _text(value)) for key, value in author.items())
+
+
 def _styled(old: Any, new: str) -> Any:
     """Keep the block style an organizer chose for a long text."""
     if "\n" in new:
         return LiteralScalarString(new)
     if old is None or isinstance(old, FoldedScalarString | LiteralScalarString) or len(new) > WRAP:
         return _folded(new)
-    return new
+    return _text(new)
 
 
 def _merge_authors(entry: CommentedMap, authors: list[dict[str, str]]) -> list[str]:
@@ -405,13 +454,13 @@ def _merge_authors(entry: CommentedMap, authors: list[dict[str, str]]) -> list[s
     for index, author in enumerate(authors):
         existing = by_name.get(fold(author["name"]))
         if existing is None:
-            item = CommentedMap(author)
+            item = _person(author)
             changes.append(f"authors[{index}] {author['name']!r} added")
         else:
             item = existing
             if author.get("affiliation") and not _same_text(existing.get("affiliation"), author["affiliation"]):
                 changes.append(f"authors[{index}].affiliation")
-                existing["affiliation"] = author["affiliation"]
+                existing["affiliation"] = _text(author["affiliation"])
         merged.append(item)
     kept = {fold(str(a["name"])) for a in authors}
     for author in old:
@@ -429,8 +478,8 @@ def _new_entry(paper: Imported, default_track: str = "main") -> CommentedMap:
     entry = CommentedMap()
     entry["id"] = paper.new_id
     entry["review_id"] = paper.review_id
-    entry["title"] = paper.title
-    entry["authors"] = CommentedSeq(CommentedMap(a) for a in paper.authors)
+    entry["title"] = _text(paper.title)
+    entry["authors"] = CommentedSeq(_person(a) for a in paper.authors)
     if paper.anonymous:
         entry.yaml_add_eol_comment("the export gives no names ('Anonymous'); add them when known", "authors")
     entry["abstract"] = _styled(None, paper.abstract) if paper.abstract else "(abstract not in the export)"
@@ -447,23 +496,49 @@ def _insert_after_id(entry: CommentedMap, key: str, value: str) -> None:
 
 
 def _title_key(title: str) -> str:
+    """A title as a reader compares it: "Few Shot" and "Few-shot", a dropped colon, are one title."""
     return re.sub(r"[\W_]+", "", fold(title))
 
 
-def _find(papers: CommentedSeq, paper: Imported) -> CommentedMap | None:
-    entries = [e for e in papers if isinstance(e, dict)]
-    for test in (
-        lambda e: e.get("review_id") == paper.review_id,
-        lambda e: e.get("id") == paper.new_id and not e.get("review_id"),
-        lambda e: paper.openreview is not None and (e.get("links") or {}).get("openreview") == paper.openreview,
-        lambda e: fold(" ".join(str(e.get("title", "")).split())) == fold(paper.title),
-        # "Few Shot" vs "Few-shot", a dropped colon: the same title to a reader
-        lambda e: _title_key(str(e.get("title", ""))) == _title_key(paper.title),
-    ):
-        found = [e for e in entries if test(e)]
-        if len(found) == 1:
-            return found[0]
-    return None
+class _Entries:
+    """The entries of papers.yaml indexed by what an imported paper is matched on, in order: its
+    review id, its new id (for an entry without a review id), its OpenReview link, its title. A
+    lookup is a dictionary access, so merging 100,000 rows costs 100,000 lookups, not 10**10
+    comparisons. An entry whose matched fields change is indexed again (`changing`)."""
+
+    def __init__(self, papers: list):
+        self.by: dict[str, dict[str, list]] = {"review_id": {}, "id": {}, "openreview": {}, "title": {}, "title_key": {}}
+        for entry in papers:
+            if isinstance(entry, dict):
+                self.add(entry)
+
+    @staticmethod
+    def _keys(entry: dict):
+        if isinstance(entry.get("review_id"), str):
+            yield "review_id", entry["review_id"]
+        if isinstance(entry.get("id"), str) and not entry.get("review_id"):
+            yield "id", entry["id"]
+        links = entry.get("links")
+        if isinstance(links, dict) and isinstance(links.get("openreview"), str):
+            yield "openreview", links["openreview"]
+        yield "title", fold(" ".join(str(entry.get("title", "")).split()))
+        yield "title_key", _title_key(str(entry.get("title", "")))
+
+    def add(self, entry: dict) -> None:
+        for kind, key in self._keys(entry):
+            self.by[kind].setdefault(key, []).append(entry)
+
+    def remove(self, entry: dict) -> None:
+        for kind, key in self._keys(entry):
+            same = self.by[kind][key]
+            del same[next(i for i, e in enumerate(same) if e is entry)]
+
+    def find(self, paper: Imported) -> CommentedMap | None:
+        for kind, key in (("review_id", paper.review_id), ("id", paper.new_id), ("openreview", paper.openreview), ("title", fold(paper.title)), ("title_key", _title_key(paper.title))):
+            found = self.by[kind].get(key, []) if key is not None else []
+            if len(found) == 1:
+                return found[0]
+        return None
 
 
 def merge(target: Path, imported: list[Imported], skipped: list[str], default_track: str = "main") -> tuple[Any, ImportReport]:
@@ -471,8 +546,12 @@ def merge(target: Path, imported: list[Imported], skipped: list[str], default_tr
     yaml = _yaml()
     report = ImportReport(skipped=list(skipped))
     if target.exists():
+        text = target.read_text(encoding="utf-8")
+        bomb = alias_problem(text)
+        if bomb is not None:  # ruamel.yaml would share the aliased values too; comparing them would expand them
+            raise ExportError(f"{target}:{bomb[0]}: {bomb[1]}" if bomb[0] else f"{target}: {bomb[1]}")
         try:
-            doc = yaml.load(target.read_text(encoding="utf-8"))
+            doc = yaml.load(text)
         except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
             raise ExportError(f"{target}: is not valid YAML: {exc}") from None
         if doc is None:
@@ -488,14 +567,16 @@ def merge(target: Path, imported: list[Imported], skipped: list[str], default_tr
         raise ExportError(f"{target}: 'papers' must be a list")
     seen_ids = set()
     as_poster: list[str] = []
+    index = _Entries(papers)
     for paper in imported:
         if paper.new_id in seen_ids:
             report.skipped.append(f"{paper.new_id}: appears twice in the export")
             continue
         seen_ids.add(paper.new_id)
-        entry = _find(papers, paper)
+        entry = index.find(paper)
         if entry is None:
             papers.append(_new_entry(paper, default_track))
+            index.add(papers[-1])
             report.added.append(paper.new_id)
             if paper.anonymous:
                 report.notes.append(f"{paper.new_id}: the export gives no author names ('Anonymous'); the entry lists none")
@@ -503,17 +584,19 @@ def merge(target: Path, imported: list[Imported], skipped: list[str], default_tr
                 as_poster.append(paper.new_id)
             continue
         changes = []
+        index.remove(entry)  # its review id and title may change below
         if not entry.get("review_id"):
             _insert_after_id(entry, "review_id", paper.review_id)
             changes.append("review_id")
         if paper.title and not _same_text(entry.get("title"), paper.title):
-            entry["title"] = paper.title
+            entry["title"] = _text(paper.title)
             changes.append("title")
         if paper.abstract and not _same_text(entry.get("abstract"), paper.abstract):
             entry["abstract"] = _styled(entry.get("abstract"), paper.abstract)
             changes.append("abstract")
         if paper.authors:
             changes += _merge_authors(entry, paper.authors)
+        index.add(entry)
         seen_ids.add(str(entry.get("id")))
         if changes:
             report.updated[str(entry.get("id"))] = changes
@@ -530,6 +613,7 @@ def merge(target: Path, imported: list[Imported], skipped: list[str], default_tr
 def validate(doc: Any, ids: list[str]) -> list[str]:
     """Problems the loader would report in the entries this import touched."""
     problems = []
+    ids = set(ids)
     for index, entry in enumerate(doc["papers"]):
         if isinstance(entry, dict) and str(entry.get("id")) in ids:
             try:
@@ -542,17 +626,26 @@ def validate(doc: Any, ids: list[str]) -> list[str]:
 
 
 def write_yaml(target: Path, doc: Any) -> None:
+    """Replace ``target`` atomically; a symbolic link is written through (the file it points to is
+    replaced, the link stays). On failure (disk full, read-only) the temporary file is removed,
+    ``target`` is untouched and the error says which file could not be written."""
     buffer = io.StringIO()
     _yaml().dump(doc, buffer)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(buffer.getvalue())
-    if target.exists():
-        os.chmod(tmp, target.stat().st_mode & 0o777)
-    else:
-        os.chmod(tmp, 0o644)
-    os.replace(tmp, target)
+    target = Path(os.path.realpath(target)) if target.is_symlink() else target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(buffer.getvalue())
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}; it is unchanged") from None
 
 
 def declared_tracks(conf_dir: Path) -> list[Track]:
@@ -596,6 +689,10 @@ def run_import(kind: str, export: Path, out: Path, dry_run: bool = False) -> tup
     """Read an export, merge into ``out``; returns (report, written). Raises ExportError."""
     if not export.is_file():
         raise ExportError(f"{export}: no such file")
+    size = export.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        raise ExportError(f"{export}: the file is {_size(size)}, more than the {_size(MAX_EXPORT_BYTES)} an export may have; "
+                          "export only the accepted papers")
     imported, skipped = (read_cmt if kind == "cmt" else read_openreview)(export)
     if not imported:
         raise ExportError(f"{export}: no accepted papers found" + (f" ({len(skipped)} row(s) skipped)" if skipped else ""))

@@ -68,6 +68,17 @@ _Loader.add_implicit_resolver(
 )
 
 
+def reads_as_string(text: str) -> bool:
+    """Whether the loader reads ``text``, written as a plain (unquoted) YAML scalar, back as that string.
+
+    It reads YAML 1.1 (``Yes``, ``off``, ``~``, ``0x10``, ``2022-12-02`` are not strings), while
+    ruamel.yaml, which the importers write with, quotes only what YAML 1.2 would misread: the
+    importers quote anything this says no to, so one dialect decides for both.
+    """
+    resolvers = _Loader.yaml_implicit_resolvers.get(text[0] if text else "", []) + _Loader.yaml_implicit_resolvers.get(None, [])
+    return not any(regexp.match(text) for _tag, regexp in resolvers)
+
+
 def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -81,6 +92,7 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         loader = _Loader(text)
         try:  # parse once: the node tree gives line numbers, the data is constructed from it
             node = loader.get_single_node()
+            # constructing shares an aliased value, it does not copy it: cheap even for an alias bomb
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -99,12 +111,81 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
         problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
         return None, None
     if node is not None:
+        alias = _alias_problem(node, text) if "*" in text else None  # no alias without a star
+        if alias is not None:  # before anything walks the data: ten lines of aliases expand to a billion values
+            problems.append(Problem(label, alias[0], "", alias[1], "conf-alias"))
+            return None, None
         try:
             _check_duplicate_keys(node, label, problems)
         except RecursionError:
             problems.append(Problem(label, None, "", "is nested too deeply to be metadata"))
             return None, None
     return data, node
+
+
+#: Values that YAML aliases (``*name``) may add to a file beyond what its text spells out:
+#: reusing an author or an affiliation is fine, a few lines that expand to billions are not.
+MAX_ALIAS_EXPANSION = 100_000
+
+
+def _alias_problem(root: yaml.Node, text: str) -> tuple[int | None, str] | None:
+    """(line of the first alias, what is wrong) when aliases make the document expand too much
+    (more than MAX_ALIAS_EXPANSION values beyond its own nodes) or refer to themselves; else None.
+
+    The composed node tree holds an aliased node once, reached from several parents. Sizes are
+    counted once per node (memoized), so this costs the size of the text however far the
+    aliases expand; only when it finds a problem is the text scanned for the alias's line.
+    """
+    size: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    why = None
+    while stack and why is None:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            if key not in size:
+                size[key], distinct = 1, distinct + 1
+            continue
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else list(node.value)
+        if children_done:
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            distinct += 1
+            if size[key] > distinct + MAX_ALIAS_EXPANSION:  # more values below it than nodes in the whole text, and then some
+                why = f"aliases would expand it by more than {MAX_ALIAS_EXPANSION:,} values"
+            continue
+        if key in size:
+            if size[key] == -1:
+                why = "an alias refers to a value that contains it"
+            continue
+        size[key] = -1  # in progress: met again below itself, it is a cycle
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
+    if why is None:
+        return None
+    line, name = None, "?"
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                line, name = token.start_mark.line + 1, str(token.value)
+                break
+    except yaml.YAMLError:  # pragma: no cover - the text was parsed already
+        pass
+    return line, f"{why} (first alias: *{name}); write the values out instead of using anchors (&name) and aliases"
+
+
+def alias_problem(text: str) -> tuple[int | None, str] | None:
+    """(line, message) when the YAML ``text`` uses aliases that expand too far (see `_alias_problem`)."""
+    if "*" not in text:
+        return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):  # the caller's own parser reports it
+        return None
+    finally:
+        loader.dispose()
+    return _alias_problem(node, text) if node is not None else None
 
 
 def _check_duplicate_keys(node: yaml.Node, label: str, problems: list[Problem]) -> None:

@@ -23,8 +23,11 @@ def load_memo(path: Path) -> Any:
 
 def save_memo(path: Path, value: Any) -> None:
     path = Path(path)
-    with contextlib.suppress(OSError):  # a read-only cache only costs time
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
+    except OSError:  # a read-only or full cache only costs time; no half-written file stays behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -494,7 +494,22 @@ class Proceedings(Model):
         return next((s for s in self.schedule if s.target == (kind, ident)), None)
 
     def canonical_name(self, name: str) -> str:
-        for alias in self.people.aliases:
-            if name in alias.variants:
-                return alias.name
-        return name
+        """The alias's name when ``name`` is listed as one of its variants (the first such alias)."""
+        aliases = self.people.aliases
+        if not aliases:
+            return name
+        cached = _ALIAS_TABLES.get(id(aliases))
+        if cached is None or cached[0] is not aliases:  # one table per (immutable) alias list: a lookup, not a scan
+            table: dict[str, str] = {}
+            for alias in aliases:
+                for variant in alias.variants:
+                    table.setdefault(variant, alias.name)
+            if len(_ALIAS_TABLES) >= 8:  # a process loads a volume or two; tests load many
+                _ALIAS_TABLES.clear()
+            cached = _ALIAS_TABLES[id(aliases)] = (aliases, table)
+        return cached[1].get(name, name)
+
+
+#: id(alias list) -> (that list, {variant: name}); `Proceedings.canonical_name` is called for every
+#: name shown anywhere, so scanning the aliases each time made 50,000 people times 1,000 aliases.
+_ALIAS_TABLES: dict[int, tuple[list, dict[str, str]]] = {}

@@ -726,5 +726,6 @@ class PageBuilder:
             page += section("Talks", "talks", *talks)
         if record.coauthors:
             items = [link(self.v.people.by_slug[s].name, self.href(f"authors/{s}.html")) for s in record.coauthors]
-            page += section("Co-authors", "coauthors", bullet_list(items, classes=["enlsp-people-list"]))
+            more = [para(f"… and more co-authors than the {len(items)} listed here: see the papers above.")] if record.more_coauthors else []
+            page += section("Co-authors", "coauthors", bullet_list(items, classes=["enlsp-people-list"]), *more)
         return [page]

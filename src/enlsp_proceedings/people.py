@@ -19,7 +19,17 @@ from .memo import load_memo, save_memo
 from .models import RESERVED_IDS, Person, Proceedings
 
 #: Bump when `likely_variants` changes what it finds (invalidates the cached answers).
-VARIANTS_VERSION = 1
+VARIANTS_VERSION = 2
+#: A person page lists at most this many co-authors (a paper with 10,000 authors would otherwise
+#: make 10,000 pages of 9,999 names each: 100 million entries).
+MAX_COAUTHORS = 200
+#: Names sharing a blocking key are all compared pairwise up to this many; a larger group (a
+#: common family name and initial, numbered names) is compared only between alphabetical
+#: neighbours, so the work stays proportional to the number of people.
+BLOCK_ALL_PAIRS = 50
+#: Longer folded names are not searched for one- or two-letter typos (their deletion variants
+#: grow with the square of the length).
+MAX_TYPO_NAME = 40
 
 ROLE_LABELS = {
     "author": "Author",
@@ -66,7 +76,8 @@ class PersonRecord:
     affiliations: list[str] = field(default_factory=list)
     papers: list[str] = field(default_factory=list)
     keynotes: list[str] = field(default_factory=list)
-    coauthors: list[str] = field(default_factory=list)  # slugs
+    coauthors: list[str] = field(default_factory=list)  # slugs, at most MAX_COAUTHORS
+    more_coauthors: bool = False  # co-authors beyond MAX_COAUTHORS were left out
     orcid: str | None = None
     url: str | None = None
     variants: list[str] = field(default_factory=list)
@@ -81,17 +92,31 @@ class PersonRecord:
 class PeopleIndex:
     """Every person mentioned anywhere in the proceedings, keyed by slug."""
 
+    #: pairs of names `likely_variants` compared (its work, which a test checks grows linearly)
+    comparisons = 0
+
     def __init__(self, proc: Proceedings):
         self.proc = proc
         self.by_slug: dict[str, PersonRecord] = {}
         self._slug_of_name: dict[str, str] = {}
+        papers_of: dict[str, set[str]] = {}
+        coauthors_of: dict[str, set[str]] = {}
         for paper in proc.papers:
-            slugs = [self._add(a, "author").slug for a in paper.authors]
+            slugs = list(dict.fromkeys(self._add(a, "author").slug for a in paper.authors))
             for slug in slugs:
                 record = self.by_slug[slug]
-                record.papers.append(paper.id) if paper.id not in record.papers else None
-                for other in slugs:
-                    if other != slug and other not in record.coauthors:
+                if paper.id not in papers_of.setdefault(slug, set()):
+                    papers_of[slug].add(paper.id)
+                    record.papers.append(paper.id)
+                if record.more_coauthors:
+                    continue
+                known = coauthors_of.setdefault(slug, set())
+                for other in slugs:  # stops at MAX_COAUTHORS: linear in the authors of a paper
+                    if other != slug and other not in known:
+                        if len(record.coauthors) >= MAX_COAUTHORS:
+                            record.more_coauthors = True
+                            break
+                        known.add(other)
                         record.coauthors.append(other)
         for keynote in proc.keynotes:
             for speaker in keynote.speakers:
@@ -160,7 +185,10 @@ class PeopleIndex:
         Only pairs that share a blocking key are compared (same folded name, same sorted
         name parts, same family name and first initial, or a common two-deletion variant
         of the folded name, which every pair within edit distance 2 has), so 5,000
-        people take well under a second instead of 12.5 million comparisons.
+        people take well under a second instead of 12.5 million comparisons. A group of
+        more than BLOCK_ALL_PAIRS names sharing one key is compared only between
+        alphabetical neighbours: 50,000 people, or 10,000 authors of one paper, cost
+        comparisons in proportion to their number, never its square.
         """
         records = list(self.by_slug.values())
         blocks: dict[object, list[int]] = {}
@@ -169,8 +197,12 @@ class PeopleIndex:
                 blocks.setdefault(key, []).append(index)
         pairs: set[tuple[int, int]] = set()
         for members in blocks.values():
-            if len(members) > 1:
+            if len(members) > BLOCK_ALL_PAIRS:
+                ordered = sorted(members, key=lambda i: (_features(records[i].name)[0], i))
+                pairs.update((min(a, b), max(a, b)) for a, b in zip(ordered, ordered[1:], strict=False))
+            elif len(members) > 1:
                 pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:] if a != b)
+        self.comparisons += len(pairs)
         found = []
         for a, b in sorted(pairs):
             reason = _variant_reason(records[a].name, records[b].name)
@@ -193,9 +225,9 @@ def _blocking_keys(name: str) -> set:
     keys: set = {("fold", folded)}
     if not tokens:
         return keys
-    keys.add(("sorted", tuple(sorted(tokens))))
+    keys.add(("sorted", tuple(sorted(re.findall(r"\w+", folded)))))
     keys.add(("family", tokens[-1], tokens[0][0]))
-    if len(folded) >= 6:  # "differ by one or two letters" needs one name of 8+, so the other has 6+
+    if 6 <= len(folded) <= MAX_TYPO_NAME:  # "differ by one or two letters" needs one name of 8+, so the other has 6+
         prefix = "near:" + tokens[0][0] + ":"
         keys.update(prefix + variant for variant in _deletions(folded, 2))
     return keys
@@ -213,19 +245,32 @@ def _edit_distance(a: str, b: str, limit: int = 3) -> int:
     return previous[-1]
 
 
+_LETTERS = re.compile(r"[a-z]+")
+_WORDS = re.compile(r"\w+")
+_NOT_DIGITS = re.compile(r"\D")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _features(name: str) -> tuple[str, list[str], list[str], str]:
+    """(folded name, its letter runs, its words sorted, its digits): what `_variant_reason` compares."""
+    folded = fold(name)
+    return folded, _LETTERS.findall(folded), sorted(_WORDS.findall(folded)), _NOT_DIGITS.sub("", folded)
+
+
 def _variant_reason(a: str, b: str) -> str | None:
-    fa, fb = fold(a), fold(b)
+    (fa, ta, wa, da), (fb, tb, wb, db) = _features(a), _features(b)
     if fa == fb:
         return "same name up to accents or case"
-    ta, tb = re.findall(r"[a-z]+", fa), re.findall(r"[a-z]+", fb)
     if not ta or not tb:
         return None
     if ta[-1] == tb[-1] and ta[0] != tb[0]:
         # same family name; first names are initials of each other or one is a short form
         if ta[0][0] == tb[0][0] and (len(ta[0]) == 1 or len(tb[0]) == 1 or ta[0].startswith(tb[0]) or tb[0].startswith(ta[0])):
             return "same family name, first name is an initial or short form"
-    if sorted(ta) == sorted(tb):
+    if wa == wb:  # all words, digits too: "Author 1" is not "Author 2"
         return "same names in another order"
+    if da != db:  # numbered names are different people
+        return None
     if ta[0][0] == tb[0][0] and len(fa) >= 8 and abs(len(fa) - len(fb)) <= 2 and _edit_distance(fa, fb, 2) <= 2:  # cheap tests first
         return "names differ by one or two letters"
     return None

@@ -15,14 +15,19 @@ palette.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import tempfile
 from pathlib import Path
 
-THUMB_VERSION = 2
+THUMB_VERSION = 3  # 3: pages taller than THUMB_MAX_HEIGHT are cut to their top
 THUMB_WIDTH = 300  # px; shown at about half that size, so sharp on high-density screens
+#: A thumbnail is never taller than this (1.5 times its width; A4 and Letter pages are ~1.3-1.4):
+#: a taller page, such as a MediaBox 5,000 times taller than wide, shows only its top, and
+#: rendering it costs no more than a normal page.
+THUMB_MAX_HEIGHT = 450
 _COLORS = 64  # palette of a page with colour on it
 _GREYS = 16  # grey levels of a black-and-white page: 4 bits a pixel, smooth enough for anti-aliased text
 #: A page counts as coloured when this share of its pixels is visibly coloured (a few coloured
@@ -50,19 +55,24 @@ def _is_coloured(image) -> bool:
     return coloured > _COLOUR_SHARE * image.width * image.height
 
 
-def page_png(page, width: int = THUMB_WIDTH) -> bytes | None:
-    """PNG bytes of an open pypdfium2 page rendered exactly ``width`` pixels wide (None if it has no size)."""
-    page_width, _height = page.get_size()
-    if not page_width > 0:
+def page_png(page, width: int = THUMB_WIDTH, max_height: int = THUMB_MAX_HEIGHT) -> bytes | None:
+    """PNG bytes of an open pypdfium2 page rendered exactly ``width`` pixels wide and at most
+    ``max_height`` tall: a taller page is cut to its top (None if it has no size)."""
+    page_width, page_height = page.get_size()
+    if not (page_width > 0 and page_height > 0):
         return None
     # PDFium sizes the bitmap as ceil(page width * scale): aim a hair below the width so float
     # rounding never makes it one pixel wider (which would need a resampling pass).
-    bitmap = page.render(scale=(width - 1e-6) / page_width, may_draw_forms=False, rev_byteorder=True)
+    scale = (width - 1e-6) / page_width
+    cut = max(0.0, page_height - (max_height - 1e-6) / scale)  # points cut off the bottom, before rendering
+    bitmap = page.render(scale=scale, crop=(0, cut, 0, 0), may_draw_forms=False, rev_byteorder=True)
     image = bitmap.to_pil()
     if image.mode != "RGB":
         image = image.convert("RGB")
     if image.width != width:  # not expected; keep the promised width anyway
-        image = image.resize((width, max(1, round(image.height * width / image.width))))
+        image = image.resize((width, max(1, min(max_height, round(image.height * width / image.width)))))
+    if image.height > max_height:
+        image = image.crop((0, 0, width, max_height))
     if _is_coloured(image):
         out_image = image.quantize(_COLORS)
     else:
@@ -114,15 +124,24 @@ class ThumbCache:
         return target if target.is_file() else None
 
     def put(self, sha256: str, data: bytes | None) -> Path | None:
-        """Store a rendered PNG (or, for None, remember that the PDF cannot be rendered)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        if data is None:
-            self._failed(sha256).touch()
+        """Store a rendered PNG (or, for None, remember that the PDF cannot be rendered). A cache
+        that cannot be written (full, read-only) leaves the page without a thumbnail this time."""
+        tmp = None
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if data is None:
+                self._failed(sha256).touch()
+                return None
+            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, self.path(sha256))
+        except OSError as exc:  # no half-written file stays behind
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            log.warning("cannot cache a thumbnail in %s: %s", self.dir, exc.strerror or exc)
             return None
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, self.path(sha256))
         return self.path(sha256)
 
     def get_or_render(self, sha256: str, pdf_path: Path) -> Path | None:
