@@ -164,9 +164,15 @@ def _find_author(person, lines: list[str]) -> tuple[str, str | None]:
     for seq in (_parts(name_words), family_parts + _parts(given)):
         if any(flat[i:i + len(seq)] == seq for i in range(len(flat) - len(seq) + 1)):
             return "found", None
-        joined = "".join(seq)  # "Partovinia" for "Partovi Nia"
-        if any("".join(flat[i:i + k]) == joined for k in range(1, len(seq)) for i in range(len(flat) - k + 1)):
-            return "found", None
+        joined = "".join(seq)  # "Partovinia" for "Partovi Nia": the letters, from a word's start to a word's end
+        for i in range(len(flat)):
+            letters = ""
+            for word in flat[i:]:
+                letters += word
+                if not joined.startswith(letters):
+                    break
+                if letters == joined:
+                    return "found", None
     chunks = _chunks(lines)
     for chunk in chunks:
         keys = _parts(chunk)

@@ -319,12 +319,9 @@ class Analyzer:
             if _ABSTRACT.match(line.text) or _INTRODUCTION.match(_heading_text(line.text)):
                 stop = line.top
                 break
-        if stop is None and lines:
-            top = max(line.top for line in lines)
-            bottom = min(line.bottom for line in lines)
-            stop = top - 0.35 * (top - bottom)
-        head = [line for line in lines if line.top > stop + 0.5]
-        self.layout.author_block = [[line.text[:300], round(line.size, 1), line.bold] for line in head[:60]]
+        # Without an Abstract or Introduction heading, where the author block ends is unknown: all of page 1.
+        head = [line for line in lines if stop is None or line.top > stop + 0.5]
+        self.layout.author_block = [[line.text[:300], round(line.size, 1), line.bold] for line in head[:80]]
         full = "\n".join(line.text for line in lines)
         marks = self.layout.review_marks
         found = (_ANONYMOUS.search("\n".join(line.text for line in head)) or _ANONYMOUS.search(full[:3000])
