@@ -326,6 +326,7 @@ class Analyzer:
         marks = self.layout.review_marks
         found = (_ANONYMOUS.search("\n".join(line.text for line in head)) or _ANONYMOUS.search(full[:3000])
                  or next((m for line in head if (m := _ANONYMOUS_LINE.match(line.text))), None))
+        anonymous = found
         if found:
             marks.append(f"page 1 names {found[0]!r} as its author")
         found = _SUBMITTED.search(full)
@@ -334,6 +335,10 @@ class Analyzer:
         found = _CONFIDENTIAL.search(full)
         if found:
             marks.append(f"page 1 says {found[0]!r}")
+        if stop is not None and head and not anonymous:  # NeurIPS's final style with the authors left out
+            largest = max(line.size for line in head)
+            if all(line.size >= largest - 0.5 for line in head):
+                marks.append("page 1 names no author (nothing between the title and the abstract)")
         numbered = max((_numbered_run(side) for side in page.margin_numbers), key=lambda r: r[1] - r[0] if r else -1, default=None)
         if numbered:
             marks.append(f"the margin of page 1 has line numbers ({numbered[0]}–{numbered[1]})")
