@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import platform
+import re
+import sys
 from pathlib import Path
 
 import nox
@@ -10,13 +13,31 @@ import nox
 nox.options.sessions = ["tests"]
 nox.options.reuse_venv = "yes"
 nox.options.default_venv_backend = "venv"
+nox.options.error_on_missing_interpreters = True  # a missing Python fails, never "skipped"
 
 ROOT = Path(__file__).parent
-PYTHON = "3.11"
+# Sessions run on the Python that runs nox (any supported version), not a pinned one that
+# may not be installed: a pinned "3.11" on a 3.12-only machine made `nox -s build` print
+# "skipped" and exit 0 without building anything.
+PYTHON = None
+
+
+def _requires_python() -> tuple[int, int]:
+    """The minimum version in pyproject.toml's requires-python (">=3.11")."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'^requires-python\s*=\s*">=\s*(\d+)\.(\d+)', text, flags=re.M)
+    return (int(found.group(1)), int(found.group(2))) if found else (3, 11)
 
 
 def install(session: nox.Session, extras: str = "") -> None:
-    """Install the project once per change of pyproject.toml, so reruns start at once."""
+    """Install the project once per change of pyproject.toml, so reruns start at once.
+
+    Fails loudly, naming both versions, on a Python older than requires-python.
+    """
+    need = _requires_python()
+    if sys.version_info[:2] < need:
+        session.error(f"enlsp-proceedings needs Python {need[0]}.{need[1]} or newer; nox runs on Python {platform.python_version()} "
+                      f"({sys.executable}). Install a newer Python and run nox with it, e.g. `python3.12 -m pip install nox && python3.12 -m nox -s {session.name}`.")
     spec = f".[{extras}]" if extras else "."
     stamp = Path(session.virtualenv.location) / f".installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -49,16 +70,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def serve(session: nox.Session) -> None:
-    """Preview with live reload: rebuilds when conf/, papers/ or docs/ change."""
-    install(session, "serve")
-    session.run("enlsp-proceedings", "build", "-q")
-    cache = ROOT / "docs" / "_build" / ".enlsp-cache"
-    session.run(
-        "sphinx-autobuild", "-c", "docs", str(cache / "source"), "docs/_build/preview",
-        "--pre-build", "enlsp-proceedings build -q",
-        "--watch", "conf", "--watch", "papers", "--watch", "docs",
-        "--ignore", "docs/_build", "--ignore", str(cache), "--port", "8000", *session.posargs,
-    )
+    """Preview the built site at http://127.0.0.1:8000 (search, PDFs and downloads included);
+    rebuilds and reloads the page when conf/, papers/ or docs/ change. Extra args go to build."""
+    install(session)
+    session.run("python", "-m", "enlsp_proceedings.preview", "--", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -1,7 +1,7 @@
 """Speed at scale: build a synthetic N-paper workshop and compare with the bare-Sphinx floor.
 
     python benchmarks/bench.py --papers 1000            # measure, print a table
-    python benchmarks/bench.py --papers 100 --papers 1000 --write-docs   # also update docs/guide/performance.md
+    python benchmarks/bench.py --papers 100 --papers 1000 --write-docs   # also update benchmarks/performance.md
 
 Generated inputs (conf/ + PDFs of 3-9 pages) are cached under ``benchmarks/_work/`` (git-ignored).
 Every build runs as a child process; its peak memory is the child's ``ru_maxrss`` from
@@ -534,7 +534,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, action="append", help="number of papers (repeatable; default 1000)")
     parser.add_argument("-j", "--jobs", default="auto", help="Sphinx processes for both builds (default: auto)")
-    parser.add_argument("--write-docs", action="store_true", help="write the table into docs/guide/performance.md")
+    parser.add_argument("--write-docs", action="store_true", help="write the table into benchmarks/performance.md")
     parser.add_argument("--from-results", action="store_true", help="do not build: reuse _work/results-N.json")
     parser.add_argument("--repeat", type=int, default=3, help="edit/PDF-replacement rounds; the table shows the median (default 3)")
     args = parser.parse_args()
@@ -547,7 +547,7 @@ def main() -> int:
     text = table(results)
     print(text)
     if args.write_docs:
-        path = REPO / "docs" / "guide" / "performance.md"
+        path = REPO / "benchmarks" / "performance.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         last = results[-1]
         authors = (last["sizes"]["html_pages"] - last["papers"] - 9) * 1000 // last["papers"]  # 9 fixed pages (index, lists, search...)

@@ -7,7 +7,7 @@ with Sphinx's own search left on. Then, in headless Chromium (/usr/bin/chromium)
 family names without accents ("muller" for Müller) into each site's search page and
 counts how many of the papers by such authors come back (recall), and sums the bytes the
 browser fetched for the search (search scripts and index files, cold cache).
-Prints a Markdown table (the numbers in docs/guide/search.md come from this script).
+Prints a Markdown table (the numbers in benchmarks/search-comparison.md come from this script).
 """
 
 from __future__ import annotations

@@ -80,12 +80,17 @@ def test_bibtex_on_page_and_files_parse_back(small_site):
     assert "copybutton" in html(site, "papers/alpha.html")
 
 
-def test_papers_list_is_grouped(small_site):
+def test_papers_list_is_grouped_as_on_the_home_page(small_site):
+    """By kind of presentation, every track included (the counts match the home page's); a paper of
+    another track than the first carries its track's badge."""
     page = html(small_site / "site", "papers/index.html")
-    assert 'id="oral"' in page and 'id="poster"' in page and 'id="track-graph"' in page
-    order = [page.index(x) for x in ('id="oral"', 'id="poster"', 'id="track-graph"')]
+    order = [page.index(x) for x in ('id="oral"', 'id="spotlight"', 'id="poster"')]
     assert order == sorted(order)
-    assert "Graph Learning for Tiny Parsers" in page[page.index('id="track-graph"'):]
+    spotlight = page[page.index('id="spotlight"'):page.index('id="poster"')]
+    assert "Graph Learning for Tiny Parsers" in spotlight and "Special track: Graph Learning for Testing" in spotlight
+    home = visible(html(small_site / "site", "index.html"))
+    for group in ("Oral presentations (1)", "Spotlight presentations (1)", "Posters (1)"):
+        assert group in home and group in visible(page)
 
 
 def test_keynote_page_and_schedule_links(small_site):

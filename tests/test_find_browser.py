@@ -232,3 +232,29 @@ def test_search_over_many_bundles_finds_what_one_bundle_finds(page, site_url, bu
         assert len(spread) >= 3  # the hits came from several bundles
     finally:
         server.shutdown()
+
+
+def test_a_word_in_no_text_finds_nothing_while_prefixes_and_accents_still_match(page, site_url):
+    """Pagefind answers an unknown word with its longest indexed prefix ("xyzzyplugh" finds every "x"): we say No results."""
+    for query in ("xyzzyplugh", "muller xyzzyplugh", "mxyzzy"):  # ("mullerx" still finds Müller: a typo)
+        page.goto(site_url + f"search.html?q={query}")
+        page.wait_for_function("document.querySelector('#enlsp-search-status').textContent.startsWith('No results')")
+        assert page.locator("#enlsp-search-results li").count() == 0, query
+    page.goto(site_url + "search.html?q=mull")  # a prefix of Müller, without its accent
+    assert {"/papers/alpha.html", "/authors/jurgen-muller.html"} <= set(result_links(page))
+    page.goto(site_url + "search.html?q=quantization")  # a stem shared with "Quantizing"
+    assert "/papers/alpha.html" in result_links(page)
+
+
+def test_search_excerpt_does_not_repeat_the_title_and_authors_shown_above_it(page, site_url):
+    page.goto(site_url + "search.html?q=muller")
+    result_links(page)
+    for item in page.locator("#enlsp-search-results li").all():
+        title = item.locator("a.enlsp-result-title").inner_text()
+        excerpt = item.locator(".enlsp-result-excerpt")
+        if excerpt.count():
+            text = excerpt.inner_text()
+            assert not text.startswith(title) and not text.lstrip("… ").startswith(title), (title, text)
+            authors = item.locator(".enlsp-result-authors")
+            if authors.count():
+                assert not text.startswith(authors.inner_text()), text

@@ -21,14 +21,15 @@ from enlsp_proceedings.sphinxext import tight_html
 from test_build import html
 
 #: Bytes of an item page's frame: everything but the article and the page's own metadata
-#: (title, description, OpenGraph and Google Scholar tags). Independent of the number of
+#: (title, description, OpenGraph and Google Scholar tags, schema.org JSON-LD). Independent of the number of
 #: papers; before this budget an author page's frame was 9.4 KB (two copies of the
 #: navigation and of the search button, a search dialog, Sphinx's search scripts, ...).
 AUTHOR_FRAME_BUDGET = 3_300
 PAPER_FRAME_BUDGET = 3_700  # plus the copy-button, tab and highlighting files of the cite tabs
 DROPDOWN = 600  # a seventh header link: the "More" dropdown, and Bootstrap's script for it
 
-_PAGE_DATA = re.compile(r'<meta (?:name|property)="(?:description|og:[^"]+|citation_[^"]+)"[^>]*>|<title>.*?</title>', re.S)
+_PAGE_DATA = re.compile(r'<meta (?:name|property)="(?:description|og:[^"]+|citation_[^"]+)"[^>]*>|<title>.*?</title>'
+                        r'|<script type="application/ld\+json">.*?</script>', re.S)
 
 
 def frame_bytes(page: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import threading
 from functools import partial
 from html.parser import HTMLParser
@@ -66,7 +68,7 @@ def test_scholar_tags(small_site):
     site = small_site / "site"
     alpha = head_meta(site / "papers" / "alpha.html")
     assert values(alpha, "citation_title") == ["Quantizing DistilHuBERT for Müller's Speech"]
-    assert values(alpha, "citation_author") == ["Jürgen Müller", "Nguyễn Văn An"]
+    assert values(alpha, "citation_author") == ["Jürgen Müller", "Nguyễn, Văn An"]  # family first: Scholar files it under Nguyễn
     assert values(alpha, "citation_publication_date") == ["2031/12/05"]
     assert values(alpha, "citation_conference_title") == ["Proceedings of the 1st Synthetic Workshop on Testing"]
     assert values(alpha, "citation_pdf_url") == [BASE + "papers/alpha.pdf"]
@@ -82,11 +84,83 @@ def test_one_citation_author_per_author_and_values_escaped(unicode_site):
     for paper in conf:
         page = site / "papers" / f"{paper['id']}.html"
         meta = head_meta(page)
-        assert values(meta, "citation_author") == [a["name"] for a in paper["authors"]]
+        expected = [f"{a['family']}, {a['name'][len(a['family']) + 1:]}" if a.get("family") and a["name"].startswith(a["family"] + " ")
+                    else f"{a['family']}, {a['name'][: -len(a['family']) - 1]}" if a.get("family") else a["name"] for a in paper["authors"]]
+        assert values(meta, "citation_author") == expected
         assert values(meta, "citation_title") == [paper["title"]] == values(meta, "og:title")
         assert len(values(meta, "citation_pdf_url")) == (1 if (site / "papers" / f"{paper['id']}.pdf").is_file() else 0)
     head = (site / "papers" / "uni-2.html").read_text(encoding="utf-8").split("</head>")[0]
     assert UNICODE_TITLES[2] not in head and "<Angle>" not in head  # only ever escaped
+
+
+# -- schema.org and CSL-JSON -----------------------------------------------------------------
+
+def json_ld(page: Path) -> list[dict]:
+    head = page.read_text(encoding="utf-8").split("</head>")[0]
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', head, flags=re.S)
+    return [json.loads(s) for s in scripts]
+
+
+def test_paper_pages_describe_a_scholarly_article(small_site, unicode_site):
+    site = small_site / "site"
+    [article] = json_ld(site / "papers" / "alpha.html")
+    assert article["@context"] == "https://schema.org" and article["@type"] == "ScholarlyArticle"
+    assert article["headline"] == article["name"] == "Quantizing DistilHuBERT for Müller's Speech"
+    assert article["url"] == BASE + "papers/alpha.html" and article["datePublished"] == "2031-12-05"
+    assert [a["name"] for a in article["author"]] == ["Jürgen Müller", "Nguyễn Văn An"]
+    assert article["author"][1]["familyName"] == "Nguyễn" and article["author"][1]["givenName"] == "Văn An"
+    assert article["encoding"]["contentUrl"] == BASE + "papers/alpha.pdf"
+    assert article["abstract"].startswith("We quantize things.")
+    [gamma] = json_ld(site / "papers" / "gamma.html")
+    assert "encoding" not in gamma  # no PDF
+    assert json_ld(site / "schedule.html") == [] and json_ld(site / "index.html") == []
+    # every title, with its <, > and &, survives inside the script and never ends it
+    conf = yaml.safe_load((unicode_site / "conf" / "papers.yaml").read_text(encoding="utf-8"))["papers"]
+    for paper in conf:
+        page = unicode_site / "site" / "papers" / f"{paper['id']}.html"
+        [article] = json_ld(page)
+        assert article["name"] == paper["title"]
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        script = head.split('<script type="application/ld+json">')[1].split("</script>")[0]
+        assert not re.search("[<>&]", script)
+
+
+def test_hostile_text_cannot_leave_the_json_ld_script():
+    from enlsp_proceedings.headmeta import json_ld as render
+
+    out = render({"name": "</script><script>alert(1)</script><!-- & \u2028"})
+    inner = out.split(">", 1)[1].rsplit("</script>", 1)[0]
+    assert "<" not in inner and ">" not in inner and "&" not in inner and "\u2028" not in inner
+    assert json.loads(inner)["name"] == "</script><script>alert(1)</script><!-- & \u2028"
+
+
+def test_csl_json_per_paper_and_for_the_volume(small_site, unicode_site):
+    site = small_site / "site"
+    [alpha] = json.loads((site / "papers" / "alpha.csl.json").read_text(encoding="utf-8"))
+    assert alpha["type"] == "paper-conference" and alpha["title"] == "Quantizing DistilHuBERT for Müller's Speech"
+    assert alpha["author"] == [{"family": "Müller", "given": "Jürgen"}, {"family": "Nguyễn", "given": "Văn An"}]
+    assert alpha["issued"] == {"date-parts": [[2031, 12, 5]]} and alpha["URL"] == BASE + "papers/alpha.html"
+    assert alpha["container-title"] == "Proceedings of the 1st Synthetic Workshop on Testing"
+    bib_keys = re.findall(r"^@\w+\{([^,]+),", (site / "proceedings.bib").read_text(encoding="utf-8"), flags=re.M)
+    volume = json.loads((site / "proceedings.csl.json").read_text(encoding="utf-8"))
+    assert [item["id"] for item in volume] == bib_keys and alpha in volume  # the same keys as the BibTeX
+    assert all(item["type"] == "speech" for p in (site / "keynotes").glob("*.csl.json") for item in json.loads(p.read_text(encoding="utf-8")))
+    uni = json.loads((unicode_site / "site" / "proceedings.csl.json").read_text(encoding="utf-8"))
+    names = [n for item in uni for n in item["author"]]
+    assert {"literal": "Smith and Wesson Research Group"} in names
+    assert {"family": "von Neumann", "given": "Ludwig", "suffix": "Jr."} in names
+    assert {"family": "García López", "given": "Ana María"} in names
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="needs pandoc")
+def test_pandoc_reads_the_csl_json(small_site, tmp_path):
+    """Pandoc's citeproc formats the volume's CSL-JSON without complaint."""
+    site = small_site / "site"
+    (tmp_path / "doc.md").write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
+    result = subprocess.run(["pandoc", "--citeproc", "--bibliography", str(site / "proceedings.csl.json"), "-t", "plain", "doc.md"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert "Müller" in result.stdout and "Quantizing DistilHuBERT" in result.stdout
 
 
 # -- OpenGraph -------------------------------------------------------------------------------
@@ -170,8 +244,17 @@ def test_cite_panel_has_four_copyable_blocks(small_site):
     contents = re.split(r'<div class="sd-tab-content', cite)[1:5]
     for content in contents:  # sphinx-copybutton's selector is "div.highlight pre"
         assert re.search(r'<div class="highlight"><pre>', content)
-    assert 'href="alpha.bib"' in cite and 'href="alpha.ris"' in cite
+    for name in ("alpha.bib", "alpha.ris", "alpha.csl.json"):  # saved, not opened as text in the tab
+        assert f'<a class="enlsp-download" download="{name}" href="{name}">' in cite, name
     assert (small_site / "site" / "papers" / "alpha.ris").read_text().startswith("TY  - CPAPER\n")
+
+
+def test_keynote_cite_block_wraps_and_links_its_files(small_site):
+    page = (small_site / "site" / "keynotes" / "kay-note.html").read_text(encoding="utf-8")
+    cite = page[page.index('id="cite"') - 200:]
+    assert re.search(r'<section class="enlsp-cite" id="cite">', cite)  # .enlsp-cite pre wraps long lines
+    assert 'download="kay-note.bib" href="kay-note.bib"' in cite and 'href="kay-note.csl.json"' in cite
+    assert (small_site / "site" / "keynotes" / "kay-note.bib").is_file()
 
 
 @pytest.mark.browser
@@ -210,3 +293,29 @@ def test_copy_buttons_in_browser(small_site):
             browser.close()
     finally:
         server.shutdown()
+
+
+# -- papers.json ------------------------------------------------------------------------------
+
+def test_papers_json_is_versioned_and_valid_against_its_published_schema(small_site, unicode_site):
+    import jsonschema
+
+    from enlsp_proceedings.volume import PAPERS_JSON_VERSION, SCHEMA_FILE
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for root in (small_site, unicode_site):
+        site = root / "site"
+        assert json.loads((site / "papers.schema.json").read_text(encoding="utf-8")) == schema  # published beside it
+        data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+        assert data["version"] == PAPERS_JSON_VERSION == 1 and data["$schema"] == "papers.schema.json"
+        errors = sorted(validator.iter_errors(data), key=str)
+        assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
+        # the schema is strict enough to catch a broken file
+        broken = json.loads(json.dumps(data))
+        del broken["papers"][0]["title"]
+        broken["papers"][1]["presentation"] = "talk"
+        assert len(list(validator.iter_errors(broken))) == 2
+    pending = next(p for p in json.loads((small_site / "site" / "papers.json").read_text())["papers"] if p["id"] == "gamma")
+    assert pending["pdf_url"] is None and pending["camera_ready"] == "pending"

@@ -56,7 +56,8 @@ def write_export(path: Path, rows=ROWS, header=HEADER) -> Path:
 def conf_dir(root: Path) -> Path:
     conf = root / "conf"
     conf.mkdir(parents=True, exist_ok=True)
-    (conf / "workshop.yaml").write_text(yaml.safe_dump(workshop_yaml(), sort_keys=False))
+    tracks = [{"id": "main", "name": "Main Track"}, {"id": "graph", "name": "Special Track: Efficient Graph Learning"}]
+    (conf / "workshop.yaml").write_text(yaml.safe_dump(workshop_yaml(tracks=tracks), sort_keys=False))
     return conf
 
 
@@ -370,3 +371,20 @@ def test_long_abstracts_are_written_as_folded_blocks_that_load_back_unchanged(tm
     text = (conf / "papers.yaml").read_text(encoding="utf-8")
     assert "abstract: >-\n" in text and max(len(line) for line in text.splitlines()) < 140
     assert load_proceedings(conf).papers[0].abstract == abstract
+
+
+def test_cmt_track_names_map_to_declared_tracks_or_stop_the_import(tmp_path, capsys):
+    conf = conf_dir(tmp_path)
+    out = conf / "papers.yaml"
+    rows = [list(r) for r in ROWS[:2]]
+    rows[1][6] = "special track - efficient GRAPH learning"  # case and punctuation do not matter
+    assert run("import-cmt", write_export(tmp_path / "e.csv", rows), "--out", out) == 0
+    assert {p.id: p.track for p in load_proceedings(conf).papers} == {"cmt-1": "main", "cmt-2": "graph"}
+    rows[1][6] = "Special Track: Speech"
+    rows.append(["9", "", "Nine", "N.", "Ana Silva", "", "Special Track: Speech", "", "Accept", ""])
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert run("import-cmt", write_export(tmp_path / "f.csv", rows), "--out", out) != 0
+    err = capsys.readouterr().err
+    assert "'Special Track: Speech' (papers 2, 9)" in err and "workshop.yaml does not declare" in err and "Traceback" not in err
+    assert out.read_bytes() == before  # nothing guessed, nothing written

@@ -88,7 +88,7 @@ def test_killed_build_keeps_last_site_and_next_build_recovers(tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     for line in proc.stderr:  # kill it in the middle of Sphinx's work
-        if "writing output" in line or "reading sources" in line or time.monotonic() > deadline:
+        if "writing pages" in line or "reading pages" in line or time.monotonic() > deadline:
             break
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)

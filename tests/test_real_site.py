@@ -235,7 +235,8 @@ def test_papers_without_known_authors_say_so_and_can_still_be_cited(real_site, p
 def test_the_home_page_counts_fit_the_archive(real_site):
     home = visible((real_site / "index.html").read_text(encoding="utf-8"))
     assert "40 papers were accepted" in home
-    assert "Oral presentations (8)" in home and "Posters (32)" in home
+    assert "Oral presentations (8)" in home and "Posters (32)" in home and "Show 22 more posters" in home
+    assert "39 of them have their camera-ready PDF published" in home
     assert "New Orleans" in home and "NeurIPS 2022" in home and "Non-archival" in home
 
 
@@ -250,5 +251,7 @@ def test_real_site_has_the_guides_with_their_highlighted_examples(real_site):
     their YAML examples highlighted (Pygments' YAML lexer makes token types of its own)."""
     for guide in ("index", "authors", "organizers"):
         assert (real_site / "guide" / f"{guide}.html").is_file(), guide
+    for developer_page in ("performance", "search"):  # benchmarks are developer documentation (benchmarks/), not for readers
+        assert not (real_site / "guide" / f"{developer_page}.html").exists()
     organizers = (real_site / "guide" / "organizers.html").read_text(encoding="utf-8")
     assert '<div class="highlight-yaml notranslate">' in organizers

@@ -39,6 +39,7 @@ class Scan(HTMLParser):
         self.tags: list[str] = []
         self.attrs: list[tuple[str, str, str]] = []
         self.inline_scripts: list[str] = []
+        self.json_scripts: list[str] = []  # <script type="application/ld+json">: data, never run
         self.meta: list[tuple[str, str]] = []
         self._script = False
 
@@ -53,7 +54,9 @@ class Scan(HTMLParser):
                 self.meta.append((key, a.get("content") or ""))
         if tag == "script":
             self._script = True
-            self.inline_scripts.append("")
+            data = dict(attrs).get("type") == "application/ld+json"
+            (self.json_scripts if data else self.inline_scripts).append("")
+            self._target = self.json_scripts if data else self.inline_scripts
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -61,7 +64,7 @@ class Scan(HTMLParser):
 
     def handle_data(self, data):
         if self._script:
-            self.inline_scripts[-1] += data
+            self._target[-1] += data
 
 
 def scan(path: Path) -> Scan:
@@ -86,6 +89,9 @@ def test_no_injected_element_attribute_or_script(hostile, small_site):
             assert not squeezed.startswith(("javascript:", "data:", "vbscript:")), (path, tag, name, value)
         for code in s.inline_scripts:
             assert "__pwned" not in code and "alert(" not in code, (path, code[:200])
+        for data in s.json_scripts:  # author text may be there, as JSON strings that cannot close the element
+            assert "<" not in data and ">" not in data, (path, data[:200])
+            json.loads(data)
         checked += 1
     assert checked >= 20
 

@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -31,6 +32,7 @@ from .load import load_proceedings
 from .models import Proceedings
 from .render import link_or_copy, remove_stale_pages, write_artifacts, write_if_changed, write_sources
 from .search import INDEX_DIR, SearchIndexError, SearchIndexJob
+from .supplementary import Supplement, check_supplements
 from .thumbs import ThumbCache, png_size
 from .volume import PdfStatus, Volume
 
@@ -66,6 +68,7 @@ class BuildReport:
     pdfs: dict[str, PaperPdf]
     warnings: list[str] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
+    supplements: dict[str, Supplement] = field(default_factory=dict)
     up_to_date: bool = False  # the published site was already built from these exact inputs: Sphinx did not run
     search_index: str = ""  # "indexed", "copied" or "unchanged"
 
@@ -259,14 +262,55 @@ def _follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True)
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
         site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
         staging.mkdir(parents=True)
-        if not quiet:
-            print(f"copying the published site to {staging.name} to build the next version incrementally...", file=sys.stderr, flush=True)
     _mark(staging, site_id, complete=False)
     copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
     copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))
-    if not quiet:
-        print(f"{staging.name} brought up to date with the published site ({copied} files copied)", file=sys.stderr, flush=True)
+    if not quiet and not trusted:  # the first copy takes a while; later ones are a few files
+        print(f"kept a second copy of the site for fast rebuilds ({copied} files copied)", file=sys.stderr, flush=True)
     return site_id
+
+
+class SphinxProgress:
+    """Sphinx's status stream, reduced to what an organizer needs: which pages changed, and progress.
+
+    Sphinx prints some 75 lines per build (versions, configuration, every phase, and "The
+    HTML pages are in" the staging copy, which is not where the site is published). This
+    keeps its count of added/changed/removed pages and its reading/writing percentages.
+    """
+
+    _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.buffer = ""
+        self.shown: set[tuple[str, int]] = set()
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        *lines, self.buffer = self.buffer.split("\n")
+        for line in lines:
+            self._line(self._ANSI.sub("", line))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False  # no colours, no carriage-return progress bars
+
+    def _line(self, line: str) -> None:
+        changed = re.search(r"updating environment: (?:\[[^]]*\] )?(\d+) added, (\d+) changed, (\d+) removed", line)
+        if changed:
+            added, modified, removed = (int(x) for x in changed.groups())
+            print(f"pages: {added} new, {modified} changed, {removed} removed", file=self.stream, flush=True)
+            return
+        step = re.match(r"(reading sources|writing output)\.\.\. \[\s*(\d+)%\]", line)
+        if step:
+            phase = "reading" if step.group(1) == "reading sources" else "writing"
+            percent = int(step.group(2)) // 25 * 25  # at most five lines per phase
+            if (phase, percent) not in self.shown:
+                self.shown.add((phase, percent))
+                print(f"{phase} pages... {int(step.group(2))}%", file=self.stream, flush=True)
 
 
 def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
@@ -276,7 +320,7 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
 
     overrides = {"enlsp_data": str(data_path)}
     confdir = _confdir(opts.docs_dir)
-    status = None if opts.quiet else sys.stderr
+    status = None if opts.quiet else SphinxProgress()
     with patch_docutils(confdir), docutils_namespace():
         # Loading the saved environment unpickles millions of objects; with the cyclic garbage
         # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at
@@ -322,10 +366,17 @@ def build_site(opts: BuildOptions) -> BuildReport:
     cache = opts.cache
     with _lock(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
-        report = BuildReport(volume, pdfs)
+        report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
+        for pid, item in report.supplements.items():
+            if item.publishable:
+                status = volume.pdfs[pid]
+                status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
         memo = FirstPageMemo(cache)
         for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            for problem in paper_problems(paper, pdfs[paper.id], proc.workshop, missing_level="warning", memo=memo):
+            problems = paper_problems(paper, pdfs[paper.id], proc.workshop, missing_level="warning", memo=memo)
+            if paper.id in report.supplements:
+                problems += report.supplements[paper.id].problems
+            for problem in problems:
                 report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
                 if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
                     pdfs[paper.id].problems.append(problem)
@@ -387,7 +438,8 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(volume.pdfs[pid].sha256) for pid in pdf_sources if volume.pdfs[pid].thumbnail}
     page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
-    write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys)
+    supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
+    write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys, supplement_sources)
     try:
         report.search_index = search.finish(staging, out if out.is_dir() else None)
     except SearchIndexError as exc:

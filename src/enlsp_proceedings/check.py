@@ -18,6 +18,7 @@ from .load import ConfError, load_proceedings
 from .memo import load_memo, save_memo
 from .models import PagePolicy, Paper, Proceedings, Workshop
 from .people import PeopleIndex, fold
+from .supplementary import check_supplements
 
 
 @dataclass
@@ -380,6 +381,12 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     if not facts.review_marks:
         return []
     evidence = "; ".join(facts.review_marks)
+    if all("as its author" in mark for mark in facts.review_marks):
+        # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
+        # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
+        return [PdfProblem("warning", "pdf-anonymous-camera-ready",
+                           f"page 1 names no authors ({evidence}) but has none of a review copy's marks (line numbers, a "
+                           "submission notice): an anonymized camera-ready; the site shows the authors of conf/papers.yaml")]
     if paper.publish_review_copy:
         return [PdfProblem("warning", "pdf-review-copy-published", f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
     return [PdfProblem("error", "pdf-review-copy", f"this is the anonymized review copy, not the camera-ready ({evidence})")]
@@ -409,6 +416,21 @@ def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int, missing
     return problems
 
 
+def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
+    """Two talks (paper, keynote or panel slots) at once on one day: parallel events are fine, two
+    speakers on one stage are a mistake; breaks, meals and poster sessions may overlap anything."""
+    talks = sorted(((s.date or proc.workshop.date, s.start, s.end, s.target) for s in proc.schedule if s.target), key=lambda t: t[:3])
+    problems = []
+    for i, (day, start, end, target) in enumerate(talks):
+        for other_day, other_start, _other_end, other in talks[i + 1:]:
+            if other_day != day or other_start >= end:
+                break
+            problems.append(PdfProblem("warning", "schedule-talks-overlap",
+                                       f"{target[0]} {target[1]!r} ({start}-{end}) and {other[0]} {other[1]!r} (from {other_start}) "
+                                       f"are both scheduled on {day:%Y-%m-%d} at the same time"))
+    return problems
+
+
 def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
@@ -419,6 +441,10 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         pages = entry.facts.pages if ok else None
         content = entry.facts.body_pages if ok else None
         reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop), content))
+    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
+    for report in reports:
+        if report.id in supplements:
+            report.problems += supplements[report.id].problems
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:
@@ -431,11 +457,13 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         if len(ids) > 1:
             general.append(PdfProblem("warning", "pdf-same-content", f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
     if only is None and Path(papers_dir).is_dir():
-        used = {p.pdf_name for p in proc.papers}
+        used = {p.pdf_name for p in proc.papers} | {p.supplementary for p in proc.papers if p.supplementary}
         for path in sorted(Path(papers_dir).rglob("*")):
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
                 general.append(PdfProblem("warning", "pdf-unused", f"{name} in the papers directory belongs to no paper (misnamed?)"))
+    if only is None:
+        general += overlapping_talks(proc)
     mine = {a.name for p in papers for a in p.authors}
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if only is None or {a, b} & mine:

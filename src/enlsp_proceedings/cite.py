@@ -78,21 +78,41 @@ def _encoder():
     )
 
 
+# Letters LaTeX's utf8 input encoding sets up for T1 (t1enc.dfu): biber decodes an accent
+# macro to the Unicode letter and writes it into the .bbl, so only these may be decoded.
+_T1_LETTERS = frozenset(
+    [c for c in range(0xC0, 0x180) if c not in (0xD7, 0xF7, 0x126, 0x127, 0x138, 0x13F, 0x140, 0x149, 0x166, 0x167, 0x17F)]
+    + [*range(0x1CD, 0x1D5), 0x1E2, 0x1E3, *range(0x1E6, 0x1EC), 0x1F0, 0x1F4, 0x1F5]
+)
+
+
 def _accented(base: str, marks: str) -> str | None:
-    """LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
+    r"""LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
 
     Accents above go innermost (T1 has composite glyphs for them), accents below
-    outermost; i and j lose their dot only under an accent above.
+    outermost. The result works in BibTeX and in biber: a letter LaTeX knows as one
+    Unicode character (é, ī, ş) is written so biber decodes it to that character
+    (``{\'{e}}``, and ``{\'{i}}``, not ``{\'{\i}}``, which biber turns into "ı" plus a stray
+    accent); any other (ễ, ọ, ặ) gets an empty group after its letter (``{\d{o{}}}``), which
+    biber leaves as a macro for LaTeX to typeset instead of writing a character that
+    pdflatex's utf8 input encoding does not know.
     """
     marks = "".join(_T1_SUBSTITUTE.get(m, m) for m in marks)
     above = [_ABOVE[m] for m in marks if m in _ABOVE]
     below = [_BELOW[m] for m in marks if m in _BELOW]
     if len(above) + len(below) != len(marks):
         return None
-    out = "\\" + base if above and base in "ij" else base
+    if not marks:
+        return base
+    composed = unicodedata.normalize("NFC", base + marks)
+    decodable = len(composed) == 1 and ord(composed) in _T1_LETTERS
+    out = base if decodable else base + "{}"
     for accent in above + below:
-        out = f"\\{accent}{{{out}}}"
-    return "{" + out + "}" if marks else base
+        # biber decodes a letter accent (\d, \u) followed by anything but a letter, so
+        # such an accent on a letter LaTeX cannot take as a character is named with \csname
+        macro = f"\\{accent}" if decodable or not accent.isalpha() else f"\\^^{ord(accent):02x}"
+        out = f"{macro}{{{out}}}"
+    return "{" + out + "}"
 
 
 def _pylatexenc(char: str) -> str | None:
@@ -151,17 +171,54 @@ def latex_escape(text: str) -> str:
     return "".join(out)
 
 
-def _needs_protection(word: str) -> bool:
-    letters = re.sub(r"[\W_]", "", word)
-    return len(letters) >= 2 and any(c.isupper() for c in letters[1:])
+_RUN = re.compile(r"(?:[^\W_][\u0300-\u036f]*)+")  # letters and digits (with their accents)
+
+
+def _needs_protection(run: str, sentence_case: bool) -> bool:
+    """Whether a style must not change the case of this run of letters and digits.
+
+    Acronyms and words with inner capitals (BERT, DistilHuBERT, W8A8, T5) always; a
+    capitalised word (a proper noun such as Kraków or Yorùbá) when the title is in
+    sentence case, or, in a title-case title, when it has a letter outside ASCII
+    (names and places; English title words have none); a lone capital (SYNTH-II,
+    Part I, Model X) except the article "A".
+    """
+    if _inner_capital(run) or (len(run) == 1 and run.isupper() and run != "A"):
+        return True
+    return len(run) >= 2 and run[0].isupper() and (sentence_case or not run.isascii())
+
+
+def _inner_capital(run: str) -> bool:
+    return len(run) >= 2 and any(c.isupper() for c in run) and (any(c.isupper() for c in run[1:]) or any(c.isdigit() for c in run))
+
+
+def _is_sentence_case(runs: list[str]) -> bool:
+    """More lowercase than capitalised words of four letters or more, after the first word."""
+    words = [r for r in runs[1:] if len(r) >= 4 and r.isalpha()]
+    return sum(w[0].islower() for w in words) > sum(w[0].isupper() for w in words)
 
 
 def latex_title(title: str) -> str:
-    """Escape a title and brace-protect words whose capitals a style must keep (BERT, W8A8)."""
+    """Escape a title and brace-protect the words whose capitals a style must keep.
+
+    Only the letters are braced (``{BART}:``, not ``{BART:}``), so the punctuation after a
+    word keeps its meaning to BibTeX styles (a colon starts a new sentence). The first
+    word needs no braces: styles keep its capital.
+    """
+    text = _normalize(title)
+    sentence_case = _is_sentence_case(_RUN.findall(text))
     out = []
-    for word in _normalize(title).split(" "):
-        encoded = latex_escape(word)
-        out.append("{" + encoded + "}" if encoded and _needs_protection(word) else encoded)
+    for index, word in enumerate(text.split(" ")):
+        pieces, at = [], 0
+        for run in _RUN.finditer(word):
+            pieces.append(latex_escape(word[at:run.start()]))
+            encoded = latex_escape(run.group())
+            first = index == 0 and run.start() == 0
+            protect = _inner_capital(run.group()) if first else _needs_protection(run.group(), sentence_case)
+            pieces.append("{" + encoded + "}" if encoded and protect else encoded)
+            at = run.end()
+        pieces.append(latex_escape(word[at:]))
+        out.append("".join(pieces))
     return re.sub(" +", " ", " ".join(out)).strip() or "{?}"  # BibTeX styles warn on an empty title
 
 
@@ -199,7 +256,7 @@ def name_parts(person: Person | str) -> tuple[str, str, str]:
 
 def _name_part(text: str) -> str:
     # Brackets and parentheses hidden in braces: natbib styles put names into
-    # \bibitem[Name(2022)] labels unbraced, and natbib splits those at "(".
+    # \bibitem[Name(2031)] labels unbraced, and natbib splits those at "(".
     return re.sub(r"([()\[\]])", r"{\1}", latex_escape(text))
 
 
@@ -241,8 +298,8 @@ _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "
 
 
 def base_key(authors: list[Person], year: int, title: str) -> str:
-    """ACL Anthology style: shen-etal-2022-fast, chen-shu-2022-promptda, van-der-berg-2022-x;
-    with no known authors, the title's first two words stand first: parameter-efficient-2022."""
+    """ACL Anthology style: silva-etal-2031-fast, raman-muller-2031-sparse, van-der-berg-2031-x;
+    with no known authors, the title's first two words stand first: parameter-efficient-2031."""
     # only the names and words the key uses are transliterated (every build makes every key)
     if not authors:
         words = _ascii_words(title)
@@ -269,7 +326,7 @@ def citation_keys(proc: Proceedings) -> dict[str, str]:
     for paper in proc.papers:
         wanted[f"paper:{paper.id}"] = base_key(paper.authors, proc.workshop.year, paper.title)
     for keynote in proc.keynotes:
-        wanted[f"keynote:{keynote.id}"] = base_key([keynote.speaker], proc.workshop.year, keynote.title) + "-keynote"
+        wanted[f"keynote:{keynote.id}"] = base_key(list(keynote.speakers), proc.workshop.year, keynote.title) + "-keynote"
     keys: dict[str, str] = {}
     taken = {key for key in wanted.values()}
     by_key: dict[str, list[str]] = {}
@@ -297,7 +354,8 @@ def _bib_url(url: str) -> str:
 def _common_fields(workshop: Workshop, url: str) -> list[Field]:
     return [
         Field("year", str(workshop.year)),
-        Field("month", MONTHS[workshop.date.month - 1]),
+        # unbraced: the month macro (BibTeX styles print "December"; biber reads 12)
+        Field("month", MONTHS[workshop.date.month - 1], enclosing="no-enclosing"),
         Field("address", latex_escape(workshop.location)),
         Field("url", _bib_url(url)),
     ]
@@ -323,8 +381,8 @@ def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
 def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> Entry:
     fields = [
         Field("title", latex_title(keynote.title)),
-        Field("author", bibtex_name(keynote.speaker)),
-        Field("howpublished", "Keynote talk at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
+        Field("author", " and ".join(bibtex_name(s) for s in keynote.speakers)),
+        Field("howpublished", latex_title(workshop.labels.keynote_talk) + " at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
         *_common_fields(workshop, url),
     ]
     return Entry("misc", key, fields)
@@ -352,6 +410,7 @@ def _decoder():
 
 def latex_to_text(latex: str) -> str:
     """Decode BibTeX/LaTeX field text back to Unicode (NFC): the inverse of `latex_escape`."""
+    latex = re.sub(r"\\\^\^([0-9a-f]{2})", lambda m: "\\" + chr(int(m.group(1), 16)), latex)  # TeX's ^^64 is "d"
     return unicodedata.normalize("NFC", _decoder().latex_to_text(latex))
 
 
@@ -393,16 +452,94 @@ def to_acl_text(paper: Paper, workshop: Workshop) -> str:
     return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
-# CommonMark lets a backslash escape any ASCII punctuation: escape all of it (also '&', entities).
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Characters that can start inline markup (emphasis, code, links, autolinks and HTML, entities,
+# GFM strikethrough and tables, Pandoc math) are backslash-escaped; other punctuation (the
+# apostrophe, colon, hyphen, parentheses of ordinary titles) is left alone.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&~$|])")
+# Block markers at the start of the line (heading, quote, list item, setext underline).
+_MD_BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
-def markdown_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", _plain(text))
+def markdown_escape(text: str, line_start: bool = False) -> str:
+    out = _MD_INLINE.sub(r"\\\1", _plain(text))
+    if line_start:
+        out = _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
+    return out
 
 
 def to_markdown(paper: Paper, workshop: Workshop, url: str) -> str:
-    names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]))
+    names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]), line_start=True)
     if not names:  # the title takes the authors' place
         return f"[{markdown_escape(paper.title)}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
     return f"{names}. {workshop.year}. [{markdown_escape(paper.title)}]({url}). In *{markdown_escape(workshop.booktitle)}*."
+
+
+# -- CSL-JSON (Zotero, Pandoc, citeproc) and names for Google Scholar ---------------------------
+
+def csl_name(person: Person | str) -> dict[str, str]:
+    """A CSL name: family and given (particles stay in the family), or a literal for an organisation."""
+    name = _plain(person if isinstance(person, str) else person.name)
+    if re.search(r"\sand\s|,", name, flags=re.IGNORECASE):
+        return {"literal": name}
+    given, family, suffix = name_parts(person)
+    out = {"family": family}
+    if given:
+        out["given"] = given
+    if suffix:
+        out["suffix"] = suffix
+    return out
+
+
+def scholar_name(person: Person, shown: str) -> str:
+    """Google Scholar's citation_author: "Family, Given" when the metadata names the family
+    (so "Nguyễn Văn An" is filed under Nguyễn), else the name as shown."""
+    if person.family:
+        given, family, _ = name_parts(person)
+        if given:
+            return f"{family}, {given}"
+    return shown
+
+
+def _issued(workshop: Workshop) -> dict:
+    return {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]}
+
+
+def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str | None, pages: int | None) -> dict:
+    """One CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
+    item: dict = {
+        "id": key,
+        "type": "paper-conference",
+        "title": _plain(paper.title),
+        "author": [csl_name(a) for a in paper.authors],
+        "container-title": _plain(workshop.booktitle),
+        "event-title": _plain(f"{workshop.title} ({workshop.short_name})"),
+        "event-place": _plain(workshop.location),
+        "publisher-place": _plain(workshop.location),
+        "issued": _issued(workshop),
+        "abstract": _plain(paper.abstract),
+        "URL": url,
+    }
+    if pages:
+        item["number-of-pages"] = str(pages)
+    if pdf_url:
+        item["link"] = [{"url": pdf_url, "content-type": "application/pdf"}]  # Zotero's attachment hint; ignored by citeproc
+    if not workshop.archival:
+        item["note"] = NON_ARCHIVAL_NOTE
+    return item
+
+
+def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dict:
+    item: dict = {
+        "id": key,
+        "type": "speech",
+        "title": _plain(keynote.title),
+        "author": [csl_name(s) for s in keynote.speakers],
+        "genre": workshop.labels.keynote_talk,
+        "event-title": _plain(f"{workshop.title} ({workshop.short_name}), {workshop.venue}"),
+        "event-place": _plain(workshop.location),
+        "issued": _issued(workshop),
+        "URL": url,
+    }
+    if keynote.abstract:
+        item["abstract"] = _plain(keynote.abstract)
+    return item

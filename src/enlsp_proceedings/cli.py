@@ -7,6 +7,7 @@ non-zero without a traceback; only bugs show tracebacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -17,10 +18,10 @@ from .build import BuildError, BuildOptions, build_site
 from .load import ConfError
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache beside --out") -> None:
     parser.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory (default: conf/)")
     parser.add_argument("--papers", type=Path, default=Path("papers"), help="camera-ready PDFs directory (default: papers/)")
-    parser.add_argument("--cache", type=Path, default=None, help="cache directory (default: .enlsp-cache beside --out)")
+    parser.add_argument("--cache", type=Path, default=None, help=f"cache directory (default: {cache_default})")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -37,10 +38,12 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="only print problems")
 
     check = sub.add_parser("check", help="check camera-ready PDFs against the metadata")
-    _common(check)
+    _common(check, ".enlsp-cache beside --out, the same as build with that --out")
     check.add_argument("--paper", default=None, help="check only this paper id")
-    check.add_argument("--format", choices=["text", "json"], default="text")
-    check.add_argument("--out", type=Path, default=Path("docs/_build/html"), help=argparse.SUPPRESS)
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="text for people (default), or json for tools: {papers: [{id, pdf, pages, problems}], problems, errors, warnings}")
+    check.add_argument("--out", type=Path, default=Path("docs/_build/html"),
+                       help="the site `build --out` writes (default: docs/_build/html/): check reads and fills the same cache beside it")
 
     for name, what in (("import-cmt", "a Microsoft CMT accepted-papers export (.csv, .tsv or .xlsx)"),
                        ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)")):
@@ -78,32 +81,57 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _error(f"{exc}; {args.out} is unchanged")
         return 1
-    for line in report.warnings:
+    problems = report.warnings + _name_variant_warnings(report, args.conf, opts.cache)
+    new, known = _once(problems, opts.cache / "reported-warnings.json")
+    for line in new:
         print(line, file=sys.stderr)
-    _warn_name_variants(report, args.conf, opts.cache)
+    if known:
+        print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
     published = sum(s.published for s in report.volume.pdfs.values())
     total = len(report.volume.proc.papers)
-    print(f"built {args.out}: {total} papers ({published} with PDF, {total - published} camera-ready pending), {len(report.volume.proc.keynotes)} keynotes", file=sys.stderr)
+    changed = "" if report.up_to_date else f"; {len(report.rewritten)} page source(s) changed"
+    print(f"built {total} papers ({published} with PDF, {total - published} camera-ready pending), {len(report.volume.proc.keynotes)} keynotes{changed}",
+          file=sys.stderr)
+    print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
     return 0
+
+
+def _once(lines: list[str], memory: Path) -> tuple[list[str], list[str]]:
+    """(lines to print, warnings not repeated): a warning shown by the previous build is counted, not repeated.
+
+    Errors are always printed. The file remembers the warnings of the last build only, so a
+    warning that went away and came back is shown again.
+    """
+    from .render import write_if_changed
+
+    try:
+        before = set(json.loads(memory.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        before = set()
+    new = [line for line in lines if not line.startswith("warning") or line not in before]
+    known = [line for line in lines if line.startswith("warning") and line in before]
+    with contextlib.suppress(OSError):
+        write_if_changed(memory, json.dumps(sorted({line for line in lines if line.startswith("warning")}), ensure_ascii=False, indent=0))
+    return new, known
 
 
 MAX_VARIANT_WARNINGS = 50
 
 
-def _warn_name_variants(report, conf_dir: Path, cache_dir: Path) -> None:
+def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[str]:
     """Names that look like one person spelled two ways: the organizer decides (aliases)."""
     pairs = report.volume.people.likely_variants_cached(cache_dir)
-    for a, b, reason in pairs[:MAX_VARIANT_WARNINGS]:
-        print(f"warning: people: {a!r} and {b!r} may be the same person ({reason}); if so, list one as a variant of the other "
-              f"under 'aliases' in {conf_dir / 'people.yaml'}", file=sys.stderr)
+    lines = [f"warning: people: {a!r} and {b!r} may be the same person ({reason}); if so, list one as a variant of the other "
+             f"under 'aliases' in {conf_dir / 'people.yaml'}" for a, b, reason in pairs[:MAX_VARIANT_WARNINGS]]
     if len(pairs) > MAX_VARIANT_WARNINGS:
-        print(f"warning: people: {len(pairs) - MAX_VARIANT_WARNINGS} more possible name variants not shown", file=sys.stderr)
+        lines.append(f"warning: people: {len(pairs) - MAX_VARIANT_WARNINGS} more possible name variants not shown")
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import format_text, run_check
 
-    cache = args.cache or args.out.parent / ".enlsp-cache"
+    cache = BuildOptions(out_dir=args.out, cache_dir=args.cache).cache  # the very cache `build` with the same --out uses
     report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))

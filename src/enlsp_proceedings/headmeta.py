@@ -5,6 +5,8 @@
   fields (``og:title``, ``og:description``, ``og:type``) so a paper's description is
   its abstract rather than the page's text, and each tag appears once. A
   ``<meta name="description">`` of our own makes the extension skip its own.
+* schema.org ``ScholarlyArticle`` JSON-LD on paper pages (what Google, Zotero and other
+  crawlers read), with ``<``, ``>`` and ``&`` written as JSON escapes so no value can end the script.
 * ``sitemap.xml`` of every page. sphinx-sitemap only lists the pages written in the
   current build, so after an incremental build it lists almost nothing
   (jdillard/sphinx-sitemap#13); the environment knows every page, so we write it from that.
@@ -15,6 +17,7 @@ Every value is HTML-escaped here: the extension only escapes double quotes.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 
+from . import cite
 from .render import write_if_changed
 from .volume import Volume
 
@@ -48,7 +52,8 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
         return "article", volume.papers_by_id[parts[1]].abstract
     if len(parts) == 2 and parts[0] == "keynotes" and parts[1] in volume.keynotes_by_id:
         keynote = volume.keynotes_by_id[parts[1]]
-        return "article", keynote.abstract or f"Keynote talk by {keynote.speaker.name} at {at}."
+        speakers = " and ".join(s.name for s in keynote.speakers)
+        return "article", keynote.abstract or f"{w.labels.keynote_talk} by {speakers} at {at}."
     if len(parts) == 2 and parts[0] == "authors" and parts[1] in volume.people.by_slug:
         return "profile", f"{volume.people.by_slug[parts[1]].name} at {at}: papers, talks and roles."
     fixed = {
@@ -75,7 +80,7 @@ def scholar_tags(volume: Volume, paper_id: str) -> str:
     w = volume.workshop
     head = _meta("citation_title", paper.title)
     for author in paper.authors:
-        head += _meta("citation_author", volume.proc.canonical_name(author.name))
+        head += _meta("citation_author", cite.scholar_name(author, volume.proc.canonical_name(author.name)))
         if author.affiliation:
             head += _meta("citation_author_institution", author.affiliation)
     head += _meta("citation_publication_date", w.date.strftime("%Y/%m/%d"))
@@ -94,6 +99,61 @@ def scholar_tags(volume: Volume, paper_id: str) -> str:
     return head
 
 
+def scholarly_article(volume: Volume, paper_id: str) -> dict:
+    """schema.org ScholarlyArticle of a paper (https://schema.org/ScholarlyArticle)."""
+    paper = volume.papers_by_id[paper_id]
+    w = volume.workshop
+    authors = []
+    for person in paper.authors:
+        given, family, _ = cite.name_parts(person)
+        item: dict = {"@type": "Person", "name": volume.proc.canonical_name(person.name), "familyName": family}
+        if given:
+            item["givenName"] = given
+        if person.affiliation:
+            item["affiliation"] = {"@type": "Organization", "name": person.affiliation}
+        same = [f"https://orcid.org/{person.orcid}"] if person.orcid else []
+        same += [str(person.url)] if person.url else []
+        if same:
+            item["sameAs"] = same
+        authors.append(item)
+    url = volume.url(f"papers/{paper.id}.html")
+    article: dict = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "@id": url,
+        "url": url,
+        "headline": paper.title,
+        "name": paper.title,
+        "author": authors,
+        "abstract": paper.abstract,
+        "datePublished": w.date.isoformat(),
+        "isAccessibleForFree": True,
+        "isPartOf": {"@type": "Book", "name": w.booktitle, "url": str(w.base_url)},
+        "recordedAt": {"@type": "Event", "name": f"{w.title} ({w.short_name})", "startDate": w.date.isoformat(),
+                       "location": {"@type": "Place", "name": w.location}},
+    }
+    pdf = volume.pdf_path(paper.id)
+    if pdf:
+        article["encoding"] = {"@type": "MediaObject", "contentUrl": volume.url(pdf), "encodingFormat": "application/pdf"}
+    status = volume.pdfs.get(paper.id)
+    if status and status.published and status.thumbnail:
+        article["image"] = volume.url(status.thumbnail)
+    same = [str(url) for kind, url in paper.links.items() if kind in ("arxiv", "openreview")]
+    if same:
+        article["sameAs"] = same
+    if paper.award:
+        article["award"] = paper.award
+    return article
+
+
+def json_ld(data: dict) -> str:
+    """A JSON-LD script element; ``<``, ``>`` and ``&`` are JSON escapes, so no value ends the script or opens a comment."""
+    text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f'<script type="application/ld+json">{text}</script>\n'
+
+
 def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Scholar tags, description, and OpenGraph overrides (runs before sphinxext-opengraph)."""
     from .sphinxext import get_volume
@@ -105,6 +165,7 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
     parts = pagename.split("/")
     if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
         head += scholar_tags(volume, parts[1])
+        head += json_ld(scholarly_article(volume, parts[1]))
     og_type, description = page_info(volume, pagename)
     fields = dict(context.get("meta") or {})  # a copy: the original belongs to the environment
     title = html.unescape(re.sub(r"<[^>]*>", "", context.get("title") or ""))

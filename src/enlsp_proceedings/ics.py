@@ -40,10 +40,11 @@ def slot_ics_path(volume: Volume, slot: Slot) -> str | None:
 def _summary(volume: Volume, slot: Slot) -> str:
     title = volume.slot_title(slot)
     target = slot.target
+    labels = volume.workshop.labels
     if target and target[0] == "keynote":
-        return f"Keynote: {title}"
+        return f"{labels.keynote}: {title}"
     if target and target[0] == "panel":
-        return f"Panel: {title}"
+        return f"{labels.panel}: {title}"
     return title
 
 
@@ -56,7 +57,7 @@ def _who(volume: Volume, slot: Slot) -> str:
     if kind == "paper":
         return ", ".join(canonical(a.name) for a in volume.papers_by_id[ident].authors)
     if kind == "keynote":
-        return canonical(volume.keynotes_by_id[ident].speaker.name)
+        return ", ".join(canonical(s.name) for s in volume.keynotes_by_id[ident].speakers)
     panel = volume.proc.panel
     return ", ".join(canonical(p.name) for p in panel.panelists) if panel else ""
 
@@ -67,7 +68,9 @@ def _event(volume: Volume, slot: Slot, stamp: dt.datetime) -> Event:
     url = volume.url(slot_page(volume, slot))
     host = urlsplit(w.base_url).hostname or "localhost"
     event = Event()
-    event.add("uid", f"{w.short_name}-{w.year}-{w.date:%Y%m%d}-{slot.start.replace(':', '')}-{'-'.join(slot.target or ('slot',))}@{host}")
+    rank = volume.slot_rank(slot)
+    what = "-".join(slot.target or ("slot",)) + (f"-{rank}" if rank > 1 else "")
+    event.add("uid", f"{w.short_name}-{w.year}-{volume.slot_date(slot):%Y%m%d}-{slot.start.replace(':', '')}-{what}@{host}")
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)

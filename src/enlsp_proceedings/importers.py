@@ -31,7 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from .models import Paper
+from .models import DEFAULT_TRACKS, Paper, Track
 from .people import fold
 
 
@@ -49,7 +49,7 @@ class Imported:
     title: str
     abstract: str
     authors: list[dict[str, str]]
-    track: str | None = None
+    track: str | None = None  # the export's track name until `map_tracks`, then a declared track id
     presentation: str | None = None
     openreview: str | None = None
     contact: str | None = None  # the contact author (CMT marks them with *)
@@ -267,10 +267,6 @@ def _presentation(text: str) -> str | None:
     return None
 
 
-def _track(text: str) -> str:
-    return "graph" if "graph" in text.lower() else "main"
-
-
 def read_cmt(path: Path) -> tuple[list[Imported], list[str]]:
     """Accepted papers from a CMT export; returns (papers, skipped rows with the reason)."""
     rows = read_table(path)
@@ -309,7 +305,7 @@ def read_cmt(path: Path) -> tuple[list[Imported], list[str]]:
             contact = contact or (author["name"] if is_contact else None)
         papers.append(Imported(
             source_id=source_id, new_id=f"cmt-{source_id}", review_id=f"cmt:{source_id}", title=" ".join(get("title").split()),
-            abstract=get("abstract"), authors=authors, track=_track(get("track")) if get("track") else None,
+            abstract=get("abstract"), authors=authors, track=get("track") or None,
             presentation=_presentation(status), contact=contact, anonymous=anonymous,
         ))
     return papers, skipped
@@ -429,7 +425,7 @@ def _merge_authors(entry: CommentedMap, authors: list[dict[str, str]]) -> list[s
     return changes
 
 
-def _new_entry(paper: Imported) -> CommentedMap:
+def _new_entry(paper: Imported, default_track: str = "main") -> CommentedMap:
     entry = CommentedMap()
     entry["id"] = paper.new_id
     entry["review_id"] = paper.review_id
@@ -439,7 +435,7 @@ def _new_entry(paper: Imported) -> CommentedMap:
         entry.yaml_add_eol_comment("the export gives no names ('Anonymous'); add them when known", "authors")
     entry["abstract"] = _styled(None, paper.abstract) if paper.abstract else "(abstract not in the export)"
     entry["presentation"] = paper.presentation or "poster"
-    entry["track"] = paper.track or "main"
+    entry["track"] = paper.track or default_track
     if paper.openreview:
         entry["links"] = CommentedMap(openreview=paper.openreview)
     return entry
@@ -470,7 +466,7 @@ def _find(papers: CommentedSeq, paper: Imported) -> CommentedMap | None:
     return None
 
 
-def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[Any, ImportReport]:
+def merge(target: Path, imported: list[Imported], skipped: list[str], default_track: str = "main") -> tuple[Any, ImportReport]:
     """The merged YAML document and what changed (nothing is written here)."""
     yaml = _yaml()
     report = ImportReport(skipped=list(skipped))
@@ -499,7 +495,7 @@ def merge(target: Path, imported: list[Imported], skipped: list[str]) -> tuple[A
         seen_ids.add(paper.new_id)
         entry = _find(papers, paper)
         if entry is None:
-            papers.append(_new_entry(paper))
+            papers.append(_new_entry(paper, default_track))
             report.added.append(paper.new_id)
             if paper.anonymous:
                 report.notes.append(f"{paper.new_id}: the export gives no author names ('Anonymous'); the entry lists none")
@@ -559,6 +555,43 @@ def write_yaml(target: Path, doc: Any) -> None:
     os.replace(tmp, target)
 
 
+def declared_tracks(conf_dir: Path) -> list[Track]:
+    """The tracks conf/workshop.yaml declares (beside the papers.yaml written), else the default one."""
+    path = conf_dir / "workshop.yaml"
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        raw = data.get("tracks") if isinstance(data, dict) else None
+        tracks = [Track.model_validate(item) for item in raw] if isinstance(raw, list) else []
+    except Exception as exc:  # noqa: BLE001 - a broken workshop.yaml: `check` says where
+        raise ExportError(f"{path}: cannot read its tracks ({exc}); run `enlsp-proceedings check`") from None
+    return tracks or list(DEFAULT_TRACKS)
+
+
+def map_tracks(imported: list[Imported], tracks: list[Track], workshop_file: Path) -> None:
+    """Replace each export track name by the id of the declared track of that name (case, accents and
+    punctuation ignored; the id itself works too). A name no track has is an error, never a guess."""
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", "", fold(text))
+
+    by_key: dict[str, str] = {}
+    for track in tracks:
+        by_key.setdefault(key(track.name), track.id)
+        by_key.setdefault(key(track.id), track.id)
+    unknown: dict[str, list[str]] = {}
+    for paper in imported:
+        if paper.track:
+            mapped = by_key.get(key(paper.track))
+            if mapped is None:
+                unknown.setdefault(paper.track, []).append(paper.source_id)
+            paper.track = mapped
+    if unknown:
+        names = "; ".join(f"{name!r} (paper{'s' if len(ids) > 1 else ''} {', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''})"
+                          for name, ids in unknown.items())
+        declared = ", ".join(f"{t.id} ({t.name!r})" for t in tracks)
+        raise ExportError(f"the export names track(s) that {workshop_file} does not declare: {names}. Declared: {declared}. "
+                          "Add each as {id, name} under tracks: (its name as in the export), then import again; nothing was written")
+
+
 def run_import(kind: str, export: Path, out: Path, dry_run: bool = False) -> tuple[ImportReport, bool]:
     """Read an export, merge into ``out``; returns (report, written). Raises ExportError."""
     if not export.is_file():
@@ -566,7 +599,9 @@ def run_import(kind: str, export: Path, out: Path, dry_run: bool = False) -> tup
     imported, skipped = (read_cmt if kind == "cmt" else read_openreview)(export)
     if not imported:
         raise ExportError(f"{export}: no accepted papers found" + (f" ({len(skipped)} row(s) skipped)" if skipped else ""))
-    doc, report = merge(out, imported, skipped)
+    tracks = declared_tracks(out.parent)
+    map_tracks(imported, tracks, out.parent / "workshop.yaml")
+    doc, report = merge(out, imported, skipped, tracks[0].id)
     touched = report.added + list(report.updated)
     problems = validate(doc, touched)
     if problems:

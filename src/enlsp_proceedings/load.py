@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .models import Proceedings
+from .models import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Proceedings
 
 #: conf file -> top-level key in Proceedings it fills, and whether it must exist.
 CONF_FILES: dict[str, tuple[str | None, bool]] = {
@@ -123,9 +123,16 @@ def _check_duplicate_keys(node: yaml.Node, label: str, problems: list[Problem]) 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """Follow a pydantic error location through the YAML node tree to a line."""
     line = node.start_mark.line + 1 if node is not None else None
+    skip_index = False
     for part in loc:
+        if skip_index and isinstance(part, int):
+            skip_index = False
+            continue
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None and part == "speakers":  # a keynote's `speaker:` is its one speaker
+                match = next(((k, v) for k, v in node.value if k.value == "speaker"), None)
+                skip_index = match is not None
             if match is None:
                 break
             node = match[1]
@@ -154,6 +161,19 @@ def _describe(data: Any, loc: tuple[Any, ...]) -> str:
             if ident is not None:
                 return f" (id {ident!r})"
     return ""
+
+
+def declared_ids(workshop: Any) -> dict[str, list[str]]:
+    """The track and presentation ids workshop.yaml declares (read before it is validated, so that
+    a paper naming an undeclared one is reported with every other problem of the same run)."""
+    found: dict[str, list[str]] = {}
+    for key, defaults in (("tracks", DEFAULT_TRACKS), ("presentations", DEFAULT_PRESENTATIONS)):
+        raw = workshop.get(key) if isinstance(workshop, dict) else None
+        if isinstance(raw, list) and raw:
+            found[key] = [str(item["id"]) for item in raw if isinstance(item, dict) and "id" in item]
+        else:
+            found[key] = [item.id for item in defaults]
+    return found
 
 
 def load_proceedings(conf_dir: Path) -> Proceedings:
@@ -211,7 +231,7 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
 
     proceedings = None
     try:
-        proceedings = Proceedings.model_validate(merged)
+        proceedings = Proceedings.model_validate(merged, context=declared_ids(merged.get("workshop")))
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
@@ -273,19 +293,30 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                         problems.append(Problem(*where(top, i), f"papers[{i}] (id {paper.id!r})",
                                                 f"its pdf_aliases address {path!r} is also {clash}'s", "duplicate-pdf-alias"))
 
+    workshop = proc.workshop
+    for field_name, declared in (("tracks", workshop.tracks), ("presentations", workshop.presentations)):
+        seen_ids: set[str] = set()
+        for i, item in enumerate(declared):
+            if item.id in seen_ids:
+                label, _data, node = origin.get("workshop", ("", {}, None))
+                line = _line_of(node, (field_name, i, "id"))
+                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {item.id!r}", f"duplicate-{field_name[:-1]}"))
+            seen_ids.add(item.id)
+
     known = {
         "paper": {p.id for p in proc.papers},
         "keynote": {k.id for k in proc.keynotes},
         "panel": {proc.panel.id} if proc.panel else set(),
     }
-    previous = None
+    # overlapping slots are fine (parallel events); `check` warns when two talks overlap
     for i, slot in enumerate(proc.schedule):
         target = slot.target
         if target and target[1] not in known[target[0]]:
             label, line = where("schedule", i, target[0])
             problems.append(Problem(label, line, f"schedule[{i}].{target[0]}", f"unknown {target[0]} id {target[1]!r}", "schedule-unknown-id"))
-        if previous is not None and slot.start < previous.end:
-            label, line = where("schedule", i, "start")
-            problems.append(Problem(label, line, f"schedule[{i}].start", f"starts at {slot.start}, before the previous slot ends ({previous.end})", "schedule-overlap"))
-        previous = slot
+        for j, ident in enumerate(slot.papers):
+            if ident not in known["paper"]:
+                label, _data, node = origin.get("schedule", ("", {}, None))
+                line = _line_of(node, ("schedule", i, "papers", j))
+                problems.append(Problem(label, line, f"schedule[{i}].papers[{j}]", f"unknown paper id {ident!r}", "schedule-unknown-id"))
     return problems

@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -148,9 +149,13 @@ class Paper(Model):
     #: site then says the authors are not known, and citations carry no author.
     authors: list[Person]
     abstract: Text
-    presentation: Literal["oral", "spotlight", "poster"]
-    track: Literal["main", "graph"] = "main"
+    #: One of the workshop's `Workshop.presentations` (default: oral, spotlight, poster).
+    presentation: Identifier
+    #: One of the workshop's `Workshop.tracks` (default: the one track ``main``).
+    track: Identifier = "main"
     pdf: str | None = None
+    #: Supplementary material beside the camera-ready: a .pdf or .zip file in the papers directory.
+    supplementary: str | None = None
     award: OptionalText | None = None
     links: Links = Links()
     errata: list[Erratum] = []
@@ -167,18 +172,32 @@ class Paper(Model):
                 raise ValueError(f"{person.name!r} is not a person: leave the authors out (authors: []) when they are not known")
         return value
 
+    @field_validator("track", "presentation")
+    @classmethod
+    def _declared(cls, value: str, info: ValidationInfo) -> str:
+        """Only when loading conf/ (`load.declared_ids` gives what workshop.yaml declares)."""
+        key = "tracks" if info.field_name == "track" else "presentations"
+        allowed = (info.context or {}).get(key)
+        if allowed is not None and value not in allowed:
+            raise ValueError(f"unknown {info.field_name} {value!r}; workshop.yaml's {key} are: {', '.join(allowed)}")
+        return value
+
     @field_validator("pdf")
     @classmethod
     def _pdf_inside_papers_dir(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        _text(value)
-        parts = re.split(r"[\\/]", value)
-        if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
-            raise ValueError("must be a path inside the papers directory")
-        if not value.lower().endswith(".pdf"):
-            raise ValueError("must name a .pdf file")
-        return value
+        return _papers_file(value, (".pdf",), "must name a .pdf file")
+
+    @field_validator("supplementary")
+    @classmethod
+    def _supplementary_inside_papers_dir(cls, value: str | None) -> str | None:
+        return _papers_file(value, SUPPLEMENTARY_TYPES, "must name a .pdf or .zip file")
+
+    @property
+    def supplementary_site_name(self) -> str | None:
+        """File name of the published supplementary material, beside the paper's page."""
+        if not self.supplementary:
+            return None
+        return f"{self.id}-supplementary{self.supplementary[self.supplementary.rfind('.'):].lower()}"
 
     @property
     def pdf_name(self) -> str:
@@ -194,10 +213,20 @@ class Paper(Model):
 class Keynote(Model):
     id: Identifier
     title: Text
-    speaker: Person
+    #: One or more speakers; ``speaker:`` (one person) is accepted too.
+    speakers: list[Person] = Field(min_length=1)
     bio: OptionalText = ""
     abstract: OptionalText = ""
     links: Links = Links()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_speaker(cls, data: object) -> object:
+        if isinstance(data, dict) and "speaker" in data:
+            if "speakers" in data:
+                raise ValueError("give either speaker (one person) or speakers (a list), not both")
+            data = {("speakers" if k == "speaker" else k): ([v] if k == "speaker" else v) for k, v in data.items()}
+        return data
 
 
 class Panel(Model):
@@ -215,11 +244,15 @@ HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 class Slot(Model):
     start: HHMM
     end: HHMM
+    #: The day, for a workshop of more than one day (default: the workshop's `Workshop.date`).
+    date: dt.date | None = None
     keynote: Identifier | None = None
     paper: Identifier | None = None
     panel: Identifier | None = None
     title: OptionalText | None = None
     kind: SlotKind | None = None
+    #: The posters a ``poster-session`` slot shows (their pages say when).
+    papers: list[Identifier] = []
 
     @model_validator(mode="after")
     def _one_target(self) -> Slot:
@@ -228,6 +261,8 @@ class Slot(Model):
             raise ValueError("a slot needs exactly one of keynote, paper, panel or title")
         if self.title and not self.kind:
             raise ValueError("a slot with a title needs a kind")
+        if self.papers and self.kind != "poster-session":
+            raise ValueError("only a slot of kind poster-session lists papers")
         if self.end <= self.start:
             raise ValueError("end must be after start")
         return self
@@ -250,6 +285,23 @@ class Sponsor(Model):
     name: Text
     level: OptionalText | None = None
     url: HttpUrl | None = None
+
+
+#: What ``supplementary`` may be.
+SUPPLEMENTARY_TYPES = (".pdf", ".zip")
+
+
+def _papers_file(value: str | None, suffixes: tuple[str, ...], wrong_type: str) -> str | None:
+    """A file name inside the papers directory (no absolute path, drive or ``..``)."""
+    if value is None:
+        return value
+    _text(value)
+    parts = re.split(r"[\\/]", value)
+    if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
+        raise ValueError("must be a path inside the papers directory")
+    if not value.lower().endswith(suffixes):
+        raise ValueError(wrong_type)
+    return value
 
 
 #: Placeholders of a `Workshop.pdf_aliases` template.
@@ -279,6 +331,50 @@ def _pdf_alias(value: str) -> str:
 
 
 PdfAlias = Annotated[str, AfterValidator(_pdf_alias)]
+
+
+class Track(Model):
+    id: Identifier
+    name: Text
+    description: OptionalText = ""
+
+
+class Presentation(Model):
+    """A kind of presentation: ``label`` on badges ("Oral"), ``group`` heads lists ("Oral presentations")."""
+
+    id: Identifier
+    label: Text
+    group: Text
+
+
+DEFAULT_TRACKS = [Track(id="main", name="Main track")]
+DEFAULT_PRESENTATIONS = [
+    Presentation(id="oral", label="Oral", group="Oral presentations"),
+    Presentation(id="spotlight", label="Spotlight", group="Spotlight presentations"),
+    Presentation(id="poster", label="Poster", group="Posters"),
+]
+
+
+class Labels(Model):
+    """Headings and words a workshop may want to say differently (defaults: the wording of the site)."""
+
+    papers: Text = "Accepted papers"
+    keynotes: Text = "Keynote talks"
+    keynote: Text = "Keynote"
+    keynote_talk: Text = "Keynote talk"
+    keynote_speakers: Text = "Keynote speakers"
+    schedule: Text = "Schedule"
+    authors: Text = "Authors"
+    people: Text = "Organizers and committee"
+    cfp: Text = "Call for papers"
+    panel: Text = "Panel"
+    poster_session: Text = "Poster session"
+    supplementary: Text = "Supplementary material"
+    award: Text = "Award"
+    about: Text = "About the workshop"
+    important_dates: Text = "Important dates"
+    overview: Text = "Overview"
+    sponsors: Text = "Sponsors"
 
 
 class PagePolicy(Model):
@@ -316,6 +412,25 @@ class Workshop(Model):
     #: More addresses of each published PDF, as templates relative to ``base_url``: the links an
     #: older site of the workshop handed out (``papers/paper_{review}.pdf``) keep working.
     pdf_aliases: list[PdfAlias] = []
+    #: The workshop's tracks; a paper's ``track`` names one (default: one track, ``main``).
+    tracks: list[Track] = []
+    #: Kinds of presentation and their wording (default: oral, spotlight, poster).
+    presentations: list[Presentation] = []
+    labels: Labels = Labels()
+
+    @property
+    def track_list(self) -> list[Track]:
+        return self.tracks or DEFAULT_TRACKS
+
+    @property
+    def presentation_list(self) -> list[Presentation]:
+        return self.presentations or DEFAULT_PRESENTATIONS
+
+    def track(self, ident: str) -> Track:
+        return next((t for t in self.track_list if t.id == ident), Track(id=ident, name=ident))
+
+    def presentation(self, ident: str) -> Presentation:
+        return next((p for p in self.presentation_list if p.id == ident), Presentation(id=ident, label=ident, group=ident))
 
     @field_validator("timezone")
     @classmethod

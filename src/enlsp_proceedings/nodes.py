@@ -61,7 +61,8 @@ class site_link(nodes.reference):  # noqa: N801 - docutils node naming
 
 
 def visit_site_link(self, node: site_link) -> None:
-    self.body.append(self.starttag(node, "a", "", href=node["refuri"]))  # starttag escapes the value
+    attrs = {"download": node["download"]} if node.get("download") else {}
+    self.body.append(self.starttag(node, "a", "", href=node["refuri"], **attrs))  # starttag escapes the value
 
 
 def depart_site_link(self, node: site_link) -> None:
@@ -77,8 +78,11 @@ def depart_as_reference(self, node: nodes.reference) -> None:
     self.depart_reference(node)
 
 
-def link(label: str | nodes.Node, uri: str, classes: list[str] | None = None, external: bool = False) -> nodes.reference:
+def link(label: str | nodes.Node, uri: str, classes: list[str] | None = None, external: bool = False, download: str | None = None) -> nodes.reference:
+    """A link; ``download`` (a file name) makes the browser save the file instead of showing it."""
     node = (nodes.reference if external else site_link)(refuri=uri, classes=classes or [], internal=not external)
+    if download and not external:
+        node["download"] = download
     node += text(label) if isinstance(label, str) else label
     if external:
         node["classes"].append("external")

@@ -44,9 +44,8 @@ from .nodes import (
 from .people import ROLE_LABELS, fold
 from .volume import Volume
 
-PRESENTATION_LABELS = {"oral": "Oral", "spotlight": "Spotlight", "poster": "Poster"}
-PRESENTATION_GROUPS = {"oral": "Oral presentations", "spotlight": "Spotlight presentations", "poster": "Posters"}
-TRACK_LABELS = {"main": "Main track", "graph": "Special track: Efficient Graph Learning for NLP"}
+#: Roles that put a person among the "authors and speakers" of the authors index.
+CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}
 LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video", "arxiv": "arXiv", "openreview": "OpenReview"}
 
 #: One line under each section card on the home page.
@@ -71,6 +70,29 @@ def correction_url(repository: str, title: str, body: str) -> str:
     return base
 
 
+def _day(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _parallel_groups(slots: list) -> list[list]:
+    """Slots of one day (sorted by start) in groups of events that overlap in time."""
+    groups: list[list] = []
+    end = ""
+    for slot in slots:
+        if groups and slot.start < end:
+            groups[-1].append(slot)
+            end = max(end, slot.end)
+        else:
+            groups.append([slot])
+            end = slot.end
+    return groups
+
+
+def calendar_icon() -> nodes.Node:
+    """The theme's Font Awesome calendar (an emoji is an empty box where no emoji font is installed)."""
+    return element("span", class_="fa-regular fa-calendar-plus enlsp-icon", aria_hidden="true")
+
+
 def initials(name: str) -> str:
     """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
     words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
@@ -91,6 +113,17 @@ _PAPER_CARD = Markup(
     '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
     '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
 )
+#: The home page lists at most this many papers of a kind before "Show N more".
+HOME_LIST_SHOWN = 10
+_HOME_LIST_LONG = Markup(
+    '<ul class="enlsp-paper-list">\n{shown}</ul>\n'
+    '<details class="enlsp-more"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{rest}</ul>\n</details>\n'
+)
+_SESSION_PAPERS = Markup(
+    '<details class="enlsp-more enlsp-session-papers"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{items}</ul>\n</details>\n'
+)
+# the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
+_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a> · {pages} pages')
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -156,14 +189,26 @@ class PageBuilder:
         calendar = slot_ics_path(self.v, slot)
         if calendar:
             line += text(" ")
-            line += link("📅 Add to calendar", self.href(calendar), classes=["enlsp-ics"])
+            line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
+        return line
+
+    def session_line(self, slot) -> nodes.paragraph:
+        """'Poster session: <title>, <when>' on the page of a paper the session shows."""
+        line = para(strong(f"{self.v.workshop.labels.poster_session}: "),
+                    link(f"{slot.title}, {self.v.slot_label(slot)}", self.href(f"schedule.html#{self.v.slot_anchor(slot)}")),
+                    f" ({self.v.workshop.timezone})", classes=["enlsp-slot", "enlsp-session"])
+        calendar = slot_ics_path(self.v, slot)
+        if calendar:
+            line += text(" ")
+            line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
         return line
 
     def _badge_specs(self, paper: Paper) -> list[tuple[str, str, bool]]:
         """(label, colour, outline) of a paper's badges."""
-        specs = [(PRESENTATION_LABELS[paper.presentation], "primary", False)]
-        if paper.track != "main":
-            specs.append((TRACK_LABELS[paper.track], "info", False))
+        w = self.v.workshop
+        specs = [(w.presentation(paper.presentation).label, "primary", False)]
+        if len(w.track_list) > 1 and paper.track != w.track_list[0].id:
+            specs.append((w.track(paper.track).name, "info", False))
         if paper.award:
             specs.append(("🏆 " + paper.award, "warning", False))
         if not self.v.workshop.archival:
@@ -192,17 +237,25 @@ class PageBuilder:
             _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True)
         ) or escape(UNKNOWN_AUTHORS)
         badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
-        pdf = f"PDF · {status.pages} pages" if status and status.published else "Camera-ready pending"
-        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf,
+        if status and status.published:
+            pdf = f"PDF · {status.pages} pages"
+            pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title)
+        else:
+            pdf = pdf_markup = "Camera-ready pending"
+        markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
                                     href=self.href(f"papers/{paper.id}.html"))
         return fragment(markup, f"{paper.title}\n{', '.join(names)}\n{pdf}")
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
-        speaker = keynote.speaker
-        who = " ".join(x for x in (speaker.honorific, speaker.name) if x)
-        body: list[nodes.Node] = [para(element("span", initials(speaker.name), class_="enlsp-avatar", aria_hidden="true"), classes=["enlsp-avatar-line"])]
-        if speaker.affiliation:
-            body.append(para(speaker.affiliation, classes=["enlsp-affiliation"]))
+        speakers = keynote.speakers
+        who = " & ".join(" ".join(x for x in (s.honorific, s.name) if x) for s in speakers)
+        avatars = para(classes=["enlsp-avatar-line"])
+        for speaker in speakers:
+            avatars += element("span", initials(speaker.name), class_="enlsp-avatar", aria_hidden="true")
+        body: list[nodes.Node] = [avatars]
+        affiliations = list(dict.fromkeys(s.affiliation for s in speakers if s.affiliation))
+        if affiliations:
+            body.append(para("; ".join(affiliations), classes=["enlsp-affiliation"]))
         body.append(para(keynote.title, classes=["enlsp-talk-title"]))
         return card(who, body, self.href(f"keynotes/{keynote.id}.html"), classes=["enlsp-keynote-card"])
 
@@ -231,47 +284,66 @@ class PageBuilder:
         if not w.archival:
             hero += para(badge("Non-archival", "secondary"), " Accepted papers are hosted here but are not formal publications; authors may publish them elsewhere.", classes=["enlsp-archival"])
         buttons = para(classes=["enlsp-hero-buttons"])
-        for path, label in (("papers/index.html", "Accepted papers"), ("schedule.html", "Schedule"), ("keynotes/index.html", "Keynotes")):
-            buttons += button(label, self.href(path), outline=label != "Accepted papers")
+        for path, label in (("papers/index.html", w.labels.papers), ("schedule.html", w.labels.schedule), ("keynotes/index.html", w.labels.keynotes)):
+            buttons += button(label, self.href(path), outline=path != "papers/index.html")
             buttons += text(" ")
         hero += buttons
         page = section(w.title, "home", hero, classes=["enlsp-home"])
         if w.description:
-            page += section("About the workshop", "about", *paragraphs(w.description), classes=["enlsp-about"])
+            page += section(w.labels.about, "about", *paragraphs(w.description), classes=["enlsp-about"])
         if proc.keynotes:
             cards = [self.keynote_card(k) for k in proc.keynotes]
-            page += section("Keynote speakers", "keynote-speakers", grid(cards, "1 2 3 4"))
+            page += section(w.labels.keynote_speakers, "keynote-speakers", grid(cards, "1 2 3 4"))
         if proc.papers:
             page += self.home_papers()
         if w.important_dates:
-            page += section("Important dates", "important-dates", self.dates_list())
+            page += section(w.labels.important_dates, "important-dates", self.dates_list())
         if w.sponsors:
             page += self.sponsors()
         if w.overview:
-            page += section("Overview", "overview", *[p for text_ in w.overview for p in paragraphs(text_)], classes=["enlsp-about"])
+            page += section(w.labels.overview, "overview", *[p for text_ in w.overview for p in paragraphs(text_)], classes=["enlsp-about"])
         sections = [card(title, [para(SECTION_BLURBS[doc])], self.href(doc + ".html"), classes=["enlsp-section-card"])
                     for doc, title in SECTIONS.items() if doc != "authors/index" or self.v.people.by_slug]
         page += section("Explore the proceedings", "explore", grid(sections, "1 2 3 3"))
         return [page]
 
+    def paper_groups(self) -> list[tuple[str, str, list[Paper]]]:
+        """(anchor, heading, papers): the papers by kind of presentation, every track included (tracks
+        are badges and a filter). The home page and the papers list show these groups, so their counts agree."""
+        w = self.v.workshop
+        groups = [(kind.id, kind.group, [p for p in self.v.proc.papers if p.presentation == kind.id]) for kind in w.presentation_list]
+        return [(ident, title, papers) for ident, title, papers in groups if papers]
+
     def home_papers(self) -> nodes.section:
         """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
-        out = section("Accepted papers", "accepted-papers")
-        out += para(f"{len(self.v.proc.papers)} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
+        out = section(self.v.workshop.labels.papers, "accepted-papers")
+        total = len(self.v.proc.papers)
+        published = sum(1 for p in self.v.proc.papers if (s := self.v.pdfs.get(p.id)) and s.published)
+        if published == total:
+            out += para(f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
+        else:
+            out += para(f"{total} papers were accepted. Each has a page with its abstract and a citation; "
+                        f"{published} of them have their camera-ready PDF published.")
         columns = []
         award_classes = " ".join(badge_classes("warning"))
-        for kind, n in self._presentation_counts():
+        for _ident, heading, group in self.paper_groups():
             items, plain = [], []
-            for paper in (p for p in self.v.proc.papers if p.presentation == kind):
+            for paper in group:
                 who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
                 award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
-            listing = fragment(Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items)), "\n".join(plain))
-            body = [para(strong(f"{PRESENTATION_GROUPS[kind]} ({n})"), classes=["enlsp-group-title"]), listing]
+            if len(items) > HOME_LIST_SHOWN + 2:  # a long list: the rest behind one click, not a page-long column
+                rest = len(items) - HOME_LIST_SHOWN
+                markup = _HOME_LIST_LONG.format(shown=Markup("").join(items[:HOME_LIST_SHOWN]), rest=Markup("").join(items[HOME_LIST_SHOWN:]),
+                                                summary=f"Show {rest} more {heading.lower()}")
+            else:
+                markup = Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items))
+            listing = fragment(markup, "\n".join(plain))
+            body = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
             columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
         out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])
-        out += para(button("All papers with abstracts", self.href("papers/index.html"), outline=True))
+        out += para(button("All papers, with PDFs and filters", self.href("papers/index.html"), outline=True))
         return out
 
     def dates_list(self) -> nodes.bullet_list:
@@ -286,7 +358,7 @@ class PageBuilder:
         return bullet_list(items, classes=["enlsp-dates-list"])
 
     def sponsors(self) -> nodes.section:
-        out = section("Sponsors", "sponsors")
+        out = section(self.v.workshop.labels.sponsors, "sponsors")
         levels: dict[str, list] = {}
         for s in self.v.workshop.sponsors:
             levels.setdefault(s.level or "", []).append(s)
@@ -297,12 +369,6 @@ class PageBuilder:
             out += bullet_list(items, classes=["enlsp-sponsors"])
         return out
 
-    def _presentation_counts(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for paper in self.v.proc.papers:
-            counts[paper.presentation] = counts.get(paper.presentation, 0) + 1
-        return [(k, counts[k]) for k in PRESENTATION_GROUPS if k in counts]
-
     def dates_table(self) -> nodes.table:
         rows = []
         for d in self.v.workshop.important_dates:
@@ -311,18 +377,13 @@ class PageBuilder:
 
     # -- papers ------------------------------------------------------------------------
     def paper_list(self) -> list[nodes.Node]:
-        page = section("Accepted papers", "accepted-papers")
-        page += para(f"{len(self.v.proc.papers)} papers accepted at {self.v.workshop.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib")), " · ", link("JSON", self.href("papers.json")), ".")
+        w = self.v.workshop
+        page = section(w.labels.papers, "accepted-papers")
+        page += para(f"{len(self.v.proc.papers)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", self.href("proceedings.bib"), download="proceedings.bib"), " · ",
+                     link("CSL-JSON", self.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", self.href("papers.json")), " (", link("schema", self.href("papers.schema.json")), ").")
         page += self.paper_filters()
-        main = [p for p in self.v.proc.papers if p.track == "main"]
-        for kind, title in PRESENTATION_GROUPS.items():
-            group = [p for p in main if p.presentation == kind]
-            if group:
-                page += section(f"{title} ({len(group)})", kind, self.paper_grid(group), classes=["enlsp-paper-group"])
-        for track, title in TRACK_LABELS.items():
-            group = [p for p in self.v.proc.papers if p.track == track]
-            if track != "main" and group:
-                page += section(f"{title} ({len(group)})", f"track-{track}", self.paper_grid(group), classes=["enlsp-paper-group"])
+        for ident, heading, group in self.paper_groups():
+            page += section(f"{heading} ({len(group)})", ident, self.paper_grid(group), classes=["enlsp-paper-group"])
         return [page]
 
     def paper_grid(self, papers: list[Paper]) -> nodes.container:
@@ -334,8 +395,8 @@ class PageBuilder:
         """Placeholder the filter script fills with its controls (without JavaScript every card shows)."""
         papers = self.v.proc.papers
         options = {
-            "presentation": [[k, PRESENTATION_LABELS[k]] for k in PRESENTATION_LABELS if any(p.presentation == k for p in papers)],
-            "track": [[k, TRACK_LABELS[k]] for k in TRACK_LABELS if any(p.track == k for p in papers)],
+            "presentation": [[k.id, k.label] for k in self.v.workshop.presentation_list if any(p.presentation == k.id for p in papers)],
+            "track": [[t.id, t.name] for t in self.v.workshop.track_list if any(p.track == t.id for p in papers)],
             "award": [["yes", "With an award"]] if any(p.award for p in papers) else [],
         }
         return data_container(classes=["enlsp-filters"], data={"options": json.dumps(options)})
@@ -358,15 +419,23 @@ class PageBuilder:
                          element("time", f"{latest.day} {latest:%B %Y}", datetime=latest.isoformat()), ". ",
                          link("See the revision history", "#errata"), ".", classes=["enlsp-revised"])
         slot_line = self.slot_line("paper", paper_id)
+        w = self.v.workshop
         details = [
-            para(strong("Presentation: "), PRESENTATION_LABELS[paper.presentation], " · ", strong("Track: "), TRACK_LABELS[paper.track]),
+            para(strong("Presentation: "), w.presentation(paper.presentation).label, " · ", strong("Track: "), w.track(paper.track).name),
         ]
         if slot_line:
             details.append(slot_line)
+        for session in self.v.poster_sessions(paper_id):
+            details.append(self.session_line(session))
         page.extend(details)
         actions = para(classes=["enlsp-actions"])
         if status and status.published:
             actions += button(f"PDF ({status.pages} page{'s' if status.pages != 1 else ''})", f"{paper_id}.pdf", outline=False, download=True)
+            actions += text(" ")
+        if status and status.supplementary:
+            size = f", {status.supplementary_size / 2**20:.1f} MB" if status.supplementary_size else ""
+            kind = status.supplementary.rsplit(".", 1)[-1].upper()
+            actions += button(f"{w.labels.supplementary} ({kind}{size})", status.supplementary, download=True)
             actions += text(" ")
         for kind, url in paper.links.items():
             actions += button(LINK_LABELS[kind], url, external=True)
@@ -414,12 +483,22 @@ class PageBuilder:
             ("Markdown", [code_block(cite.to_markdown(paper, self.v.workshop, url), "markdown")]),
             ("RIS", [code_block(self.v.paper_ris(paper))]),
         ], classes=["enlsp-cite"])
-        downloads = para("Download: ", link(".bib", f"{paper.id}.bib", classes=["enlsp-download"]), " · ", link(".ris", f"{paper.id}.ris", classes=["enlsp-download"]))
-        return section("Cite", "cite", tabs, downloads)
+        return section("Cite", "cite", tabs, self.cite_downloads(paper.id, ("bib", "ris", "csl.json")))
+
+    @staticmethod
+    def cite_downloads(ident: str, kinds: tuple[str, ...]) -> nodes.paragraph:
+        """Links that save the citation files (``download``: a .bib would otherwise open as text)."""
+        labels = {"bib": "BibTeX (.bib)", "ris": "RIS (.ris)", "csl.json": "CSL-JSON"}
+        line = para("Download: ", classes=["enlsp-cite-downloads"])
+        for index, kind in enumerate(kinds):
+            if index:
+                line += text(" · ")
+            line += link(labels[kind], f"{ident}.{kind}", classes=["enlsp-download"], download=f"{ident}.{kind}")
+        return line
 
     # -- keynotes -------------------------------------------------------------------------
     def keynote_list(self) -> list[nodes.Node]:
-        page = section("Keynote talks", "keynote-talks")
+        page = section(self.v.workshop.labels.keynotes, "keynote-talks")
         page += grid([self.keynote_card(k) for k in self.v.proc.keynotes], "1 1 2 3")
         if self.v.proc.invited_speakers_without_talk:
             items = [self.person_link(p) for p in self.v.proc.invited_speakers_without_talk]
@@ -429,11 +508,13 @@ class PageBuilder:
     def keynote(self, keynote_id: str) -> list[nodes.Node]:
         keynote = self.v.keynotes_by_id[keynote_id]
         page = section(keynote.title, "keynote", classes=["enlsp-keynote"])
-        speaker = keynote.speaker
-        who = para(badge("Keynote", "primary"), " ", classes=["enlsp-speaker"])
-        if speaker.honorific:
-            who += text(speaker.honorific + " ")
-        who += self.person_link(speaker)
+        who = para(badge(self.v.workshop.labels.keynote, "primary"), " ", classes=["enlsp-speaker"])
+        for index, speaker in enumerate(keynote.speakers):
+            if index:
+                who += text(" and " if index == len(keynote.speakers) - 1 else ", ")
+            if speaker.honorific:
+                who += text(speaker.honorific + " ")
+            who += self.person_link(speaker)
         page += who
         slot_line = self.slot_line("keynote", keynote_id)
         if slot_line:
@@ -447,48 +528,92 @@ class PageBuilder:
         if keynote.abstract:
             page += section("Abstract", "abstract", *paragraphs(keynote.abstract))
         if keynote.bio:
-            page += section(f"About {speaker.name}", "bio", *paragraphs(keynote.bio))
-        page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"))
+            about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
+            page += section(about, "bio", *paragraphs(keynote.bio))
+        page += section("Cite", "cite", code_block(self.v.keynote_bibtex(keynote), "bibtex"), self.cite_downloads(keynote.id, ("bib", "csl.json")),
+                        classes=["enlsp-cite"])
         page += self.correction_section(f"Correction: {keynote.title} (keynote {keynote.id})", f"keynotes/{keynote.id}.html")
         return [page]
 
     # -- schedule ---------------------------------------------------------------------
     def schedule(self) -> list[nodes.Node]:
         w = self.v.workshop
-        page = section("Schedule", "schedule")
+        page = section(w.labels.schedule, "schedule")
         first = self.v.proc.schedule[0] if self.v.proc.schedule else None
         tzname = self.v.slot_datetimes(first)[0].tzname() if first else ""
-        page += para(f"{w.date:%A} {w.date.day} {w.date:%B %Y}, {w.location}. All times are {w.location.split(',')[0]} time ({tzname}, {w.timezone}).")
-        page += para(link("📅 Whole day in your calendar (schedule.ics)", self.href("schedule.ics"), classes=["enlsp-ics"]), classes=["enlsp-schedule-ics"])
-        rows, ids = [], []
-        for slot in self.v.proc.schedule:
-            start, end = self.v.slot_datetimes(slot)
-            time_cell = para(f"{start:%H:%M}–{end:%H:%M} {start.tzname()}", classes=["enlsp-time"])
-            target = slot.target
-            if target is None:
-                event = [para(slot.title or "", classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
-                who: list[nodes.Node] = [para("")]
+        days = self.v.days
+        when = _day(days[0]) if len(days) == 1 else f"{_day(days[0])} to {_day(days[-1])}"
+        page += para(f"{when}, {w.location}. All times are {w.location.split(',')[0]} time ({tzname}, {w.timezone}).")
+        whole = "Whole day" if len(days) == 1 else "The whole program"
+        page += para(link(inline(calendar_icon(), f"{whole} in your calendar (schedule.ics)"), self.href("schedule.ics"), classes=["enlsp-ics"]),
+                     classes=["enlsp-schedule-ics"])
+        for day in days:
+            slots = sorted((s for s in self.v.proc.schedule if self.v.slot_date(s) == day), key=lambda s: (s.start, s.end))
+            rows, ids = [], []
+            for group in _parallel_groups(slots):
+                if len(group) == 1:
+                    slot = group[0]
+                    event, who = self._schedule_event(slot)
+                    rows.append([self._slot_time(slot), event, who])
+                    ids.append(self.v.slot_anchor(slot))
+                    continue
+                # parallel events (breakfast during the opening, posters during lunch): side by side in one row
+                blocks = []
+                for slot in group:
+                    event, who = self._schedule_event(slot)
+                    block = nodes.container("", self._slot_time(slot), *event, *who, classes=["enlsp-parallel-event"])
+                    block["ids"] = [self.v.slot_anchor(slot)]
+                    blocks.append(block)
+                start, end = min(s.start for s in group), max(s.end for s in group)
+                span = self.v.slot_datetimes(group[0].model_copy(update={"start": start, "end": end}))
+                rows.append([para(f"{span[0]:%H:%M}–{span[1]:%H:%M} {span[0].tzname()}", classes=["enlsp-time"]),
+                             [nodes.container("", *blocks, classes=["enlsp-parallel"])], [para("")]])
+                ids.append(None)
+            tbl = table(["Time", "Event", "Speakers"], rows, classes=["enlsp-schedule"], row_ids=ids, widths=[12, 55, 33])
+            if self.v.multi_day:
+                page += section(_day(day), f"day-{day:%Y%m%d}", tbl)
             else:
-                kind, ident = target
-                label = {"paper": PRESENTATION_LABELS[self.v.papers_by_id[ident].presentation] if kind == "paper" else "", "keynote": "Keynote", "panel": "Panel"}[kind]
-                path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
-                event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
-                              link("📅 .ics", self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]), classes=["enlsp-event"])]
-                if kind == "paper":
-                    who = [self.people_line(self.v.papers_by_id[ident].authors, with_affiliation=False)]
-                elif kind == "keynote":
-                    who = [self.people_line([self.v.keynotes_by_id[ident].speaker], with_affiliation=False)]
-                else:
-                    panel = self.v.proc.panel
-                    who = [self.people_line(panel.panelists, with_affiliation=False)] if panel else [para("")]
-            rows.append([time_cell, event, who])
-            ids.append(self.v.slot_anchor(slot))
-        page += table(["Time", "Event", "Speakers"], rows, classes=["enlsp-schedule"], row_ids=ids, widths=[12, 55, 33])
+                page += tbl
         return [page]
+
+    def _slot_time(self, slot) -> nodes.paragraph:
+        start, end = self.v.slot_datetimes(slot)
+        return para(f"{start:%H:%M}–{end:%H:%M} {start.tzname()}", classes=["enlsp-time"])
+
+    def _schedule_event(self, slot) -> tuple[list[nodes.Node], list[nodes.Node]]:
+        """The Event and Speakers cells of one slot."""
+        w = self.v.workshop
+        target = slot.target
+        if target is None:
+            event: list[nodes.Node] = [para(slot.title or "", classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
+            if slot.papers:
+                items = [_LIST_ITEM.format(href=self.href(f"papers/{ident}.html"), title=self.v.papers_by_id[ident].title, award=Markup(""),
+                                           authors=", ".join(self.v.proc.canonical_name(a.name) for a in self.v.papers_by_id[ident].authors)
+                                           or UNKNOWN_AUTHORS)
+                         for ident in slot.papers]
+                summary = f"{len(items)} {w.presentation('poster').group.lower() if len(items) != 1 else w.presentation('poster').label.lower()}"
+                event.append(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)),
+                                      "\n".join(self.v.papers_by_id[i].title for i in slot.papers)))
+            return event, [para("")]
+        kind, ident = target
+        label = {"paper": w.presentation(self.v.papers_by_id[ident].presentation).label if kind == "paper" else "",
+                 "keynote": w.labels.keynote, "panel": w.labels.panel}[kind]
+        path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
+        event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
+                      link(inline(calendar_icon(), ".ics"), self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]),
+                      classes=["enlsp-event"])]
+        if kind == "paper":
+            who = [self.people_line(self.v.papers_by_id[ident].authors, with_affiliation=False)]
+        elif kind == "keynote":
+            who = [self.people_line(list(self.v.keynotes_by_id[ident].speakers), with_affiliation=False)]
+        else:
+            panel = self.v.proc.panel
+            who = [self.people_line(panel.panelists, with_affiliation=False)] if panel else [para("")]
+        return event, who
 
     # -- people -----------------------------------------------------------------------
     def people(self) -> list[nodes.Node]:
-        page = section("Organizers and committee", "people")
+        page = section(self.v.workshop.labels.people, "people")
         groups = self.v.proc.people
         for ident, title, members in (
             ("organizers", "Organizers", groups.organizers),
@@ -518,7 +643,7 @@ class PageBuilder:
 
     def cfp(self) -> list[nodes.Node]:
         cfp = self.v.proc.cfp
-        page = section("Call for papers", "call-for-papers")
+        page = section(self.v.workshop.labels.cfp, "call-for-papers")
         if cfp.intro:
             page.extend(paragraphs(cfp.intro))
         for index, topic in enumerate(cfp.topics):
@@ -533,14 +658,21 @@ class PageBuilder:
         if cfp.submission:
             page += section("Submission instructions", "submission", *[p for s in cfp.submission for p in paragraphs(s)])
         if self.v.workshop.important_dates:
-            page += section("Important dates", "important-dates", self.dates_table())
+            page += section(self.v.workshop.labels.important_dates, "important-dates", self.dates_table())
         return [page]
 
     # -- authors ----------------------------------------------------------------------
     def author_index(self) -> list[nodes.Node]:
-        page = section("Authors", "authors")
+        page = section(self.v.workshop.labels.authors, "authors")
         records = self.v.people.sorted()
-        page += para(f"{len(records)} people: authors, speakers, panelists, organizers and committee members.")
+        contributors = [r for r in records if set(r.roles) & CONTRIBUTOR_ROLES]
+        others = len(records) - len(contributors)
+        page += para(f"{len(records)} people: {len(contributors)} authors and speakers"
+                     + (f", and {others} organizers, volunteers and committee members who are not" if others else "") + ".")
+        if contributors and others:
+            # filled in by enlsp-filters.js; without JavaScript everyone is listed, with their roles
+            page += data_container(classes=["enlsp-filters", "enlsp-people-filter"], data={"options": json.dumps(
+                {"group": [["contributor", f"Authors and speakers ({len(contributors)})"], ["committee", f"Organizers and committee only ({others})"]]})})
         by_letter: dict[str, list] = {}
         for record in records:
             letter = (fold(record.sort_key[0])[:1] or "#").upper()
@@ -554,7 +686,9 @@ class PageBuilder:
             items = []
             for record in by_letter[letter]:
                 roles = ", ".join(ROLE_LABELS[r] for r in record.roles)
-                items.append(para(link(record.name, self.href(f"authors/{record.slug}.html")), inline(f" — {roles}", classes=["enlsp-roles"])))
+                group = "contributor" if set(record.roles) & CONTRIBUTOR_ROLES else "committee"
+                items.append(para(link(record.name, self.href(f"authors/{record.slug}.html")), inline(f" — {roles}", classes=["enlsp-roles"]),
+                                  classes=[f"enlsp-group-{group}"]))
             page += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
         return [page]
 

@@ -41,6 +41,14 @@ def fold(text: str) -> str:
     return stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l")
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"})
+
+
+def affiliation_key(text: str) -> str:
+    """Affiliations that differ only in apostrophe style or spacing are one ("King's College", "King’s College")."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_APOSTROPHES)).strip()
+
+
 #: Slugs become file names (limit 255 bytes) and URLs: long names are cut, ``_add`` keeps them unique.
 MAX_SLUG = 80
 
@@ -86,7 +94,8 @@ class PeopleIndex:
                     if other != slug and other not in record.coauthors:
                         record.coauthors.append(other)
         for keynote in proc.keynotes:
-            self._add(keynote.speaker, "speaker").keynotes.append(keynote.id)
+            for speaker in keynote.speakers:
+                self._add(speaker, "speaker").keynotes.append(keynote.id)
         for person in proc.invited_speakers_without_talk:
             self._add(person, "invited")
         if proc.panel:
@@ -116,7 +125,7 @@ class PeopleIndex:
         record = self.by_slug[slug]
         if role not in record.roles:
             record.roles.append(role)
-        if person.affiliation and person.affiliation not in record.affiliations:
+        if person.affiliation and affiliation_key(person.affiliation) not in {affiliation_key(a) for a in record.affiliations}:
             record.affiliations.append(person.affiliation)
         if person.name != canonical and person.name not in record.variants:
             record.variants.append(person.name)

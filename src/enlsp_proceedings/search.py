@@ -2,7 +2,7 @@
 
 Pagefind (https://pagefind.app) writes a static, chunked index that the browser fetches
 piece by piece, folds accents ("muller" finds "Müller") and needs no server; see
-docs/guide/search.md for the measurements behind this choice over Sphinx's search.
+benchmarks/search-comparison.md for the measurements behind this choice over Sphinx's search.
 
 The index is built from the data, not from the HTML pages: one custom record per
 paper, keynote, panel and author page. A paper's record carries the text of its
@@ -39,11 +39,10 @@ INDEX_DIR = "pagefind"
 STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
 MANIFEST = "bundles.json"  # in the index directory: the bundles the search page merges, main one first
 #: Bump when the shape of the records, the layout or the indexer settings change.
-SEARCH_VERSION = 2
+SEARCH_VERSION = 3
 #: Records per bundle: re-indexing one bundle takes a fraction of a second, and volumes of
-#: ENLSP's size (a few hundred records) stay one bundle.
+#: a single workshop's size (a few hundred records) stay one bundle.
 SHARD_RECORDS = 1000
-PRESENTATION = {"oral": "Oral", "spotlight": "Spotlight", "poster": "Poster"}
 
 
 @dataclass
@@ -55,9 +54,13 @@ class Record:
     content: str
     authors: str = ""
     kind: str = ""
+    lead: int = 0  # words at the start of ``content`` that repeat what the result shows (title, names): not for the excerpt
+    skip: tuple[int, int] | None = None  # more such words: the title and author block of the PDF's first page
 
     def meta(self) -> dict[str, str]:
-        meta = {"title": self.title, "kind": self.kind}
+        meta = {"title": self.title, "kind": self.kind, "lead": str(self.lead)}
+        if self.skip:
+            meta["skip"] = f"{self.skip[0]}-{self.skip[1]}"
         if self.authors:
             meta["authors"] = self.authors
         return meta
@@ -65,6 +68,19 @@ class Record:
 
 def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
+
+
+#: Words at the start of a PDF's text taken as its title, authors and affiliations.
+PDF_HEADING_WORDS = 80
+
+
+def _pdf_heading(start: int, full_text: str) -> tuple[int, int] | None:
+    return (start, start + min(PDF_HEADING_WORDS, len(full_text.split()))) if full_text.strip() else None
+
+
+def _lead(*parts: str | None) -> int:
+    """How many words ``_join(*parts)`` has: the shown heading of a record, skipped by its excerpt."""
+    return len(_join(*parts).split())
 
 
 def _ascii_names(names: list[str]) -> str:
@@ -84,7 +100,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         entry = (pdfs or {}).get(paper.id)
         status = volume.pdfs.get(paper.id)
         full_text = entry.facts.text if entry and entry.facts and status and status.published else ""
-        kind = f"Paper · {PRESENTATION.get(paper.presentation, paper.presentation)}"
+        kind = f"Paper · {proc.workshop.presentation(paper.presentation).label}"
         records.append(Record(
             url=f"papers/{paper.id}.html",
             title=paper.title,
@@ -92,17 +108,21 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             kind=kind,
             content=_join(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
                           paper.abstract, full_text),
+            lead=_lead(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled)),
+            skip=_pdf_heading(_lead(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
+                                    paper.abstract), full_text),
         ))
     for keynote in proc.keynotes:
-        speaker = keynote.speaker
-        name = proc.canonical_name(speaker.name)
+        names = [proc.canonical_name(s.name) for s in keynote.speakers]
+        spelled = [s.name for s in keynote.speakers if s.name not in names]
         records.append(Record(
             url=f"keynotes/{keynote.id}.html",
             title=keynote.title,
-            authors=name,
-            kind="Keynote",
-            content=_join(keynote.title, name, speaker.name if speaker.name != name else None, _ascii_names([name, speaker.name]),
-                          speaker.affiliation, keynote.abstract, keynote.bio),
+            authors=", ".join(names),
+            kind=proc.workshop.labels.keynote,
+            content=_join(keynote.title, ", ".join(names + spelled), _ascii_names(names + spelled),
+                          "; ".join(sorted({s.affiliation for s in keynote.speakers if s.affiliation})), keynote.abstract, keynote.bio),
+            lead=_lead(keynote.title, ", ".join(names + spelled), _ascii_names(names + spelled)),
         ))
     if proc.panel:
         panel = proc.panel
@@ -115,6 +135,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             kind="Panel",
             content=_join(panel.title, ", ".join(proc.canonical_name(p.name) for p in members),
                           "; ".join(p.affiliation for p in members if p.affiliation), panel.description),
+            lead=_lead(panel.title),
         ))
     for record in people.sorted():
         roles = ", ".join(ROLE_LABELS[r] for r in record.roles)
@@ -124,6 +145,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             authors="",
             kind=f"Person · {roles}",
             content=_join(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants]), "; ".join(record.affiliations), roles),
+            lead=_lead(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants])),
         ))
     return records
 

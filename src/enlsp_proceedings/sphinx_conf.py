@@ -55,8 +55,9 @@ def settings() -> dict:
         "html_sidebars": {"**": []},
         "html_theme_options": {
             "navbar_align": "left",
-            # no theme switcher: the colour mode follows the reader's system setting, and the
-            # switcher's markup (twice per page, for the mobile menu) was 15% of an author page
+            # no theme switcher template (its markup, twice per page for the mobile menu, was 15%
+            # of an author page, and its dropdown needs Bootstrap's script): enlsp.js adds a
+            # light/dark button beside the search button
             "navbar_end": ["navbar-icon-links"],
             # the search button (and its dialog) only work with JavaScript: enlsp.js adds them
             "navbar_persistent": [],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import urllib.parse
@@ -40,6 +41,7 @@ from .nodes import (
     visit_site_link,
 )
 from .pages import PageBuilder
+from .render import write_if_changed
 from .volume import Volume
 
 __version__ = "0.1.0"
@@ -166,6 +168,42 @@ def configure_from_volume(app: Sphinx, config: Any) -> None:
     }
 
 
+def visit_tab_label(self, node: nodes.Element) -> None:
+    """sphinx-design's tab label without ``aria-controls``, which HTML does not allow on a ``<label>``
+    (four Nu HTML Checker errors per paper page); the label still names its radio input by ``for``."""
+    attributes = {"for": node["input_id"]}
+    if "sync_id" in node and "sync_group" in node:
+        attributes["data-sync-id"] = node["sync_id"]
+        attributes["data-sync-group"] = node["sync_group"]
+    self.body.append(self.starttag(node, "label", **attributes))
+
+
+def portable_404(app: Sphinx, exception: Exception | None) -> None:
+    """Make 404.html styled wherever the site is served, not only under base_url's path.
+
+    sphinx-notfound-page writes every link as an absolute path under the site's path (the
+    page is served at any depth); served from another path (a local preview at ``/``, a
+    custom domain) the page lost its styles and links. The links become relative to a
+    ``<base>``: the site's path, or ``/`` when the page is not under it (set by a script
+    before anything loads; without JavaScript the base stays the site's path).
+    """
+    if exception is not None or app.builder.format != "html" or not app.config.enlsp_data:
+        return
+    page = Path(app.outdir) / "404.html"
+    try:
+        text = page.read_text(encoding="utf-8")
+    except OSError:
+        return
+    prefix = app.config.notfound_urls_prefix or "/"
+    if "<base " in text or "<head>" not in text:
+        return
+    text = re.sub(r'(\s(?:href|src)=")' + re.escape(prefix), r"\1", text)
+    quoted = html.escape(prefix, quote=True)
+    script = (f'<base href="{quoted}"><script>(function(){{var p={json.dumps(prefix)};'
+              'if(location.pathname.indexOf(p)!==0)document.querySelector("base").setAttribute("href","/");})();</script>')
+    write_if_changed(page, text.replace("<head>", "<head>\n" + script, 1))
+
+
 def disable_unsafe_markup(app: Sphinx) -> None:
     """No raw HTML and no file insertion in any source, generated or hand-written."""
     app.env.settings["raw_enabled"] = False
@@ -280,6 +318,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(html_fragment, html=(visit_html_fragment, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
+    from sphinx_design.tabs import depart_tab_label, sd_tab_label
+
+    app.add_node(sd_tab_label, override=True, html=(visit_tab_label, depart_tab_label))
     as_reference = (visit_as_reference, depart_as_reference)
     app.add_node(site_link, html=(visit_site_link, depart_site_link), latex=as_reference, text=as_reference, man=as_reference, texinfo=as_reference)
     app.add_js_file("enlsp-filters.js", loading_method="defer")
@@ -291,6 +332,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", search_page)
     app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
     app.connect("build-finished", write_sitemap)
+    app.connect("build-finished", portable_404)
     app.connect("html-page-context", add_footer)
     app.connect("html-page-context", mark_titles_escaped)
     app.connect("env-before-read-docs", serial_read_for_small_updates)

@@ -136,6 +136,7 @@ def workshop_yaml(**overrides) -> dict:
         "page_limit": 4,
         "base_url": "https://example.org/synth/",
         "important_dates": [{"name": "Submission deadline", "date": "2031-09-01", "note": "AOE"}],
+        "tracks": [{"id": "main", "name": "Main track"}, {"id": "graph", "name": "Special track: Graph Learning for Testing"}],
     }
     data.update(overrides)
     return data

@@ -31,6 +31,9 @@ class PdfStatus:
     problems: list[dict] = field(default_factory=list)
     thumbnail: str | None = None  # site path of the first-page PNG (thumbs.py), if rendered
     thumb_size: list[int] | None = None  # [width, height] in pixels
+    supplementary: str | None = None  # file name of the published supplementary material, beside the PDF
+    supplementary_size: int | None = None  # bytes
+    supplementary_sha256: str | None = None
     review_note: str | None = None  # the paper's publish_review_copy: the PDF is its review copy, published with this note
 
     @classmethod
@@ -43,6 +46,13 @@ class PdfStatus:
             sha256=facts.sha256 if facts else None,
             problems=[asdict(p) for p in entry.problems],
         )
+
+
+#: Version of papers.json's format (described by the JSON Schema published beside it): bumped
+#: when a field is renamed, removed or changes meaning, not when an optional field is added.
+PAPERS_JSON_VERSION = 1
+PAPERS_SCHEMA = "papers.schema.json"
+SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
 
 
 class Volume:
@@ -89,6 +99,56 @@ class Volume:
     def slot(self, kind: str, ident: str) -> Slot | None:
         return self.slots_by_target.get((kind, ident))
 
+    @cached_property
+    def _poster_sessions(self) -> dict[str, list[Slot]]:
+        sessions: dict[str, list[Slot]] = {}
+        for slot in self.proc.schedule:
+            for ident in slot.papers:
+                sessions.setdefault(ident, []).append(slot)
+        return sessions
+
+    def poster_sessions(self, paper_id: str) -> list[Slot]:
+        """The poster-session slots that list this paper, in schedule order."""
+        return self._poster_sessions.get(paper_id, [])
+
+    def slot_date(self, slot: Slot) -> dt.date:
+        return slot.date or self.workshop.date
+
+    @cached_property
+    def days(self) -> list[dt.date]:
+        """The days of the program, in order (the workshop's date when there is no schedule)."""
+        return sorted({self.slot_date(s) for s in self.proc.schedule}) or [self.workshop.date]
+
+    @cached_property
+    def multi_day(self) -> bool:
+        return len(self.days) > 1
+
+    @cached_property
+    def _anchors(self) -> dict[int, str]:
+        """One anchor per slot: ``slot-0910`` (``slot-20310505-0910`` over several days); parallel slots
+        starting together get ``-2``, ``-3``... in schedule order."""
+        anchors: dict[int, str] = {}
+        used: set[str] = set()
+        for slot in self.proc.schedule:
+            base = "slot-" + (f"{self.slot_date(slot):%Y%m%d}-" if self.multi_day else "") + slot.start.replace(":", "")
+            anchor, n = base, 1
+            while anchor in used:
+                n += 1
+                anchor = f"{base}-{n}"
+            used.add(anchor)
+            anchors[id(slot)] = anchor
+            self._ranks[id(slot)] = n
+        return anchors
+
+    @cached_property
+    def _ranks(self) -> dict[int, int]:
+        return {}
+
+    def slot_rank(self, slot: Slot) -> int:
+        """1 for the first slot starting at its time and day, 2 for a parallel one starting with it..."""
+        self.slot_anchor(slot)
+        return self._ranks[id(slot)]
+
     # -- URLs ------------------------------------------------------------------
     def url(self, path: str) -> str:
         """Absolute URL of a site path such as 'papers/x.html'."""
@@ -103,20 +163,21 @@ class Volume:
         return zoneinfo.ZoneInfo(self.workshop.timezone)
 
     def slot_datetimes(self, slot: Slot) -> tuple[dt.datetime, dt.datetime]:
+        day = self.slot_date(slot)
+
         def at(hhmm: str) -> dt.datetime:
             hour, minute = map(int, hhmm.split(":"))
-            return dt.datetime.combine(self.workshop.date, dt.time(hour, minute), tzinfo=self.tz)
+            return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
 
         return at(slot.start), at(slot.end)
 
     def slot_label(self, slot: Slot) -> str:
-        """'Fri 2 Dec 2022, 09:56–10:05 CST'."""
+        """'Fri 5 Dec 2031, 09:56–10:05 WET'."""
         start, end = self.slot_datetimes(slot)
         return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M} {start.tzname()}"
 
-    @staticmethod
-    def slot_anchor(slot: Slot) -> str:
-        return "slot-" + slot.start.replace(":", "")
+    def slot_anchor(self, slot: Slot) -> str:
+        return self._anchors[id(slot)]
 
     def slot_title(self, slot: Slot) -> str:
         target = slot.target
@@ -142,6 +203,16 @@ class Volume:
         pdf = self.pdf_path(paper.id)
         return cite.to_ris(paper, self.workshop, self.url(f"papers/{paper.id}.html"), self.url(pdf) if pdf else None)
 
+    def paper_csl(self, paper: Paper) -> dict:
+        """CSL-JSON item of a paper (papers/<id>.csl.json holds a list of just this one)."""
+        status = self.pdfs.get(paper.id, PdfStatus())
+        pdf = self.pdf_path(paper.id)
+        return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(f"papers/{paper.id}.html"),
+                              self.url(pdf) if pdf else None, status.pages if status.published else None)
+
+    def keynote_csl(self, keynote: Keynote) -> dict:
+        return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(f"keynotes/{keynote.id}.html"))
+
     def volume_bibtex(self) -> str:
         entries = [
             cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(f"papers/{p.id}.html"))
@@ -153,8 +224,11 @@ class Volume:
         start, end = self.slot_datetimes(slot)
         item: dict = {"start": start.isoformat(), "end": end.isoformat()}
         target = slot.target
+        item["schedule_url"] = self.url("schedule.html#" + self.slot_anchor(slot))
         if target is None:
             item.update(kind=slot.kind, title=slot.title)
+            if slot.papers:
+                item["papers"] = list(slot.papers)
         else:
             kind, ident = target
             path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
@@ -173,13 +247,20 @@ class Volume:
                 bibkey=self.keys[f"paper:{paper.id}"],
                 bib_url=self.url(f"papers/{paper.id}.bib"),
                 ris_url=self.url(f"papers/{paper.id}.ris"),
+                csl_url=self.url(f"papers/{paper.id}.csl.json"),
                 pdf_url=self.url(self.pdf_path(paper.id)) if status.published else None,
                 pages=status.pages if status.published else None,
                 camera_ready="available" if status.published else "pending",
             )
             if slot:
                 item["slot"] = self._slot_json(slot)
+            sessions = self.poster_sessions(paper.id)
+            if sessions:
+                item["poster_sessions"] = [self._slot_json(s) for s in sessions]
+            if status.supplementary:
+                item["supplementary_url"] = self.url(f"papers/{status.supplementary}")
             item.pop("pdf", None)
+            item.pop("supplementary", None)
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:
@@ -188,6 +269,7 @@ class Volume:
                 url=self.url(f"keynotes/{keynote.id}.html"),
                 bibkey=self.keys[f"keynote:{keynote.id}"],
                 bib_url=self.url(f"keynotes/{keynote.id}.bib"),
+                csl_url=self.url(f"keynotes/{keynote.id}.csl.json"),
             )
             slot = self.slot("keynote", keynote.id)
             if slot:
@@ -195,6 +277,8 @@ class Volume:
             keynotes.append(item)
         dump = self.proc.model_dump(mode="json", exclude_none=True)
         return {
+            "$schema": PAPERS_SCHEMA,
+            "version": PAPERS_JSON_VERSION,
             "workshop": self.workshop.model_dump(mode="json", exclude_none=True),
             "papers": papers,
             "keynotes": keynotes,

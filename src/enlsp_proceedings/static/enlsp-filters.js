@@ -1,4 +1,4 @@
-/* Papers list filters (presentation, track, award), all in the browser.
+/* Papers list filters (presentation, track, award) and the authors index's people filter, all in the browser.
    The page lists every card; each card's column has data-presentation, data-track and
    data-award. This script adds the controls, hides non-matching cards and empty groups,
    and keeps the choice in the URL (?presentation=oral&track=graph&award=yes). */
@@ -7,7 +7,51 @@
   const KEYS = ["presentation", "track", "award"];
   const TITLES = { presentation: "Presentation", track: "Track", award: "Award" };
 
+  // Authors index: everyone, only authors and speakers, or only organizers and committee.
+  function startPeople(holder) {
+    let options;
+    try { options = JSON.parse(holder.dataset.options || "{}").group || []; } catch (err) { return; }
+    const form = document.createElement("form");
+    form.className = "enlsp-filter-form";
+    form.setAttribute("role", "search");
+    form.setAttribute("aria-label", "Filter people");
+    const label = document.createElement("label");
+    const text = document.createElement("span");
+    text.textContent = "Show";
+    const select = document.createElement("select");
+    select.name = "group";
+    select.className = "form-select form-select-sm";
+    [["", "Everyone"], ...options].forEach(([value, name]) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = name;
+      select.appendChild(option);
+    });
+    const wanted = new URLSearchParams(window.location.search).get("group");
+    if (options.some(([value]) => value === wanted)) select.value = wanted;
+    label.append(text, select);
+    form.appendChild(label);
+    form.addEventListener("submit", (event) => event.preventDefault());
+    holder.appendChild(form);
+    function apply() {
+      document.querySelectorAll("p.enlsp-group-contributor, p.enlsp-group-committee").forEach((p) => {
+        const item = p.closest("li");
+        if (item) item.hidden = Boolean(select.value) && !p.classList.contains("enlsp-group-" + select.value);
+      });
+      document.querySelectorAll("section[id^='letter-']").forEach((section) => {
+        section.hidden = !section.querySelector("li:not([hidden])");
+      });
+      const url = new URL(window.location.href);
+      if (select.value) url.searchParams.set("group", select.value); else url.searchParams.delete("group");
+      window.history.replaceState(null, "", url);
+    }
+    select.addEventListener("change", apply);
+    apply();
+  }
+
   function start() {
+    const people = document.querySelector(".enlsp-people-filter");
+    if (people) { startPeople(people); return; }
     const holder = document.querySelector(".enlsp-filters");
     if (!holder) return;
     let options;
@@ -22,7 +66,9 @@
       const choices = options[key] || [];
       if (!choices.length || (key !== "award" && choices.length < 2)) return;
       const label = document.createElement("label");
-      label.textContent = TITLES[key] + " ";
+      const text = document.createElement("span");
+      text.textContent = TITLES[key];
+      label.appendChild(text);
       const select = document.createElement("select");
       select.name = key;
       select.className = "form-select form-select-sm";

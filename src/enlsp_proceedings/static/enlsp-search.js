@@ -42,6 +42,55 @@
     return out;
   }
 
+  // Accent and letter folding as the index does it ("muller" finds "Müller", "soren" finds "Søren").
+  const LETTERS = { "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d" };
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[ßøłđæœıþð]/g, (c) => LETTERS[c]);
+  }
+  function words(text) { return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+
+  // Pagefind answers a word that is in no text with the longest prefix that is ("xyzzyplugh"
+  // finds every "x", Pagefind/pagefind#599). A word is really found when a word of the result
+  // starts with it, or shares a stem-length beginning with it ("installation", "installing").
+  function found(term, vocabulary) {
+    if (term.length < 3) return true;
+    for (const word of vocabulary) {
+      if (word.startsWith(term)) return true;
+      let n = 0;
+      while (n < word.length && n < term.length && word[n] === term[n]) n++;
+      if (n >= 4 && n >= term.length - 6) return true;
+    }
+    return false;
+  }
+  function matches(data, terms) {
+    const meta = data.meta || {};
+    const vocabulary = new Set(words([data.content || "", meta.title || "", meta.authors || ""].join(" ")));
+    return terms.every((term) => found(term, vocabulary));
+  }
+
+  // The excerpt comes from the text below the title and authors (which the result already
+  // shows): the first hit after the record's first `lead` words and outside the PDF's own
+  // title and author block (`skip`), with its hits marked.
+  const WINDOW = 30;
+  function excerptFor(data) {
+    const all = (data.content || "").split(/\s+/).filter(Boolean);
+    const meta = data.meta || {};
+    const lead = Math.min(parseInt(meta.lead || "0", 10) || 0, all.length);
+    const [skipFrom, skipTo] = (meta.skip || "0-0").split("-").map((n) => parseInt(n, 10) || 0);
+    const hits = new Set((data.locations || []).filter((n) => n >= lead && !(n >= skipFrom && n < skipTo)));
+    const first = Math.min(...hits, Infinity);
+    const start = first === Infinity ? lead : Math.max(lead, first - Math.floor(WINDOW / 3));
+    const out = document.createDocumentFragment();
+    if (start > lead) out.appendChild(document.createTextNode("… "));
+    all.slice(start, start + WINDOW).forEach((word, i) => {
+      if (i) out.appendChild(document.createTextNode(" "));
+      if (hits.has(start + i)) { const m = document.createElement("mark"); m.textContent = word; out.appendChild(m); }
+      else out.appendChild(document.createTextNode(word));
+    });
+    if (start + WINDOW < all.length) out.appendChild(document.createTextNode(" …"));
+    return out;
+  }
+
   function render(data) {
     const li = document.createElement("li");
     li.className = "enlsp-search-result";
@@ -64,8 +113,8 @@
     }
     const ex = document.createElement("p");
     ex.className = "enlsp-result-excerpt";
-    ex.appendChild(excerptNodes(data.excerpt || ""));
-    li.appendChild(ex);
+    ex.appendChild(data.meta && data.meta.lead !== undefined ? excerptFor(data) : excerptNodes(data.excerpt || ""));
+    if (ex.textContent.trim()) li.appendChild(ex);
     return li;
   }
 
@@ -86,14 +135,17 @@
     }
     const search = await pf.search(query);
     if (mine !== current) return;
-    const results = search ? search.results : [];
+    let results = search ? search.results : [];
+    const terms = words(query);
+    if (results.length && !matches(await results[0].data(), terms)) results = [];  // only prefixes of the words matched
+    if (mine !== current) return;
     list.replaceChildren();
     status.textContent = results.length ? `${results.length} result${results.length === 1 ? "" : "s"} for “${query}”` : `No results for “${query}”`;
     let shown = 0;
     async function more() {
       const batch = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
       if (mine !== current) return;
-      batch.forEach((d) => list.appendChild(render(d)));
+      batch.filter((d) => matches(d, terms)).forEach((d) => list.appendChild(render(d)));
       shown += batch.length;
       const old = document.getElementById("enlsp-search-more");
       if (old) old.remove();

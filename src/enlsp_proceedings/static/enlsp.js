@@ -4,7 +4,9 @@
    them and its script, which runs after this one (both are deferred), wires them up:
    - the search button and its dialog (Ctrl+K opens it too); the dialog's form submits to
      search.html, the Pagefind search page;
-   - the narrow-screen menu the hamburger button opens: a copy of the header's links. */
+   - the narrow-screen menu the hamburger button opens: a copy of the header's links;
+   - a light/dark button beside the search button: auto (the system's setting) -> light -> dark,
+     stored as the theme stores it (localStorage "mode"/"theme", read before the page paints). */
 (function () {
   "use strict";
   const LABEL = "Search the proceedings";
@@ -35,6 +37,40 @@
     const items = inner.querySelector(".navbar-header-items");
     if (items) items.after(holder);
     else inner.append(holder);
+  }
+
+  const MODES = { auto: ["fa-circle-half-stroke", "light"], light: ["fa-sun", "dark"], dark: ["fa-moon", "auto"] };
+  const MODE_NAMES = { auto: "automatic (as your system)", light: "light", dark: "dark" };
+
+  function setMode(mode) {
+    const dark = mode === "dark" || (mode === "auto" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    const root = document.documentElement;
+    root.dataset.mode = mode;
+    root.dataset.theme = dark ? "dark" : "light";
+    try { localStorage.setItem("mode", mode); localStorage.setItem("theme", root.dataset.theme); } catch (err) { /* private mode */ }
+  }
+
+  function modeButton(inner) {
+    const holder = inner.querySelector(".navbar-persistent--mobile");
+    if (!holder || holder.querySelector(".enlsp-mode-button")) return;
+    const button = element("button", "btn pst-navbar-icon enlsp-mode-button", { type: "button" });
+    const icon = element("i", "fa-solid");
+    icon.setAttribute("aria-hidden", "true");
+    button.append(icon);
+    function show() {
+      const mode = MODES[document.documentElement.dataset.mode] ? document.documentElement.dataset.mode : "auto";
+      icon.className = "fa-solid " + MODES[mode][0];
+      const label = `Colour scheme: ${MODE_NAMES[mode]}. Switch to ${MODE_NAMES[MODES[mode][1]]}`;
+      button.setAttribute("aria-label", label);
+      button.title = label;
+    }
+    button.addEventListener("click", () => {
+      const mode = MODES[document.documentElement.dataset.mode] ? document.documentElement.dataset.mode : "auto";
+      setMode(MODES[mode][1]);
+      show();
+    });
+    show();
+    holder.prepend(button);
   }
 
   function searchDialog() {
@@ -87,6 +123,7 @@
   const inner = document.querySelector("#pst-header .bd-header__inner");
   if (!inner) return;
   searchButton(inner);
+  modeButton(inner);
   searchDialog();
   mobileMenu(inner);
 })();

@@ -1,0 +1,143 @@
+"""What an organizer runs: the nox sessions, the build's messages, the preview server, the guides."""
+
+from __future__ import annotations
+
+import functools
+import re
+import runpy
+import subprocess
+import sys
+import threading
+import types
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from enlsp_proceedings.cli import make_parser
+
+
+def _build(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "enlsp_proceedings", "build", "--conf", str(root / "conf"), "--papers", str(root / "papers"),
+           "--out", str(root / "site"), "--docs", str(root / "docs"), "-j", "1", *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+
+
+def test_build_prints_progress_changes_problems_and_the_real_site_path(workshop_copy):
+    """No Sphinx chatter and no staging path; a warning already shown is counted, not repeated."""
+    papers = workshop_copy / "conf" / "papers.yaml"
+    data = yaml.safe_load(papers.read_text(encoding="utf-8"))
+    data["papers"][0]["title"] = "A New Title for Alpha"
+    papers.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    first = _build(workshop_copy)
+    assert first.returncode == 0, first.stderr
+    err = first.stderr
+    for chatter in ("Running Sphinx", "myst v", "The HTML pages are in", "staging", "loading translations", "pickling environment"):
+        assert chatter not in err, (chatter, err)
+    assert re.search(r"^pages: \d+ new, \d+ changed, \d+ removed$", err, flags=re.M) and "writing pages..." in err
+    assert err.strip().splitlines()[-1] == f"site: {(workshop_copy / 'site').resolve() / 'index.html'}"
+    assert len(err.splitlines()) < 25, err
+    warning = "warning: paper 'gamma': no camera-ready PDF"
+    data["papers"][0]["title"] = "Another Title for Alpha"
+    papers.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    second = _build(workshop_copy)
+    assert second.returncode == 0 and warning not in second.stderr
+    assert "1 warning(s) already shown by an earlier build and still open" in second.stderr
+    assert re.search(r"; \d+ page source\(s\) changed$", second.stderr, flags=re.M) and "second copy" not in second.stderr
+
+
+def test_check_help_lists_only_its_own_options():
+    """Every option `check --help` names is one check has, each explained (--out: whose cache it shares)."""
+    parser = make_parser()
+    check = next(a for a in parser._subparsers._group_actions[0].choices.items() if a[0] == "check")[1]  # noqa: SLF001
+    text = check.format_help()
+    options = {o for action in check._actions for o in action.option_strings}  # noqa: SLF001
+    assert set(re.findall(r"--[a-z-]+", text)) <= options
+    assert all(action.help for action in check._actions)  # noqa: SLF001
+    assert "json for tools" in text and "--format {text,json}" in text and "same cache" in text
+
+
+@functools.cache
+def _load_noxfile() -> dict:
+    return runpy.run_path(str(REPO / "noxfile.py"), run_name="noxfile")  # once: nox registers each session by name
+
+
+def _noxfile() -> dict:
+    pytest.importorskip("nox")
+    return _load_noxfile()
+
+
+def test_nox_sessions_run_on_the_python_that_runs_nox():
+    """No pinned interpreter: on a machine with only Python 3.12 a pinned 3.11 made `nox -s build` skip and exit 0."""
+    noxfile = _noxfile()
+    assert noxfile["PYTHON"] is None
+    for name in ("build", "check", "tests", "serve"):
+        assert noxfile[name].python is None, name
+    import nox
+
+    assert nox.options.error_on_missing_interpreters is True
+
+
+def test_nox_fails_loudly_on_an_unsupported_python(monkeypatch):
+    noxfile = _noxfile()
+
+    class Stop(Exception):
+        pass
+
+    def error(message):
+        raise Stop(message)
+
+    session = types.SimpleNamespace(name="build", error=error)
+    install = noxfile["install"]
+    monkeypatch.setitem(install.__globals__, "sys", types.SimpleNamespace(version_info=(3, 9, 18), executable="/usr/bin/python3.9"))
+    monkeypatch.setitem(install.__globals__, "platform", types.SimpleNamespace(python_version=lambda: "3.9.18"))
+    with pytest.raises(Stop, match=r"needs Python 3\.11 or newer; nox runs on Python 3\.9\.18"):
+        install(session)
+
+
+def test_preview_serves_the_built_site_with_search_downloads_and_404(small_site, tmp_path):
+    from enlsp_proceedings.preview import RELOAD_PATH, Preview, make_handler, snapshot
+
+    site = small_site / "site"
+    preview = Preview(site, [sys.executable, "-c", "pass"], [tmp_path])
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(preview))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        def get(path):
+            try:
+                with urllib.request.urlopen(base + path, timeout=10) as response:
+                    return response.status, response.headers.get("Content-Type"), response.read()
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.headers.get("Content-Type"), exc.read()
+
+        status, kind, body = get("/papers/alpha.bib")
+        assert status == 200 and body == (site / "papers" / "alpha.bib").read_bytes()
+        assert get("/papers/alpha.ris")[0] == 200 and get("/schedule.ics")[0] == 200 and get("/papers/alpha.pdf")[0] == 200
+        assert get("/pagefind/bundles.json")[0] == 200  # the search index is there
+        status, kind, body = get("/papers/alpha.html")
+        assert status == 200 and RELOAD_PATH.encode() in body and b"Quantizing DistilHuBERT" in body
+        status, kind, body = get("/no/such/page.html")
+        assert status == 404 and body == (site / "404.html").read_bytes()
+        assert get(RELOAD_PATH)[2] == b"0"
+        assert preview.build() and get(RELOAD_PATH)[2] == b"1"  # open pages reload after a build
+    finally:
+        server.shutdown()
+    before = snapshot([tmp_path])
+    (tmp_path / "papers.yaml").write_text("x")
+    assert snapshot([tmp_path]) != before
+
+
+def test_organizer_guide_documents_the_import_commands_and_cmt_columns():
+    guide = (REPO / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
+    for text in ("enlsp-proceedings import-cmt", "enlsp-proceedings import-openreview", "enlsp-proceedings collect",
+                 "`Paper ID`", "`Paper Title`", "`Author Names`", "`Status`", "`Abstract`", "First Last (Affiliation)"):
+        assert text in guide, text
+    index = (REPO / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
+    assert "performance" not in index and "search" not in index  # developer pages live in benchmarks/
+    assert (REPO / "benchmarks" / "performance.md").is_file() and (REPO / "benchmarks" / "search-comparison.md").is_file()
