@@ -266,7 +266,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         return [PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned, or fonts converted to outlines?)")]
     problems = []
     title_found = _normalize(paper.title) in _normalize(first_page)
-    anonymous = any("as its author" in mark for mark in facts.review_marks)
+    anonymous = any(mark.startswith("page 1 names") for mark in facts.review_marks)
     styled = _block_lines(facts.author_block, paper.title) if facts.author_block else [(line, None) for line in first_page.splitlines()]
     lines = [text for text, _style in styled]
     found = variants = 0
@@ -381,7 +381,7 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     if not facts.review_marks:
         return []
     evidence = "; ".join(facts.review_marks)
-    if all("as its author" in mark for mark in facts.review_marks):
+    if all(mark.startswith("page 1 names") for mark in facts.review_marks):
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
         return [PdfProblem("warning", "pdf-anonymous-camera-ready",
