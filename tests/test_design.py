@@ -145,12 +145,15 @@ def test_errata_newest_first_with_revised_notice(design_site):
     assert "Revised" not in visible(html(design_site / "site", "papers/beta.html"))
 
 
-def test_404_page_uses_absolute_urls(design_site):
+def test_404_page_links_resolve_against_the_site_base(design_site):
+    """404.html is served at any depth: its links are relative to a <base> at the site's path
+    (a script moves it to / when the page is served elsewhere; see test_readers_browser)."""
     page = html(design_site / "site", "404.html")
     assert "Page not found" in visible(page)
+    assert page.split("<head>", 1)[1].lstrip().startswith('<base href="/synth/">')
     assets = re.findall(r'(?:href|src)="([^"#]+\.(?:css|js|svg))', page)
-    assert assets and all(a.startswith("/synth/") for a in assets), assets
-    assert 'href="/synth/index.html"' in page and 'href="/synth/papers/index.html"' in page
+    assert assets and all(a.startswith("_static/") for a in assets), assets
+    assert 'href="index.html"' in page and 'href="papers/index.html"' in page
     assert "404" not in (design_site / "site" / "sitemap.xml").read_text()
 
 

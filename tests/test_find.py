@@ -166,7 +166,7 @@ def test_paper_cards_carry_filter_data(small_site):
     page = html(small_site / "site", "papers/index.html")
     assert page.count('data-presentation="') == 3
     assert 'data-award="no" data-presentation="spotlight" data-track="graph"' in page
-    assert 'class="enlsp-filters" data-options=' in page and "enlsp-filters.js" in page
+    assert 'class="enlsp-filters enlsp-filters-2" data-options=' in page and "enlsp-filters.js" in page  # two controls: presentation, track
 
 
 # -- people -----------------------------------------------------------------------------------

@@ -315,7 +315,7 @@ def test_papers_json_is_versioned_and_valid_against_its_published_schema(small_s
         # the schema is strict enough to catch a broken file
         broken = json.loads(json.dumps(data))
         del broken["papers"][0]["title"]
-        broken["papers"][1]["presentation"] = "talk"
+        broken["papers"][1]["pdf_url"] = "papers/x.pdf"  # not an absolute URL
         assert len(list(validator.iter_errors(broken))) == 2
     pending = next(p for p in json.loads((small_site / "site" / "papers.json").read_text())["papers"] if p["id"] == "gamma")
     assert pending["pdf_url"] is None and pending["camera_ready"] == "pending"

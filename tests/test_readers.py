@@ -38,6 +38,20 @@ def test_calendar_links_use_the_theme_icon_not_an_emoji(small_site):
         assert re.search(r'<a class="enlsp-ics" href="[^"]+\.ics"><span><span class="fa-regular fa-calendar-plus enlsp-icon" aria-hidden="true"></span>', text), name
 
 
+def test_awards_use_the_theme_trophy_icon_not_an_emoji(tmp_path):
+    from conftest import run_build
+    from enlsp_proceedings.testing import SynthPaper, write_workshop
+
+    write_workshop(tmp_path, [SynthPaper("won", "A <Prize> Paper", [{"name": "Ana Silva"}], "x", pages=None, extra={"award": "Best <b>Paper</b>"})],
+                   make_pdfs=False)
+    assert run_build(tmp_path) == 0
+    site = tmp_path / "site"
+    for name in ("index.html", "papers/index.html", "papers/won.html"):
+        text = page(site, name)
+        assert "🏆" not in text and "<b>Paper</b>" not in text, name
+        assert re.search(r'<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>Best &lt;b&gt;Paper&lt;/b&gt;', text), name
+
+
 def test_cite_tabs_have_no_aria_controls_on_labels(small_site):
     text = page(small_site / "site", "papers/alpha.html")
     labels = re.findall(r"<label [^>]*>", text)

@@ -93,6 +93,10 @@ def calendar_icon() -> nodes.Node:
     return element("span", class_="fa-regular fa-calendar-plus enlsp-icon", aria_hidden="true")
 
 
+def trophy_icon() -> nodes.Node:
+    return element("span", class_="fa-solid fa-trophy enlsp-icon", aria_hidden="true")
+
+
 def initials(name: str) -> str:
     """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
     words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
@@ -124,6 +128,7 @@ _SESSION_PAPERS = Markup(
 )
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
 _CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a> · {pages} pages')
+_TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -210,7 +215,7 @@ class PageBuilder:
         if len(w.track_list) > 1 and paper.track != w.track_list[0].id:
             specs.append((w.track(paper.track).name, "info", False))
         if paper.award:
-            specs.append(("🏆 " + paper.award, "warning", False))
+            specs.append((paper.award, "warning", False))  # shown with the theme's trophy icon (award_badge)
         if not self.v.workshop.archival:
             specs.append(("Non-archival", "secondary", True))
         return specs
@@ -220,7 +225,7 @@ class PageBuilder:
         for index, (label, color, outline) in enumerate(self._badge_specs(paper)):
             if index:
                 p += text(" ")
-            p += badge(label, color, outline)
+            p += inline(trophy_icon(), label, classes=badge_classes(color, outline)) if label == paper.award and color == "warning" else badge(label, color, outline)
         return p
 
     def paper_card(self, paper: Paper) -> nodes.Node:
@@ -236,7 +241,8 @@ class PageBuilder:
         authors = Markup(", ").join(
             _PERSON_LINK.format(href=self.href(f"authors/{self.v.people.slug(a.name)}.html"), name=name) for a, name in zip(paper.authors, names, strict=True)
         ) or escape(UNKNOWN_AUTHORS)
-        badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=label) for label, color, outline in self._badge_specs(paper))
+        badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=_TROPHY + label if color == "warning" and label == paper.award else label)
+                                  for label, color, outline in self._badge_specs(paper))
         if status and status.published:
             pdf = f"PDF · {status.pages} pages"
             pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title)
@@ -330,7 +336,7 @@ class PageBuilder:
             items, plain = [], []
             for paper in group:
                 who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
-                award = Markup(" ") + _BADGE.format(classes=award_classes, label="🏆 " + paper.award) if paper.award else Markup("")
+                award = Markup(" ") + _BADGE.format(classes=award_classes, label=_TROPHY + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
             if len(items) > HOME_LIST_SHOWN + 2:  # a long list: the rest behind one click, not a page-long column
@@ -399,7 +405,9 @@ class PageBuilder:
             "track": [[t.id, t.name] for t in self.v.workshop.track_list if any(p.track == t.id for p in papers)],
             "award": [["yes", "With an award"]] if any(p.award for p in papers) else [],
         }
-        return data_container(classes=["enlsp-filters"], data={"options": json.dumps(options)})
+        # how many controls the script will show (as it decides), so the page keeps their room from the start
+        controls = sum(1 for key, choices in options.items() if len(choices) >= (1 if key == "award" else 2))
+        return data_container(classes=["enlsp-filters", f"enlsp-filters-{controls}"], data={"options": json.dumps(options)})
 
     def paper(self, paper_id: str) -> list[nodes.Node]:
         paper = self.v.papers_by_id[paper_id]

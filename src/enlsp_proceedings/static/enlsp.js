@@ -126,4 +126,6 @@
   modeButton(inner);
   searchDialog();
   mobileMenu(inner);
+  const toggle = inner.querySelector(".primary-toggle");  // its aria-controls names the menu once the menu exists
+  if (toggle && document.getElementById("pst-primary-sidebar-modal")) toggle.setAttribute("aria-controls", "pst-primary-sidebar-modal");
 })();
