@@ -11,9 +11,10 @@ Used by `extract.read_pdf` (in its worker process, on the open PDFium document) 
 - marks of an anonymized review copy ("Anonymous Author(s)", margin line numbers,
   "Submitted to ... Do not distribute", "Confidential Review Copy").
 
-Lines come from PDFium's text rectangles (one per run of text on a line). Line numbers in the
-margin (of any width, on either side, as NeurIPS and ACL review copies print them) are set
-apart before headings are looked for, so "170  References" is found as "References".
+Lines come from PDFium's text rectangles (one per run of text on a line). Line numbers (of any
+width, in either margin, or stacked inside the other column, wherever a review template's lineno
+puts them) are set apart before headings are looked for, so "170  References" is found as
+"References".
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ _SMALL_CAPS = re.compile(r"\b([A-Z]) (?=[A-Z]{2,}\b)")
 INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffc\ue000-\uf8ff]")
 _DIGITS = re.compile(r"^\d{1,4}$")
 _ANONYMOUS = re.compile(r"\banonymous\s+(?:authors?(?:\s*\(s\))?|(?:acl|naacl|eacl|emnlp|aacl|coling|\w+)\s+submission)(?!\w)", re.IGNORECASE)
-#: An author block line that is only "Anonymous" (a NeurIPS paper with \author{Anonymous}).
+#: An author block line that is only "Anonymous" (a paper set with \author{Anonymous}).
 _ANONYMOUS_LINE = re.compile(r"^anonymous(?:\s+authors?)?\s*[∗*]?$", re.IGNORECASE)
 _SUBMITTED = re.compile(r"\bsubmitted\s+to\b.{0,200}?\bdo\s+not\s+distribute\b", re.IGNORECASE | re.DOTALL)
 _CONFIDENTIAL = re.compile(r"\bconfidential\s+review\s+copy\b", re.IGNORECASE)
@@ -335,7 +336,7 @@ class Analyzer:
         found = _CONFIDENTIAL.search(full)
         if found:
             marks.append(f"page 1 says {found[0]!r}")
-        if stop is not None and head and not anonymous:  # NeurIPS's final style with the authors left out
+        if stop is not None and head and not anonymous:  # a final-style page 1 with the authors left out
             largest = max(line.size for line in head)
             if all(line.size >= largest - 0.5 for line in head):
                 marks.append("page 1 names no author (nothing between the title and the abstract)")
