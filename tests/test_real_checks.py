@@ -224,9 +224,10 @@ def _document(case: str) -> tuple[str, str]:
     """(LaTeX source, layout) of one case; the end of the content is marked where its heading begins."""
     rng = random.Random(case)
     acl = case.startswith("acl")
+    natbib = "\\usepackage[round]{natbib}\n" if case == "author-year" else ""
     style = {"neurips-final": "[final]{neuripslike}", "neurips-review": "{neuripslike}", "acl-final": "[final]{acllike}",
              "acl-review": "[review]{acllike}"}.get(case, "[final]{neuripslike}")
-    head = ("\\documentclass[11pt,twocolumn]{article}\n" if acl else "\\documentclass{article}\n") + f"\\usepackage{style}\n"
+    head = ("\\documentclass[11pt,twocolumn]{article}\n" if acl else "\\documentclass{article}\n") + f"\\usepackage{style}\n" + natbib
     head += "\\makeatletter\\newcommand\\markend{" + MARK + "}\\makeatother\\def\\endmark#1#2#3{}\n"
     head += "\\title{Tiny Transformers on Tiny Phones}\n"
     head += ("\\author{Andy Rock \\\\ Wolfram Labs \\\\ \\texttt{andy@example.org} \\And Leonard Lausen \\\\ Example University \\\\ \\texttt{leo@example.org}}\n"
@@ -252,13 +253,22 @@ def _document(case: str) -> tuple[str, str]:
     elif case == "false-friends":  # lines that look like an end of content but are body text
         body += ("\\noindent [1] showed that pruning works.\n\n" + _paragraphs(rng, 2) + "\\noindent [2] agrees with them.\n\n"
                  + "More is in the\n\n\\noindent Appendix.\n\n\\noindent References to prior work are in Section 2.\n\n"
-                 + "\\noindent Supplementary material is available on request.\n\n" + _paragraphs(rng, 2) + references)
+                 + "\\noindent Supplementary material is available on request.\n\n"
+                 + "".join(f"\\begin{{{kind}}}\n" + "".join(f"\\item Prior work of 20{10 + i} pruned the attention heads of large models and kept "
+                                                                f"their accuracy on most benchmarks, as Author and Writer (20{10 + i}) report.\n" for i in range(6))
+                           + f"\\end{{{kind}}}\n" for kind in ("itemize", "enumerate"))
+                 + _paragraphs(rng, 2) + references)
+    elif case == "author-year":  # natbib's author-year list (hanging indent, no labels), its heading left out
+        entries = "".join(f"\\bibitem[Author and Writer(20{10 + i})]{{c{i}}} {'' if i else chr(92) + 'markend '}A.~Author and B.~Writer. "
+                          f"Efficient transformers for tiny phones and other small devices, part {i}. In \\emph{{Proceedings of "
+                          f"the Workshop on Small Models}}, pages 1--{10 + i}, 20{10 + i}.\n" for i in range(8))
+        body += _paragraphs(rng, 2) + "\\renewcommand\\refname{}\n\\begin{thebibliography}{99}\n" + entries + "\\end{thebibliography}\n"
     elif case == "no-heading":  # a numbered reference list with no heading at all
         body += _paragraphs(rng, 2) + "\\renewcommand\\refname{}\n\\begin{thebibliography}{99}\n\\bibitem{b0} \\markend A.~Author. First. 2021.\n" + _bibliography() + "\\end{thebibliography}\n"
     return head + body + "\\end{document}\n", "acl" if acl else "neurips"
 
 
-CASES = ["neurips-final", "neurips-review", "lettered-appendix", "numbered-appendix", "small-caps", "no-heading", "false-friends",
+CASES = ["neurips-final", "neurips-review", "lettered-appendix", "numbered-appendix", "small-caps", "no-heading", "author-year", "false-friends",
          "acl-final", "acl-review"]
 
 
@@ -296,6 +306,7 @@ def latex_papers(tmp_path_factory) -> dict[str, tuple[Path, float]]:
     ("numbered-appendix", "4.1 Appendix"),
     ("small-caps", "REFERENCES"),
     ("no-heading", "[1] (a reference list without a heading)"),
+    ("author-year", "(an author-year reference list without a heading)"),
     ("false-friends", "References"),
     ("acl-final", "References"),
     ("acl-review", "References"),

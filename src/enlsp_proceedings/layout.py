@@ -284,8 +284,12 @@ class Analyzer:
         self.sizes += [line.size for line in page.lines if len(line.text) >= 40 and line.size > 0][:60]
         if number == 1:
             self._first_page(page)
+        listed = _hanging_entries(page) if number > 1 else None
         for index, line in enumerate(page.lines):
             text = _heading_text(line.text)
+            if line is listed:
+                self._set_end(number, line, "(an author-year reference list without a heading)")
+                break
             if number > 1 or index > 3:
                 if self.ack is not None and self.ack_end is None and line is not self.ack[1] and _HEADING_LIKE.match(text) and self._is_heading_font(line) and len(text) < 60:
                     self.ack_end = (number, line)
@@ -373,6 +377,35 @@ class Analyzer:
             if start < end <= layout.content_pages:
                 layout.acknowledgments = (start, end)
         return layout
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")
+_LIST_LABEL = re.compile(r"^(?:[•◦▪–-]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\[\d)")
+
+
+def _hanging_entries(page: PageLines, least: int = 4) -> Line | None:
+    """The first line of a run of at least ``least`` bibliography entries set with a hanging indent
+    (each entry's first line at the column's edge, its other lines indented by 5-25 pt), every one
+    with a year in it, and not a list (no bullets or numbers before them): a reference list whose
+    heading is missing."""
+    columns = [page.lines] if page.two_columns is None else [
+        [line for line in page.lines if line.left < page.two_columns], [line for line in page.lines if line.left >= page.two_columns]]
+    for lines in columns:
+        for i, first in enumerate(lines):
+            x0, j, entries, hanging = first.left, i, 0, 0
+            while j < len(lines) and abs(lines[j].left - x0) <= 1.5 and not _LIST_LABEL.match(lines[j].text):
+                text, k = lines[j].text, j + 1
+                while k < len(lines) and 5 <= lines[k].left - x0 <= 25 and lines[k - 1].bottom - lines[k].top < 2 * (lines[k].top - lines[k].bottom):
+                    text += " " + lines[k].text
+                    k += 1
+                if not _YEAR.search(text) or not text[:1].isupper():
+                    break
+                entries += 1
+                hanging += k > j + 1
+                j = k
+            if entries >= least and hanging >= least // 2:
+                return first
+    return None
 
 
 def _numbered_run(numbers: list[int]) -> tuple[int, int] | None:
