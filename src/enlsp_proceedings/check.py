@@ -175,9 +175,15 @@ def _find_author(person, lines: list[str]) -> tuple[str, str | None]:
     for seq in (_parts(name_words), family_parts + _parts(given)):
         if any(flat[i:i + len(seq)] == seq for i in range(len(flat) - len(seq) + 1)):
             return "found", None
-        joined = "".join(seq)  # "Partovinia" for "Partovi Nia"
-        if any("".join(flat[i:i + k]) == joined for k in range(1, len(seq)) for i in range(len(flat) - k + 1)):
-            return "found", None
+        joined = "".join(seq)  # "Partovinia" for "Partovi Nia": the letters, from a word's start to a word's end
+        for i in range(len(flat)):
+            letters = ""
+            for word in flat[i:]:
+                letters += word
+                if not joined.startswith(letters):
+                    break
+                if letters == joined:
+                    return "found", None
     chunks = _chunks(lines)
     for chunk in chunks:
         keys = _parts(chunk)
@@ -270,7 +276,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         return [PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned, or fonts converted to outlines?)")]
     problems = []
     title_found = _normalize(paper.title) in _normalize(first_page)
-    anonymous = any("as its author" in mark for mark in facts.review_marks)
+    anonymous = any(mark.startswith("page 1 names") for mark in facts.review_marks)
     styled = _block_lines(facts.author_block, paper.title) if facts.author_block else [(line, None) for line in first_page.splitlines()]
     lines = [text for text, _style in styled]
     found = variants = 0
@@ -385,7 +391,7 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     if not facts.review_marks:
         return []
     evidence = "; ".join(facts.review_marks)
-    if all("as its author" in mark for mark in facts.review_marks):
+    if all(mark.startswith("page 1 names") for mark in facts.review_marks):
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
         return [PdfProblem("warning", "pdf-anonymous-camera-ready",

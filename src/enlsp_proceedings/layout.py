@@ -11,9 +11,10 @@ Used by `extract.read_pdf` (in its worker process, on the open PDFium document) 
 - marks of an anonymized review copy ("Anonymous Author(s)", margin line numbers,
   "Submitted to ... Do not distribute", "Confidential Review Copy").
 
-Lines come from PDFium's text rectangles (one per run of text on a line). Line numbers in the
-margin (of any width, on either side, as NeurIPS and ACL review copies print them) are set
-apart before headings are looked for, so "170  References" is found as "References".
+Lines come from PDFium's text rectangles (one per run of text on a line). Line numbers (of any
+width, in either margin, or stacked inside the other column, wherever a review template's lineno
+puts them) are set apart before headings are looked for, so "170  References" is found as
+"References".
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ _SMALL_CAPS = re.compile(r"\b([A-Z]) (?=[A-Z]{2,}\b)")
 INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffc\ue000-\uf8ff]")
 _DIGITS = re.compile(r"^\d{1,4}$")
 _ANONYMOUS = re.compile(r"\banonymous\s+(?:authors?(?:\s*\(s\))?|(?:acl|naacl|eacl|emnlp|aacl|coling|\w+)\s+submission)(?!\w)", re.IGNORECASE)
-#: An author block line that is only "Anonymous" (a NeurIPS paper with \author{Anonymous}).
+#: An author block line that is only "Anonymous" (a paper set with \author{Anonymous}).
 _ANONYMOUS_LINE = re.compile(r"^anonymous(?:\s+authors?)?\s*[∗*]?$", re.IGNORECASE)
 _SUBMITTED = re.compile(r"\bsubmitted\s+to\b.{0,200}?\bdo\s+not\s+distribute\b", re.IGNORECASE | re.DOTALL)
 _CONFIDENTIAL = re.compile(r"\bconfidential\s+review\s+copy\b", re.IGNORECASE)
@@ -283,8 +284,12 @@ class Analyzer:
         self.sizes += [line.size for line in page.lines if len(line.text) >= 40 and line.size > 0][:60]
         if number == 1:
             self._first_page(page)
+        listed = _hanging_entries(page) if number > 1 else None
         for index, line in enumerate(page.lines):
             text = _heading_text(line.text)
+            if line is listed:
+                self._set_end(number, line, "(an author-year reference list without a heading)")
+                break
             if number > 1 or index > 3:
                 if self.ack is not None and self.ack_end is None and line is not self.ack[1] and _HEADING_LIKE.match(text) and self._is_heading_font(line) and len(text) < 60:
                     self.ack_end = (number, line)
@@ -319,16 +324,14 @@ class Analyzer:
             if _ABSTRACT.match(line.text) or _INTRODUCTION.match(_heading_text(line.text)):
                 stop = line.top
                 break
-        if stop is None and lines:
-            top = max(line.top for line in lines)
-            bottom = min(line.bottom for line in lines)
-            stop = top - 0.35 * (top - bottom)
-        head = [line for line in lines if line.top > stop + 0.5]
-        self.layout.author_block = [[line.text[:300], round(line.size, 1), line.bold] for line in head[:60]]
+        # Without an Abstract or Introduction heading, where the author block ends is unknown: all of page 1.
+        head = [line for line in lines if stop is None or line.top > stop + 0.5]
+        self.layout.author_block = [[line.text[:300], round(line.size, 1), line.bold] for line in head[:80]]
         full = "\n".join(line.text for line in lines)
         marks = self.layout.review_marks
         found = (_ANONYMOUS.search("\n".join(line.text for line in head)) or _ANONYMOUS.search(full[:3000])
                  or next((m for line in head if (m := _ANONYMOUS_LINE.match(line.text))), None))
+        anonymous = found
         if found:
             marks.append(f"page 1 names {found[0]!r} as its author")
         found = _SUBMITTED.search(full)
@@ -337,6 +340,10 @@ class Analyzer:
         found = _CONFIDENTIAL.search(full)
         if found:
             marks.append(f"page 1 says {found[0]!r}")
+        if stop is not None and head and not anonymous:  # a final-style page 1 with the authors left out
+            largest = max(line.size for line in head)
+            if all(line.size >= largest - 0.5 for line in head):
+                marks.append("page 1 names no author (nothing between the title and the abstract)")
         numbered = max((_numbered_run(side) for side in page.margin_numbers), key=lambda r: r[1] - r[0] if r else -1, default=None)
         if numbered:
             marks.append(f"the margin of page 1 has line numbers ({numbered[0]}–{numbered[1]})")
@@ -370,6 +377,35 @@ class Analyzer:
             if start < end <= layout.content_pages:
                 layout.acknowledgments = (start, end)
         return layout
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")
+_LIST_LABEL = re.compile(r"^(?:[•◦▪–-]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\[\d)")
+
+
+def _hanging_entries(page: PageLines, least: int = 4) -> Line | None:
+    """The first line of a run of at least ``least`` bibliography entries set with a hanging indent
+    (each entry's first line at the column's edge, its other lines indented by 5-25 pt), every one
+    with a year in it, and not a list (no bullets or numbers before them): a reference list whose
+    heading is missing."""
+    columns = [page.lines] if page.two_columns is None else [
+        [line for line in page.lines if line.left < page.two_columns], [line for line in page.lines if line.left >= page.two_columns]]
+    for lines in columns:
+        for i, first in enumerate(lines):
+            x0, j, entries, hanging = first.left, i, 0, 0
+            while j < len(lines) and abs(lines[j].left - x0) <= 1.5 and not _LIST_LABEL.match(lines[j].text):
+                text, k = lines[j].text, j + 1
+                while k < len(lines) and 5 <= lines[k].left - x0 <= 25 and lines[k - 1].bottom - lines[k].top < 2 * (lines[k].top - lines[k].bottom):
+                    text += " " + lines[k].text
+                    k += 1
+                if not _YEAR.search(text) or not text[:1].isupper():
+                    break
+                entries += 1
+                hanging += k > j + 1
+                j = k
+            if entries >= least and hanging >= least // 2:
+                return first
+    return None
 
 
 def _numbered_run(numbers: list[int]) -> tuple[int, int] | None:
