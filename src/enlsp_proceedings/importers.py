@@ -429,7 +429,7 @@ def _folded(text: str) -> FoldedScalarString:
 
 def _text(value: str) -> Any:
     """A string as the loader will read it back: quoted when, unquoted, the loader's YAML 1.1 would
-    make it something else (``Yes`` a boolean, ``null`` nothing, ``2022-12-02`` a date, ``0x10`` a number)."""
+    make it something else (``Yes`` a boolean, ``null`` nothing, ``2031-12-05`` a date, ``0x10`` a number)."""
     return value if reads_as_string(value) else SingleQuotedScalarString(value)
 
 
@@ -522,7 +522,9 @@ class _Entries:
         if isinstance(links, dict) and isinstance(links.get("openreview"), str):
             yield "openreview", links["openreview"]
         yield "title", fold(" ".join(str(entry.get("title", "")).split()))
-        yield "title_key", _title_key(str(entry.get("title", "")))
+        key = _title_key(str(entry.get("title", "")))
+        if key and not entry.get("review_id"):  # only an entry no import has claimed: two papers of one export never
+            yield "title_key", key              # match each other this loosely; a title of punctuation alone, nothing
 
     def add(self, entry: dict) -> None:
         for kind, key in self._keys(entry):
@@ -534,7 +536,7 @@ class _Entries:
             del same[next(i for i, e in enumerate(same) if e is entry)]
 
     def find(self, paper: Imported) -> CommentedMap | None:
-        for kind, key in (("review_id", paper.review_id), ("id", paper.new_id), ("openreview", paper.openreview), ("title", fold(paper.title)), ("title_key", _title_key(paper.title))):
+        for kind, key in (("review_id", paper.review_id), ("id", paper.new_id), ("openreview", paper.openreview), ("title", fold(paper.title)), ("title_key", _title_key(paper.title) or None)):
             found = self.by[kind].get(key, []) if key is not None else []
             if len(found) == 1:
                 return found[0]

@@ -71,7 +71,7 @@ _Loader.add_implicit_resolver(
 def reads_as_string(text: str) -> bool:
     """Whether the loader reads ``text``, written as a plain (unquoted) YAML scalar, back as that string.
 
-    It reads YAML 1.1 (``Yes``, ``off``, ``~``, ``0x10``, ``2022-12-02`` are not strings), while
+    It reads YAML 1.1 (``Yes``, ``off``, ``~``, ``0x10``, ``2031-12-05`` are not strings), while
     ruamel.yaml, which the importers write with, quotes only what YAML 1.2 would misread: the
     importers quote anything this says no to, so one dialect decides for both.
     """
