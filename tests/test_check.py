@@ -427,3 +427,14 @@ def test_first_page_checks_are_remembered_per_pdf_title_and_authors(tmp_path, mo
     retitled = proc.papers[1].model_copy(update={"title": "A Title Not On The Page"})
     found = paper_problems(retitled, pdfs[retitled.id], 4, memo=again)
     assert calls == [retitled.id] and "pdf-title-mismatch" in {p.code for p in found}
+
+
+def test_names_declared_distinct_are_no_longer_asked_about(tmp_path):
+    """'Yang Liu' and 'Yang You' look like one name spelled two ways; people.yaml can say they are two people."""
+    papers = [SynthPaper("a", "Alpha", [{"name": "Yang Liu"}], "A.", pages=None), SynthPaper("b", "Beta", [{"name": "Yang You"}], "B.", pages=None)]
+    conf, papers_dir = write_workshop(tmp_path, papers)
+    report = run_check(conf, papers_dir, tmp_path / "cache")
+    assert [p.code for p in report.general] == ["name-variant"]
+    (conf / "people.yaml").write_text("distinct:\n  - [Yang Liu, Yang You]\n")
+    report = run_check(conf, papers_dir, tmp_path / "cache")  # the same cache: the remembered pairs are filtered too
+    assert [p.code for p in report.general] == []

@@ -395,8 +395,8 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
         return [PdfProblem("warning", "pdf-anonymous-camera-ready",
-                           f"page 1 names no authors ({evidence}) but has none of a review copy's marks (line numbers, a "
-                           "submission notice): an anonymized camera-ready; the site shows the authors of conf/papers.yaml")]
+                           f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
+                           "an anonymized camera-ready, published; the site shows the authors of conf/papers.yaml")]
     if paper.publish_review_copy:
         return [PdfProblem("warning", "pdf-review-copy-published", f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
     return [PdfProblem("error", "pdf-review-copy", f"this is the anonymized review copy, not the camera-ready ({evidence})")]

@@ -700,6 +700,6 @@ def print_progress(done: int, total: int) -> None:
     """Sphinx-style status line for long PDF runs."""
     if total < 10:
         return
-    step = max(1, total // 20)
+    step = max(1, total // 4)  # a line per quarter: the organizer sees it move, not scroll
     if done == total or done % step == 0:
         print(f"reading PDFs... [{done * 100 // total:3d}%] {done}/{total}", file=sys.stderr, flush=True)

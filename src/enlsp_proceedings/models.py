@@ -470,6 +470,9 @@ class People(Model):
     volunteers: list[Person] = []
     technical_committee: list[Person] = []
     aliases: list[Alias] = []
+    #: Groups of names that look alike but are different people: `check` and `build` stop asking
+    #: whether they are one person (e.g. [Yang Liu, Yang You]).
+    distinct: list[Annotated[list[Text], Field(min_length=2)]] = []
 
 
 class Proceedings(Model):

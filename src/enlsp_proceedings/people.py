@@ -174,10 +174,15 @@ class PeopleIndex:
         path = Path(cache_dir) / "name-variants.json"
         saved = load_memo(path)
         if isinstance(saved, dict) and saved.get("key") == key and isinstance(saved.get("pairs"), list):
-            return [tuple(pair) for pair in saved["pairs"]]
+            return self._not_declared_distinct([tuple(pair) for pair in saved["pairs"]])
         pairs = self.likely_variants()
         save_memo(path, {"key": key, "pairs": pairs})
-        return pairs
+        return self._not_declared_distinct(pairs)
+
+    def _not_declared_distinct(self, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """Without the pairs people.yaml's ``distinct`` says are different people."""
+        groups = [set(group) for group in self.proc.people.distinct]
+        return [p for p in pairs if not any(p[0] in group and p[1] in group for group in groups)]
 
     def likely_variants(self) -> list[tuple[str, str, str]]:
         """Pairs of distinct people whose names look like one person spelled two ways.
