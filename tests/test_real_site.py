@@ -181,7 +181,9 @@ def test_every_paper_has_its_page_and_every_pdf_is_published_with_its_page_count
             continue
         if paper.review_id in review_copies:
             if paper.publish_review_copy:
-                assert paper.publish_review_copy in page, paper.id
+                assert " ".join(paper.publish_review_copy.split()) in " ".join(page.split()), paper.id
+                card = visible((real_site / "papers" / "index.html").read_text(encoding="utf-8"))
+                assert "PDF (review copy) · " in card, paper.id
             else:
                 assert "anonymized review copy" in page and not (real_site / "papers" / f"{paper.id}.pdf").exists(), paper.id
                 withheld += 1

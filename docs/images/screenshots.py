@@ -3,7 +3,8 @@
     python docs/images/screenshots.py [SITE]      # SITE defaults to docs/_build/html
 
 Headless Debian Chromium (/usr/bin/chromium) through Playwright, the site served on 127.0.0.1:
-the home page (light), a paper page with its camera-ready (dark) and the schedule on a 390 px phone.
+the home page (light), the papers list with the camera-readies' first pages, a paper page (dark) and
+the schedule on a 390 px phone.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SHOTS = [  # file, page, viewport width, height, colour scheme
-    ("home.png", "index.html", 1000, 781, "light"),
-    ("paper-dark.png", "papers/fast-distilbert.html", 1000, 781, "dark"),
+    ("home.png", "index.html", 1280, 800, "light"),
+    ("papers.png", "papers/index.html", 1280, 800, "light"),
+    ("paper-dark.png", "papers/fast-distilbert.html", 1280, 800, "dark"),
     ("schedule-phone.png", "schedule.html", 390, 844, "light"),
 ]
 

@@ -127,7 +127,7 @@ _SESSION_PAPERS = Markup(
     '<details class="enlsp-more enlsp-session-papers"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{items}</ul>\n</details>\n'
 )
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
-_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a> · {pages} pages')
+_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
 _TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
 _LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
@@ -244,8 +244,9 @@ class PageBuilder:
         badges = Markup(" ").join(_BADGE.format(classes=" ".join(badge_classes(color, outline)), label=_TROPHY + label if color == "warning" and label == paper.award else label)
                                   for label, color, outline in self._badge_specs(paper))
         if status and status.published:
-            pdf = f"PDF · {status.pages} pages"
-            pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title)
+            what = " (review copy)" if status.review_note else ""  # published by the organizers' choice, with its note
+            pdf = f"PDF{what} · {status.pages} pages"
+            pdf_markup = _CARD_PDF.format(href=self.href(f"papers/{paper.id}.pdf"), pages=status.pages, title=paper.title, what=what)
         else:
             pdf = pdf_markup = "Camera-ready pending"
         markup = _PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,

@@ -62,7 +62,7 @@ def settings() -> dict:
             # the search button (and its dialog) only work with JavaScript: enlsp.js adds them
             "navbar_persistent": [],
             "back_to_top_button": False,  # the header, with its links and search, stays on screen
-            "header_links_before_dropdown": 5,  # the rest go under "More": one header line at 1280 px
+            "header_links_before_dropdown": 5,  # the rest go under "More" (a small site needs no dropdown, so no Bootstrap script)
             "secondary_sidebar_items": {"**": ["page-toc"], "index": []},
             "footer_start": ["enlsp-footer"],
             "footer_end": [],
