@@ -257,3 +257,56 @@ def test_real_site_has_the_guides_with_their_highlighted_examples(real_site):
         assert not (real_site / "guide" / f"{developer_page}.html").exists()
     organizers = (real_site / "guide" / "organizers.html").read_text(encoding="utf-8")
     assert '<div class="highlight-yaml notranslate">' in organizers
+
+
+def _latex(tmp_path, bib: str, preamble: list[str], back: list[str]) -> str:
+    """Compile a document citing every entry of ``bib``; the PDF's text, or the failing log."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdflatex") and shutil.which("pdftotext")):
+        pytest.skip("needs pdflatex and pdftotext")
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "doc.tex").write_text("\n".join([
+        r"\documentclass{article}", r"\usepackage[T1]{fontenc}", r"\usepackage[utf8]{inputenc}", r"\usepackage{lmodern}", *preamble,
+        r"\begin{document}", r"\nocite{*}", *back, r"\end{document}", ""]), encoding="utf-8")
+
+    def run(*cmd: str) -> subprocess.CompletedProcess:
+        return subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=120)
+
+    latex = ("pdflatex", "-interaction=nonstopmode", "doc.tex")
+    run(*latex)
+    tool = run("biber", "doc") if any("biber" in line for line in preamble) else run("bibtex", "doc")
+    assert tool.returncode == 0, tool.stdout[-3000:]
+    for _ in range(2):
+        run(*latex)
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert not re.search(r"^! |Missing character|Undefined control sequence", log, flags=re.M), log[-3000:]
+    return " ".join(run("pdftotext", "-enc", "UTF-8", "doc.pdf", "-").stdout.split())
+
+
+@pytest.mark.latex
+def test_the_real_volume_cites_in_bibtex_and_biber_papers_without_authors_by_title(real_site, proc, tmp_path):
+    """proceedings.bib of the real archive in natbib (bibtex) and biblatex (biber): every entry, and the
+    papers whose authors no source names are listed by their title, with no "Anonymous"."""
+    import shutil
+
+    bib = (real_site / "proceedings.bib").read_text(encoding="utf-8")
+    unknown = [p for p in proc.papers if not p.authors]
+    assert len(unknown) == 2
+    (tmp_path / "natbib").mkdir()
+    # bibtex only warns "empty author" for them (plainnat then sorts and labels them by `key`, the title)
+    natbib = _latex(tmp_path / "natbib", bib, [r"\usepackage{natbib}"], [r"\bibliographystyle{plainnat}", r"\bibliography{refs}"])
+    for paper in unknown:
+        assert " ".join(paper.title.split()[:4]) in natbib
+    assert "Anonymous" not in natbib and "Shen" in natbib
+    if not shutil.which("biber"):
+        pytest.skip("needs biber")
+    (tmp_path / "biber").mkdir()
+    text = _latex(tmp_path / "biber", bib, [r"\usepackage[backend=biber,style=authoryear]{biblatex}", r"\addbibresource{refs.bib}"],
+                  [r"\printbibliography"])
+    blg = (tmp_path / "biber" / "doc.blg").read_text(errors="replace")
+    assert "ERROR" not in blg, blg
+    for paper in unknown:
+        assert " ".join(paper.title.split()[:4]) in text
+    assert "Anonymous" not in text
