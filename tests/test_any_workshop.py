@@ -31,6 +31,7 @@ PRESENTATIONS = [
     {"id": "poster", "label": "Poster", "group": "Poster presentations"},
 ]
 LABELS = {"keynote": "Invited talk", "keynote_talk": "Invited talk", "keynotes": "Invited talks", "keynote_speakers": "Invited speakers",
+          "keynote_speaker": "Speaker of an invited talk",
           "papers": "Papers of the workshop", "poster_session": "Shown at", "supplementary": "Appendix"}
 
 
@@ -91,7 +92,8 @@ def test_tracks_and_presentation_kinds_are_the_workshops_own(other_site):
     page = visible(html(site, "papers/sparse-asr.html"))
     assert "Presentation: Talk" in page and "Track: Speech track" in page
     home = visible(html(site, "index.html"))
-    assert "Invited speakers" in home and "Talks (1)" in home
+    assert "Invited speakers" in home and "Talks (1)" in home and "2 invited talks" in home and "keynote" not in home.lower()
+    assert "Speaker of an invited talk" in visible(html(site, "authors/hana-sato.html"))
 
 
 def test_a_talk_with_two_speakers_credits_both(other_site):

@@ -363,6 +363,7 @@ class Labels(Model):
     keynote: Text = "Keynote"
     keynote_talk: Text = "Keynote talk"
     keynote_speakers: Text = "Keynote speakers"
+    keynote_speaker: Text = "Keynote speaker"
     schedule: Text = "Schedule"
     authors: Text = "Authors"
     people: Text = "Organizers and committee"

@@ -41,7 +41,7 @@ from .nodes import (
     text,
     thumbnail_img,
 )
-from .people import ROLE_LABELS, fold
+from .people import fold, role_label
 from .volume import Volume
 
 #: Roles that put a person among the "authors and speakers" of the authors index.
@@ -51,8 +51,8 @@ LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": 
 #: One line under each section card on the home page.
 SECTION_BLURBS = {
     "papers/index": "Every accepted paper with its abstract, PDF and citation.",
-    "keynotes/index": "Invited talks: abstracts and speaker biographies.",
-    "schedule": "The day's program, in the workshop's time zone.",
+    "keynotes/index": "Abstracts and speaker biographies.",
+    "schedule": "The program, in the workshop's time zone.",
     "authors/index": "Authors, speakers and organizers, with their papers.",
     "people": "Organizers, volunteers and the technical committee.",
     "cfp": "Topics and submission instructions.",
@@ -135,14 +135,14 @@ _LIST_ITEM = Markup(
 )
 
 
-#: Fixed section pages of every site, in navigation order: docname -> title.
+#: Fixed section pages of every site, in navigation order: docname -> the `models.Labels` field naming it.
 SECTIONS = {
-    "papers/index": "Papers",
-    "keynotes/index": "Keynotes",
-    "schedule": "Schedule",
-    "authors/index": "Authors",
-    "people": "Organizers",
-    "cfp": "Call for papers",
+    "papers/index": "papers",
+    "keynotes/index": "keynotes",
+    "schedule": "schedule",
+    "authors/index": "authors",
+    "people": "people",
+    "cfp": "cfp",
 }
 
 
@@ -283,7 +283,7 @@ class PageBuilder:
         if proc.papers:
             stats.append(f"{len(proc.papers)} accepted paper{'s' if len(proc.papers) != 1 else ''}")
         if proc.keynotes:
-            stats.append(f"{len(proc.keynotes)} keynote{'s' if len(proc.keynotes) != 1 else ''}")
+            stats.append(f"{len(proc.keynotes)} {w.labels.keynote.lower()}{'s' if len(proc.keynotes) != 1 else ''}")
         if proc.panel:
             stats.append("a panel discussion")
         if stats:
@@ -309,8 +309,8 @@ class PageBuilder:
             page += self.sponsors()
         if w.overview:
             page += section(w.labels.overview, "overview", *[p for text_ in w.overview for p in paragraphs(text_)], classes=["enlsp-about"])
-        sections = [card(title, [para(SECTION_BLURBS[doc])], self.href(doc + ".html"), classes=["enlsp-section-card"])
-                    for doc, title in SECTIONS.items() if doc != "authors/index" or self.v.people.by_slug]
+        sections = [card(getattr(w.labels, label), [para(SECTION_BLURBS[doc])], self.href(doc + ".html"), classes=["enlsp-section-card"])
+                    for doc, label in SECTIONS.items() if doc != "authors/index" or self.v.people.by_slug]
         page += section("Explore the proceedings", "explore", grid(sections, "1 2 3 3"))
         return [page]
 
@@ -694,7 +694,7 @@ class PageBuilder:
         for letter in sorted(by_letter):
             items = []
             for record in by_letter[letter]:
-                roles = ", ".join(ROLE_LABELS[r] for r in record.roles)
+                roles = ", ".join(role_label(r, self.v.workshop.labels) for r in record.roles)
                 group = "contributor" if set(record.roles) & CONTRIBUTOR_ROLES else "committee"
                 items.append(para(link(record.name, self.href(f"authors/{record.slug}.html")), inline(f" — {roles}", classes=["enlsp-roles"]),
                                   classes=[f"enlsp-group-{group}"]))
@@ -704,7 +704,7 @@ class PageBuilder:
     def author(self, slug: str) -> list[nodes.Node]:
         record = self.v.people.by_slug[slug]
         page = section(record.name, "person")
-        page += para(*[x for r in record.roles for x in (badge(ROLE_LABELS[r], "secondary", outline=True), text(" "))])
+        page += para(*[x for r in record.roles for x in (badge(role_label(r, self.v.workshop.labels), "secondary", outline=True), text(" "))])
         if record.affiliations:
             page += para(strong("Affiliation: " if len(record.affiliations) == 1 else "Affiliations: "), "; ".join(record.affiliations))
         if record.orcid:

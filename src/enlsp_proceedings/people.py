@@ -31,6 +31,11 @@ BLOCK_ALL_PAIRS = 50
 #: grow with the square of the length).
 MAX_TYPO_NAME = 40
 
+def role_label(role: str, labels) -> str:
+    """How a role is named on the site: `ROLE_LABELS`, the keynote speaker's in the workshop's words."""
+    return labels.keynote_speaker if role == "speaker" else ROLE_LABELS[role]
+
+
 ROLE_LABELS = {
     "author": "Author",
     "speaker": "Keynote speaker",

@@ -128,7 +128,7 @@ def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str
         talks = [v.keynotes_by_id[k] for k in record.keynotes]
         panel = proc.panel.title if proc.panel and {"panelist", "moderator"} & set(record.roles) else None
         # vars(): its fields are strings and lists of strings; asdict's deep copy was most of this loop
-        digest = v.digest(vars(record), shown, talks, [slugs[s] for s in record.coauthors], panel)
+        digest = v.digest(vars(record), shown, talks, [slugs[s] for s in record.coauthors], panel, v.workshop.labels)
         pages[f"authors/{slug}"] = _stub("author", slug, digest, orphan=True)
     return pages
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .extract import PaperPdf
 from .pagefind_child import index_problem
-from .people import ROLE_LABELS, fold
+from .people import fold, role_label
 from .render import link_or_copy, write_if_changed
 from .volume import Volume
 
@@ -138,7 +138,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
             lead=_lead(panel.title),
         ))
     for record in people.sorted():
-        roles = ", ".join(ROLE_LABELS[r] for r in record.roles)
+        roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)
         records.append(Record(
             url=f"authors/{record.slug}.html",
             title=record.name,
