@@ -141,3 +141,18 @@ def test_organizer_guide_documents_the_import_commands_and_cmt_columns():
     index = (REPO / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
     assert "performance" not in index and "search" not in index  # developer pages live in benchmarks/
     assert (REPO / "benchmarks" / "performance.md").is_file() and (REPO / "benchmarks" / "search-comparison.md").is_file()
+
+
+def test_progress_reads_sphinx_single_line_status_too():
+    """Sphinx rewrites one line per progress item ("erase line", item, carriage return) when not verbose:
+    each item still counts (a full rebuild once printed no progress at all)."""
+    import io
+
+    from enlsp_proceedings.build import SphinxProgress
+
+    out = io.StringIO()
+    progress = SphinxProgress(out)
+    progress.write("\x1b[2K\x1b[01mreading sources... \x1b[39;49;00m[  4%] \x1b[35ma\x1b[39;49;00m\r"
+                   "\x1b[2K\x1b[01mreading sources... \x1b[39;49;00m[100%] \x1b[35mz\x1b[39;49;00m\r\n")
+    progress.write("\x1b[2Kwriting output... [ 50%] a\r\x1b[2Kwriting output... [100%] b\r\n")
+    assert out.getvalue().splitlines() == ["reading pages... 4%", "reading pages... 100%", "writing pages... 50%", "writing pages... 100%"]

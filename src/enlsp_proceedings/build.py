@@ -328,7 +328,9 @@ class SphinxProgress:
     keeps its count of added/changed/removed pages and its reading/writing percentages.
     """
 
-    _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+    # every terminal control sequence: colours, and the "erase line" Sphinx writes before each
+    # progress item when it rewrites one line (items then end in "\r", not "\n")
+    _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr
@@ -337,7 +339,7 @@ class SphinxProgress:
 
     def write(self, text: str) -> int:
         self.buffer += text
-        *lines, self.buffer = self.buffer.split("\n")
+        *lines, self.buffer = re.split(r"[\r\n]", self.buffer)
         for line in lines:
             self._line(self._ANSI.sub("", line))
         return len(text)

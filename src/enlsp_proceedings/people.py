@@ -186,7 +186,8 @@ class PeopleIndex:
 
     def _not_declared_distinct(self, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """Without the pairs people.yaml's ``distinct`` says are different people."""
-        groups = [set(group) for group in self.proc.people.distinct]
+        proc = getattr(self, "proc", None)  # (an index made for names alone declares nothing)
+        groups = [set(group) for group in proc.people.distinct] if proc is not None else []
         return [p for p in pairs if not any(p[0] in group and p[1] in group for group in groups)]
 
     def likely_variants(self) -> list[tuple[str, str, str]]:
