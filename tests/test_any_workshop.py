@@ -31,7 +31,7 @@ PRESENTATIONS = [
     {"id": "poster", "label": "Poster", "group": "Poster presentations"},
 ]
 LABELS = {"keynote": "Invited talk", "keynote_talk": "Invited talk", "keynotes": "Invited talks", "keynote_speakers": "Invited speakers",
-          "keynote_speaker": "Speaker of an invited talk",
+          "keynote_speaker": "Speaker of an invited talk", "award": "Prize",
           "papers": "Papers of the workshop", "poster_session": "Shown at", "supplementary": "Appendix"}
 
 
@@ -46,7 +46,7 @@ def other_workshop(root: Path) -> None:
         SynthPaper("edge-mt", "Translation at the Edge", [{"name": "Dana Ruiz"}], "MT on phones.", presentation="poster", track="industry",
                    pages=3, references_page=3),
         SynthPaper("kd-audit", "Auditing Distillation", [{"name": "Eli Stone"}], "Distillation audited.", presentation="poster", track="core",
-                   pages=3, references_page=3),
+                   pages=3, references_page=3, extra={"award": "Best Poster"}),
     ]
     keynotes = [
         {"id": "duo", "title": "Two Views of Efficiency", "speakers": [{"name": "Fatima Zahra", "affiliation": "Lab F"},
@@ -89,6 +89,7 @@ def test_tracks_and_presentation_kinds_are_the_workshops_own(other_site):
     assert "Speech track" in papers and "Industry track" in papers  # badges of the tracks after the first
     filters = json.loads(re.search(r'data-options="([^"]+)"', html(site, "papers/index.html")).group(1).replace("&quot;", '"'))
     assert filters["track"] == [["core", "Core track"], ["speech", "Speech track"], ["industry", "Industry track"]]
+    assert filters["award"] == [["yes", "With a prize"]] and filters["titles"]["award"] == "Prize"
     page = visible(html(site, "papers/sparse-asr.html"))
     assert "Presentation: Talk" in page and "Track: Speech track" in page
     home = visible(html(site, "index.html"))

@@ -401,13 +401,15 @@ class PageBuilder:
     def paper_filters(self) -> nodes.Node:
         """Placeholder the filter script fills with its controls (without JavaScript every card shows)."""
         papers = self.v.proc.papers
+        award = self.v.workshop.labels.award
         options = {
             "presentation": [[k.id, k.label] for k in self.v.workshop.presentation_list if any(p.presentation == k.id for p in papers)],
             "track": [[t.id, t.name] for t in self.v.workshop.track_list if any(p.track == t.id for p in papers)],
-            "award": [["yes", "With an award"]] if any(p.award for p in papers) else [],
+            "award": [["yes", f"With {'an' if award[:1].lower() in 'aeiou' else 'a'} {award.lower()}"]] if any(p.award for p in papers) else [],
         }
         # how many controls the script will show (as it decides), so the page keeps their room from the start
         controls = sum(1 for key, choices in options.items() if len(choices) >= (1 if key == "award" else 2))
+        options["titles"] = {"presentation": "Presentation", "track": "Track", "award": award}
         return data_container(classes=["enlsp-filters", f"enlsp-filters-{controls}"], data={"options": json.dumps(options)})
 
     def paper(self, paper_id: str) -> list[nodes.Node]:

@@ -67,7 +67,7 @@
       if (!choices.length || (key !== "award" && choices.length < 2)) return;
       const label = document.createElement("label");
       const text = document.createElement("span");
-      text.textContent = TITLES[key];
+      text.textContent = (options.titles && options.titles[key]) || TITLES[key];  // the workshop's words, if given
       label.appendChild(text);
       const select = document.createElement("select");
       select.name = key;
