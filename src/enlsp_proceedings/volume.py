@@ -124,10 +124,10 @@ class Volume:
         return len(self.days) > 1
 
     @cached_property
-    def _anchors(self) -> dict[int, str]:
-        """One anchor per slot: ``slot-0910`` (``slot-20310505-0910`` over several days); parallel slots
-        starting together get ``-2``, ``-3``... in schedule order."""
-        anchors: dict[int, str] = {}
+    def _slot_places(self) -> dict[int, tuple[str, int]]:
+        """Per slot, its anchor and rank: ``slot-0910`` (``slot-20310505-0910`` over several days);
+        parallel slots starting together get ``-2``, ``-3``... (rank 2, 3...) in schedule order."""
+        places: dict[int, tuple[str, int]] = {}
         used: set[str] = set()
         for slot in self.proc.schedule:
             base = "slot-" + (f"{self.slot_date(slot):%Y%m%d}-" if self.multi_day else "") + slot.start.replace(":", "")
@@ -136,18 +136,12 @@ class Volume:
                 n += 1
                 anchor = f"{base}-{n}"
             used.add(anchor)
-            anchors[id(slot)] = anchor
-            self._ranks[id(slot)] = n
-        return anchors
-
-    @cached_property
-    def _ranks(self) -> dict[int, int]:
-        return {}
+            places[id(slot)] = (anchor, n)
+        return places
 
     def slot_rank(self, slot: Slot) -> int:
         """1 for the first slot starting at its time and day, 2 for a parallel one starting with it..."""
-        self.slot_anchor(slot)
-        return self._ranks[id(slot)]
+        return self._slot_places[id(slot)][1]
 
     # -- URLs ------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -177,7 +171,7 @@ class Volume:
         return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M} {start.tzname()}"
 
     def slot_anchor(self, slot: Slot) -> str:
-        return self._anchors[id(slot)]
+        return self._slot_places[id(slot)][0]
 
     def slot_title(self, slot: Slot) -> str:
         target = slot.target
