@@ -32,8 +32,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
-from .load import alias_problem, reads_as_string
-from .models import DEFAULT_TRACKS, Paper, Track
+from .load import Problem, alias_problem, read_conf_yaml, reads_as_string
+from .models import ANONYMOUS_NAME, DEFAULT_TRACKS, Paper, Track
 from .people import fold
 
 #: Exports larger than this (for .xlsx: once uncompressed) are refused before they are parsed;
@@ -275,8 +275,9 @@ def parse_cmt_author(text: str) -> tuple[dict[str, str], bool]:
     return {"name": " ".join(text.split())}, contact
 
 
-#: What a review system (or an organizer's copy of its list) writes where it withholds the authors.
-ANONYMOUS = re.compile(r"anonymous(\s+authors?(\s*\(s\))?)?|n/?a|-+|", re.IGNORECASE)
+#: What a review system (or an organizer's copy of its list) writes where it withholds the authors:
+#: the placeholders the loader refuses as names, and "n/a", dashes or nothing.
+ANONYMOUS = re.compile(rf"{ANONYMOUS_NAME}|n/?a|-+|", re.IGNORECASE)
 
 
 def split_cmt_authors(text: str) -> list[str]:
@@ -653,12 +654,15 @@ def write_yaml(target: Path, doc: Any) -> None:
 def declared_tracks(conf_dir: Path) -> list[Track]:
     """The tracks conf/workshop.yaml declares (beside the papers.yaml written), else the default one."""
     path = conf_dir / "workshop.yaml"
+    problems: list[Problem] = []
+    data = read_conf_yaml(path, problems) if path.is_file() else None  # as the loader reads it (YAML 1.1, aliases bounded)
+    raw = data.get("tracks") if isinstance(data, dict) else None
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) if path.is_file() else None
-        raw = data.get("tracks") if isinstance(data, dict) else None
-        tracks = [Track.model_validate(item) for item in raw] if isinstance(raw, list) else []
-    except Exception as exc:  # noqa: BLE001 - a broken workshop.yaml: `check` says where
-        raise ExportError(f"{path}: cannot read its tracks ({exc}); run `enlsp-proceedings check`") from None
+        tracks = [Track.model_validate(item) for item in raw] if isinstance(raw, list) and not problems else []
+    except ValidationError as exc:
+        problems.append(Problem(str(path), None, "tracks", str(exc.errors()[0]["msg"])))
+    if problems:  # a broken workshop.yaml: `check` lists every problem
+        raise ExportError(f"{problems[0]}; cannot read its tracks, run `enlsp-proceedings check`")
     return tracks or list(DEFAULT_TRACKS)
 
 

@@ -79,6 +79,12 @@ def reads_as_string(text: str) -> bool:
     return not any(regexp.match(text) for _tag, regexp in resolvers)
 
 
+def read_conf_yaml(path: Path, problems: list[Problem]) -> Any:
+    """The data of one conf file as `load_proceedings` reads it (YAML 1.1, aliases bounded, duplicate
+    keys refused); what is wrong goes into ``problems``, with the line."""
+    return _read_yaml(path, str(path), problems)[0]
+
+
 def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")

@@ -134,7 +134,8 @@ class Erratum(Model):
 
 
 #: Placeholders a review system writes where it withholds the authors: never a person.
-_NOT_A_NAME = re.compile(r"anonymous(\s+authors?(\s*\(s\))?)?", re.IGNORECASE)
+ANONYMOUS_NAME = r"anonymous(\s+authors?(\s*\(s\))?)?"
+_NOT_A_NAME = re.compile(ANONYMOUS_NAME, re.IGNORECASE)
 
 
 #: What the site says for a paper whose authors no source names (see `Paper.authors`).

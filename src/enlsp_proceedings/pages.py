@@ -15,7 +15,7 @@ from docutils import nodes
 from markupsafe import Markup, escape
 
 from . import cite
-from .ics import slot_ics_path
+from .ics import slot_ics_path, slot_page
 from .models import UNKNOWN_AUTHORS, UNKNOWN_AUTHORS_NOTE, Keynote, Paper, Person
 from .nodes import (
     admonition,
@@ -181,32 +181,27 @@ class PageBuilder:
             p += self.person_link(person, with_affiliation)
         return p
 
-    def slot_line(self, kind: str, ident: str) -> nodes.paragraph | None:
-        slot = self.v.slot(kind, ident)
-        if slot is None:
-            return None
-        line = para(
-            strong("When: "),
-            link(self.v.slot_label(slot), self.href(f"schedule.html#{self.v.slot_anchor(slot)}")),
-            f" ({self.v.workshop.timezone})",
-            classes=["enlsp-slot"],
-        )
+    def _when_line(self, slot, label: str, shown: str, classes: list[str]) -> nodes.paragraph:
+        """'<label>: <shown, linking the slot on the schedule> (<time zone>)', and the slot's calendar file if it has one."""
+        line = para(strong(f"{label}: "), link(shown, self.href(f"schedule.html#{self.v.slot_anchor(slot)}")), f" ({self.v.workshop.timezone})",
+                    classes=classes)
         calendar = slot_ics_path(self.v, slot)
         if calendar:
             line += text(" ")
             line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
         return line
 
+    def slot_line(self, kind: str, ident: str) -> nodes.paragraph | None:
+        slot = self.v.slot(kind, ident)
+        return self._when_line(slot, "When", self.v.slot_label(slot), ["enlsp-slot"]) if slot else None
+
     def session_line(self, slot) -> nodes.paragraph:
         """'Poster session: <title>, <when>' on the page of a paper the session shows."""
-        line = para(strong(f"{self.v.workshop.labels.poster_session}: "),
-                    link(f"{slot.title}, {self.v.slot_label(slot)}", self.href(f"schedule.html#{self.v.slot_anchor(slot)}")),
-                    f" ({self.v.workshop.timezone})", classes=["enlsp-slot", "enlsp-session"])
-        calendar = slot_ics_path(self.v, slot)
-        if calendar:
-            line += text(" ")
-            line += link(inline(calendar_icon(), "Add to calendar"), self.href(calendar), classes=["enlsp-ics"])
-        return line
+        return self._when_line(slot, self.v.workshop.labels.poster_session, f"{slot.title}, {self.v.slot_label(slot)}", ["enlsp-slot", "enlsp-session"])
+
+    def author_names(self, paper: Paper) -> str:
+        """The paper's authors as one line of text (as the site spells them), or that they are unknown."""
+        return ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
 
     def _badge_specs(self, paper: Paper) -> list[tuple[str, str, bool]]:
         """(label, colour, outline) of a paper's badges."""
@@ -336,7 +331,7 @@ class PageBuilder:
         for _ident, heading, group in self.paper_groups():
             items, plain = [], []
             for paper in group:
-                who = ", ".join(self.v.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
+                who = self.author_names(paper)
                 award = Markup(" ") + _BADGE.format(classes=award_classes, label=_TROPHY + paper.award) if paper.award else Markup("")
                 items.append(_LIST_ITEM.format(href=self.href(f"papers/{paper.id}.html"), title=paper.title, award=award, authors=who))
                 plain.append(f"{paper.title}\n{who}")
@@ -599,8 +594,7 @@ class PageBuilder:
             event: list[nodes.Node] = [para(slot.title or "", classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
             if slot.papers:
                 items = [_LIST_ITEM.format(href=self.href(f"papers/{ident}.html"), title=self.v.papers_by_id[ident].title, award=Markup(""),
-                                           authors=", ".join(self.v.proc.canonical_name(a.name) for a in self.v.papers_by_id[ident].authors)
-                                           or UNKNOWN_AUTHORS)
+                                           authors=self.author_names(self.v.papers_by_id[ident]))
                          for ident in slot.papers]
                 summary = f"{len(items)} {w.presentation('poster').group.lower() if len(items) != 1 else w.presentation('poster').label.lower()}"
                 event.append(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)),
@@ -609,8 +603,7 @@ class PageBuilder:
         kind, ident = target
         label = {"paper": w.presentation(self.v.papers_by_id[ident].presentation).label if kind == "paper" else "",
                  "keynote": w.labels.keynote, "panel": w.labels.panel}[kind]
-        path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
-        event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(path)), " ",
+        event = [para(badge(label, "primary" if kind == "keynote" else "info"), " ", link(self.v.slot_title(slot), self.href(slot_page(self.v, slot))), " ",
                       link(inline(calendar_icon(), ".ics"), self.href(slot_ics_path(self.v, slot) or ""), classes=["enlsp-ics"]),
                       classes=["enlsp-event"])]
         if kind == "paper":

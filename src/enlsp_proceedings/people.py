@@ -99,9 +99,12 @@ class PeopleIndex:
 
     #: pairs of names `likely_variants` compared (its work, which a test checks grows linearly)
     comparisons = 0
+    #: people.yaml's ``distinct`` groups: names that look alike but are different people
+    distinct: list[set[str]] = []
 
     def __init__(self, proc: Proceedings):
         self.proc = proc
+        self.distinct = [set(group) for group in proc.people.distinct]
         self.by_slug: dict[str, PersonRecord] = {}
         self._slug_of_name: dict[str, str] = {}
         papers_of: dict[str, set[str]] = {}
@@ -186,9 +189,7 @@ class PeopleIndex:
 
     def _not_declared_distinct(self, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """Without the pairs people.yaml's ``distinct`` says are different people."""
-        proc = getattr(self, "proc", None)  # (an index made for names alone declares nothing)
-        groups = [set(group) for group in proc.people.distinct] if proc is not None else []
-        return [p for p in pairs if not any(p[0] in group and p[1] in group for group in groups)]
+        return [p for p in pairs if not any(p[0] in group and p[1] in group for group in self.distinct)]
 
     def likely_variants(self) -> list[tuple[str, str, str]]:
         """Pairs of distinct people whose names look like one person spelled two ways.

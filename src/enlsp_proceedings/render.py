@@ -237,21 +237,21 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
         current[site_path] = keys.get(site_path, "text")
     for site_path in unchanged:
         current[site_path] = keys[site_path]
+
+    def publish(source: Path, site_path: str, sha256: str | None) -> None:
+        """Copy a file into the site unless this copy already has that content there."""
+        if previous.get(site_path) != sha256 or not (out_dir / site_path).exists():
+            copy_atomically(source, out_dir / site_path)
+        current[site_path] = sha256 or ""
+
     templates = volume.proc.workshop.pdf_aliases
     for paper_id, source in pdf_sources.items():
         status = volume.pdfs[paper_id]
-        paper = volume.papers_by_id[paper_id]
-        for site_path in [f"papers/{paper_id}.pdf", *paper.pdf_alias_paths(templates)]:
-            target = out_dir / site_path
-            if previous.get(site_path) != status.sha256 or not target.exists():
-                copy_atomically(source, target)
-            current[site_path] = status.sha256 or ""
+        for site_path in [f"papers/{paper_id}.pdf", *volume.papers_by_id[paper_id].pdf_alias_paths(templates)]:
+            publish(source, site_path, status.sha256)
     for paper_id, source in (supplement_sources or {}).items():
         status = volume.pdfs[paper_id]
-        site_path = f"papers/{status.supplementary}"
-        if previous.get(site_path) != status.supplementary_sha256 or not (out_dir / site_path).exists():
-            copy_atomically(source, out_dir / site_path)
-        current[site_path] = status.supplementary_sha256 or ""
+        publish(source, f"papers/{status.supplementary}", status.supplementary_sha256)
     for paper_id, source in (thumb_sources or {}).items():
         site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
         stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"
