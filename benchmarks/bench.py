@@ -36,10 +36,10 @@ REPO = HERE.parent
 WORK = HERE / "_work"
 sys.path.insert(0, str(REPO / "src"))
 
-from enlsp_proceedings import cite  # noqa: E402
-from enlsp_proceedings.load import load_proceedings  # noqa: E402
+from enlsp_proceedings.model.load import load_proceedings  # noqa: E402
+from enlsp_proceedings.outputs import cite  # noqa: E402
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume  # noqa: E402
 from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop  # noqa: E402
-from enlsp_proceedings.volume import PdfStatus, Volume  # noqa: E402
 
 # Realistic, varied names: a 1,000-paper volume has several thousand distinct authors.
 FIRST = ("Aarav Abebe Adaeze Ahmed Aiko Alejandro Alina Amara Ana Andrei Anika Arjun Aylin Bao Beatriz Bilal Bo Camille "
@@ -164,7 +164,7 @@ def _fence(body: str, lang: str = "text") -> str:
 
 def write_floor(volume: Volume, src: Path) -> None:
     """What a person would write by hand for the same site (sphinx-design, one file per page)."""
-    from enlsp_proceedings.sphinx_conf import settings
+    from enlsp_proceedings.sphinxext.settings import settings
 
     shutil.rmtree(src, ignore_errors=True)
     (src / "papers").mkdir(parents=True)
@@ -260,7 +260,7 @@ Download: [.bib]({volume.url(f"papers/{paper.id}.bib")}) · [.ris]({volume.url(f
 
 
 def floor_volume(run_dir: Path) -> Volume:
-    from enlsp_proceedings.extract import extract_all
+    from enlsp_proceedings.pdf.extract import extract_all
 
     proc = load_proceedings(run_dir / "conf")
     pdfs = extract_all(proc.papers, run_dir / "papers", run_dir / "cache")  # cached: the timed build already read them

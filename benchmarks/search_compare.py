@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from enlsp_proceedings import sphinxext
-from enlsp_proceedings.build import BuildOptions, build_site
-from enlsp_proceedings.people import fold
+from enlsp_proceedings.model.people import fold
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 from enlsp_proceedings.testing import random_papers, write_workshop
 
 QUERIES = ["muller", "nguyen", "garcia", "celik", "bjork", "novak", "adebayo", "lucia", "soren", "elodie"]
@@ -109,9 +109,9 @@ def main() -> None:
     build(root, root / "warm", sphinx_search=False)  # fills the PDF cache so both timings below are site builds only
     pagefind_time = build(root, root / "pagefind-site", sphinx_search=False)
     sphinx_time = build(root, root / "sphinx-site", sphinx_search=True)
-    from enlsp_proceedings.build import prepare_volume
-    from enlsp_proceedings.load import load_proceedings
-    from enlsp_proceedings.search import search_records, write_search_index
+    from enlsp_proceedings.model.load import load_proceedings
+    from enlsp_proceedings.publish.pipeline import prepare_volume
+    from enlsp_proceedings.search.index import search_records, write_search_index
 
     volume, pdfs = prepare_volume(load_proceedings(root / "conf"), root / "papers", root / ".cache", quiet=True)
     shutil.rmtree(root / "index-only", ignore_errors=True)

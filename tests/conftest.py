@@ -34,7 +34,7 @@ class PdfReads:
     """
 
     def __init__(self, monkeypatch, log: Path):
-        from enlsp_proceedings import extract
+        from enlsp_proceedings.pdf import extract
 
         self.log = log
         real = extract.read_pdf

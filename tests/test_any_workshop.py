@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import PdfReads, run_build
-from enlsp_proceedings.check import run_check
 from enlsp_proceedings.cli import main as cli_main
-from enlsp_proceedings.load import load_proceedings
+from enlsp_proceedings.model.load import load_proceedings
+from enlsp_proceedings.pdf.check import run_check
 from enlsp_proceedings.testing import SynthPaper, make_pdf, workshop_yaml, write_workshop
 from test_build import html, visible
 

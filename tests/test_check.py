@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from conftest import PdfReads, run_build
-from enlsp_proceedings import extract
-from enlsp_proceedings.check import paper_problems, run_check
 from enlsp_proceedings.cli import main as cli_main
-from enlsp_proceedings.extract import extract_all, find_body_end, print_progress
+from enlsp_proceedings.pdf import extract
+from enlsp_proceedings.pdf.check import paper_problems, run_check
+from enlsp_proceedings.pdf.extract import extract_all, find_body_end, print_progress
 from enlsp_proceedings.testing import SynthPaper, make_pdf, new_pdf, write_workshop
 from test_build import links, visible
 
@@ -256,7 +256,7 @@ def test_progress_is_shown_for_long_runs(tmp_path, capsys):
     papers = [paper(f"p{i:02d}", pages=1) for i in range(12)]
     conf, papers_dir = write_workshop(tmp_path, papers)
     seen: list[tuple[int, int]] = []
-    from enlsp_proceedings.load import load_proceedings
+    from enlsp_proceedings.model.load import load_proceedings
 
     proc = load_proceedings(conf)
     extract_all(proc.papers, papers_dir, tmp_path / "cache", progress=lambda d, t: seen.append((d, t)), jobs=2)
@@ -315,8 +315,8 @@ def test_no_false_headings():
     ("Yike Guo", "Yi-Ke Guo"),
 ])
 def test_author_names_are_matched_tolerantly(name, page):
-    from enlsp_proceedings.check import _dehyphenate, _find_author
-    from enlsp_proceedings.models import Person
+    from enlsp_proceedings.model.schema import Person
+    from enlsp_proceedings.pdf.check import _dehyphenate, _find_author
 
     assert _find_author(Person(name=name), _dehyphenate(page).splitlines()) == ("found", None)
 
@@ -329,8 +329,8 @@ def test_author_names_are_matched_tolerantly(name, page):
     ("Swaroop Ranjan Mishra", "Swaroop Mishra", "Swaroop Mishra"),
 ])
 def test_author_name_variants_are_told_apart(name, page, printed):
-    from enlsp_proceedings.check import _find_author
-    from enlsp_proceedings.models import Person
+    from enlsp_proceedings.model.schema import Person
+    from enlsp_proceedings.pdf.check import _find_author
 
     assert _find_author(Person(name=name), page.splitlines()) == ("variant", printed)
 
@@ -341,15 +341,15 @@ def test_author_name_variants_are_told_apart(name, page, printed):
     ("Li Na", "Carolina Smith"),
 ])
 def test_author_names_that_are_not_there(name, page):
-    from enlsp_proceedings.check import _find_author
-    from enlsp_proceedings.models import Person
+    from enlsp_proceedings.model.schema import Person
+    from enlsp_proceedings.pdf.check import _find_author
 
     assert _find_author(Person(name=name), page.splitlines()) == ("missing", None)
 
 
 def test_title_mismatch_is_a_warning_and_a_missing_author_an_error(tmp_path):
-    from enlsp_proceedings.extract import PaperPdf, PdfFacts
-    from enlsp_proceedings.models import Paper
+    from enlsp_proceedings.model.schema import Paper
+    from enlsp_proceedings.pdf.extract import PaperPdf, PdfFacts
 
     entry = PaperPdf("x", "x.pdf", tmp_path / "x.pdf", PdfFacts("0", 1, pages=1, content_pages=1,
                      first_page_text="Quantizing Distil-\nHuBERT for SPEECH\nAna Silva, Bo Park"))
@@ -388,8 +388,8 @@ def latex_pdf(tmp_path: Path, clearpage: bool) -> Path:
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
 @pytest.mark.parametrize("clearpage", [False, True])
 def test_real_latex_paper(tmp_path, clearpage):
-    from enlsp_proceedings.extract import PaperPdf
-    from enlsp_proceedings.models import Paper
+    from enlsp_proceedings.model.schema import Paper
+    from enlsp_proceedings.pdf.extract import PaperPdf
 
     facts = extract.read_pdf(latex_pdf(tmp_path, clearpage))
     assert facts.references_page is not None and facts.pages > facts.references_page + 1  # the appendix follows
@@ -406,8 +406,8 @@ def test_real_latex_paper(tmp_path, clearpage):
 
 
 def test_first_page_checks_are_remembered_per_pdf_title_and_authors(tmp_path, monkeypatch):
-    from enlsp_proceedings import check
-    from enlsp_proceedings.load import load_proceedings
+    from enlsp_proceedings.model.load import load_proceedings
+    from enlsp_proceedings.pdf import check
 
     papers = [SynthPaper(f"p{i}", f"Efficient Paper Number {i}", [{"name": "Ada Lovelace"}, {"name": "Alan Turing"}], "An abstract.", pages=3, references_page=3)
               for i in range(3)]

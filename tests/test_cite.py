@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from enlsp_proceedings import cite
-from enlsp_proceedings.load import load_proceedings
-from enlsp_proceedings.models import Keynote, Paper, Person, Workshop
+from enlsp_proceedings.model.load import load_proceedings
+from enlsp_proceedings.model.schema import Keynote, Paper, Person, Workshop
+from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.testing import UNICODE_AUTHORS, UNICODE_TITLES, unicode_workshop, workshop_yaml
-from enlsp_proceedings.volume import Volume
 
 WORKSHOP = Workshop.model_validate(workshop_yaml())
 PAPER_FIELDS = {"title", "author", "booktitle", "year", "month", "address", "url", "note"}

@@ -65,7 +65,7 @@ def test_thumbnail_shows_the_first_page(design_site, tmp_path):
         assert sum(1 for v in grey.tobytes() if v < 128) > 200  # mode "L": one byte per pixel
     other = tmp_path / "other.pdf"
     make_pdf(other, "A Completely Different Title With Many Words In It", ["Someone Else"], 2, 2, seed=9)
-    from enlsp_proceedings.thumbs import render_first_page
+    from enlsp_proceedings.pdf.thumbs import render_first_page
     assert render_first_page(other) != (site / "papers" / "alpha.png").read_bytes()
 
 
@@ -111,7 +111,7 @@ def test_thumbnail_cache_by_pdf_content(design_site, tmp_path):
 
 
 def test_unrenderable_pdf_has_no_thumbnail(tmp_path):
-    from enlsp_proceedings.thumbs import ThumbCache, render_first_page
+    from enlsp_proceedings.pdf.thumbs import ThumbCache, render_first_page
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\n garbage that is not a pdf\n")
     assert render_first_page(bad) is None

@@ -16,13 +16,13 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from enlsp_proceedings import extract, thumbs
-from enlsp_proceedings.check import paper_problems
-from enlsp_proceedings.extract import PaperPdf, PdfCache, extract_all, read_pdf
-from enlsp_proceedings.load import load_proceedings
-from enlsp_proceedings.models import Paper
+from enlsp_proceedings.model.load import load_proceedings
+from enlsp_proceedings.model.schema import Paper
+from enlsp_proceedings.pdf import extract, thumbs
+from enlsp_proceedings.pdf.check import paper_problems
+from enlsp_proceedings.pdf.extract import PaperPdf, PdfCache, extract_all, read_pdf
+from enlsp_proceedings.pdf.thumbs import THUMB_WIDTH, ThumbCache
 from enlsp_proceedings.testing import make_pdf, new_pdf, random_papers, write_workshop
-from enlsp_proceedings.thumbs import THUMB_WIDTH, ThumbCache
 from test_check import body, text_pdf
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from conftest import run_build
-from enlsp_proceedings.build import BuildOptions, build_site
-from enlsp_proceedings.people import PeopleIndex, PersonRecord, _variant_reason
-from enlsp_proceedings.search import MANIFEST, STAMP
+from enlsp_proceedings.model.people import PeopleIndex, PersonRecord, _variant_reason
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
+from enlsp_proceedings.search.index import MANIFEST, STAMP
 from test_build import html, links, visible
 
 
@@ -102,9 +102,9 @@ def test_pdf_text_is_searchable_but_not_in_the_page(small_site):
 
 
 def test_search_records_hold_full_text_authors_and_bios(small_site):
-    from enlsp_proceedings.build import prepare_volume
-    from enlsp_proceedings.load import load_proceedings
-    from enlsp_proceedings.search import search_records
+    from enlsp_proceedings.model.load import load_proceedings
+    from enlsp_proceedings.publish.pipeline import prepare_volume
+    from enlsp_proceedings.search.index import search_records
 
     proc = load_proceedings(small_site / "conf")
     volume, pdfs = prepare_volume(proc, small_site / "papers", small_site / ".enlsp-cache", quiet=True)
@@ -134,8 +134,8 @@ def test_unchanged_rebuild_does_not_rerun_the_indexer(workshop_copy):
 
 
 def test_only_the_incomplete_bundle_is_indexed_again(workshop_copy, monkeypatch):
-    from enlsp_proceedings import search
-    from enlsp_proceedings.pagefind_child import index_problem
+    from enlsp_proceedings.search import index as search
+    from enlsp_proceedings.search.pagefind_child import index_problem
 
     monkeypatch.setattr(search, "SHARD_RECORDS", 4)
     specs, failed = [], []
@@ -242,7 +242,7 @@ def test_likely_variants_are_remembered_per_set_of_names(tmp_path, monkeypatch):
 
 
 def test_search_index_check_finds_truncated_output(small_site, tmp_path):
-    from enlsp_proceedings.search import index_problem
+    from enlsp_proceedings.search.index import index_problem
 
     index = tmp_path / "pagefind"
     bundle = json.loads((small_site / "site" / "pagefind" / MANIFEST).read_text())["bundles"][0]
@@ -257,7 +257,8 @@ def test_search_index_check_finds_truncated_output(small_site, tmp_path):
 
 
 def test_incomplete_search_index_is_rebuilt_once_then_fails_the_build(workshop_copy, monkeypatch):
-    from enlsp_proceedings import build, search
+    from enlsp_proceedings.publish import pipeline as build
+    from enlsp_proceedings.search import index as search
 
     starts = []
     real_start = search._start_indexer

@@ -53,7 +53,7 @@ def hostile_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def bundled_site(tmp_path_factory) -> Path:
     """The small workshop with its search index split into bundles of three records."""
-    from enlsp_proceedings import search
+    from enlsp_proceedings.search import index as search
     from enlsp_proceedings.testing import small_workshop
 
     root = tmp_path_factory.mktemp("bundled")

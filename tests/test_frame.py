@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from pygments.token import Literal, Punctuation, Text
 
-from enlsp_proceedings.frame import UNUSED_STATIC
-from enlsp_proceedings.highlight import plain_types
-from enlsp_proceedings.sphinxext import tight_html
+from enlsp_proceedings.sphinxext.frame import UNUSED_STATIC
+from enlsp_proceedings.sphinxext.highlight import plain_types
+from enlsp_proceedings.sphinxext.html import tight_html
 from test_build import html
 
 #: Bytes of an item page's frame: everything but the article and the page's own metadata

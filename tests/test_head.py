@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import built_workshop, run_build
-from enlsp_proceedings.headmeta import truncate
+from enlsp_proceedings.sphinxext.headmeta import truncate
 from enlsp_proceedings.testing import UNICODE_TITLES, unicode_workshop
 
 BASE = "https://example.org/synth/"
@@ -126,7 +126,7 @@ def test_paper_pages_describe_a_scholarly_article(small_site, unicode_site):
 
 
 def test_hostile_text_cannot_leave_the_json_ld_script():
-    from enlsp_proceedings.headmeta import json_ld as render
+    from enlsp_proceedings.sphinxext.headmeta import json_ld as render
 
     out = render({"name": "</script><script>alert(1)</script><!-- & \u2028"})
     inner = out.split(">", 1)[1].rsplit("</script>", 1)[0]
@@ -300,7 +300,7 @@ def test_copy_buttons_in_browser(small_site):
 def test_papers_json_is_versioned_and_valid_against_its_published_schema(small_site, unicode_site):
     import jsonschema
 
-    from enlsp_proceedings.volume import PAPERS_JSON_VERSION, SCHEMA_FILE
+    from enlsp_proceedings.outputs.volume import PAPERS_JSON_VERSION, SCHEMA_FILE
 
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -99,7 +99,7 @@ def test_nox_fails_loudly_on_an_unsupported_python(monkeypatch):
 
 
 def test_preview_serves_the_built_site_with_search_downloads_and_404(small_site, tmp_path):
-    from enlsp_proceedings.preview import RELOAD_PATH, Preview, make_handler, snapshot
+    from enlsp_proceedings.publish.preview import RELOAD_PATH, Preview, make_handler, snapshot
 
     site = small_site / "site"
     preview = Preview(site, [sys.executable, "-c", "pass"], [tmp_path])
@@ -148,7 +148,7 @@ def test_progress_reads_sphinx_single_line_status_too():
     each item still counts (a full rebuild once printed no progress at all)."""
     import io
 
-    from enlsp_proceedings.build import SphinxProgress
+    from enlsp_proceedings.publish.pipeline import SphinxProgress
 
     out = io.StringIO()
     progress = SphinxProgress(out)

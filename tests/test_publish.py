@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from conftest import run_build
-from enlsp_proceedings.build import BuildOptions, build_site
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 from enlsp_proceedings.testing import random_papers, write_workshop
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from enlsp_proceedings.models import Paper, Person, Proceedings, Workshop
-from enlsp_proceedings.people import PeopleIndex
+from enlsp_proceedings.model.people import PeopleIndex
+from enlsp_proceedings.model.schema import Paper, Person, Proceedings, Workshop
 from enlsp_proceedings.testing import workshop_yaml
 
 

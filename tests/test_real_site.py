@@ -17,8 +17,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from enlsp_proceedings.importers import read_cmt
-from enlsp_proceedings.load import load_proceedings
+from enlsp_proceedings.importers.core import read_cmt
+from enlsp_proceedings.model.load import load_proceedings
 from test_build import visible
 
 REPO = Path(__file__).resolve().parents[1]

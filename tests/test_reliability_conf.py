@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from enlsp_proceedings.load import ConfError, load_proceedings
+from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.testing import random_papers, write_workshop
 
 SRC = Path(__file__).resolve().parents[1] / "src"

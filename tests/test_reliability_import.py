@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from enlsp_proceedings import importers
-from enlsp_proceedings.importers import ExportError, Imported, merge, run_import
-from enlsp_proceedings.load import load_proceedings
+from enlsp_proceedings.importers import core as importers
+from enlsp_proceedings.importers.core import ExportError, Imported, merge, run_import
+from enlsp_proceedings.model.load import load_proceedings
 from test_import import HEADER, conf_dir, run, write_export
 
 #: Strings YAML 1.1 (what the loader reads) takes for something else when they are not quoted.

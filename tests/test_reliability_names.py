@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from enlsp_proceedings.check import printable
+from enlsp_proceedings.pdf.check import printable
 from enlsp_proceedings.testing import small_workshop
 
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from enlsp_proceedings import extract
+from enlsp_proceedings.pdf import extract
 from enlsp_proceedings.testing import random_papers, write_workshop
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -30,7 +30,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 #: Runs `check --format json` with low budgets, then prints the peak memory of the PDF readers.
 CHECK_WITH_LOW_BUDGETS = """
 import json, resource, sys
-from enlsp_proceedings import cli, extract
+from enlsp_proceedings import cli
+from enlsp_proceedings.pdf import extract
 if "--defaults" in sys.argv: sys.argv.remove("--defaults")
 else: extract.PDF_WALL_SECONDS, extract.PDF_CPU_SECONDS, extract.PDF_MEMORY_MB = 5, 20, 512
 code = cli.main(sys.argv[1:])
@@ -96,7 +97,7 @@ def test_a_form_xobject_bomb_is_stopped_at_its_time_or_memory_budget(tmp_path):
 @needs_fork
 def test_a_huge_mediabox_makes_a_thumbnail_of_bounded_size(tmp_path):
     """/MediaBox [0 0 1 5000]: a 300 x 1,500,000 px thumbnail and 5.9 GB before; now the top of the page, 300 x 450 px."""
-    from enlsp_proceedings.thumbs import THUMB_MAX_HEIGHT, THUMB_WIDTH, ThumbCache, png_size
+    from enlsp_proceedings.pdf.thumbs import THUMB_MAX_HEIGHT, THUMB_WIDTH, ThumbCache, png_size
 
     pdf = tmp_path / "tall.pdf"
     pdf.write_bytes(hostile_pdfs.tall_page(1, 5000))
@@ -118,7 +119,7 @@ def test_a_40_gb_file_is_refused_unread_and_the_others_are_checked(tmp_path, mon
     hashed = []
     real = extract.file_sha256
     monkeypatch.setattr(extract, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
-    from enlsp_proceedings.check import run_check
+    from enlsp_proceedings.pdf.check import run_check
 
     report = run_check(conf, papers, tmp_path / "cache", quiet=True).as_json()
     problem = _only_the_victim_fails(report)
@@ -155,7 +156,7 @@ def test_a_pdf_over_its_wall_clock_budget_is_reported_not_waited_for(tmp_path, m
     """A reader that sleeps (waits on nothing, so no CPU limit catches it) is ended after PDF_WALL_SECONDS."""
     import time
 
-    from enlsp_proceedings.load import load_proceedings
+    from enlsp_proceedings.model.load import load_proceedings
 
     conf, papers = _workshop(tmp_path, None)
     real = extract.read_pdf
@@ -177,7 +178,7 @@ def test_a_pdf_over_its_wall_clock_budget_is_reported_not_waited_for(tmp_path, m
 @needs_fork
 def test_a_memory_error_in_a_worker_is_that_papers_error_only(tmp_path, monkeypatch):
     """An exception the reader did not catch (here MemoryError) ends neither the run nor the other papers."""
-    from enlsp_proceedings.load import load_proceedings
+    from enlsp_proceedings.model.load import load_proceedings
 
     conf, papers = _workshop(tmp_path, None)
     real = extract.read_pdf

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from enlsp_proceedings.models import Proceedings
-from enlsp_proceedings.people import MAX_COAUTHORS, PeopleIndex
+from enlsp_proceedings.model.people import MAX_COAUTHORS, PeopleIndex
+from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.testing import workshop_yaml
 
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build
-from enlsp_proceedings import build as build_module
-from enlsp_proceedings import frame
+from enlsp_proceedings.publish import pipeline as build_module
+from enlsp_proceedings.sphinxext import frame
 from test_safety_publish import _retitle, site_digest, tree_state
 
 

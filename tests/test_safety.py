@@ -17,8 +17,8 @@ import pypdf
 import pytest
 from pylatexenc.latex2text import MacroTextSpec, get_default_latex_context_db
 
-from enlsp_proceedings import cite
-from enlsp_proceedings.cite import _INVISIBLE
+from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs.cite import _INVISIBLE
 from hostile import PWN
 from test_build import links, visible
 
@@ -349,8 +349,8 @@ def test_fragments_take_only_escaped_markup():
     """Cards are written as Markup fragments: a plain str (possibly data) is refused, values are escaped."""
     from markupsafe import Markup
 
-    from enlsp_proceedings.nodes import fragment
-    from enlsp_proceedings.pages import _PAPER_CARD
+    from enlsp_proceedings.sphinxext.pages import _PAPER_CARD
+    from enlsp_proceedings.sphinxext.widgets import fragment
 
     with pytest.raises(TypeError):
         fragment('<img src=x onerror="alert(1)">', "x")  # type: ignore[arg-type]

@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from conftest import run_build
-from enlsp_proceedings import build as build_module
-from enlsp_proceedings import render
-from enlsp_proceedings.build import BuildOptions, build_site
+from enlsp_proceedings.outputs import downloads
+from enlsp_proceedings.publish import pipeline as build_module
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
+from enlsp_proceedings.util import files
 
 
 def tree_state(root: Path) -> dict[str, tuple[str, int, int]]:
@@ -79,7 +80,7 @@ def test_crash_in_any_phase_keeps_last_site_and_next_build_recovers(workshop_cop
         # the staging copy already has its PDFs: change them so they are copied again
         for pdf in (workshop_copy / "papers").glob("*.pdf"):
             pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
-        monkeypatch.setattr(render.shutil, "copyfile", copy_then_die)
+        monkeypatch.setattr(files.shutil, "copyfile", copy_then_die)
     elif phase == "artifacts":
         monkeypatch.setattr(build_module, "write_artifacts", lambda *a, **k: (_ for _ in ()).throw(Boom()))
     elif phase == "stale-pages":
@@ -127,8 +128,8 @@ def test_interrupted_catch_up_of_the_staging_copy_is_not_trusted(workshop_copy, 
 
     def copy_manifest_then_stop(src, dst, link):
         if Path(src).is_relative_to(site):  # the first file of the site itself: copy the manifest, then stop
-            (staging / render.MANIFEST).unlink(missing_ok=True)
-            real_copy(str(site / render.MANIFEST), str(staging / render.MANIFEST), False)
+            (staging / downloads.MANIFEST).unlink(missing_ok=True)
+            real_copy(str(site / downloads.MANIFEST), str(staging / downloads.MANIFEST), False)
             raise Boom()
         real_copy(src, dst, link)
 
@@ -167,7 +168,7 @@ def test_sphinx_error_from_a_hand_written_page_keeps_last_site(workshop_copy):
     )
     (docs / "conf.py").write_text(
         "import sys, pathlib\nsys.path.insert(0, str(pathlib.Path(__file__).parent))\n"
-        "from enlsp_proceedings.sphinx_conf import settings\nglobals().update(settings())\nextensions.append('boom_ext')\n"
+        "from enlsp_proceedings.sphinxext.settings import settings\nglobals().update(settings())\nextensions.append('boom_ext')\n"
     )
     (docs / "boom.md").write_text("---\norphan: true\n---\n# Boom\n\n```{boom}\n```\n")
     with pytest.raises(Exception, match="exploded"):
@@ -229,14 +230,14 @@ def test_out_dir_inside_docs_and_previous_sites_are_fine(workshop_copy):
 KILL_DURING_COPY = """
 import os, signal, sys
 from pathlib import Path
-from enlsp_proceedings import render
-from enlsp_proceedings.build import BuildOptions, build_site
+from enlsp_proceedings.util import files
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 
 def copy_and_die(src, dst, *args, **kwargs):
     Path(dst).write_bytes(Path(src).read_bytes()[:100])  # half a PDF, then the power goes
     os.kill(os.getpid(), signal.SIGKILL)
 
-render.shutil.copyfile = copy_and_die
+files.shutil.copyfile = copy_and_die
 root = Path(sys.argv[1])
 build_site(BuildOptions(conf_dir=root / "conf", papers_dir=root / "papers", out_dir=root / "site", docs_dir=root / "docs", jobs=1, quiet=True))
 """

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
-from enlsp_proceedings import cite
-from enlsp_proceedings.headmeta import _meta
-from enlsp_proceedings.models import Paper, Proceedings
-from enlsp_proceedings.pages import PageBuilder
+from enlsp_proceedings.model.schema import Paper, Proceedings
+from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume
+from enlsp_proceedings.sphinxext.headmeta import _meta
+from enlsp_proceedings.sphinxext.pages import PageBuilder
 from enlsp_proceedings.testing import workshop_yaml
-from enlsp_proceedings.volume import PdfStatus, Volume
 
 # Everything but surrogates and the C0 controls validation rejects (tested in test_validation).
 TEXT = st.text(

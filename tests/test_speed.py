@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import PdfReads
-from enlsp_proceedings.build import BuildOptions, build_site
-from enlsp_proceedings.sphinxext import compact_html
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
+from enlsp_proceedings.sphinxext.html import compact_html
 from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop
 
 
@@ -80,7 +80,7 @@ def retitle_paper(root: Path, index: int, title: str) -> str:
 def test_second_edit_rereads_only_its_pages_not_those_of_the_edit_before(fresh, monkeypatch):
     """After a publish the staging copy is one build behind; it catches up with the published copy
     by copying what differs, so Sphinx re-reads only the pages of the current edit."""
-    from enlsp_proceedings import build
+    from enlsp_proceedings.publish import pipeline as build
 
     first = retitle_paper(fresh, 1, "The First Correction")
     build_site(options(fresh))
@@ -155,8 +155,8 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     """A one-paper edit neither ships the Sphinx environment to workers, nor forks writers, nor rebuilds every .bib/.ris."""
     from sphinx.builders import Builder
 
-    from enlsp_proceedings.sphinxext import HTMLBuilder
-    from enlsp_proceedings.volume import Volume
+    from enlsp_proceedings.outputs.volume import Volume
+    from enlsp_proceedings.sphinxext.parallel import HTMLBuilder
 
     parallel_reads, parallel_writes, bibtex_for = [], [], []
     real_parallel, real_write, real_bibtex = Builder._read_parallel, Builder._write_parallel, Volume.paper_bibtex
@@ -188,7 +188,8 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
 
 def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fresh, monkeypatch):
     """Pagefind starts before Sphinx (records come from the data); a failure kills it and leaves no debris."""
-    from enlsp_proceedings import build, search
+    from enlsp_proceedings.publish import pipeline as build
+    from enlsp_proceedings.search import index as search
 
     children, seen = [], {}
     real_start = search._start_indexer
@@ -219,8 +220,8 @@ def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fre
 def test_an_edit_reindexes_only_the_search_bundle_that_holds_its_record(tmp_path, monkeypatch):
     """The index is split into bundles by record; one changed paper re-indexes one bundle, the
     others are kept (or linked from the other site copy), and the bundles hold every record once."""
-    from enlsp_proceedings import search
-    from enlsp_proceedings.pagefind_child import index_problem
+    from enlsp_proceedings.search import index as search
+    from enlsp_proceedings.search.pagefind_child import index_problem
 
     monkeypatch.setattr(search, "SHARD_RECORDS", 8)
     write_workshop(tmp_path, random_papers(12, seed=3))

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from enlsp_proceedings.extract import extract_all
-from enlsp_proceedings.load import ConfError, load_proceedings
-from enlsp_proceedings.models import Links, Paper, Person
+from enlsp_proceedings.model.load import ConfError, load_proceedings
+from enlsp_proceedings.model.schema import Links, Paper, Person
+from enlsp_proceedings.pdf.extract import extract_all
 from enlsp_proceedings.testing import make_pdf, random_papers, workshop_yaml, write_workshop
 
 BAD_URLS = [
@@ -223,8 +223,8 @@ def test_check_command_reports_bad_metadata_without_traceback(tmp_path):
 
 
 def test_person_named_index_does_not_replace_the_author_index():
-    from enlsp_proceedings.models import Proceedings
-    from enlsp_proceedings.people import PeopleIndex
+    from enlsp_proceedings.model.people import PeopleIndex
+    from enlsp_proceedings.model.schema import Proceedings
 
     proc = Proceedings.model_validate({"workshop": workshop_yaml(), "papers": [_paper(authors=[{"name": "Index"}, {"name": "Long " + "x" * 400}])]})
     people = PeopleIndex(proc)
@@ -256,7 +256,7 @@ def test_anonymous_is_not_a_person(name):
     ("papers/.{id}.pdf", False), ("papers/{id} x.pdf", False),
 ])
 def test_pdf_aliases_are_safe_site_paths(template, ok):
-    from enlsp_proceedings.models import Workshop
+    from enlsp_proceedings.model.schema import Workshop
 
     data = {**workshop_yaml(), "pdf_aliases": [template]}
     if ok:

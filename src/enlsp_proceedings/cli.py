@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .build import BuildError, BuildOptions, build_site
-from .load import ConfError
+from enlsp_proceedings import __version__
+from enlsp_proceedings.model.load import ConfError
+from enlsp_proceedings.publish.pipeline import BuildError, BuildOptions, build_site
 
 
 def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache beside --out") -> None:
@@ -102,7 +102,7 @@ def _once(lines: list[str], memory: Path) -> tuple[list[str], list[str]]:
     Errors are always printed. The file remembers the warnings of the last build only, so a
     warning that went away and came back is shown again.
     """
-    from .render import write_if_changed
+    from enlsp_proceedings.util.files import write_if_changed
 
     try:
         before = set(json.loads(memory.read_text(encoding="utf-8")))
@@ -129,7 +129,7 @@ def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[str]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import format_text, run_check
+    from enlsp_proceedings.pdf.check import format_text, run_check
 
     cache = BuildOptions(out_dir=args.out, cache_dir=args.cache).cache  # the very cache `build` with the same --out uses
     try:
@@ -157,7 +157,7 @@ def _write(text: str, encoding: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importers import ExportError, run_import
+    from enlsp_proceedings.importers.core import ExportError, run_import
 
     try:
         report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run)
@@ -169,8 +169,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from .collect import collect
-    from .importers import ExportError
+    from enlsp_proceedings.importers.collect import collect
+    from enlsp_proceedings.importers.core import ExportError
 
     try:
         report = collect(args.download, args.conf, args.papers, args.export, args.force, args.dry_run)

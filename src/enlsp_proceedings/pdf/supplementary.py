@@ -15,8 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import PdfProblem, extract_all, file_sha256
-from .models import Paper
+from enlsp_proceedings.model.schema import Paper
+from enlsp_proceedings.pdf.extract import PdfProblem, extract_all, file_sha256
 
 #: A supplementary file larger than this is not published (calls for papers allow about 100 MB).
 SUPPLEMENTARY_MAX_BYTES = 200 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""The Pagefind indexer's child process: ``python -m enlsp_proceedings.pagefind_child SPEC OUT``.
+"""The Pagefind indexer's child process: ``python -m enlsp_proceedings.search.pagefind_child SPEC OUT``.
 
 Kept apart from search.py so that it imports nothing but pagefind (it starts on the
 critical path of a rebuild). SPEC, written by `search.SearchIndexJob`, is a JSON list of

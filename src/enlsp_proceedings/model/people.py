@@ -15,8 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .memo import load_memo, save_memo
-from .models import RESERVED_IDS, Person, Proceedings
+from enlsp_proceedings.model.schema import RESERVED_IDS, Person, Proceedings
+from enlsp_proceedings.util.memo import load_memo, save_memo
 
 #: Bump when `likely_variants` changes what it finds (invalidates the cached answers).
 VARIANTS_VERSION = 2

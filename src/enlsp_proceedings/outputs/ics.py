@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vText
 
-from .models import Slot
-from .volume import Volume
+from enlsp_proceedings.model.schema import Slot
+from enlsp_proceedings.outputs.volume import Volume
 
 PRODID = "-//enlsp-proceedings//schedule//EN"
 

@@ -25,9 +25,9 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 
-from . import cite
-from .render import write_if_changed
-from .volume import Volume
+from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.util.files import write_if_changed
 
 DESCRIPTION_LENGTH = 200
 
@@ -156,7 +156,7 @@ def json_ld(data: dict) -> str:
 
 def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Scholar tags, description, and OpenGraph overrides (runs before sphinxext-opengraph)."""
-    from .sphinxext import get_volume
+    from enlsp_proceedings.sphinxext.data import get_volume
 
     if doctree is None or not app.config.enlsp_data:
         return

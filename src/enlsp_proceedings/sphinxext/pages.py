@@ -14,10 +14,12 @@ import urllib.parse
 from docutils import nodes
 from markupsafe import Markup, escape
 
-from . import cite
-from .ics import slot_ics_path, slot_page
-from .models import UNKNOWN_AUTHORS, UNKNOWN_AUTHORS_NOTE, Keynote, Paper, Person
-from .nodes import (
+from enlsp_proceedings.model.people import fold, role_label
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, UNKNOWN_AUTHORS_NOTE, Keynote, Paper, Person
+from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs.ics import slot_ics_path, slot_page
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.sphinxext.widgets import (
     admonition,
     badge,
     badge_classes,
@@ -41,8 +43,6 @@ from .nodes import (
     text,
     thumbnail_img,
 )
-from .people import fold, role_label
-from .volume import Volume
 
 #: Roles that put a person among the "authors and speakers" of the authors index.
 CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}

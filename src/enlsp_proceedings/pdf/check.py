@@ -12,13 +12,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .extract import PaperPdf, PdfFacts, PdfProblem, extract_all, print_progress
-from .layout import INVISIBLE
-from .load import ConfError, load_proceedings
-from .memo import load_memo, save_memo
-from .models import PagePolicy, Paper, Proceedings, Workshop
-from .people import PeopleIndex, fold
-from .supplementary import check_supplements
+from enlsp_proceedings.model.load import ConfError, load_proceedings
+from enlsp_proceedings.model.people import PeopleIndex, fold
+from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
+from enlsp_proceedings.pdf.extract import PaperPdf, PdfFacts, PdfProblem, extract_all, print_progress
+from enlsp_proceedings.pdf.layout import INVISIBLE
+from enlsp_proceedings.pdf.supplementary import check_supplements
+from enlsp_proceedings.util.memo import load_memo, save_memo
 
 
 @dataclass

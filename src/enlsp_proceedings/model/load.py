@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .models import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Proceedings
+from enlsp_proceedings.model.schema import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Proceedings
 
 #: conf file -> top-level key in Proceedings it fills, and whether it must exist.
 CONF_FILES: dict[str, tuple[str | None, bool]] = {

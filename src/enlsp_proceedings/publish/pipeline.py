@@ -26,22 +26,24 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import UNPUBLISHABLE, FirstPageMemo, paper_problems
-from .extract import PaperPdf, extract_all, print_progress
-from .load import load_proceedings
-from .models import Proceedings
-from .render import link_or_copy, remove_stale_pages, write_artifacts, write_if_changed, write_sources
-from .search import INDEX_DIR, SearchIndexError, SearchIndexJob
-from .supplementary import Supplement, check_supplements
-from .thumbs import ThumbCache, png_size
-from .volume import PdfStatus, Volume
+from enlsp_proceedings.model.load import load_proceedings
+from enlsp_proceedings.model.schema import Proceedings
+from enlsp_proceedings.outputs.downloads import write_artifacts
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume
+from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, paper_problems
+from enlsp_proceedings.pdf.extract import PaperPdf, extract_all, print_progress
+from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
+from enlsp_proceedings.pdf.thumbs import ThumbCache, png_size
+from enlsp_proceedings.publish.sources import remove_stale_pages, write_sources
+from enlsp_proceedings.search.index import INDEX_DIR, SearchIndexError, SearchIndexJob
+from enlsp_proceedings.util.code import code_digest
+from enlsp_proceedings.util.files import link_or_copy, write_if_changed
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks instead
     fcntl = None  # type: ignore[assignment]
 
-PACKAGE_DIR = Path(__file__).parent
 #: Written into every site directory this tool makes (the published one and its staging copy):
 #: only a directory holding it is ever replaced or deleted.
 MARKER = ".enlsp-site.json"
@@ -200,7 +202,7 @@ def _discard(path: Path, *, required: bool = True) -> None:
 def _confdir(docs_dir: Path | None) -> Path:
     if docs_dir is not None and (docs_dir / "conf.py").is_file():
         return docs_dir
-    return PACKAGE_DIR / "site"
+    return Path(__file__).resolve().parent.parent / "sphinxext" / "default_conf"
 
 
 def _jobs(jobs: int | str) -> int:
@@ -209,28 +211,18 @@ def _jobs(jobs: int | str) -> int:
     return max(1, int(jobs))
 
 
-_TOOLS = ("sphinx", "myst-parser", "pydata-sphinx-theme", "sphinx-design", "sphinx-copybutton", "sphinxext-opengraph", "docutils")
-
-
 def _fingerprint(volume_json: str, src: Path, confdir: Path) -> str:
-    """Hash of everything a site is made from: data, sources, configuration, code, tool versions.
+    """Hash of everything a site is made from: data, sources, configuration, the tool's code and versions.
 
     A published site carrying the same fingerprint is already exactly what this build
     would produce, so a no-change rebuild can stop before starting Sphinx.
     """
-    from importlib import metadata
-
     h = hashlib.sha256(volume_json.encode())
+    h.update(code_digest().encode())
     files = [p for p in src.rglob("*") if p.is_file()]
     files += [p for p in confdir.iterdir() if p.is_file() and p.suffix == ".py"]
-    files += [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".js")]
     for path in sorted(files):
         h.update(b"\0" + os.fsencode(path) + b"\0" + path.read_bytes())
-    for dist in _TOOLS:
-        try:
-            h.update(f"{dist}={metadata.version(dist)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=none;".encode())
     return h.hexdigest()
 
 

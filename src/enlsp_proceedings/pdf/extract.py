@@ -38,10 +38,10 @@ try:  # POSIX only: elsewhere PDFs are read without the kernel's CPU and memory 
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
-from .layout import Analyzer, page_lines
-from .memo import load_memo, save_memo
-from .models import Paper
-from .thumbs import ThumbCache, page_png
+from enlsp_proceedings.model.schema import Paper
+from enlsp_proceedings.pdf.layout import Analyzer, page_lines
+from enlsp_proceedings.pdf.thumbs import ThumbCache, page_png
+from enlsp_proceedings.util.memo import load_memo, save_memo
 
 log = logging.getLogger(__name__)
 #: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).

@@ -110,7 +110,7 @@ def make_handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m enlsp_proceedings.preview", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m enlsp_proceedings.publish.preview", description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("docs/_build/html"), help="the built site to serve (build --out)")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")

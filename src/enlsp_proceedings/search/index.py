@@ -29,11 +29,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extract import PaperPdf
-from .pagefind_child import index_problem
-from .people import fold, role_label
-from .render import link_or_copy, write_if_changed
-from .volume import Volume
+from enlsp_proceedings.model.people import fold, role_label
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.pdf.extract import PaperPdf
+from enlsp_proceedings.search.pagefind_child import index_problem
+from enlsp_proceedings.util.files import link_or_copy, write_if_changed
 
 INDEX_DIR = "pagefind"
 STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
@@ -223,7 +223,7 @@ def _start_indexer(spec_json: str, out: Path) -> tuple[subprocess.Popen, Path]:
     spec = out / ".records.json"
     spec.write_text(spec_json, encoding="utf-8")
     with open(out / ".indexer.log", "w") as log:  # a file, not a pipe: nobody reads until Sphinx is done
-        child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.pagefind_child", str(spec), str(out)],
+        child = subprocess.Popen([sys.executable, "-m", "enlsp_proceedings.search.pagefind_child", str(spec), str(out)],
                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     return child, spec
 

@@ -32,9 +32,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
-from .load import Problem, alias_problem, read_conf_yaml, reads_as_string
-from .models import ANONYMOUS_NAME, DEFAULT_TRACKS, Paper, Track
-from .people import fold
+from enlsp_proceedings.model.load import Problem, alias_problem, read_conf_yaml, reads_as_string
+from enlsp_proceedings.model.people import fold
+from enlsp_proceedings.model.schema import ANONYMOUS_NAME, DEFAULT_TRACKS, Paper, Track
 
 #: Exports larger than this (for .xlsx: once uncompressed) are refused before they are parsed;
 #: 100,000 accepted papers with their abstracts fit in it.

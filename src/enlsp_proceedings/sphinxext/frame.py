@@ -35,7 +35,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from .render import write_if_changed
+from enlsp_proceedings.util.files import write_if_changed
 
 #: Scripts of the frame, in this order (all deferred); Bootstrap's only where ``ONLY_FOR`` says.
 FRAME_SCRIPTS = ("enlsp.js", "scripts/bootstrap.js", "scripts/pydata-sphinx-theme.js")

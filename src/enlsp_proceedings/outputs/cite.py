@@ -16,7 +16,7 @@ from functools import lru_cache
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from .models import Keynote, Paper, Person, Proceedings, Workshop
+from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Workshop
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das", "al", "el", "bin", "ibn"}
@@ -288,7 +288,7 @@ _TRANSLITERATE = str.maketrans({"ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "
 
 
 def _ascii_words(text: str) -> list[str]:
-    from .people import fold
+    from enlsp_proceedings.model.people import fold
 
     folded = fold(text).translate(_TRANSLITERATE).encode("ascii", "ignore").decode()
     return re.findall(r"[a-z0-9]+", folded)

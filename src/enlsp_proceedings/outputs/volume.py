@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import cite
-from .extract import PaperPdf
-from .models import Keynote, Paper, Proceedings, Slot
-from .people import PeopleIndex
+from enlsp_proceedings.model.people import PeopleIndex
+from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot
+from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.pdf.extract import PaperPdf
 
 
 @dataclass

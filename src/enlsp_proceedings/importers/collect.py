@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import file_sha256
-from .importers import read_cmt
-from .load import ConfError, load_proceedings
-from .people import fold
-from .render import copy_atomically
+from enlsp_proceedings.importers.core import read_cmt
+from enlsp_proceedings.model.load import ConfError, load_proceedings
+from enlsp_proceedings.model.people import fold
+from enlsp_proceedings.pdf.extract import file_sha256
+from enlsp_proceedings.util.files import copy_atomically
 
 _SUPPLEMENT = re.compile(r"supp|appendix|supplement|poster|slides", re.I)
 
@@ -32,7 +32,7 @@ class CollectReport:
     problems: int = 0  # conflicts and ambiguities: the organizer must decide
 
     def add(self, what: str, text: str, problem: bool = False) -> None:
-        from .check import printable  # downloaded file names may hold anything
+        from enlsp_proceedings.pdf.check import printable  # downloaded file names may hold anything
 
         self.lines.append(f"{what:<10}{printable(text)}")
         self.problems += problem

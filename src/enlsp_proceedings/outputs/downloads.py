@@ -1,0 +1,109 @@
+"""The downloadable files of a volume: BibTeX, RIS, CSL-JSON, papers.json, iCalendar, PDFs.
+
+`artifact_files` gives the text of each download; `write_artifacts` brings a site copy up
+to date with them and with the published PDFs (and their old addresses), thumbnails and
+supplementary files, rewriting only what changed (a manifest in the site remembers what
+each file was made from).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from enlsp_proceedings.outputs import ics
+from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
+from enlsp_proceedings.util.files import copy_atomically, write_if_changed
+
+
+def artifact_files(volume: Volume, skip: set[str] = frozenset(), site: Path | None = None) -> dict[str, str]:
+    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``.
+
+    A skipped paper's ``.bib`` in ``site`` is up to date, so the volume's BibTeX reuses its text.
+    """
+    bibs: dict[str, str] = {}
+    for paper in volume.proc.papers:
+        path = f"papers/{paper.id}.bib"
+        if path in skip and site is not None:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                bibs[paper.id] = (site / path).read_text(encoding="utf-8")
+        if paper.id not in bibs:
+            bibs[paper.id] = volume.paper_bibtex(paper)
+    files = {
+        "proceedings.bib": "\n\n".join(bibs.values()) if bibs else volume.volume_bibtex(),  # the same text, see test_cite
+        "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
+        PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
+    }
+    for paper in volume.proc.papers:
+        if f"papers/{paper.id}.bib" not in skip:
+            files[f"papers/{paper.id}.bib"] = bibs[paper.id]
+        if f"papers/{paper.id}.ris" not in skip:
+            files[f"papers/{paper.id}.ris"] = volume.paper_ris(paper)
+        if f"papers/{paper.id}.csl.json" not in skip:
+            files[f"papers/{paper.id}.csl.json"] = csl_json([volume.paper_csl(paper)])
+    files["proceedings.csl.json"] = csl_json([volume.paper_csl(p) for p in volume.proc.papers])
+    for keynote in volume.proc.keynotes:
+        files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
+        files[f"keynotes/{keynote.id}.csl.json"] = csl_json([volume.keynote_csl(keynote)])
+    if volume.proc.schedule:
+        files["schedule.ics"] = ics.schedule_ics(volume)
+        files.update(ics.talk_ics_files(volume))
+    return files
+
+
+def csl_json(items: list[dict]) -> str:
+    """A CSL-JSON file: a list of items (Zotero, Pandoc ``--bibliography``, citeproc)."""
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+MANIFEST = ".enlsp-artifacts.json"
+
+
+def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None,
+                    page_keys: dict[str, str] | None = None, supplement_sources: dict[str, Path] | None = None) -> None:
+    """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted.
+
+    ``page_keys`` maps a paper id to a key of everything its page shows (a superset of
+    what its .bib and .ris contain); a paper whose key is unchanged since this site
+    copy was last built keeps its files without regenerating them.
+    """
+    manifest_path = out_dir / MANIFEST
+    try:
+        previous = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    current: dict[str, str] = {}
+    keys = {f"papers/{pid}.{ext}": f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris", "csl.json")}
+    unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
+    for site_path, content in artifact_files(volume, unchanged, out_dir).items():
+        write_if_changed(out_dir / site_path, content)
+        current[site_path] = keys.get(site_path, "text")
+    for site_path in unchanged:
+        current[site_path] = keys[site_path]
+
+    def publish(source: Path, site_path: str, sha256: str | None) -> None:
+        """Copy a file into the site unless this copy already has that content there."""
+        if previous.get(site_path) != sha256 or not (out_dir / site_path).exists():
+            copy_atomically(source, out_dir / site_path)
+        current[site_path] = sha256 or ""
+
+    templates = volume.proc.workshop.pdf_aliases
+    for paper_id, source in pdf_sources.items():
+        status = volume.pdfs[paper_id]
+        for site_path in [f"papers/{paper_id}.pdf", *volume.papers_by_id[paper_id].pdf_alias_paths(templates)]:
+            publish(source, site_path, status.sha256)
+    for paper_id, source in (supplement_sources or {}).items():
+        status = volume.pdfs[paper_id]
+        publish(source, f"papers/{status.supplementary}", status.supplementary_sha256)
+    for paper_id, source in (thumb_sources or {}).items():
+        site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
+        stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"
+        if previous.get(site_path) != stamp or not (out_dir / site_path).exists():
+            write_if_changed(out_dir / site_path, source.read_bytes())
+        current[site_path] = stamp
+    for site_path in set(previous) - set(current):
+        (out_dir / site_path).unlink(missing_ok=True)
+    write_if_changed(manifest_path, json.dumps(current, sort_keys=True, indent=0))
+
+

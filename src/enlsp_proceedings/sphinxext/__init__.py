@@ -1,0 +1,84 @@
+"""The Sphinx extension: pages built from the data as docutils nodes.
+
+`setup` only registers. What it registers lives in one module each: `directive` (the
+``enlsp-page`` directive), `pages` (one builder per page kind, in an explicit registry),
+`widgets` (shared node builders: cards, badges, tabs, tables), `html` (their HTML writers,
+compact templates, search and 404 pages), `headmeta` (Scholar, OpenGraph, JSON-LD, sitemap),
+`frame` (which scripts and stylesheets each page loads), `highlight` (code blocks),
+`parallel` (parallel reading and writing for large builds), `data` (the saved volume) and
+`settings` (the default Sphinx configuration of a proceedings site; ``static/`` and
+``templates/`` are its assets). Safe for parallel reading and writing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from enlsp_proceedings import __version__
+from enlsp_proceedings.sphinxext import frame, highlight
+from enlsp_proceedings.sphinxext.data import add_footer, configure_from_volume, disable_unsafe_markup, mark_titles_escaped
+from enlsp_proceedings.sphinxext.directive import EnlspPage
+from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, write_sitemap
+from enlsp_proceedings.sphinxext.html import (
+    portable_404,
+    search_page,
+    skip_node,
+    use_pagefind_search,
+    visit_html_element,
+    visit_html_fragment,
+    visit_tab_label,
+)
+from enlsp_proceedings.sphinxext.parallel import HTMLBuilder, restore_parallel, serial_read_for_small_updates
+from enlsp_proceedings.sphinxext.widgets import (
+    data_container,
+    depart_as_reference,
+    depart_data_container,
+    depart_site_link,
+    html_element,
+    html_fragment,
+    site_link,
+    visit_as_reference,
+    visit_data_container,
+    visit_site_link,
+)
+from enlsp_proceedings.util.code import code_digest
+
+
+def _code_version() -> int:
+    """Changes whenever the tool's code changes (`code_digest`), so Sphinx re-reads every page then.
+
+    Page stubs carry a digest of their data only; without this, upgrading the tool would
+    leave pages built by the old code in place until their data changed.
+    """
+    return int(code_digest()[:8], 16)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("enlsp_data", "", "env", types=[str])
+    app.add_directive("enlsp-page", EnlspPage)
+    app.add_builder(HTMLBuilder, override=True)
+    app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
+    app.add_node(html_fragment, html=(visit_html_fragment, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
+    app.add_node(data_container, html=(visit_data_container, depart_data_container))
+    from sphinx_design.tabs import depart_tab_label, sd_tab_label
+
+    app.add_node(sd_tab_label, override=True, html=(visit_tab_label, depart_tab_label))
+    as_reference = (visit_as_reference, depart_as_reference)
+    app.add_node(site_link, html=(visit_site_link, depart_site_link), latex=as_reference, text=as_reference, man=as_reference, texinfo=as_reference)
+    app.add_js_file("enlsp-filters.js", loading_method="defer")
+    frame.setup(app)
+    highlight.setup(app)
+    app.connect("config-inited", configure_from_volume)
+    app.connect("builder-inited", disable_unsafe_markup)
+    app.connect("builder-inited", use_pagefind_search)
+    app.connect("html-collect-pages", search_page)
+    app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
+    app.connect("build-finished", write_sitemap)
+    app.connect("build-finished", portable_404)
+    app.connect("html-page-context", add_footer)
+    app.connect("html-page-context", mark_titles_escaped)
+    app.connect("env-before-read-docs", serial_read_for_small_updates)
+    app.connect("env-updated", restore_parallel)
+    return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,124 @@
+"""How the extension's pages are written as HTML: its nodes' HTML writers, compact
+templates, the search page and a 404 page that works at any address."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.jinja2glue import BuiltinTemplateLoader
+
+from enlsp_proceedings.sphinxext.widgets import ALLOWED_ELEMENTS, html_element, html_fragment
+from enlsp_proceedings.util.files import write_if_changed
+
+
+def visit_html_fragment(self: Any, node: html_fragment) -> None:
+    """Markup that `nodes.fragment` accepted (built from escaping templates) goes out as is."""
+    self.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def visit_html_element(self: Any, node: html_element) -> None:
+    """Write the element with every attribute value and the text escaped."""
+    tag = node["tag"]
+    if tag not in ALLOWED_ELEMENTS:
+        raise nodes.SkipNode
+    attrs = "".join(f' {html.escape(k)}="{html.escape(v, quote=True)}"' for k, v in node["attrs"].items())
+    if tag == "img":
+        self.body.append(f"<img{attrs}>")
+    else:
+        self.body.append(f"<{tag}{attrs}>{html.escape(node['content'])}</{tag}>")
+    raise nodes.SkipNode
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def visit_tab_label(self, node: nodes.Element) -> None:
+    """sphinx-design's tab label without ``aria-controls``, which HTML does not allow on a ``<label>``
+    (four Nu HTML Checker errors per paper page); the label still names its radio input by ``for``."""
+    attributes = {"for": node["input_id"]}
+    if "sync_id" in node and "sync_group" in node:
+        attributes["data-sync-id"] = node["sync_id"]
+        attributes["data-sync-group"] = node["sync_group"]
+    self.body.append(self.starttag(node, "label", **attributes))
+
+
+_KEEP_OR_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|([ \t\r\f\v]*\n\s*)|<!--.*?-->", re.S | re.I)
+
+
+def compact_html(markup: str) -> str:
+    """Collapse every whitespace run that contains a newline into one newline; drop comments.
+
+    The theme's templates indent deeply and leave many blank lines: about a third of each
+    page. Browsers render any whitespace run between tags as one space at most, so this
+    changes no rendering; ``pre``, ``textarea``, ``script`` and ``style`` are left untouched.
+    """
+    return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
+
+
+_LAYOUT_SPACE = re.compile(r"\s*(</?(?:ul|li|button)\b[^>]*>)\s*|(<a\b[^>]*>)\s+|\s+(</a>)")
+
+
+def tight_html(markup: str) -> str:
+    """Drop the layout whitespace of a list of links (the theme's header links): around list
+    and button tags, where it shows nowhere, and just inside each link. Space inside a
+    link's text, between words and inline tags, stays."""
+    return _LAYOUT_SPACE.sub(lambda m: next(g for g in m.groups() if g), str(markup))
+
+
+class CompactTemplates(BuiltinTemplateLoader):
+    """Sphinx's template bridge, with `compact_html` applied to every rendered page
+    (and the ``enlsp_tight`` filter, `tight_html`, for the templates)."""
+
+    def init(self, builder: Any, theme: Any = None, dirs: Any = None) -> None:
+        super().init(builder, theme, dirs)
+        self.environment.filters["enlsp_tight"] = tight_html
+
+    def render(self, template: str, context: dict) -> str:
+        return compact_html(super().render(template, context))
+
+
+def portable_404(app: Sphinx, exception: Exception | None) -> None:
+    """Make 404.html styled wherever the site is served, not only under base_url's path.
+
+    sphinx-notfound-page writes every link as an absolute path under the site's path (the
+    page is served at any depth); served from another path (a local preview at ``/``, a
+    custom domain) the page lost its styles and links. The links become relative to a
+    ``<base>``: the site's path, or ``/`` when the page is not under it (set by a script
+    before anything loads; without JavaScript the base stays the site's path).
+    """
+    if exception is not None or app.builder.format != "html" or not app.config.enlsp_data:
+        return
+    page = Path(app.outdir) / "404.html"
+    try:
+        text = page.read_text(encoding="utf-8")
+    except OSError:
+        return
+    prefix = app.config.notfound_urls_prefix or "/"
+    if "<base " in text or "<head>" not in text:
+        return
+    text = re.sub(r'(\s(?:href|src)=")' + re.escape(prefix), r"\1", text)
+    quoted = html.escape(prefix, quote=True)
+    script = (f'<base href="{quoted}"><script>(function(){{var p={json.dumps(prefix)};'
+              'if(location.pathname.indexOf(p)!==0)document.querySelector("base").setAttribute("href","/");})();</script>')
+    write_if_changed(page, text.replace("<head>", "<head>\n" + script, 1))
+
+
+def use_pagefind_search(app: Sphinx) -> None:
+    """Sphinx's own search index is not used (Pagefind is, see search.py): skip building it."""
+    if hasattr(app.builder, "search"):
+        app.builder.search = False
+
+
+def search_page(app: Sphinx) -> list[tuple[str, dict, str]]:
+    """search.html: the theme's search field and dialog submit here (``search.html?q=...``)."""
+    if getattr(app.builder, "format", "") != "html":
+        return []
+    return [("search", {"title": "Search"}, "enlsp-search.html")]
