@@ -25,6 +25,7 @@ def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache 
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The command line: build, check, import-cmt, import-openreview, collect."""
     parser = argparse.ArgumentParser(prog="enlsp-proceedings", description="Build a workshop proceedings website from metadata and camera-ready PDFs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +68,7 @@ def _error(message: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """``enlsp-proceedings build``: build and publish the site; prints what changed and the problems."""
     opts = BuildOptions(
         conf_dir=args.conf, papers_dir=args.papers, out_dir=args.out, docs_dir=args.docs,
         cache_dir=args.cache, strict=args.strict, jobs=args.jobs, quiet=args.quiet,
@@ -129,6 +131,7 @@ def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[str]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """``enlsp-proceedings check``: check the metadata and the camera-ready PDFs, as text or JSON."""
     from enlsp_proceedings.pdf.check import format_text, run_check
 
     cache = BuildOptions(out_dir=args.out, cache_dir=args.cache).cache  # the very cache `build` with the same --out uses
@@ -157,6 +160,7 @@ def _write(text: str, encoding: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """``import-cmt`` / ``import-openreview``: merge a review system's export into papers.yaml."""
     from enlsp_proceedings.importers.core import ExportError, run_import
 
     try:
@@ -169,6 +173,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
+    """``enlsp-proceedings collect``: copy downloaded camera-ready PDFs into papers/ under each paper's id."""
     from enlsp_proceedings.importers.collect import collect
     from enlsp_proceedings.importers.core import ExportError
 
@@ -186,6 +191,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code."""
     args = make_parser().parse_args(argv)
     commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "collect": cmd_collect}
     try:

@@ -27,11 +27,14 @@ _SUPPLEMENT = re.compile(r"supp|appendix|supplement|poster|slides", re.I)
 
 @dataclass
 class CollectReport:
+    """What ``collect`` did: one line per file, the number copied and the problems to decide."""
+
     lines: list[str] = field(default_factory=list)
     copied: int = 0
     problems: int = 0  # conflicts and ambiguities: the organizer must decide
 
     def add(self, what: str, text: str, problem: bool = False) -> None:
+        """Add one line to the report (the file name made printable)."""
         from enlsp_proceedings.pdf.check import printable  # downloaded file names may hold anything
 
         self.lines.append(f"{what:<10}{printable(text)}")

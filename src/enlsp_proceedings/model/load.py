@@ -30,6 +30,8 @@ CONF_FILES: dict[str, tuple[str | None, bool]] = {
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem in conf/: where (file, line, field), what, and a machine-readable code."""
+
     file: str
     line: int | None
     field: str

@@ -98,6 +98,8 @@ class Model(BaseModel):
 
 
 class Person(Model):
+    """A person as the data names them: author, speaker, organizer or committee member."""
+
     name: Text
     #: Family name, when it is not simply the last word of ``name`` (e.g. Vietnamese
     #: "Nguyễn Văn An" has family "Nguyễn"); used in citation keys, BibTeX and RIS.
@@ -117,6 +119,8 @@ class Person(Model):
 
 
 class Links(Model):
+    """A paper's or talk's outside links (code, slides, poster, video, arXiv, OpenReview); each is optional."""
+
     code: HttpUrl | None = None
     slides: HttpUrl | None = None
     poster: HttpUrl | None = None
@@ -125,10 +129,13 @@ class Links(Model):
     openreview: HttpUrl | None = None
 
     def items(self) -> list[tuple[str, str]]:
+        """The links that are set, as (kind, URL) pairs in field order."""
         return [(k, v) for k, v in self.model_dump().items() if v]
 
 
 class Erratum(Model):
+    """A dated correction note shown on a paper's page."""
+
     date: dt.date
     note: Text
 
@@ -144,6 +151,8 @@ UNKNOWN_AUTHORS_NOTE = "The workshop's records do not name the authors of this p
 
 
 class Paper(Model):
+    """An accepted paper, as papers.yaml lists it; the PDF's facts come later, from the pdf stage."""
+
     id: Identifier
     title: Text
     #: Empty when the sources do not name the authors (a review system's "Anonymous"): the
@@ -202,6 +211,7 @@ class Paper(Model):
 
     @property
     def pdf_name(self) -> str:
+        """The camera-ready's file name in the papers directory (``pdf``, or ``<id>.pdf``)."""
         return self.pdf or f"{self.id}.pdf"
 
     def pdf_alias_paths(self, templates: list[str]) -> list[str]:
@@ -212,6 +222,8 @@ class Paper(Model):
 
 
 class Keynote(Model):
+    """An invited talk, with one or more speakers."""
+
     id: Identifier
     title: Text
     #: One or more speakers; ``speaker:`` (one person) is accepted too.
@@ -231,6 +243,8 @@ class Keynote(Model):
 
 
 class Panel(Model):
+    """The workshop's panel discussion: a moderator and panelists."""
+
     id: Identifier
     title: Text
     description: OptionalText = ""
@@ -243,6 +257,8 @@ HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
 class Slot(Model):
+    """One entry of the program: a talk, a paper's presentation, the panel, or a titled event (break, poster session...)."""
+
     start: HHMM
     end: HHMM
     #: The day, for a workshop of more than one day (default: the workshop's `Workshop.date`).
@@ -270,6 +286,7 @@ class Slot(Model):
 
     @property
     def target(self) -> tuple[str, str] | None:
+        """What the slot presents, as (kind, id), for a keynote, paper or panel slot; None for a titled event."""
         for kind in ("keynote", "paper", "panel"):
             if getattr(self, kind):
                 return kind, getattr(self, kind)
@@ -277,12 +294,16 @@ class Slot(Model):
 
 
 class ImportantDate(Model):
+    """A deadline or date of the call for papers (submission, notification, camera-ready...)."""
+
     name: Text
     date: dt.date
     note: OptionalText | None = None
 
 
 class Sponsor(Model):
+    """A sponsor shown on the home page."""
+
     name: Text
     level: OptionalText | None = None
     url: HttpUrl | None = None
@@ -335,6 +356,8 @@ PdfAlias = Annotated[str, AfterValidator(_pdf_alias)]
 
 
 class Track(Model):
+    """A track of the workshop (``tracks`` in workshop.yaml); papers name theirs by id."""
+
     id: Identifier
     name: Text
     description: OptionalText = ""
@@ -392,6 +415,8 @@ class PagePolicy(Model):
 
 
 class Workshop(Model):
+    """The workshop itself (workshop.yaml): names, date, place, URLs, tracks, presentations, labels and rules."""
+
     short_name: Text
     title: Text
     booktitle: Text
@@ -422,16 +447,20 @@ class Workshop(Model):
 
     @property
     def track_list(self) -> list[Track]:
+        """The declared tracks, or the one default track when workshop.yaml declares none."""
         return self.tracks or DEFAULT_TRACKS
 
     @property
     def presentation_list(self) -> list[Presentation]:
+        """The declared presentation kinds, or the defaults (oral, spotlight, poster)."""
         return self.presentations or DEFAULT_PRESENTATIONS
 
     def track(self, ident: str) -> Track:
+        """The track with this id (a plain one named by the id when it is not declared)."""
         return next((t for t in self.track_list if t.id == ident), Track(id=ident, name=ident))
 
     def presentation(self, ident: str) -> Presentation:
+        """The presentation kind with this id (a plain one labelled by the id when it is not declared)."""
         return next((p for p in self.presentation_list if p.id == ident), Presentation(id=ident, label=ident, group=ident))
 
     @field_validator("timezone")
@@ -450,6 +479,8 @@ class Workshop(Model):
 
 
 class Topic(Model):
+    """A topic of the call for papers, with its items."""
+
     name: Text
     description: OptionalText = ""
     special_track: bool = False
@@ -457,17 +488,23 @@ class Topic(Model):
 
 
 class CallForPapers(Model):
+    """The call for papers (cfp.yaml): introduction, topics and submission instructions."""
+
     intro: OptionalText = ""
     topics: list[Topic] = []
     submission: list[OptionalText] = []
 
 
 class Alias(Model):
+    """Spellings of one person's name (``variants``) shown and indexed as ``name``."""
+
     name: Text
     variants: list[Text] = Field(min_length=1)
 
 
 class People(Model):
+    """people.yaml: organizers, volunteers, the technical committee, name aliases and ``distinct`` groups (same-looking names of different people)."""
+
     organizers: list[Person] = []
     volunteers: list[Person] = []
     technical_committee: list[Person] = []
@@ -490,12 +527,15 @@ class Proceedings(Model):
     cfp: CallForPapers = CallForPapers()
 
     def paper(self, paper_id: str) -> Paper:
+        """The paper with this id (StopIteration when there is none)."""
         return next(p for p in self.papers if p.id == paper_id)
 
     def keynote(self, keynote_id: str) -> Keynote:
+        """The keynote with this id (StopIteration when there is none)."""
         return next(k for k in self.keynotes if k.id == keynote_id)
 
     def slot_for(self, kind: str, ident: str) -> Slot | None:
+        """The program slot presenting this keynote, paper or panel, if any."""
         return next((s for s in self.schedule if s.target == (kind, ident)), None)
 
     def canonical_name(self, name: str) -> str:

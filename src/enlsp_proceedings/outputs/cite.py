@@ -362,6 +362,7 @@ def _common_fields(workshop: Workshop, url: str) -> list[Field]:
 
 
 def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
+    """The BibTeX @inproceedings entry of a paper."""
     fields = [Field("title", latex_title(paper.title))]
     if paper.authors:
         fields.append(Field("author", " and ".join(bibtex_name(a) for a in paper.authors)))
@@ -379,6 +380,7 @@ def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
 
 
 def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> Entry:
+    """The BibTeX @misc entry of a keynote talk."""
     fields = [
         Field("title", latex_title(keynote.title)),
         Field("author", " and ".join(bibtex_name(s) for s in keynote.speakers)),
@@ -389,6 +391,7 @@ def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> E
 
 
 def to_bibtex(entries: list[Entry]) -> str:
+    """BibTeX text of the entries, each field already encoded for LaTeX."""
     library = bibtexparser.Library()
     for entry in entries:
         library.add(entry)
@@ -421,6 +424,7 @@ def _plain(text: str) -> str:
 
 
 def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> str:
+    """The RIS record of a paper (one tag per line; line breaks in values folded)."""
     lines = [("TY", "CPAPER"), ("TI", paper.title)]
     lines += [("AU", ris_name(author)) for author in paper.authors]
     lines += [
@@ -446,6 +450,7 @@ def _join_names(names: list[str]) -> str:
 
 
 def to_acl_text(paper: Paper, workshop: Workshop) -> str:
+    """A plain-text citation in the ACL Anthology's style."""
     names = _join_names([_plain(a.name) for a in paper.authors])
     if not names:  # the title takes the authors' place
         return f"{_plain(paper.title)}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
@@ -461,6 +466,7 @@ _MD_BLOCK_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
 def markdown_escape(text: str, line_start: bool = False) -> str:
+    """Text with Markdown's punctuation escaped (and, at a line start, what would begin a heading, list or quote)."""
     out = _MD_INLINE.sub(r"\\\1", _plain(text))
     if line_start:
         out = _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
@@ -468,6 +474,7 @@ def markdown_escape(text: str, line_start: bool = False) -> str:
 
 
 def to_markdown(paper: Paper, workshop: Workshop, url: str) -> str:
+    """A Markdown citation of a paper, with a link to its page."""
     names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]), line_start=True)
     if not names:  # the title takes the authors' place
         return f"[{markdown_escape(paper.title)}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
@@ -529,6 +536,7 @@ def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str
 
 
 def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dict:
+    """The CSL-JSON item of a keynote talk (type speech)."""
     item: dict = {
         "id": key,
         "type": "speech",

@@ -23,6 +23,8 @@ from enlsp_proceedings.util.memo import load_memo, save_memo
 
 @dataclass
 class PaperReport:
+    """The check of one paper: its PDF, page counts and problems."""
+
     id: str
     pdf: str
     pages: int | None
@@ -31,24 +33,30 @@ class PaperReport:
 
     @property
     def status(self) -> str:
+        """"error", "warning" or "ready", from the worst problem."""
         if any(p.level == "error" for p in self.problems):
             return "error"
         return "warning" if self.problems else "ready"
 
     def as_json(self) -> dict:
+        """This report as ``check --format json`` prints it."""
         return {"id": self.id, "pdf": self.pdf, "pages": self.pages, "content_pages": self.content_pages,
                 "problems": [asdict(p) for p in self.problems]}
 
 
 @dataclass
 class CheckReport:
+    """The check of a whole volume: every paper's report and the problems across papers."""
+
     papers: list[PaperReport]
     general: list[PdfProblem] = field(default_factory=list)  # metadata and across-papers problems
 
     def count(self, level: str) -> int:
+        """The number of problems of this level ("error" or "warning")."""
         return sum(p.level == level for r in self.papers for p in r.problems) + sum(p.level == level for p in self.general)
 
     def as_json(self) -> dict:
+        """This report as ``check --format json`` prints it."""
         return {
             "papers": [r.as_json() for r in self.papers],
             "problems": [asdict(p) for p in self.general],
@@ -332,6 +340,7 @@ class FirstPageMemo:
         self.used: dict[str, list] = {}
 
     def problems(self, paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
+        """The first-page problems of this paper's PDF, remembered or computed now."""
         blob = json.dumps([FIRST_PAGE_CHECKS_VERSION, facts.sha256, facts.version, paper.title, [[a.name, a.family, a.affiliation] for a in paper.authors]], ensure_ascii=False)
         key = hashlib.sha256(blob.encode()).hexdigest()[:32]
         saved = self.known.get(key)
@@ -345,6 +354,7 @@ class FirstPageMemo:
         return found
 
     def save(self) -> None:
+        """Write the memo to the cache (skipped quietly when the cache cannot be written)."""
         if self.used != self.known:
             save_memo(self.path, self.used)
 
@@ -442,6 +452,7 @@ def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
 
 
 def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
+    """Read every paper's PDF (or only ``only``) and apply the camera-ready rules."""
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
     reports = []

@@ -72,6 +72,8 @@ class Line:
 
 @dataclass
 class PageLines:
+    """The text lines of one page, with the margin line numbers and column split found on it."""
+
     lines: list[Line]
     margin_numbers: list[list[int]] = field(default_factory=list)  # numbers in the margins (or stacked as lineno's), per place, top to bottom
     two_columns: float | None = None  # where the right column begins, on a two-column page
@@ -269,9 +271,11 @@ class Analyzer:
 
     @property
     def done(self) -> bool:
+        """Whether the end of the body (references or appendix) was found."""
         return self.end is not None
 
     def body_size(self) -> float:
+        """The body text's font size: the median size of the long lines seen so far."""
         return statistics.median(self.sizes) if self.sizes else 0.0
 
     def _is_heading_font(self, line: Line) -> bool:
@@ -279,6 +283,7 @@ class Analyzer:
         return line.bold or (body > 0 and line.size >= 1.08 * body)
 
     def add(self, page: PageLines) -> None:
+        """Read the next page (pages come in order)."""
         self.pages.append(page)
         number = len(self.pages)
         self.sizes += [line.size for line in page.lines if len(line.text) >= 40 and line.size > 0][:60]
@@ -366,6 +371,7 @@ class Analyzer:
         return round(number - 1 + fraction, 2)
 
     def result(self, pages: int) -> Layout:
+        """The layout found, for a PDF of this many pages."""
         layout = self.layout
         if self.end is None:
             layout.content_pages = float(pages)

@@ -24,6 +24,8 @@ SUPPLEMENTARY_MAX_BYTES = 200 * 1024 * 1024
 
 @dataclass
 class Supplement:
+    """A paper's supplementary file: where it is, its digest and size, and its problems."""
+
     paper_id: str
     name: str  # as given in papers.yaml, relative to the papers directory
     site_name: str
@@ -34,6 +36,7 @@ class Supplement:
 
     @property
     def publishable(self) -> bool:
+        """Whether the file exists and has no error."""
         return self.path is not None and not any(p.level == "error" for p in self.problems)
 
 

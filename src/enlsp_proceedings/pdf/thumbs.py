@@ -110,6 +110,7 @@ class ThumbCache:
         self.dir = Path(cache_dir) / "thumbs" / f"v{THUMB_VERSION}-{THUMB_WIDTH}"
 
     def path(self, sha256: str) -> Path:
+        """Where the thumbnail of the PDF with this content is kept."""
         return self.dir / f"{sha256}.png"
 
     def _failed(self, sha256: str) -> Path:
@@ -120,6 +121,7 @@ class ThumbCache:
         return self.path(sha256).is_file() or self._failed(sha256).exists()
 
     def get(self, sha256: str) -> Path | None:
+        """The cached thumbnail of this PDF content, if one was rendered."""
         target = self.path(sha256)
         return target if target.is_file() else None
 
@@ -145,6 +147,7 @@ class ThumbCache:
         return self.path(sha256)
 
     def get_or_render(self, sha256: str, pdf_path: Path) -> Path | None:
+        """The thumbnail of this PDF, rendered now unless it was rendered (or failed) before."""
         if self.known(sha256):
             return self.get(sha256)
         return self.put(sha256, render_first_page(pdf_path))

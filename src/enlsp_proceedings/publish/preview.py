@@ -44,6 +44,8 @@ def snapshot(folders: list[Path]) -> dict[str, int]:
 
 
 class Preview:
+    """A built site served locally, rebuilt when its inputs change."""
+
     def __init__(self, site: Path, build_command: list[str], watch: list[Path]):
         self.site = site
         self.build_command = build_command
@@ -51,12 +53,14 @@ class Preview:
         self.generation = 0
 
     def build(self) -> bool:
+        """Run the build command; whether it succeeded."""
         ok = subprocess.run(self.build_command).returncode == 0
         if ok:
             self.generation += 1
         return ok
 
     def watch_forever(self, interval: float = 1.0) -> None:
+        """Rebuild whenever a watched file changes (polling every ``interval`` seconds)."""
         before = snapshot(self.watch)
         while True:
             time.sleep(interval)
@@ -70,6 +74,7 @@ class Preview:
 
 
 def make_handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
+    """An HTTP handler serving the preview's site with the download types (.bib, .ris, .ics, .json) and its live-reload endpoint."""
     class Handler(SimpleHTTPRequestHandler):
         extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".bib": "application/x-bibtex",
                           ".ris": "application/x-research-info-systems", ".ics": "text/calendar", ".json": "application/json"}
@@ -110,6 +115,7 @@ def make_handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``nox -s serve``: build, serve and rebuild on change."""
     parser = argparse.ArgumentParser(prog="python -m enlsp_proceedings.publish.preview", description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("docs/_build/html"), help="the built site to serve (build --out)")
     parser.add_argument("--port", type=int, default=8000)

@@ -58,6 +58,7 @@ class Record:
     skip: tuple[int, int] | None = None  # more such words: the title and author block of the PDF's first page
 
     def meta(self) -> dict[str, str]:
+        """The record's Pagefind metadata (title, kind, lead, the PDF heading to skip, authors)."""
         meta = {"title": self.title, "kind": self.kind, "lead": str(self.lead)}
         if self.skip:
             meta["skip"] = f"{self.skip[0]}-{self.skip[1]}"
@@ -156,6 +157,7 @@ def records_payload(records: list[Record]) -> str:
 
 
 def payload_digest(payload: str) -> str:
+    """A digest of the records and of the indexer's version: equal digests give the same index."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

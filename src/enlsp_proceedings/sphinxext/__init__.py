@@ -56,6 +56,7 @@ def _code_version() -> int:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directive, nodes, builder, assets and event handlers."""
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
     app.add_builder(HTMLBuilder, override=True)

@@ -77,6 +77,7 @@ def disable_unsafe_markup(app: Sphinx) -> None:
 
 
 def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The footer's line (short name, venue, place) for every page."""
     if app.config.enlsp_data:
         w = get_volume(app).workshop
         context["enlsp_footer"] = f"{w.short_name} · {w.venue} · {w.location}"

@@ -29,6 +29,7 @@ class EnlspPage(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        """Build the page of this kind (and id) from the saved volume."""
         kind = self.arguments[0]
         ident = self.arguments[1] if len(self.arguments) > 1 else None
         builder = PageBuilder(get_volume(self.env), self.env.docname)

@@ -76,6 +76,7 @@ def _meta(name: str, content: str, attr: str = "name") -> str:
 
 
 def scholar_tags(volume: Volume, paper_id: str) -> str:
+    """Google Scholar's citation_* meta tags of a paper's page."""
     paper = volume.papers_by_id[paper_id]
     w = volume.workshop
     head = _meta("citation_title", paper.title)

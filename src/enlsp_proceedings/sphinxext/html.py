@@ -37,6 +37,7 @@ def visit_html_element(self: Any, node: html_element) -> None:
 
 
 def skip_node(self: Any, node: nodes.Node) -> None:
+    """Writers without a visitor for a node skip it (the node carries HTML only)."""
     raise nodes.SkipNode
 
 

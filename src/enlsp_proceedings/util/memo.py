@@ -22,6 +22,7 @@ def load_memo(path: Path) -> Any:
 
 
 def save_memo(path: Path, value: Any) -> None:
+    """Write a memo atomically; a memo that cannot be written is skipped."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
