@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import run_build
 
+from conftest import run_build
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.publish.sources import source_pages
