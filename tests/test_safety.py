@@ -349,13 +349,13 @@ def test_fragments_take_only_escaped_markup():
     """Cards are written as Markup fragments: a plain str (possibly data) is refused, values are escaped."""
     from markupsafe import Markup
 
-    from enlsp_proceedings.sphinxext.pages import _PAPER_CARD
+    from enlsp_proceedings.sphinxext.pages.common import PAPER_CARD
     from enlsp_proceedings.sphinxext.widgets import fragment
 
     with pytest.raises(TypeError):
         fragment('<img src=x onerror="alert(1)">', "x")  # type: ignore[arg-type]
     evil = '</p><script>alert("x")</script><a href="javascript:1">'
-    markup = _PAPER_CARD.format(classes="c", aside=Markup(""), title=evil, authors=evil, badges=evil, pdf=evil, href='x.html" onclick="1')
+    markup = PAPER_CARD.format(classes="c", aside=Markup(""), title=evil, authors=evil, badges=evil, pdf=evil, href='x.html" onclick="1')
     node = fragment(markup, evil)
     assert "<script>" not in node["html"] and 'href="javascript' not in node["html"] and '" onclick' not in node["html"]
     assert node["html"].count("&lt;script&gt;") == 5

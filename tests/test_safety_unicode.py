@@ -19,7 +19,7 @@ from enlsp_proceedings.model.schema import Paper, Proceedings
 from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.headmeta import _meta
-from enlsp_proceedings.sphinxext.pages import PageBuilder
+from enlsp_proceedings.sphinxext.pages import PAGES, Page
 from enlsp_proceedings.testing import workshop_yaml
 
 # Everything but surrogates and the C0 controls validation rejects (tested in test_validation).
@@ -55,7 +55,7 @@ settings.register_profile("safety", max_examples=150, deadline=None, suppress_he
 def test_page_nodes_hold_the_text_as_text(title, names):
     volume = _volume(title, names)
     paper = volume.proc.papers[0]
-    [page] = PageBuilder(volume, "papers/p").paper("p")
+    [page] = PAGES["paper"].render(Page("papers/p"), PAGES["paper"].shows(volume, "p"))
     assert not list(page.findall(nodes.raw))
     assert page[0].astext() == paper.title  # the section title, verbatim
     people = [n.astext() for n in page.findall(nodes.reference) if n.get("refuri", "").startswith("../authors/")]

@@ -19,32 +19,10 @@ from enlsp_proceedings.outputs.volume import Volume
 PRODID = "-//enlsp-proceedings//schedule//EN"
 
 
-def slot_page(volume: Volume, slot: Slot) -> str:
-    """Site path of the page a slot links to."""
-    target = slot.target
-    if target is None:
-        return f"schedule.html#{volume.slot_anchor(slot)}"
-    kind, ident = target
-    return {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
-
-
-def slot_ics_path(volume: Volume, slot: Slot) -> str | None:
-    """Site path of the 'add to calendar' file of a talk slot (None for breaks etc.)."""
-    target = slot.target
-    if target is None:
-        return None
-    kind, ident = target
-    return {"paper": f"papers/{ident}.ics", "keynote": f"keynotes/{ident}.ics", "panel": "panel.ics"}[kind]
-
-
 def _summary(volume: Volume, slot: Slot) -> str:
     title = volume.slot_title(slot)
-    target = slot.target
-    labels = volume.workshop.labels
-    if target and target[0] == "keynote":
-        return f"{labels.keynote}: {title}"
-    if target and target[0] == "panel":
-        return f"{labels.panel}: {title}"
+    if slot.target and slot.target[0] in ("keynote", "panel"):
+        return f"{volume.slot_kind_label(slot)}: {title}"
     return title
 
 
@@ -65,7 +43,7 @@ def _who(volume: Volume, slot: Slot) -> str:
 def _event(volume: Volume, slot: Slot, stamp: dt.datetime) -> Event:
     w = volume.workshop
     start, end = volume.slot_datetimes(slot)
-    url = volume.url(slot_page(volume, slot))
+    url = volume.url(volume.slot_page(slot))
     host = urlsplit(w.base_url).hostname or "localhost"
     event = Event()
     rank = volume.slot_rank(slot)
@@ -108,7 +86,7 @@ def talk_ics_files(volume: Volume) -> dict[str, str]:
     """Site path -> calendar text for every talk that has a slot."""
     files = {}
     for slot in volume.proc.schedule:
-        path = slot_ics_path(volume, slot)
+        path = volume.slot_ics_path(slot)
         if path:
             files[path] = _calendar(volume, [slot], f"{volume.workshop.short_name}: {volume.slot_title(slot)}")
     return files

@@ -6,17 +6,19 @@ extension, and answers the questions pages ask: URLs, slots, citation keys, peop
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot, Workshop
+from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.pdf.extract import PaperPdf
 
 
@@ -146,10 +148,29 @@ class Volume:
     # -- URLs ------------------------------------------------------------------
     def url(self, path: str) -> str:
         """Absolute URL of a site path such as 'papers/x.html'."""
-        return self.workshop.base_url + path
+        return paths.site_url(self.workshop.base_url, path)
 
     def pdf_path(self, paper_id: str) -> str | None:
-        return f"papers/{paper_id}.pdf" if self.pdfs.get(paper_id, PdfStatus()).published else None
+        return paths.paper_file(paper_id, "pdf") if self.pdfs.get(paper_id, PdfStatus()).published else None
+
+    def slot_page(self, slot: Slot) -> str:
+        """Site path of the page a slot links to (its place on the schedule when it has no page)."""
+        if slot.target is None:
+            return paths.schedule_anchor(self.slot_anchor(slot))
+        return paths.target_file(*slot.target, "html")
+
+    @staticmethod
+    def slot_ics_path(slot: Slot) -> str | None:
+        """Site path of the 'add to calendar' file of a talk slot (None for breaks etc.)."""
+        return paths.target_file(*slot.target, "ics") if slot.target else None
+
+    def slot_kind_label(self, slot: Slot) -> str:
+        """What a talk slot is, as the site names it: the paper's presentation ('Oral'), or the keynote or panel label."""
+        kind, ident = slot.target or ("", "")
+        labels = self.workshop.labels
+        if kind == "paper":
+            return self.workshop.presentation(self.papers_by_id[ident].presentation).label
+        return {"keynote": labels.keynote, "panel": labels.panel}.get(kind, "")
 
     # -- time ------------------------------------------------------------------
     @cached_property
@@ -186,30 +207,27 @@ class Volume:
 
     # -- citations -----------------------------------------------------------
     def paper_bibtex(self, paper: Paper) -> str:
-        entry = cite.paper_entry(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(f"papers/{paper.id}.html"))
-        return cite.to_bibtex([entry])
+        return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"])
 
     def keynote_bibtex(self, keynote: Keynote) -> str:
-        entry = cite.keynote_entry(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(f"keynotes/{keynote.id}.html"))
-        return cite.to_bibtex([entry])
+        return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"])
 
     def paper_ris(self, paper: Paper) -> str:
-        pdf = self.pdf_path(paper.id)
-        return cite.to_ris(paper, self.workshop, self.url(f"papers/{paper.id}.html"), self.url(pdf) if pdf else None)
+        return paper_ris(paper, self.workshop, self.pdfs.get(paper.id, PdfStatus()).published)
 
     def paper_csl(self, paper: Paper) -> dict:
         """CSL-JSON item of a paper (papers/<id>.csl.json holds a list of just this one)."""
         status = self.pdfs.get(paper.id, PdfStatus())
         pdf = self.pdf_path(paper.id)
-        return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(f"papers/{paper.id}.html"),
+        return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(paths.paper_page(paper.id)),
                               self.url(pdf) if pdf else None, status.pages if status.published else None)
 
     def keynote_csl(self, keynote: Keynote) -> dict:
-        return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(f"keynotes/{keynote.id}.html"))
+        return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
     def volume_bibtex(self) -> str:
         entries = [
-            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(f"papers/{p.id}.html"))
+            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)))
             for p in self.proc.papers
         ]
         return cite.to_bibtex(entries)
@@ -218,15 +236,14 @@ class Volume:
         start, end = self.slot_datetimes(slot)
         item: dict = {"start": start.isoformat(), "end": end.isoformat()}
         target = slot.target
-        item["schedule_url"] = self.url("schedule.html#" + self.slot_anchor(slot))
+        item["schedule_url"] = self.url(paths.schedule_anchor(self.slot_anchor(slot)))
         if target is None:
             item.update(kind=slot.kind, title=slot.title)
             if slot.papers:
                 item["papers"] = list(slot.papers)
         else:
             kind, ident = target
-            path = {"paper": f"papers/{ident}.html", "keynote": f"keynotes/{ident}.html", "panel": "panel.html"}[kind]
-            item.update(kind=kind, id=ident, title=self.slot_title(slot), url=self.url(path))
+            item.update(kind=kind, id=ident, title=self.slot_title(slot), url=self.url(self.slot_page(slot)))
         return item
 
     def papers_json(self) -> dict:
@@ -237,11 +254,11 @@ class Volume:
             status = self.pdfs.get(paper.id, PdfStatus())
             item = paper.model_dump(mode="json", exclude_none=True)
             item.update(
-                url=self.url(f"papers/{paper.id}.html"),
+                url=self.url(paths.paper_page(paper.id)),
                 bibkey=self.keys[f"paper:{paper.id}"],
-                bib_url=self.url(f"papers/{paper.id}.bib"),
-                ris_url=self.url(f"papers/{paper.id}.ris"),
-                csl_url=self.url(f"papers/{paper.id}.csl.json"),
+                bib_url=self.url(paths.paper_file(paper.id, "bib")),
+                ris_url=self.url(paths.paper_file(paper.id, "ris")),
+                csl_url=self.url(paths.paper_file(paper.id, "csl.json")),
                 pdf_url=self.url(self.pdf_path(paper.id)) if status.published else None,
                 pages=status.pages if status.published else None,
                 camera_ready="available" if status.published else "pending",
@@ -252,7 +269,7 @@ class Volume:
             if sessions:
                 item["poster_sessions"] = [self._slot_json(s) for s in sessions]
             if status.supplementary:
-                item["supplementary_url"] = self.url(f"papers/{status.supplementary}")
+                item["supplementary_url"] = self.url(paths.beside_papers(status.supplementary))
             item.pop("pdf", None)
             item.pop("supplementary", None)
             papers.append(item)
@@ -260,10 +277,10 @@ class Volume:
         for keynote in self.proc.keynotes:
             item = keynote.model_dump(mode="json", exclude_none=True)
             item.update(
-                url=self.url(f"keynotes/{keynote.id}.html"),
+                url=self.url(paths.keynote_page(keynote.id)),
                 bibkey=self.keys[f"keynote:{keynote.id}"],
-                bib_url=self.url(f"keynotes/{keynote.id}.bib"),
-                csl_url=self.url(f"keynotes/{keynote.id}.csl.json"),
+                bib_url=self.url(paths.keynote_file(keynote.id, "bib")),
+                csl_url=self.url(paths.keynote_file(keynote.id, "csl.json")),
             )
             slot = self.slot("keynote", keynote.id)
             if slot:
@@ -290,21 +307,49 @@ class Volume:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def _jsonable_cached(self, value: object) -> object:
-        """`_jsonable`, remembered per object: a paper is dumped once, not once per page showing it."""
+        """`_jsonable`, remembered per object: a paper is dumped once, not once per page showing it.
+
+        An object with a ``digest_parts()`` method (a paper card, shown on hundreds of author
+        pages) stands for its own digest: 16 characters to hash, not the whole card again."""
         cache = self.__dict__.setdefault("_dumps", {})
         hit = cache.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        out = _jsonable(value)
+        parts = getattr(value, "digest_parts", None)
+        out = self.digest(*parts()) if parts is not None else _jsonable(value)
         cache[id(value)] = (value, out)
         return out
+
+    def memo(self, key: object, make: Callable[[], object]) -> object:
+        """``make()``, computed once per volume for ``key`` (objects the pages share, such as paper cards)."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if key not in memos:
+            memos[key] = make()
+        return memos[key]
+
+
+def paper_bibtex(paper: Paper, workshop: Workshop, key: str) -> str:
+    """The BibTeX entry of a paper (its page's Cite tab and ``papers/<id>.bib``)."""
+    return cite.to_bibtex([cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)))])
+
+
+def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:
+    """The BibTeX entry of a keynote."""
+    return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, paths.site_url(workshop.base_url, paths.keynote_page(keynote.id)))])
+
+
+def paper_ris(paper: Paper, workshop: Workshop, published: bool) -> str:
+    """The RIS record of a paper (with its PDF's URL when the PDF is published)."""
+    url = paths.site_url(workshop.base_url, paths.paper_page(paper.id))
+    pdf = paths.site_url(workshop.base_url, paths.paper_file(paper.id, "pdf")) if published else None
+    return cite.to_ris(paper, workshop, url, pdf)
 
 
 def _jsonable(value: object) -> object:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
-    if isinstance(value, PdfStatus):
-        return vars(value)  # plain values only; asdict's deep copy is slow
+    if isinstance(value, PdfStatus) or dataclasses.is_dataclass(value):
+        return vars(value)  # plain values only (PdfStatus, people.PersonRecord); asdict's deep copy is slow
     if isinstance(value, (dt.date, Path)):
         return str(value)
     raise TypeError(type(value))

@@ -1,7 +1,8 @@
 """The ``enlsp-page`` directive: a generated source's one line becomes the whole page body.
 
 Generated sources contain only ``{enlsp-page} <kind> <id>`` plus a digest of the data the
-page shows; the directive builds the page from the saved `Volume` as docutils nodes
+page shows; the directive looks the kind up in the registry (`pages.PAGES`), asks it for
+that data from the saved `Volume` and renders it as docutils nodes
 (like sphinx-gallery, pages are generated before Sphinx reads them). Author text is
 therefore never parsed as MyST or reST.
 """
@@ -15,9 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from enlsp_proceedings.sphinxext.data import get_volume
-from enlsp_proceedings.sphinxext.pages import PageBuilder
-
-ONE_ITEM_PAGES = {"paper", "keynote", "author"}
+from enlsp_proceedings.sphinxext.pages import PAGES, Page
 
 
 class EnlspPage(SphinxDirective):
@@ -32,20 +31,20 @@ class EnlspPage(SphinxDirective):
         """Build the page of this kind (and id) from the saved volume."""
         kind = self.arguments[0]
         ident = self.arguments[1] if len(self.arguments) > 1 else None
-        builder = PageBuilder(get_volume(self.env), self.env.docname)
-        method = getattr(builder, kind.replace("-", "_"), None)
-        if method is None or kind.startswith("_"):
+        page_kind = PAGES.get(kind)
+        if page_kind is None:
             raise self.error(f"unknown enlsp page kind {kind!r}")
         try:
-            result = method(ident) if ident else method()
+            shown = page_kind.shows(get_volume(self.env), ident)
         except KeyError as exc:
             raise self.error(f"no {kind} with id {exc}") from None
+        result = page_kind.render(Page(self.env.docname), shown)
         title = next(iter(result[0].findall(nodes.title)), None) if result else None
         if title is not None:
             # sphinxext-opengraph decodes the HTML title and re-escapes only '"', so
             # '&lt;' typed by an author would show as '<': hand it the escaped text.
             self.env.metadata[self.env.docname]["og:title"] = html.escape(title.astext(), quote=True)
-        if kind in ONE_ITEM_PAGES:
+        if page_kind.one_item:
             # A few short sections, a screen or two: no "On this page" column (the theme's
             # per-page switch), which was a sixth of such a page's bytes.
             self.env.metadata[self.env.docname]["html_theme.sidebar_secondary.remove"] = "true"

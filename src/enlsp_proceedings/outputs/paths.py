@@ -1,0 +1,71 @@
+"""Where everything lives on the site: the one spelling of every page's and file's site path.
+
+Pages, calendars, citations, papers.json, the search index and the page stubs all ask this
+module, so a path is written once. Paths are relative to the site root (``papers/x.html``);
+`site_url` makes them absolute. A slot's "target" (``("paper", id)``, ``("keynote", id)``,
+``("panel", id)``) maps to its page and files here too.
+"""
+
+from __future__ import annotations
+
+SCHEDULE = "schedule.html"
+SCHEDULE_ICS = "schedule.ics"
+PANEL = "panel.html"
+PAPERS_INDEX = "papers/index.html"
+KEYNOTES_INDEX = "keynotes/index.html"
+
+
+def site_url(base_url: str, path: str) -> str:
+    """Absolute URL of a site path (``base_url`` ends with a slash)."""
+    return base_url + path
+
+
+def docname(path: str) -> str:
+    """The Sphinx docname of a page's site path: ``papers/x.html`` -> ``papers/x``."""
+    return path.removesuffix(".html")
+
+
+def paper_file(paper_id: str, ext: str) -> str:
+    """``papers/<id>.<ext>``: the paper's page (html), PDF, thumbnail, citations (bib, ris, csl.json), calendar (ics)."""
+    return f"papers/{paper_id}.{ext}"
+
+
+def beside_papers(name: str) -> str:
+    """A file published in the papers' folder under its own name (supplementary material)."""
+    return f"papers/{name}"
+
+
+def paper_page(paper_id: str) -> str:
+    """Site path of a paper's page."""
+    return paper_file(paper_id, "html")
+
+
+def keynote_file(keynote_id: str, ext: str) -> str:
+    """``keynotes/<id>.<ext>``: the keynote's page (html), citations (bib, csl.json), calendar (ics)."""
+    return f"keynotes/{keynote_id}.{ext}"
+
+
+def keynote_page(keynote_id: str) -> str:
+    """Site path of a keynote's page."""
+    return keynote_file(keynote_id, "html")
+
+
+def author_page(slug: str) -> str:
+    """Site path of a person's page."""
+    return f"authors/{slug}.html"
+
+
+def schedule_anchor(anchor: str) -> str:
+    """Site path of one slot on the schedule."""
+    return f"{SCHEDULE}#{anchor}"
+
+
+def target_file(kind: str, ident: str, ext: str) -> str:
+    """The page (``html``) or calendar (``ics``) of a slot's target: a paper, a keynote or the panel."""
+    if kind == "paper":
+        return paper_file(ident, ext)
+    if kind == "keynote":
+        return keynote_file(ident, ext)
+    if kind == "panel":
+        return f"panel.{ext}"
+    raise KeyError(kind)

@@ -1,0 +1,62 @@
+"""The people index (``authors/index``, only when the volume names people): everyone, A to Z,
+with their roles and a contributors/committee filter."""
+
+from __future__ import annotations
+
+import json
+
+from docutils import nodes
+
+from enlsp_proceedings.model.people import fold, role_label
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown
+from enlsp_proceedings.sphinxext.widgets import bullet_list, data_container, inline, link, para, section, text
+
+#: Roles that put a person among the "authors and speakers" of the authors index.
+CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}
+
+
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """The index, if the volume names anyone."""
+    return [("authors/index", None)] if v.people.by_slug else []
+
+
+def shows(v: Volume, ident: str | None = None) -> Shown:
+    """Everyone's name, page, roles and sorting letter, and the labels."""
+    return Shown(labels=v.workshop.labels, people=[(r.name, r.slug, r.roles, r.sort_key[0]) for r in v.people.sorted()])
+
+
+def render(page: Page, d: Shown) -> list[nodes.Node]:
+    """The people index body."""
+    out = section(d.labels.authors, "authors")
+    records = d.people
+    contributors = [r for r in records if set(r[2]) & CONTRIBUTOR_ROLES]
+    others = len(records) - len(contributors)
+    out += para(f"{len(records)} people: {len(contributors)} authors and speakers"
+                + (f", and {others} organizers, volunteers and committee members who are not" if others else "") + ".")
+    if contributors and others:
+        # filled in by enlsp-filters.js; without JavaScript everyone is listed, with their roles
+        out += data_container(classes=["enlsp-filters", "enlsp-people-filter"], data={"options": json.dumps(
+            {"group": [["contributor", f"Authors and speakers ({len(contributors)})"], ["committee", f"Organizers and committee only ({others})"]]})})
+    by_letter: dict[str, list] = {}
+    for record in records:
+        letter = (fold(record[3])[:1] or "#").upper()
+        by_letter.setdefault(letter if letter.isalpha() else "#", []).append(record)
+    jump = para(classes=["enlsp-az"])
+    for letter in sorted(by_letter):
+        jump += link(letter, f"#letter-{letter.lower() if letter != '#' else 'other'}")
+        jump += text(" ")
+    out += jump
+    for letter in sorted(by_letter):
+        items = []
+        for name, slug, roles, _sort in by_letter[letter]:
+            shown_roles = ", ".join(role_label(r, d.labels) for r in roles)
+            group = "contributor" if set(roles) & CONTRIBUTOR_ROLES else "committee"
+            items.append(para(link(name, page.href(paths.author_page(slug))), inline(f" — {shown_roles}", classes=["enlsp-roles"]),
+                              classes=[f"enlsp-group-{group}"]))
+        out += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
+    return [out]
+
+
+KIND = PageKind("author-index", pages, shows, render)

@@ -1,0 +1,40 @@
+"""The call for papers (``cfp``): topics, submission instructions, important dates."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, single
+from enlsp_proceedings.sphinxext.widgets import badge, bullet_list, para, paragraphs, section, table
+
+
+def shows(v: Volume, ident: str | None = None) -> Shown:
+    """The call, the important dates, the labels."""
+    return Shown(cfp=v.proc.cfp, dates=v.workshop.important_dates, labels=v.workshop.labels)
+
+
+def render(page: Page, d: Shown) -> list[nodes.Node]:
+    """The call for papers body."""
+    cfp = d.cfp
+    out = section(d.labels.cfp, "call-for-papers")
+    if cfp.intro:
+        out.extend(paragraphs(cfp.intro))
+    for index, topic in enumerate(cfp.topics):
+        body: list[nodes.Node] = []
+        if topic.special_track:
+            body.append(para(badge("Special track", "info")))
+        if topic.description:
+            body.extend(paragraphs(topic.description))
+        if topic.items:
+            body.append(bullet_list([para(item) for item in topic.items]))
+        out += section(topic.name, f"topic-{index + 1}", *body)
+    if cfp.submission:
+        out += section("Submission instructions", "submission", *[p for s in cfp.submission for p in paragraphs(s)])
+    if d.dates:
+        rows = [[x.name, f"{x.date:%A} {x.date.day} {x.date:%B %Y}" + (f" ({x.note})" if x.note else "")] for x in d.dates]
+        out += section(d.labels.important_dates, "important-dates", table(["What", "When"], rows, classes=["enlsp-dates"]))
+    return [out]
+
+
+KIND = PageKind("cfp", single("cfp"), shows, render)

@@ -1,0 +1,342 @@
+"""What several page kinds share: the page-kind declaration, the render context, and the
+pieces of data and widgets more than one page shows (person links, paper and keynote cards,
+"When" lines, badges, author names, citation downloads, the correction box).
+
+Every page kind declares, once, the data its page shows (``shows(volume, ident)``, plain
+values and model objects). The stub digest hashes exactly that (publish.sources) and the
+renderer receives exactly that, with a `Page` that knows only the docname: a renderer has no
+`Volume` to reach into, so it cannot show anything its digest misses.
+
+Author-supplied strings only ever become Text nodes or attribute values, which Sphinx's HTML
+writer escapes, or values of `Markup` templates (paper cards and title lists, repeated
+hundreds of times per page), which markupsafe escapes.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from docutils import nodes
+from markupsafe import Markup, escape
+
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Keynote, Paper, Person, Slot, Workshop
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume
+from enlsp_proceedings.sphinxext.widgets import (
+    badge,
+    badge_classes,
+    button,
+    card,
+    element,
+    fragment,
+    inline,
+    link,
+    para,
+    rel,
+    section,
+    strong,
+    text,
+)
+
+#: Fixed section pages of every site, in navigation order: docname -> the `models.Labels` field naming it.
+SECTIONS = {
+    "papers/index": "papers",
+    "keynotes/index": "keynotes",
+    "schedule": "schedule",
+    "authors/index": "authors",
+    "people": "people",
+    "cfp": "cfp",
+}
+
+LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video", "arxiv": "arXiv", "openreview": "OpenReview"}
+
+
+class Shown(dict):
+    """The data one page shows: a dict (hashed as JSON for the digest) read by attribute."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of generated page: which pages it makes, what each shows, and how it renders that."""
+
+    name: str
+    #: (docname, ident) of every page of this kind in a volume (ident None for a single page)
+    pages: Callable[[Volume], list[tuple[str, str | None]]]
+    #: the data a page shows: its digest covers this and its renderer receives only this
+    shows: Callable[[Volume, str | None], Shown]
+    #: the page body, from a `Page` (links) and the data `shows` returned
+    render: Callable[[Page, Shown], list[nodes.Node]]
+    #: outside the navigation tree (reached by links only)
+    orphan: bool = False
+    #: a page about one item: a few short sections, no "On this page" column
+    one_item: bool = False
+
+
+def single(docname: str) -> Callable[[Volume], list[tuple[str, str | None]]]:
+    """``pages`` of a kind with one page, always present."""
+    return lambda volume: [(docname, None)]
+
+
+# -- the data pages share ----------------------------------------------------------------
+class PersonRef(NamedTuple):
+    """A person as a page shows them: the name as the site spells it, their page, their affiliation."""
+
+    name: str
+    slug: str
+    affiliation: str | None = None
+
+
+class When(NamedTuple):
+    """'<label>: <text, linking the slot on the schedule> (<time zone>)', and the slot's calendar file."""
+
+    label: str
+    text: str
+    anchor: str
+    timezone: str
+    ics: str | None
+    session: bool = False
+
+
+def person_ref(volume: Volume, person: Person | str) -> PersonRef:
+    """A `Person` (shown with their affiliation) or a bare name (shown without)."""
+    name = person if isinstance(person, str) else person.name
+    return PersonRef(volume.proc.canonical_name(name), volume.people.slug(name), None if isinstance(person, str) else person.affiliation)
+
+
+def person_refs(volume: Volume, persons) -> list[PersonRef]:
+    """`person_ref` of each."""
+    return [person_ref(volume, p) for p in persons]
+
+
+def when(volume: Volume, slot: Slot | None) -> When | None:
+    """The 'When' line of a talk's slot (None without a slot)."""
+    if slot is None:
+        return None
+    return When("When", volume.slot_label(slot), volume.slot_anchor(slot), volume.workshop.timezone, volume.slot_ics_path(slot))
+
+
+def session_when(volume: Volume, slot: Slot) -> When:
+    """'Poster session: <title>, <when>' on the page of a paper the session shows."""
+    return When(volume.workshop.labels.poster_session, f"{slot.title}, {volume.slot_label(slot)}", volume.slot_anchor(slot),
+                volume.workshop.timezone, volume.slot_ics_path(slot), session=True)
+
+
+def author_names(volume: Volume, paper: Paper) -> str:
+    """The paper's authors as one line of text (as the site spells them), or that they are unknown."""
+    return ", ".join(volume.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
+
+
+def badge_specs(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
+    """(label, colour, outline) of a paper's badges."""
+    specs = [(workshop.presentation(paper.presentation).label, "primary", False)]
+    if len(workshop.track_list) > 1 and paper.track != workshop.track_list[0].id:
+        specs.append((workshop.track(paper.track).name, "info", False))
+    if paper.award:
+        specs.append((paper.award, "warning", False))  # shown with the theme's trophy icon
+    if not workshop.archival:
+        specs.append(("Non-archival", "secondary", True))
+    return specs
+
+
+class Card:
+    """What a paper's card shows (paper lists, author pages). One per paper per volume (`paper_card`),
+    and it stands for its own digest in a page's: 2,600 author pages at 1,000 papers would
+    otherwise hash the same cards again and again (10 MB of JSON)."""
+
+    __slots__ = ("paper", "status", "authors", "badges")
+
+    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]]):
+        self.paper, self.status, self.authors, self.badges = paper, status, authors, badges
+
+    def digest_parts(self) -> tuple:
+        """Everything the card shows (see `Volume.digest`)."""
+        return self.paper, self.status, self.authors, self.badges
+
+
+def paper_card(volume: Volume, paper_id: str) -> Card:
+    """The card of a paper, built once per volume."""
+    def make() -> Card:
+        paper = volume.papers_by_id[paper_id]
+        return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors],
+                    badge_specs(volume.workshop, paper))
+    return volume.memo(("card", paper_id), make)  # type: ignore[return-value]
+
+
+def paper_groups(workshop: Workshop, items: list, presentation: Callable[[Any], str]) -> list[tuple[str, str, list]]:
+    """(anchor, heading, items): papers by kind of presentation, every track included (tracks are
+    badges and a filter). The home page and the papers list show these groups, so their counts agree."""
+    groups = [(kind.id, kind.group, [p for p in items if presentation(p) == kind.id]) for kind in workshop.presentation_list]
+    return [(ident, title, group) for ident, title, group in groups if group]
+
+
+def correction_url(repository: str, title: str, body: str) -> str:
+    """A new-issue link with title and body prefilled (GitHub and GitLab), else the repository itself."""
+    base = repository.rstrip("/")
+    host = urllib.parse.urlsplit(base).hostname or ""
+    if host == "github.com" or host.endswith(".github.com"):
+        return f"{base}/issues/new?" + urllib.parse.urlencode({"title": title, "body": body}, quote_via=urllib.parse.quote)
+    if "gitlab" in host:
+        return f"{base}/-/issues/new?" + urllib.parse.urlencode({"issue[title]": title, "issue[description]": body}, quote_via=urllib.parse.quote)
+    return base
+
+
+def calendar_icon() -> nodes.Node:
+    """The theme's Font Awesome calendar (an emoji is an empty box where no emoji font is installed)."""
+    return element("span", class_="fa-regular fa-calendar-plus enlsp-icon", aria_hidden="true")
+
+
+def trophy_icon() -> nodes.Node:
+    """The theme's Font Awesome trophy, before an award's name."""
+    return element("span", class_="fa-solid fa-trophy enlsp-icon", aria_hidden="true")
+
+
+def initials(name: str) -> str:
+    """'Jimmy Lin' -> 'JL' (first and last word), for the decorative speaker avatar."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+# Markup templates of repeated blocks (see widgets.fragment): Markup.format escapes every value.
+# Same markup as the docutils nodes of sphinx-design's card (with `nodes.site_link`s) would give.
+PERSON_LINK = Markup('<a href="{href}">{name}</a>')
+BADGE = Markup('<span class="{classes}">{label}</span>')
+_CARD_THUMB = Markup('<img src="{src}" alt="" class="enlsp-thumb enlsp-thumb-card" loading="lazy" decoding="async"{size}>')
+PAPER_CARD = Markup(
+    '<div class="sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm sd-card-hover {classes} docutils">\n'
+    '<div class="sd-card-body docutils">\n{aside}<div class="sd-card-title sd-font-weight-bold docutils">\n<p>{title}</p>\n</div>\n'
+    '<p class="enlsp-authors sd-card-text">{authors}</p>\n<p class="enlsp-badges sd-card-text">{badges}</p>\n</div>\n'
+    '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
+    '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
+)
+# the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
+_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
+TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
+LIST_ITEM = Markup(
+    '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
+    '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
+)
+
+
+class Page:
+    """The render context of one page: its docname, which anchors every relative link, and the
+    widgets several page kinds draw. It holds no `Volume`: what a page shows comes from its `Shown`."""
+
+    def __init__(self, docname: str):
+        self.doc = docname
+
+    def href(self, site_path: str) -> str:
+        """A link from this page to a site path."""
+        return rel(self.doc, site_path)
+
+    def person_link(self, person: PersonRef, with_affiliation: bool = True) -> nodes.Element:
+        """The person's page link, with the affiliation after it in one ``enlsp-person`` span
+        (without an affiliation, just the link: thousands of card author lists)."""
+        page_link = link(person.name, self.href(paths.author_page(person.slug)))
+        if not (with_affiliation and person.affiliation):
+            return page_link
+        out = inline(classes=["enlsp-person"])
+        out += page_link
+        out += text(" ")
+        out += inline(f"({person.affiliation})", classes=["enlsp-affiliation"])
+        return out
+
+    def people_line(self, people: list[PersonRef], with_affiliation: bool = True, classes: list[str] | None = None) -> nodes.paragraph:
+        """Linked names, comma-separated (or that no source names the authors)."""
+        p = para(classes=classes or ["enlsp-authors"])
+        if not people:  # a paper whose authors no source names
+            p += inline(UNKNOWN_AUTHORS, classes=["enlsp-authors-unknown"])
+        for i, person in enumerate(people):
+            if i:
+                p += text(", ")
+            p += self.person_link(person, with_affiliation)
+        return p
+
+    def when_line(self, slot: When) -> nodes.paragraph:
+        """A `When` line, with the slot's calendar file if it has one."""
+        line = para(strong(f"{slot.label}: "), link(slot.text, self.href(paths.schedule_anchor(slot.anchor))), f" ({slot.timezone})",
+                    classes=["enlsp-slot", "enlsp-session"] if slot.session else ["enlsp-slot"])
+        if slot.ics:
+            line += text(" ")
+            line += link(inline(calendar_icon(), "Add to calendar"), self.href(slot.ics), classes=["enlsp-ics"])
+        return line
+
+    def paper_badges(self, paper: Paper, specs: list[tuple[str, str, bool]]) -> nodes.paragraph:
+        """A paper's badges (`badge_specs`) as a paragraph."""
+        p = para(classes=["enlsp-badges"])
+        for index, (label, color, outline) in enumerate(specs):
+            if index:
+                p += text(" ")
+            p += inline(trophy_icon(), label, classes=badge_classes(color, outline)) if label == paper.award and color == "warning" else badge(label, color, outline)
+        return p
+
+    def paper_card(self, c: Card) -> nodes.Node:
+        """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds)."""
+        paper, status = c.paper, c.status
+        classes, aside = ["enlsp-paper-card"], Markup("")
+        if status and status.thumbnail:
+            # decorative: the card's title already names the paper
+            size = Markup(' width="{}" height="{}"').format(*status.thumb_size) if status.thumb_size else Markup("")
+            aside = _CARD_THUMB.format(src=self.href(status.thumbnail), size=size)
+            classes.append("enlsp-has-thumb")
+        authors = Markup(", ").join(PERSON_LINK.format(href=self.href(paths.author_page(a.slug)), name=a.name) for a in c.authors) or escape(UNKNOWN_AUTHORS)
+        badges = Markup(" ").join(BADGE.format(classes=" ".join(badge_classes(color, outline)), label=TROPHY + label if color == "warning" and label == paper.award else label)
+                                  for label, color, outline in c.badges)
+        if status and status.published:
+            what = " (review copy)" if status.review_note else ""  # published by the organizers' choice, with its note
+            pdf = f"PDF{what} · {status.pages} pages"
+            pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=paper.title, what=what)
+        else:
+            pdf = pdf_markup = "Camera-ready pending"
+        markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
+                                   href=self.href(paths.paper_page(paper.id)))
+        return fragment(markup, f"{paper.title}\n{', '.join(a.name for a in c.authors)}\n{pdf}")
+
+    def keynote_card(self, keynote: Keynote) -> nodes.container:
+        """A card linking to a keynote's page: speakers, avatars, affiliations, title."""
+        speakers = keynote.speakers
+        who = " & ".join(" ".join(x for x in (s.honorific, s.name) if x) for s in speakers)
+        avatars = para(classes=["enlsp-avatar-line"])
+        for speaker in speakers:
+            avatars += element("span", initials(speaker.name), class_="enlsp-avatar", aria_hidden="true")
+        body: list[nodes.Node] = [avatars]
+        affiliations = list(dict.fromkeys(s.affiliation for s in speakers if s.affiliation))
+        if affiliations:
+            body.append(para("; ".join(affiliations), classes=["enlsp-affiliation"]))
+        body.append(para(keynote.title, classes=["enlsp-talk-title"]))
+        return card(who, body, self.href(paths.keynote_page(keynote.id)), classes=["enlsp-keynote-card"])
+
+    @staticmethod
+    def cite_downloads(ident: str, kinds: tuple[str, ...]) -> nodes.paragraph:
+        """Links that save the citation files (``download``: a .bib would otherwise open as text)."""
+        labels = {"bib": "BibTeX (.bib)", "ris": "RIS (.ris)", "csl.json": "CSL-JSON"}
+        line = para("Download: ", classes=["enlsp-cite-downloads"])
+        for index, kind in enumerate(kinds):
+            if index:
+                line += text(" · ")
+            line += link(labels[kind], f"{ident}.{kind}", classes=["enlsp-download"], download=f"{ident}.{kind}")
+        return line
+
+    @staticmethod
+    def correction_section(workshop: Workshop, title: str, site_path: str) -> nodes.section:
+        """'Report a correction': a prefilled issue on the site's repository (or where to write)."""
+        body = [para("Is a title, an author name, an affiliation or a link wrong on this page? Tell the organizers.")]
+        if workshop.repository:
+            issue_body = (f"Page: {paths.site_url(workshop.base_url, site_path)}\n\n"
+                          "What is wrong:\n\n\nWhat it should say:\n\n\n"
+                          "(If you are an author of this work, please say so.)\n")
+            body.append(para(button("Report a correction", correction_url(workshop.repository, title, issue_body), external=True, outline=True),
+                             classes=["enlsp-actions"]))
+        else:
+            body.append(para("Please contact the organizers of ", workshop.short_name, "."))
+        return section("Report a correction", "report-a-correction", *body, classes=["enlsp-correction"])

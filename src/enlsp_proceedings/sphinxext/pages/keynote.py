@@ -1,0 +1,56 @@
+"""A keynote's page (``keynotes/<id>``): speakers, when, links, abstract, biography, citation, correction box."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
+from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, when
+from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
+
+
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """One page per keynote."""
+    return [(paths.docname(paths.keynote_page(k.id)), k.id) for k in v.proc.keynotes]
+
+
+def shows(v: Volume, keynote_id: str | None) -> Shown:
+    """The keynote, its speakers, its slot, the workshop, its citation key."""
+    keynote = v.keynotes_by_id[keynote_id]
+    return Shown(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
+                 key=v.keys[f"keynote:{keynote_id}"])
+
+
+def render(page: Page, d: Shown) -> list[nodes.Node]:
+    """The keynote page body."""
+    keynote, w = d.keynote, d.workshop
+    out = section(keynote.title, "keynote", classes=["enlsp-keynote"])
+    who = para(badge(w.labels.keynote, "primary"), " ", classes=["enlsp-speaker"])
+    for index, (speaker, ref) in enumerate(zip(keynote.speakers, d.speakers, strict=True)):
+        if index:
+            who += text(" and " if index == len(keynote.speakers) - 1 else ", ")
+        if speaker.honorific:
+            who += text(speaker.honorific + " ")
+        who += page.person_link(ref)
+    out += who
+    if d.when:
+        out += page.when_line(d.when)
+    if keynote.links.items():
+        actions = para(classes=["enlsp-actions"])
+        for kind, url in keynote.links.items():
+            actions += button(LINK_LABELS[kind], url, external=True)
+            actions += text(" ")
+        out += actions
+    if keynote.abstract:
+        out += section("Abstract", "abstract", *paragraphs(keynote.abstract))
+    if keynote.bio:
+        about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
+        out += section(about, "bio", *paragraphs(keynote.bio))
+    out += section("Cite", "cite", code_block(keynote_bibtex(keynote, w, d.key), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
+                   classes=["enlsp-cite"])
+    out += page.correction_section(w, f"Correction: {keynote.title} (keynote {keynote.id})", paths.keynote_page(keynote.id))
+    return [out]
+
+
+KIND = PageKind("keynote", pages, shows, render, orphan=True, one_item=True)

@@ -1,0 +1,27 @@
+"""The keynotes list (``keynotes/index``): a card per keynote, and the invited speakers without a talk."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_refs, single
+from enlsp_proceedings.sphinxext.widgets import bullet_list, grid, para, section
+
+
+def shows(v: Volume, ident: str | None = None) -> Shown:
+    """The section's label, the keynotes, the invited speakers without a talk."""
+    return Shown(heading=v.workshop.labels.keynotes, keynotes=list(v.proc.keynotes), invited=person_refs(v, v.proc.invited_speakers_without_talk))
+
+
+def render(page: Page, d: Shown) -> list[nodes.Node]:
+    """The keynotes list body."""
+    out = section(d.heading, "keynote-talks")
+    out += grid([page.keynote_card(k) for k in d.keynotes], "1 1 2 3")
+    if d.invited:
+        items = [page.person_link(p) for p in d.invited]
+        out += section("Also invited", "also-invited", para("Confirmed speakers without a talk in the program:"), bullet_list(items))
+    return [out]
+
+
+KIND = PageKind("keynote-list", single("keynotes/index"), shows, render)

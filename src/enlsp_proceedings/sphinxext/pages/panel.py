@@ -1,0 +1,40 @@
+"""The panel's page (``panel``, only when the workshop has a panel): when, description, moderator, panelists."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_ref, person_refs, when
+from enlsp_proceedings.sphinxext.widgets import bullet_list, para, paragraphs, section, strong
+
+
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """The panel page, if there is a panel."""
+    return [(paths.docname(paths.PANEL), None)] if v.proc.panel else []
+
+
+def shows(v: Volume, ident: str | None = None) -> Shown:
+    """The panel, its slot, its moderator and panelists."""
+    panel = v.proc.panel
+    if panel is None:
+        raise KeyError("panel")
+    return Shown(title=panel.title, description=panel.description, when=when(v, v.slot("panel", panel.id)),
+                 moderator=person_ref(v, panel.moderator) if panel.moderator else None, panelists=person_refs(v, panel.panelists))
+
+
+def render(page: Page, d: Shown) -> list[nodes.Node]:
+    """The panel page body."""
+    out = section(d.title, "panel")
+    if d.when:
+        out += page.when_line(d.when)
+    if d.description:
+        out.extend(paragraphs(d.description))
+    if d.moderator:
+        out += para(strong("Moderator: "), page.person_link(d.moderator))
+    out += section("Panelists", "panelists", bullet_list([page.person_link(p) for p in d.panelists]))
+    return [out]
+
+
+KIND = PageKind("panel", pages, shows, render, orphan=True)

@@ -1,0 +1,116 @@
+"""A paper's page (``papers/<id>``): authors, badges, when it is presented, the PDF and links,
+the abstract, citations in four formats, errata, and the correction box."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE
+from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs.volume import Volume, paper_bibtex, paper_ris
+from enlsp_proceedings.sphinxext.pages.common import (
+    LINK_LABELS,
+    Page,
+    PageKind,
+    Shown,
+    badge_specs,
+    person_refs,
+    session_when,
+    when,
+)
+from enlsp_proceedings.sphinxext.widgets import (
+    admonition,
+    bullet_list,
+    button,
+    code_block,
+    element,
+    inline,
+    link,
+    para,
+    paragraphs,
+    section,
+    strong,
+    tab_set,
+    text,
+    thumbnail_img,
+)
+
+
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """One page per paper."""
+    return [(paths.docname(paths.paper_page(p.id)), p.id) for p in v.proc.papers]
+
+
+def shows(v: Volume, paper_id: str | None) -> Shown:
+    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key."""
+    paper = v.papers_by_id[paper_id]
+    return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=badge_specs(v.workshop, paper),
+                 when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
+                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"])
+
+
+def render(page: Page, d: Shown) -> list[nodes.Node]:
+    """The paper page body."""
+    paper, status, w = d.paper, d.status, d.workshop
+    paper_id = paper.id
+    out = section(paper.title, "paper", classes=["enlsp-paper"])
+    if status and status.published and status.thumbnail:
+        # the first page, linking to the PDF (the alt text names the link's target)
+        out += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
+                         f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])
+    out += page.people_line(d.authors)
+    if not paper.authors:
+        out += para(UNKNOWN_AUTHORS_NOTE, classes=["enlsp-authors-note"])
+    out += page.paper_badges(paper, d.badges)
+    if paper.errata:
+        latest = max(e.date for e in paper.errata)
+        out += para(inline("Revised", classes=["enlsp-revised-label"]), " This page was corrected on ",
+                    element("time", f"{latest.day} {latest:%B %Y}", datetime=latest.isoformat()), ". ",
+                    link("See the revision history", "#errata"), ".", classes=["enlsp-revised"])
+    out += para(strong("Presentation: "), w.presentation(paper.presentation).label, " · ", strong("Track: "), w.track(paper.track).name)
+    if d.when:
+        out += page.when_line(d.when)
+    for session in d.sessions:
+        out += page.when_line(session)
+    actions = para(classes=["enlsp-actions"])
+    if status and status.published:
+        actions += button(f"PDF ({status.pages} page{'s' if status.pages != 1 else ''})", f"{paper_id}.pdf", outline=False, download=True)
+        actions += text(" ")
+    if status and status.supplementary:
+        size = f", {status.supplementary_size / 2**20:.1f} MB" if status.supplementary_size else ""
+        kind = status.supplementary.rsplit(".", 1)[-1].upper()
+        actions += button(f"{w.labels.supplementary} ({kind}{size})", status.supplementary, download=True)
+        actions += text(" ")
+    for kind, url in paper.links.items():
+        actions += button(LINK_LABELS[kind], url, external=True)
+        actions += text(" ")
+    if len(actions):
+        out += actions
+    if status and status.published and status.review_note:  # the organizers chose to publish the review copy
+        out += admonition("note", "About this PDF", [para(status.review_note)])
+    if not (status and status.published):
+        body = [para("The camera-ready PDF of this paper is not yet available.")]
+        problems = [p for p in (status.problems if status else []) if p["code"] != "pdf-missing"]
+        if problems:
+            body.append(para("The submitted file could not be published: ", "; ".join(p["message"] for p in problems), "."))
+        out += admonition("note", "Camera-ready not yet available", body)
+    out += section("Abstract", "abstract", *paragraphs(paper.abstract))
+    url = paths.site_url(w.base_url, paths.paper_page(paper_id))
+    tabs = tab_set([
+        ("BibTeX", [code_block(paper_bibtex(paper, w, d.key), "bibtex")]),
+        ("ACL", [code_block(cite.to_acl_text(paper, w))]),
+        ("Markdown", [code_block(cite.to_markdown(paper, w, url), "markdown")]),
+        ("RIS", [code_block(paper_ris(paper, w, bool(status and status.published)))]),
+    ], classes=["enlsp-cite"])
+    out += section("Cite", "cite", tabs, page.cite_downloads(paper_id, ("bib", "ris", "csl.json")))
+    if paper.errata:
+        items = [[para(element("time", f"{e.date.day} {e.date:%B %Y}", datetime=e.date.isoformat(), class_="enlsp-date"), classes=["enlsp-erratum-date"]),
+                  para(e.note, classes=["enlsp-erratum-note"])]
+                 for e in sorted(paper.errata, key=lambda e: e.date, reverse=True)]
+        out += section("Errata and revisions", "errata", para("Changes made since the paper was first published here, newest first."),
+                       bullet_list(items, classes=["enlsp-errata"]))
+    out += page.correction_section(w, f"Correction: {paper.title} ({paper.id})", paths.paper_page(paper.id))
+    return [out]
+
+
+KIND = PageKind("paper", pages, shows, render, orphan=True, one_item=True)
