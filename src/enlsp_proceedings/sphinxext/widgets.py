@@ -164,7 +164,8 @@ class data_container(nodes.container):  # noqa: N801 - docutils node naming
 
 
 def visit_data_container(self, node: data_container) -> None:
-    attrs = {f"data-{key}": value for key, value in node.get("data", {}).items()}
+    data: dict[str, str] = node.get("data", {})
+    attrs = {f"data-{key}": value for key, value in data.items()}
     self.body.append(self.starttag(node, "div", "", **attrs))
 
 
@@ -181,6 +182,7 @@ def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, cla
     container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *(classes or [])])
     row = create_component("grid-row", ["sd-row", *row_classes, f"sd-g-{gutter}", f"sd-g-xs-{gutter}"])
     for index, item in enumerate(items):
+        col: nodes.container
         if item_data is not None:
             col = data_container(classes=["sd-col", "sd-d-flex-row"], data=item_data[index])
         else:
@@ -274,7 +276,7 @@ def thumbnail_img(src: str, size: list[int] | None, alt: str = "", classes: str 
     attrs: dict[str, str | int] = {"src": src, "alt": alt, "class_": classes, "loading": "lazy", "decoding": "async"}
     if size:
         attrs["width"], attrs["height"] = size
-    return element("img", **attrs)
+    return element("img", "", **attrs)
 
 
 class html_fragment(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
