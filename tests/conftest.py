@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from enlsp_proceedings.cli import main as cli_main
-from enlsp_proceedings.testing import small_workshop
+from synthetic import small_workshop
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ from enlsp_proceedings.pdf import extract, thumbs
 from enlsp_proceedings.pdf.check import paper_problems
 from enlsp_proceedings.pdf.extract import PaperPdf, PdfCache, extract_all, read_pdf
 from enlsp_proceedings.pdf.thumbs import THUMB_WIDTH, ThumbCache
-from enlsp_proceedings.testing import make_pdf, new_pdf, random_papers, write_workshop
+from synthetic import make_pdf, new_pdf, random_papers, write_workshop
 from test_check import body, text_pdf
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from enlsp_proceedings.pdf import extract
-from enlsp_proceedings.testing import random_papers, write_workshop
+from synthetic import random_papers, write_workshop
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile_pdfs  # noqa: E402

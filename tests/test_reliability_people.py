@@ -19,7 +19,7 @@ import yaml
 
 from enlsp_proceedings.model.people import MAX_COAUTHORS, PeopleIndex
 from enlsp_proceedings.model.schema import Proceedings
-from enlsp_proceedings.testing import workshop_yaml
+from synthetic import workshop_yaml
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 SYLLABLES = ["ka", "to", "mi", "ra", "lo", "ne", "su", "vi", "da", "re", "an", "el", "or", "in", "bu", "zo", "ha", "ji", "pe", "qu"]
