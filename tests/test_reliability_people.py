@@ -57,6 +57,7 @@ def _hostile(kind: str, n: int) -> list[str]:
     return _names(n)
 
 
+@pytest.mark.slow  # thousands of authors, measured at several sizes
 @pytest.mark.parametrize("kind", ["made-up", "numbered", "one family"])
 def test_comparisons_grow_linearly_with_the_authors_of_one_paper(kind):
     def comparisons(n: int) -> int:
