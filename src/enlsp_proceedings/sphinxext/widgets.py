@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 
 from docutils import nodes
 from markupsafe import Markup
@@ -118,7 +119,7 @@ def button(label: str, uri: str, *, color: str = "primary", outline: bool = True
     return link(label, uri, classes=classes, external=external)
 
 
-def bullet_list(items: list[nodes.Node | list[nodes.Node]], classes: list[str] | None = None) -> nodes.bullet_list:
+def bullet_list(items: Sequence[nodes.Node | list[nodes.Node]], classes: list[str] | None = None) -> nodes.bullet_list:
     node = nodes.bullet_list(classes=classes or [])
     for item in items:
         li = nodes.list_item()
@@ -173,7 +174,7 @@ def depart_data_container(self, node: data_container) -> None:
     self.body.append("</div>\n")
 
 
-def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None,
+def grid(items: Sequence[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None,
          item_data: list[dict[str, str]] | None = None) -> nodes.container:
     cols = columns.split()
     row_classes = [f"sd-row-cols-{c}" for c in cols[:1]]
@@ -213,14 +214,14 @@ def code_block(value: str, language: str = "text") -> nodes.literal_block:
     return node
 
 
-def admonition(kind: str, title: str, body: list[nodes.Node]) -> nodes.admonition:
+def admonition(kind: str, title: str, body: Sequence[nodes.Node]) -> nodes.admonition:
     node = nodes.admonition(classes=[kind])
     node += nodes.title(text=title)
     node.extend(body)
     return node
 
 
-def table(header: list[str], rows: list[list[nodes.Node | str]], classes: list[str] | None = None, row_ids: list[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
+def table(header: list[str], rows: Sequence[Sequence[nodes.Node | str]], classes: list[str] | None = None, row_ids: Sequence[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
     tbl = nodes.table(classes=classes or [])
     group = nodes.tgroup(cols=len(header))
     for width in widths or [1] * len(header):
