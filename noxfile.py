@@ -1,4 +1,7 @@
-"""Developer and organizer commands: nox -s build | check | tests | serve | lint."""
+"""Developer and organizer commands: nox -s build | check | tests | serve | lint.
+
+`nox -s tests -- -m "not slow"` is the fast layer (unit tests, no site builds, browser or LaTeX);
+`nox -s tests` runs everything, as CI does after `nox -s lint` (see CONTRIBUTING.md)."""
 
 from __future__ import annotations
 
@@ -63,7 +66,8 @@ def check(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run the test suite (builds real sites; browser tests need /usr/bin/chromium)."""
+    """Run the test suite: every layer (builds real sites; browser tests need /usr/bin/chromium).
+    `nox -s tests -- -m "not slow"` runs the fast layer only (see CONTRIBUTING.md)."""
     install(session, "test")
     session.run("pytest", *session.posargs)
 
@@ -78,6 +82,10 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff over the package, tests, benchmarks and this file."""
-    session.install("ruff")
+    """Ruff (lint and import order) over the package, tests, benchmarks and this file, then mypy
+    over the package (config in pyproject.toml's [tool.mypy]). The package is installed so mypy
+    sees the libraries it uses (Sphinx, docutils, pydantic) as they are. .pre-commit-config.yaml
+    runs the same two checks."""
+    install(session, "lint")
     session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
+    session.run("mypy")

@@ -35,11 +35,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / "_work"
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "tests"))  # synthetic.py: the test suite's synthetic workshops
 
 from enlsp_proceedings.model.load import load_proceedings  # noqa: E402
 from enlsp_proceedings.outputs import cite  # noqa: E402
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume  # noqa: E402
-from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop  # noqa: E402
+from synthetic import make_pdf, random_papers, write_workshop  # noqa: E402
 
 # Realistic, varied names: a 1,000-paper volume has several thousand distinct authors.
 FIRST = ("Aarav Abebe Adaeze Ahmed Aiko Alejandro Alina Amara Ana Andrei Anika Arjun Aylin Bao Beatriz Bilal Bo Camille "

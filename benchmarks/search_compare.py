@@ -16,14 +16,17 @@ import argparse
 import functools
 import http.server
 import shutil
+import sys
 import threading
 import time
 from pathlib import Path
 
-from enlsp_proceedings import sphinxext
-from enlsp_proceedings.model.people import fold
-from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
-from enlsp_proceedings.testing import random_papers, write_workshop
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # synthetic.py: the test suite's synthetic workshops
+
+from enlsp_proceedings import sphinxext  # noqa: E402
+from enlsp_proceedings.model.people import fold  # noqa: E402
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site  # noqa: E402
+from synthetic import random_papers, write_workshop  # noqa: E402
 
 QUERIES = ["muller", "nguyen", "garcia", "celik", "bjork", "novak", "adebayo", "lucia", "soren", "elodie"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]

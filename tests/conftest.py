@@ -1,14 +1,27 @@
-"""Shared fixtures: real sites built from synthetic workshops generated on the fly."""
+"""Shared fixtures (real sites built from synthetic workshops generated on the fly, browser
+pages) and the test layers.
+
+Layers: `pytest -m "not slow"` is the fast layer (unit tests: no site build, browser or LaTeX);
+plain `pytest` runs everything. A test is `slow` when it says so, when it is `browser` or `latex`,
+or when its own code or any fixture it uses (directly or through other fixtures) builds a site
+(see `_BUILDS`): marked here at collection, so nobody has to remember. A build the scan cannot see
+(through a helper function) fails the test unless it is marked `slow`: a Sphinx build in the test
+process, or a published site left in the test's ``tmp_path`` by a subprocess (see
+`_refuse_unmarked_build`), so a full build cannot land in the fast layer unnoticed.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from enlsp_proceedings.cli import main as cli_main
-from enlsp_proceedings.testing import small_workshop
+from synthetic import small_workshop
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,3 +117,100 @@ def hostile(tmp_path_factory):
     from hostile import build_hostile_site
 
     return build_hostile_site(tmp_path_factory.mktemp("hostile"), run_build)
+
+
+@pytest.fixture()
+def phone(browser, phone_context):
+    """A page in a fresh phone context of the module's ``browser`` (Playwright); the module's
+    ``phone_context`` fixture gives the context's options (which phone it emulates)."""
+    context = browser.new_context(**phone_context)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
+def desktop(browser):
+    """A page in a fresh 1280 x 900 context of the module's ``browser`` (Playwright)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+# --- Test layers ------------------------------------------------------------------------------
+
+#: What in a test's or a fixture's source builds a whole site: the build helpers, or the
+#: command's name as a string (the CLI, `python -m enlsp_proceedings build`, `nox -s build`).
+_BUILDS = re.compile(r"\b(?:run_build|build_site|built_workshop|build_hostile_site)\(|[\"']build[\"']")
+_SLOW_MARKERS = ("slow", "browser", "latex")
+
+
+@functools.cache
+def _source_builds(func) -> bool:
+    try:
+        return bool(_BUILDS.search(inspect.getsource(func)))
+    except (OSError, TypeError):
+        return False
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if any(item.get_closest_marker(name) for name in _SLOW_MARKERS):
+        return True
+    funcs = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)  # every fixture the test uses, through other fixtures too
+    for name in getattr(item, "fixturenames", ()):
+        funcs += [definition.func for definition in (info.name2fixturedefs.get(name, ()) if info else ())]
+    return any(_source_builds(func) for func in funcs if func is not None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every browser or LaTeX test and every test that builds a site."""
+    for item in items:
+        if not item.get_closest_marker("slow") and _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+_RUNNING: list[pytest.Item] = []  # the test whose setup, call or teardown runs now
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _RUNNING.append(item)
+    try:
+        return (yield)
+    finally:
+        _RUNNING.pop()
+
+
+def _refuse_unmarked_build(what: str) -> None:
+    """Fail the running test if it is in the fast layer (not ``slow``) but starts ``what``."""
+    if _RUNNING and not _RUNNING[-1].get_closest_marker("slow"):
+        pytest.fail(f"{_RUNNING[-1].nodeid} runs {what} but is not marked slow: add @pytest.mark.slow "
+                    "(the fast layer, -m 'not slow', builds no site)", pytrace=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Guard the fast layer: a Sphinx build in this process fails a test not marked slow."""
+    from sphinx.application import Sphinx
+
+    sphinx_init = Sphinx.__init__
+
+    @functools.wraps(sphinx_init)
+    def guarded(self, *args, **kwargs):
+        _refuse_unmarked_build("a Sphinx build")
+        sphinx_init(self, *args, **kwargs)
+
+    Sphinx.__init__ = guarded
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Guard the fast layer against builds in a subprocess too: a test not marked slow that leaves
+    a published site (its marker file) in its ``tmp_path`` fails."""
+    result = yield
+    tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+    if tmp_path is not None and not item.get_closest_marker("slow"):
+        from enlsp_proceedings.publish import pipeline
+
+        if next(Path(tmp_path).rglob(pipeline.MARKER), None) is not None:
+            _refuse_unmarked_build("a site build (it left a published site in tmp_path)")
+    return result

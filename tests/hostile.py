@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from enlsp_proceedings.testing import SynthPaper, workshop_yaml, write_workshop
+from synthetic import SynthPaper, workshop_yaml, write_workshop
 
 PWN = "window.__pwned=1"
 

@@ -20,7 +20,7 @@ from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.pdf import extract
 from enlsp_proceedings.pdf.check import paper_problems, run_check
 from enlsp_proceedings.pdf.extract import extract_all, find_body_end, print_progress
-from enlsp_proceedings.testing import SynthPaper, make_pdf, new_pdf, write_workshop
+from synthetic import SynthPaper, make_pdf, new_pdf, write_workshop
 from test_build import links, visible
 
 

@@ -19,7 +19,7 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Workshop
 from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.testing import UNICODE_AUTHORS, UNICODE_TITLES, unicode_workshop, workshop_yaml
+from synthetic import UNICODE_AUTHORS, UNICODE_TITLES, unicode_workshop, workshop_yaml
 
 WORKSHOP = Workshop.model_validate(workshop_yaml())
 PAPER_FIELDS = {"title", "author", "booktitle", "year", "month", "address", "url", "note"}
@@ -382,7 +382,7 @@ def test_keys_do_not_depend_on_paper_order(volume):
 
 def test_bad_family_is_reported_with_file_and_line(tmp_path, capsys):
     from enlsp_proceedings.cli import main
-    from enlsp_proceedings.testing import SynthPaper, write_workshop
+    from synthetic import SynthPaper, write_workshop
 
     write_workshop(tmp_path, [SynthPaper("p1", "T", [{"name": "Nguyễn Văn An", "family": "Văn"}], "abs", pages=None)], make_pdfs=False)
     assert main(["build", "--conf", str(tmp_path / "conf"), "--papers", str(tmp_path / "papers"), "--out", str(tmp_path / "site"), "-q"]) == 1

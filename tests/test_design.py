@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from conftest import built_workshop, run_build
-from enlsp_proceedings.testing import SynthPaper, make_pdf, workshop_yaml, write_workshop
+from synthetic import SynthPaper, make_pdf, workshop_yaml, write_workshop
 from test_build import html, links, visible
 
 TRICKY = "Ampersand & <b>bold</b> # 50% \"quoted\""

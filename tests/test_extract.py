@@ -22,7 +22,7 @@ from enlsp_proceedings.pdf import extract, thumbs
 from enlsp_proceedings.pdf.check import paper_problems
 from enlsp_proceedings.pdf.extract import PaperPdf, PdfCache, extract_all, read_pdf
 from enlsp_proceedings.pdf.thumbs import THUMB_WIDTH, ThumbCache
-from enlsp_proceedings.testing import make_pdf, new_pdf, random_papers, write_workshop
+from synthetic import make_pdf, new_pdf, random_papers, write_workshop
 from test_check import body, text_pdf
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
@@ -203,6 +203,7 @@ def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
     assert extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=2, thumbnails=True)[victim.id].publishable
 
 
+@pytest.mark.slow  # runs a reader to its CPU budget
 @needs_fork
 def test_a_pdf_over_its_cpu_budget_is_reported_not_waited_for(tmp_path, monkeypatch):
     papers, papers_dir, proc = _synthetic(tmp_path, 6, seed=12)

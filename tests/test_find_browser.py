@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import run_build
-from enlsp_proceedings.testing import SynthPaper, write_workshop
+from synthetic import SynthPaper, write_workshop
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -54,7 +54,7 @@ def hostile_site(tmp_path_factory) -> Path:
 def bundled_site(tmp_path_factory) -> Path:
     """The small workshop with its search index split into bundles of three records."""
     from enlsp_proceedings.search import index as search
-    from enlsp_proceedings.testing import small_workshop
+    from synthetic import small_workshop
 
     root = tmp_path_factory.mktemp("bundled")
     small_workshop(root)

@@ -54,17 +54,9 @@ def browser(urls):
 
 
 @pytest.fixture()
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture()
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
+def phone_context() -> dict:
+    """conftest's ``phone``: a touch screen with mobile emulation (the menu's phone behaviour)."""
+    return {"viewport": {"width": 390, "height": 800}, "is_mobile": True, "has_touch": True}
 
 
 def header_links(page) -> list[tuple[str, str]]:

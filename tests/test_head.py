@@ -18,7 +18,7 @@ import yaml
 
 from conftest import built_workshop, run_build
 from enlsp_proceedings.sphinxext.headmeta import truncate
-from enlsp_proceedings.testing import UNICODE_TITLES, unicode_workshop
+from synthetic import UNICODE_TITLES, unicode_workshop
 
 BASE = "https://example.org/synth/"
 

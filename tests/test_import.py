@@ -14,7 +14,7 @@ from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.importers.collect import paper_number
 from enlsp_proceedings.importers.core import parse_cmt_author
 from enlsp_proceedings.model.load import load_proceedings
-from enlsp_proceedings.testing import make_pdf, workshop_yaml
+from synthetic import make_pdf, workshop_yaml
 
 HEADER = ["Paper ID", "Created", "Paper Title", "Abstract", "Author Names", "Author Emails", "Track Name",
           "Primary Subject Area", "Status", "Files"]

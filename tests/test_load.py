@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.testing import random_papers, write_workshop
+from synthetic import random_papers, write_workshop
 
 
 def problems_of(conf: Path) -> list[str]:

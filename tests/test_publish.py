@@ -14,7 +14,7 @@ import yaml
 
 from conftest import run_build
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
-from enlsp_proceedings.testing import random_papers, write_workshop
+from synthetic import random_papers, write_workshop
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Paper, Person, Proceedings, Workshop
-from enlsp_proceedings.testing import workshop_yaml
+from synthetic import workshop_yaml
 
 
 def page(site: Path, name: str) -> str:
@@ -40,7 +40,7 @@ def test_calendar_links_use_the_theme_icon_not_an_emoji(small_site):
 
 def test_awards_use_the_theme_trophy_icon_not_an_emoji(tmp_path):
     from conftest import run_build
-    from enlsp_proceedings.testing import SynthPaper, write_workshop
+    from synthetic import SynthPaper, write_workshop
 
     write_workshop(tmp_path, [SynthPaper("won", "A <Prize> Paper", [{"name": "Ana Silva"}], "x", pages=None, extra={"award": "Best <b>Paper</b>"})],
                    make_pdfs=False)

@@ -67,17 +67,9 @@ def browser(mounted):
 
 
 @pytest.fixture()
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture()
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
+def phone_context() -> dict:
+    """conftest's ``phone``: an iPhone-sized viewport at scale 1."""
+    return {"viewport": PHONE, "device_scale_factor": 1}
 
 
 def box(page, selector):

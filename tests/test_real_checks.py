@@ -58,6 +58,7 @@ def test_ground_truth_covers_every_real_camera_ready():
     assert sorted(TRUTH) == sorted(REAL)
 
 
+@pytest.mark.slow  # reads every real camera-ready (real_facts)
 @needs_real
 @pytest.mark.parametrize("number", sorted(TRUTH))
 def test_content_pages_of_real_papers_are_within_a_tenth_of_a_page(real_facts, number):
@@ -73,6 +74,7 @@ def test_content_pages_of_real_papers_are_within_a_tenth_of_a_page(real_facts, n
     assert bool(facts.review_marks) == ("review_copy" in truth), facts.review_marks
 
 
+@pytest.mark.slow  # checks every real camera-ready
 @needs_real
 def test_check_on_the_real_archive(tmp_path):
     """The ENLSP-II policy (conf/workshop.yaml): over the limit is a warning, acknowledgments do not count.
@@ -103,6 +105,7 @@ def test_check_on_the_real_archive(tmp_path):
     assert "Do not distribute" in review.message
 
 
+@pytest.mark.slow  # reads every real camera-ready (real_facts)
 @needs_real
 def test_an_author_missing_from_the_metadata_is_named(real_facts):
     """CMT paper 16's page 1 lists Leonard Lausen; without him in the metadata, check says so."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.testing import random_papers, write_workshop
+from synthetic import random_papers, write_workshop
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

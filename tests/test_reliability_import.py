@@ -50,6 +50,7 @@ def test_openreview_titles_and_names_round_trip_too(tmp_path):
     assert [(p.title, p.authors[0].name) for p in load_proceedings(conf).papers] == [(t, t) for t in TRICKY]
 
 
+@pytest.mark.slow  # imports thousands of papers
 def test_merging_looks_each_paper_up_instead_of_scanning_the_file(tmp_path, monkeypatch):
     """import-cmt of 10,000 rows took 53 s and of 100,000 over 10 minutes: every row scanned every entry.
     Counted in calls of `fold` (once per title compared): a constant per row now, not one per entry."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from enlsp_proceedings.pdf.check import printable
-from enlsp_proceedings.testing import small_workshop
+from synthetic import small_workshop
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 HOSTILE_NAMES = [b"bad\xff\xfe.pdf", b"esc\x1b[2J\x1b[31mred.pdf", b"new\nline.pdf", b"bidi\xe2\x80\xaefdp.exe.pdf"]

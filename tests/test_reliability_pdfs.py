@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from enlsp_proceedings.pdf import extract
-from enlsp_proceedings.testing import random_papers, write_workshop
+from synthetic import random_papers, write_workshop
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile_pdfs  # noqa: E402
@@ -151,25 +151,31 @@ def test_the_budget_errors_name_the_limit(monkeypatch):
     assert extract._failure(-signal.SIGSEGV).code == "pdf-unreadable"
 
 
-@needs_fork
-def test_a_pdf_over_its_wall_clock_budget_is_reported_not_waited_for(tmp_path, monkeypatch):
-    """A reader that sleeps (waits on nothing, so no CPU limit catches it) is ended after PDF_WALL_SECONDS."""
-    import time
-
+def _extract_with_a_faulty_victim(tmp_path, monkeypatch, fault):
+    """(result of extract_all with two workers, the papers), where reading paper-0000.pdf first calls ``fault()``."""
     from enlsp_proceedings.model.load import load_proceedings
 
     conf, papers = _workshop(tmp_path, None)
     real = extract.read_pdf
 
-    def stuck_on_victim(path, sha=None, thumbs=None):
+    def faulty_on_victim(path, sha=None, thumbs=None):
         if Path(path).name == "paper-0000.pdf":
-            time.sleep(600)
+            fault()
         return real(path, sha, thumbs)
 
-    monkeypatch.setattr(extract, "PDF_WALL_SECONDS", 2)
-    monkeypatch.setattr(extract, "read_pdf", stuck_on_victim)
+    monkeypatch.setattr(extract, "read_pdf", faulty_on_victim)
     proc = load_proceedings(conf)
-    result = extract.extract_all(proc.papers, papers, tmp_path / "cache", jobs=2)
+    return extract.extract_all(proc.papers, papers, tmp_path / "cache", jobs=2), proc
+
+
+@pytest.mark.slow  # runs a reader to its wall-clock budget
+@needs_fork
+def test_a_pdf_over_its_wall_clock_budget_is_reported_not_waited_for(tmp_path, monkeypatch):
+    """A reader that sleeps (waits on nothing, so no CPU limit catches it) is ended after PDF_WALL_SECONDS."""
+    import time
+
+    monkeypatch.setattr(extract, "PDF_WALL_SECONDS", 2)
+    result, proc = _extract_with_a_faulty_victim(tmp_path, monkeypatch, lambda: time.sleep(600))
     [problem] = result["paper-0000"].problems
     assert problem.code == "pdf-too-costly" and "took more than 2 s to read" in problem.message
     assert all(result[p.id].publishable for p in proc.papers if p.id != "paper-0000")
@@ -178,19 +184,11 @@ def test_a_pdf_over_its_wall_clock_budget_is_reported_not_waited_for(tmp_path, m
 @needs_fork
 def test_a_memory_error_in_a_worker_is_that_papers_error_only(tmp_path, monkeypatch):
     """An exception the reader did not catch (here MemoryError) ends neither the run nor the other papers."""
-    from enlsp_proceedings.model.load import load_proceedings
 
-    conf, papers = _workshop(tmp_path, None)
-    real = extract.read_pdf
+    def out_of_memory():
+        raise MemoryError
 
-    def failing_on_victim(path, sha=None, thumbs=None):
-        if Path(path).name == "paper-0000.pdf":
-            raise MemoryError
-        return real(path, sha, thumbs)
-
-    monkeypatch.setattr(extract, "read_pdf", failing_on_victim)
-    proc = load_proceedings(conf)
-    result = extract.extract_all(proc.papers, papers, tmp_path / "cache", jobs=2)
+    result, proc = _extract_with_a_faulty_victim(tmp_path, monkeypatch, out_of_memory)
     [problem] = result["paper-0000"].problems
     assert problem.code == "pdf-too-costly" and "MB of memory" in problem.message
     assert all(result[p.id].publishable for p in proc.papers if p.id != "paper-0000")

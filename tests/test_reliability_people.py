@@ -19,7 +19,7 @@ import yaml
 
 from enlsp_proceedings.model.people import MAX_COAUTHORS, PeopleIndex
 from enlsp_proceedings.model.schema import Proceedings
-from enlsp_proceedings.testing import workshop_yaml
+from synthetic import workshop_yaml
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 SYLLABLES = ["ka", "to", "mi", "ra", "lo", "ne", "su", "vi", "da", "re", "an", "el", "or", "in", "bu", "zo", "ha", "ji", "pe", "qu"]
@@ -57,6 +57,7 @@ def _hostile(kind: str, n: int) -> list[str]:
     return _names(n)
 
 
+@pytest.mark.slow  # thousands of authors, measured at several sizes
 @pytest.mark.parametrize("kind", ["made-up", "numbered", "one family"])
 def test_comparisons_grow_linearly_with_the_authors_of_one_paper(kind):
     def comparisons(n: int) -> int:

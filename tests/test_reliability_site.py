@@ -32,7 +32,7 @@ def _only_sentence(err: str) -> str:
 def test_a_stray_buildinfo_does_not_make_a_directory_a_site(tmp_path, capsys):
     """`--out` holding a stray .buildinfo and other files was trusted: the first build moved the
     files aside, the second deleted them. Only a directory holding the tool's own marker is a site."""
-    from enlsp_proceedings.testing import small_workshop
+    from synthetic import small_workshop
 
     small_workshop(tmp_path)
     out = tmp_path / "mine"

@@ -181,7 +181,7 @@ def test_sphinx_error_from_a_hand_written_page_keeps_last_site(workshop_copy):
 
 def test_conf_and_papers_are_never_written(tmp_path):
     """Checksums, modes and mtimes of conf/ and papers/ are identical after build, rebuild and check."""
-    from enlsp_proceedings.testing import small_workshop
+    from synthetic import small_workshop
 
     small_workshop(tmp_path)
     (tmp_path / "papers" / "link.pdf").symlink_to("alpha.pdf")

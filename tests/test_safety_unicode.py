@@ -20,7 +20,7 @@ from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.headmeta import _meta
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
-from enlsp_proceedings.testing import workshop_yaml
+from synthetic import workshop_yaml
 
 # Everything but surrogates and the C0 controls validation rejects (tested in test_validation).
 TEXT = st.text(

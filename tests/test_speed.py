@@ -14,7 +14,7 @@ import yaml
 from conftest import PdfReads
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 from enlsp_proceedings.sphinxext.html import compact_html
-from enlsp_proceedings.testing import make_pdf, random_papers, write_workshop
+from synthetic import make_pdf, random_papers, write_workshop
 
 
 def options(root: Path) -> BuildOptions:

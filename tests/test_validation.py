@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.schema import Links, Paper, Person
 from enlsp_proceedings.pdf.extract import extract_all
-from enlsp_proceedings.testing import make_pdf, random_papers, workshop_yaml, write_workshop
+from synthetic import make_pdf, random_papers, workshop_yaml, write_workshop
 
 BAD_URLS = [
     "javascript:alert(1)",

@@ -19,6 +19,7 @@ from pathlib import Path
 from enlsp_proceedings.importers.core import read_cmt
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import fold
+from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.pdf.extract import file_sha256
 from enlsp_proceedings.util.files import copy_atomically
 
@@ -62,7 +63,7 @@ def collect(download: Path, conf_dir: Path, papers_dir: Path, export: Path | Non
         if exc.partial is None:
             raise
         proc = exc.partial
-    by_number: dict[str, object] = {}
+    by_number: dict[str, Paper] = {}
     for paper in proc.papers:
         match = re.fullmatch(r"(?:cmt-)?(\d+)", paper.id)
         if match:
@@ -73,9 +74,9 @@ def collect(download: Path, conf_dir: Path, papers_dir: Path, export: Path | Non
     if export is not None:
         by_title = {fold(" ".join(p.title.split())): p for p in proc.papers}
         for item in read_cmt(export)[0]:
-            paper = by_title.get(fold(item.title))
-            if paper is not None:
-                by_number.setdefault(item.source_id, paper)
+            titled = by_title.get(fold(item.title))
+            if titled is not None:
+                by_number.setdefault(item.source_id, titled)
 
     found: dict[str, list[Path]] = {}
     report = CollectReport()

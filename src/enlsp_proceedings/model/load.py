@@ -7,14 +7,15 @@ Every problem is collected (file, line, field, paper id) and reported at once in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
-from enlsp_proceedings.model.schema import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Proceedings
+from enlsp_proceedings.model.schema import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Keynote, Paper, Presentation, Proceedings, Track
 
 #: conf file -> top-level key in Proceedings it fills, and whether it must exist.
 CONF_FILES: dict[str, tuple[str | None, bool]] = {
@@ -54,7 +55,13 @@ class ConfError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:  # the type checker sees one base; at run time libyaml's loader when it is built
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """SafeLoader (libyaml's when available: 20x faster on a 1,000-paper papers.yaml)
     without YAML 1.1 sexagesimal ints, so `07:30` stays a string."""
 
@@ -288,7 +295,7 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
                 continue
             problems.append(Problem(label, None, "", "is empty"))
         if data is None:
-            unreadable.update({"workshop.yaml": ["workshop"], "people.yaml": ["people"], "cfp.yaml": ["cfp"]}.get(filename, [key]))
+            unreadable.update({"workshop.yaml": ["workshop"], "people.yaml": ["people"], "cfp.yaml": ["cfp"]}.get(filename, [key] if key else []))
             if filename == "keynotes.yaml":
                 unreadable.add("invited_speakers_without_talk")
             continue
@@ -353,7 +360,8 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
         label, _data, node = origin.get(top, ("", {}, None))
         return label, _line_of(node, (top, index, field))
 
-    for top, items in (("papers", proc.papers), ("keynotes", proc.keynotes)):
+    groups: tuple[tuple[str, Sequence[Paper | Keynote]], ...] = (("papers", proc.papers), ("keynotes", proc.keynotes))
+    for top, items in groups:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             key = item.id.lower()  # ids name files: 'A' and 'a' collide on macOS and Windows
@@ -366,15 +374,15 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                 seen[key] = i
         if top == "papers":
             pdfs: dict[str, str] = {}
-            for i, paper in enumerate(items):
+            for i, paper in enumerate(proc.papers):
                 name = paper.pdf_name.lower()
                 if name in pdfs and pdfs[name] != paper.id:
                     label, line = where(top, i, "pdf")
                     problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}", "duplicate-pdf"))
                 pdfs.setdefault(name, paper.id)
-            own = {f"papers/{p.id}.pdf".lower() for p in items}
+            own = {f"papers/{p.id}.pdf".lower() for p in proc.papers}
             aliases: dict[str, str] = {}
-            for i, paper in enumerate(items):
+            for i, paper in enumerate(proc.papers):
                 for path in paper.pdf_alias_paths(proc.workshop.pdf_aliases):
                     other = aliases.setdefault(path.lower(), paper.id)
                     if other != paper.id or path.lower() in own:
@@ -383,14 +391,15 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                                                 f"its pdf_aliases address {path!r} is also {clash}'s", "duplicate-pdf-alias"))
 
     workshop = proc.workshop
-    for field_name, declared in (("tracks", workshop.tracks), ("presentations", workshop.presentations)):
+    kinds: tuple[tuple[str, Sequence[Track | Presentation]], ...] = (("tracks", workshop.tracks), ("presentations", workshop.presentations))
+    for field_name, declared in kinds:
         seen_ids: set[str] = set()
-        for i, item in enumerate(declared):
-            if item.id in seen_ids:
+        for i, kind in enumerate(declared):
+            if kind.id in seen_ids:
                 label, _data, node = origin.get("workshop", ("", {}, None))
                 line = _line_of(node, (field_name, i, "id"))
-                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {item.id!r}", f"duplicate-{field_name[:-1]}"))
-            seen_ids.add(item.id)
+                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", f"duplicate-{field_name[:-1]}"))
+            seen_ids.add(kind.id)
 
     known = {
         "paper": {p.id for p in proc.papers},

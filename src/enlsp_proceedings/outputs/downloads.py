@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from enlsp_proceedings.outputs import ics
@@ -17,7 +18,7 @@ from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 
 
-def artifact_files(volume: Volume, skip: set[str] = frozenset(), site: Path | None = None) -> dict[str, str]:
+def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: Path | None = None) -> dict[str, str]:
     """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``.
 
     A skipped paper's ``.bib`` in ``site`` is up to date, so the volume's BibTeX reuses its text.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -250,7 +251,7 @@ def _without(chunk: list[str], known_words: set[str]) -> list[list[str]]:
     return [run for run in runs if run]
 
 
-def _printed_names(lines: list[tuple[str, tuple]], styles: set, known: list[str]) -> list[str]:
+def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str]) -> list[str]:
     """Person names printed in the author block, in the style of the authors' names found there,
     that are not in ``known`` (the metadata's names and affiliations)."""
     known_words = {_key(w) for k in known for w in _words(k)}
@@ -458,9 +459,9 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     reports = []
     for paper in papers:
         entry = pdfs[paper.id]
-        ok = entry.facts is not None and entry.facts.ok
-        pages = entry.facts.pages if ok else None
-        content = entry.facts.body_pages if ok else None
+        ready = entry.facts if entry.facts is not None and entry.facts.ok else None
+        pages = ready.pages if ready is not None else None
+        content = ready.body_pages if ready is not None else None
         reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop), content))
     supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
     for report in reports:

@@ -92,7 +92,7 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
         for ident, entry in extract_all(pdfs, papers_dir, cache_dir).items():
             item = found[ident]
             item.sha256 = entry.facts.sha256 if entry.facts else None
-            for problem in entry.problems:
-                code = problem.code.replace("pdf-", "supplementary-", 1)
-                item.problems.append(_problem(problem.level, code, f"{item.name!r}: {problem.message}"))
+            for pdf_problem in entry.problems:
+                code = pdf_problem.code.replace("pdf-", "supplementary-", 1)
+                item.problems.append(_problem(pdf_problem.level, code, f"{item.name!r}: {pdf_problem.message}"))
     return found

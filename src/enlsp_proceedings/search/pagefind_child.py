@@ -26,7 +26,7 @@ def _without_poll_delay() -> None:
     async def sleep(delay: float, *args, **kwargs):
         return await real_sleep(0, *args, **kwargs)
 
-    service.asyncio = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})
+    service.asyncio = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})  # type: ignore[assignment]  # a stand-in module, on purpose
 
 
 def _entry_problem(directory: Path) -> tuple[str | None, dict]:

@@ -69,7 +69,7 @@ def page_features(doctree: nodes.document | None) -> set[str]:
     for node in doctree.findall(nodes.Element):
         if isinstance(node, nodes.literal_block):
             found.add("code")
-        for cls in node.get("classes", ()):
+        for cls in node["classes"]:
             if cls in _CLASS_FEATURES:
                 found.add(_CLASS_FEATURES[cls])
     return found

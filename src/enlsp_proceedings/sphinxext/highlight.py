@@ -69,7 +69,8 @@ class PlainSpanHtmlFormatter(HtmlFormatter):
 
 def _page_styles(app: Sphinx) -> tuple[str, ...]:
     """The Pygments styles of the theme's pygments.css (light and dark), as the theme picks them."""
-    options = dict(app.builder.theme.get_options()) if getattr(app.builder, "theme", None) else {}
+    theme = getattr(app.builder, "theme", None)
+    options = dict(theme.get_options()) if theme else {}
     options.update(app.config.html_theme_options or {})
     return tuple(options.get(f"pygments_{mode}_style") or "" for mode in ("light", "dark"))
 

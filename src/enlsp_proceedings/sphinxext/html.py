@@ -82,7 +82,7 @@ class CompactTemplates(BuiltinTemplateLoader):
         super().init(builder, theme, dirs)
         self.environment.filters["enlsp_tight"] = tight_html
 
-    def render(self, template: str, context: dict) -> str:
+    def render(self, template: str, context: dict) -> str:  # type: ignore[override]  # as Sphinx's own loader: the base says None
         return compact_html(super().render(template, context))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 
 from docutils import nodes
 from markupsafe import Markup
@@ -118,7 +119,7 @@ def button(label: str, uri: str, *, color: str = "primary", outline: bool = True
     return link(label, uri, classes=classes, external=external)
 
 
-def bullet_list(items: list[nodes.Node | list[nodes.Node]], classes: list[str] | None = None) -> nodes.bullet_list:
+def bullet_list(items: Sequence[nodes.Node | list[nodes.Node]], classes: list[str] | None = None) -> nodes.bullet_list:
     node = nodes.bullet_list(classes=classes or [])
     for item in items:
         li = nodes.list_item()
@@ -164,7 +165,8 @@ class data_container(nodes.container):  # noqa: N801 - docutils node naming
 
 
 def visit_data_container(self, node: data_container) -> None:
-    attrs = {f"data-{key}": value for key, value in node.get("data", {}).items()}
+    data: dict[str, str] = node.get("data", {})
+    attrs = {f"data-{key}": value for key, value in data.items()}
     self.body.append(self.starttag(node, "div", "", **attrs))
 
 
@@ -172,7 +174,7 @@ def depart_data_container(self, node: data_container) -> None:
     self.body.append("</div>\n")
 
 
-def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None,
+def grid(items: Sequence[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None,
          item_data: list[dict[str, str]] | None = None) -> nodes.container:
     cols = columns.split()
     row_classes = [f"sd-row-cols-{c}" for c in cols[:1]]
@@ -181,6 +183,7 @@ def grid(items: list[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, cla
     container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *(classes or [])])
     row = create_component("grid-row", ["sd-row", *row_classes, f"sd-g-{gutter}", f"sd-g-xs-{gutter}"])
     for index, item in enumerate(items):
+        col: nodes.container
         if item_data is not None:
             col = data_container(classes=["sd-col", "sd-d-flex-row"], data=item_data[index])
         else:
@@ -211,14 +214,14 @@ def code_block(value: str, language: str = "text") -> nodes.literal_block:
     return node
 
 
-def admonition(kind: str, title: str, body: list[nodes.Node]) -> nodes.admonition:
+def admonition(kind: str, title: str, body: Sequence[nodes.Node]) -> nodes.admonition:
     node = nodes.admonition(classes=[kind])
     node += nodes.title(text=title)
     node.extend(body)
     return node
 
 
-def table(header: list[str], rows: list[list[nodes.Node | str]], classes: list[str] | None = None, row_ids: list[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
+def table(header: list[str], rows: Sequence[Sequence[nodes.Node | str]], classes: list[str] | None = None, row_ids: Sequence[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
     tbl = nodes.table(classes=classes or [])
     group = nodes.tgroup(cols=len(header))
     for width in widths or [1] * len(header):
@@ -274,7 +277,7 @@ def thumbnail_img(src: str, size: list[int] | None, alt: str = "", classes: str 
     attrs: dict[str, str | int] = {"src": src, "alt": alt, "class_": classes, "loading": "lazy", "decoding": "async"}
     if size:
         attrs["width"], attrs["height"] = size
-    return element("img", **attrs)
+    return element("img", "", **attrs)
 
 
 class html_fragment(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming

@@ -1,7 +1,9 @@
 """Synthetic workshops for tests and benchmarks: YAML metadata plus real PDFs made on the fly.
 
 Nothing here is about the real ENLSP-II papers: titles, names and abstracts are
-generated, and PDFs are typeset with fpdf2 (a test dependency).
+generated, and PDFs are typeset with fpdf2 (a test dependency). It lives beside the tests, outside
+the installed package, so the runtime never needs fpdf2: tests import it as ``synthetic`` (pytest
+puts tests/ on the path) and the benchmarks add tests/ to ``sys.path`` themselves.
 """
 
 from __future__ import annotations
