@@ -9,7 +9,7 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.publish.sources import source_pages
 from enlsp_proceedings.sphinxext.pages import PAGES, SECTIONS, Page
-from enlsp_proceedings.testing import small_workshop
+from synthetic import small_workshop
 
 
 def test_the_registry_names_the_eleven_page_kinds():
