@@ -17,7 +17,7 @@ from pathlib import Path
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot
 from enlsp_proceedings.outputs import cite
-from enlsp_proceedings.pdf.extract import PaperPdf
+from enlsp_proceedings.pdf.facts import PaperPdf
 
 
 @dataclass

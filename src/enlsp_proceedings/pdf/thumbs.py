@@ -2,7 +2,7 @@
 
 Rendering uses pypdfium2 (PDFium, the engine of Chromium's PDF viewer), which copes
 with far more real-world PDFs than a pure-Python renderer. Like the PDF facts of
-`extract.py`, a thumbnail is cached by the PDF's SHA-256, so a rebuild renders only
+`read.py` (`cache.py`), a thumbnail is cached by the PDF's SHA-256, so a rebuild renders only
 new or changed PDFs; a cold build renders it in the same pass (and the same worker
 process) that reads the PDF's text, from the same open document. A PDF that PDFium
 cannot render simply has no thumbnail: pages then show no image rather than a broken one.
