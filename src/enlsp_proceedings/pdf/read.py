@@ -22,27 +22,19 @@ from enlsp_proceedings.pdf.layout import Analyzer, page_lines
 from enlsp_proceedings.pdf.thumbs import ThumbCache, page_png
 
 MAX_TEXT_CHARS = 200_000
-
+#: The budgets of one PDF (`pool` enforces the time and memory ones in its worker processes).
 #: CPU seconds a worker process may spend on one PDF (its text and first-page thumbnail). A PDF
 #: that needs more, hostile or absurd, is reported as unreadable instead of holding up the build.
 PDF_CPU_SECONDS = 60
-
 #: Wall-clock seconds a worker may spend on one PDF, whatever it waits for.
 PDF_WALL_SECONDS = 60
-
 #: Memory (address space, in MB) a worker may add while reading one PDF. PDFium aborts when it
 #: cannot get more; a decompression bomb or an absurd page size then fails alone.
 PDF_MEMORY_MB = 1024
-
 #: Larger files are refused before they are read or hashed (camera-readies are a few MB).
 PDF_MAX_BYTES = 100 * 1024 * 1024
-
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
-
-
 _LINE_END_HYPHEN = re.compile("\x02(.)", re.DOTALL)
-
-
 #: A References heading: alone on its line, optionally numbered ("7 References", "7. REFERENCES",
 #: "A References") and tolerant of small caps extracted as "R EFERENCES" and of a trailing colon.
 _REFERENCES = re.compile(
@@ -51,12 +43,8 @@ _REFERENCES = re.compile(
     r"[ \t]*:?[ \t]*$",
     re.MULTILINE,
 )
-
-
 #: The same heading glued to the first entry by text extraction: "References [1] A. Author ...".
 _REFERENCES_INLINE = re.compile(r"^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY)[ \t]+(?=\[1\])", re.MULTILINE)
-
-
 #: An appendix heading placed before the references ("Appendix", "A Appendix", "Appendix A: Proofs",
 #: "Supplementary Material"); never a sentence such as "see Appendix A for details."
 _APPENDIX = re.compile(
@@ -64,8 +52,6 @@ _APPENDIX = re.compile(
     r"(?:[ \t]+[A-Z0-9]{1,2})?(?:[ \t]*[:.\u2014\u2013-][ \t]*[A-Z][^.\n]{0,80})?[ \t]*$",
     re.MULTILINE,
 )
-
-
 #: Text above a heading shorter than this (running head, page number) means the page holds no body text.
 _TOP_OF_PAGE_CHARS = 200
 
