@@ -72,7 +72,7 @@ def _exchange(a: Path, b: Path) -> None:
         at_fdcwd, rename_exchange = -100, 2
         if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
             return
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no renameat2; TypeError: no C library to load by None (Windows)
         pass
     aside = a.with_name(a.name + ".old-" + uuid.uuid4().hex[:8])
     os.rename(a, aside)
