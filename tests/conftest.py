@@ -41,23 +41,23 @@ def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | 
 
 
 class PdfReads:
-    """Names of the PDFs read by ``extract.read_pdf`` from now on, in whichever worker process.
+    """Names of the PDFs read by ``read.read_pdf`` from now on, in whichever worker process.
 
     PDFs are read in forked worker processes, so the names go through a file, not a list.
     """
 
     def __init__(self, monkeypatch, log: Path):
-        from enlsp_proceedings.pdf import extract
+        from enlsp_proceedings.pdf import read
 
         self.log = log
-        real = extract.read_pdf
+        real = read.read_pdf
 
         def counting(path, sha256=None, thumbs=None):
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(Path(path).name + "\n")
             return real(path, sha256, thumbs)
 
-        monkeypatch.setattr(extract, "read_pdf", counting)
+        monkeypatch.setattr(read, "read_pdf", counting)
 
     def __call__(self) -> list[str]:
         return self.log.read_text(encoding="utf-8").split() if self.log.exists() else []

@@ -17,9 +17,10 @@ import yaml
 
 from conftest import PdfReads, run_build
 from enlsp_proceedings.cli import main as cli_main
-from enlsp_proceedings.pdf import extract
+from enlsp_proceedings.pdf import read
 from enlsp_proceedings.pdf.check import paper_problems, run_check
-from enlsp_proceedings.pdf.extract import extract_all, find_body_end, print_progress
+from enlsp_proceedings.pdf.extract import extract_all, print_progress
+from enlsp_proceedings.pdf.read import find_body_end
 from synthetic import SynthPaper, make_pdf, new_pdf, write_workshop
 from test_build import links, visible
 
@@ -277,7 +278,7 @@ def test_references_heading_variants(tmp_path, heading):
     pages[4] = body(20) + f"\n{heading}\n[1] A. Author. A paper. 2020."
     pages[5] = "A Appendix\n" + body(30)  # after the references: not counted
     text_pdf(tmp_path / "p.pdf", pages)
-    facts = extract.read_pdf(tmp_path / "p.pdf")
+    facts = read.read_pdf(tmp_path / "p.pdf")
     assert facts.references_page == 5 and 4.2 < facts.body_pages < 5  # 21 lines down page 5
 
 
@@ -285,11 +286,11 @@ def test_references_at_top_of_page_and_appendix_before_references(tmp_path):
     pages = [body() for _ in range(7)]
     pages[4] = "References\n[1] A. Author. A paper. 2020.\n[2] B. Author. Another. 2021."
     text_pdf(tmp_path / "top.pdf", pages)
-    assert extract.read_pdf(tmp_path / "top.pdf").body_pages == 4.0
+    assert read.read_pdf(tmp_path / "top.pdf").body_pages == 4.0
     pages[4] = "Appendix A: Proofs\n" + body(20)
     pages[5] = body(5) + "\nReferences\n[1] A. Author. A paper. 2020."
     text_pdf(tmp_path / "app.pdf", pages)
-    facts = extract.read_pdf(tmp_path / "app.pdf")
+    facts = read.read_pdf(tmp_path / "app.pdf")
     assert facts.references_page == 5 and facts.end_heading == "Appendix A: Proofs" and facts.body_pages == 4.0
 
 
@@ -349,7 +350,7 @@ def test_author_names_that_are_not_there(name, page):
 
 def test_title_mismatch_is_a_warning_and_a_missing_author_an_error(tmp_path):
     from enlsp_proceedings.model.schema import Paper
-    from enlsp_proceedings.pdf.extract import PaperPdf, PdfFacts
+    from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
 
     entry = PaperPdf("x", "x.pdf", tmp_path / "x.pdf", PdfFacts("0", 1, pages=1, content_pages=1,
                      first_page_text="Quantizing Distil-\nHuBERT for SPEECH\nAna Silva, Bo Park"))
@@ -389,9 +390,9 @@ def latex_pdf(tmp_path: Path, clearpage: bool) -> Path:
 @pytest.mark.parametrize("clearpage", [False, True])
 def test_real_latex_paper(tmp_path, clearpage):
     from enlsp_proceedings.model.schema import Paper
-    from enlsp_proceedings.pdf.extract import PaperPdf
+    from enlsp_proceedings.pdf.facts import PaperPdf
 
-    facts = extract.read_pdf(latex_pdf(tmp_path, clearpage))
+    facts = read.read_pdf(latex_pdf(tmp_path, clearpage))
     assert facts.references_page is not None and facts.pages > facts.references_page + 1  # the appendix follows
     if clearpage:
         assert facts.body_pages == facts.references_page - 1

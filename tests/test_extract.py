@@ -18,9 +18,12 @@ from PIL import Image
 
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Paper
-from enlsp_proceedings.pdf import extract, thumbs
+from enlsp_proceedings.pdf import cache, pool, read, thumbs
+from enlsp_proceedings.pdf.cache import PdfCache
 from enlsp_proceedings.pdf.check import paper_problems
-from enlsp_proceedings.pdf.extract import PaperPdf, PdfCache, extract_all, read_pdf
+from enlsp_proceedings.pdf.extract import extract_all
+from enlsp_proceedings.pdf.facts import PaperPdf
+from enlsp_proceedings.pdf.read import read_pdf
 from enlsp_proceedings.pdf.thumbs import THUMB_WIDTH, ThumbCache
 from synthetic import make_pdf, new_pdf, random_papers, write_workshop
 from test_check import body, text_pdf
@@ -119,7 +122,7 @@ def test_each_pdf_is_opened_once_for_text_and_thumbnail(tmp_path, monkeypatch):
     # facts cached, thumbnails lost: only the thumbnails are rendered, the facts are not read again
     for png in (tmp_path / "cache").glob("thumbs/*/*.png"):
         png.unlink()
-    monkeypatch.setattr(extract, "read_pdf", no_second_pass)
+    monkeypatch.setattr(read, "read_pdf", no_second_pass)
     again = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1, thumbnails=True)
     assert all(e.thumbnail is not None and e.thumbnail.is_file() for e in again.values())
 
@@ -181,7 +184,7 @@ def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
     (also with one worker: no PDF is ever read in the building process itself)."""
     papers, papers_dir, proc = _synthetic(tmp_path, 8, seed=11)
     victim = papers[3]
-    real = extract.read_pdf
+    real = read.read_pdf
 
     def crash_on_victim(path, sha=None, thumbs=None):
         if Path(path).name == f"{victim.id}.pdf":
@@ -189,7 +192,7 @@ def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
             os.kill(os.getpid(), signal.SIGSEGV)
         return real(path, sha, thumbs)
 
-    monkeypatch.setattr(extract, "read_pdf", crash_on_victim)
+    monkeypatch.setattr(read, "read_pdf", crash_on_victim)
     result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=jobs, thumbnails=True)
     [problem] = result[victim.id].problems
     assert problem.code == "pdf-unreadable" and "crashed" in problem.message and "SIGSEGV" in problem.message
@@ -208,15 +211,15 @@ def test_a_reader_crash_is_that_papers_error_only(tmp_path, monkeypatch, jobs):
 def test_a_pdf_over_its_cpu_budget_is_reported_not_waited_for(tmp_path, monkeypatch):
     papers, papers_dir, proc = _synthetic(tmp_path, 6, seed=12)
     victim = papers[0]
-    real = extract.read_pdf
+    real = read.read_pdf
 
     def endless_on_victim(path, sha=None, thumbs=None):
         while Path(path).name == f"{victim.id}.pdf":
             pass
         return real(path, sha, thumbs)
 
-    monkeypatch.setattr(extract, "PDF_CPU_SECONDS", 1)
-    monkeypatch.setattr(extract, "read_pdf", endless_on_victim)
+    monkeypatch.setattr(read, "PDF_CPU_SECONDS", 1)
+    monkeypatch.setattr(read, "read_pdf", endless_on_victim)
     result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=2)
     [problem] = result[victim.id].problems
     assert problem.code == "pdf-too-costly" and "took more than 1 s of CPU time" in problem.message
@@ -230,14 +233,14 @@ def test_unchanged_pdfs_are_not_hashed_again_but_rewritten_ones_are(tmp_path, mo
     for name in ("a", "b"):
         make_pdf(papers / f"{name}.pdf", f"Title {name}", ["Ann Author"], 3, 1, seed=len(name))
     hashed = []
-    real = extract.file_sha256
-    monkeypatch.setattr(extract, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
-    first = extract.HashMemo(tmp_path / "cache")
+    real = cache.file_sha256
+    monkeypatch.setattr(cache, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
+    first = cache.HashMemo(tmp_path / "cache")
     shas = {n: first.sha256(papers / f"{n}.pdf") for n in ("a", "b")}
     first.save()
     assert sorted(hashed) == ["a.pdf", "b.pdf"]
     hashed.clear()
-    again = extract.HashMemo(tmp_path / "cache")
+    again = cache.HashMemo(tmp_path / "cache")
     assert {n: again.sha256(papers / f"{n}.pdf") for n in ("a", "b")} == shas
     assert hashed == []
     # same size and modification time, other bytes: the change time still gives it away
@@ -247,7 +250,7 @@ def test_unchanged_pdfs_are_not_hashed_again_but_rewritten_ones_are(tmp_path, mo
     data[-10] ^= 1
     target.write_bytes(bytes(data))
     os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-    third = extract.HashMemo(tmp_path / "cache")
+    third = cache.HashMemo(tmp_path / "cache")
     assert third.sha256(target) == real(target) != shas["a"]
     assert hashed == ["a.pdf"]
 
@@ -279,10 +282,10 @@ def test_a_pool_that_breaks_between_answers_loses_no_pdf(tmp_path, monkeypatch):
             if len(calls) == 2:
                 future.set_exception(BrokenProcessPool("a worker died (simulated)"))
             else:
-                future.set_result(extract._run_alone(task)[0])
+                future.set_result(pool._run_alone(task)[0])
             return future
 
-    monkeypatch.setattr(extract, "ProcessPoolExecutor", FlakyPool)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", FlakyPool)
     result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1)
     assert len(calls) >= 3
     assert all(result[p.id].publishable and result[p.id].facts.pages == p.pages for p in papers)

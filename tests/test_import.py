@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from enlsp_proceedings.cli import main as cli_main
+from enlsp_proceedings.importers.cmt import parse_cmt_author
 from enlsp_proceedings.importers.collect import paper_number
-from enlsp_proceedings.importers.core import parse_cmt_author
 from enlsp_proceedings.model.load import load_proceedings
 from synthetic import make_pdf, workshop_yaml
 

@@ -148,7 +148,7 @@ def test_progress_reads_sphinx_single_line_status_too():
     each item still counts (a full rebuild once printed no progress at all)."""
     import io
 
-    from enlsp_proceedings.publish.pipeline import SphinxProgress
+    from enlsp_proceedings.publish.sphinx_run import SphinxProgress
 
     out = io.StringIO()
     progress = SphinxProgress(out)

@@ -87,3 +87,21 @@ def test_authors_index_tells_committee_members_from_authors(small_site):
     tara = re.search(r'<p class="enlsp-group-(\w+)"><a href="tara-reviewer.html">', text)
     muller = re.search(r'<p class="enlsp-group-(\w+)"><a href="jurgen-muller.html">', text)
     assert tara and tara.group(1) == "committee" and muller and muller.group(1) == "contributor"  # an author who also reviews
+
+
+def test_canonical_names_follow_the_aliases_of_a_model_copy():
+    """The variant -> name table is per instance and per alias list: `model_copy(update=...)` runs no
+    validator and shares private attributes, yet the copy must use its own aliases (and the original keep its)."""
+    from enlsp_proceedings.model.schema import Alias, People
+
+    workshop = Workshop.model_validate(workshop_yaml())
+    papers = [Paper(id="a", title="A", abstract="x", presentation="oral", authors=[Person(name="L. Hou")])]
+    proc = Proceedings(workshop=workshop, papers=papers, people=People(aliases=[Alias(name="Lu Hou", variants=["L. Hou"])]))
+    assert proc.canonical_name("L. Hou") == "Lu Hou"
+    copy = proc.model_copy(update={"people": People(aliases=[Alias(name="Lin Hou", variants=["L. Hou"])])})
+    assert copy.canonical_name("L. Hou") == "Lin Hou"
+    assert proc.canonical_name("L. Hou") == "Lu Hou"
+    assert proc.model_copy(update={"people": People()}).canonical_name("L. Hou") == "L. Hou"
+    assert copy.canonical_name("L. Hou") == "Lin Hou" and proc.canonical_name("Lu Hou") == "Lu Hou"
+    # the remembered table is not part of the value: a used and an unused volume are still equal
+    assert proc == Proceedings.model_validate(proc.model_dump())

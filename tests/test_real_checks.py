@@ -20,7 +20,9 @@ from conftest import run_build
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Person, Workshop
 from enlsp_proceedings.pdf.check import first_page_problems, length_problems, paper_problems, run_check
-from enlsp_proceedings.pdf.extract import PaperPdf, PdfFacts, extract_all, read_pdf
+from enlsp_proceedings.pdf.extract import extract_all
+from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
+from enlsp_proceedings.pdf.read import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from enlsp_proceedings.importers.core import read_cmt
+from enlsp_proceedings.importers.cmt import read_cmt
 from enlsp_proceedings.model.load import load_proceedings
 from test_build import visible
 

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from enlsp_proceedings.importers import core as importers
-from enlsp_proceedings.importers.core import ExportError, Imported, merge, run_import
+from enlsp_proceedings.importers import papers_yaml
+from enlsp_proceedings.importers.core import run_import
+from enlsp_proceedings.importers.papers_yaml import merge
+from enlsp_proceedings.importers.records import ExportError, Imported
+from enlsp_proceedings.importers.tables import MAX_EXPORT_BYTES
 from enlsp_proceedings.model.load import load_proceedings
 from test_import import HEADER, conf_dir, run, write_export
 
@@ -55,20 +58,20 @@ def test_merging_looks_each_paper_up_instead_of_scanning_the_file(tmp_path, monk
     """import-cmt of 10,000 rows took 53 s and of 100,000 over 10 minutes: every row scanned every entry.
     Counted in calls of `fold` (once per title compared): a constant per row now, not one per entry."""
     calls = 0
-    real = importers.fold
+    real = papers_yaml.fold
 
     def counting(text: str) -> str:
         nonlocal calls
         calls += 1
         return real(text)
 
-    monkeypatch.setattr(importers, "fold", counting)
+    monkeypatch.setattr(papers_yaml, "fold", counting)
     rows = 3000
     imported = [_paper(n, f"Paper number {n}") for n in range(rows)]
     doc, report = merge(tmp_path / "papers.yaml", imported, [])
     assert len(report.added) == rows
     assert calls <= 10 * rows, calls
-    importers.write_yaml(tmp_path / "papers.yaml", doc)
+    papers_yaml.write_yaml(tmp_path / "papers.yaml", doc)
     calls = 0
     renamed = [_paper(n, f"Paper number {n}, retitled") for n in range(rows)]  # matched by review id, re-indexed by title
     _doc, again = merge(tmp_path / "papers.yaml", renamed + [_paper(rows, "A new paper")], [])
@@ -89,7 +92,7 @@ def test_an_export_over_the_size_limit_is_refused_unread(tmp_path):
     export = tmp_path / "huge.csv"
     with open(export, "wb") as fh:  # sparse: costs no disk
         fh.write(",".join(HEADER).encode() + b"\n")
-        fh.truncate(importers.MAX_EXPORT_BYTES + 1)
+        fh.truncate(MAX_EXPORT_BYTES + 1)
     with pytest.raises(ExportError, match=r"huge.csv: the file is 100 MB, more than the 100 MB an export may have"):
         run_import("cmt", export, conf / "papers.yaml")
     assert not (conf / "papers.yaml").exists()
@@ -101,7 +104,7 @@ def test_an_xlsx_that_inflates_to_a_huge_sheet_is_refused_before_it_is_opened(tm
     with zipfile.ZipFile(export, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         with book.open("xl/worksheets/padding.xml", "w", force_zip64=True) as member:
             block = b" " * (1 << 20)
-            for _ in range(importers.MAX_EXPORT_BYTES // len(block) + 1):
+            for _ in range(MAX_EXPORT_BYTES // len(block) + 1):
                 member.write(block)
     assert export.stat().st_size < 2 * 1024 * 1024
     opened = []
@@ -145,7 +148,7 @@ def test_a_full_disk_while_writing_papers_yaml_leaves_it_and_no_temporary_file(t
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(importers.os, "replace", full)
+    monkeypatch.setattr(os, "replace", full)
     assert run("import-cmt", write_export(tmp_path / "export.csv"), "--out", conf / "papers.yaml") == 1
     err = capsys.readouterr().err
     assert f"cannot write {conf / 'papers.yaml'}: No space left on device; it is unchanged" in err and "Traceback" not in err

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from enlsp_proceedings.pdf import extract
+from enlsp_proceedings.pdf import cache, extract, pool, read
 from synthetic import random_papers, write_workshop
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -31,9 +31,9 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 CHECK_WITH_LOW_BUDGETS = """
 import json, resource, sys
 from enlsp_proceedings import cli
-from enlsp_proceedings.pdf import extract
+from enlsp_proceedings.pdf import read
 if "--defaults" in sys.argv: sys.argv.remove("--defaults")
-else: extract.PDF_WALL_SECONDS, extract.PDF_CPU_SECONDS, extract.PDF_MEMORY_MB = 5, 20, 512
+else: read.PDF_WALL_SECONDS, read.PDF_CPU_SECONDS, read.PDF_MEMORY_MB = 5, 20, 512
 code = cli.main(sys.argv[1:])
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 print(json.dumps({"code": code, "reader_peak_mb": peak}), file=sys.stderr)
@@ -102,11 +102,11 @@ def test_a_huge_mediabox_makes_a_thumbnail_of_bounded_size(tmp_path):
     pdf = tmp_path / "tall.pdf"
     pdf.write_bytes(hostile_pdfs.tall_page(1, 5000))
     thumbs = ThumbCache(tmp_path / "cache")
-    facts = extract.read_pdf(pdf, thumbs=thumbs)
+    facts = read.read_pdf(pdf, thumbs=thumbs)
     assert facts.ok and facts.pages == 1
     assert png_size(thumbs.get(facts.sha256)) == (THUMB_WIDTH, THUMB_MAX_HEIGHT)
     pdf.write_bytes(hostile_pdfs.tall_page(5000, 1))  # and the other way round: one pixel tall, not zero
-    facts = extract.read_pdf(pdf, thumbs=thumbs)
+    facts = read.read_pdf(pdf, thumbs=thumbs)
     assert png_size(thumbs.get(facts.sha256)) == (THUMB_WIDTH, 1)
 
 
@@ -117,15 +117,15 @@ def test_a_40_gb_file_is_refused_unread_and_the_others_are_checked(tmp_path, mon
     conf, papers = _workshop(tmp_path, None)
     hostile_pdfs.sparse_file(papers / "paper-0000.pdf", 40 * 1024**3)
     hashed = []
-    real = extract.file_sha256
-    monkeypatch.setattr(extract, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
+    real = cache.file_sha256
+    monkeypatch.setattr(cache, "file_sha256", lambda path: hashed.append(Path(path).name) or real(path))
     from enlsp_proceedings.pdf.check import run_check
 
     report = run_check(conf, papers, tmp_path / "cache", quiet=True).as_json()
     problem = _only_the_victim_fails(report)
     assert problem["code"] == "pdf-too-large" and "the file is 40.0 GB" in problem["message"] and "100 MB" in problem["message"], problem
     assert "paper-0000.pdf" not in hashed
-    direct = extract.read_pdf(papers / "paper-0000.pdf")  # read_pdf alone refuses it as well
+    direct = read.read_pdf(papers / "paper-0000.pdf")  # read_pdf alone refuses it as well
     assert direct.error.code == "pdf-too-large"
 
 
@@ -144,11 +144,11 @@ def test_a_huge_file_is_also_refused_by_the_build(tmp_path):
 def test_the_budget_errors_name_the_limit(monkeypatch):
     import signal
 
-    monkeypatch.setattr(extract, "PDF_WALL_SECONDS", 7)
-    monkeypatch.setattr(extract, "PDF_MEMORY_MB", 300)
-    assert "took more than 7 s to read" in extract._failure(-signal.SIGALRM).message
-    assert "more than 300 MB of memory" in extract._failure(-signal.SIGABRT).message
-    assert extract._failure(-signal.SIGSEGV).code == "pdf-unreadable"
+    monkeypatch.setattr(read, "PDF_WALL_SECONDS", 7)
+    monkeypatch.setattr(read, "PDF_MEMORY_MB", 300)
+    assert "took more than 7 s to read" in pool._failure(-signal.SIGALRM).message
+    assert "more than 300 MB of memory" in pool._failure(-signal.SIGABRT).message
+    assert pool._failure(-signal.SIGSEGV).code == "pdf-unreadable"
 
 
 def _extract_with_a_faulty_victim(tmp_path, monkeypatch, fault):
@@ -156,14 +156,14 @@ def _extract_with_a_faulty_victim(tmp_path, monkeypatch, fault):
     from enlsp_proceedings.model.load import load_proceedings
 
     conf, papers = _workshop(tmp_path, None)
-    real = extract.read_pdf
+    real = read.read_pdf
 
     def faulty_on_victim(path, sha=None, thumbs=None):
         if Path(path).name == "paper-0000.pdf":
             fault()
         return real(path, sha, thumbs)
 
-    monkeypatch.setattr(extract, "read_pdf", faulty_on_victim)
+    monkeypatch.setattr(read, "read_pdf", faulty_on_victim)
     proc = load_proceedings(conf)
     return extract.extract_all(proc.papers, papers, tmp_path / "cache", jobs=2), proc
 
@@ -174,7 +174,7 @@ def test_a_pdf_over_its_wall_clock_budget_is_reported_not_waited_for(tmp_path, m
     """A reader that sleeps (waits on nothing, so no CPU limit catches it) is ended after PDF_WALL_SECONDS."""
     import time
 
-    monkeypatch.setattr(extract, "PDF_WALL_SECONDS", 2)
+    monkeypatch.setattr(read, "PDF_WALL_SECONDS", 2)
     result, proc = _extract_with_a_faulty_victim(tmp_path, monkeypatch, lambda: time.sleep(600))
     [problem] = result["paper-0000"].problems
     assert problem.code == "pdf-too-costly" and "took more than 2 s to read" in problem.message

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build
-from enlsp_proceedings.publish import pipeline as build_module
+from enlsp_proceedings.publish import site as site_module
 from enlsp_proceedings.sphinxext import frame
 from test_safety_publish import _retitle, site_digest, tree_state
 
@@ -51,8 +51,8 @@ def test_a_stray_buildinfo_does_not_make_a_directory_a_site(tmp_path, capsys):
 def test_a_staging_directory_the_tool_did_not_make_is_never_deleted(workshop_copy, capsys, published):
     site, staging = workshop_copy / "site", workshop_copy / ".site.staging"
     if not published:
-        build_module.shutil.rmtree(site)
-    build_module.shutil.rmtree(staging, ignore_errors=True)
+        site_module.shutil.rmtree(site)
+    site_module.shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     (staging / "notes.txt").write_text("not yours\n")
     before = site_digest(site) if published else None
@@ -66,7 +66,7 @@ def test_a_staging_directory_the_tool_did_not_make_is_never_deleted(workshop_cop
 def test_a_staging_copy_the_tool_made_is_still_replaced(workshop_copy):
     staging = workshop_copy / ".site.staging"
     (staging / "papers" / "stray.html").write_text("left by a killed build")
-    build_module._mark(staging, "deadbeef0000", complete=False)  # a build that did not finish
+    site_module.mark(staging, "deadbeef0000", complete=False)  # a build that did not finish
     _retitle(workshop_copy, "Retitled Again")
     assert run_build(workshop_copy) == 0
     assert "Retitled Again" in (workshop_copy / "site" / "index.html").read_text(encoding="utf-8")
@@ -86,7 +86,7 @@ def test_two_builds_of_one_out_with_different_caches_do_not_both_publish(worksho
     """Both succeeded before, publishing a site with the HTML of one and the downloads of the other."""
     site = workshop_copy / "site"
     before = site_digest(site)
-    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(build_module.out_lock_path(site))], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(site_module.out_lock_path(site))], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         _retitle(workshop_copy, "Built Twice At Once")
@@ -166,7 +166,7 @@ def test_a_read_only_parent_of_out_is_one_sentence(workshop_copy, monkeypatch, c
 
     monkeypatch.setattr("builtins.open", read_only)
     assert run_build(workshop_copy) == 1
-    assert f"read-only file system while writing {build_module.out_lock_path(site)}" in _only_sentence(capsys.readouterr().err)
+    assert f"read-only file system while writing {site_module.out_lock_path(site)}" in _only_sentence(capsys.readouterr().err)
     monkeypatch.undo()
     assert site_digest(site) == before
 
@@ -189,7 +189,7 @@ def test_a_directory_named_like_an_old_staging_copy_but_not_made_by_the_tool_is_
     leftover = workshop_copy / ".site.staging.tmp"
     leftover.mkdir()
     (leftover / "mine.txt").write_text("not yours\n")
-    build_module.shutil.rmtree(workshop_copy / ".site.staging")  # the next build makes the staging copy afresh
+    site_module.shutil.rmtree(workshop_copy / ".site.staging")  # the next build makes the staging copy afresh
     _retitle(workshop_copy, "Retitled Once More")
     assert run_build(workshop_copy) == 0
     assert (leftover / "mine.txt").read_text() == "not yours\n"

@@ -18,6 +18,7 @@ import yaml
 from conftest import run_build
 from enlsp_proceedings.outputs import downloads
 from enlsp_proceedings.publish import pipeline as build_module
+from enlsp_proceedings.publish import site as site_module
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 from enlsp_proceedings.util import files
 
@@ -86,14 +87,14 @@ def test_crash_in_any_phase_keeps_last_site_and_next_build_recovers(workshop_cop
     elif phase == "stale-pages":
         monkeypatch.setattr(build_module, "remove_stale_pages", lambda *a, **k: (_ for _ in ()).throw(Boom()))
     elif phase == "mark-complete":
-        real_mark = build_module._mark
+        real_mark = build_module.mark
 
         def mark(site_dir, site_id, complete, **details):
             if complete:
                 raise Boom()
             real_mark(site_dir, site_id, complete, **details)
 
-        monkeypatch.setattr(build_module, "_mark", mark)
+        monkeypatch.setattr(build_module, "mark", mark)
 
     with pytest.raises(Boom):
         build_site(options(workshop_copy))
@@ -124,7 +125,7 @@ def test_interrupted_catch_up_of_the_staging_copy_is_not_trusted(workshop_copy, 
     build_site(options(workshop_copy))  # the staging copy is now the site before this edit
     _retitle_paper(workshop_copy, "alpha", "Alpha Corrected Too")
     before = site_digest(site)
-    real_copy = build_module._copy_file
+    real_copy = site_module._copy_file
 
     def copy_manifest_then_stop(src, dst, link):
         if Path(src).is_relative_to(site):  # the first file of the site itself: copy the manifest, then stop
@@ -133,11 +134,11 @@ def test_interrupted_catch_up_of_the_staging_copy_is_not_trusted(workshop_copy, 
             raise Boom()
         real_copy(src, dst, link)
 
-    monkeypatch.setattr(build_module, "_copy_file", copy_manifest_then_stop)
+    monkeypatch.setattr(site_module, "_copy_file", copy_manifest_then_stop)
     with pytest.raises(Boom):
         build_site(options(workshop_copy))
     assert site_digest(site) == before
-    assert build_module._site_id(staging)[1] is False  # marked incomplete while copying
+    assert site_module.marker_id(staging)[1] is False  # marked incomplete while copying
     monkeypatch.undo()
 
     for title in ("A Workshop Retitled After Recovery", None):  # the recovered copy, then the other one
@@ -275,7 +276,7 @@ def test_a_copy_left_half_made_by_an_earlier_version_is_removed(workshop_copy):
     shutil.rmtree(staging, ignore_errors=True)
     (leftover / "papers").mkdir(parents=True)
     (leftover / "papers" / "alpha.html").write_text("half-copied")
-    (leftover / build_module.MARKER).write_text('{"id": "0123456789ab", "complete": false}')  # it was a copy of a site
+    (leftover / site_module.MARKER).write_text('{"id": "0123456789ab", "complete": false}')  # it was a copy of a site
     _retitle_paper(workshop_copy, "alpha", "Alpha After The Upgrade")
     build_site(options(workshop_copy))
     assert not leftover.exists()

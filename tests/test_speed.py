@@ -80,13 +80,13 @@ def retitle_paper(root: Path, index: int, title: str) -> str:
 def test_second_edit_rereads_only_its_pages_not_those_of_the_edit_before(fresh, monkeypatch):
     """After a publish the staging copy is one build behind; it catches up with the published copy
     by copying what differs, so Sphinx re-reads only the pages of the current edit."""
-    from enlsp_proceedings.publish import pipeline as build
+    from enlsp_proceedings.publish import site as site_module
 
     first = retitle_paper(fresh, 1, "The First Correction")
     build_site(options(fresh))
     copied = []
-    real_copy = build._copy_file
-    monkeypatch.setattr(build, "_copy_file", lambda src, dst, link: copied.append(Path(src)) or real_copy(src, dst, link))
+    real_copy = site_module._copy_file
+    monkeypatch.setattr(site_module, "_copy_file", lambda src, dst, link: copied.append(Path(src)) or real_copy(src, dst, link))
     second = retitle_paper(fresh, 6, "The Second Correction")
     started = time.time_ns()
     build_site(options(fresh))

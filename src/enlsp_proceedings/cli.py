@@ -15,7 +15,8 @@ from pathlib import Path
 
 from enlsp_proceedings import __version__
 from enlsp_proceedings.model.load import ConfError
-from enlsp_proceedings.publish.pipeline import BuildError, BuildOptions, build_site
+from enlsp_proceedings.publish.errors import BuildError
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 
 
 def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache beside --out") -> None:
@@ -161,7 +162,8 @@ def _write(text: str, encoding: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """``import-cmt`` / ``import-openreview``: merge a review system's export into papers.yaml."""
-    from enlsp_proceedings.importers.core import ExportError, run_import
+    from enlsp_proceedings.importers.core import run_import
+    from enlsp_proceedings.importers.records import ExportError
 
     try:
         report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run)
@@ -175,7 +177,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     """``enlsp-proceedings collect``: copy downloaded camera-ready PDFs into papers/ under each paper's id."""
     from enlsp_proceedings.importers.collect import collect
-    from enlsp_proceedings.importers.core import ExportError
+    from enlsp_proceedings.importers.records import ExportError
 
     try:
         report = collect(args.download, args.conf, args.papers, args.export, args.force, args.dry_run)

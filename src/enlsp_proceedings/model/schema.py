@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -514,6 +515,24 @@ class People(Model):
     distinct: list[Annotated[list[Text], Field(min_length=2)]] = []
 
 
+class _Derived:
+    """A value computed from a model's fields and remembered per instance (``source``: what it was
+    computed from, ``value``). It is not part of the model's value: any two compare equal, so
+    models holding one still compare (and hash) by their fields alone."""
+
+    __slots__ = ("source", "value")
+
+    def __init__(self) -> None:
+        self.source: object = None
+        self.value: dict[str, str] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Derived)
+
+    def __hash__(self) -> int:
+        return 0
+
+
 class Proceedings(Model):
     """The whole validated volume: what every later stage reads."""
 
@@ -525,6 +544,8 @@ class Proceedings(Model):
     schedule: list[Slot] = []
     people: People = People()
     cfp: CallForPapers = CallForPapers()
+    #: variant -> alias name, for `canonical_name`
+    _alias_table: _Derived = PrivateAttr(default_factory=_Derived)
 
     def paper(self, paper_id: str) -> Paper:
         """The paper with this id (StopIteration when there is none)."""
@@ -539,22 +560,22 @@ class Proceedings(Model):
         return next((s for s in self.schedule if s.target == (kind, ident)), None)
 
     def canonical_name(self, name: str) -> str:
-        """The alias's name when ``name`` is listed as one of its variants (the first such alias)."""
+        """The alias's name when ``name`` is listed as one of its variants (the first such alias).
+
+        Called for every name shown anywhere, so it is a lookup in a table built once per alias
+        list (scanning the aliases each time made 50,000 people times 1,000 aliases). The table
+        belongs to this instance and records the list it was built from: a copy made with
+        ``model_copy(update={"people": ...})`` (which runs no validator and shares private
+        attributes) sees another list and builds its own.
+        """
         aliases = self.people.aliases
         if not aliases:
             return name
-        cached = _ALIAS_TABLES.get(id(aliases))
-        if cached is None or cached[0] is not aliases:  # one table per (immutable) alias list: a lookup, not a scan
+        memo = self._alias_table
+        if memo.source is not aliases:
             table: dict[str, str] = {}
             for alias in aliases:
                 for variant in alias.variants:
                     table.setdefault(variant, alias.name)
-            if len(_ALIAS_TABLES) >= 8:  # a process loads a volume or two; tests load many
-                _ALIAS_TABLES.clear()
-            cached = _ALIAS_TABLES[id(aliases)] = (aliases, table)
-        return cached[1].get(name, name)
-
-
-#: id(alias list) -> (that list, {variant: name}); `Proceedings.canonical_name` is called for every
-#: name shown anywhere, so scanning the aliases each time made 50,000 people times 1,000 aliases.
-_ALIAS_TABLES: dict[int, tuple[list, dict[str, str]]] = {}
+            memo.source, memo.value = aliases, table
+        return memo.value.get(name, name)

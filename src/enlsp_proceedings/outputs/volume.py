@@ -19,7 +19,7 @@ from pathlib import Path
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot, Workshop
 from enlsp_proceedings.outputs import cite, paths
-from enlsp_proceedings.pdf.extract import PaperPdf
+from enlsp_proceedings.pdf.facts import PaperPdf
 
 
 @dataclass

@@ -16,7 +16,8 @@ from pathlib import Path
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex, fold
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
-from enlsp_proceedings.pdf.extract import PaperPdf, PdfFacts, PdfProblem, extract_all, print_progress
+from enlsp_proceedings.pdf.extract import extract_all, print_progress
+from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.util.memo import load_memo, save_memo

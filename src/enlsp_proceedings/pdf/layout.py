@@ -1,6 +1,6 @@
 """Where things sit on a camera-ready's pages: text lines with their geometry (PDFium).
 
-Used by `extract.read_pdf` (in its worker process, on the open PDFium document) to find
+Used by `read.read_pdf` (in its worker process, on the open PDFium document) to find
 
 - where the main content ends: the first References / Bibliography / appendix / supplementary
   heading, or a numbered reference list without a heading, as a *decimal* page (4.45 = the

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.schema import Paper
-from enlsp_proceedings.pdf.extract import PdfProblem, extract_all, file_sha256
+from enlsp_proceedings.pdf.cache import file_sha256
+from enlsp_proceedings.pdf.extract import extract_all
+from enlsp_proceedings.pdf.facts import PdfProblem
 
 #: A supplementary file larger than this is not published (calls for papers allow about 100 MB).
 SUPPLEMENTARY_MAX_BYTES = 200 * 1024 * 1024

@@ -2,7 +2,7 @@
 
 Rendering uses pypdfium2 (PDFium, the engine of Chromium's PDF viewer), which copes
 with far more real-world PDFs than a pure-Python renderer. Like the PDF facts of
-`extract.py`, a thumbnail is cached by the PDF's SHA-256, so a rebuild renders only
+`read.py` (`cache.py`), a thumbnail is cached by the PDF's SHA-256, so a rebuild renders only
 new or changed PDFs; a cold build renders it in the same pass (and the same worker
 process) that reads the PDF's text, from the same open document. A PDF that PDFium
 cannot render simply has no thumbnail: pages then show no image rather than a broken one.
@@ -15,12 +15,11 @@ palette.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-import os
-import tempfile
 from pathlib import Path
+
+from enlsp_proceedings.util.files import write_atomically
 
 THUMB_VERSION = 3  # 3: pages taller than THUMB_MAX_HEIGHT are cut to their top
 THUMB_WIDTH = 300  # px; shown at about half that size, so sharp on high-density screens
@@ -128,20 +127,13 @@ class ThumbCache:
     def put(self, sha256: str, data: bytes | None) -> Path | None:
         """Store a rendered PNG (or, for None, remember that the PDF cannot be rendered). A cache
         that cannot be written (full, read-only) leaves the page without a thumbnail this time."""
-        tmp = None
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
             if data is None:
+                self.dir.mkdir(parents=True, exist_ok=True)
                 self._failed(sha256).touch()
                 return None
-            fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, self.path(sha256))
+            write_atomically(self.path(sha256), data)
         except OSError as exc:  # no half-written file stays behind
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             log.warning("cannot cache a thumbnail in %s: %s", self.dir, exc.strerror or exc)
             return None
         return self.path(sha256)

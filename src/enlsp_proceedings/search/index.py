@@ -31,7 +31,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.people import fold, role_label
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.pdf.extract import PaperPdf
+from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.search.pagefind_child import index_problem
 from enlsp_proceedings.util.files import link_or_copy, write_if_changed
 

@@ -1,8 +1,11 @@
 """Writing files safely: atomically, and only when the content changes.
 
-Every file the tool writes goes through here. A reader (a web server, a second build,
-Sphinx) sees the old file or the new one, never half of one; an unchanged file keeps its
-modification time, because Sphinx re-reads every source whose mtime changed.
+Every file the tool writes goes through here (`write_atomically`, or `copy_atomically` for
+a copy): pages, downloads, cached PDF facts, memos and the imported papers.yaml. A reader
+(a web server, a second build, Sphinx) sees the old file or the new one, never half of one,
+and a write that fails (a full disk) leaves no temporary file behind. `write_if_changed`
+keeps an unchanged file's modification time, because Sphinx re-reads every source whose
+mtime changed.
 """
 
 from __future__ import annotations
@@ -10,7 +13,51 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+#: Permissions of the files the tool writes (the site is served as is).
+FILE_MODE = 0o644
+
+
+def _replace(target: Path, fill: Callable[[int, str], None], mode: int | None) -> None:
+    """Make a temporary file beside ``target``, ``fill(fd, name)`` it, give it ``mode`` (None: the
+    mode of the file it replaces, or `FILE_MODE`) and rename it onto ``target``. ``fill`` owns ``fd``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        fill(fd, tmp)
+        if mode is None:
+            try:
+                mode = target.stat().st_mode & 0o777
+            except OSError:
+                mode = FILE_MODE
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:  # a full disk: no half-written temporary file stays behind
+        _unlink_quietly(tmp)
+        raise
+
+
+def write_atomically(path: Path, content: str | bytes, *, mode: int | None = FILE_MODE, follow_symlinks: bool = False) -> Path:
+    """Replace ``path`` with ``content`` (text is written as UTF-8) in one rename; returns the file written.
+
+    ``mode`` is the new file's permissions; None keeps those of the file it replaces. With
+    ``follow_symlinks``, a symbolic link at ``path`` is written through: the file it points to
+    is replaced and the link stays (otherwise the link itself is replaced by a file). Raises
+    OSError when it cannot write; ``path`` is then unchanged and no temporary file remains.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = Path(path)
+    if follow_symlinks and target.is_symlink():
+        target = Path(os.path.realpath(target))
+
+    def fill(fd: int, _tmp: str) -> None:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+
+    _replace(target, fill, mode)
+    return target
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -21,16 +68,7 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:  # a full disk: no half-written temporary file stays behind
-        _unlink_quietly(tmp)
-        raise
+    write_atomically(path, data)
     return True
 
 
@@ -43,16 +81,11 @@ def _unlink_quietly(path: str) -> None:
 
 def copy_atomically(source: Path, target: Path) -> None:
     """Copy a file so that readers of ``target`` see the old or the new file, never half of one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    os.close(fd)
-    try:
+    def fill(fd: int, tmp: str) -> None:
+        os.close(fd)
         shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
+
+    _replace(Path(target), fill, FILE_MODE)
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -62,3 +95,4 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from enlsp_proceedings.util.files import write_atomically
 
 
 def load_memo(path: Path) -> Any:
@@ -22,13 +23,6 @@ def load_memo(path: Path) -> Any:
 
 
 def save_memo(path: Path, value: Any) -> None:
-    """Write a memo atomically; a memo that cannot be written is skipped."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a read-only or full cache only costs time; no half-written file stays behind
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    """Save ``value`` as JSON, atomically; a read-only or full cache only costs time (nothing is saved)."""
+    with contextlib.suppress(OSError):
+        write_atomically(Path(path), json.dumps(value, ensure_ascii=False))

@@ -1,0 +1,56 @@
+"""What the import's steps pass to one another: one accepted paper as the export describes it
+(`Imported`), what the merge did (`ImportReport`), and the organizer-facing error (`ExportError`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ExportError(Exception):
+    """A problem with the export or the target file; the message is for the organizer."""
+
+
+@dataclass
+class Imported:
+    """One accepted paper as the review system describes it."""
+
+    source_id: str  # CMT Paper ID or OpenReview forum id
+    new_id: str
+    review_id: str  # what papers.yaml stores to find the entry again
+    title: str
+    abstract: str
+    authors: list[dict[str, str]]
+    track: str | None = None  # the export's track name until `map_tracks`, then a declared track id
+    presentation: str | None = None
+    openreview: str | None = None
+    contact: str | None = None  # the contact author (CMT marks them with *)
+    anonymous: bool = False  # the export withholds the authors ("Anonymous"): it says nothing about them
+
+
+@dataclass
+class ImportReport:
+    """What an import did to papers.yaml, entry by entry; `format` gives the lines the command prints."""
+
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)  # id -> changed fields
+    unchanged: list[str] = field(default_factory=list)
+    not_in_export: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows that are not accepted papers, with why
+    notes: list[str] = field(default_factory=list)
+
+    def format(self, out: Path, written: bool) -> str:
+        lines = []
+        for ident in self.added:
+            lines.append(f"added     {ident}")
+        for ident, fields in self.updated.items():
+            lines.append(f"updated   {ident}: {', '.join(fields)}")
+        for ident in self.unchanged:
+            lines.append(f"unchanged {ident}")
+        for ident in self.not_in_export:
+            lines.append(f"kept      {ident} (not in the export: withdrawn, or added by hand?)")
+        lines += [f"skipped   {s}" for s in self.skipped] + [f"note: {n}" for n in self.notes]
+        verb = "wrote" if written else ("would write" if self.added or self.updated else "no changes to")
+        lines.append(f"{verb} {out}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged")
+        return "\n".join(lines)

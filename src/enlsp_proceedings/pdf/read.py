@@ -1,0 +1,265 @@
+"""Reading one PDF, within its budgets: `read_pdf` gives a file's `PdfFacts` and never raises.
+
+pypdf judges the file (a PDF? encrypted? how many pages?), PDFium gives the text of every
+page, the layout analysis (`layout`) and, for ``build``, the first-page thumbnail from the
+same open document; pypdf's text is the fallback. Text is tidied here (PDFium's line ends
+and hyphens, ligatures), and the end of the content is found from the layout or, failing
+that, from the text alone (`find_body_end`). The budgets a PDF is read within are declared
+here with the errors for exceeding them (`too_large`, `over_budget`); `pool` enforces the
+time and memory ones in its worker processes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+
+from enlsp_proceedings.pdf.cache import file_sha256
+from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
+from enlsp_proceedings.pdf.layout import Analyzer, page_lines
+from enlsp_proceedings.pdf.thumbs import ThumbCache, page_png
+
+MAX_TEXT_CHARS = 200_000
+#: The budgets of one PDF (`pool` enforces the time and memory ones in its worker processes).
+#: CPU seconds a worker process may spend on one PDF (its text and first-page thumbnail). A PDF
+#: that needs more, hostile or absurd, is reported as unreadable instead of holding up the build.
+PDF_CPU_SECONDS = 60
+#: Wall-clock seconds a worker may spend on one PDF, whatever it waits for.
+PDF_WALL_SECONDS = 60
+#: Memory (address space, in MB) a worker may add while reading one PDF. PDFium aborts when it
+#: cannot get more; a decompression bomb or an absurd page size then fails alone.
+PDF_MEMORY_MB = 1024
+#: Larger files are refused before they are read or hashed (camera-readies are a few MB).
+PDF_MAX_BYTES = 100 * 1024 * 1024
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_LINE_END_HYPHEN = re.compile("\x02(.)", re.DOTALL)
+#: A References heading: alone on its line, optionally numbered ("7 References", "7. REFERENCES",
+#: "A References") and tolerant of small caps extracted as "R EFERENCES" and of a trailing colon.
+_REFERENCES = re.compile(
+    r"^[ \t]*(?:(?:\d{1,2}|[IVX]{1,4}|[A-Z])\.?[ \t]+)?"
+    r"(?:R[ \t]?eferences|R[ \t]?EFERENCES|B[ \t]?ibliography|B[ \t]?IBLIOGRAPHY|L[ \t]?iterature [Cc]ited|W[ \t]?orks [Cc]ited)"
+    r"[ \t]*:?[ \t]*$",
+    re.MULTILINE,
+)
+#: The same heading glued to the first entry by text extraction: "References [1] A. Author ...".
+_REFERENCES_INLINE = re.compile(r"^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY)[ \t]+(?=\[1\])", re.MULTILINE)
+#: An appendix heading placed before the references ("Appendix", "A Appendix", "Appendix A: Proofs",
+#: "Supplementary Material"); never a sentence such as "see Appendix A for details."
+_APPENDIX = re.compile(
+    r"^[ \t]*(?:[A-Z]\.?[ \t]+)?(?:Appendix|APPENDIX|Appendices|APPENDICES|Supplementary [Mm]aterials?|SUPPLEMENTARY MATERIALS?)"
+    r"(?:[ \t]+[A-Z0-9]{1,2})?(?:[ \t]*[:.\u2014\u2013-][ \t]*[A-Z][^.\n]{0,80})?[ \t]*$",
+    re.MULTILINE,
+)
+#: Text above a heading shorter than this (running head, page number) means the page holds no body text.
+_TOP_OF_PAGE_CHARS = 200
+
+
+def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
+    """(page where the References heading is, pages of content before references/appendices).
+
+    Content counts every page up to the first References heading (or an appendix heading
+    before it), including that page unless the heading sits at its top.
+    """
+    references = appendix = None
+    for number, text in enumerate(page_texts, start=1):
+        if references is None:
+            match = _REFERENCES.search(text) or _REFERENCES_INLINE.search(text)
+            if match:
+                references = (number, match.start())
+        if appendix is None and references is None and number > 1:
+            match = _APPENDIX.search(text)
+            if match:
+                appendix = (number, match.start())
+        if references is not None:
+            break
+    end = appendix or references
+    if end is None:
+        return None, len(page_texts)
+    number, offset = end
+    before = re.sub(r"\s+", "", page_texts[number - 1][:offset])
+    body = number - 1 if len(before) < _TOP_OF_PAGE_CHARS else number
+    return (references[0] if references else None), body
+
+
+def set_layout_facts(facts: PdfFacts, texts: list[str], analyzer: Analyzer | None) -> None:
+    """Where the content ends, the author block and review marks: from the layout when PDFium gave
+    one, else (pypdf's text) from the text alone, in whole pages."""
+    if analyzer is not None and analyzer.pages:
+        layout = analyzer.result(len(texts))
+        facts.references_page = layout.end_page
+        facts.content_pages = layout.content_pages
+        facts.end_heading = layout.end_heading
+        facts.acknowledgments = list(layout.acknowledgments) if layout.acknowledgments else None
+        facts.author_block = layout.author_block
+        facts.review_marks = layout.review_marks
+        return
+    facts.references_page, content = find_body_end(texts)
+    facts.content_pages = None if content is None else float(content)
+    facts.end_heading = "References" if facts.references_page else ""
+
+
+def _tidy(text: str) -> str:
+    """Typographic ligatures (U+FB00-FB06) as letters, so "ﬁne-tuning" is found as "fine-tuning"."""
+    return text.translate(_LIGATURES)
+
+
+def _pdfium_text(text: str) -> str:
+    """PDFium's page text in pypdf's conventions.
+
+    PDFium ends lines with CR LF, and writes a hyphen that breaks a word at the end of a line as
+    STX (U+0002), joining the two lines: "char\x02acterization". The word is kept whole, except
+    before a capital, where the hyphen was most likely real ("Jean-Pierre", "Fine-Tuning").
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "")
+    if "\x02" in text:
+        text = _LINE_END_HYPHEN.sub(lambda m: ("-" if m[1].isupper() else "") + m[1], text).replace("\x02", "")
+    return _tidy(text)
+
+
+def _pypdf_texts(reader) -> list[str]:
+    texts = []
+    for page in reader.pages:
+        try:
+            texts.append(_tidy(page.extract_text() or ""))
+        except Exception:  # noqa: BLE001 - a bad content stream on one page
+            texts.append("")
+    return texts
+
+
+def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | None, bytes | None, Analyzer | None]:
+    """(text of every page, first-page PNG, layout analysis) from one PDFium document; None for
+    what PDFium cannot give.
+
+    The text is only taken if PDFium sees the same number of pages as pypdf. The layout (lines
+    with their geometry, `layout.py`) is read from page 1 up to the end of the main content.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - PdfiumError, or anything else on a file pypdf accepted
+        return None, None, None
+    png = None
+    analyzer: Analyzer | None = Analyzer()
+    texts: list[str] | None = []
+    try:
+        count = len(document)
+        if count != pages:
+            texts = None
+        for index in range(count if texts is not None else min(count, 1)):
+            try:
+                page = document[index]
+            except Exception:  # noqa: BLE001
+                if texts is not None:
+                    texts.append("")
+                continue
+            try:
+                if index == 0 and thumbnail:
+                    try:
+                        png = page_png(page)
+                    except Exception:  # noqa: BLE001 - no thumbnail, the text may still come
+                        png = None
+                if texts is not None:
+                    try:
+                        textpage = page.get_textpage()
+                        try:
+                            texts.append(_pdfium_text(textpage.get_text_bounded()))
+                            if analyzer is not None and not analyzer.done:
+                                try:
+                                    analyzer.add(page_lines(textpage))
+                                except Exception:  # noqa: BLE001 - no layout: the text alone is judged
+                                    analyzer = None
+                        finally:
+                            textpage.close()
+                    except Exception:  # noqa: BLE001 - one page's text
+                        texts.append("")
+            finally:
+                page.close()
+    finally:
+        document.close()
+    return texts, png, analyzer if texts is not None else None
+
+
+def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = None) -> PdfFacts:
+    """Facts of one PDF; never raises for a broken file. With ``thumbs``, a readable PDF's
+    first page is also rendered into that cache, in the same pass.
+
+    The file is read from disk once. pypdf judges it as it always has (a PDF? encrypted? how
+    many pages? ``pdf-unreadable`` if its structure is damaged), which costs it well under a
+    millisecond. The text of every page and the thumbnail then come from one PDFium document
+    (several times faster than pypdf's text extraction); pypdf extracts the text instead if
+    PDFium cannot open the file, counts other pages, or finds no text at all in it.
+    """
+    import pypdf
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    size = path.stat().st_size
+    if size > PDF_MAX_BYTES:  # before hashing or reading anything: a 40 GB file must cost nothing
+        return PdfFacts(sha256=sha256 or "", size=size, error=too_large(size))
+    sha256 = sha256 or file_sha256(path)
+    facts = PdfFacts(sha256=sha256, size=size)
+    if size == 0:
+        facts.error = PdfProblem("error", "pdf-empty", "the file is empty (0 bytes)")
+        return facts
+    with open(path, "rb") as fh:
+        data = fh.read()
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        kind = "an HTML page" if re.search(rb"<(!doctype|html)", head, re.I) else "not a PDF"
+        facts.error = PdfProblem("error", "pdf-not-pdf", f"the file is {kind} (no %PDF- header)")
+        return facts
+    png = None
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            facts.error = PdfProblem("error", "pdf-encrypted", "the PDF is encrypted; upload it without a password or restrictions")
+            return facts
+        facts.pages = len(reader.pages)
+        if facts.pages == 0:
+            facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
+            return facts
+        texts, png, analyzer = _pdfium_pass(data, facts.pages, thumbs is not None)
+        if texts is None or not any(t.strip() for t in texts):
+            fallback = _pypdf_texts(reader)
+            if texts is None or any(t.strip() for t in fallback):
+                texts, analyzer = fallback, None
+        facts.first_page_text = texts[0][:20_000]
+        set_layout_facts(facts, texts, analyzer)
+        facts.text = "\n".join(texts)[:MAX_TEXT_CHARS]
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, AssertionError, IndexError) as exc:
+        facts.pages = None
+        reason = str(exc).strip() or type(exc).__name__
+        facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read (truncated or damaged): {reason[:200]}")
+    except MemoryError:
+        facts.pages = None
+        facts.error = over_budget("memory")
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many things on garbage
+        facts.pages = None
+        facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {type(exc).__name__}: {str(exc)[:200]}")
+    if thumbs is not None and facts.ok:
+        thumbs.put(sha256, png)
+    return facts
+
+
+def _megabytes(size: int) -> str:
+    """Binary units, as `ls -lh` and `truncate -s 40G` count."""
+    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / 1024**2:.1f} MB"
+
+
+def too_large(size: int) -> PdfProblem:
+    """The error of a file over `PDF_MAX_BYTES`, refused from its size alone (never hashed nor read)."""
+    return PdfProblem("error", "pdf-too-large", f"the file is {_megabytes(size)}; PDFs larger than {PDF_MAX_BYTES // (1024 * 1024)} MB "
+                                                "are not read (compress its images, or check it is the right file)")
+
+
+def over_budget(kind: str, detail: str = "") -> PdfProblem:
+    """The error of a PDF that its reader could not finish within a budget (``kind``: time, cpu, memory)."""
+    what = {
+        "time": f"took more than {PDF_WALL_SECONDS} s to read",
+        "cpu": f"took more than {PDF_CPU_SECONDS} s of CPU time to read",
+        "memory": f"needed more than {PDF_MEMORY_MB} MB of memory to read",
+    }[kind]
+    return PdfProblem("error", "pdf-too-costly", f"the PDF {what} (damaged, or made to be hostile?{detail}); it is not published")

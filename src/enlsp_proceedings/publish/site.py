@@ -1,0 +1,240 @@
+"""The site copies on disk: the published site (``out``), its staging copy, and how one becomes the other.
+
+Publishing uses two complete site directories: the published one (``out``) and a staging
+copy beside it. Each has its own Sphinx environment (doctree cache), so building into
+staging is an ordinary incremental Sphinx build; on success the two directories are
+exchanged in one atomic rename (`publish`). After an exchange, staging holds the site of
+the build before; the next build first brings it up to date from ``out`` by copying only
+the files that differ (`follow_published`, `_mirror`). Every copy carries `MARKER` (its id,
+whether it is complete, the fingerprint of its inputs): only a directory holding it is ever
+replaced or deleted (`discard`). Locks (`lock_cache`, `lock_out`) keep two builds apart; they use
+``fcntl`` where it exists and ``msvcrt`` elsewhere (Windows).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks instead
+    fcntl = None  # type: ignore[assignment]
+
+from enlsp_proceedings.publish.errors import BuildError
+from enlsp_proceedings.search.index import INDEX_DIR
+from enlsp_proceedings.util.files import link_or_copy
+
+#: Written into every site directory this tool makes (the published one and its staging copy):
+#: only a directory holding it is ever replaced or deleted.
+MARKER = ".enlsp-site.json"
+
+
+def marker_id(site: Path) -> tuple[str | None, bool]:
+    """(the site copy's id, whether it is complete) from its `MARKER`; (None, False) without one."""
+    try:
+        data = json.loads((site / MARKER).read_text())
+        return str(data["id"]), bool(data["complete"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, False
+
+
+def marker_inputs(site: Path) -> tuple[str | None, int]:
+    """Fingerprint of the inputs a complete site was built from (see `_fingerprint`), and its Sphinx warning count."""
+    try:
+        data = json.loads((site / MARKER).read_text())
+        return (str(data["inputs"]) if data.get("complete") else None), int(data.get("warnings") or 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, 0
+
+
+def mark(site: Path, site_id: str, complete: bool, inputs: str | None = None, warnings: int = 0) -> None:
+    """Write the site copy's `MARKER`; a complete one is flushed to disk before the copy is published."""
+    path = site / MARKER
+    path.write_text(json.dumps({"id": site_id, "complete": complete, "inputs": inputs, "warnings": warnings}))
+    if complete:
+        with open(path) as fh:
+            os.fsync(fh.fileno())
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Atomically swap two directories (Linux renameat2), else the closest two-rename swap."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+        renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return
+    except (AttributeError, OSError, TypeError):  # no renameat2; TypeError: no C library to load by None (Windows)
+        pass
+    aside = a.with_name(a.name + ".old-" + uuid.uuid4().hex[:8])
+    os.rename(a, aside)
+    os.rename(b, a)
+    os.rename(aside, b)
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Make the staging copy the published site: exchanged with ``out`` in one rename, or renamed to it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        _exchange(staging, out)
+    else:
+        os.rename(staging, out)
+
+
+def _try_lock(fh) -> bool:
+    """Lock an open file without waiting; False when another process holds it."""
+    if fcntl is None:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # POSIX lock: not inherited by forked helpers
+    except (BlockingIOError, PermissionError):
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def lock_cache(cache: Path):
+    """Hold the cache's lock for the build; another build with this cache stops with a BuildError."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "build.lock", "w") as fh:
+        if not _try_lock(fh):
+            raise BuildError(f"another build is running (lock {cache / 'build.lock'})")
+        yield
+
+
+def out_lock_path(out: Path) -> Path:
+    """The lock beside ``--out`` that a build holds from start to publish, whatever its cache."""
+    return out.with_name(f".{out.name}.lock")
+
+
+@contextlib.contextmanager
+def lock_out(out: Path):
+    """Two builds of one ``--out`` (with different caches) must not both publish: the second stops."""
+    path = out_lock_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        if not _try_lock(fh):
+            raise BuildError(f"another build is publishing to {out} (lock {path}); wait for it to finish")
+        yield
+
+
+def discard(path: Path, *, required: bool = True) -> None:
+    """Delete a site copy this tool made (it holds MARKER, or nothing at all, as one killed right
+    after its mkdir). Anything else is never deleted: with ``required``, the build stops and says
+    so; otherwise it is left where it is."""
+    if not os.path.lexists(path):
+        return
+    if path.is_dir() and not path.is_symlink() and ((path / MARKER).is_file() or not any(path.iterdir())):
+        shutil.rmtree(path)
+    elif required:
+        raise BuildError(f"{path} is in the way and was not made by enlsp-proceedings (it has no {MARKER}); the next version of the "
+                         "site is built there: move it away or delete it yourself")
+
+
+def _copy_file(src: str, dst: str, link: bool) -> None:
+    (link_or_copy if link else shutil.copy2)(src, dst)  # copy2 keeps the mtime: Sphinx decides what is outdated by mtimes
+
+
+def _remove(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
+def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in: frozenset[str] = frozenset(), link: bool = False) -> int:
+    """Make ``dst`` a copy of ``src``, copying only files whose (size, mtime) differ; returns the number copied.
+
+    Names in ``skip`` (top level only) are neither copied nor deleted. PDFs under the
+    top-level directories ``link_pdfs_in`` are hard-linked: those are only ever replaced
+    by rename (`render.copy_atomically`), whereas Sphinx rewrites pages, doctrees and
+    static files in place, so those must be copies. A differing target is unlinked
+    before the copy, never written through (it may be a link shared with ``src``).
+    """
+    try:
+        existing = {e.name: e for e in os.scandir(dst)}
+    except FileNotFoundError:
+        os.mkdir(dst)
+        existing = {}
+    copied = 0
+    for entry in os.scandir(src):
+        name = entry.name
+        if name in skip:
+            continue
+        old = existing.pop(name, None)
+        target = os.path.join(dst, name)
+        if entry.is_dir():
+            if old is not None and not old.is_dir(follow_symlinks=False):
+                os.unlink(old.path)
+            copied += _mirror(entry.path, target, link=link or name in link_pdfs_in)
+            continue
+        if old is not None:
+            if not old.is_dir(follow_symlinks=False):
+                have, want = old.stat(follow_symlinks=False), entry.stat()
+                if have.st_size == want.st_size and have.st_mtime_ns == want.st_mtime_ns:
+                    continue
+            _remove(old)
+        _copy_file(entry.path, target, link and name.endswith(".pdf"))
+        copied += 1
+    for name, old in existing.items():
+        if name not in skip:
+            _remove(old)
+    return copied
+
+
+def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
+    """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
+
+    After an exchange staging holds the build before the published one; built into as
+    is, Sphinx would re-read the pages of the previous change too. Staging is left
+    marked incomplete (the caller marks it), so a copy stopped halfway is discarded by
+    the next build, never trusted. None, staging untouched, when ``out`` is no complete
+    site with its doctrees.
+    """
+    out_id, out_complete = marker_id(out)
+    if not out_complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
+        return None
+    site_id, complete = marker_id(staging)
+    trusted = complete and site_id is not None and site_id != out_id
+    if trusted and marker_inputs(staging)[0] == marker_inputs(out)[0]:
+        return site_id  # already a build of the published inputs
+    if trusted:
+        # A lagging copy keeps its search index: the search job has already chosen, by
+        # digest, which copy's index this build reuses.
+        skip = frozenset({MARKER, INDEX_DIR})
+    else:  # missing, or a build or copy that did not finish
+        discard(staging)
+        discard(staging.with_name(staging.name + ".tmp"), required=False)  # where earlier versions made the copy
+        if site_id is not None and site_id != out_id:
+            shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
+        site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
+        staging.mkdir(parents=True)
+    mark(staging, site_id, complete=False)
+    copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
+    copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))
+    if not quiet and not trusted:  # the first copy takes a while; later ones are a few files
+        print(f"kept a second copy of the site for fast rebuilds ({copied} files copied)", file=sys.stderr, flush=True)
+    return site_id
+
+
+def forget_old_doctrees(cache: Path, keep: set[str | None]) -> None:
+    """Delete the doctrees of site copies that no longer exist (those of ``keep`` stay)."""
+    root = cache / "doctrees"
+    if root.is_dir():
+        for child in root.iterdir():
+            if child.name not in keep:
+                shutil.rmtree(child, ignore_errors=True)
