@@ -90,7 +90,7 @@ def _merge_authors(entry: CommentedMap, authors: list[dict[str, str]]) -> list[s
     for index, author in enumerate(authors):
         existing = by_name.get(fold(author["name"]))
         if existing is None:
-            item = _person(author)
+            item: Any = _person(author)
             changes.append(f"authors[{index}] {author['name']!r} added")
         else:
             item = existing
@@ -251,9 +251,9 @@ def merge(target: Path, imported: list[Imported], skipped: list[str], default_tr
 def validate(doc: Any, ids: list[str]) -> list[str]:
     """Problems the loader would report in the entries this import touched."""
     problems = []
-    ids = set(ids)
+    touched = set(ids)
     for index, entry in enumerate(doc["papers"]):
-        if isinstance(entry, dict) and str(entry.get("id")) in ids:
+        if isinstance(entry, dict) and str(entry.get("id")) in touched:
             try:
                 Paper.model_validate(json.loads(json.dumps(entry, default=str)))
             except ValidationError as exc:

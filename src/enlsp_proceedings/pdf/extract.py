@@ -100,7 +100,7 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
     for entry in result.values():
         if entry.facts is not None and entry.facts.error is not None:
             entry.problems.append(entry.facts.error)
-        if thumbs is not None and entry.publishable:
+        if thumbs is not None and entry.publishable and entry.facts is not None:
             entry.thumbnail = thumbs.get(entry.facts.sha256)
     return result
 

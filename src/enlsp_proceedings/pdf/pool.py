@@ -110,7 +110,7 @@ def _run_bounded(task: Task) -> PdfFacts | None:
 def _alone_child(task: Task, conn) -> None:
     _init_worker()
     try:
-        answer = ("ok", _run_bounded(task))
+        answer: tuple[str, object] = ("ok", _run_bounded(task))
     except Exception as exc:  # noqa: BLE001 - sent back as this PDF's error (MemoryError included)
         answer = ("raised", exc if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {str(exc)[:200]}")
     conn.send(answer)

@@ -16,7 +16,7 @@ USER_OS_ERRORS = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk q
                    errno.EACCES: "permission denied", errno.EPERM: "operation not permitted"}
 
 
-def os_problem(exc: BaseException) -> str | None:
+def os_problem(exc: BaseException | None) -> str | None:
     """The sentence for a disk-full or permission error, wherever it was raised (Sphinx wraps
     errors of its event handlers in an ExtensionError); None for anything else."""
     seen = set()

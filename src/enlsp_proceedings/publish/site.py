@@ -223,6 +223,7 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) 
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
         site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
         staging.mkdir(parents=True)
+    assert site_id is not None  # trusted: a complete copy has its id
     mark(staging, site_id, complete=False)
     copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
     copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))

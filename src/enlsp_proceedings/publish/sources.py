@@ -9,6 +9,7 @@ beside the stubs; stale pages are removed from the site.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from enlsp_proceedings.outputs import paths
@@ -29,7 +30,7 @@ def _stub(kind: str, ident: str | None, digest: str, *, orphan: bool, toctree: l
     return "\n".join(lines)
 
 
-def source_pages(volume: Volume, extra_toctree: list[str] = ()) -> dict[str, str]:
+def source_pages(volume: Volume, extra_toctree: Sequence[str] = ()) -> dict[str, str]:
     """docname -> MyST text of every generated page.
 
     Each page's digest hashes what its kind's ``shows`` returns, the very data its renderer

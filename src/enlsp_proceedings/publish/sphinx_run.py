@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.publish.errors import USER_OS_ERRORS, BuildError
@@ -135,7 +135,7 @@ def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path:
         try:
             app = Sphinx(
                 src, confdir, site, doctrees, "html",
-                confoverrides=overrides, status=status, warning=warnings,
+                confoverrides=overrides, status=cast("IO[str] | None", status), warning=cast("IO[str]", warnings),  # Sphinx only writes to them
                 freshenv=False, warningiserror=False, parallel=_jobs(opts.jobs), keep_going=True,
             )
         finally:

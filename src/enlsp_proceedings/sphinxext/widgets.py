@@ -221,7 +221,7 @@ def admonition(kind: str, title: str, body: Sequence[nodes.Node]) -> nodes.admon
     return node
 
 
-def table(header: list[str], rows: Sequence[Sequence[nodes.Node | str]], classes: list[str] | None = None, row_ids: Sequence[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
+def table(header: list[str], rows: Sequence[Sequence[nodes.Node | str | list[nodes.Node]]], classes: list[str] | None = None, row_ids: Sequence[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
     tbl = nodes.table(classes=classes or [])
     group = nodes.tgroup(cols=len(header))
     for width in widths or [1] * len(header):

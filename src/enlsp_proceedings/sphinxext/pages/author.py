@@ -8,7 +8,7 @@ from docutils import nodes
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, paper_card
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, paper_card, required
 from enlsp_proceedings.sphinxext.widgets import badge, bullet_list, grid, link, para, section, strong, text
 
 
@@ -19,7 +19,7 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 def shows(v: Volume, slug: str | None) -> Shown:
     """The person's record, their papers' cards, their keynotes, their panel role, their co-authors' names, the labels."""
-    record = v.people.by_slug[slug]
+    record = v.people.by_slug[required(slug)]
     panel = v.proc.panel
     role = ("Moderator" if "moderator" in record.roles else "Panelist") if panel and {"panelist", "moderator"} & set(record.roles) else None
     return Shown(

@@ -106,6 +106,13 @@ class When(NamedTuple):
     session: bool = False
 
 
+def required(ident: str | None) -> str:
+    """The id a one-item page needs: a missing one is reported by the directive like an unknown id."""
+    if ident is None:
+        raise KeyError("(none given)")
+    return ident
+
+
 def person_ref(volume: Volume, person: Person | str) -> PersonRef:
     """A `Person` (shown with their affiliation) or a bare name (shown without)."""
     name = person if isinstance(person, str) else person.name
@@ -297,7 +304,8 @@ class Page:
             pdf = f"PDF{what} · {status.pages} pages"
             pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=paper.title, what=what)
         else:
-            pdf = pdf_markup = "Camera-ready pending"
+            pdf = "Camera-ready pending"
+            pdf_markup = Markup(pdf)  # a constant: nothing to escape
         markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
                                    href=self.href(paths.paper_page(paper.id)))
         return fragment(markup, f"{paper.title}\n{', '.join(a.name for a in c.authors)}\n{pdf}")

@@ -154,7 +154,7 @@ def _papers(page: Page, w, papers: list[ListedPaper]) -> nodes.section:
         else:
             markup = Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items))
         listing = fragment(markup, "\n".join(plain))
-        body = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
+        body: list[nodes.Node] = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
         columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
     out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])
     out += para(button("All papers, with PDFs and filters", page.href(paths.PAPERS_INDEX), outline=True))

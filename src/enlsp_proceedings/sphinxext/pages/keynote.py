@@ -6,7 +6,7 @@ from docutils import nodes
 
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
-from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, when
+from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, when
 from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
 
 
@@ -17,6 +17,7 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 def shows(v: Volume, keynote_id: str | None) -> Shown:
     """The keynote, its speakers, its slot, the workshop, its citation key."""
+    keynote_id = required(keynote_id)
     keynote = v.keynotes_by_id[keynote_id]
     return Shown(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
                  key=v.keys[f"keynote:{keynote_id}"])

@@ -15,6 +15,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     Shown,
     badge_specs,
     person_refs,
+    required,
     session_when,
     when,
 )
@@ -43,6 +44,7 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 def shows(v: Volume, paper_id: str | None) -> Shown:
     """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key."""
+    paper_id = required(paper_id)
     paper = v.papers_by_id[paper_id]
     return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=badge_specs(v.workshop, paper),
                  when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
@@ -104,7 +106,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     ], classes=["enlsp-cite"])
     out += section("Cite", "cite", tabs, page.cite_downloads(paper_id, ("bib", "ris", "csl.json")))
     if paper.errata:
-        items = [[para(element("time", f"{e.date.day} {e.date:%B %Y}", datetime=e.date.isoformat(), class_="enlsp-date"), classes=["enlsp-erratum-date"]),
+        items: list[nodes.Node | list[nodes.Node]] = [[para(element("time", f"{e.date.day} {e.date:%B %Y}", datetime=e.date.isoformat(), class_="enlsp-date"), classes=["enlsp-erratum-date"]),
                   para(e.note, classes=["enlsp-erratum-note"])]
                  for e in sorted(paper.errata, key=lambda e: e.date, reverse=True)]
         out += section("Errata and revisions", "errata", para("Changes made since the paper was first published here, newest first."),

@@ -4,6 +4,7 @@ filter controls and the whole volume's downloads."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from docutils import nodes
 
@@ -40,7 +41,7 @@ def _filters(w, cards: list[Card]) -> nodes.Node:
     """Placeholder the filter script fills with its controls (without JavaScript every card shows)."""
     papers = [c.paper for c in cards]
     award = w.labels.award
-    options = {
+    options: dict[str, Any] = {
         "presentation": [[k.id, k.label] for k in w.presentation_list if any(p.presentation == k.id for p in papers)],
         "track": [[t.id, t.name] for t in w.track_list if any(p.track == t.id for p in papers)],
         "award": [["yes", f"With {'an' if award[:1].lower() in 'aeiou' else 'a'} {award.lower()}"]] if any(p.award for p in papers) else [],

@@ -68,6 +68,7 @@ def _row(v: Volume, slot) -> Row:
         papers = [(i, v.papers_by_id[i].title, author_names(v, v.papers_by_id[i])) for i in slot.papers]
         return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, slot.kind, slot.title or "", None, None, None, None, papers)
     kind, ident = target
+    who: list[PersonRef] | None
     if kind == "paper":
         who = person_refs(v, v.papers_by_id[ident].authors)
     elif kind == "keynote":
@@ -103,7 +104,8 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     out += para(link(inline(calendar_icon(), f"{whole} in your calendar (schedule.ics)"), page.href(paths.SCHEDULE_ICS), classes=["enlsp-ics"]),
                 classes=["enlsp-schedule-ics"])
     for day, day_rows in d.days:
-        rows, ids = [], []
+        rows: list[list[nodes.Node | list[nodes.Node]]] = []
+        ids: list[str | None] = []
         for group in _parallel_groups(day_rows):
             if len(group) == 1:
                 slot = group[0]
@@ -144,10 +146,10 @@ def _event(page: Page, d: Shown, slot: Row) -> tuple[list[nodes.Node], list[node
             summary = f"{len(items)} {d.poster.group.lower() if len(items) != 1 else d.poster.label.lower()}"
             event.append(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(title for _i, title, _a in slot.papers)))
         return event, [para("")]
-    event = [para(badge(slot.label, "primary" if slot.kind == "keynote" else "info"), " ", link(slot.title, page.href(slot.page)), " ",
+    event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ", link(slot.title, page.href(slot.page)), " ",
                   link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]),
                   classes=["enlsp-event"])]
-    who = [page.people_line(slot.who, with_affiliation=False)] if slot.who is not None else [para("")]
+    who: list[nodes.Node] = [page.people_line(slot.who, with_affiliation=False)] if slot.who is not None else [para("")]
     return event, who
 
 
