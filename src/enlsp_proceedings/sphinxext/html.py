@@ -112,13 +112,15 @@ def portable_404(app: Sphinx, exception: Exception | None) -> None:
 
 
 def use_pagefind_search(app: Sphinx) -> None:
-    """Sphinx's own search index is not used (Pagefind is, see search.py): skip building it."""
-    if hasattr(app.builder, "search"):
+    """Sphinx's own search index is not used on a proceedings site (Pagefind is, see
+    ``search/``): skip building it there."""
+    if hasattr(app.builder, "search") and app.config.enlsp_data:
         app.builder.search = False
 
 
 def search_page(app: Sphinx) -> list[tuple[str, dict, str]]:
-    """search.html: the theme's search field and dialog submit here (``search.html?q=...``)."""
-    if getattr(app.builder, "format", "") != "html":
+    """search.html: the theme's search field and dialog submit here (``search.html?q=...``).
+    Only on a proceedings site: its template comes with the site's settings (`settings`)."""
+    if getattr(app.builder, "format", "") != "html" or not app.config.enlsp_data:
         return []
     return [("search", {"title": "Search"}, "enlsp-search.html")]
