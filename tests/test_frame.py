@@ -2,7 +2,7 @@
 
 A 1,000-paper volume has some 3,600 pages, most of them author pages, so the theme's frame
 (head tags, header, menus, footer) is paid thousands of times; see templates/layout.html,
-frame.py, highlight.py and static/enlsp.js. Behaviour in a browser: test_frame_browser.py.
+frame.py and static/enlsp.js. Behaviour in a browser: test_frame_browser.py.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pygments.token import Literal, Punctuation, Text
-
 from enlsp_proceedings.sphinxext.frame import UNUSED_STATIC
-from enlsp_proceedings.sphinxext.highlight import plain_types
 from enlsp_proceedings.sphinxext.html import tight_html
 from test_build import html
 
@@ -163,22 +160,10 @@ def test_site_links_are_plain_anchors(small_site):
     assert '<span class="enlsp-person"><a href="../authors/jurgen-muller.html">Jürgen Müller</a> <span class="enlsp-affiliation">(Universität Wien)</span></span>' in paper
 
 
-def test_plain_tokens_are_the_ones_every_style_draws_like_text():
-    theme = plain_types(("a11y-high-contrast-light", "a11y-high-contrast-dark"))
-    assert theme(Text.Whitespace) and theme(Punctuation)
-    assert not theme(Literal.String) and not theme(Text)
-    assert not plain_types(("default",))(Text.Whitespace)  # "default" greys whitespace: keep its spans
-    assert not plain_types(("a11y-high-contrast-light", "no-such-style"))(Punctuation)
-    # a token type made after the styles were loaded (as Pygments 2.21's YAML lexer makes
-    # Punctuation.Indicator) is judged by its nearest known ancestor, not a KeyError
-    assert theme(Punctuation.EnlspMadeLater) and not theme(Literal.String.EnlspMadeLater)
-
-
-def test_cite_tab_text_is_intact_without_the_plain_spans(small_site):
+def test_cite_tab_text_is_intact(small_site):
     site = small_site / "site"
     page = html(site, "papers/alpha.html")
     bibtex = re.search(r'<div class="highlight-bibtex notranslate"><div class="highlight"><pre>(.*?)</pre>', page, re.S).group(1)
-    assert '<span class="w">' not in bibtex and '<span class="p">' not in bibtex
     assert '<span class="na">title</span>' in bibtex  # field names are still highlighted
     assert html_lib.unescape(re.sub(r"<[^>]+>", "", bibtex)).strip() == (site / "papers" / "alpha.bib").read_text(encoding="utf-8").strip()
 

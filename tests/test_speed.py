@@ -139,8 +139,9 @@ def test_pages_are_compact_and_code_blocks_keep_their_whitespace(small_site):
     page = (small_site / "site" / "papers" / "alpha.html").read_text()
     outside = re.sub(r"<(pre|script|style|textarea)\b.*?</\1>", "", page, flags=re.S)
     assert not re.search(r"\n[ \t]", outside) and "<!--" not in outside and "\n\n\n" not in page
-    # the BibTeX in the cite tab is still indented with tabs (the field name may be highlighted)
-    assert re.search(r"\n\t(<span[^>]*>)?author(</span>)? = ", page)
+    # the BibTeX in the cite tab is still indented with tabs (Pygments' spans may wrap the tab,
+    # the field name and the "=")
+    assert re.search(r"\n\tauthor = ", re.sub(r"</?span[^>]*>", "", page))
     assert len(page.encode()) <= 25_000
 
 

@@ -18,9 +18,21 @@ from pathlib import Path
 def _without_poll_delay() -> None:
     """pagefind's service sleeps 0.1 s before reading each answer of its binary, so indexing
     cost 0.1 s per record (36 s for 100 papers with their people). This process only
-    indexes: give that module an asyncio whose sleep does not wait (reads still block on data)."""
-    import pagefind.service as service
+    indexes: give that module an asyncio whose sleep does not wait (reads still block on data).
 
+    A workaround on pagefind's internals (``pagefind.service.asyncio``), kept because it is
+    most of the search index's time: 260 records took 27.9 s without it, 1.5 s with it
+    (pagefind 1.5.2). Upstream: Pagefind/pagefind#976 (open; ``add_custom_record`` takes
+    ~100 ms each). Pagefind's CLI only indexes HTML files, not these records (which carry
+    the PDFs' text). Remove when the service reads answers without a fixed sleep or takes
+    records in one batch. If pagefind's module or its use of asyncio changes, this does
+    nothing and indexing is only slower (see docs/workarounds.md)."""
+    try:
+        import pagefind.service as service
+    except ImportError:  # moved: index at pagefind's own pace
+        return
+    if getattr(service, "asyncio", None) is not asyncio:
+        return
     real_sleep = asyncio.sleep
 
     async def sleep(delay: float, *args, **kwargs):

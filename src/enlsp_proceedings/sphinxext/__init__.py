@@ -4,7 +4,7 @@
 ``enlsp-page`` directive), `pages` (one builder per page kind, in an explicit registry),
 `widgets` (shared node builders: cards, badges, tabs, tables), `html` (their HTML writers,
 compact templates, search and 404 pages), `headmeta` (Scholar, OpenGraph, JSON-LD, sitemap),
-`frame` (which scripts and stylesheets each page loads), `highlight` (code blocks),
+`frame` (which scripts and stylesheets each page loads),
 `parallel` (parallel reading and writing for large builds), `data` (the saved volume) and
 `settings` (the default Sphinx configuration of a proceedings site; ``static/`` and
 ``templates/`` are its assets). Safe for parallel reading and writing.
@@ -17,7 +17,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from enlsp_proceedings import __version__
-from enlsp_proceedings.sphinxext import frame, highlight
+from enlsp_proceedings.sphinxext import frame
 from enlsp_proceedings.sphinxext.data import add_footer, configure_from_volume, disable_unsafe_markup, mark_titles_escaped
 from enlsp_proceedings.sphinxext.directive import EnlspPage
 from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, write_sitemap
@@ -30,7 +30,7 @@ from enlsp_proceedings.sphinxext.html import (
     visit_html_fragment,
     visit_tab_label,
 )
-from enlsp_proceedings.sphinxext.parallel import HTMLBuilder, restore_parallel, serial_read_for_small_updates
+from enlsp_proceedings.sphinxext.parallel import restore_parallel, serial_read_for_small_updates, use_proceedings_builder
 from enlsp_proceedings.sphinxext.widgets import (
     data_container,
     depart_as_reference,
@@ -59,7 +59,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, nodes, builder, assets and event handlers."""
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
-    app.add_builder(HTMLBuilder, override=True)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(html_fragment, html=(visit_html_fragment, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
@@ -70,8 +69,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(site_link, html=(visit_site_link, depart_site_link), latex=as_reference, text=as_reference, man=as_reference, texinfo=as_reference)
     app.add_js_file("enlsp-filters.js", loading_method="defer")
     frame.setup(app)
-    highlight.setup(app)
     app.connect("config-inited", configure_from_volume)
+    app.connect("config-inited", use_proceedings_builder)
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("builder-inited", use_pagefind_search)
     app.connect("html-collect-pages", search_page)

@@ -182,7 +182,12 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """sitemap.xml listing every page of the site, not just the pages this build rewrote."""
+    """sitemap.xml listing every page of the site, not just the pages this build rewrote.
+
+    sphinx-sitemap lists only the pages written by the current build, so an incremental
+    build would publish a partial sitemap (jdillard/sphinx-sitemap#13, open since 2018;
+    #100 closed as its duplicate). Use sphinx-sitemap when it lists ``env.found_docs``.
+    """
     if exception is not None or app.builder.format != "html":
         return
     base = app.config.html_baseurl

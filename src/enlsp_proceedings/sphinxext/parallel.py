@@ -1,4 +1,12 @@
-"""Sphinx's parallel reading and writing, kept for large builds and skipped for small ones."""
+"""Sphinx's parallel reading and writing, kept for large builds and skipped for small ones.
+
+Only for proceedings sites (``enlsp_data`` set, or a ``volume.json`` beside the sources):
+another project that loads the extension keeps Sphinx's own ``html`` builder and
+parallelism. Sphinx has no public setting for either threshold (sphinx-doc/sphinx#10967
+asks for a chunk-size setting, #10779 for a cheaper parallel write; both open): when it
+has one, or when its parallel read and write stop costing seconds for a handful of pages,
+this module can go (measured in docs/workarounds.md).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +24,8 @@ def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) ->
     one-paper edit touches. Full and large rebuilds stay parallel.
     """
     known = len(env.all_docs)
+    if not app.config.enlsp_data:
+        return
     if app.parallel > 1 and known and len(docnames) < max(20, known // 20):
         env._enlsp_parallel = app.parallel  # noqa: SLF001 - restored in env-updated
         app.parallel = 1
@@ -37,6 +47,15 @@ class HTMLBuilder(StandaloneHTMLBuilder):
             super().write_documents(docnames)
         finally:
             self.parallel_ok = parallel
+
+
+def use_proceedings_builder(app: Sphinx, config: Any) -> None:
+    """On a proceedings site (``enlsp_data`` set), build ``html`` with `HTMLBuilder`.
+
+    Runs at ``config-inited``, after the data path is known and before Sphinx creates its
+    builder; other projects that load the extension keep Sphinx's builder."""
+    if config.enlsp_data:
+        app.add_builder(HTMLBuilder, override=True)
 
 
 def restore_parallel(app: Sphinx, env: Any) -> list[str]:

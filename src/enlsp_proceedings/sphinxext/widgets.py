@@ -2,6 +2,12 @@
 
 The class names are sphinx-design's (cards, grids, badges, buttons, tabs), so the
 pages look like hand-written sphinx-design pages while no author text is parsed.
+The structure comes from sphinx-design's public `create_component`; the class lists are
+written here because its other helpers give different ones (``create_bdg_classes`` adds
+``sd-sphinx-override`` to each badge, ``row_columns_option``/``gutter_option`` add the
+``xs``..``lg`` classes) and ``CardDirective.create_card`` needs a directive and parses
+the title as markup. tests/test_workarounds.py checks that sphinx-design still styles
+every ``sd-`` class the site writes.
 """
 
 from __future__ import annotations

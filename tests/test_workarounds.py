@@ -1,0 +1,73 @@
+"""The workarounds on other projects' code stay where docs/workarounds.md says they are:
+each is scoped to proceedings sites, and the upstream facts they rest on still hold."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+
+
+def _plain_project(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["enlsp_proceedings.sphinxext"]\n', encoding="utf-8")
+    (src / "index.rst").write_text("Hello\n=====\n\nA page that is no proceedings.\n", encoding="utf-8")
+    return src
+
+
+def test_a_project_without_proceedings_data_keeps_sphinx_html_builder(tmp_path):
+    src = _plain_project(tmp_path)
+    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=None, freshenv=True, parallel=2)
+    assert type(app.builder) is StandaloneHTMLBuilder
+    app.build()
+    assert "A page that is no proceedings." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "searchindex.js").is_file()  # its own search, not the proceedings' Pagefind
+    assert app.parallel == 2  # the serial read for small updates is not applied either
+
+
+def test_every_sphinx_design_class_the_site_writes_is_styled_by_sphinx_design(small_site):
+    """widgets.py and the card template of pages.py write sphinx-design's class names by hand
+    (its public `create_component` gives the structure, not the names; see docs/workarounds.md):
+    if sphinx-design renames one, this fails instead of a card losing its style."""
+    import sphinx_design
+
+    css = (Path(sphinx_design.__file__).parent / "static" / "sphinx-design.min.css").read_text(encoding="utf-8")
+    from sphinx_design.grids import gutter_option
+
+    # classes sphinx-design's own directives write that its stylesheet reaches by other selectors
+    # (the gutter's "xs" class; tab labels are styled as ``.sd-tab-set>label``)
+    written = {"sd-tab-label", *gutter_option("3")}
+    styled = set(re.findall(r"\.(sd-[\w-]+)", css)) | written
+    used: set[str] = set()
+    for page in (small_site / "site").rglob("*.html"):
+        for classes in re.findall(r'class="([^"]*)"', page.read_text(encoding="utf-8")):
+            used.update(c for c in classes.split() if c.startswith("sd-"))
+    assert {"sd-card", "sd-badge", "sd-btn", "sd-row", "sd-tab-set"} <= used
+    assert used - styled == set()
+
+
+def test_the_pagefind_poll_delay_workaround_still_reaches_pagefind(monkeypatch):
+    """pagefind_child swaps the asyncio of pagefind's service (Pagefind/pagefind#976): if pagefind
+    moves that code, the swap does nothing and indexing is 20 times slower; this says so."""
+    import asyncio
+
+    import pagefind.service as service
+
+    from enlsp_proceedings.search.pagefind_child import _without_poll_delay
+
+    monkeypatch.setattr(service, "asyncio", asyncio)
+    _without_poll_delay()
+    assert service.asyncio is not asyncio and service.asyncio.sleep is not asyncio.sleep
+    assert service.asyncio.create_subprocess_exec is asyncio.create_subprocess_exec  # everything else is asyncio's
+
+
+def test_the_theme_inline_scripts_frame_drops_are_gone(small_site):
+    """frame.UNUSED_INLINE names pydata-sphinx-theme's inline scripts by their text: if the
+    theme changes it, they come back on every page and this fails."""
+    for page in ("index.html", "papers/alpha.html", "authors/index.html"):
+        text = (small_site / "site" / page).read_text(encoding="utf-8")
+        assert "DOCUMENTATION_OPTIONS.pagename" not in text and "search_as_you_type" not in text
