@@ -13,7 +13,7 @@ import json
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from enlsp_proceedings.outputs import ics
+from enlsp_proceedings.outputs import ics, paths
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 
@@ -25,7 +25,7 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
     """
     bibs: dict[str, str] = {}
     for paper in volume.proc.papers:
-        path = f"papers/{paper.id}.bib"
+        path = paths.paper_file(paper.id, "bib")
         if path in skip and site is not None:
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 bibs[paper.id] = (site / path).read_text(encoding="utf-8")
@@ -37,12 +37,12 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
     }
     for paper in volume.proc.papers:
-        if f"papers/{paper.id}.bib" not in skip:
-            files[f"papers/{paper.id}.bib"] = bibs[paper.id]
-        if f"papers/{paper.id}.ris" not in skip:
-            files[f"papers/{paper.id}.ris"] = volume.paper_ris(paper)
-        if f"papers/{paper.id}.csl.json" not in skip:
-            files[f"papers/{paper.id}.csl.json"] = csl_json([volume.paper_csl(paper)])
+        if paths.paper_file(paper.id, "bib") not in skip:
+            files[paths.paper_file(paper.id, "bib")] = bibs[paper.id]
+        if paths.paper_file(paper.id, "ris") not in skip:
+            files[paths.paper_file(paper.id, "ris")] = volume.paper_ris(paper)
+        if paths.paper_file(paper.id, "csl.json") not in skip:
+            files[paths.paper_file(paper.id, "csl.json")] = csl_json([volume.paper_csl(paper)])
     files["proceedings.csl.json"] = csl_json([volume.paper_csl(p) for p in volume.proc.papers])
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
@@ -75,7 +75,7 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     except (OSError, ValueError):
         previous = {}
     current: dict[str, str] = {}
-    keys = {f"papers/{pid}.{ext}": f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris", "csl.json")}
+    keys = {paths.paper_file(pid, ext): f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris", "csl.json")}
     unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
     for site_path, content in artifact_files(volume, unchanged, out_dir).items():
         write_if_changed(out_dir / site_path, content)
@@ -92,13 +92,14 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     templates = volume.proc.workshop.pdf_aliases
     for paper_id, source in pdf_sources.items():
         status = volume.pdfs[paper_id]
-        for site_path in [f"papers/{paper_id}.pdf", *volume.papers_by_id[paper_id].pdf_alias_paths(templates)]:
+        for site_path in [paths.paper_file(paper_id, "pdf"), *volume.papers_by_id[paper_id].pdf_alias_paths(templates)]:
             publish(source, site_path, status.sha256)
     for paper_id, source in (supplement_sources or {}).items():
         status = volume.pdfs[paper_id]
-        publish(source, f"papers/{status.supplementary}", status.supplementary_sha256)
+        if status.supplementary:  # its site name: set for every publishable supplement
+            publish(source, paths.beside_papers(status.supplementary), status.supplementary_sha256)
     for paper_id, source in (thumb_sources or {}).items():
-        site_path = volume.pdfs[paper_id].thumbnail or f"papers/{paper_id}.png"
+        site_path = volume.pdfs[paper_id].thumbnail or paths.paper_file(paper_id, "png")
         stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"
         if previous.get(site_path) != stamp or not (out_dir / site_path).exists():
             write_if_changed(out_dir / site_path, source.read_bytes())

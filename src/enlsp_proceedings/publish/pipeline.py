@@ -19,6 +19,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
+from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.downloads import write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, paper_problems
@@ -86,7 +87,7 @@ def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: 
     statuses = {pid: PdfStatus.from_paper_pdf(entry) for pid, entry in pdfs.items()}
     for pid, entry in pdfs.items():
         if entry.publishable and entry.thumbnail is not None:
-            statuses[pid].thumbnail = f"papers/{pid}.png"
+            statuses[pid].thumbnail = paths.paper_file(pid, "png")
             statuses[pid].thumb_size = list(png_size(entry.thumbnail))
     return Volume(proc, statuses), pdfs
 

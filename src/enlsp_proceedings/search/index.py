@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from enlsp_proceedings.model.people import fold, role_label
+from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.search.pagefind_child import index_problem
@@ -103,7 +104,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         full_text = entry.facts.text if entry and entry.facts and status and status.published else ""
         kind = f"Paper · {proc.workshop.presentation(paper.presentation).label}"
         records.append(Record(
-            url=f"papers/{paper.id}.html",
+            url=paths.paper_page(paper.id),
             title=paper.title,
             authors=", ".join(names),
             kind=kind,
@@ -117,7 +118,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         names = [proc.canonical_name(s.name) for s in keynote.speakers]
         spelled = [s.name for s in keynote.speakers if s.name not in names]
         records.append(Record(
-            url=f"keynotes/{keynote.id}.html",
+            url=paths.keynote_page(keynote.id),
             title=keynote.title,
             authors=", ".join(names),
             kind=proc.workshop.labels.keynote,
@@ -141,7 +142,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
     for record in people.sorted():
         roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)
         records.append(Record(
-            url=f"authors/{record.slug}.html",
+            url=paths.author_page(record.slug),
             title=record.name,
             authors="",
             kind=f"Person · {roles}",

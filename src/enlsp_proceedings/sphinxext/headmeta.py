@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.util.files import write_if_changed
 
@@ -89,7 +89,7 @@ def scholar_tags(volume: Volume, paper_id: str) -> str:
     pdf = volume.pdf_path(paper.id)
     if pdf:
         head += _meta("citation_pdf_url", volume.url(pdf))
-    head += _meta("citation_abstract_html_url", volume.url(f"papers/{paper.id}.html"))
+    head += _meta("citation_abstract_html_url", volume.url(paths.paper_page(paper.id)))
     status = volume.pdfs.get(paper.id)
     if status and status.published and status.thumbnail:
         head += _meta("og:image", volume.url(status.thumbnail), attr="property")
@@ -117,7 +117,7 @@ def scholarly_article(volume: Volume, paper_id: str) -> dict:
         if same:
             item["sameAs"] = same
         authors.append(item)
-    url = volume.url(f"papers/{paper.id}.html")
+    url = volume.url(paths.paper_page(paper.id))
     article: dict = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
