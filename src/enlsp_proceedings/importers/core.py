@@ -33,8 +33,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, SingleQuotedScalarString
 
 from enlsp_proceedings.model.load import Problem, alias_problem, read_conf_yaml, reads_as_string
-from enlsp_proceedings.model.people import fold
 from enlsp_proceedings.model.schema import ANONYMOUS_NAME, DEFAULT_TRACKS, Paper, Track
+from enlsp_proceedings.util.text import QUOTES, compact, fold
 
 #: Exports larger than this (for .xlsx: once uncompressed) are refused before they are parsed;
 #: 100,000 accepted papers with their abstracts fit in it.
@@ -401,14 +401,11 @@ def _yaml() -> YAML:
     return yaml
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'"})
-
-
 def _same_text(a: Any, b: Any) -> bool:
     """Equal up to white space and quote style (an export's ``LaTeX quotes'' against the "quotes" an
     organizer typed): such an update would change nothing a reader cares about, so the organizer's text stays."""
     def norm(text: Any) -> str:
-        return " ".join(str(text or "").split()).replace("``", '"').replace("''", '"').translate(_QUOTES)
+        return " ".join(str(text or "").split()).replace("``", '"').replace("''", '"').translate(QUOTES)
     return norm(a) == norm(b)
 
 
@@ -498,7 +495,7 @@ def _insert_after_id(entry: CommentedMap, key: str, value: str) -> None:
 
 def _title_key(title: str) -> str:
     """A title as a reader compares it: "Few Shot" and "Few-shot", a dropped colon, are one title."""
-    return re.sub(r"[\W_]+", "", fold(title))
+    return compact(title)
 
 
 class _Entries:
@@ -669,17 +666,14 @@ def declared_tracks(conf_dir: Path) -> list[Track]:
 def map_tracks(imported: list[Imported], tracks: list[Track], workshop_file: Path) -> None:
     """Replace each export track name by the id of the declared track of that name (case, accents and
     punctuation ignored; the id itself works too). A name no track has is an error, never a guess."""
-    def key(text: str) -> str:
-        return re.sub(r"[\W_]+", "", fold(text))
-
     by_key: dict[str, str] = {}
     for track in tracks:
-        by_key.setdefault(key(track.name), track.id)
-        by_key.setdefault(key(track.id), track.id)
+        by_key.setdefault(compact(track.name), track.id)
+        by_key.setdefault(compact(track.id), track.id)
     unknown: dict[str, list[str]] = {}
     for paper in imported:
         if paper.track:
-            mapped = by_key.get(key(paper.track))
+            mapped = by_key.get(compact(paper.track))
             if mapped is None:
                 unknown.setdefault(paper.track, []).append(paper.source_id)
             paper.track = mapped

@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.model.people import PeopleIndex, fold
+from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
 from enlsp_proceedings.pdf.extract import PaperPdf, PdfFacts, PdfProblem, extract_all, print_progress
 from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.util.memo import load_memo, save_memo
+from enlsp_proceedings.util.text import compact, fold, one_letter_apart
 
 
 @dataclass
@@ -81,8 +82,9 @@ def _dehyphenate(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    """Compare texts the way a reader would: ignore case, accents, hyphenation, spacing, punctuation."""
-    return re.sub(r"[\W_]+", "", fold(_dehyphenate(text)))
+    """Compare texts the way a reader would: ignore case, accents, hyphenation, spacing, punctuation
+    (`util.text.compact`, after joining the words a PDF hyphenated at a line break)."""
+    return compact(_dehyphenate(text))
 
 
 def _letters(text: str) -> list[str]:
@@ -152,12 +154,7 @@ def _given_agree(metadata: list[str], printed: list[str]) -> bool:
 
 def _close(a: str, b: str) -> bool:
     """One letter apart (a typo: "Emani" for "Emami"), for names of five letters or more."""
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return min(len(a), len(b)) >= 5 and one_letter_apart(a, b)
 
 
 _SEPARATORS = re.compile(r"[,;&*∗†‡§¶⋆★♠♣♥♦\d()\[\]{}|/:@]+|\s(?:and|AND)\s|\s{2,}")
