@@ -154,6 +154,8 @@ def _latex_cluster(cluster: str) -> str:
 
 
 def _normalize(text: str) -> str:
+    """Text as a citation shows it (composed letters, no invisible characters, single spaces). Not a
+    comparison key like `util.text.fold`: case and accents are the author's."""
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return re.sub(r"\s+", " ", text).strip()
 

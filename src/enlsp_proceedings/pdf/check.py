@@ -88,6 +88,7 @@ def _normalize(text: str) -> str:
 
 
 def _letters(text: str) -> list[str]:
+    """The folded words of ``text``, letters only (digits and punctuation split words, unlike `util.text.compact`)."""
     return re.findall(r"[^\W\d_]+", fold(text))
 
 
@@ -120,6 +121,8 @@ def _words(text: str) -> list[str]:
 
 
 def _key(word: str) -> str:
+    """One printed name word folded, without the hyphen, apostrophe or initial's dot it may carry
+    ("O’Neil" -> "oneil", "A." -> "a"): a `_words` word has no other punctuation (`util.text.compact` is for whole texts)."""
     return re.sub(r"[-'’.]", "", fold(word))
 
 
