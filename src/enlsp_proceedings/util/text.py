@@ -35,9 +35,6 @@ import functools
 import re
 import unicodedata
 
-from rapidfuzz.distance import Levenshtein
-from text_unidecode import unidecode
-
 #: Slugs become file names (limit 255 bytes) and URLs: long names are cut (callers keep them unique).
 MAX_SLUG = 80
 
@@ -62,6 +59,8 @@ def romanize(text: str) -> str:
     folded = fold(text)
     if folded.isascii() or not any(not c.isascii() and unicodedata.category(c)[0] in "LNM" for c in folded):
         return folded
+    from text_unidecode import unidecode  # here: its table takes ~30 ms to load, and most volumes never need it
+
     spelled = "".join(unidecode(c).lower() if not c.isascii() and unicodedata.category(c)[0] in "LNM" else c for c in folded)
     return " ".join(spelled.split())
 
@@ -107,9 +106,17 @@ QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "
 def edits_within(a: str, b: str, limit: int) -> bool:
     """Whether ``a`` becomes ``b`` with at most ``limit`` single-letter insertions, deletions or
     substitutions (Levenshtein distance, rapidfuzz; it stops counting past ``limit``)."""
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+    return _levenshtein()(a, b, score_cutoff=limit) <= limit
 
 
 def one_letter_apart(a: str, b: str) -> bool:
     """Exactly one letter inserted, deleted or replaced ("emani" / "emami"): a typo, not another word."""
-    return Levenshtein.distance(a, b, score_cutoff=1) == 1
+    return _levenshtein()(a, b, score_cutoff=1) == 1
+
+
+@functools.cache
+def _levenshtein():
+    """rapidfuzz's Levenshtein distance, imported on first use (not at every command's start)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance
