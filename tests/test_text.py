@@ -27,8 +27,8 @@ from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.pdf import check
 from enlsp_proceedings.pdf.thumbs import png_size
 from enlsp_proceedings.search.index import _ascii_names
-from enlsp_proceedings.testing import workshop_yaml
 from enlsp_proceedings.util.text import ascii_words, compact, edits_within, fold, one_letter_apart, romanize, slug
+from synthetic import workshop_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 
