@@ -20,7 +20,6 @@ them into `records.Imported` papers, this module maps their tracks onto the decl
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -31,8 +30,8 @@ from enlsp_proceedings.importers.papers_yaml import merge, validate, write_yaml
 from enlsp_proceedings.importers.records import ExportError, Imported, ImportReport
 from enlsp_proceedings.importers.tables import MAX_EXPORT_BYTES, human_size
 from enlsp_proceedings.model.load import Problem, read_conf_yaml
-from enlsp_proceedings.model.people import fold
 from enlsp_proceedings.model.schema import DEFAULT_TRACKS, Track
+from enlsp_proceedings.util.text import compact
 
 
 def declared_tracks(conf_dir: Path) -> list[Track]:
@@ -53,17 +52,14 @@ def declared_tracks(conf_dir: Path) -> list[Track]:
 def map_tracks(imported: list[Imported], tracks: list[Track], workshop_file: Path) -> None:
     """Replace each export track name by the id of the declared track of that name (case, accents and
     punctuation ignored; the id itself works too). A name no track has is an error, never a guess."""
-    def key(text: str) -> str:
-        return re.sub(r"[\W_]+", "", fold(text))
-
     by_key: dict[str, str] = {}
     for track in tracks:
-        by_key.setdefault(key(track.name), track.id)
-        by_key.setdefault(key(track.id), track.id)
+        by_key.setdefault(compact(track.name), track.id)
+        by_key.setdefault(compact(track.id), track.id)
     unknown: dict[str, list[str]] = {}
     for paper in imported:
         if paper.track:
-            mapped = by_key.get(key(paper.track))
+            mapped = by_key.get(compact(paper.track))
             if mapped is None:
                 unknown.setdefault(paper.track, []).append(paper.source_id)
             paper.track = mapped

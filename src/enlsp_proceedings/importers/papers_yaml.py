@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,9 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, Si
 
 from enlsp_proceedings.importers.records import ExportError, Imported, ImportReport
 from enlsp_proceedings.model.load import alias_problem, reads_as_string
-from enlsp_proceedings.model.people import fold
 from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.util.files import write_atomically
+from enlsp_proceedings.util.text import QUOTES, compact, fold
 
 
 def _yaml() -> YAML:
@@ -36,14 +35,11 @@ def _yaml() -> YAML:
     return yaml
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'"})
-
-
 def _same_text(a: Any, b: Any) -> bool:
     """Equal up to white space and quote style (an export's ``LaTeX quotes'' against the "quotes" an
     organizer typed): such an update would change nothing a reader cares about, so the organizer's text stays."""
     def norm(text: Any) -> str:
-        return " ".join(str(text or "").split()).replace("``", '"').replace("''", '"').translate(_QUOTES)
+        return " ".join(str(text or "").split()).replace("``", '"').replace("''", '"').translate(QUOTES)
     return norm(a) == norm(b)
 
 
@@ -133,7 +129,7 @@ def _insert_after_id(entry: CommentedMap, key: str, value: str) -> None:
 
 def _title_key(title: str) -> str:
     """A title as a reader compares it: "Few Shot" and "Few-shot", a dropped colon, are one title."""
-    return re.sub(r"[\W_]+", "", fold(title))
+    return compact(title)
 
 
 class _Entries:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from enlsp_proceedings.model.schema import RESERVED_IDS, Person, Proceedings
 from enlsp_proceedings.util.memo import load_memo, save_memo
+from enlsp_proceedings.util.text import MAX_SLUG, QUOTES, edits_within, fold
+from enlsp_proceedings.util.text import slug as text_slug
 
 #: Bump when `likely_variants` changes what it finds (invalidates the cached answers).
 VARIANTS_VERSION = 2
@@ -48,29 +50,16 @@ ROLE_LABELS = {
 }
 
 
-@functools.lru_cache(maxsize=1 << 14)  # called per pair of names by likely_variants
-def fold(text: str) -> str:
-    """Accent- and case-insensitive form: 'Guimarães' -> 'guimaraes'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold().replace("ß", "ss").replace("ø", "o").replace("đ", "d").replace("ł", "l")
-
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"})
-
-
 def affiliation_key(text: str) -> str:
-    """Affiliations that differ only in apostrophe style or spacing are one ("King's College", "King’s College")."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_APOSTROPHES)).strip()
-
-
-#: Slugs become file names (limit 255 bytes) and URLs: long names are cut, ``_add`` keeps them unique.
-MAX_SLUG = 80
+    """Affiliations that differ only in apostrophe style or spacing are one ("King's College", "King’s College").
+    Not `fold`: an affiliation is shown as first written, and accents or case can tell two institutions apart."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(QUOTES)).strip()
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name).encode("ascii", "ignore").decode()).strip("-")
-    return slug[:MAX_SLUG].strip("-") or "person"
+    """A person's page name (`util.text.slug`, cut to MAX_SLUG; ``_add`` keeps them unique):
+    'Jürgen Müller' -> 'jurgen-muller', '张伟' -> 'zhang-wei'; 'person' when nothing is left."""
+    return text_slug(name, MAX_SLUG) or "person"
 
 
 @dataclass
@@ -245,18 +234,6 @@ def _blocking_keys(name: str) -> set:
     return keys
 
 
-def _edit_distance(a: str, b: str, limit: int = 3) -> int:
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 _LETTERS = re.compile(r"[a-z]+")
 _WORDS = re.compile(r"\w+")
 _NOT_DIGITS = re.compile(r"\D")
@@ -283,6 +260,6 @@ def _variant_reason(a: str, b: str) -> str | None:
         return "same names in another order"
     if da != db:  # numbered names are different people
         return None
-    if ta[0][0] == tb[0][0] and len(fa) >= 8 and abs(len(fa) - len(fb)) <= 2 and _edit_distance(fa, fb, 2) <= 2:  # cheap tests first
+    if ta[0][0] == tb[0][0] and len(fa) >= 8 and abs(len(fa) - len(fb)) <= 2 and edits_within(fa, fb, 2):  # cheap tests first
         return "names differ by one or two letters"
     return None

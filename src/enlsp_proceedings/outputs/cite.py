@@ -17,6 +17,7 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Workshop
+from enlsp_proceedings.util.text import ascii_words
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das", "al", "el", "bin", "ibn"}
@@ -144,6 +145,8 @@ def _latex_cluster(cluster: str) -> str:
         return ""  # a stray combining mark with nothing to sit on
     if marks:  # drop marks T1 cannot show, keep the character
         return latex_escape(base)
+    # Not `util.text.ascii_fold`: this is the text a reader sees, so case stays, and a letter is not
+    # replaced by a reading of it (a compatibility form such as "ﬁ" or "²" is spelled out).
     folded = unicodedata.normalize("NFKD", base)
     folded = "".join(c for c in folded if c.isascii() and not unicodedata.combining(c))
     # Scripts pdflatex cannot set with T1 (CJK, Cyrillic, emoji) become a visible placeholder.
@@ -151,6 +154,8 @@ def _latex_cluster(cluster: str) -> str:
 
 
 def _normalize(text: str) -> str:
+    """Text as a citation shows it (composed letters, no invisible characters, single spaces). Not a
+    comparison key like `util.text.fold`: case and accents are the author's."""
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return re.sub(r"\s+", " ", text).strip()
 
@@ -284,31 +289,23 @@ def ris_name(person: Person | str) -> str:
 
 # -- keys -------------------------------------------------------------------------------------
 
-_TRANSLITERATE = str.maketrans({"ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ŋ": "ng", "ĳ": "ij"})
-
-
-def _ascii_words(text: str) -> list[str]:
-    from enlsp_proceedings.model.people import fold
-
-    folded = fold(text).translate(_TRANSLITERATE).encode("ascii", "ignore").decode()
-    return re.findall(r"[a-z0-9]+", folded)
-
-
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is", "are", "do", "we", "via", "by", "at"}
 
 
 def base_key(authors: list[Person], year: int, title: str) -> str:
     """ACL Anthology style: silva-etal-2031-fast, raman-muller-2031-sparse, van-der-berg-2031-x;
-    with no known authors, the title's first two words stand first: parameter-efficient-2031."""
+    with no known authors, the title's first two words stand first: parameter-efficient-2031. Words are
+    `util.text.ascii_words`: accents dropped, other scripts transliterated (张伟 -> zhang-2031-…,
+    Иван Петров -> petrov-2031-…, Þórsson -> thorsson-2031-…)."""
     # only the names and words the key uses are transliterated (every build makes every key)
     if not authors:
-        words = _ascii_words(title)
+        words = ascii_words(title)
         significant = [w for w in words if w not in _STOP] or words or ["untitled"]
         return "-".join(significant[:2]) + f"-{year}"
-    families = ["-".join(_ascii_words(name_parts(a)[1])) or "anon" for a in authors[:2 if len(authors) == 2 else 1]] or ["anon"]
+    families = ["-".join(ascii_words(name_parts(a)[1])) or "anon" for a in authors[:2 if len(authors) == 2 else 1]] or ["anon"]
     who = "-".join(families) if len(authors) <= 2 else f"{families[0]}-etal"
     first = None
-    for w in ("".join(_ascii_words(word)) for word in title.split()):
+    for w in ("".join(ascii_words(word)) for word in title.split()):
         if w:
             first = first or w
             if w not in _STOP:

@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.model.people import PeopleIndex, fold
+from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.util.memo import load_memo, save_memo
+from enlsp_proceedings.util.text import compact, fold, one_letter_apart
 
 
 @dataclass
@@ -82,11 +83,13 @@ def _dehyphenate(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    """Compare texts the way a reader would: ignore case, accents, hyphenation, spacing, punctuation."""
-    return re.sub(r"[\W_]+", "", fold(_dehyphenate(text)))
+    """Compare texts the way a reader would: ignore case, accents, hyphenation, spacing, punctuation
+    (`util.text.compact`, after joining the words a PDF hyphenated at a line break)."""
+    return compact(_dehyphenate(text))
 
 
 def _letters(text: str) -> list[str]:
+    """The folded words of ``text``, letters only (digits and punctuation split words, unlike `util.text.compact`)."""
     return re.findall(r"[^\W\d_]+", fold(text))
 
 
@@ -119,6 +122,8 @@ def _words(text: str) -> list[str]:
 
 
 def _key(word: str) -> str:
+    """One printed name word folded, without the hyphen, apostrophe or initial's dot it may carry
+    ("O’Neil" -> "oneil", "A." -> "a"): a `_words` word has no other punctuation (`util.text.compact` is for whole texts)."""
     return re.sub(r"[-'’.]", "", fold(word))
 
 
@@ -153,12 +158,7 @@ def _given_agree(metadata: list[str], printed: list[str]) -> bool:
 
 def _close(a: str, b: str) -> bool:
     """One letter apart (a typo: "Emani" for "Emami"), for names of five letters or more."""
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return min(len(a), len(b)) >= 5 and one_letter_apart(a, b)
 
 
 _SEPARATORS = re.compile(r"[,;&*∗†‡§¶⋆★♠♣♥♦\d()\[\]{}|/:@]+|\s(?:and|AND)\s|\s{2,}")

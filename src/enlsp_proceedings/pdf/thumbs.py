@@ -146,7 +146,17 @@ class ThumbCache:
 
 
 def png_size(path: Path) -> tuple[int, int]:
-    """(width, height) from the PNG header, for the img tag's width/height (no layout shift)."""
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    """(width, height) of a cached thumbnail, for the img tag's width/height (no layout shift).
+
+    Pillow reads only the PNG's header (``Image.open`` is lazy: no pixel is decoded). A file that is
+    not a readable PNG (empty, cut short, another format) gives (0, 0), as an empty file always did,
+    and a warning; a missing file raises OSError, as before."""
+    from PIL import Image
+
+    with open(path, "rb") as fh:  # a file that cannot be opened raises, as before
+        try:
+            with Image.open(fh, formats=["PNG"]) as image:
+                return image.size
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # UnidentifiedImageError is an OSError
+            log.warning("thumbnail %s is not a readable PNG: %s", path, exc)
+            return 0, 0

@@ -29,12 +29,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from enlsp_proceedings.model.people import fold, role_label
+from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.search.pagefind_child import index_problem
 from enlsp_proceedings.util.files import link_or_copy, write_if_changed
+from enlsp_proceedings.util.text import romanize
 
 INDEX_DIR = "pagefind"
 STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
@@ -86,9 +87,10 @@ def _lead(*parts: str | None) -> int:
 
 
 def _ascii_names(names: list[str]) -> str:
-    """Names with letters like ø, ł, đ, ß spelled in ASCII, which Pagefind's accent folding keeps
-    (it only drops combining marks): so "soren" finds Søren."""
-    return " ".join(dict.fromkeys(fold(n) for n in names if fold(n) != n.casefold()))
+    """Names spelled in ASCII (`util.text.romanize`) where that differs from the name: letters like
+    ø, ł, đ, ß, which Pagefind's accent folding keeps (it only drops combining marks), so "soren"
+    finds Søren, and names in other scripts transliterated, so "petrov" finds Иван Петров."""
+    return " ".join(dict.fromkeys(a for n in names if (a := romanize(n)) != n.casefold()))
 
 
 def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> list[Record]:
