@@ -8,4 +8,4 @@ from enlsp_proceedings.sphinxext.settings import settings
 globals().update(settings())
 
 # Notes for the tool's developers, kept beside the site's pages but not published.
-exclude_patterns = [*exclude_patterns, "workarounds.md"]  # noqa: F821 - from settings()
+exclude_patterns = [*exclude_patterns, "architecture.md", "workarounds.md"]  # noqa: F821 - from settings()

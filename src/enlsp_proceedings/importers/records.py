@@ -41,6 +41,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def format(self, out: Path, written: bool) -> str:
+        """The report as the import command prints it: what was added, updated, kept and skipped, and where it was (or would be) written."""
         lines = []
         for ident in self.added:
             lines.append(f"added     {ident}")

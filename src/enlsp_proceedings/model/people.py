@@ -64,6 +64,8 @@ def slugify(name: str) -> str:
 
 @dataclass
 class PersonRecord:
+    """Everything the site knows about one person: name and slug, roles, affiliations, papers, talks, co-authors, links and other spellings."""
+
     name: str
     slug: str
     roles: list[str] = field(default_factory=list)
@@ -79,6 +81,7 @@ class PersonRecord:
 
     @property
     def sort_key(self) -> tuple[str, str]:
+        """Sort by family name, then full name, ignoring accents and case."""
         last = self.family or (self.name.split()[-1] if self.name.split() else self.name)
         return (fold(last), fold(self.name))
 
@@ -158,9 +161,11 @@ class PeopleIndex:
         return record
 
     def slug(self, name: str) -> str:
+        """The slug of the person a name (or one of its alias variants) refers to."""
         return self._slug_of_name[fold(re.sub(r"\s+", " ", self.proc.canonical_name(name)))]
 
     def sorted(self) -> list[PersonRecord]:
+        """Everyone, A to Z by family name."""
         return sorted(self.by_slug.values(), key=lambda r: r.sort_key)
 
     def likely_variants_cached(self, cache_dir: Path) -> list[tuple[str, str, str]]:

@@ -40,6 +40,7 @@ class PdfStatus:
 
     @classmethod
     def from_paper_pdf(cls, entry: PaperPdf) -> PdfStatus:
+        """What the pages show of a paper's PDF, from the pdf stage's result for it."""
         facts = entry.facts
         return cls(
             published=entry.publishable,
@@ -58,6 +59,8 @@ SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
 
 
 class Volume:
+    """The loaded metadata (`proc`) and each paper's PDF status (`pdfs`): the one input of every output and page."""
+
     def __init__(self, proc: Proceedings, pdfs: dict[str, PdfStatus]):
         self.proc = proc
         self.pdfs = pdfs
@@ -65,6 +68,7 @@ class Volume:
 
     # -- persistence for the Sphinx extension ---------------------------------
     def to_json(self) -> str:
+        """The volume as the JSON the build saves for the Sphinx extension (``volume.json``)."""
         return json.dumps(
             {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}},
             ensure_ascii=False,
@@ -73,6 +77,7 @@ class Volume:
 
     @classmethod
     def from_json(cls, text: str) -> Volume:
+        """The volume saved by `to_json`."""
         data = json.loads(text)
         proc = Proceedings.model_validate(data["proceedings"])
         return cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()})
@@ -80,25 +85,31 @@ class Volume:
     # -- lookups ---------------------------------------------------------------
     @cached_property
     def people(self) -> PeopleIndex:
+        """The index of everyone the volume names."""
         return PeopleIndex(self.proc)
 
     @cached_property
     def keys(self) -> dict[str, str]:
+        """Citation key of every paper (``paper:<id>``) and keynote (``keynote:<id>``), unique in the volume."""
         return cite.citation_keys(self.proc)
 
     @cached_property
     def papers_by_id(self) -> dict[str, Paper]:
+        """Papers by id."""
         return {p.id: p for p in self.proc.papers}
 
     @cached_property
     def keynotes_by_id(self) -> dict[str, Keynote]:
+        """Keynotes by id."""
         return {k.id: k for k in self.proc.keynotes}
 
     @cached_property
     def slots_by_target(self) -> dict[tuple[str, str], Slot]:
+        """Program slots by what they present: (kind, id) -> slot."""
         return {s.target: s for s in self.proc.schedule if s.target}
 
     def slot(self, kind: str, ident: str) -> Slot | None:
+        """The slot presenting this keynote, paper or panel, if any."""
         return self.slots_by_target.get((kind, ident))
 
     @cached_property
@@ -114,6 +125,7 @@ class Volume:
         return self._poster_sessions.get(paper_id, [])
 
     def slot_date(self, slot: Slot) -> dt.date:
+        """The day of a slot (the workshop's date unless the slot names its own)."""
         return slot.date or self.workshop.date
 
     @cached_property
@@ -123,6 +135,7 @@ class Volume:
 
     @cached_property
     def multi_day(self) -> bool:
+        """Whether the program spans more than one day."""
         return len(self.days) > 1
 
     @cached_property
@@ -151,6 +164,7 @@ class Volume:
         return paths.site_url(self.workshop.base_url, path)
 
     def pdf_path(self, paper_id: str) -> str | None:
+        """Site path of a paper's published PDF; None while it is not published."""
         return paths.paper_file(paper_id, "pdf") if self.pdfs.get(paper_id, PdfStatus()).published else None
 
     def slot_page(self, slot: Slot) -> str:
@@ -175,9 +189,11 @@ class Volume:
     # -- time ------------------------------------------------------------------
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
+        """The workshop's time zone."""
         return zoneinfo.ZoneInfo(self.workshop.timezone)
 
     def slot_datetimes(self, slot: Slot) -> tuple[dt.datetime, dt.datetime]:
+        """Start and end of a slot as aware datetimes in the workshop's time zone."""
         day = self.slot_date(slot)
 
         def at(hhmm: str) -> dt.datetime:
@@ -192,9 +208,11 @@ class Volume:
         return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M} {start.tzname()}"
 
     def slot_anchor(self, slot: Slot) -> str:
+        """The slot's anchor on the schedule page (unique, also for parallel slots)."""
         return self._slot_places[id(slot)][0]
 
     def slot_title(self, slot: Slot) -> str:
+        """What the schedule calls a slot: its talk's or paper's title, the panel's title, or its own title."""
         target = slot.target
         if target is None:
             return slot.title or ""
@@ -207,12 +225,15 @@ class Volume:
 
     # -- citations -----------------------------------------------------------
     def paper_bibtex(self, paper: Paper) -> str:
+        """The BibTeX entry of a paper (papers/<id>.bib)."""
         return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"])
 
     def keynote_bibtex(self, keynote: Keynote) -> str:
+        """The BibTeX entry of a keynote (keynotes/<id>.bib)."""
         return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"])
 
     def paper_ris(self, paper: Paper) -> str:
+        """The RIS record of a paper (papers/<id>.ris)."""
         return paper_ris(paper, self.workshop, self.pdfs.get(paper.id, PdfStatus()).published)
 
     def paper_csl(self, paper: Paper) -> dict:
@@ -223,9 +244,11 @@ class Volume:
                               self.url(pdf) if pdf else None, status.pages if status.published else None)
 
     def keynote_csl(self, keynote: Keynote) -> dict:
+        """CSL-JSON item of a keynote (keynotes/<id>.csl.json holds a list of just this one)."""
         return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
     def volume_bibtex(self) -> str:
+        """The BibTeX of every paper of the volume, in order."""
         entries = [
             cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)))
             for p in self.proc.papers

@@ -53,6 +53,7 @@ class SphinxProgress:
         self.shown: set[tuple[str, int]] = set()
 
     def write(self, text: str) -> int:
+        """Take Sphinx's status text; complete lines are shown (reduced), the rest waits for its line end."""
         self.buffer += text
         *lines, self.buffer = re.split(r"[\r\n]", self.buffer)
         for line in lines:
@@ -60,9 +61,11 @@ class SphinxProgress:
         return len(text)
 
     def flush(self) -> None:
+        """Flush the stream the progress goes to."""
         self.stream.flush()
 
     def isatty(self) -> bool:
+        """Not a terminal to Sphinx: no colours, no carriage-return progress bars."""
         return False  # no colours, no carriage-return progress bars
 
     def _line(self, line: str) -> None:

@@ -116,6 +116,7 @@ async def _index(bundles: list[dict], out: Path) -> None:
 
 
 def main(spec: str, out: str) -> None:
+    """Index the bundles described in the file ``spec`` into ``out`` (one Pagefind index per bundle)."""
     _without_poll_delay()
     bundles = json.loads(Path(spec).read_text(encoding="utf-8"))
     asyncio.run(_index(bundles, Path(out)))

@@ -84,10 +84,12 @@ class CompactTemplates(BuiltinTemplateLoader):
     (and the ``enlsp_tight`` filter, `tight_html`, for the templates)."""
 
     def init(self, builder: Any, theme: Any = None, dirs: Any = None) -> None:
+        """Sphinx's template loader, with the ``enlsp_tight`` filter added."""
         super().init(builder, theme, dirs)
         self.environment.filters["enlsp_tight"] = tight_html
 
     def render(self, template: str, context: dict) -> str:  # type: ignore[override]  # as Sphinx's own loader: the base says None
+        """The rendered page, compacted (`compact_html`)."""
         return compact_html(super().render(template, context))
 
 

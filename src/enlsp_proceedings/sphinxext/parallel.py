@@ -42,6 +42,7 @@ class HTMLBuilder(StandaloneHTMLBuilder):
     SERIAL_WRITES = 50
 
     def write_documents(self, docnames) -> None:
+        """Write the pages, in this process when there are fewer than `SERIAL_WRITES`."""
         parallel, self.parallel_ok = self.parallel_ok, self.parallel_ok and len(docnames) >= self.SERIAL_WRITES
         try:
             super().write_documents(docnames)

@@ -40,22 +40,26 @@ def rel(from_doc: str, site_path: str) -> str:
 
 
 def text(value: str) -> nodes.Text:
+    """A text node: the value is shown as it is, never parsed."""
     return nodes.Text(value)
 
 
 def para(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
+    """A paragraph of text (strings become text nodes) and nodes."""
     node = nodes.paragraph(classes=classes or [])
     node.extend(text(c) if isinstance(c, str) else c for c in children)
     return node
 
 
 def inline(*children: nodes.Node | str, classes: list[str] | None = None) -> nodes.inline:
+    """An inline span of text and nodes, with classes."""
     node = nodes.inline(classes=classes or [])
     node.extend(text(c) if isinstance(c, str) else c for c in children)
     return node
 
 
 def strong(value: str) -> nodes.strong:
+    """Bold text."""
     return nodes.strong(text=value)
 
 
@@ -68,11 +72,13 @@ class site_link(nodes.reference):  # noqa: N801 - docutils node naming
 
 
 def visit_site_link(self, node: site_link) -> None:
+    """HTML writer: open a site link's ``<a>`` (its address and download name escaped)."""
     attrs = {"download": node["download"]} if node.get("download") else {}
     self.body.append(self.starttag(node, "a", "", href=node["refuri"], **attrs))  # starttag escapes the value
 
 
 def depart_site_link(self, node: site_link) -> None:
+    """HTML writer: close a site link's ``<a>``."""
     self.body.append("</a>")
 
 
@@ -82,6 +88,7 @@ def visit_as_reference(self, node: nodes.reference) -> None:
 
 
 def depart_as_reference(self, node: nodes.reference) -> None:
+    """Other writers: close a site link as an ordinary reference."""
     self.depart_reference(node)
 
 
@@ -111,14 +118,17 @@ def paragraphs(value: str, classes: list[str] | None = None) -> list[nodes.parag
 
 
 def badge_classes(color: str = "primary", outline: bool = False) -> list[str]:
+    """sphinx-design's classes of a badge of this colour (filled or outlined)."""
     return ["sd-badge", *([f"sd-outline-{color}", f"sd-text-{color}"] if outline else [f"sd-bg-{color}", f"sd-bg-text-{color}"])]
 
 
 def badge(label: str, color: str = "primary", outline: bool = False) -> nodes.inline:
+    """A sphinx-design badge with this text."""
     return inline(label, classes=badge_classes(color, outline))
 
 
 def button(label: str, uri: str, *, color: str = "primary", outline: bool = True, download: bool = False, external: bool = False) -> nodes.reference:
+    """A sphinx-design button link (outlined by default); a download button gets the download attribute."""
     classes = ["sd-sphinx-override", "sd-btn", "sd-text-wrap", f"sd-btn-{'outline-' if outline else ''}{color}", "enlsp-btn"]
     if download:
         classes.append("enlsp-download")
@@ -126,6 +136,7 @@ def button(label: str, uri: str, *, color: str = "primary", outline: bool = True
 
 
 def bullet_list(items: Sequence[nodes.Node | list[nodes.Node]], classes: list[str] | None = None) -> nodes.bullet_list:
+    """A bullet list; each item is a node or a list of nodes."""
     node = nodes.bullet_list(classes=classes or [])
     for item in items:
         li = nodes.list_item()
@@ -171,17 +182,20 @@ class data_container(nodes.container):  # noqa: N801 - docutils node naming
 
 
 def visit_data_container(self, node: data_container) -> None:
+    """HTML writer: a ``<div>`` with the container's data as escaped ``data-*`` attributes."""
     data: dict[str, str] = node.get("data", {})
     attrs = {f"data-{key}": value for key, value in data.items()}
     self.body.append(self.starttag(node, "div", "", **attrs))
 
 
 def depart_data_container(self, node: data_container) -> None:
+    """HTML writer: close the data container's ``<div>``."""
     self.body.append("</div>\n")
 
 
 def grid(items: Sequence[nodes.Node], columns: str = "1 1 2 3", gutter: int = 3, classes: list[str] | None = None,
          item_data: list[dict[str, str]] | None = None) -> nodes.container:
+    """A sphinx-design grid of the items, with these column counts per screen size."""
     cols = columns.split()
     row_classes = [f"sd-row-cols-{c}" for c in cols[:1]]
     for size, count in zip(("sm", "md", "lg"), cols[1:], strict=False):
@@ -221,6 +235,7 @@ def code_block(value: str, language: str = "text") -> nodes.literal_block:
 
 
 def admonition(kind: str, title: str, body: Sequence[nodes.Node]) -> nodes.admonition:
+    """An admonition box of this kind (note, warning...) with a title."""
     node = nodes.admonition(classes=[kind])
     node += nodes.title(text=title)
     node.extend(body)
@@ -228,6 +243,7 @@ def admonition(kind: str, title: str, body: Sequence[nodes.Node]) -> nodes.admon
 
 
 def table(header: list[str], rows: Sequence[Sequence[nodes.Node | str | list[nodes.Node]]], classes: list[str] | None = None, row_ids: Sequence[str | None] | None = None, widths: list[int] | None = None) -> nodes.table:
+    """A table with a header row; a cell is text, a node or a list of nodes."""
     tbl = nodes.table(classes=classes or [])
     group = nodes.tgroup(cols=len(header))
     for width in widths or [1] * len(header):
@@ -274,6 +290,7 @@ ALLOWED_ELEMENTS = {"img", "span", "time"}
 
 
 def element(tag: str, content: str = "", **attrs: str | int) -> html_element:
+    """One of the few plain HTML elements the pages use (`ALLOWED_ELEMENTS`), its content and attributes escaped when written."""
     assert tag in ALLOWED_ELEMENTS, tag
     return html_element(tag=tag, content=content, attrs={k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()})
 

@@ -16,7 +16,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Distributions whose version changes the pages.
 TOOLS = ("sphinx", "myst-parser", "pydata-sphinx-theme", "sphinx-design", "sphinx-copybutton", "sphinxext-opengraph", "docutils",
-         "sphinx-notfound-page", "pagefind")
+         "sphinx-notfound-page", "pagefind", "Pygments", "bibtexparser", "pylatexenc", "icalendar", "text-unidecode")
 _CODE_SUFFIXES = (".py", ".html", ".css", ".js", ".svg", ".json")
 
 
