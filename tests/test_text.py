@@ -209,7 +209,7 @@ def test_romanize_leaves_folded_text_alone_unless_a_letter_needs_it():
 
 
 def test_one_compact_form_for_titles_tracks_and_page_1():
-    from enlsp_proceedings.importers.core import _title_key
+    from enlsp_proceedings.importers.papers_yaml import _title_key
 
     assert compact("Few-Shot: Learning with Æ") == compact("few shot learning with æ") == "fewshotlearningwithæ"
     assert _title_key("Few-Shot: Learning") == _title_key("few shot learning")
@@ -217,7 +217,7 @@ def test_one_compact_form_for_titles_tracks_and_page_1():
 
 
 def test_quote_styles_are_one_table():
-    from enlsp_proceedings.importers.core import _same_text
+    from enlsp_proceedings.importers.papers_yaml import _same_text
 
     assert affiliation_key("King’s College") == affiliation_key("King's College") == affiliation_key("Kingʼs  College")
     assert affiliation_key("“Alpha” Lab") == affiliation_key('"Alpha" Lab')

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
@@ -18,6 +19,7 @@ def _plain_project(tmp_path: Path) -> Path:
     return src
 
 
+@pytest.mark.slow  # runs a (small) Sphinx build
 def test_a_project_without_proceedings_data_keeps_sphinx_html_builder(tmp_path):
     src = _plain_project(tmp_path)
     app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
