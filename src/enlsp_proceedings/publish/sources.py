@@ -9,6 +9,7 @@ beside the stubs; stale pages are removed from the site.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,14 +45,25 @@ def source_pages(volume: Volume, extra_toctree: Sequence[str] = ()) -> dict[str,
     return pages
 
 
+def _docs_files(docs_dir: Path) -> list[Path]:
+    """The hand-written files of ``docs/``: not the build output (``_build*``), hidden entries or
+    ``__pycache__``, whose folders are never entered (``docs/_build`` holds the whole site)."""
+    found = []
+    for root, dirs, files in os.walk(docs_dir):
+        top = Path(root) == docs_dir
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not (top and d.startswith(("_build", ".")))]
+        found += [Path(root, f) for f in files if not (top and f.startswith(("_build", ".")))]
+    return found
+
+
 def copy_docs_pages(docs_dir: Path | None, src_dir: Path, generated: set[str]) -> set[Path]:
     """Copy hand-written pages (guides) next to the generated ones; returns files written."""
     kept: set[Path] = set()
     if docs_dir is None or not docs_dir.is_dir():
         return kept
-    for path in sorted(docs_dir.rglob("*")):
+    for path in sorted(_docs_files(docs_dir)):
         relpath = path.relative_to(docs_dir)
-        if not path.is_file() or relpath.parts[0].startswith(("_build", ".")) or relpath.name == "conf.py" or "__pycache__" in relpath.parts:
+        if relpath.name == "conf.py":
             continue
         docname = relpath.with_suffix("").as_posix()
         if relpath.suffix == ".md" and docname in generated:

@@ -12,38 +12,12 @@ compact templates, search and 404 pages), `headmeta` (Scholar, OpenGraph, JSON-L
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-
-from enlsp_proceedings import __version__
-from enlsp_proceedings.sphinxext import frame
-from enlsp_proceedings.sphinxext.data import add_footer, configure_from_volume, disable_unsafe_markup, mark_titles_escaped
-from enlsp_proceedings.sphinxext.directive import EnlspPage
-from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, write_sitemap
-from enlsp_proceedings.sphinxext.html import (
-    portable_404,
-    search_page,
-    skip_node,
-    use_pagefind_search,
-    visit_html_element,
-    visit_html_fragment,
-    visit_tab_label,
-)
-from enlsp_proceedings.sphinxext.parallel import restore_parallel, serial_read_for_small_updates, use_proceedings_builder
-from enlsp_proceedings.sphinxext.widgets import (
-    data_container,
-    depart_as_reference,
-    depart_data_container,
-    depart_site_link,
-    html_element,
-    html_fragment,
-    site_link,
-    visit_as_reference,
-    visit_data_container,
-    visit_site_link,
-)
 from enlsp_proceedings.util.code import code_digest
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def _code_version() -> int:
@@ -57,6 +31,37 @@ def _code_version() -> int:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive, nodes, builder, assets and event handlers."""
+    # Imported here, not at the top: the publish stage imports `sphinxext.pages` to write the page
+    # stubs before Sphinx runs, and importing this package must not load Sphinx's application and
+    # builders then (90 ms of every rebuild, also of one that stops before Sphinx).
+    from enlsp_proceedings import __version__
+    from enlsp_proceedings.sphinxext import frame
+    from enlsp_proceedings.sphinxext.data import add_footer, configure_from_volume, disable_unsafe_markup, mark_titles_escaped
+    from enlsp_proceedings.sphinxext.directive import EnlspPage
+    from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, write_sitemap
+    from enlsp_proceedings.sphinxext.html import (
+        portable_404,
+        search_page,
+        skip_node,
+        use_pagefind_search,
+        visit_html_element,
+        visit_html_fragment,
+        visit_tab_label,
+    )
+    from enlsp_proceedings.sphinxext.parallel import restore_parallel, serial_read_for_small_updates, use_proceedings_builder
+    from enlsp_proceedings.sphinxext.widgets import (
+        data_container,
+        depart_as_reference,
+        depart_data_container,
+        depart_site_link,
+        html_element,
+        html_fragment,
+        site_link,
+        visit_as_reference,
+        visit_data_container,
+        visit_site_link,
+    )
+
     app.add_config_value("enlsp_data", "", "env", types=[str])
     app.add_directive("enlsp-page", EnlspPage)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))

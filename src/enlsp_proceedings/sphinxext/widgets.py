@@ -15,10 +15,27 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from docutils import nodes
 from markupsafe import Markup
-from sphinx_design.shared import PassthroughTextElement, create_component
+
+
+# sphinx-design's public builders, imported when a page is built: `sphinx_design.shared` imports
+# Sphinx's application and builders (90 ms), which the publish stage, writing page stubs before
+# Sphinx runs, should not pay on every rebuild.
+def create_component(name: str, classes: Sequence[str] = (), **attributes: Any) -> nodes.container:
+    """sphinx-design's ``create_component``: a container node for a design component."""
+    from sphinx_design.shared import create_component as sd_create_component
+
+    return sd_create_component(name, classes, **attributes)
+
+
+def passthrough_text_element() -> nodes.TextElement:
+    """sphinx-design's ``PassthroughTextElement``: a text element that renders nothing but its children."""
+    from sphinx_design.shared import PassthroughTextElement
+
+    return PassthroughTextElement()
 
 
 def rel(from_doc: str, site_path: str) -> str:
@@ -171,7 +188,7 @@ def card(title: str | nodes.Node, body: list[nodes.Node], uri: str | None = None
         card_node += foot
     if uri:
         label = title if isinstance(title, str) else title.astext()
-        holder = PassthroughTextElement()  # a reference must sit in a text element
+        holder = passthrough_text_element()  # a reference must sit in a text element
         holder += link(inline(label), uri, classes=["sd-stretched-link", "sd-hide-link-text"])
         card_node += holder
     return card_node
