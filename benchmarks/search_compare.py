@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # synthetic.py: the test suite's synthetic workshops
 
 from enlsp_proceedings import sphinxext  # noqa: E402
-from enlsp_proceedings.model.people import fold  # noqa: E402
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site  # noqa: E402
+from enlsp_proceedings.util.text import fold  # noqa: E402
 from synthetic import random_papers, write_workshop  # noqa: E402
 
 QUERIES = ["muller", "nguyen", "garcia", "celik", "bjork", "novak", "adebayo", "lucia", "soren", "elodie"]

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from enlsp_proceedings.importers.cmt import read_cmt
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.model.people import fold
 from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.pdf.cache import file_sha256
 from enlsp_proceedings.util.files import copy_atomically
+from enlsp_proceedings.util.text import fold
 
 _SUPPLEMENT = re.compile(r"supp|appendix|supplement|poster|slides", re.I)
 

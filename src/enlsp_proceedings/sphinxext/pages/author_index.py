@@ -7,11 +7,12 @@ import json
 
 from docutils import nodes
 
-from enlsp_proceedings.model.people import fold, role_label
+from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown
 from enlsp_proceedings.sphinxext.widgets import bullet_list, data_container, inline, link, para, section, text
+from enlsp_proceedings.util.text import fold
 
 #: Roles that put a person among the "authors and speakers" of the authors index.
 CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}
