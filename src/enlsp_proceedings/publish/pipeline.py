@@ -187,11 +187,11 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     write_if_changed(data_path, volume_json)
     src = cache / "source"
     src.mkdir(parents=True, exist_ok=True)
-    docnames, report.rewritten = write_sources(volume, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
+    sources, report.rewritten = write_sources(volume, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
 
     inputs = _fingerprint(volume_json, src, sphinx_confdir(opts.docs_dir))
     published_inputs, published_warnings = marker_inputs(out)
-    if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in docnames):
+    if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in sources):
         if not opts.quiet:
             print("nothing changed since the published build; site is up to date", file=sys.stderr)
         report.up_to_date = True
@@ -209,13 +209,14 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
     if opts.strict and warnings:
         raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-    missing = [d for d in docnames if not (staging / f"{d}.html").is_file()]
+    missing = [d for d in sources if not (staging / f"{d}.html").is_file()]
     if missing:
         raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
-    remove_stale_pages(staging, volume)
+    remove_stale_pages(staging, sources)
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
-    page_keys = {p.id: hashlib.sha256((src / "papers" / f"{p.id}.md").read_bytes()).hexdigest()[:20] for p in volume.proc.papers}
+    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key
+    page_keys = {p.id: hashlib.sha256(sources[paths.docname(paths.paper_page(p.id))].encode()).hexdigest()[:20] for p in volume.proc.papers}
     supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
     write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys, supplement_sources)
     try:

@@ -10,7 +10,7 @@ beside the stubs; stale pages are removed from the site.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from enlsp_proceedings.outputs import paths
@@ -74,10 +74,10 @@ def copy_docs_pages(docs_dir: Path | None, src_dir: Path, generated: set[str]) -
     return kept
 
 
-def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple[list[str], list[str]]:
+def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple[dict[str, str], list[str]]:
     """Bring ``src_dir`` to exactly the pages of this volume.
 
-    Returns (every generated docname, the docnames whose source was rewritten).
+    Returns (docname -> source text of every generated page, the docnames whose source was rewritten).
     """
     extra = []
     if docs_dir is not None and (docs_dir / "guide" / "index.md").is_file():
@@ -91,13 +91,14 @@ def write_sources(volume: Volume, src_dir: Path, docs_dir: Path | None) -> tuple
     for path in list(src_dir.rglob("*")):
         if path.is_file() and path not in keep:
             path.unlink()
-    return list(pages), changed
+    return pages, changed
 
 
-def remove_stale_pages(out_dir: Path, volume: Volume) -> None:
-    """Sphinx never deletes the HTML of a removed page: drop pages whose data is gone."""
-    wanted = {paths.docname(path) + ".html" for path in (paths.PAPERS_INDEX, paths.KEYNOTES_INDEX, "authors/index.html")}
-    wanted |= {f"{docname}.html" for kind in PAGES.values() for docname, _ident in kind.pages(volume)}
+def remove_stale_pages(out_dir: Path, docnames: Iterable[str]) -> None:
+    """Sphinx never deletes the HTML of a removed page: drop generated pages (``docnames``, what
+    `write_sources` wrote this time) whose data is gone."""
+    wanted = {paths.PAPERS_INDEX, paths.KEYNOTES_INDEX, "authors/index.html"}
+    wanted |= {f"{docname}.html" for docname in docnames}
     for folder in ("papers", "keynotes", "authors"):
         directory = out_dir / folder
         if not directory.is_dir():
