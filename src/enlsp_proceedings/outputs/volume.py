@@ -282,7 +282,7 @@ class Volume:
                 bib_url=self.url(paths.paper_file(paper.id, "bib")),
                 ris_url=self.url(paths.paper_file(paper.id, "ris")),
                 csl_url=self.url(paths.paper_file(paper.id, "csl.json")),
-                pdf_url=self.url(paths.paper_file(paper.id, "pdf")) if status.published else None,
+                pdf_url=self.url(pdf) if (pdf := self.pdf_path(paper.id)) else None,
                 pages=status.pages if status.published else None,
                 camera_ready="available" if status.published else "pending",
             )
