@@ -134,8 +134,14 @@ def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[str]
 def cmd_check(args: argparse.Namespace) -> int:
     """``enlsp-proceedings check``: check the metadata and the camera-ready PDFs, as text or JSON."""
     from enlsp_proceedings.pdf.check import format_text, run_check
+    from enlsp_proceedings.publish.site import claim_cache
 
     cache = BuildOptions(out_dir=args.out, cache_dir=args.cache).cache  # the very cache `build` with the same --out uses
+    try:
+        claim_cache(cache)
+    except BuildError as exc:
+        _error(f"{exc}; nothing was checked")
+        return 1
     try:
         report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
     except OSError as exc:  # e.g. a cache on a full or read-only disk

@@ -91,6 +91,8 @@ class PeopleIndex:
 
     #: pairs of names `likely_variants` compared (its work, which a test checks grows linearly)
     comparisons = 0
+    #: slugs tried while giving people their slugs (`_add`; a test checks it grows linearly)
+    slug_probes = 0
     #: people.yaml's ``distinct`` groups: names that look alike but are different people
     distinct: list[set[str]] = []
 
@@ -99,6 +101,8 @@ class PeopleIndex:
         self.distinct = [set(group) for group in proc.people.distinct]
         self.by_slug: dict[str, PersonRecord] = {}
         self._slug_of_name: dict[str, str] = {}
+        #: base slug -> the next number to try after it (numbers below it are all taken)
+        self._next_number: dict[str, int] = {}
         papers_of: dict[str, set[str]] = {}
         coauthors_of: dict[str, set[str]] = {}
         for paper in proc.papers:
@@ -141,10 +145,7 @@ class PeopleIndex:
         key = fold(re.sub(r"\s+", " ", canonical))
         slug = self._slug_of_name.get(key)
         if slug is None:
-            slug = base = slugify(canonical)
-            n = 2
-            while slug in self.by_slug or slug in RESERVED_IDS:  # a person called "Index" must not replace the index
-                slug, n = f"{base}-{n}", n + 1
+            slug = self._free_slug(slugify(canonical))
             self._slug_of_name[key] = slug
             self.by_slug[slug] = PersonRecord(name=canonical, slug=slug)
         record = self.by_slug[slug]
@@ -159,6 +160,23 @@ class PeopleIndex:
         if person.name == canonical:
             record.family = record.family or person.family
         return record
+
+    def _free_slug(self, base: str) -> str:
+        """``base``, or the first of ``base-2``, ``base-3``, ... that no one has yet.
+
+        Slugs are never given back, so the numbers already found taken stay taken: the search
+        resumes where the last one for this base stopped (20,000 people whose names all slug
+        to "person" made 200 million tries when each search started again at 2)."""
+        slug, n = base, self._next_number.get(base, 2)
+        if base in self.by_slug or base in RESERVED_IDS:  # a person called "Index" must not replace the index
+            slug = f"{base}-{n}"
+            self.slug_probes += 1
+            while slug in self.by_slug or slug in RESERVED_IDS:
+                n += 1
+                slug = f"{base}-{n}"
+                self.slug_probes += 1
+            self._next_number[base] = n + 1
+        return slug
 
     def slug(self, name: str) -> str:
         """The slug of the person a name (or one of its alias variants) refers to."""

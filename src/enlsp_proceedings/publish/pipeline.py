@@ -30,6 +30,7 @@ from enlsp_proceedings.pdf.thumbs import ThumbCache, png_size
 from enlsp_proceedings.publish.errors import BuildError, os_problem
 from enlsp_proceedings.publish.site import (
     MARKER,
+    claim_cache,
     discard,
     follow_published,
     forget_old_doctrees,
@@ -117,6 +118,11 @@ def _check_out_dir(out: Path, opts: BuildOptions) -> None:
             directory = Path(directory).resolve()
             if written == directory or written in directory.parents or (no_site_inside and directory in written.parents):
                 raise BuildError(f"{name} {written} overlaps {flag} {directory}; choose a directory outside the inputs")
+    cache = opts.cache
+    for site in (out, out.with_name(f".{out.name}.staging")):  # the published copy is swapped away, staging deleted
+        if cache == site or site in cache.parents:
+            raise BuildError(f"--cache {cache} is inside the site directory {site}, which each build replaces; "
+                             "choose a directory outside it (the default is .enlsp-cache beside --out)")
     if out.exists() and not out.is_dir():
         raise BuildError(f"--out {out} is not a directory")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():  # a stray .buildinfo proves nothing
@@ -142,6 +148,7 @@ def _build_site(opts: BuildOptions) -> BuildReport:
     _check_out_dir(opts.out_dir.resolve(), opts)
     proc = load_proceedings(opts.conf_dir)
     cache = opts.cache
+    claim_cache(cache)
     with lock_out(opts.out_dir.resolve()), lock_cache(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))

@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks ins
 
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.search.index import INDEX_DIR
-from enlsp_proceedings.util.files import link_or_copy
+from enlsp_proceedings.util.files import link_or_copy, write_atomically
 
 #: Written into every site directory this tool makes (the published one and its staging copy):
 #: only a directory holding it is ever replaced or deleted.
@@ -104,6 +104,50 @@ def _try_lock(fh) -> bool:
     except (BlockingIOError, PermissionError):
         return False
     return True
+
+
+#: Written into the cache directory (``--cache``) when the tool first uses it: the tool deletes what
+#: it no longer needs there (old page sources, doctrees), so it only ever works in a directory it made.
+CACHE_MARKER = ".enlsp-cache.json"
+#: What the cache of a version before `CACHE_MARKER` holds at its top level (`_earlier_cache`).
+_CACHE_ENTRIES = frozenset({"build.lock", "doctrees", "source", "volume.json", "pdf-facts", "pdf-hashes.json", "thumbs",
+                            "first-page-checks.json", "name-variants.json", "reported-warnings.json"})
+
+
+def _earlier_cache(entries: list[Path]) -> bool:
+    """Whether a directory without `CACHE_MARKER` is the cache of an earlier version of the tool: it
+    holds nothing but what such a cache holds (temporary files and the search index's work
+    directories included), and something only a build or check writes (a lock or PDF hashes).
+    A Sphinx project's ``source/`` beside anything else (a ``Makefile``, ``build/``) is not one."""
+    names = {entry.name for entry in entries}
+    ours = all(name in _CACHE_ENTRIES or name.startswith(".tmp-") or (name.startswith(f"{INDEX_DIR}.") and name.endswith(".tmp"))
+               for name in names)
+    return ours and bool(names & {"build.lock", "pdf-hashes.json", "pdf-facts"})
+
+
+def claim_cache(cache: Path, flag: str = "--cache") -> None:
+    """Make sure ``cache`` is this tool's cache before anything is written or deleted in it.
+
+    A new or empty directory, or one holding `CACHE_MARKER` (or an earlier version's cache,
+    `_earlier_cache`), is the tool's: it gets the marker. Any other directory holds someone's
+    files, which the build would delete (it keeps only the page sources and doctrees it needs
+    there): a BuildError says so, and nothing is touched.
+    """
+    if (cache / CACHE_MARKER).is_file():
+        return
+    if os.path.lexists(cache) and not cache.is_dir():
+        raise BuildError(f"{flag} {cache} is not a directory")
+    try:
+        entries = list(cache.iterdir()) if cache.is_dir() else []
+    except OSError as exc:
+        raise BuildError(f"{flag} {cache} cannot be read ({exc.strerror or exc})") from None
+    if entries and not _earlier_cache(entries):
+        raise BuildError(f"{flag} {cache} holds files that enlsp-proceedings did not write (it has no {CACHE_MARKER}); "
+                         "the cache keeps only what the tool needs and deletes the rest, so it must be a directory of its "
+                         "own: choose a new or empty one (nothing was changed there)")
+    cache.mkdir(parents=True, exist_ok=True)
+    write_atomically(cache / CACHE_MARKER, json.dumps({"made_by": "enlsp-proceedings", "what": "cache of page sources, "
+                                                       "doctrees and PDF facts; safe to delete"}) + "\n")
 
 
 @contextlib.contextmanager
