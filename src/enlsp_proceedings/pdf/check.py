@@ -522,13 +522,15 @@ def format_text(report: CheckReport) -> str:
     lines = []
     if report.papers:
         id_width = max(5, *(len(r.id) for r in report.papers))
-        pdf_width = max(3, *(len(r.pdf) for r in report.papers))
+        # a name longer than a file system allows (its problem says so; --format json has it whole) must not widen every row
+        names = {r.id: r.pdf if len(r.pdf) <= 60 else r.pdf[:45] + "…" + r.pdf[-14:] for r in report.papers}
+        pdf_width = max(3, *(len(name) for name in names.values()))
         lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  {'content':>7}  status")
         lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}  {'-' * 7}")
         for r in report.papers:
             pages = "-" if r.pages is None else str(r.pages)
             content = "-" if r.content_pages is None else f"{r.content_pages:.2f}"
-            lines.append(f"{r.id:<{id_width}}  {r.pdf:<{pdf_width}}  {pages:>5}  {content:>7}  {r.status}")
+            lines.append(f"{r.id:<{id_width}}  {names[r.id]:<{pdf_width}}  {pages:>5}  {content:>7}  {r.status}")
             for p in r.problems:
                 lines.append(f"    {p.level}: {p.message} [{p.code}]")
     if report.general:

@@ -9,7 +9,9 @@ take down the other papers.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -20,20 +22,75 @@ from enlsp_proceedings.pdf.pool import Task, run_pool
 from enlsp_proceedings.pdf.read import PDF_MAX_BYTES, too_large
 from enlsp_proceedings.pdf.thumbs import ThumbCache
 
+#: The longest name one directory entry may have on the usual file systems (ext4, APFS, NTFS: 255 bytes or UTF-16 units).
+NAME_MAX_BYTES = 255
+
+
+def shown_name(name: str, keep: int = 60) -> str:
+    """A file name for a message: quoted, and cut in the middle when it is long (a 300-byte name
+    would otherwise fill the terminal and the paper's page)."""
+    if len(name) <= keep:
+        return repr(name)
+    return repr(name[: keep - 15] + "…" + name[-12:]) + f" ({len(os.fsencode(name))} bytes)"
+
+
+def locate(papers_dir: Path, name: str) -> tuple[Path | None, str | None]:
+    """Where the file ``name`` (a ``pdf`` or ``supplementary`` of papers.yaml) is in the papers
+    directory: (its resolved path, None), or (None, what is wrong), one of ``outside`` (it leaves
+    the directory, symbolic links included; "outside-link": through a link), ``missing``,
+    ``not-a-file``, ``too-long`` (a name no file system allows), ``loop`` (symbolic links that lead
+    back to themselves) or ``unreadable: <reason>``. Never raises for what the name or the
+    directory holds."""
+    for part in re.split(r"[\\/]", name):
+        if len(os.fsencode(part)) > NAME_MAX_BYTES:
+            return None, "too-long"
+    given = papers_dir / name
+    try:
+        root = papers_dir.resolve()
+        candidate = given.resolve()
+        if root not in candidate.parents:  # messages reach the public site: no server paths in them
+            return None, "outside-link" if candidate != Path(os.path.abspath(given)) else "outside"
+        if not candidate.exists():
+            return None, "missing"
+        if not candidate.is_file():
+            return None, "not-a-file"
+    except RuntimeError:  # Python before 3.13: "Symlink loop from ..."
+        return None, "loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "loop"
+        if exc.errno == errno.ENAMETOOLONG:
+            return None, "too-long"
+        return None, f"unreadable: {exc.strerror or type(exc).__name__}"
+    return candidate, None
+
+
+def located_problem(field: str, name: str, where: str) -> str:
+    """The sentence for what `locate` found wrong (``where``) with ``field`` (``pdf``, ``supplementary``) ``name``."""
+    shown = shown_name(name)
+    if where == "too-long":
+        longest = max(len(os.fsencode(part)) for part in re.split(r"[\\/]", name))
+        return (f"{field} {shown} cannot be a file name: it is {longest} bytes long and file systems allow at most "
+                f"{NAME_MAX_BYTES} (rename the file, and its {field}: in papers.yaml)")
+    if where == "loop":
+        return f"{field} {shown} is a symbolic link that leads back to itself (a loop): there is no file to read"
+    if where == "not-a-file":
+        return f"{field} {shown} is not a regular file"
+    return f"{field} {shown} cannot be opened: {where.removeprefix('unreadable: ')}"
+
 
 def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | None]:
     """Where the paper's PDF is; refuses paths that leave the papers directory."""
-    root = papers_dir.resolve()
-    given = papers_dir / paper.pdf_name
-    candidate = given.resolve()
-    if root not in candidate.parents:  # messages reach the public site: no server paths in them
-        linked = candidate != Path(os.path.abspath(given))
-        how = "points through a symbolic link to a file outside" if linked else "leaves"
+    candidate, wrong = locate(papers_dir, paper.pdf_name)
+    if wrong in ("outside", "outside-link"):
+        how = "points through a symbolic link to a file outside" if wrong == "outside-link" else "leaves"
         return None, PdfProblem("error", "pdf-outside", f"pdf path {paper.pdf_name!r} {how} the papers directory")
-    if not candidate.exists():
+    if wrong == "missing":
         return None, PdfProblem("warning", "pdf-missing", f"no camera-ready PDF {paper.pdf_name!r} in the papers directory")
-    if not candidate.is_file():
+    if wrong == "not-a-file":
         return None, PdfProblem("error", "pdf-unreadable", f"{paper.pdf_name!r} is not a regular file")
+    if wrong is not None:
+        return None, PdfProblem("error", "pdf-unreadable", located_problem("pdf", paper.pdf_name, wrong))
     return candidate, None
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.pdf.cache import file_sha256
-from enlsp_proceedings.pdf.extract import extract_all
+from enlsp_proceedings.pdf.extract import extract_all, locate, located_problem
 from enlsp_proceedings.pdf.facts import PdfProblem
 
 #: A supplementary file larger than this is not published (calls for papers allow about 100 MB).
@@ -63,21 +63,27 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
     """Each paper that names supplementary material: where it is, and what is wrong with it."""
     found: dict[str, Supplement] = {}
     pdfs: list[Paper] = []
-    root = Path(papers_dir).resolve()
     for paper in papers:
         if not paper.supplementary or paper.supplementary_site_name is None:
             continue
         item = Supplement(paper.id, paper.supplementary, paper.supplementary_site_name)
         found[paper.id] = item
-        given = Path(papers_dir) / paper.supplementary
-        candidate = given.resolve()
-        if root not in candidate.parents:
+        candidate, wrong = locate(Path(papers_dir), paper.supplementary)
+        if wrong in ("outside", "outside-link"):
             item.problems.append(_problem("error", "supplementary-outside", f"{paper.supplementary!r} is not inside the papers directory"))
             continue
-        if not candidate.is_file():
+        if wrong in ("missing", "not-a-file"):
             item.problems.append(_problem(missing_level, "supplementary-missing", f"{paper.supplementary!r} is not in the papers directory"))
             continue
-        item.size = os.stat(candidate).st_size
+        if wrong is not None or candidate is None:
+            item.problems.append(PdfProblem("error", "supplementary-unreadable", located_problem("supplementary", paper.supplementary, wrong or "missing")))
+            continue
+        try:
+            item.size = os.stat(candidate).st_size
+        except OSError as exc:
+            item.problems.append(PdfProblem("error", "supplementary-unreadable",
+                                            located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
+            continue
         if item.size > SUPPLEMENTARY_MAX_BYTES:
             item.problems.append(_problem("error", "supplementary-too-large",
                                           f"{paper.supplementary!r} is {item.size / 2**20:.0f} MB; at most {SUPPLEMENTARY_MAX_BYTES // 2**20} MB is published"))
