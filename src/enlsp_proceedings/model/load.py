@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from enlsp_proceedings.model.schema import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Keynote, Paper, Presentation, Proceedings, Track
+from enlsp_proceedings.model.times import local_time
 
 #: conf file -> top-level key in Proceedings it fills, and whether it must exist.
 CONF_FILES: dict[str, tuple[str | None, bool]] = {
@@ -417,4 +418,9 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                 label, _data, node = origin.get("schedule", ("", {}, None))
                 line = _line_of(node, ("schedule", i, "papers", j))
                 problems.append(Problem(label, line, f"schedule[{i}].papers[{j}]", f"unknown paper id {ident!r}", "schedule-unknown-id"))
+        for field_name in ("start", "end"):  # a time the clocks skip that day (one that happens twice: `check` warns)
+            state, why = local_time(slot.date or workshop.date, getattr(slot, field_name), workshop.timezone)
+            if state == "missing":
+                label, line = where("schedule", i, field_name)
+                problems.append(Problem(label, line, f"schedule[{i}].{field_name}", why, "schedule-time-missing"))
     return problems

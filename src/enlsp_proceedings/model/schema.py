@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -24,6 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from enlsp_proceedings.model.times import check_date, check_timezone
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 #: Page names every section already uses: an id or slug equal to one would overwrite it.
@@ -90,6 +91,8 @@ Orcid = Annotated[str, AfterValidator(_orcid)]
 Text = Annotated[str, Field(min_length=1), AfterValidator(_text)]
 OptionalText = Annotated[str, AfterValidator(_text)]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=100), AfterValidator(_identifier)]
+#: A date every output can represent (`times.check_date`: the years 1900-2999).
+SiteDate = Annotated[dt.date, AfterValidator(check_date)]
 
 
 class Model(BaseModel):
@@ -137,7 +140,7 @@ class Links(Model):
 class Erratum(Model):
     """A dated correction note shown on a paper's page."""
 
-    date: dt.date
+    date: SiteDate
     note: Text
 
 
@@ -263,7 +266,7 @@ class Slot(Model):
     start: HHMM
     end: HHMM
     #: The day, for a workshop of more than one day (default: the workshop's `Workshop.date`).
-    date: dt.date | None = None
+    date: SiteDate | None = None
     keynote: Identifier | None = None
     paper: Identifier | None = None
     panel: Identifier | None = None
@@ -298,7 +301,7 @@ class ImportantDate(Model):
     """A deadline or date of the call for papers (submission, notification, camera-ready...)."""
 
     name: Text
-    date: dt.date
+    date: SiteDate
     note: OptionalText | None = None
 
 
@@ -423,7 +426,7 @@ class Workshop(Model):
     booktitle: Text
     venue: Text
     year: int = Field(ge=1900, le=2999)
-    date: dt.date
+    date: SiteDate
     location: Text
     timezone: str
     archival: bool
@@ -467,11 +470,7 @@ class Workshop(Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA time zone {value!r}") from None
-        return value
+        return check_timezone(value)
 
     @field_validator("base_url")
     @classmethod

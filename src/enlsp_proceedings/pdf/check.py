@@ -16,6 +16,7 @@ from pathlib import Path
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
+from enlsp_proceedings.model.times import local_time
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
@@ -453,6 +454,18 @@ def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
     return problems
 
 
+def ambiguous_times(proc: Proceedings) -> list[PdfProblem]:
+    """Slot times that happen twice (the night the clocks go back): the site means the first; a
+    time the clocks skip is a metadata error (`load`)."""
+    problems = []
+    for i, slot in enumerate(proc.schedule):
+        for field_name in ("start", "end"):
+            state, why = local_time(slot.date or proc.workshop.date, getattr(slot, field_name), proc.workshop.timezone)
+            if state == "ambiguous":
+                problems.append(PdfProblem("warning", "schedule-time-ambiguous", f"schedule.yaml: schedule[{i}].{field_name}: {why}"))
+    return problems
+
+
 def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
     """Read every paper's PDF (or only ``only``) and apply the camera-ready rules."""
     papers = [p for p in proc.papers if only is None or p.id == only]
@@ -487,6 +500,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
                 general.append(PdfProblem("warning", "pdf-unused", f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
     if only is None:
         general += overlapping_talks(proc)
+        general += ambiguous_times(proc)
     mine = {a.name for p in papers for a in p.authors}
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if only is None or {a, b} & mine:
