@@ -78,6 +78,7 @@ def test_no_injected_element_attribute_or_script(hostile, small_site):
     """Parse every page: no element, event handler, script or javascript: URL from the data."""
     _corpus, root = hostile
     benign_tags = {t for p in pages(small_site / "site") for t in scan(p).tags}
+    benign_tags |= {"details", "summary"}  # a poster session's list of posters (the small site has no poster session)
     checked = 0
     for path in pages(root / "site"):
         s = scan(path)

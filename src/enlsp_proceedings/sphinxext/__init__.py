@@ -3,7 +3,8 @@
 `setup` only registers. What it registers lives in one module each: `directive` (the
 ``enlsp-page`` directive), `pages` (one builder per page kind, in an explicit registry),
 `widgets` (shared node builders: cards, badges, tabs, tables), `html` (their HTML writers,
-compact templates, search and 404 pages), `headmeta` (Scholar, OpenGraph, JSON-LD, sitemap),
+compact templates, search and 404 pages), `nav` (the header's links, escaped), `headmeta` (Scholar,
+OpenGraph, JSON-LD, sitemap),
 `frame` (which scripts and stylesheets each page loads),
 `parallel` (parallel reading and writing for large builds), `data` (the saved volume) and
 `settings` (the default Sphinx configuration of a proceedings site; ``static/`` and
@@ -48,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         visit_html_fragment,
         visit_tab_label,
     )
+    from enlsp_proceedings.sphinxext.nav import escape_header_nav
     from enlsp_proceedings.sphinxext.parallel import restore_parallel, serial_read_for_small_updates, use_proceedings_builder
     from enlsp_proceedings.sphinxext.widgets import (
         data_container,
@@ -84,6 +86,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", portable_404)
     app.connect("html-page-context", add_footer)
     app.connect("html-page-context", mark_titles_escaped)
+    app.connect("html-page-context", escape_header_nav, priority=600)  # after the theme's functions, before frame's trim
     app.connect("env-before-read-docs", serial_read_for_small_updates)
     app.connect("env-updated", restore_parallel)
     return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}
