@@ -1,4 +1,5 @@
-"""Reading many PDFs in bounded worker processes, so that no PDF can take the others down.
+"""Reading many PDFs (and supplementary ZIPs' directories) in bounded worker processes, so that
+no file can take the others down.
 
 Workers are forked (one per core, pypdf and PDFium already imported); each task runs
 within the budgets `read` declares: the kernel ends a worker over its CPU time (SIGXCPU)
@@ -27,7 +28,7 @@ try:  # POSIX only: elsewhere PDFs are read without the kernel's CPU and memory 
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
-from enlsp_proceedings.pdf import read
+from enlsp_proceedings.pdf import archive, read
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.thumbs import ThumbCache
 
@@ -42,10 +43,13 @@ class Task:
     sha256: str
     facts: bool
     thumbs_cache: str | None  # cache dir when the thumbnail is wanted and not cached
+    kind: str = "pdf"  # or "zip": a supplementary archive's directory (`archive.read_zip`)
 
 
 def _run(task: Task) -> PdfFacts | None:
     """One task, in this process (`read.read_pdf` is looked up here, so tests may replace it)."""
+    if task.kind == "zip":
+        return archive.read_zip(Path(task.path), task.sha256)
     thumbs = ThumbCache(Path(task.thumbs_cache)) if task.thumbs_cache else None
     if task.facts:
         return read.read_pdf(Path(task.path), task.sha256, thumbs)

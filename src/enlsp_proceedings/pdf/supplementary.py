@@ -3,22 +3,24 @@
 A supplementary PDF is read like a camera-ready (the same bounded worker processes and
 content-hash cache, see `extract.extract_all`), so a damaged, encrypted or hostile file is
 reported and not published; only the page-limit and page-1 checks, which concern the paper
-itself, do not apply. A ZIP is checked by its central directory (readable, not encrypted) and
-never unpacked. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
+itself, do not apply. A ZIP is checked by its central directory (readable, not encrypted, not
+empty, at most `archive.ZIP_MAX_ENTRIES` entries), in the same bounded workers and once per
+content (`archive`), and never unpacked. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
 page (`models.Paper.supplementary_site_name`).
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.schema import Paper
-from enlsp_proceedings.pdf.cache import file_sha256
+from enlsp_proceedings.pdf.archive import ZipMemo
+from enlsp_proceedings.pdf.cache import HashMemo
 from enlsp_proceedings.pdf.extract import extract_all, locate, located_problem
-from enlsp_proceedings.pdf.facts import PdfProblem
+from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
+from enlsp_proceedings.pdf.pool import Task, run_pool
 
 #: A supplementary file larger than this is not published (calls for papers allow about 100 MB).
 SUPPLEMENTARY_MAX_BYTES = 200 * 1024 * 1024
@@ -46,23 +48,36 @@ def _problem(level: str, code: str, message: str) -> PdfProblem:
     return PdfProblem(level, code, f"supplementary material {message}")
 
 
-def _zip_problem(path: Path) -> str | None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        return f"is not a readable ZIP file ({exc})"
-    if any(m.flag_bits & 0x1 for m in members):
-        return "is an encrypted ZIP file (readers could not open it)"
-    if not members:
-        return "is an empty ZIP file"
-    return None
+def _read_zips(zips: dict[str, tuple[Path, list[str]]], cache_dir: Path) -> dict[str, PdfFacts]:
+    """Each ZIP's answer (`archive.read_zip`), by content hash: remembered, or read in bounded workers."""
+    memo = ZipMemo(cache_dir)
+    answers: dict[str, PdfFacts] = {}
+    tasks = []
+    for sha, (path, _ids) in zips.items():
+        known = memo.get(sha)
+        if known is not None:
+            answers[sha] = known
+        else:
+            tasks.append(Task(str(path), sha, True, None, kind="zip"))
+
+    def deliver(task: Task, facts: PdfFacts | None, cacheable: bool) -> None:
+        if facts is not None:
+            answers[task.sha256] = facts
+            if cacheable:
+                memo.put(facts)
+
+    if tasks:
+        run_pool(tasks, max(1, min(os.cpu_count() or 1, len(tasks))), deliver)
+    memo.save()
+    return answers
 
 
 def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, missing_level: str = "warning") -> dict[str, Supplement]:
     """Each paper that names supplementary material: where it is, and what is wrong with it."""
     found: dict[str, Supplement] = {}
     pdfs: list[Paper] = []
+    zips: dict[str, tuple[Path, list[str]]] = {}  # content hash -> (file, papers naming it)
+    hashes = HashMemo(cache_dir)
     for paper in papers:
         if not paper.supplementary or paper.supplementary_site_name is None:
             continue
@@ -90,12 +105,24 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
             continue
         item.path = candidate
         if candidate.suffix.lower() == ".zip":
-            problem = _zip_problem(candidate)
-            if problem:
-                item.problems.append(_problem("error", "supplementary-unreadable", f"{paper.supplementary!r} {problem}"))
-            item.sha256 = file_sha256(candidate)
+            try:
+                item.sha256 = hashes.sha256(candidate)
+            except OSError as exc:
+                item.path = None
+                item.problems.append(PdfProblem("error", "supplementary-unreadable",
+                                                located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
+                continue
+            zips.setdefault(item.sha256, (candidate, []))[1].append(paper.id)
         else:
             pdfs.append(paper.model_copy(update={"pdf": paper.supplementary}))
+    hashes.save()
+    for sha, facts in _read_zips(zips, cache_dir).items():
+        for ident in zips[sha][1]:
+            item = found[ident]
+            if facts.error is not None:
+                what = facts.error.message.replace("the PDF", "the ZIP file")  # a worker over its budget says "the PDF"
+                code = facts.error.code.replace("pdf-", "supplementary-", 1)
+                item.problems.append(_problem("error", code, f"{item.name!r}{' ' if what.startswith('is ') else ': '}{what}"))
     if pdfs:
         for ident, entry in extract_all(pdfs, papers_dir, cache_dir).items():
             item = found[ident]
