@@ -25,6 +25,13 @@ VARIANTS_VERSION = 2
 #: A person page lists at most this many co-authors (a paper with 10,000 authors would otherwise
 #: make 10,000 pages of 9,999 names each: 100 million entries).
 MAX_COAUTHORS = 200
+#: A paper with more authors than this (a collaboration: 2,000 or 3,000 names) has its list written in
+#: full once, on its own page; cards, lists and the schedule show the first `AUTHORS_SHOWN` and say
+#: how many more, and its authors are not listed as each other's co-authors (each person page would
+#: repeat the whole list: 2,000 pages of 2,000 names).
+LONG_AUTHOR_LIST = 50
+#: How many names of a long author list are shown where the list is not written in full.
+AUTHORS_SHOWN = 10
 #: Names sharing a blocking key are all compared pairwise up to this many; a larger group (a
 #: common family name and initial, numbered names) is compared only between alphabetical
 #: neighbours, so the work stays proportional to the number of people.
@@ -112,7 +119,7 @@ class PeopleIndex:
                 if paper.id not in papers_of.setdefault(slug, set()):
                     papers_of[slug].add(paper.id)
                     record.papers.append(paper.id)
-                if record.more_coauthors:
+                if record.more_coauthors or len(slugs) > LONG_AUTHOR_LIST:  # its paper's page lists them all, once
                     continue
                 known = coauthors_of.setdefault(slug, set())
                 for other in slugs:  # stops at MAX_COAUTHORS: linear in the authors of a paper

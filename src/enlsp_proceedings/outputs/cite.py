@@ -358,11 +358,12 @@ def _common_fields(workshop: Workshop, url: str) -> list[Field]:
     ]
 
 
-def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
-    """The BibTeX @inproceedings entry of a paper."""
+def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, et_al: bool = False) -> Entry:
+    """The BibTeX @inproceedings entry of a paper (``et_al``: its authors are the first of more,
+    written ``and others``, which BibTeX styles print as "et al.")."""
     fields = [Field("title", latex_title(paper.title))]
     if paper.authors:
-        fields.append(Field("author", " and ".join(bibtex_name(a) for a in paper.authors)))
+        fields.append(Field("author", " and ".join([bibtex_name(a) for a in paper.authors] + (["others"] if et_al else []))))
     else:
         # no author field (never "Anonymous"): styles label and sort such an entry by `key`, and the
         # title stands where the authors would, as APA and Chicago cite a work without author
@@ -440,15 +441,17 @@ def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> s
     return "".join(f"{tag}  - {_plain(value)}\n" for tag, value in lines)
 
 
-def _join_names(names: list[str]) -> str:
+def _join_names(names: list[str], et_al: bool = False) -> str:
+    if et_al:  # the first authors of a longer list
+        return ", ".join(names) + ", et al"  # the citation adds the period
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def to_acl_text(paper: Paper, workshop: Workshop) -> str:
-    """A plain-text citation in the ACL Anthology's style."""
-    names = _join_names([_plain(a.name) for a in paper.authors])
+def to_acl_text(paper: Paper, workshop: Workshop, et_al: bool = False) -> str:
+    """A plain-text citation in the ACL Anthology's style (``et_al``: the authors are the first of more)."""
+    names = _join_names([_plain(a.name) for a in paper.authors], et_al)
     if not names:  # the title takes the authors' place
         return f"{_plain(paper.title)}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
     return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
@@ -470,9 +473,9 @@ def markdown_escape(text: str, line_start: bool = False) -> str:
     return out
 
 
-def to_markdown(paper: Paper, workshop: Workshop, url: str) -> str:
-    """A Markdown citation of a paper, with a link to its page."""
-    names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]), line_start=True)
+def to_markdown(paper: Paper, workshop: Workshop, url: str, et_al: bool = False) -> str:
+    """A Markdown citation of a paper, with a link to its page (``et_al``: the authors are the first of more)."""
+    names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors], et_al), line_start=True)
     if not names:  # the title takes the authors' place
         return f"[{markdown_escape(paper.title)}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
     return f"{names}. {workshop.year}. [{markdown_escape(paper.title)}]({url}). In *{markdown_escape(workshop.booktitle)}*."

@@ -55,6 +55,16 @@ def author_page(slug: str) -> str:
     return f"authors/{slug}.html"
 
 
+#: The anchor of a paper page's full author list: a long list (`model.people.LONG_AUTHOR_LIST`) is
+#: written in full only there, and everything else that names the paper's authors links to it.
+ALL_AUTHORS = "all-authors"
+
+
+def all_authors(paper_id: str) -> str:
+    """Site path of a paper's full author list (a section of its page)."""
+    return f"{paper_page(paper_id)}#{ALL_AUTHORS}"
+
+
 def schedule_anchor(anchor: str) -> str:
     """Site path of one slot on the schedule."""
     return f"{SCHEDULE}#{anchor}"

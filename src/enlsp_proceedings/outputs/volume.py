@@ -351,9 +351,10 @@ class Volume:
         return memos[key]
 
 
-def paper_bibtex(paper: Paper, workshop: Workshop, key: str) -> str:
-    """The BibTeX entry of a paper (its page's Cite tab and ``papers/<id>.bib``)."""
-    return cite.to_bibtex([cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)))])
+def paper_bibtex(paper: Paper, workshop: Workshop, key: str, et_al: bool = False) -> str:
+    """The BibTeX entry of a paper (its page's Cite tab and ``papers/<id>.bib``; ``et_al``: the
+    paper's authors are the first of more, `cite.paper_entry`)."""
+    return cite.to_bibtex([cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)), et_al)])
 
 
 def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:

@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 
+from enlsp_proceedings.model.people import LONG_AUTHOR_LIST
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.util.files import write_if_changed
@@ -80,9 +81,10 @@ def scholar_tags(volume: Volume, paper_id: str) -> str:
     paper = volume.papers_by_id[paper_id]
     w = volume.workshop
     head = _meta("citation_title", paper.title)
+    long = len(paper.authors) > LONG_AUTHOR_LIST  # every name (Scholar credits each author), the affiliations on the page only
     for author in paper.authors:
         head += _meta("citation_author", cite.scholar_name(author, volume.proc.canonical_name(author.name)))
-        if author.affiliation:
+        if author.affiliation and not long:
             head += _meta("citation_author_institution", author.affiliation)
     head += _meta("citation_publication_date", w.date.strftime("%Y/%m/%d"))
     head += _meta("citation_conference_title", w.booktitle)
@@ -105,12 +107,13 @@ def scholarly_article(volume: Volume, paper_id: str) -> dict:
     paper = volume.papers_by_id[paper_id]
     w = volume.workshop
     authors = []
+    long = len(paper.authors) > LONG_AUTHOR_LIST  # a long list: every name, the affiliations on the page only
     for person in paper.authors:
         given, family, _ = cite.name_parts(person)
         item: dict = {"@type": "Person", "name": volume.proc.canonical_name(person.name), "familyName": family}
         if given:
             item["givenName"] = given
-        if person.affiliation:
+        if person.affiliation and not long:
             item["affiliation"] = {"@type": "Organization", "name": person.affiliation}
         same = [f"https://orcid.org/{person.orcid}"] if person.orcid else []
         same += [str(person.url)] if person.url else []

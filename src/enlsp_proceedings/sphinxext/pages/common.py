@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from docutils import nodes
 from markupsafe import Markup, escape
 
+from enlsp_proceedings.model.people import AUTHORS_SHOWN, LONG_AUTHOR_LIST
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Keynote, Paper, Person, Slot, Workshop
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
@@ -137,9 +138,25 @@ def session_when(volume: Volume, slot: Slot) -> When:
                 volume.workshop.timezone, volume.slot_ics_path(slot), session=True)
 
 
+def shown_authors(people: list[Any]) -> tuple[list[Any], int]:
+    """(the people to show, how many more there are): a list longer than `LONG_AUTHOR_LIST` is
+    cut to its first `AUTHORS_SHOWN` (the paper's page lists them all, once)."""
+    if len(people) > LONG_AUTHOR_LIST:
+        return people[:AUTHORS_SHOWN], len(people) - AUTHORS_SHOWN
+    return people, 0
+
+
+def more_authors(more: int) -> str:
+    """What stands for the authors left out of a long list: 'and 1,990 more'."""
+    return f"and {more:,} more"
+
+
 def author_names(volume: Volume, paper: Paper) -> str:
-    """The paper's authors as one line of text (as the site spells them), or that they are unknown."""
-    return ", ".join(volume.proc.canonical_name(a.name) for a in paper.authors) or UNKNOWN_AUTHORS
+    """The paper's authors as one line of text (as the site spells them; a long list cut,
+    `shown_authors`), or that they are unknown."""
+    authors, more = shown_authors(paper.authors)
+    names = ", ".join(volume.proc.canonical_name(a.name) for a in authors) or UNKNOWN_AUTHORS
+    return f"{names}, {more_authors(more)}" if more else names
 
 
 def badge_specs(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
@@ -159,22 +176,23 @@ class Card:
     and it stands for its own digest in a page's: 2,600 author pages at 1,000 papers would
     otherwise hash the same cards again and again (10 MB of JSON)."""
 
-    __slots__ = ("paper", "status", "authors", "badges")
+    __slots__ = ("paper", "status", "authors", "badges", "more")
 
-    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]]):
-        self.paper, self.status, self.authors, self.badges = paper, status, authors, badges
+    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]], more: int = 0):
+        self.paper, self.status, self.authors, self.badges, self.more = paper, status, authors, badges, more
 
     def digest_parts(self) -> tuple:
         """Everything the card shows (see `Volume.digest`)."""
-        return self.paper, self.status, self.authors, self.badges
+        return self.paper, self.status, self.authors, self.badges, self.more
 
 
 def paper_card(volume: Volume, paper_id: str) -> Card:
-    """The card of a paper, built once per volume."""
+    """The card of a paper, built once per volume (a long author list cut, `shown_authors`)."""
     def make() -> Card:
         paper = volume.papers_by_id[paper_id]
-        return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors],
-                    badge_specs(volume.workshop, paper))
+        authors, more = shown_authors(paper.authors)
+        return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in authors],
+                    badge_specs(volume.workshop, paper), more)
     return volume.memo(("card", paper_id), make)  # type: ignore[return-value]
 
 
@@ -258,8 +276,10 @@ class Page:
         out += inline(f"({person.affiliation})", classes=["enlsp-affiliation"])
         return out
 
-    def people_line(self, people: list[PersonRef], with_affiliation: bool = True, classes: list[str] | None = None) -> nodes.paragraph:
-        """Linked names, comma-separated (or that no source names the authors)."""
+    def people_line(self, people: list[PersonRef], with_affiliation: bool = True, classes: list[str] | None = None,
+                    more: int = 0, more_href: str | None = None) -> nodes.paragraph:
+        """Linked names, comma-separated (or that no source names the authors), and "and N more"
+        (linking ``more_href``) for the ``more`` people a long list leaves out (`shown_authors`)."""
         p = para(classes=classes or ["enlsp-authors"])
         if not people:  # a paper whose authors no source names
             p += inline(UNKNOWN_AUTHORS, classes=["enlsp-authors-unknown"])
@@ -267,6 +287,9 @@ class Page:
             if i:
                 p += text(", ")
             p += self.person_link(person, with_affiliation)
+        if more:
+            p += text(", ")
+            p += link(more_authors(more), more_href) if more_href else text(more_authors(more))
         return p
 
     def when_line(self, slot: When) -> nodes.paragraph:
@@ -297,6 +320,8 @@ class Page:
             aside = _CARD_THUMB.format(src=self.href(status.thumbnail), size=size)
             classes.append("enlsp-has-thumb")
         authors = Markup(", ").join(PERSON_LINK.format(href=self.href(paths.author_page(a.slug)), name=a.name) for a in c.authors) or escape(UNKNOWN_AUTHORS)
+        if c.more:
+            authors += Markup(", ") + more_authors(c.more)
         badges = Markup(" ").join(BADGE.format(classes=" ".join(badge_classes(color, outline)), label=TROPHY + label if color == "warning" and label == paper.award else label)
                                   for label, color, outline in c.badges)
         if status and status.published:
@@ -308,7 +333,8 @@ class Page:
             pdf_markup = Markup(pdf)  # a constant: nothing to escape
         markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
                                    href=self.href(paths.paper_page(paper.id)))
-        return fragment(markup, f"{paper.title}\n{', '.join(a.name for a in c.authors)}\n{pdf}")
+        names = ", ".join([a.name for a in c.authors] + ([more_authors(c.more)] if c.more else []))
+        return fragment(markup, f"{paper.title}\n{names}\n{pdf}")
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
         """A card linking to a keynote's page: speakers, avatars, affiliations, title."""

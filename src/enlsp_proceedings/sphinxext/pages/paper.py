@@ -17,6 +17,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     person_refs,
     required,
     session_when,
+    shown_authors,
     when,
 )
 from enlsp_proceedings.sphinxext.widgets import (
@@ -60,7 +61,8 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         # the first page, linking to the PDF (the alt text names the link's target)
         out += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
                          f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])
-    out += page.people_line(d.authors)
+    shown, more = shown_authors(d.authors)
+    out += page.people_line(shown, more=more, more_href=f"#{paths.ALL_AUTHORS}")
     if not paper.authors:
         out += para(UNKNOWN_AUTHORS_NOTE, classes=["enlsp-authors-note"])
     out += page.paper_badges(paper, d.badges)
@@ -98,13 +100,22 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         out += admonition("note", "Camera-ready not yet available", body)
     out += section("Abstract", "abstract", *paragraphs(paper.abstract))
     url = paths.site_url(w.base_url, paths.paper_page(paper_id))
+    # a long list is cited by its first authors "and others" here; the files list every one
+    cited = paper.model_copy(update={"authors": paper.authors[:len(shown)]}) if more else paper
+    ris = (code_block(paper_ris(paper, w, bool(status and status.published))) if not more
+           else para(f"The RIS file lists all {len(d.authors):,} authors: download it below."))
     tabs = tab_set([
-        ("BibTeX", [code_block(paper_bibtex(paper, w, d.key), "bibtex")]),
-        ("ACL", [code_block(cite.to_acl_text(paper, w))]),
-        ("Markdown", [code_block(cite.to_markdown(paper, w, url), "markdown")]),
-        ("RIS", [code_block(paper_ris(paper, w, bool(status and status.published)))]),
+        ("BibTeX", [code_block(paper_bibtex(cited, w, d.key, et_al=bool(more)), "bibtex")]),
+        ("ACL", [code_block(cite.to_acl_text(cited, w, et_al=bool(more)))]),
+        ("Markdown", [code_block(cite.to_markdown(cited, w, url, et_al=bool(more)), "markdown")]),
+        ("RIS", [ris]),
     ], classes=["enlsp-cite"])
-    out += section("Cite", "cite", tabs, page.cite_downloads(paper_id, ("bib", "ris", "csl.json")))
+    note = [para(f"These citations name the first {len(shown)} of the {len(d.authors):,} authors; the files list them all.",
+                 classes=["enlsp-cite-note"])] if more else []
+    out += section("Cite", "cite", tabs, *note, page.cite_downloads(paper_id, ("bib", "ris", "csl.json")))
+    if more:  # a long list, written in full once: here (cards, lists and person pages show its start)
+        out += section(f"All {len(d.authors):,} authors", paths.ALL_AUTHORS,
+                       bullet_list([page.person_link(person) for person in d.authors], classes=["enlsp-people-list", "enlsp-all-authors"]))
     if paper.errata:
         items: list[nodes.Node | list[nodes.Node]] = [[para(element("time", f"{e.date.day} {e.date:%B %Y}", datetime=e.date.isoformat(), class_="enlsp-date"), classes=["enlsp-erratum-date"]),
                   para(e.note, classes=["enlsp-erratum-note"])]

@@ -19,6 +19,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     author_names,
     calendar_icon,
     person_refs,
+    shown_authors,
     single,
 )
 from enlsp_proceedings.sphinxext.widgets import badge, fragment, inline, link, para, section, table
@@ -43,6 +44,7 @@ class Row(NamedTuple):
     ics: str | None
     who: list[PersonRef] | None  # the talk's people (None: no speakers cell)
     papers: list[tuple[str, str, str]]  # a poster session's papers: (id, title, authors)
+    more: int = 0  # people a long author list leaves out of ``who`` (`common.shown_authors`)
 
 
 def _parallel_groups(slots: list[Row]) -> list[list[Row]]:
@@ -69,13 +71,15 @@ def _row(v: Volume, slot) -> Row:
         return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, slot.kind, slot.title or "", None, None, None, None, papers)
     kind, ident = target
     who: list[PersonRef] | None
+    more = 0
     if kind == "paper":
-        who = person_refs(v, v.papers_by_id[ident].authors)
+        authors, more = shown_authors(v.papers_by_id[ident].authors)
+        who = person_refs(v, authors)
     elif kind == "keynote":
         who = person_refs(v, v.keynotes_by_id[ident].speakers)
     else:
         who = person_refs(v, v.proc.panel.panelists) if v.proc.panel else None
-    return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, kind, v.slot_title(slot), v.slot_kind_label(slot), v.slot_page(slot), v.slot_ics_path(slot), who, [])
+    return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, kind, v.slot_title(slot), v.slot_kind_label(slot), v.slot_page(slot), v.slot_ics_path(slot), who, [], more)
 
 
 def shows(v: Volume, ident: str | None = None) -> Shown:
@@ -149,7 +153,9 @@ def _event(page: Page, d: Shown, slot: Row) -> tuple[list[nodes.Node], list[node
     event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ", link(slot.title, page.href(slot.page)), " ",
                   link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]),
                   classes=["enlsp-event"])]
-    who: list[nodes.Node] = [page.people_line(slot.who, with_affiliation=False)] if slot.who is not None else [para("")]
+    who: list[nodes.Node] = ([page.people_line(slot.who, with_affiliation=False, more=slot.more,
+                                               more_href=f"{page.href(slot.page)}#{paths.ALL_AUTHORS}" if slot.more and slot.page else None)]
+                             if slot.who is not None else [para("")])
     return event, who
 
 
