@@ -50,7 +50,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
         visit_tab_label,
     )
     from enlsp_proceedings.sphinxext.nav import escape_header_nav
-    from enlsp_proceedings.sphinxext.parallel import restore_parallel, serial_read_for_small_updates, use_proceedings_builder
+    from enlsp_proceedings.sphinxext.parallel import (
+        restore_parallel,
+        serial_read_for_small_updates,
+        slim_one_item_tocs,
+        use_proceedings_builder,
+    )
     from enlsp_proceedings.sphinxext.widgets import (
         data_container,
         depart_as_reference,
@@ -89,4 +94,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", escape_header_nav, priority=600)  # after the theme's functions, before frame's trim
     app.connect("env-before-read-docs", serial_read_for_small_updates)
     app.connect("env-updated", restore_parallel)
+    app.connect("doctree-read", slim_one_item_tocs, priority=900)  # after Sphinx's table-of-contents collector
     return {"version": __version__, "env_version": _code_version(), "parallel_read_safe": True, "parallel_write_safe": True}

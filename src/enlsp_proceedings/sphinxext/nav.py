@@ -81,9 +81,12 @@ def escape_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     if not app.config.enlsp_data or "generate_header_nav_html" not in context:
         return
     unique_id = context.get("unique_html_id") or (lambda base: base)
+    found: list[list[NavLink]] = []  # the page's links, found once (the template and frame.py both ask)
 
     def generate_header_nav_html(n_links_before_dropdown: int = 5, dropdown_text: str = "More") -> str:
-        links = header_links(app, pagename, context)
+        if not found:
+            found.append(header_links(app, pagename, context))
+        links = found[0]
         cutoff = int(n_links_before_dropdown)
         if len(links) <= cutoff + 1:  # a dropdown of one link is no dropdown
             cutoff += 1
