@@ -29,3 +29,28 @@ def test_one_item_pages_keep_only_their_title_in_the_saved_environment(small_sit
     assert env.toc_num_entries["schedule"] >= 1
     html = (small_site / "site" / "papers" / "alpha.html").read_text(encoding="utf-8")
     assert 'id="abstract"' in html and 'id="cite"' in html  # the sections themselves are all there
+
+
+def test_sphinx_workers_never_compute_the_people_index_again(tmp_path, monkeypatch):
+    """Sphinx forks a worker per chunk of pages; what pages share (the people index, citation keys,
+    cards) is computed once, in the build's own process, and inherited. It was computed again in
+    every chunk: a second each at 5,000 papers, for some 90 chunks."""
+    import os
+
+    from conftest import run_build
+    from enlsp_proceedings.model import people
+    from synthetic import random_papers, write_workshop
+
+    log = tmp_path / "people.log"
+    real_init = people.PeopleIndex.__init__
+
+    def logged(self, proc):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        real_init(self, proc)
+
+    monkeypatch.setattr(people.PeopleIndex, "__init__", logged)
+    write_workshop(tmp_path / "ws", random_papers(12, seed=3), make_pdfs=False)
+    assert run_build(tmp_path / "ws", "-j", "2") == 0  # a first build reads its ~40 pages in parallel chunks
+    pids = [int(x) for x in log.read_text().split()]
+    assert pids and set(pids) == {os.getpid()}, pids

@@ -213,6 +213,9 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     doctrees = cache / "doctrees" / site_id
     mark(staging, site_id, complete=False)
 
+    from enlsp_proceedings.sphinxext.data import remember_volume  # here: it loads Sphinx, which a no-change build never needs
+
+    remember_volume(data_path, volume)  # Sphinx runs in this process: the extension takes this very volume, caches computed
     warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
     if opts.strict and warnings:
         raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
