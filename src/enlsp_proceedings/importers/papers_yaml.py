@@ -175,30 +175,53 @@ class _Entries:
         return None
 
 
-def merge(target: Path, imported: list[Imported], skipped: list[str], default_track: str = "main") -> tuple[Any, ImportReport]:
-    """The merged YAML document and what changed (nothing is written here)."""
-    yaml = _yaml()
-    report = ImportReport(skipped=list(skipped))
-    if target.exists():
-        text = target.read_text(encoding="utf-8")
-        bomb = alias_problem(text)
-        if bomb is not None:  # ruamel.yaml would share the aliased values too; comparing them would expand them
-            raise ExportError(f"{target}:{bomb[0]}: {bomb[1]}" if bomb[0] else f"{target}: {bomb[1]}")
-        try:
-            doc = yaml.load(text)
-        except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
-            raise ExportError(f"{target}: is not valid YAML: {exc}") from None
-        if doc is None:
-            doc = CommentedMap()
-        if not isinstance(doc, dict):
-            raise ExportError(f"{target}: must be a mapping with a 'papers' list")
-    else:
+def read_doc(target: Path) -> Any:
+    """``target`` (papers.yaml) as a round-trip document with a ``papers`` list (empty when the
+    file does not exist yet); ExportError when it is not such a file."""
+    if not target.exists():
+        return CommentedMap(papers=CommentedSeq())
+    text = target.read_text(encoding="utf-8")
+    bomb = alias_problem(text)
+    if bomb is not None:  # ruamel.yaml would share the aliased values too; comparing them would expand them
+        raise ExportError(f"{target}:{bomb[0]}: {bomb[1]}" if bomb[0] else f"{target}: {bomb[1]}")
+    try:
+        doc = _yaml().load(text)
+    except Exception as exc:  # noqa: BLE001 - ruamel's parser errors carry the position
+        raise ExportError(f"{target}: is not valid YAML: {exc}") from None
+    if doc is None:
         doc = CommentedMap()
+    if not isinstance(doc, dict):
+        raise ExportError(f"{target}: must be a mapping with a 'papers' list")
     if doc.get("papers") is None:
         doc["papers"] = CommentedSeq()
-    papers = doc["papers"]
-    if not isinstance(papers, list):
+    if not isinstance(doc["papers"], list):
         raise ExportError(f"{target}: 'papers' must be a list")
+    return doc
+
+
+def set_fields(target: Path, values: dict[str, dict[str, str]], comments: dict[str, str] | None = None) -> None:
+    """Set fields of existing entries of ``target`` by paper id (``{id: {field: value}}``), each
+    with an end-of-line comment from ``comments`` (by id), keeping everything else as written;
+    the entries are validated as the loader would before the file is replaced."""
+    doc = read_doc(target)
+    for entry in doc["papers"]:
+        if isinstance(entry, CommentedMap) and str(entry.get("id")) in values:
+            ident = str(entry.get("id"))
+            for key, value in values[ident].items():
+                entry[key] = _text(value)
+                if comments and ident in comments:
+                    entry.yaml_add_eol_comment(comments[ident], key)
+    problems = validate(doc, list(values))
+    if problems:
+        raise ExportError(f"{target}: " + "; ".join(problems))
+    write_yaml(target, doc)
+
+
+def merge(target: Path, imported: list[Imported], skipped: list[str], default_track: str = "main") -> tuple[Any, ImportReport]:
+    """The merged YAML document and what changed (nothing is written here)."""
+    report = ImportReport(skipped=list(skipped))
+    doc = read_doc(target)
+    papers = doc["papers"]
     seen_ids = set()
     as_poster: list[str] = []
     index = _Entries(papers)

@@ -221,6 +221,37 @@ class Paper(Model):
         review = self.review_id.split(":", 1)[1] if self.review_id else None
         return [t.format(id=self.id, review=review) for t in templates if review is not None or "{review}" not in t]
 
+    def supplementary_alias_paths(self, templates: list[str]) -> list[str]:
+        """This paper's supplementary addresses from the workshop's `Workshop.supplementary_aliases`:
+        none without ``supplementary``; a template ending in ``.pdf`` or ``.zip`` applies only to a
+        file of that type, ``{review}`` only to papers with a ``review_id``."""
+        if not self.supplementary:
+            return []
+        ext = self.supplementary[self.supplementary.rfind(".") + 1:].lower()
+        review = self.review_id.split(":", 1)[1] if self.review_id else None
+        found = []
+        for template in templates:
+            if review is None and "{review}" in template:
+                continue
+            path = template.format(id=self.id, review=review, ext=ext)
+            if path.lower().endswith("." + ext):
+                found.append(path)
+        return found
+
+    def site_addresses(self, pdf_aliases: list[str], supplementary_aliases: list[str]) -> list[tuple[str, str]]:
+        """Every file address this paper may publish beside its page that another paper could also
+        claim, with what it is: its PDF, its supplementary file and their older addresses."""
+        own = [(f"papers/{self.id}.pdf", "PDF address")]
+        if self.supplementary_site_name:
+            own.append((f"papers/{self.supplementary_site_name}", "supplementary material address"))
+        return [*own, *((path, "pdf_aliases address") for path in self.pdf_alias_paths(pdf_aliases)),
+                *((path, "supplementary_aliases address") for path in self.supplementary_alias_paths(supplementary_aliases))]
+
+
+#: Which file each of `Paper.site_addresses`' kinds publishes (two addresses of one file may coincide).
+SITE_ADDRESS_FILE = {"PDF address": "pdf", "pdf_aliases address": "pdf",
+                     "supplementary material address": "supplementary", "supplementary_aliases address": "supplementary"}
+
 
 class Keynote(Model):
     """An invited talk, with one or more speakers."""
@@ -329,10 +360,13 @@ def _papers_file(value: str | None, suffixes: tuple[str, ...], wrong_type: str) 
 
 #: Placeholders of a `Workshop.pdf_aliases` template.
 ALIAS_FIELDS = ("id", "review")
+#: Placeholders of a `Workshop.supplementary_aliases` template: also the file's own extension.
+SUPPLEMENTARY_ALIAS_FIELDS = (*ALIAS_FIELDS, "ext")
 
 
-def _pdf_alias(value: str) -> str:
-    """A site path template like ``papers/paper_{review}.pdf`` (the PDF address of an older site)."""
+def _site_alias(value: str, fields_allowed: tuple[str, ...], suffixes: tuple[str, ...]) -> str:
+    """A site path template like ``papers/paper_{review}.pdf`` (an address an older site of the
+    workshop handed out), with placeholders among ``fields_allowed`` and ending in one of ``suffixes``."""
     import string
 
     _text(value)
@@ -340,20 +374,34 @@ def _pdf_alias(value: str) -> str:
         fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
     except ValueError as exc:
         raise ValueError(f"is not a valid template ({exc})") from None
-    if not fields or not fields <= set(ALIAS_FIELDS):
-        raise ValueError("must contain {id} or {review} (the review system's paper id), and no other {placeholder}")
-    sample = value.format(id="x", review="1")
+    if not fields & {"id", "review"} or not fields <= set(fields_allowed):
+        allowed = ", ".join("{" + f + "}" for f in fields_allowed)
+        raise ValueError(f"must contain {{id}} or {{review}} (the review system's paper id), and no placeholder other than {allowed}")
+    sample = value.format(id="x", review="1", ext="pdf")
     parts = sample.split("/")
     if sample.startswith("/") or "\\" in sample or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
         raise ValueError("must be a relative path inside the site, like papers/paper_{review}.pdf")
-    if not re.fullmatch(r"[A-Za-z0-9._/{}-]+", value) or not sample.lower().endswith(".pdf"):
-        raise ValueError("must be a path of letters, digits, '.', '_', '-' and '/' ending in .pdf")
+    ends = " or ".join(suffixes)
+    if not re.fullmatch(r"[A-Za-z0-9._/{}-]+", value) or not value.lower().endswith(suffixes):
+        raise ValueError(f"must be a path of letters, digits, '.', '_', '-' and '/' ending in {ends}")
     if parts[0] in ("_static", "_images", "pagefind", "authors", "keynotes") or (parts[0] == "papers" and len(parts) == 2 and value == "papers/{id}.pdf"):
         raise ValueError("would overwrite a file the site itself publishes")
     return value
 
 
+def _pdf_alias(value: str) -> str:
+    """A `Workshop.pdf_aliases` template: a ``.pdf`` path naming ``{id}`` or ``{review}``."""
+    return _site_alias(value, ALIAS_FIELDS, (".pdf",))
+
+
+def _supplementary_alias(value: str) -> str:
+    """A `Workshop.supplementary_aliases` template: a path naming ``{id}`` or ``{review}``, ending
+    in ``.{ext}`` (the supplementary file's own type) or in ``.pdf`` or ``.zip`` (only files of that type)."""
+    return _site_alias(value, SUPPLEMENTARY_ALIAS_FIELDS, (".{ext}", ".pdf", ".zip"))
+
+
 PdfAlias = Annotated[str, AfterValidator(_pdf_alias)]
+SupplementaryAlias = Annotated[str, AfterValidator(_supplementary_alias)]
 
 
 class Track(Model):
@@ -440,6 +488,8 @@ class Workshop(Model):
     #: More addresses of each published PDF, as templates relative to ``base_url``: the links an
     #: older site of the workshop handed out (``papers/paper_{review}.pdf``) keep working.
     pdf_aliases: list[PdfAlias] = []
+    #: The same for each published supplementary file (``papers/paper_{review}_supp.{ext}``).
+    supplementary_aliases: list[SupplementaryAlias] = []
     #: The workshop's tracks; a paper's ``track`` names one (default: one track, ``main``).
     tracks: list[Track] = []
     #: Kinds of presentation and their wording (default: oral, spotlight, poster).

@@ -63,7 +63,8 @@ MANIFEST = ".enlsp-artifacts.json"
 
 def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None,
                     page_keys: dict[str, str] | None = None, supplement_sources: dict[str, Path] | None = None) -> None:
-    """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted.
+    """Write downloads, published PDFs, supplementary files (each also at its older addresses) and
+    thumbnails into the site; remove ones no longer wanted.
 
     ``page_keys`` maps a paper id to a key of everything its page shows (a superset of
     what its .bib and .ris contain); a paper whose key is unchanged since this site
@@ -97,7 +98,9 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     for paper_id, source in (supplement_sources or {}).items():
         status = volume.pdfs[paper_id]
         if status.supplementary:  # its site name: set for every publishable supplement
-            publish(source, paths.beside_papers(status.supplementary), status.supplementary_sha256)
+            older = volume.papers_by_id[paper_id].supplementary_alias_paths(volume.proc.workshop.supplementary_aliases)
+            for site_path in [paths.beside_papers(status.supplementary), *older]:
+                publish(source, site_path, status.supplementary_sha256)
     for paper_id, source in (thumb_sources or {}).items():
         site_path = volume.pdfs[paper_id].thumbnail or paths.paper_file(paper_id, "png")
         stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"

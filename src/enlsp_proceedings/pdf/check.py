@@ -20,6 +20,7 @@ from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.pdf.supplementary import check_supplements
+from enlsp_proceedings.util.files import partial_copies
 from enlsp_proceedings.util.memo import load_memo, save_memo
 from enlsp_proceedings.util.text import compact, fold, one_letter_apart
 
@@ -485,6 +486,11 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
                 general.append(PdfProblem("warning", "pdf-unused", f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
+        for leftover in partial_copies(Path(papers_dir)):
+            size = leftover.stat().st_size / 2**20
+            general.append(PdfProblem("warning", "papers-partial-copy",
+                                      f"{printable(leftover.relative_to(papers_dir).as_posix())} ({size:.1f} MB) in the papers directory is a partial copy "
+                                      "left by an interrupted `collect` (or one still running): run collect again, which removes it, or delete it"))
     if only is None:
         general += overlapping_talks(proc)
     mine = {a.name for p in papers for a in p.authors}
