@@ -565,10 +565,10 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
         if slot.times.defect:
             settled = f"time {slot.time_text!r}: {slot.times.defect}; read as {slot.times.start}–{slot.times.end} ({slot.times.rule})"
             if fix_times:
-                issues.add("warning", slot.where, f"{settled}, as --fix-times asks")
+                issues.add("warning", slot.time_where or slot.where, f"{settled}, as --fix-times asks")
                 comment.append(settled)
             else:
-                issues.add("error", slot.where, f"{settled} with --fix-times; or correct it in the file")
+                issues.add("error", slot.time_where or slot.where, f"{settled} with --fix-times; or correct it in the file")
         what = ""
         if kind == "paper":
             presentation = _presentation(slot.kind, conf) if slot.kind else _presentation(slot.label, conf)
@@ -688,7 +688,7 @@ def _keynote(slot: SourceSlot, speakers: _People, taken: set[str], issues: Issue
         facts.append("bio")
         for person in slot.presenters:
             for spelling in bio_spellings(person.name, slot.bio):
-                issues.add("warning", slot.where, f"speaker {person.name!r}, but the bio ({slot.bio_where.short if slot.bio_where else '?'}) "
+                issues.add("warning", person.where, f"speaker {person.name!r}, but the bio ({slot.bio_where.short if slot.bio_where else '?'}) "
                            f"writes {spelling!r}: written as the schedule spells it; correct one of them (or add an alias in people.yaml)")
     if slot.abstract:
         if is_placeholder(slot.abstract):
@@ -778,7 +778,7 @@ def _check_order(timed: list[tuple[SourceSlot, dict[str, Any]]], issues: Issues)
             start = _minutes(data["start"])
             if ((previous is not None and same_day(previous, data) and start < _minutes(previous["start"]))
                     or (following is not None and same_day(following, data) and start > _minutes(following["start"]))):
-                issues.add("error", slot.where, f"time {slot.time_text!r}: read as {data['start']}–{data['end']}, it does not fit between the "
+                issues.add("error", slot.time_where or slot.where, f"time {slot.time_text!r}: read as {data['start']}–{data['end']}, it does not fit between the "
                            "slots before and after it in the file; correct it in the file")
         if following is not None and same_day(following, data) and any(k in data for k in ("paper", "keynote", "panel")) and _minutes(following["start"]) < _minutes(data["end"]):
             issues.add("warning", slot.where, f"this talk ({data['start']}–{data['end']}) overlaps the next slot, which starts at "

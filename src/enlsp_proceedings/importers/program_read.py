@@ -43,6 +43,7 @@ class SourceSlot:
     title: str
     label: str | None = None
     time_text: str = ""
+    time_where: Where | None = None  # the line of the time (of the Time field, in a Jekyll schedule)
     times: Times | None = None  # None when the time could not be read (an error is recorded)
     date: dt.date | None = None
     kind: str | None = None  # the spreadsheet's kind column, as written
@@ -232,6 +233,7 @@ def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
         time_text, time_where = get("time")
         start_text, _ = get("start")
         end_text, _ = get("end")
+        slot.time_where = time_where
         if time_text.strip():
             slot.time_text = time_text.strip()
             slot.times = _read_time(time_text, None, time_where, issues)
