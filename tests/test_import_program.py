@@ -210,6 +210,8 @@ def test_html_fragments_become_text_and_what_they_lose_is_said():
     kept = html_text("if a<b and c>d then p<0.05 <script>x</script>")
     assert kept.text == "if a<b and c>d then p<0.05 <script>x</script>"  # not formatting: text, never markup, and reported
     assert any("<script>" in lost for lost in kept.lost)
+    controls = html_text("a\x00b\x0bc\x85d\te")
+    assert (controls.text, controls.lost) == ("a b c d e", ["3 control character(s)"])  # no output can show them: blanked, and said
 
 
 def test_name_affiliation_entries():

@@ -1,7 +1,7 @@
 """Mapping the program and the people onto conf/ (`build_program`): the rules of the program import.
 
 Inputs: a Jekyll site's ``_data`` folder (schedule, speakers, panelists, organizers, technical
-committee: the shape ENLSP's website has used every year), the same files one by one, or a plain
+committee, as a workshop website's Jekyll template keeps them), the same files one by one, or a plain
 spreadsheet (one row per slot, `program_read.SHEET_COLUMNS`). Outputs: ``keynotes.yaml``,
 ``schedule.yaml``, ``panel.yaml`` and the ``organizers`` and ``technical_committee`` of
 ``people.yaml``, every entry with a ``# source: file:line`` comment.
@@ -711,7 +711,8 @@ def _panel(slot: SourceSlot, panelists: _People, issues: Issues) -> Entry:
         if all(fold(p["name"]) in rank for p in people):
             people.sort(key=lambda p: rank[fold(p["name"])])
             order = f", in {panelists.path.name}'s order"
-    data: dict[str, Any] = {"id": slug(slot.title, 60) or "panel", "title": slot.title}
+    ident = slot.ident if slot.ident and re.match(ID_PATTERN, slot.ident) and slot.ident.lower() != "index" else slug(slot.title, 60) or "panel"
+    data: dict[str, Any] = {"id": ident, "title": slot.title}
     if slot.abstract and not is_placeholder(slot.abstract):
         data["description"] = slot.abstract
     if slot.moderator:

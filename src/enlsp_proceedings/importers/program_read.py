@@ -196,7 +196,7 @@ def _read_time(text: str, end_text: str | None, where: Where, issues: Issues) ->
 
 
 def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
-    """The program of a Jekyll site's ``_data/schedule.yml`` (ENLSP's template: a list of entries
+    """The program of a Jekyll site's ``_data/schedule.yml`` (a workshop template's: a list of entries
     with Title, Time, Presenter, Is_paper, Bio, Abstract, Authors; ``Whole_line`` is layout)."""
     data = load_data_file(path)
     if isinstance(data, dict):
@@ -292,7 +292,7 @@ _URL_KEYS = ("url", "homepage", "website", "web", "link", "scholar link", "schol
 
 def read_people(path: Path, issues: Issues, role: str) -> list[SourcePerson]:
     """The people of a Jekyll data file (speakers.yml, panelists.yml, organizers.yml): mappings with
-    ``name`` found anywhere in the file (ENLSP's rows of ``{num_row, speakers: [...]}`` included),
+    ``name`` found anywhere in the file (rows of ``{num_row, speakers: [...]}`` included),
     in file order. ``title`` is the honorific; the first of url, homepage, website, scholar_link,
     linkedin_link is the person's url; photos and other fields are listed as not imported."""
     data = load_data_file(path)
@@ -427,6 +427,9 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
 def read_sheet(path: Path, issues: Issues) -> list[SourceSlot]:
     """The program kept in a spreadsheet (.csv, .tsv, .xlsx; one row per slot, columns in
     `SHEET_COLUMNS`, title rows above the header skipped). Row numbers are those a spreadsheet program shows."""
+    size = path.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        raise ExportError(f"{path}: the file is {human_size(size)}, more than the {human_size(MAX_EXPORT_BYTES)} an input may have")
     rows = read_table(path)
     header_at = None
     for index, row in enumerate(rows[:50]):

@@ -83,6 +83,8 @@ _HREF = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
 _OTHER_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 LINE, ITEM, PARAGRAPH = "\x00L", "\x00I", "\x00P"
+#: C0 and C1 control characters but tab and newlines (NUL, which marks breaks here, is counted and blanked first).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -101,6 +103,8 @@ def html_text(value: str) -> Fragment:
     lost: list[str] = []
     pieces: list[str] = []
     position = 0
+    nuls = value.count("\x00")
+    value = value.replace("\x00", " ")  # NUL marks the breaks below
     for match in _TAG.finditer(value):
         pieces.append(value[position:match.start()])
         position = match.end()
@@ -120,6 +124,10 @@ def html_text(value: str) -> Fragment:
                 lost.append(f"the link to {address}")
     pieces.append(value[position:])
     joined = html.unescape("".join(pieces)).replace("\r\n", "\n").replace("\r", "\n")
+    controls = len(_CONTROL.findall(joined)) + nuls
+    if controls:  # invisible, and no output format can show them (the loader refuses them): blanked
+        joined = _CONTROL.sub(" ", joined)
+        lost.append(f"{controls} control character(s)")
     # two line breaks with only white space between them end a paragraph, as on the page
     joined = re.sub(rf"{LINE}\s*{LINE}", PARAGRAPH, joined)
     items = [" ".join(part.split()) for part in re.split(rf"{LINE}|{ITEM}|{PARAGRAPH}|\n", joined)]
