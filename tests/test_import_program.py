@@ -475,6 +475,18 @@ def test_editing_only_the_organizers_own_part_of_people_yaml_is_no_hand_edit(tmp
     assert proc.people.technical_committee[-1].name == "Ann Lee" and proc.people.distinct == [["Bang Liu", "Yang Liu"]]
 
 
+def test_deleting_an_imported_part_of_people_yaml_is_a_hand_edit(tmp_path, capsys):
+    data, conf = make_data(tmp_path), make_conf(tmp_path)
+    assert run("import-program", data, "--conf", conf, "--fix-times") == 0
+    people = conf / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    without = text[:text.index("technical_committee:")]
+    people.write_text(without, encoding="utf-8")
+    assert run("import-program", data, "--conf", conf, "--fix-times") == 1
+    assert f"error: {people}: has edits of its own" in capsys.readouterr().out
+    assert people.read_text(encoding="utf-8") == without
+
+
 def test_a_hand_written_file_with_the_same_data_is_kept_as_written(tmp_path, capsys):
     data, conf = make_data(tmp_path), make_conf(tmp_path)
     panel = ("# written by hand\npanel:\n  id: interactive-panel-discussion\n  title: Interactive Panel Discussion\n"
@@ -484,6 +496,18 @@ def test_a_hand_written_file_with_the_same_data_is_kept_as_written(tmp_path, cap
     assert run("import-program", data, "--conf", conf, "--fix-times") == 0
     assert f"unchanged {conf / 'panel.yaml'}" in capsys.readouterr().out
     assert (conf / "panel.yaml").read_text(encoding="utf-8") == panel
+
+
+def test_a_panel_the_schedule_no_longer_has_is_left_and_said(tmp_path, capsys):
+    data, conf = make_data(tmp_path), make_conf(tmp_path)
+    assert run("import-program", data, "--conf", conf, "--fix-times") == 0
+    panel = (conf / "panel.yaml").read_bytes()
+    make_data(tmp_path, schedule=SCHEDULE.replace("<b>Interactive Panel Discussion</b>", "(Invited talk) A Talk Instead"))
+    assert run("import-program", data, "--conf", conf, "--fix-times") == 0
+    out = capsys.readouterr().out
+    assert f"note: {conf / 'panel.yaml'}: the schedule has no panel; this file is left as it is" in out
+    assert f"warning: {data / 'panelists.yml'}: 2 panelist(s) but the schedule has no panel" in out
+    assert (conf / "panel.yaml").read_bytes() == panel
 
 
 def test_dry_run_writes_nothing(tmp_path, capsys):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from enlsp_proceedings.importers.program_map import Program, build_program, find_inputs, read_conf
-from enlsp_proceedings.importers.program_text import Issues
+from enlsp_proceedings.importers.program_text import Issues, Where
 from enlsp_proceedings.importers.program_write import Planned, documents, plan, write_all
 
 
@@ -70,6 +70,9 @@ def run_program_import(paths: list[Path], conf_dir: Path, explicit: dict[str, Pa
     conf = read_conf(conf_dir)
     issues = Issues()
     program = build_program(inputs, conf, issues, fix_times)
+    if program.schedule is not None and program.panel is None and (conf_dir / "panel.yaml").is_file():
+        issues.add("note", Where(conf_dir / "panel.yaml"), "the schedule has no panel; this file is left as it is (delete it if the "
+                   "workshop has no panel)")
     planned = plan(documents(program, conf), conf, force, issues)
     written: list[Path] = []
     if not issues.count("error") and not dry_run:

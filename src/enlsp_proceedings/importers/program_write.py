@@ -294,7 +294,14 @@ def edited(target: Target, existing: str) -> bool:
     recorded, rest = _split_header(existing)
     if target.whole:
         return recorded.get("file") != _digest(rest)
-    return any(recorded.get(key) != _digest(_part_text(rest, key) or "") for key in target.parts if _part_text(rest, key) is not None)
+    for key in target.parts:
+        part = _part_text(rest, key)
+        if part is None:  # gone: deleted since the import wrote it (an edit), or never there (nothing to protect)
+            if key in recorded:
+                return True
+        elif recorded.get(key) != _digest(part):
+            return True
+    return False
 
 
 # -- what would change ----------------------------------------------------------------------------------------
