@@ -302,6 +302,7 @@ def test_jekyll_data_folder_is_imported_with_sources(tmp_path, capsys):
         f"note: {data / 'speakers.yml'}:13: speaker 'Kim Lee' gives no talk in the schedule",
         "13:00–14:00  poster-session 'Poster Session I': 3 papers (Paper IDs 1–20; no accepted paper has 17 of the numbers: 1–2, 4–6, 8–11, 13–20)",
         "cmt-3 (schedule.yml:17: Spotlight 1; papers.yaml: poster)",
+        "the abstracts of paper talks are not imported: papers.yaml holds each paper's abstract (schedule.yml:23)",
         "1 of the 4 accepted papers are in no slot (no talk, no poster session), so their pages give no time: cmt-40",
         "wrote 4 file(s); 0 error(s)",
     ):

@@ -550,6 +550,7 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
     talks: dict[str, list[str]] = {}  # paper id -> its talk slots
     sessions: dict[str, list[str]] = {}  # paper id -> its poster sessions
     talk_presenters: list[str] = []
+    talk_texts: list[str] = []  # paper talks with an abstract or bio of their own
     presentation_notes: list[str] = []
     timed: list[tuple[SourceSlot, dict[str, Any]]] = []
     for slot in slots:
@@ -584,6 +585,8 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
             if presentation and presentation[0] != paper.presentation:
                 presentation_notes.append(f"{paper.id} ({slot.where.short}: {slot.label or slot.kind}; papers.yaml: {paper.presentation or 'none'})")
             _paper_people(slot, paper, issues, talk_presenters)
+            if slot.abstract or slot.bio:
+                talk_texts.append((slot.abstract_where or slot.where).short)
         elif kind == "keynote":
             entry = _keynote(slot, speakers, keynote_ids, issues)
             if entry is None:
@@ -627,6 +630,9 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
     if talk_presenters:
         issues.add("note", None, "presenters of paper talks are not written (a slot has no presenter field; the schedule shows the "
                    f"paper's authors): {'; '.join(talk_presenters)}")
+    if talk_texts:
+        issues.add("note", None, "the abstracts of paper talks are not imported: papers.yaml holds each paper's abstract "
+                   f"({', '.join(talk_texts)})")
     if presentation_notes:
         issues.add("warning", None, "the schedule presents these papers otherwise than papers.yaml's presentation says (import-program does "
                    f"not edit papers.yaml; set presentation there if the schedule is right): {'; '.join(presentation_notes)}")
