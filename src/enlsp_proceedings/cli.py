@@ -26,7 +26,7 @@ def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache 
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The command line: build, check, import-cmt, import-openreview, collect."""
+    """The command line: build, check, import-cmt, import-openreview, import-program, collect."""
     parser = argparse.ArgumentParser(prog="enlsp-proceedings", description="Build a workshop proceedings website from metadata and camera-ready PDFs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
