@@ -1,4 +1,4 @@
-"""Command line: ``enlsp-proceedings build|check|import-cmt|import-openreview|collect``.
+"""Command line: ``enlsp-proceedings build|check|import-cmt|import-openreview|import-program|collect``.
 
 User mistakes (bad YAML, bad PDFs, a second concurrent build) print a message and exit
 non-zero without a traceback; only bugs show tracebacks.
@@ -26,7 +26,7 @@ def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache 
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The command line: build, check, import-cmt, import-openreview, collect."""
+    """The command line: build, check, import-cmt, import-openreview, import-program, collect."""
     parser = argparse.ArgumentParser(prog="enlsp-proceedings", description="Build a workshop proceedings website from metadata and camera-ready PDFs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -54,6 +54,8 @@ def make_parser() -> argparse.ArgumentParser:
         imp.add_argument("--out", type=Path, default=Path("conf/papers.yaml"), help="papers file to create or update (default: conf/papers.yaml)")
         imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
 
+    _program_parser(sub)
+
     col = sub.add_parser("collect", help="copy camera-ready PDFs from a review-system download folder into papers/")
     col.add_argument("download", type=Path, help="folder with the downloaded files (e.g. CMT's CameraReady/<Paper ID>/...)")
     col.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory (default: conf/)")
@@ -62,6 +64,22 @@ def make_parser() -> argparse.ArgumentParser:
     col.add_argument("--force", action="store_true", help="replace existing PDFs that differ")
     col.add_argument("--dry-run", action="store_true", help="show what would be copied, copy nothing")
     return parser
+
+
+def _program_parser(sub) -> None:
+    """``import-program``: the program and people from a Jekyll ``_data`` folder, its files, or a spreadsheet."""
+    prog = sub.add_parser("import-program", help="write keynotes.yaml, schedule.yaml, panel.yaml and people.yaml from the organizers' files")
+    prog.add_argument("sources", type=Path, nargs="*",
+                      help="a Jekyll _data folder (or the site holding it), files named schedule.yml, speakers.yml, panelists.yml, "
+                           "organizers.yml, technical_committee.yml, or a program spreadsheet (.csv, .tsv, .xlsx)")
+    prog.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory, read (workshop.yaml, papers.yaml) and written (default: conf/)")
+    for role, what in (("schedule", "the schedule (Jekyll .yml, or a spreadsheet)"), ("speakers", "the keynote speakers"),
+                       ("panelists", "the panelists"), ("organizers", "the organizers"), ("committee", "the technical committee")):
+        prog.add_argument(f"--{role}", type=Path, default=None, help=f"{what}, whatever the file's name")
+    prog.add_argument("--fix-times", action="store_true",
+                      help="read broken times by the documented rules (a missing AM/PM, a 12-hour slip) instead of stopping; each is reported")
+    prog.add_argument("--force", action="store_true", help="replace files (or parts of people.yaml) edited since the last import")
+    prog.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
 
 
 def _error(message: str) -> None:
@@ -174,6 +192,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_program(args: argparse.Namespace) -> int:
+    """``enlsp-proceedings import-program``: the program and people into conf/; exit 1 on any error (nothing written)."""
+    from enlsp_proceedings.importers.program import run_program_import
+    from enlsp_proceedings.importers.records import ExportError
+
+    explicit = {role: getattr(args, role) for role in ("schedule", "speakers", "panelists", "organizers", "committee")}
+    try:
+        report = run_program_import(args.sources, args.conf, explicit, fix_times=args.fix_times, force=args.force, dry_run=args.dry_run)
+    except ExportError as exc:
+        _error(str(exc))
+        return 1
+    _write(report.format() + "\n", sys.stdout.encoding or "utf-8")
+    if report.failed:
+        _error(f"{report.issues.count('error')} problem(s) listed above; nothing was written")
+        return 1
+    return 0
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     """``enlsp-proceedings collect``: copy downloaded camera-ready PDFs into papers/ under each paper's id."""
     from enlsp_proceedings.importers.collect import collect
@@ -195,7 +231,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit code."""
     args = make_parser().parse_args(argv)
-    commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "collect": cmd_collect}
+    commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "import-program": cmd_import_program,
+                "collect": cmd_collect}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

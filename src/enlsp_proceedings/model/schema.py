@@ -284,7 +284,7 @@ class Panel(Model):
     panelists: list[Person] = []
 
 
-SlotKind = Literal["break", "meal", "opening", "closing", "poster-session", "other"]
+SlotKind = Literal["break", "meal", "opening", "closing", "poster-session", "award", "other"]
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
