@@ -29,7 +29,7 @@ SEPARATOR_NAMES = {";": "semicolon", ",": "comma", **{name: name for name in SEP
 
 #: How the forms are described to the organizer.
 DESCRIBED = {"semicolon": "';' between authors (CMT's 'Name (Affiliation)*; ...')",
-             "comma": "', ' between authors, and 'and' before the last",
+             "comma": "', ' between authors, and 'and' before the last (a ';' separates too)",
              "and": "' and ' between authors, each name 'First Last' or 'Last, First' (BibTeX's form)"}
 
 _AND = re.compile(r"\s+(?:and|&)\s+")
@@ -46,6 +46,11 @@ Note = tuple[str, str]
 
 class AmbiguousAuthors(Exception):
     """The file's author lists can be read more than one way; the message says which papers and how to choose."""
+
+
+class NotOneName(ValueError):
+    """A part of an author list that still holds a separator (",", ";", "and"): more than one name, or a
+    name the chosen form does not read; cleaning it would hide that."""
 
 
 def _outside_parentheses(text: str) -> list[bool]:
@@ -72,19 +77,23 @@ def _split_at(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 _SEMICOLON = re.compile(";")
-_COMMA_OR_AND = re.compile(r"\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
+_COMMA_OR_AND = re.compile(r"\s*[,;]\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+")
 _COMMA = re.compile(r",")
 #: A comma that separates, not the one before a suffix ("Martin Luther King, Jr.").
 _SEPARATING_COMMA = re.compile(r",(?!\s*(?:Jr|Sr|II|III|IV)\b\.?)")
 
 
 def separators_in(text: str) -> set[str]:
-    """Which of ``;``, ``,`` and `` and `` separate parts of ``text`` outside parentheses."""
+    """Which of ``;``, ``,`` and `` and `` separate parts of ``text`` outside parentheses (not the comma of
+    "King, Jr." nor one between footnote marks, "Wu1,2")."""
     found = set()
     outside = _outside_parentheses(text)
     for symbol, pattern in ((";", _SEMICOLON), (",", _SEPARATING_COMMA), ("and", _AND)):
-        if any(outside[m.start()] for m in pattern.finditer(text)):
-            found.add(symbol)
+        for match in pattern.finditer(text):
+            after = text[match.end():match.end() + 1]
+            if outside[match.start()] and not (symbol == "," and after and not after.isspace() and _name_mark(after)):
+                found.add(symbol)
+                break
     return found
 
 
@@ -145,17 +154,15 @@ def choose_separator(fields: dict[str, str], given: str | None = None) -> Choice
         raise AmbiguousAuthors(
             f"the author lists can be read two ways: {len(semi)} of {len(fields)} papers separate authors with ';' (e.g. {_papers(semi[:3])}), but "
             f"{_papers(odd)} {what}. Say how to read them: {_OPTION} ';' (each part between semicolons is one author), "
-            f"{_OPTION} ',' (commas and 'and' separate authors too), or correct those papers in the file")
+            f"{_OPTION} ',' (commas, semicolons and 'and' all separate authors), or correct those papers in the file")
     if semi:
         rest = f" (the other {len(fields) - len(semi)} name one author)" if len(semi) < len(fields) else ""
         return Choice("semicolon", f"authors separated by ';' (CMT's form) in {len(semi)} of the {len(fields)} papers that name them{rest}")
     if not other:
         return Choice("semicolon", f"every one of the {len(fields)} author lists names one author" if fields else "no author lists")
-    last_first = [p for p in other if _is_last_first(fields[p])]
-    one_word = [p for p in other if p not in last_first and len(parts := split_authors(fields[p], "comma")) >= 2
-                and all(len(x.split()) == 1 for x in parts)]
-    if last_first or one_word:
-        odd = last_first or one_word
+    odd = [p for p in other if _is_last_first(fields[p]) or (len(parts := split_authors(fields[p], "comma")) >= 2
+                                                             and all(len(x.split()) == 1 for x in parts))]
+    if odd:
         raise AmbiguousAuthors(
             f"the author lists can be read two ways: {_papers(odd)} {'look' if len(odd) > 1 else 'looks'} like 'Last, First' names "
             f"({fields[odd[0]]!r}). Say how to read "
@@ -287,7 +294,8 @@ def split_affiliation(text: str) -> tuple[str, str]:
 def parse_author(part: str, separator: str) -> tuple[dict[str, str] | None, bool, list[Note]]:
     """One author of a list in the form ``separator``: ({name, affiliation}, is the contact author, sentences
     about what was cleaned). CMT's lists (``semicolon``) star the contact author; elsewhere a star is a
-    footnote mark. None when nothing of a name is left (a part that is only marks)."""
+    footnote mark. None when nothing of a name is left (a part that is only marks); `NotOneName` when the
+    name still holds a separator."""
     contact = separator == "semicolon" and "*" in part
     if contact:
         part = part.replace("*", "")
@@ -296,6 +304,8 @@ def parse_author(part: str, separator: str) -> tuple[dict[str, str] | None, bool
     said: list[Note] = []
     if separator == "and":
         name, said = flip_last_first(name)
+    if separators_in(name):
+        raise NotOneName(name)
     name, more = clean_name(name)
     said += more
     if not name:

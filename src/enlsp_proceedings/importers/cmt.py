@@ -18,10 +18,12 @@ from typing import Any
 from enlsp_proceedings.importers.authors import (
     AmbiguousAuthors,
     Note,
+    NotOneName,
     choose_separator,
     clean_affiliation,
     clean_name,
     parse_author,
+    separators_in,
     split_affiliation,
     split_authors,
 )
@@ -143,12 +145,14 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
             paper.withheld = text if paper.anonymous else ""
             entries = [] if paper.anonymous else [(part, choice.separator) for part in split_authors(text, choice.separator)]
         for position, (item, style) in enumerate(entries):
-            author, is_contact, said = _listed_author(item) if isinstance(item, dict) else parse_author(item, style)
+            try:
+                author, is_contact, said = _listed_author(item) if isinstance(item, dict) else parse_author(item, style)
+            except NotOneName as exc:
+                wrong.append(f"paper {r.source_id}: {exc.args[0]!r}")
+                continue
             paper.notes += [(kind, f"authors[{position}] {sentence}") for kind, sentence in said]
             if author is None:
                 continue
-            if re.search(r"[;,]", author["name"]):
-                wrong.append(f"paper {r.source_id}: {author['name']!r}")
             paper.authors.append(author)
             if is_contact and paper.contact is None:
                 paper.contact = author["name"]
@@ -157,7 +161,7 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
             paper.anonymous = True  # nothing names an author: unknown, as for "Anonymous"
         papers.append(paper)
     if wrong:
-        raise ExportError(f"{path}: these names still hold a ',' or ';' ({choice.reason}): {'; '.join(wrong[:10])}"
+        raise ExportError(f"{path}: these names still hold a ',', ';' or 'and' ({choice.reason}): {'; '.join(wrong[:10])}"
                           f"{' ...' if len(wrong) > 10 else ''}. Correct them in the file, or read the authors another way with "
                           "--author-separator ';', ',' or 'and'; nothing was written")
     if contacts:
@@ -167,6 +171,8 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
 
 def _listed_author(item: dict[str, str]) -> tuple[dict[str, str] | None, bool, list[Note]]:
     """An author a data file gives as {name, affiliation}: cleaned like any other (marks, placeholders)."""
+    if separators_in(item["name"]):
+        raise NotOneName(item["name"])
     name, said = clean_name(item["name"])
     if not name:
         return None, False, [("cleaned", f"{item['name']!r} dropped: not a name (only marks, digits or symbols)")]

@@ -7,10 +7,12 @@ included: a cell at column 200,000,000 or at XFD1048576 would need billions) is 
 is read, and text is decoded whatever its encoding (UTF-8, UTF-16, or cp1252 as Excel writes it).
 Every refusal is one sentence naming the file (and row, line or field), never a traceback.
 
-A data file is read as what its name says first (a ``.yml`` as YAML, as Jekyll reads it; a ``.json``
-as JSON with the trailing commas and raw control characters hand-edited files have), then as the
-other; LaTeX commands either format's escapes turned into control characters are put back
-(`escapes.repair_escapes`) and each repair is a note of the `Table`.
+A data file is read as what its name says: a ``.json`` as JSON (with the trailing commas and raw control
+characters hand-edited files have), a ``.yml`` as YAML, as Jekyll reads it (a ``.yml`` that starts with
+``[`` is not necessarily JSON: a Python-style ``True``, YAML's escapes), and as JSON only if YAML cannot.
+LaTeX commands that format's escapes turned into control characters are put back
+(`escapes.repair_escapes`) and each repair is a note of the `Table`. A key given twice, NaN or 1e999 in
+JSON, and a title, abstract or author list that is not text, stop the import.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ MAX_CELLS = 10_000_000
 
 #: Columns a sheet may have: Excel's own limit (XFD).
 MAX_COLUMNS = 16_384
+
+
+#: The row a sheet's missing rows share (a cell at row 1,048,576 makes a million of them).
+_NO_CELLS: list[Any] = []
 
 
 class AuthorList(list):
@@ -126,7 +132,7 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
             budget.take(max(1, len(row)), f"at row {number}")
             if len(row) > MAX_COLUMNS:
                 raise ExportError(f"{path}: row {number} has a cell in column {len(row):,}, beyond the {MAX_COLUMNS:,} columns a sheet may have")
-            rows.append([_clean(c) for c in row])
+            rows.append([_clean(c) for c in row] if row else _NO_CELLS)
     except ExportError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
@@ -245,8 +251,9 @@ def _load_as(kind: str, text: str) -> Any:
 
 
 def _load_data(path: Path, text: str) -> tuple[Any, dict[str, str]]:
-    """The file's data, read as its suffix says first, then as the other format; and the escapes that format has."""
-    kinds: tuple[str, ...] = ("json", "yaml") if path.suffix.lower() == ".json" else ("yaml", "json")
+    """The file's data and the escapes of the format that read it: a .json as JSON; a .yml or .yaml as YAML (what
+    Jekyll reads), else, if it looks like JSON, as JSON (raw control characters, which YAML refuses)."""
+    kinds: tuple[str, ...] = ("json",) if path.suffix.lower() == ".json" else ("yaml", "json")
     if text.lstrip()[:1] not in ("[", "{"):
         kinds = ("yaml",)  # JSON's lists of papers start with a bracket
     failures: dict[str, _Unreadable] = {}
@@ -258,7 +265,7 @@ def _load_data(path: Path, text: str) -> tuple[Any, dict[str, str]]:
     first, *others = failures
     error = failures[first]
     where = f":{error.line}:{error.column}" if error.line else ""
-    also = "".join(f"; nor as {kind.upper()} ({', '.join(filter(None, [failures[kind].where(), str(failures[kind])]))})" for kind in others)
+    also = "".join(f"; nor as {kind.upper()} ({': '.join(filter(None, [failures[kind].where(), str(failures[kind])]))})" for kind in others)
     raise ExportError(f"{path}{where}: not a readable {first.upper()} list of papers ({error}){also}")
 
 
