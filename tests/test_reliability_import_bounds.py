@@ -108,9 +108,28 @@ def test_an_xlsx_with_more_cells_than_the_cap_is_one_sentence(tmp_path):
 
 
 def test_a_csv_with_a_quote_that_never_closes_is_one_sentence(tmp_path):
+    """With a 200 KB field it was a _csv.Error traceback; with a short one, worse: the rest of the file became
+    that paper's title, and the papers after it were gone without a word."""
     export = tmp_path / "export.csv"
     export.write_text(",".join(HEADER) + '\n1,,"Unclosed title,Abstract,Ann Lee\n' + "x" * 200_000 + "\n", encoding="utf-8")
-    refused(import_capped("import-cmt", export, "--out", conf_dir(tmp_path) / "papers.yaml"), f"{export}:", "a quote that is never closed?")
+    refused(import_capped("import-cmt", export, "--out", conf_dir(tmp_path) / "papers.yaml"),
+            f"{export}:2: not a readable CSV file: a quoted field opens on line 2 and never closes (a missing quote?)")
+    short = tmp_path / "short.csv"
+    short.write_text(",".join(HEADER) + '\n1,,"Unclosed,A.,Ann Lee,,,,Accept,\n2,,Second,B.,Bo Park,,,,Accept,\n', encoding="utf-8")
+    refused(import_capped("import-cmt", short, "--out", conf_dir(tmp_path) / "papers.yaml"), f"{short}:2:", "opens on line 2 and never closes")
+    stray = tmp_path / "stray.csv"
+    stray.write_text(",".join(HEADER) + '\n1,,"Quoted" then text,A.,Ann Lee,,,,Accept,\n', encoding="utf-8")
+    refused(import_capped("import-cmt", stray, "--out", conf_dir(tmp_path) / "papers.yaml"), f"{stray}:2: not a readable CSV file")
+
+
+def test_a_csv_field_longer_than_csvs_own_limit_is_read(tmp_path):
+    """csv refuses fields over 128 KB; an author list of 10,000 names is longer, and is an export's right."""
+    authors = "; ".join(f"Author{i} Family{i} (Lab {i})" for i in range(10_000))
+    export = write_export(tmp_path / "export.csv", [["1", "", "Big", "A.", authors, "", "", "", "Accept", ""]])
+    assert len(authors) > 128 * 1024
+    result = import_capped("import-cmt", export, "--out", conf_dir(tmp_path) / "papers.yaml")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "added     cmt-1" in result.stdout
 
 
 def test_a_csv_of_commas_alone_is_one_sentence(tmp_path):

@@ -172,10 +172,12 @@ def _merge_authors(entry: CommentedMap, authors: list[dict[str, str]], locked: s
     for author in old:
         by_name.setdefault(_name_key(author), author)
     used: dict[int, Any] = {}
+    matched: set[int] = set()
     for index, author in enumerate(authors):
         existing = by_name.get(fold(author["name"]))
-        if existing is not None and id(existing) not in {id(a) for a in used.values()}:
+        if existing is not None and id(existing) not in matched:
             used[index] = existing
+            matched.add(id(existing))
     _pair_locked(list(old), authors, used, locked)
     locked_ids = {id(old[i]) for i in locked if i < len(old)}
     merged, changes, kept = CommentedSeq(), [], []
@@ -219,7 +221,8 @@ def _replace_authors(entry: CommentedMap, old: Any, merged: CommentedSeq) -> Non
     old_items = list(old)
     above = {id(old_items[i]): _take_following(old_items[i - 1]) for i in range(1, len(old_items))}
     after = _take_following(old_items[-1])
-    gone = [above.pop(id(a)) for a in old_items if id(a) in above and all(a is not m for m in merged)]
+    kept = {id(a) for a in merged}
+    gone = [above.pop(id(a)) for a in old_items if id(a) in above and id(a) not in kept]
     old.copy_attributes(merged)
     for position, item in enumerate(merged):
         comment = above.get(id(item), "")
@@ -337,10 +340,16 @@ def _comment_locks(papers: Any, lines: list[str]) -> dict[int, tuple[set[str], s
     if not lines or not isinstance(papers, CommentedSeq):
         return found
     starts = [papers.lc.item(i)[0] if papers.lc.data and i in papers.lc.data else None for i in range(len(papers))]
+    ends, next_start = [len(lines)] * len(papers), len(lines)  # where each entry's lines end: the next entry's start
+    for number in range(len(papers) - 1, -1, -1):
+        ends[number] = next_start
+        start = starts[number]
+        if start is not None:
+            next_start = start
     for number, entry in enumerate(papers):
         if not isinstance(entry, CommentedMap) or starts[number] is None:
             continue
-        end = next((line for line in starts[number + 1:] if line is not None), len(lines))
+        end = ends[number]
         keys = [k for k in entry if entry.lc.data and k in entry.lc.data]
         key_lines = [entry.lc.key(k)[0] for k in keys]
         fields = {k for k, line in zip(keys, key_lines, strict=True) if k in LOCKABLE
@@ -351,12 +360,14 @@ def _comment_locks(papers: Any, lines: list[str]) -> dict[int, tuple[set[str], s
             after = [line for line in key_lines if line > entry.lc.key("authors")[0]]
             stop = min(after) if after else end
             items = [authors.lc.item(i)[0] if i in authors.lc.data else None for i in range(len(authors))]
-            for i, line in enumerate(items):
+            below = stop  # the line after an author's own: the next author's, or the entry's next key
+            for i in range(len(items) - 1, -1, -1):
+                line = items[i]
                 if line is None:
                     continue
-                following = next((x for x in items[i + 1:] if x is not None), stop)
-                if _says_source(lines[_block_start(lines, line):_block_start(lines, following)]):
+                if _says_source(lines[_block_start(lines, line):_block_start(lines, below)]):
                     positions.add(i)
+                below = line
         found[id(entry)] = (fields, positions)
     return found
 

@@ -143,18 +143,28 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
 
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
-    """Rows of CSV/TSV text; a quote that never closes (a field longer than csv's limit) or a NUL is one sentence."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    """Rows of CSV/TSV text, read strictly: a quote that never closes would otherwise swallow the rest of the
+    file into one field, silently (the papers after it gone); it is one sentence naming the line it opens on,
+    as is a NUL or a stray quote. A field may be as long as the file (csv's own limit is 128 KB)."""
+    kind = "tab-separated" if delimiter == "\t" else "CSV"
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     budget = _Budget(path)
-    rows = []
+    rows: list[list[str]] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_EXPORT_BYTES))
+    started = 1  # the line the record being read starts on
     try:
         for row in reader:
-            budget.take(max(1, len(row)), f"at line {reader.line_num}")
+            budget.take(max(1, len(row)), f"at line {started}")
             rows.append([_clean(c) for c in row])
+            started = reader.line_num + 1
     except csv.Error as exc:
-        hint = " (a quote that is never closed?)" if "field larger" in str(exc) else ""
-        raise ExportError(f"{path}:{reader.line_num}: not a readable {'tab-separated' if delimiter == chr(9) else 'CSV'} file: "
-                          f"{exc}{hint}") from None
+        if "unexpected end of data" in str(exc):
+            raise ExportError(f"{path}:{started}: not a readable {kind} file: a quoted field opens on line {started} and never "
+                              "closes (a missing quote?)") from None
+        raise ExportError(f"{path}:{reader.line_num}: not a readable {kind} file: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 
