@@ -243,8 +243,8 @@ def _stray(text: str, what: str) -> list[Note]:
     said = []
     for char in dict.fromkeys(c for c in text if unicodedata.category(c) == "Sk"):
         hint = _STRAY_HINT.get(char, "a typing slip?")
-        said.append(("check", f"{what} {text!r} has a stray {char!r} (U+{ord(char):04X} {unicodedata.name(char, '?')}: {hint}); kept as "
-                    "written: correct it in papers.yaml and lock it"))
+        said.append(("check", f"{what} {text!r} has a stray {char!r} (U+{ord(char):04X} {unicodedata.name(char, '?')}: {hint}); imported "
+                    "as written: if it is wrong, correct it in papers.yaml with a # source: comment above the author"))
     return said
 
 
