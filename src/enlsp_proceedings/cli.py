@@ -47,12 +47,18 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--out", type=Path, default=Path("docs/_build/html"),
                        help="the site `build --out` writes (default: docs/_build/html/): check reads and fills the same cache beside it")
 
-    for name, what in (("import-cmt", "a Microsoft CMT accepted-papers export (.csv, .tsv or .xlsx)"),
-                       ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)")):
-        imp = sub.add_parser(name, help=f"merge {what} into papers.yaml")
+    for name, what, formats in (("import-cmt", "a Microsoft CMT accepted-papers export (or the accepted list kept as data)", CMT_FORMATS),
+                                ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)", OPENREVIEW_FORMATS)):
+        imp = sub.add_parser(name, help=f"merge {what} into papers.yaml", description=f"Merge {what} into papers.yaml. {formats}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
         imp.add_argument("export", type=Path, help=what)
         imp.add_argument("--out", type=Path, default=Path("conf/papers.yaml"), help="papers file to create or update (default: conf/papers.yaml)")
         imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+        if name == "import-cmt":
+            imp.add_argument("--author-separator", choices=[";", ",", "and", "semicolon", "comma"], default=None, metavar="{';',',',and}",
+                             help="how the author lists separate authors, when the import says the file can be read two ways: "
+                                  "';' (CMT: 'Name (Affiliation)*; ...'), ',' (', ' and a final 'and'), or 'and' (BibTeX: "
+                                  "'Last, First and Last, First'); default: recognised from the whole file")
 
     _program_parser(sub)
 
@@ -80,6 +86,28 @@ def _program_parser(sub) -> None:
                       help="read broken times by the documented rules (a missing AM/PM, a 12-hour slip) instead of stopping; each is reported")
     prog.add_argument("--force", action="store_true", help="replace files (or parts of people.yaml) edited since the last import")
     prog.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+
+
+CMT_FORMATS = """
+Formats (recognised by the file's name and content):
+  .xlsx              CMT's "Export to Excel" workbook (the first sheet)
+  .xls               CMT's XML Spreadsheet 2003, or tab-separated text named .xls
+  .csv, .tsv         comma- or tab-separated text (UTF-8, UTF-16 or Windows-1252)
+  .json, .yml, .yaml the accepted list kept as data (e.g. a Jekyll site's _data/accepted_papers.yml):
+                     a list of mappings keyed by CMT's column names (id, title, abstract, authors, ...),
+                     as JSON (trailing commas fine) or any YAML; LaTeX commands the escapes of either
+                     format mangled (a tab for \\t in \\textit) are restored, and each repair is listed
+Columns: Paper ID, Paper Title, Abstract, Author Names, Status (only accepts), Track Name.
+Authors: 'Name (Affiliation)*; ...' (CMT, * = contact author), 'A, B and C', or 'Last, First and
+Last, First', one form per file; footnote marks glued to names (Wu1, Lee*, Park†) are removed and
+listed; an empty field or 'Anonymous' means the authors are unknown.
+Entries with lock: [authors] (or title, abstract), or a '# source:' comment above a field or an
+author, are kept as written."""
+
+OPENREVIEW_FORMATS = """
+Format: JSON, a list of notes or {"notes": [...]}, API v1 (plain values) or v2 ({"value": ...}); title,
+abstract and authors (a list of names) are read; notes whose venue says rejected or withdrawn are skipped.
+A value that is not text (a number, an object), NaN, 1e999 or a key given twice stops the import."""
 
 
 def _error(message: str) -> None:
@@ -184,7 +212,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from enlsp_proceedings.importers.records import ExportError
 
     try:
-        report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run)
+        report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run,
+                                     getattr(args, "author_separator", None))
     except ExportError as exc:
         _error(str(exc))
         return 1

@@ -430,7 +430,7 @@ def read_sheet(path: Path, issues: Issues) -> list[SourceSlot]:
     size = path.stat().st_size
     if size > MAX_EXPORT_BYTES:
         raise ExportError(f"{path}: the file is {human_size(size)}, more than the {human_size(MAX_EXPORT_BYTES)} an input may have")
-    rows = read_table(path)
+    rows = read_table(path).rows
     header_at = None
     for index, row in enumerate(rows[:50]):
         names = {header_key(c) for c in row}

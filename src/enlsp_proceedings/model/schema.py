@@ -174,6 +174,8 @@ class Paper(Model):
     review_id: Annotated[str, Field(pattern=r"^[a-z]+:[A-Za-z0-9_-]+$")] | None = None
     #: Publish the PDF although it is the anonymized review copy; this note is shown on the paper's page.
     publish_review_copy: Text | None = None
+    #: Fields a re-import keeps as written (the organizer corrected them): any of title, abstract, authors.
+    lock: list[Literal["title", "abstract", "authors"]] = []
 
     @field_validator("authors")
     @classmethod

@@ -295,6 +295,7 @@ class Volume:
                 item["supplementary_url"] = self.url(paths.beside_papers(status.supplementary))
             item.pop("pdf", None)
             item.pop("supplementary", None)
+            item.pop("lock", None)  # an instruction to the importer, not metadata
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:
