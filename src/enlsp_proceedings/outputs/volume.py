@@ -295,6 +295,7 @@ class Volume:
                 item["supplementary_url"] = self.url(paths.beside_papers(status.supplementary))
             item.pop("pdf", None)
             item.pop("supplementary", None)
+            item.pop("waive", None)  # the organizers' decisions about camera-ready checks, not the paper's metadata
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:
