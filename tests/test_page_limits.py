@@ -211,3 +211,15 @@ def test_a_papers_own_limit_is_a_positive_whole_number(tmp_path, capsys, field, 
     write_workshop(tmp_path, [synth("x", 4, 5, **{field: value})], make_pdfs=False)
     code, report = check_json(capsys, tmp_path)
     assert code == 1 and "papers[0].page_limit (id 'x')" in report["problems"][0]["message"]
+
+
+def test_the_limit_column_shows_when_only_the_policy_differs():
+    """A track that grants an extra camera-ready page but keeps the workshop's limit still judges its papers differently."""
+    from enlsp_proceedings.pdf.check import CheckReport, PaperReport
+
+    reports = [PaperReport("a", "a.pdf", 5, [], 4.5, 4.5, PageRules(4)),
+               PaperReport("b", "b.pdf", 5, [], 4.5, 4.5, PageRules(4, PagePolicy(extra_camera_ready_pages=1)))]
+    lines = format_text(CheckReport(reports)).splitlines()
+    assert lines[0].split() == ["paper", "pdf", "pages", "content", "limit", "status"]
+    assert lines[2].split()[4] == "4" and lines[3].split()[4] == "5"
+    assert format_text(CheckReport(reports[:1])).splitlines()[0].split()[4] == "status"

@@ -164,3 +164,14 @@ def test_a_waived_error_no_longer_fails_a_strict_build_and_a_waived_wrong_file_i
     data = json.loads((tmp_path / "site" / "papers.json").read_text(encoding="utf-8"))
     assert all("waive" not in p for p in data["papers"])  # the organizers' decisions are not the papers' metadata
     assert yaml.safe_load((tmp_path / "conf" / "papers.yaml").read_text())["papers"][1]["waive"][0]["reason"] == REASON
+
+
+def test_a_reason_is_shown_as_text_in_the_terminal():
+    """The reason is the organizers' text: a bidi override or an escape sequence reaches no terminal (JSON escapes it too)."""
+    from enlsp_proceedings.pdf.check import CheckReport, PaperReport, format_text
+
+    problem = WaivedProblem("note", "pdf-over-limit", "5 pages of content, the limit is 4", "error", "ok \u202eevil\x1b[2J")
+    text = format_text(CheckReport([PaperReport("x", "x.pdf", 6, [problem], 5.0)]))
+    assert "reason (conf/papers.yaml): ok \\u202eevil\\x1b[2J" in text and "\u202e" not in text and "\x1b" not in text
+    assert json.loads(json.dumps(CheckReport([PaperReport("x", "x.pdf", 6, [problem], 5.0)]).as_json()))["papers"][0]["problems"][0]["waived"] == {
+        "level": "error", "reason": "ok \u202eevil\x1b[2J"}

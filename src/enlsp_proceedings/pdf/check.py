@@ -665,7 +665,8 @@ def format_text(report: CheckReport) -> str:
     if report.papers:
         id_width = max(5, *(len(r.id) for r in report.papers))
         pdf_width = max(3, *(len(r.pdf) for r in report.papers))
-        limits = any(r.rules is not None and r.rules.set_by != "workshop" for r in report.papers)
+        rules = [r.rules for r in report.papers if r.rules is not None]
+        limits = any(r.set_by != "workshop" for r in rules) or len({r.allowed for r in rules}) > 1
         limit_head, limit_rule = ("  limit", f"  {'-' * 5}") if limits else ("", "")
         lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  {'content':>7}{limit_head}  status")
         lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}{limit_rule}  {'-' * 7}")
