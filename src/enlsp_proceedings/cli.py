@@ -43,7 +43,8 @@ def make_parser() -> argparse.ArgumentParser:
     _common(check, ".enlsp-cache beside --out, the same as build with that --out")
     check.add_argument("--paper", default=None, help="check only this paper id")
     check.add_argument("--format", choices=["text", "json"], default="text",
-                       help="text for people (default), or json for tools: {papers: [{id, pdf, pages, problems}], problems, errors, warnings}")
+                       help="text for people (default), or json for tools: {version, papers: [{id, pdf, pages, content_pages, content_ends_at, "
+                            "page_limit, problems}], problems, errors, warnings, notes}")
     check.add_argument("--out", type=Path, default=Path("docs/_build/html"),
                        help="the site `build --out` writes (default: docs/_build/html/): check reads and fills the same cache beside it")
 

@@ -278,6 +278,9 @@ def declared_ids(workshop: Any) -> dict[str, list[str]]:
             found[key] = [str(item["id"]) for item in raw if isinstance(item, dict) and "id" in item]
         else:
             found[key] = [item.id for item in defaults]
+    if isinstance(workshop, dict):  # else workshop.yaml's own problem is reported, not every paper's type
+        types = workshop.get("paper_types")
+        found["paper_types"] = [str(item["id"]) for item in types if isinstance(item, dict) and "id" in item] if isinstance(types, list) else []
     return found
 
 
@@ -414,14 +417,15 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
             problems += _address_clashes(proc, where)
 
     workshop = proc.workshop
-    kinds: tuple[tuple[str, Sequence[Track | Presentation]], ...] = (("tracks", workshop.tracks), ("presentations", workshop.presentations))
+    kinds: tuple[tuple[str, Sequence[Track | Presentation] | Sequence[Any]], ...] = (
+        ("tracks", workshop.tracks), ("presentations", workshop.presentations), ("paper_types", workshop.paper_types))
     for field_name, declared in kinds:
         seen_ids: set[str] = set()
         for i, kind in enumerate(declared):
             if kind.id in seen_ids:
                 label, _data, node = origin.get("workshop", ("", {}, None))
                 line = _line_of(node, (field_name, i, "id"))
-                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", f"duplicate-{field_name[:-1]}"))
+                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", f"duplicate-{field_name[:-1].replace('_', '-')}"))
             seen_ids.add(kind.id)
 
     known = {

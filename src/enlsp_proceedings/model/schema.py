@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from enlsp_proceedings.model.codes import waivable_code
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 #: Page names every section already uses: an id or slug equal to one would overwrite it.
 RESERVED_IDS = {"index"}
@@ -151,6 +153,15 @@ UNKNOWN_AUTHORS = "Authors unknown"
 UNKNOWN_AUTHORS_NOTE = "The workshop's records do not name the authors of this paper."
 
 
+class Waiver(Model):
+    """An organizer's decision to accept one problem of one paper (``waive`` in papers.yaml): `check`
+    reports it as a note with the reason, and it no longer fails ``build --strict`` (a waived
+    ``pdf-wrong-file`` is published). ``code`` is one of `codes.WAIVABLE`."""
+
+    code: Annotated[str, AfterValidator(waivable_code)]
+    reason: Text
+
+
 class Paper(Model):
     """An accepted paper, as papers.yaml lists it; the PDF's facts come later, from the pdf stage."""
 
@@ -176,6 +187,12 @@ class Paper(Model):
     publish_review_copy: Text | None = None
     #: Fields a re-import keeps as written (the organizer corrected them): any of title, abstract, authors.
     lock: list[Literal["title", "abstract", "authors"]] = []
+    #: One of the workshop's `Workshop.paper_types` (short, long, ...): its page limit applies.
+    type: Identifier | None = None
+    #: This paper's own page limit (an organizer's allowance), instead of its type's, track's or the workshop's.
+    page_limit: int | None = Field(default=None, ge=1)
+    #: Problems the organizers decided to accept for this paper, each with the reason (`Waiver`).
+    waive: list[Waiver] = []
 
     @field_validator("authors")
     @classmethod
@@ -193,6 +210,25 @@ class Paper(Model):
         allowed = (info.context or {}).get(key)
         if allowed is not None and value not in allowed:
             raise ValueError(f"unknown {info.field_name} {value!r}; workshop.yaml's {key} are: {', '.join(allowed)}")
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _declared_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Only when loading conf/ (`load.declared_ids` gives the paper types workshop.yaml declares)."""
+        allowed = (info.context or {}).get("paper_types")
+        if value is not None and allowed is not None and value not in allowed:
+            declared = f"workshop.yaml's paper_types are: {', '.join(allowed)}" if allowed else "workshop.yaml declares no paper_types"
+            raise ValueError(f"unknown type {value!r}; {declared}")
+        return value
+
+    @field_validator("waive")
+    @classmethod
+    def _one_waiver_per_code(cls, value: list[Waiver]) -> list[Waiver]:
+        codes = [w.code for w in value]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} is waived more than once; give one waiver per code")
         return value
 
     @field_validator("pdf")
@@ -406,12 +442,45 @@ PdfAlias = Annotated[str, AfterValidator(_pdf_alias)]
 SupplementaryAlias = Annotated[str, AfterValidator(_supplementary_alias)]
 
 
+class PagePolicy(Model):
+    """How `check` judges the content length against ``page_limit`` (content = everything before
+    the first References / appendix / supplementary heading, in decimal pages)."""
+
+    #: Pages allowed on top of ``page_limit`` for the camera-ready (e.g. 1 to address reviews).
+    extra_camera_ready_pages: float = Field(default=0, ge=0)
+    #: Whether an Acknowledgments section just before the references counts as content.
+    acknowledgments_count: bool = True
+    #: How a camera-ready over the limit is reported.
+    over_limit: Literal["error", "warning"] = "error"
+
+
 class Track(Model):
     """A track of the workshop (``tracks`` in workshop.yaml); papers name theirs by id."""
 
     id: Identifier
     name: Text
     description: OptionalText = ""
+    #: The page limit of the track's papers, when it is not the workshop's ``page_limit``.
+    page_limit: int | None = Field(default=None, ge=1)
+    #: What the track's papers judge differently from the workshop's ``page_policy`` (only the fields given).
+    page_policy: PagePolicy | None = None
+
+
+class PaperType(Model):
+    """A kind of paper the call for papers sets its own page limit for (``paper_types`` in
+    workshop.yaml: short 4, long 8, ...); papers name theirs with ``type``."""
+
+    id: Identifier
+    #: As the call names it ("Short paper"); default: the id.
+    name: OptionalText = ""
+    page_limit: int = Field(ge=1)
+    #: What papers of this type judge differently from the workshop's (or track's) ``page_policy`` (only the fields given).
+    page_policy: PagePolicy | None = None
+
+    @property
+    def label(self) -> str:
+        """The name, or the id when the type has none."""
+        return self.name or self.id
 
 
 class Presentation(Model):
@@ -453,18 +522,6 @@ class Labels(Model):
     sponsors: Text = "Sponsors"
 
 
-class PagePolicy(Model):
-    """How `check` judges the content length against ``page_limit`` (content = everything before
-    the first References / appendix / supplementary heading, in decimal pages)."""
-
-    #: Pages allowed on top of ``page_limit`` for the camera-ready (e.g. 1 to address reviews).
-    extra_camera_ready_pages: float = Field(default=0, ge=0)
-    #: Whether an Acknowledgments section just before the references counts as content.
-    acknowledgments_count: bool = True
-    #: How a camera-ready over the limit is reported.
-    over_limit: Literal["error", "warning"] = "error"
-
-
 class Workshop(Model):
     """The workshop itself (workshop.yaml): names, date, place, URLs, tracks, presentations, labels and rules."""
 
@@ -496,6 +553,8 @@ class Workshop(Model):
     tracks: list[Track] = []
     #: Kinds of presentation and their wording (default: oral, spotlight, poster).
     presentations: list[Presentation] = []
+    #: Kinds of paper with their own page limits (short, long, ...); a paper's ``type`` names one.
+    paper_types: list[PaperType] = []
     labels: Labels = Labels()
 
     @property
@@ -511,6 +570,10 @@ class Workshop(Model):
     def track(self, ident: str) -> Track:
         """The track with this id (a plain one named by the id when it is not declared)."""
         return next((t for t in self.track_list if t.id == ident), Track(id=ident, name=ident))
+
+    def paper_type(self, ident: str) -> PaperType | None:
+        """The declared paper type with this id, or None."""
+        return next((t for t in self.paper_types if t.id == ident), None)
 
     def presentation(self, ident: str) -> Presentation:
         """The presentation kind with this id (a plain one labelled by the id when it is not declared)."""

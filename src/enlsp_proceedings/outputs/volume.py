@@ -296,6 +296,7 @@ class Volume:
             item.pop("pdf", None)
             item.pop("supplementary", None)
             item.pop("lock", None)  # an instruction to the importer, not metadata
+            item.pop("waive", None)  # the organizers' decisions about camera-ready checks, not the paper's metadata
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:

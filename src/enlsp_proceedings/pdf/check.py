@@ -10,19 +10,36 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import WAIVABLE
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
+from enlsp_proceedings.model.policy import PageRules, page_rules
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Paper, Proceedings, Workshop
+from enlsp_proceedings.pdf.active import describe_pdf
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
-from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
+from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem, WaivedProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
-from enlsp_proceedings.pdf.supplementary import check_supplements
+from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
 from enlsp_proceedings.util.files import partial_copies
 from enlsp_proceedings.util.memo import load_memo, save_memo
 from enlsp_proceedings.util.text import compact, fold, one_letter_apart
+
+#: Version of ``check --format json``. 1 (no ``version`` field): ``content_pages`` was where the
+#: content ends, acknowledgments included whatever the policy. 2: ``content_pages`` is the figure
+#: the page limit is judged on (the message's), ``content_ends_at`` where the content ends,
+#: ``page_limit`` the paper's rules; notes (level "note", ``waived``) and their count.
+CHECK_JSON_VERSION = 2
+
+
+def problem_json(problem: PdfProblem) -> dict:
+    """One problem as ``check --format json`` prints it; a waived one says what it was and why."""
+    item: dict[str, object] = {"level": problem.level, "code": problem.code, "message": problem.message}
+    if isinstance(problem, WaivedProblem):
+        item["waived"] = {"level": problem.waived_level, "reason": problem.reason}
+    return item
 
 
 @dataclass
@@ -33,19 +50,22 @@ class PaperReport:
     pdf: str
     pages: int | None
     problems: list[PdfProblem] = field(default_factory=list)
-    content_pages: float | None = None  # decimal pages before the references and appendices
+    content_pages: float | None = None  # decimal pages of content as the page policy counts them (what the limit judges)
+    content_ends_at: float | None = None  # where the content ends: decimal pages before the references and appendices
+    rules: PageRules | None = None  # the page limit and policy this paper is judged by
 
     @property
     def status(self) -> str:
-        """"error", "warning" or "ready", from the worst problem."""
+        """"error", "warning" or "ready", from the worst problem (notes leave a paper ready)."""
         if any(p.level == "error" for p in self.problems):
             return "error"
-        return "warning" if self.problems else "ready"
+        return "warning" if any(p.level == "warning" for p in self.problems) else "ready"
 
     def as_json(self) -> dict:
         """This report as ``check --format json`` prints it."""
         return {"id": self.id, "pdf": self.pdf, "pages": self.pages, "content_pages": self.content_pages,
-                "problems": [asdict(p) for p in self.problems]}
+                "content_ends_at": self.content_ends_at, "page_limit": self.rules.as_json() if self.rules else None,
+                "problems": [problem_json(p) for p in self.problems]}
 
 
 @dataclass
@@ -56,16 +76,18 @@ class CheckReport:
     general: list[PdfProblem] = field(default_factory=list)  # metadata and across-papers problems
 
     def count(self, level: str) -> int:
-        """The number of problems of this level ("error" or "warning")."""
+        """The number of problems of this level ("error", "warning" or "note")."""
         return sum(p.level == level for r in self.papers for p in r.problems) + sum(p.level == level for p in self.general)
 
     def as_json(self) -> dict:
         """This report as ``check --format json`` prints it."""
         return {
+            "version": CHECK_JSON_VERSION,
             "papers": [r.as_json() for r in self.papers],
-            "problems": [asdict(p) for p in self.general],
+            "problems": [problem_json(p) for p in self.general],
             "errors": self.count("error"),
             "warnings": self.count("warning"),
+            "notes": self.count("note"),
         }
 
 
@@ -276,7 +298,7 @@ def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known
 
 
 #: Bump when the page-1 checks change what they report (invalidates `FirstPageMemo`).
-FIRST_PAGE_CHECKS_VERSION = 2
+FIRST_PAGE_CHECKS_VERSION = 3
 
 
 def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
@@ -315,6 +337,8 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     for name in missing:
         problems.append(PdfProblem("error", "pdf-author-missing", f"page 1 does not list {name}, an author in conf/papers.yaml"))
     if anonymous:
+        if not paper.authors:  # nothing to compare either way: the site shows no authors
+            problems.append(_authors_unchecked("; page 1 names none either"))
         return problems
     known = [p.name for p in paper.authors] + [p.affiliation or "" for p in paper.authors] + missing
     if not paper.authors:  # the style of names is unknown: candidates from bold lines
@@ -324,12 +348,17 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
             styles.discard(style)
     extra = _printed_names(styled, styles, known) if facts.author_block else []
     if not paper.authors:
-        listed = f" (page 1 lists {', '.join(extra)})" if extra else ""
-        problems.append(PdfProblem("warning", "pdf-authors-unchecked", f"conf/papers.yaml lists no authors for this paper; page 1 was not compared{listed}"))
+        problems.append(_authors_unchecked(f"; page 1 lists {', '.join(extra)}" if extra else ""))
         return problems
     for name in extra:
         problems.append(PdfProblem("warning", "pdf-author-extra", f"page 1 lists {name}, who is not in the metadata"))
     return problems
+
+
+def _authors_unchecked(page_one: str) -> PdfProblem:
+    return PdfProblem("warning", "pdf-authors-unchecked",
+                      f"conf/papers.yaml lists no authors for this paper, so the site shows {UNKNOWN_AUTHORS!r} and page 1 was not compared"
+                      f"{page_one} (authors: send the organizers your author list)")
 
 
 class FirstPageMemo:
@@ -362,40 +391,97 @@ class FirstPageMemo:
             save_memo(self.path, self.used)
 
 
-def _limit_of(rules: Workshop | int) -> tuple[int, PagePolicy]:
+def _rules_of(rules: Workshop | int | PageRules, paper: Paper | None = None) -> PageRules:
+    """The page rules a paper is judged by: ``rules`` itself, a workshop's for ``paper`` (`policy.page_rules`),
+    or a bare page limit with the default policy."""
+    if isinstance(rules, PageRules):
+        return rules
     if isinstance(rules, Workshop):
-        return rules.page_limit, rules.page_policy
-    return int(rules), PagePolicy()
+        return page_rules(rules, paper)
+    return PageRules(int(rules))
 
 
 def _pages(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-def length_problems(facts: PdfFacts, rules: Workshop | int) -> list[PdfProblem]:
-    """The content (decimal pages before the first References / appendix heading) against the page limit and policy."""
-    page_limit, policy = _limit_of(rules)
+#: Pages of content within a limit: 4.004 is 4 (the measure is a hundredth of a page at best).
+_SLACK = 0.005
+
+
+@dataclass(frozen=True)
+class ContentLength:
+    """One PDF's content measured under one paper's page rules: what the page-limit messages and
+    ``content_pages`` both give, so the number and the message never disagree."""
+
+    ends_at: float  # where the content ends, in decimal pages (`PdfFacts.body_pages`)
+    counted: float  # pages of content as the policy counts them (acknowledgments left out when they do not count)
+    acknowledgments: float = 0.0  # pages of acknowledgments not counted
+
+
+def content_length(facts: PdfFacts, rules: Workshop | int | PageRules) -> ContentLength | None:
+    """How long the content of ``facts`` is under ``rules`` (None without a readable PDF)."""
     content = facts.body_pages
     if content is None:
-        return []
-    limit = page_limit + policy.extra_camera_ready_pages
-    counted = content
-    notes = []
+        return None
+    policy = _rules_of(rules).policy
     if not policy.acknowledgments_count and facts.acknowledgments:
         start, end = facts.acknowledgments
-        counted = round(content - (end - start), 2)
-        notes.append(f"{_pages(end - start)} of acknowledgments not counted")
-    if counted <= limit + 0.005:
-        return []
+        return ContentLength(content, round(content - (end - start), 2), end - start)
+    return ContentLength(content, content)
+
+
+def _where(facts: PdfFacts) -> str:
     if facts.end_heading:
-        where = f"{facts.end_heading!r} begins on page {facts.references_page}"
-    else:
-        where = "no References, appendix or reference list found"
-    allowed = f"{page_limit} + {_pages(policy.extra_camera_ready_pages)} for the camera-ready" if policy.extra_camera_ready_pages else str(page_limit)
+        return f"{facts.end_heading!r} begins on page {facts.references_page}"
+    return "no References, appendix or reference list found"
+
+
+def _allowed(rules: PageRules) -> str:
+    extra = rules.policy.extra_camera_ready_pages
+    return f"{rules.page_limit} + {_pages(extra)} for the camera-ready" if extra else str(rules.page_limit)
+
+
+def length_problems(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[PdfProblem]:
+    """The content (decimal pages before the first References / appendix heading) against the page limit and policy."""
+    rules = _rules_of(rules)
+    length = content_length(facts, rules)
+    if length is None or length.counted <= rules.allowed + _SLACK:
+        return []
+    notes = [f"{_pages(length.acknowledgments)} of acknowledgments not counted"] if length.acknowledgments else []
     return [PdfProblem(
-        policy.over_limit, "pdf-over-limit",
-        f"{_pages(counted)} pages of content, the limit is {allowed} ({where}; " + "; ".join([*notes, f"{facts.pages} pages in all"]) + ")",
+        rules.policy.over_limit, "pdf-over-limit",
+        f"{_pages(length.counted)} pages of content, the limit is {_allowed(rules)}{rules.whose} ({_where(facts)}; "
+        + "; ".join([*notes, f"{facts.pages} pages in all"]) + ")",
     )]
+
+
+def length_notes(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[PdfProblem]:
+    """A note when the page policy, not the content, keeps a paper within its limit: its content ends past
+    ``page_limit`` but the acknowledgments do not count, or the camera-ready may have extra pages."""
+    rules = _rules_of(rules)
+    length = content_length(facts, rules)
+    if length is None or length.ends_at <= rules.page_limit + _SLACK or length.counted > rules.allowed + _SLACK:
+        return []
+    reasons = []
+    if length.acknowledgments:
+        one = length.acknowledgments <= 1
+        reasons.append(f"{_pages(length.acknowledgments)} page{'' if one else 's'} of acknowledgments {'is' if one else 'are'} not counted")
+    if length.counted > rules.page_limit + _SLACK:
+        extra = rules.policy.extra_camera_ready_pages
+        reasons.append(f"the camera-ready may have {_pages(extra)} extra page{'s' if extra != 1 else ''}")
+    return [PdfProblem(
+        "note", "pdf-within-limit-by-policy",
+        f"within the limit: the content ends at {_pages(length.ends_at)} pages ({_where(facts)}); " + " and ".join(reasons)
+        + f", so it counts {_pages(length.counted)} pages against the limit of {_allowed(rules)}{rules.whose}",
+    )]
+
+
+def active_content_problems(facts: PdfFacts) -> list[PdfProblem]:
+    """A warning when the PDF holds JavaScript, a Launch action or embedded files (`active.pdf_active_content`)."""
+    if not facts.active_content:
+        return []
+    return [PdfProblem("warning", "pdf-active-content", describe_pdf(facts.active_content))]
 
 
 def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
@@ -407,9 +493,10 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     if all(mark.startswith("page 1 names") for mark in facts.review_marks):
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
+        shown = "the authors of conf/papers.yaml" if paper.authors else f"{UNKNOWN_AUTHORS!r} (conf/papers.yaml names no authors either)"
         return [PdfProblem("warning", "pdf-anonymous-camera-ready",
                            f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
-                           "an anonymized camera-ready, published; the site shows the authors of conf/papers.yaml")]
+                           f"an anonymized camera-ready, published; the site shows {shown}")]
     if paper.publish_review_copy:
         return [PdfProblem("warning", "pdf-review-copy-published", f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
     return [PdfProblem("error", "pdf-review-copy", f"this is the anonymized review copy, not the camera-ready ({evidence})")]
@@ -419,10 +506,13 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
 UNPUBLISHABLE = frozenset({"pdf-review-copy", "pdf-wrong-file"})
 
 
-def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int, missing_level: str = "error", memo: FirstPageMemo | None = None) -> list[PdfProblem]:
-    """Everything wrong with one paper's camera-ready (shared by ``check`` and ``build``).
+def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, missing_level: str = "error",
+                   memo: FirstPageMemo | None = None) -> list[PdfProblem]:
+    """Everything wrong with one paper's camera-ready (shared by ``check`` and ``build``), and notes
+    that explain a pass (level "note").
 
-    ``rules`` is the workshop (its ``page_limit`` and ``page_policy``), or a bare page limit.
+    ``rules`` is the workshop (the paper's limit and policy are found in it: `policy.page_rules`),
+    the paper's `PageRules`, or a bare page limit.
     """
     problems = []
     for problem in entry.problems:
@@ -433,10 +523,54 @@ def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int, missing
     facts = entry.facts
     if facts is None or not facts.ok:
         return problems
+    rules = _rules_of(rules, paper)
     problems += review_copy_problems(paper, facts)
     problems += length_problems(facts, rules)
+    problems += length_notes(facts, rules)
     problems += memo.problems(paper, facts) if memo is not None else first_page_problems(paper, facts)
+    problems += active_content_problems(facts)
     return problems
+
+
+def waived(paper: Paper, problems: list[PdfProblem], judged: set[str]) -> list[PdfProblem]:
+    """``problems`` with the organizers' waivers applied (``waive`` in papers.yaml): a waived problem
+    becomes a note that keeps its message and says what it was and why (`WaivedProblem`).
+
+    A waiver that matches no problem is a warning (``waiver-unused``), so stale waivers show, but
+    only where its check ran: ``judged`` holds the `codes.Scope` values that were (``file``
+    always, ``pdf`` once the PDF was read, ``supplementary`` once the supplementary file was).
+    """
+    if not paper.waive:
+        return problems
+    reasons = {w.code: w.reason for w in paper.waive}
+    out: list[PdfProblem] = []
+    used = set()
+    for problem in problems:
+        if problem.code in reasons and problem.level != "note":
+            out.append(WaivedProblem("note", problem.code, problem.message, problem.level, reasons[problem.code]))
+            used.add(problem.code)
+        else:
+            out.append(problem)
+    for waiver in paper.waive:
+        if waiver.code not in used and WAIVABLE[waiver.code].scope in judged:
+            out.append(PdfProblem("warning", "waiver-unused", f"conf/papers.yaml waives {waiver.code} for this paper, but it has no such "
+                                                              "problem (any more?): remove the waiver"))
+    return out
+
+
+def decided_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, supplement: Supplement | None = None,
+                     missing_level: str = "error", memo: FirstPageMemo | None = None) -> list[PdfProblem]:
+    """What ``check`` and ``build`` report about one paper: its PDF's problems (`paper_problems`) and its
+    supplementary file's, with the organizers' waivers applied (`waived`)."""
+    problems = paper_problems(paper, entry, rules, missing_level, memo)
+    if supplement is not None:
+        problems += supplement.problems
+    judged = {"file"}
+    if entry.facts is not None and entry.facts.ok:
+        judged.add("pdf")
+    if supplement is None or supplement.publishable:
+        judged.add("supplementary")
+    return waived(paper, problems, judged)
 
 
 def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
@@ -458,17 +592,17 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     """Read every paper's PDF (or only ``only``) and apply the camera-ready rules."""
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
+    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
     reports = []
     for paper in papers:
         entry = pdfs[paper.id]
+        rules = page_rules(proc.workshop, paper)
         ready = entry.facts if entry.facts is not None and entry.facts.ok else None
         pages = ready.pages if ready is not None else None
-        content = ready.body_pages if ready is not None else None
-        reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop), content))
-    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
-    for report in reports:
-        if report.id in supplements:
-            report.problems += supplements[report.id].problems
+        length = content_length(ready, rules) if ready is not None else None
+        problems = decided_problems(paper, entry, rules, supplements.get(paper.id))
+        reports.append(PaperReport(paper.id, paper.pdf_name, pages, problems, length.counted if length else None,
+                                   length.ends_at if length else None, rules))
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:
@@ -523,26 +657,40 @@ def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | Non
     return report
 
 
+def _problem_lines(p: PdfProblem) -> list[str]:
+    """A problem for people; a waived one says what it was, and the organizers' reason below it."""
+    if isinstance(p, WaivedProblem):
+        return [f"    waived {p.waived_level}: {p.message} [{p.code}]", f"        reason (conf/papers.yaml): {printable(p.reason)}"]
+    return [f"    {p.level}: {p.message} [{p.code}]"]
+
+
 def format_text(report: CheckReport) -> str:
-    """A table for people: one line per paper, its problems indented below it."""
+    """A table for people: one line per paper, its problems indented below it. A column ``limit``
+    (pages allowed) shows when papers have limits other than the workshop's (types, tracks, their own)."""
     lines = []
     if report.papers:
         id_width = max(5, *(len(r.id) for r in report.papers))
         pdf_width = max(3, *(len(r.pdf) for r in report.papers))
-        lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  {'content':>7}  status")
-        lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}  {'-' * 7}")
+        rules = [r.rules for r in report.papers if r.rules is not None]
+        limits = any(r.set_by != "workshop" for r in rules) or len({r.allowed for r in rules}) > 1
+        limit_head, limit_rule = ("  limit", f"  {'-' * 5}") if limits else ("", "")
+        lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  {'content':>7}{limit_head}  status")
+        lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}{limit_rule}  {'-' * 7}")
         for r in report.papers:
             pages = "-" if r.pages is None else str(r.pages)
             content = "-" if r.content_pages is None else f"{r.content_pages:.2f}"
-            lines.append(f"{r.id:<{id_width}}  {r.pdf:<{pdf_width}}  {pages:>5}  {content:>7}  {r.status}")
+            limit = f"  {_pages(r.rules.allowed) if r.rules else '-':>5}" if limits else ""
+            lines.append(f"{r.id:<{id_width}}  {r.pdf:<{pdf_width}}  {pages:>5}  {content:>7}{limit}  {r.status}")
             for p in r.problems:
-                lines.append(f"    {p.level}: {p.message} [{p.code}]")
+                lines += _problem_lines(p)
     if report.general:
         lines.append("")
         lines.append("metadata and across papers:")
         for p in report.general:
-            lines.append(f"    {p.level}: {p.message} [{p.code}]")
+            lines += _problem_lines(p)
     ready = sum(r.status != "error" for r in report.papers)
+    notes = report.count("note")
     lines.append("")
-    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)")
+    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)"
+                 + (f", {notes} note(s)" if notes else ""))
     return "\n".join(lines)

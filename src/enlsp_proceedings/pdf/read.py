@@ -16,6 +16,7 @@ import logging
 import re
 from pathlib import Path
 
+from enlsp_proceedings.pdf.active import pdf_active_content
 from enlsp_proceedings.pdf.cache import file_sha256
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.layout import Analyzer, page_lines
@@ -182,6 +183,16 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
     return texts, png, analyzer if texts is not None else None
 
 
+def _active_content(reader) -> list[str]:
+    """`active.pdf_active_content`; a walk that fails says so rather than calling the file clean."""
+    try:
+        return pdf_active_content(reader)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - pypdf raises many things on garbage; the text may still be read
+        return ["objects that could not all be looked at for active content"]
+
+
 def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = None) -> PdfFacts:
     """Facts of one PDF; never raises for a broken file. With ``thumbs``, a readable PDF's
     first page is also rendered into that cache, in the same pass.
@@ -221,6 +232,7 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
         if facts.pages == 0:
             facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
             return facts
+        facts.active_content = _active_content(reader)
         texts, png, analyzer = _pdfium_pass(data, facts.pages, thumbs is not None)
         if texts is None or not any(t.strip() for t in texts):
             fallback = _pypdf_texts(reader)

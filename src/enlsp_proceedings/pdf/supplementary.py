@@ -4,7 +4,8 @@ A supplementary PDF is read like a camera-ready (the same bounded worker process
 content-hash cache, see `extract.extract_all`), so a damaged, encrypted or hostile file is
 reported and not published; only the page-limit and page-1 checks, which concern the paper
 itself, do not apply. A ZIP is checked by its central directory (readable, not encrypted) and
-never unpacked. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
+never unpacked; its entries that would unpack outside its folder, and a PDF's active content
+(`active`), are warnings. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
 page (`models.Paper.supplementary_site_name`).
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.schema import Paper
+from enlsp_proceedings.pdf.active import describe_pdf, describe_zip, zip_escapes
 from enlsp_proceedings.pdf.cache import file_sha256
 from enlsp_proceedings.pdf.extract import extract_all
 from enlsp_proceedings.pdf.facts import PdfProblem
@@ -46,17 +48,18 @@ def _problem(level: str, code: str, message: str) -> PdfProblem:
     return PdfProblem(level, code, f"supplementary material {message}")
 
 
-def _zip_problem(path: Path) -> str | None:
+def _zip_problem(path: Path) -> tuple[str | None, list[str]]:
+    """(what makes the ZIP unusable, or None; its entries that would unpack outside its folder)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        return f"is not a readable ZIP file ({exc})"
+        return f"is not a readable ZIP file ({exc})", []
     if any(m.flag_bits & 0x1 for m in members):
-        return "is an encrypted ZIP file (readers could not open it)"
+        return "is an encrypted ZIP file (readers could not open it)", []
     if not members:
-        return "is an empty ZIP file"
-    return None
+        return "is an empty ZIP file", []
+    return None, zip_escapes(members)
 
 
 def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, missing_level: str = "warning") -> dict[str, Supplement]:
@@ -84,9 +87,11 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
             continue
         item.path = candidate
         if candidate.suffix.lower() == ".zip":
-            problem = _zip_problem(candidate)
+            problem, escapes = _zip_problem(candidate)
             if problem:
                 item.problems.append(_problem("error", "supplementary-unreadable", f"{paper.supplementary!r} {problem}"))
+            elif escapes:
+                item.problems.append(_problem("warning", "supplementary-zip-escape", f"{paper.supplementary!r} {describe_zip(escapes)}"))
             item.sha256 = file_sha256(candidate)
         else:
             pdfs.append(paper.model_copy(update={"pdf": paper.supplementary}))
@@ -97,4 +102,6 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
             for pdf_problem in entry.problems:
                 code = pdf_problem.code.replace("pdf-", "supplementary-", 1)
                 item.problems.append(_problem(pdf_problem.level, code, f"{item.name!r}: {pdf_problem.message}"))
+            if entry.facts is not None and entry.facts.ok and entry.facts.active_content:
+                item.problems.append(_problem("warning", "supplementary-active-content", f"{item.name!r}: {describe_pdf(entry.facts.active_content)}"))
     return found

@@ -22,7 +22,7 @@ from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.downloads import write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
-from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, paper_problems
+from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, decided_problems
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
@@ -151,10 +151,10 @@ def _build_site(opts: BuildOptions) -> BuildReport:
                 status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
         memo = FirstPageMemo(cache)
         for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            problems = paper_problems(paper, pdfs[paper.id], proc.workshop, missing_level="warning", memo=memo)
-            if paper.id in report.supplements:
-                problems += report.supplements[paper.id].problems
+            problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level="warning", memo=memo)
             for problem in problems:
+                if problem.level == "note":  # explained or waived by the organizers: `check` shows them, the build goes on
+                    continue
                 report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
                 if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
                     pdfs[paper.id].problems.append(problem)
