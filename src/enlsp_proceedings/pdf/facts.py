@@ -19,7 +19,9 @@ from pathlib import Path
 #: 5: decimal content pages from the heading's place on its page, acknowledgments, page 1's author
 #: block and review-copy marks (`layout.py`).
 #: 6: read within time and memory budgets (facts cached before could call a hostile PDF ready).
-EXTRACTOR_VERSION = 6
+#: 7: font sizes as printed (a font set at size 1 in a scaled matrix), accents put on their letters,
+#: headings by their layout, page 1's foot notes (`first_page_notes`).
+EXTRACTOR_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class PdfFacts:
     acknowledgments: list[float] | None = None  # [start, end] of an Acknowledgments section just before it, decimal pages
     author_block: list[list] = field(default_factory=list)  # page 1 above the abstract: [text, font size, bold] per line
     review_marks: list[str] = field(default_factory=list)  # evidence that this is an anonymized review copy
+    first_page_notes: list[str] = field(default_factory=list)  # page 1's foot in a smaller font (venue notice, \thanks notes)
     text: str = ""
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION
