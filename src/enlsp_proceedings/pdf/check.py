@@ -6,6 +6,7 @@ prints). Read-only: never touches conf/ or papers/.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -300,9 +301,29 @@ def _without(chunk: list[str], known_words: set[str]) -> list[list[str]]:
     return [run for run in runs if run]
 
 
-def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str]) -> list[str]:
+def common_words(text: str) -> set[str]:
+    """The words a paper writes in lower case somewhere in its text ("project", "equal"): words of its
+    language, not names (a person's name is capitalized wherever it is written)."""
+    return set(re.findall(r"(?<![\w-])[a-z]{2,}(?![\w-])", text))
+
+
+def _is_label(words: list[str], text: str, common: set[str]) -> bool:
+    """Capitalized words that are a label, not a person: followed by a colon or an address ("Project
+    URL: https://…", "Code https://…"), or all of them words the paper writes in lower case elsewhere
+    or short acronyms, one at least a word ("Project URL", "Equal Contribution")."""
+    pattern = r"\W+".join(map(re.escape, words))
+    if re.search(pattern + r"\W{0,3}(?::|https?://|www\.|\S+\.(?:com|org|io|net|edu|ai)\b)", text):
+        return True
+    keys = [_key(w) for w in words]
+    is_word = [k in common for k in keys]
+    acronym = [w.isupper() and 2 <= len(w) <= 5 for w in words]
+    return any(is_word) and all(a or b for a, b in zip(is_word, acronym, strict=True))
+
+
+def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str], common: set[str] | None = None) -> list[str]:
     """Person names printed in the author block, in the style of the authors' names found there,
-    that are not in ``known`` (the metadata's names and affiliations)."""
+    that are not in ``known`` (the metadata's names and affiliations) nor labels (`_is_label`, with
+    ``common`` the paper's lower-case words)."""
     known_words = {_key(w) for k in known for w in _words(k)}
     found = []
     for text, style in lines:
@@ -315,6 +336,8 @@ def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known
                 continue
             keys = [_key(w) for w in words]
             if any(k in _NOT_NAME_WORDS for k in keys) or any(k in known_words for k in keys if len(k) > 1):
+                continue
+            if _is_label(words, text, common or set()):
                 continue
             name = " ".join(words)
             if name not in found:
@@ -369,13 +392,105 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     for text, style in styled:  # a style that affiliations or addresses share is not the names' own
         if style in styles and ("@" in text or any(_key(w) in _AFFILIATION_WORDS for w in _words(text))):
             styles.discard(style)
-    extra = _printed_names(styled, styles, known) if facts.author_block else []
+    extra = _printed_names(styled, styles, known, common_words(facts.text)) if facts.author_block else []
     if not paper.authors:
         listed = f" (page 1 lists {', '.join(extra)})" if extra else ""
         problems.append(PdfProblem("warning", "pdf-authors-unchecked", f"conf/papers.yaml lists no authors for this paper; page 1 was not compared{listed}"))
         return problems
     for name in extra:
         problems.append(PdfProblem("warning", "pdf-author-extra", f"page 1 lists {name}, who is not in the metadata"))
+    problems += affiliation_problems(paper, facts, styled, styles)
+    return problems
+
+
+#: Words any institution's name may have: they tell none apart ("University of Toronto" is told by "toronto").
+_GENERIC_AFFILIATION = set("""
+university universitat universite universidad universita universidade institute institut instituto college school department
+dept faculty laboratory laboratories lab labs research center centre inc ltd llc corp corporation company co gmbh technology
+technologies science sciences national international engineering group team independent researcher and the of for at in on
+de da di del der des la le du et y und computer computing studies
+""".split())
+_JOINING = {"and", "the", "of", "for", "at", "in", "on", "de", "da", "di", "del", "der", "des", "la", "le", "du", "et", "y", "und"}
+
+
+def _abbreviates(short: str, words: list[str]) -> bool:
+    """Whether ``short`` abbreviates at least two consecutive ``words``: each word but a joining one
+    gives some of its letters in order, its first one first ("aws": Amazon Web Services, "udem":
+    Université de Montréal, "mbzuai": Mohamed bin Zayed University of Artificial Intelligence,
+    "amex": American Express, "umd": University of Maryland)."""
+    @functools.cache
+    def takes(i: int, j: int, end: int) -> bool:  # short[i:] from words[j:end], every word used
+        if j == end:
+            return i == len(short)
+        word = words[j]
+        if word in _JOINING and takes(i, j + 1, end):
+            return True
+        if i == len(short) or short[i] != word[0]:
+            return False
+        k, taken = i + 1, 1  # the first letter, then any of the word's later letters in order
+        if takes(k, j + 1, end):
+            return True
+        for letter in word[1:]:
+            if k < len(short) and short[k] == letter:
+                k += 1
+                taken += 1
+                if takes(k, j + 1, end):
+                    return True
+        return False
+
+    return len(short) >= 2 and any(takes(0, j, end) for j in range(len(words)) for end in range(j + 2, min(len(words), j + len(short) + 3) + 1))
+
+
+def _affiliation_named(affiliation: str, words: set[str], domains: list[str], phrases: list[list[str]]) -> bool:
+    """Whether page 1 names the institution: one of its telling words among page 1's words or e-mail
+    domains ("toronto" in "utoronto.ca"), or one side abbreviating the other ("UCL" and "University
+    College London", "Amazon Web Services" and "AWS": `_abbreviates`). An affiliation of generic
+    words only ("Independent Researcher") cannot be told: named."""
+    folded = re.findall(r"[^\W_]+", fold(affiliation))
+    telling = [w for w in folded if w not in _GENERIC_AFFILIATION and len(w) >= 3 and not w.isdigit()]
+    if not telling:
+        return True
+    if any(w in words or any(w in d for d in domains if len(w) >= 4) for w in telling):
+        return True
+    shorts = {w for w in words if 2 <= len(w) <= 8} | {p for d in domains for p in d.split(".")}
+    if any(_abbreviates(w, folded) for w in shorts if len(w) >= 3):
+        return True
+    return any(_abbreviates(w, phrase) for w in folded if 2 <= len(w) <= 8 for phrase in phrases)
+
+
+def affiliation_problems(paper: Paper, facts: PdfFacts, styled: list[tuple[str, tuple | None]], styles: set) -> list[PdfProblem]:
+    """Each author's affiliation in the metadata against page 1 (``pdf-affiliation-mismatch``, a warning
+    naming both): only when page 1 names none of it anywhere (author block, e-mail addresses, foot
+    notes; abbreviations, initials and addresses count) and does name institutions, in lines set
+    apart from the authors' names. A page 1 that names no institution, or whose names and
+    affiliations share one style, is not compared."""
+    if not paper.authors or not styles:
+        return []
+    texts = [text for text, _style in styled] + list(facts.first_page_notes)
+    words = {w for text in texts for w in re.findall(r"[^\W_]+", fold(text))}
+    domains = [d for text in texts for d in re.findall(r"@\s*([\w.-]+)", fold(text))]
+    phrases = [re.findall(r"[^\W_]+", fold(piece)) for text in texts for piece in re.split(r"[,;()\d∗*†‡§¶⋆]+", text)]
+    family = {_key(w) for person in paper.authors for w in _family_words(person)}
+    title_size = max((item[1] for item in facts.author_block if isinstance(item, list) and len(item) > 1 and isinstance(item[1], (int, float))), default=None)
+    institutions = []
+    for text, style in styled:
+        if style in styles or "@" in text or style is None or (title_size and style[0] == round(title_size)):
+            continue  # the names' lines, addresses, the title
+        if family & {_key(w) for w in _words(text)} or not any(w[:1].isupper() for w in _words(text)):
+            continue  # a line of names in another style, an address broken over lines
+        line = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", _SEPARATORS.sub(lambda m: " " if m[0].strip() else m[0], text)).strip()
+        line = " ".join(line.split())
+        if line and any(c.isalpha() for c in line) and line not in institutions:
+            institutions.append(line)
+    if not institutions:
+        return []
+    problems = []
+    for person in paper.authors:
+        if person.affiliation and not _affiliation_named(person.affiliation, words, domains, phrases):
+            shown = "; ".join(_printable(i) for i in institutions[:3]) + ("; …" if len(institutions) > 3 else "")
+            problems.append(PdfProblem("warning", "pdf-affiliation-mismatch",
+                                       f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
+                                       f"its affiliations read {shown!r}"))
     return problems
 
 
