@@ -458,7 +458,7 @@ def _affiliation_named(affiliation: str, words: set[str], domains: list[str], ph
     return any(_abbreviates(w, phrase) for w in folded if 2 <= len(w) <= 8 for phrase in phrases)
 
 
-def affiliation_problems(paper: Paper, facts: PdfFacts, styled: list[tuple[str, tuple | None]], styles: set) -> list[PdfProblem]:
+def affiliation_problems(paper: Paper, facts: PdfFacts, styled: Sequence[tuple[str, tuple | None]], styles: set) -> list[PdfProblem]:
     """Each author's affiliation in the metadata against page 1 (``pdf-affiliation-mismatch``, a warning
     naming both): only when page 1 names none of it anywhere (author block, e-mail addresses, foot
     notes; abbreviations, initials and addresses count) and does name institutions, in lines set
