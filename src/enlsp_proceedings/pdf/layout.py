@@ -170,6 +170,7 @@ def _char_segments(textpage, boxes: list[list]) -> list[list]:
             accent[4] = ""
     runs: list[list] = []
     current: list | None = None
+    space = False
     for item in chars:
         if item is None:
             current = None
@@ -178,18 +179,19 @@ def _char_segments(textpage, boxes: list[list]) -> list[list]:
         if not char:  # an accent put on its letter
             continue
         if char.isspace():
-            if current is not None:
-                current[4] += " "
+            space = current is not None
             continue
         height = max(1.0, box[0] - box[1])
         if (current is not None and abs(box[1] - current[1]) < 0.5 * height and -1 <= box[2] - current[3] <= max(3.0, 1.5 * height)
                 and abs(size - current[5]) <= 0.15 * max(size, current[5])):
             current[0], current[1] = max(current[0], box[0]), min(current[1], box[1])
+            # a space where the letters touch is no word break (one a reader puts where an accent was drawn)
+            current[4] += (" " if space and box[2] - current[3] >= 0.1 * height else "") + char
             current[3] = max(current[3], box[3])
-            current[4] += char
         else:
             current = [*box, char, size]
             runs.append(current)
+        space = False
     return [[*run[:4], _clean(run[4])] for run in runs if run[4].strip()]
 
 
