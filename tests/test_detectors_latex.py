@@ -168,3 +168,20 @@ def test_fonts_set_at_size_1_in_a_scaled_matrix_are_read_at_their_printed_size(t
     assert facts.review_marks == []  # the names are smaller than the title: page 1 names its authors
     paper = Paper(id="x", title="Tiny Models on Tiny Phones", abstract="a", presentation="oral", authors=[{"name": "Ana Wu"}, {"name": "Bo Park"}])
     assert first_page_problems(paper, facts) == []
+
+
+@pytest.mark.latex
+def test_a_camera_ready_with_a_leftover_submission_footer_is_published_and_never_called_a_review_copy(papers, tmp_path):
+    """Its page links the PDF and says nothing of a review copy (the card neither); build lists the warning."""
+    from conftest import run_build
+    from synthetic import SynthPaper, workshop_yaml, write_workshop
+
+    authors = [{"name": "Ana Wu"}, {"name": "Christopher Ré"}, {"name": "Mikołaj Piórczyński"}]
+    _conf, papers_dir = write_workshop(tmp_path, [SynthPaper("tiny", TITLE, authors, "An abstract.", pages=None)], workshop=workshop_yaml())
+    shutil.copy(papers["submitted"], papers_dir / "tiny.pdf")
+    assert run_build(tmp_path) == 0
+    site = tmp_path / "site"
+    page = (site / "papers" / "tiny.html").read_text(encoding="utf-8")
+    listing = (site / "papers" / "index.html").read_text(encoding="utf-8")
+    assert (site / "papers" / "tiny.pdf").is_file() and "not yet available" not in page
+    assert "review copy" not in page.lower() and "review copy" not in listing.lower()
