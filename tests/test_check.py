@@ -316,6 +316,7 @@ def test_no_false_headings():
     ("Harjeet S Kajal", "Harjeet Singh Kajal"),
     ("Vahid Partovi Nia", "Vahid Partovinia"),
     ("Yike Guo", "Yi-Ke Guo"),
+    ("Swaroop Ranjan Mishra", "Swaroop Mishra"),  # a middle name left out, like a middle initial: the same person
 ])
 def test_author_names_are_matched_tolerantly(name, page):
     from enlsp_proceedings.model.schema import Person
@@ -329,7 +330,6 @@ def test_author_names_are_matched_tolerantly(name, page):
     ("Jürgen Müller", "J. Müller and B. Smith", "J. Müller"),  # initials alone are not a match
     ("Ahmad Emami", "Ahmad Emani\nSean Moran", "Ahmad Emani"),
     ("Dennis Núñez-Fernández", "Niama El Khbir 2 , Dennis Núñez 2 , Pierre Holat", "Dennis Núñez"),
-    ("Swaroop Ranjan Mishra", "Swaroop Mishra", "Swaroop Mishra"),
 ])
 def test_author_name_variants_are_told_apart(name, page, printed):
     from enlsp_proceedings.model.schema import Person

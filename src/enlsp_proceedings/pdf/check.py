@@ -6,6 +6,7 @@ prints). Read-only: never touches conf/ or papers/.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -25,7 +26,7 @@ from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
 from enlsp_proceedings.util.files import partial_copies
 from enlsp_proceedings.util.memo import load_memo, save_memo
-from enlsp_proceedings.util.text import compact, fold, one_letter_apart
+from enlsp_proceedings.util.text import alike, compact, fold, one_letter_apart
 
 #: Version of ``check --format json``. 1 (no ``version`` field): ``content_pages`` was where the
 #: content ends, acknowledgments included whatever the policy. 2: ``content_pages`` is the figure
@@ -169,19 +170,42 @@ def _family_words(person) -> list[str]:
 
 
 def _given_agree(metadata: list[str], printed: list[str]) -> bool:
-    """Given names that differ at most by middle initials ("Monica N" / "Monica", "Harjeet S" / "Harjeet Singh")."""
-    if not metadata or not printed or _key(metadata[0]) != _key(printed[0]):
-        return bool(metadata and printed) and "".join(map(_key, metadata)) == "".join(map(_key, printed))  # "Yi-Ke" / "Yike"
-    full_a = [_key(w) for w in metadata[1:] if len(w.rstrip(".")) > 1]
-    full_b = [_key(w) for w in printed[1:] if len(w.rstrip(".")) > 1]
-    initials_a = {_key(w)[0] for w in metadata[1:] if _key(w)}
-    initials_b = {_key(w)[0] for w in printed[1:] if _key(w)}
-    return all(w in full_b or w[0] in initials_b for w in full_a) and all(w in full_a or w[0] in initials_a for w in full_b)
+    """Given names that differ at most by middle initials ("Monica N" / "Monica", "Harjeet S" / "Harjeet Singh"),
+    or by names one side leaves out (`_given_left_out`)."""
+    if not metadata or not printed:
+        return False
+    if "".join(map(_key, metadata)) == "".join(map(_key, printed)):  # "Yi-Ke" / "Yike"
+        return True
+    if _key(metadata[0]) == _key(printed[0]):
+        full_a = [_key(w) for w in metadata[1:] if len(w.rstrip(".")) > 1]
+        full_b = [_key(w) for w in printed[1:] if len(w.rstrip(".")) > 1]
+        initials_a = {_key(w)[0] for w in metadata[1:] if _key(w)}
+        initials_b = {_key(w)[0] for w in printed[1:] if _key(w)}
+        if all(w in full_b or w[0] in initials_b for w in full_a) and all(w in full_a or w[0] in initials_a for w in full_b):
+            return True
+    return _given_left_out(metadata, printed)
+
+
+def _given_left_out(metadata: list[str], printed: list[str]) -> bool:
+    """One side's given names are the other's with some left out, in order ("Iman" / "Seyed Iman",
+    "Manas" / "Manas Ranjan", "Rao Muhammad" / "Rao"): the same person, who goes by fewer names.
+    The shorter side is whole names only (an initial is "A. Rock", a variant)."""
+    a, b = [_key(w) for w in metadata if _key(w)], [_key(w) for w in printed if _key(w)]
+    short, long = sorted((a, b), key=len)
+    if not short or len(short) == len(long) or any(len(w) < 2 for w in short):
+        return False
+    rest = iter(long)
+    return all(w in rest for w in short)
 
 
 def _close(a: str, b: str) -> bool:
     """One letter apart (a typo: "Emani" for "Emami"), for names of five letters or more."""
     return min(len(a), len(b)) >= 5 and one_letter_apart(a, b)
+
+
+#: Given names that say there is none: the US convention for a person with one name ("FNU Devvrit":
+#: first name unknown; "NFN": no first name). Such a person's page 1 prints the one name alone.
+_NO_GIVEN_NAME = {"fnu", "nfn", "lnu"}
 
 
 _SEPARATORS = re.compile(r"[,;&*∗†‡§¶⋆★♠♣♥♦\d()\[\]{}|/:@]+|\s(?:and|AND)\s|\s{2,}")
@@ -218,19 +242,35 @@ def _find_author(person, lines: list[str]) -> tuple[str, str | None]:
                 if letters == joined:
                     return "found", None
     chunks = _chunks(lines)
+    variant = None
     for chunk in chunks:
         keys = _parts(chunk)
+        starts = [0]  # where each of the chunk's words begins in keys
+        for word in chunk[:-1]:
+            starts.append(starts[-1] + len(_parts([word])))
         for i in range(len(keys) - len(family_parts) + 1):
             if keys[i:i + len(family_parts)] != family_parts:
                 continue
-            printed_given = [w for w in chunk if _parts([w]) and keys.index(_parts([w])[0]) < i][-max(1, len(given)) - 1:] if i else []
-            swapped = [w for w in chunk if _parts([w])[0] not in family_parts] if i == 0 else []
-            for candidate in (printed_given, swapped):
-                if candidate and given and _given_agree(given, candidate):
-                    return "found", None
-            if printed_given and given:
-                return "variant", " ".join(printed_given + family)
-    if given:  # the given name followed by a family name a letter off, or only part of a double family name
+            before = [w for w, start in zip(chunk, starts, strict=True) if start < i and _parts([w])]
+            swapped = [w for w in chunk if _parts([w]) and _parts([w])[0] not in family_parts] if i == 0 else []
+            # names printed side by side with no comma between them: the words just before the family name
+            candidates = [before[-k:] for k in range(1, min(len(before), len(given) + 1) + 1)] + [swapped]
+            if given and any(c and _given_agree(given, c) for c in candidates):
+                return "found", None
+            if before and given and variant is None:
+                variant = " ".join(before[-max(1, len(given)):] + family)
+    if variant is not None:
+        return "variant", variant
+    return _near_miss(name_words, given, family, chunks)
+
+
+def _near_miss(name_words: list[str], given: list[str], family: list[str], chunks: list[list[str]]) -> tuple[str, str | None]:
+    """("variant", as printed) for a name printed with its family name a little off ("Zhou" for "Zou",
+    "Lakashman" for "Lakshmanan"), only part of a double family name, its first names without the
+    last ones ("Mohamed Nabih Ali" for "Mohamed Nabih Ali Mohamed Nawar"), or the family name alone
+    (a mononym: "Devvrit" for "Fnu Devvrit"); else ("missing", None)."""
+    family_parts = _parts(family)
+    if given:  # the given name followed by a family name a little off, or only part of a double family name
         for chunk in chunks:
             for i, word in enumerate(chunk[:-1]):
                 if _key(word) != _key(given[0]):
@@ -240,9 +280,18 @@ def _find_author(person, lines: list[str]) -> tuple[str, str | None]:
                 if not following:
                     continue
                 printed_family = _parts(following)
-                if (len(printed_family) == len(family_parts) and all(a == b or _close(a, b) for a, b in zip(printed_family, family_parts, strict=True))) or (
+                # after the very given name, a family name a typo away or as alike as "Zhou" and "Zou" (`util.text.alike`)
+                if (len(printed_family) == len(family_parts) and all(a == b or _close(a, b) or (len(_key(word)) > 1 and min(len(a), len(b)) >= 3 and alike(a, b))
+                                                                        for a, b in zip(printed_family, family_parts, strict=True))) or (
                         printed_family and printed_family[0] == family_parts[0] and len(family_parts) > 1):
                     return "variant", " ".join(chunk[i:i + 1 + rest.index(following[-1]) + 1])
+    keys = _parts(name_words)
+    for chunk in chunks:
+        printed = _parts(chunk)
+        if len(keys) >= 3 and 2 <= len(printed) < len(keys) and keys[:len(printed)] == printed and all(len(k) > 1 for k in printed):
+            return "variant", " ".join(chunk)  # the whole of a piece: the name's first words, the rest left out
+        if printed == family_parts and given and all(_key(w) in _NO_GIVEN_NAME for w in given):
+            return "variant", " ".join(chunk)
     return "missing", None
 
 
@@ -275,9 +324,29 @@ def _without(chunk: list[str], known_words: set[str]) -> list[list[str]]:
     return [run for run in runs if run]
 
 
-def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str]) -> list[str]:
+def common_words(text: str) -> set[str]:
+    """The words a paper writes in lower case somewhere in its text ("project", "equal"): words of its
+    language, not names (a person's name is capitalized wherever it is written)."""
+    return set(re.findall(r"(?<![\w-])[a-z]{2,}(?![\w-])", text))
+
+
+def _is_label(words: list[str], text: str, common: set[str]) -> bool:
+    """Capitalized words that are a label, not a person: followed by a colon or an address ("Project
+    URL: https://…", "Code https://…"), or all of them words the paper writes in lower case elsewhere
+    or short acronyms, one at least a word ("Project URL", "Equal Contribution")."""
+    pattern = r"\W+".join(map(re.escape, words))
+    if re.search(pattern + r"\W{0,3}(?::|https?://|www\.|\S+\.(?:com|org|io|net|edu|ai)\b)", text):
+        return True
+    keys = [_key(w) for w in words]
+    is_word = [k in common for k in keys]
+    acronym = [w.isupper() and 2 <= len(w) <= 5 for w in words]
+    return any(is_word) and all(a or b for a, b in zip(is_word, acronym, strict=True))
+
+
+def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str], common: set[str] | None = None) -> list[str]:
     """Person names printed in the author block, in the style of the authors' names found there,
-    that are not in ``known`` (the metadata's names and affiliations)."""
+    that are not in ``known`` (the metadata's names and affiliations) nor labels (`_is_label`, with
+    ``common`` the paper's lower-case words)."""
     known_words = {_key(w) for k in known for w in _words(k)}
     found = []
     for text, style in lines:
@@ -291,6 +360,8 @@ def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known
             keys = [_key(w) for w in words]
             if any(k in _NOT_NAME_WORDS for k in keys) or any(k in known_words for k in keys if len(k) > 1):
                 continue
+            if _is_label(words, text, common or set()):
+                continue
             name = " ".join(words)
             if name not in found:
                 found.append(name)
@@ -298,7 +369,7 @@ def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known
 
 
 #: Bump when the page-1 checks change what they report (invalidates `FirstPageMemo`).
-FIRST_PAGE_CHECKS_VERSION = 3
+FIRST_PAGE_CHECKS_VERSION = 4
 
 
 def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
@@ -309,7 +380,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         return [PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned, or fonts converted to outlines?)")]
     problems = []
     title_found = _normalize(paper.title) in _normalize(first_page)
-    anonymous = any(mark.startswith("page 1 names") for mark in facts.review_marks)
+    anonymous = any(_anonymous_mark(mark) for mark in facts.review_marks) and not names_its_authors(paper, facts)
     styled = _block_lines(facts.author_block, paper.title) if facts.author_block else [(line, None) for line in first_page.splitlines()]
     lines = [text for text, _style in styled]
     found = variants = 0
@@ -346,12 +417,104 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     for text, style in styled:  # a style that affiliations or addresses share is not the names' own
         if style in styles and ("@" in text or any(_key(w) in _AFFILIATION_WORDS for w in _words(text))):
             styles.discard(style)
-    extra = _printed_names(styled, styles, known) if facts.author_block else []
+    extra = _printed_names(styled, styles, known, common_words(facts.text)) if facts.author_block else []
     if not paper.authors:
         problems.append(_authors_unchecked(f"; page 1 lists {', '.join(extra)}" if extra else ""))
         return problems
     for name in extra:
         problems.append(PdfProblem("warning", "pdf-author-extra", f"page 1 lists {name}, who is not in the metadata"))
+    problems += affiliation_problems(paper, facts, styled, styles)
+    return problems
+
+
+#: Words any institution's name may have: they tell none apart ("University of Toronto" is told by "toronto").
+_GENERIC_AFFILIATION = set("""
+university universitat universite universidad universita universidade institute institut instituto college school department
+dept faculty laboratory laboratories lab labs research center centre inc ltd llc corp corporation company co gmbh technology
+technologies science sciences national international engineering group team independent researcher and the of for at in on
+de da di del der des la le du et y und computer computing studies
+""".split())
+_JOINING = {"and", "the", "of", "for", "at", "in", "on", "de", "da", "di", "del", "der", "des", "la", "le", "du", "et", "y", "und"}
+
+
+def _abbreviates(short: str, words: list[str]) -> bool:
+    """Whether ``short`` abbreviates at least two consecutive ``words``: each word but a joining one
+    gives some of its letters in order, its first one first ("aws": Amazon Web Services, "udem":
+    Université de Montréal, "mbzuai": Mohamed bin Zayed University of Artificial Intelligence,
+    "amex": American Express, "umd": University of Maryland)."""
+    @functools.cache
+    def takes(i: int, j: int, end: int) -> bool:  # short[i:] from words[j:end], every word used
+        if j == end:
+            return i == len(short)
+        word = words[j]
+        if word in _JOINING and takes(i, j + 1, end):
+            return True
+        if i == len(short) or short[i] != word[0]:
+            return False
+        k, taken = i + 1, 1  # the first letter, then any of the word's later letters in order
+        if takes(k, j + 1, end):
+            return True
+        for letter in word[1:]:
+            if k < len(short) and short[k] == letter:
+                k += 1
+                taken += 1
+                if takes(k, j + 1, end):
+                    return True
+        return False
+
+    return len(short) >= 2 and any(takes(0, j, end) for j in range(len(words)) for end in range(j + 2, min(len(words), j + len(short) + 3) + 1))
+
+
+def _affiliation_named(affiliation: str, words: set[str], domains: list[str], phrases: list[list[str]]) -> bool:
+    """Whether page 1 names the institution: one of its telling words among page 1's words or e-mail
+    domains ("toronto" in "utoronto.ca"), or one side abbreviating the other ("UCL" and "University
+    College London", "Amazon Web Services" and "AWS": `_abbreviates`). An affiliation of generic
+    words only ("Independent Researcher") cannot be told: named."""
+    folded = re.findall(r"[^\W_]+", fold(affiliation))
+    telling = [w for w in folded if w not in _GENERIC_AFFILIATION and len(w) >= 3 and not w.isdigit()]
+    if not telling:
+        return True
+    if any(w in words or any(w in d for d in domains if len(w) >= 4) for w in telling):
+        return True
+    shorts = {w for w in words if 2 <= len(w) <= 8} | {p for d in domains for p in d.split(".")}
+    if any(_abbreviates(w, folded) for w in shorts if len(w) >= 3):
+        return True
+    return any(_abbreviates(w, phrase) for w in folded if 2 <= len(w) <= 8 for phrase in phrases)
+
+
+def affiliation_problems(paper: Paper, facts: PdfFacts, styled: Sequence[tuple[str, tuple | None]], styles: set) -> list[PdfProblem]:
+    """Each author's affiliation in the metadata against page 1 (``pdf-affiliation-mismatch``, a warning
+    naming both): only when page 1 names none of it anywhere (author block, e-mail addresses, foot
+    notes; abbreviations, initials and addresses count) and does name institutions, in lines set
+    apart from the authors' names. A page 1 that names no institution, or whose names and
+    affiliations share one style, is not compared."""
+    if not paper.authors or not styles:
+        return []
+    texts = [text for text, _style in styled] + list(facts.first_page_notes)
+    words = {w for text in texts for w in re.findall(r"[^\W_]+", fold(text))}
+    domains = [d for text in texts for d in re.findall(r"@\s*([\w.-]+)", fold(text))]
+    phrases = [re.findall(r"[^\W_]+", fold(piece)) for text in texts for piece in re.split(r"[,;()\d∗*†‡§¶⋆]+", text)]
+    family = {_key(w) for person in paper.authors for w in _family_words(person)}
+    title_size = max((item[1] for item in facts.author_block if isinstance(item, list) and len(item) > 1 and isinstance(item[1], (int, float))), default=None)
+    institutions = []
+    for text, style in styled:
+        if style in styles or "@" in text or style is None or (title_size and style[0] == round(title_size)):
+            continue  # the names' lines, addresses, the title
+        if family & {_key(w) for w in _words(text)} or not any(w[:1].isupper() for w in _words(text)):
+            continue  # a line of names in another style, an address broken over lines
+        line = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", _SEPARATORS.sub(lambda m: " " if m[0].strip() else m[0], text)).strip()
+        line = " ".join(line.split())
+        if line and any(c.isalpha() for c in line) and line not in institutions:
+            institutions.append(line)
+    if not institutions:
+        return []
+    problems = []
+    for person in paper.authors:
+        if person.affiliation and not _affiliation_named(person.affiliation, words, domains, phrases):
+            shown = "; ".join(_printable(i) for i in institutions[:3]) + ("; …" if len(institutions) > 3 else "")
+            problems.append(PdfProblem("warning", "pdf-affiliation-mismatch",
+                                       f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
+                                       f"its affiliations read {shown!r}"))
     return problems
 
 
@@ -484,11 +647,46 @@ def active_content_problems(facts: PdfFacts) -> list[PdfProblem]:
     return [PdfProblem("warning", "pdf-active-content", describe_pdf(facts.active_content))]
 
 
+def names_its_authors(paper: Paper, facts: PdfFacts) -> bool:
+    """Whether page 1's author block prints at least one of the paper's authors (as written, or as a
+    variant): a page 1 that names its authors is no anonymized copy, whatever else it kept."""
+    if not paper.authors or not facts.author_block:
+        return False
+    lines = [text for text, _style in _block_lines(facts.author_block, paper.title)]
+    return any(_find_author(person, lines)[0] != "missing" for person in paper.authors)
+
+
+def _anonymous_mark(mark: str) -> bool:
+    return mark.startswith("page 1 names")
+
+
+def leftover_problems(marks: list[str]) -> list[PdfProblem]:
+    """A review copy's marks left on a camera-ready whose page 1 names its authors: warnings, and the
+    PDF is published (it is no review copy). The submission's notice ("Submitted to … Do not
+    distribute", "Confidential Review Copy"): ``pdf-submission-notice``; margin line numbers:
+    ``pdf-line-numbers``."""
+    problems = []
+    for mark in marks:
+        if mark.startswith("page 1 says"):
+            problems.append(PdfProblem("warning", "pdf-submission-notice",
+                                       f"page 1 names its authors but kept the submission's notice ({mark[len('page 1 says '):]}): "
+                                       "a camera-ready made from the submission's file; published, but the notice should go"))
+        elif "line numbers" in mark:
+            problems.append(PdfProblem("warning", "pdf-line-numbers",
+                                       f"page 1 names its authors but {mark}: a camera-ready set in the submission's format; "
+                                       "published, but the line numbers should go"))
+    return problems
+
+
 def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     """The anonymized submission uploaded as the camera-ready: an error (not published), or, when
-    the organizers set ``publish_review_copy``, a warning (published with their note)."""
+    the organizers set ``publish_review_copy``, a warning (published with their note). A page 1 that
+    prints the paper's authors is not anonymized: what it kept of a review copy is only a warning
+    (`leftover_problems`)."""
     if not facts.review_marks:
         return []
+    if names_its_authors(paper, facts):
+        return leftover_problems([m for m in facts.review_marks if not _anonymous_mark(m)])
     evidence = "; ".join(facts.review_marks)
     if all(mark.startswith("page 1 names") for mark in facts.review_marks):
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
@@ -500,6 +698,83 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     if paper.publish_review_copy:
         return [PdfProblem("warning", "pdf-review-copy-published", f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
     return [PdfProblem("error", "pdf-review-copy", f"this is the anonymized review copy, not the camera-ready ({evidence})")]
+
+
+#: A footnote's mark at a line's start: a symbol, or a number standing alone ("1 https://...", not "37th").
+_NOTE_MARK = re.compile(r"^(?:[∗*†‡§¶⋆★♠♣♥♦+]|\d{1,2}(?=\s))")
+#: Words of a venue notice ("37th Conference on ...", "Workshop on ...", "Preprint. Under review.", "Appears in ...").
+_EVENT = re.compile(r"\b(?:conference|workshop|symposium|proceedings|findings|preprint|under\s+review|submitted\s+to|appears?\s+in"
+                    r"|accepted\s+(?:at|to|by)|published\s+(?:at|in|by)|to\s+appear)\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[ivxl]+|\d+)$")
+_TOPIC_STOP = {"the", "a", "an", "of", "on", "in", "for", "and", "at", "to", "with", "workshop", "workshops", "international", "annual"}
+
+
+def venue_notices(notes: list[str]) -> list[str]:
+    """The venue notices among page 1's foot notes (`PdfFacts.first_page_notes`): the unmarked notes that
+    name an event ("37th Conference on Neural Information Processing Systems (NeurIPS 2023).", "Preprint.
+    Under review."), a notice's continuation lines joined to it; the authors' marked notes are left out."""
+    notices: list[str] = []
+    current: str | None = None
+    for line in notes:
+        if current is not None and not _NOTE_MARK.match(line) and not re.search(r"[.!?]$", current):
+            current = current[:-1] + line if current.endswith("-") and line[:1].islower() else f"{current} {line}"
+            notices[-1] = current
+        elif not _NOTE_MARK.match(line) and _EVENT.search(line):
+            current = line
+            notices.append(current)
+        else:
+            current = None
+    return notices
+
+
+def _workshop_names(workshop: Workshop) -> tuple[list[str], set[str]]:
+    """(the words of the workshop's topic, its acronyms), from workshop.yaml: the title without its
+    ordinal and "Workshop on" ("The 2nd Workshop on Tiny Models" -> "tiny models"), and the letters of
+    the short name without its edition ("TM" of "TM-II") and the topic's initials, as folded words."""
+    topic = [w for w in _letters_and_ordinals(workshop.title) if w not in _TOPIC_STOP and not _ORDINAL.match(w)]
+    acronyms = {w for w in _letters_and_ordinals(workshop.short_name) if len(w) >= 3 and not _ORDINAL.match(w)}
+    initials = "".join(w[0] for w in topic if w not in {"and", "or"})
+    if len(initials) >= 3:
+        acronyms.add(initials)
+    return topic, acronyms
+
+
+def _letters_and_ordinals(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", fold(text))
+
+
+def _names_workshop(notice: str, workshop: Workshop) -> bool:
+    """Whether a notice names this workshop: its acronym as a word, or most of its topic's words."""
+    words = set(_letters_and_ordinals(notice))
+    topic, acronyms = _workshop_names(workshop)
+    if acronyms & words:
+        return True
+    return bool(topic) and sum(w in words for w in set(topic)) >= max(len(set(topic)) - 1, 0.75 * len(set(topic)), 1)
+
+
+def footer_problems(facts: PdfFacts, workshop: Workshop) -> list[PdfProblem]:
+    """Page 1's venue notice (the footer NeurIPS-style templates print) against the workshop: a notice that
+    names the main conference and not the workshop (``pdf-main-conference-footer``), another workshop or
+    venue (``pdf-other-venue-footer``), or a preprint (``pdf-preprint-footer``): warnings. Whether it
+    names this workshop comes from workshop.yaml (`_names_workshop`), the main conference from the
+    notice's own structure ("Conference on …") and the workshop's ``venue``. No notice: nothing to say.
+    A submission's notice ("Submitted to … Do not distribute") is the review-copy checks' to judge."""
+    notices = [n for n in venue_notices(facts.first_page_notes) if not re.search(r"\bsubmitted\s+to\b", n, re.IGNORECASE)]
+    if not notices or any(_names_workshop(n, workshop) for n in notices):
+        return []
+    notice = notices[-1]
+    shown = _printable(notice)[:200]
+    words = set(_letters_and_ordinals(notice))
+    venue = {w for w in _letters_and_ordinals(workshop.venue) if not w.isdigit()}
+    if re.search(r"\bpreprint\b|\bunder\s+review\b", notice, re.IGNORECASE):
+        return [PdfProblem("warning", "pdf-preprint-footer", f"page 1's footer is a preprint's ({shown!r}), not the workshop's")]
+    if "workshop" not in words and ("conference" in words or venue & words):
+        years = sorted(set(re.findall(r"\b(?:19|20)\d\d\b", notice)) - {str(workshop.year)})
+        other_year = f", of {years[0]}" if years and str(workshop.year) not in notice else ""
+        return [PdfProblem("warning", "pdf-main-conference-footer",
+                           f"page 1's footer names the main conference{other_year} ({shown!r}), not the workshop: "
+                           f"the authors kept the conference's camera-ready notice")]
+    return [PdfProblem("warning", "pdf-other-venue-footer", f"page 1's footer names another venue ({shown!r}), not the workshop")]
 
 
 #: Problems that keep a PDF off the site (``build`` publishes the paper as pending).
@@ -525,6 +800,8 @@ def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRu
         return problems
     rules = _rules_of(rules, paper)
     problems += review_copy_problems(paper, facts)
+    if isinstance(rules, Workshop):
+        problems += footer_problems(facts, rules)
     problems += length_problems(facts, rules)
     problems += length_notes(facts, rules)
     problems += memo.problems(paper, facts) if memo is not None else first_page_problems(paper, facts)

@@ -20,7 +20,9 @@ from pathlib import Path
 #: block and review-copy marks (`layout.py`).
 #: 6: read within time and memory budgets (facts cached before could call a hostile PDF ready).
 #: 7: active content (JavaScript, Launch actions, embedded files: `active.py`).
-EXTRACTOR_VERSION = 7
+#: 8: font sizes as printed (a font set at size 1 in a scaled matrix), accents put on their letters,
+#: headings by their layout, page 1's foot notes (`first_page_notes`).
+EXTRACTOR_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class PdfFacts:
     author_block: list[list] = field(default_factory=list)  # page 1 above the abstract: [text, font size, bold] per line
     review_marks: list[str] = field(default_factory=list)  # evidence that this is an anonymized review copy
     active_content: list[str] = field(default_factory=list)  # what a viewer may run or open: JavaScript, Launch actions, embedded files
+    first_page_notes: list[str] = field(default_factory=list)  # page 1's foot in a smaller font (venue notice, \thanks notes)
     text: str = ""
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION

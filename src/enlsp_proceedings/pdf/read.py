@@ -95,6 +95,7 @@ def set_layout_facts(facts: PdfFacts, texts: list[str], analyzer: Analyzer | Non
         facts.acknowledgments = list(layout.acknowledgments) if layout.acknowledgments else None
         facts.author_block = layout.author_block
         facts.review_marks = layout.review_marks
+        facts.first_page_notes = layout.first_page_notes
         return
     facts.references_page, content = find_body_end(texts)
     facts.content_pages = None if content is None else float(content)
