@@ -83,6 +83,8 @@ def _program_parser(sub) -> None:
     for role, what in (("schedule", "the schedule (Jekyll .yml, or a spreadsheet)"), ("speakers", "the keynote speakers"),
                        ("panelists", "the panelists"), ("organizers", "the organizers"), ("committee", "the technical committee")):
         prog.add_argument(f"--{role}", type=Path, default=None, help=f"{what}, whatever the file's name")
+    prog.add_argument("--set-presentations", action="store_true",
+                      help="set the presentation kind in papers.yaml of each paper the schedule presents otherwise (a 'Spotlight 3' slot: spotlight)")
     prog.add_argument("--fix-times", action="store_true",
                       help="read broken times by the documented rules (a missing AM/PM, a 12-hour slip) instead of stopping; each is reported")
     prog.add_argument("--force", action="store_true", help="replace files (or parts of people.yaml) edited since the last import")
@@ -229,7 +231,8 @@ def cmd_import_program(args: argparse.Namespace) -> int:
 
     explicit = {role: getattr(args, role) for role in ("schedule", "speakers", "panelists", "organizers", "committee")}
     try:
-        report = run_program_import(args.sources, args.conf, explicit, fix_times=args.fix_times, force=args.force, dry_run=args.dry_run)
+        report = run_program_import(args.sources, args.conf, explicit, fix_times=args.fix_times, force=args.force, dry_run=args.dry_run,
+                                    set_presentations=args.set_presentations)
     except ExportError as exc:
         _error(str(exc))
         return 1

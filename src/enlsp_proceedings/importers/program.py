@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from enlsp_proceedings.importers.papers_yaml import set_fields
 from enlsp_proceedings.importers.program_map import Program, build_program, find_inputs, read_conf
 from enlsp_proceedings.importers.program_text import Issues, Where
 from enlsp_proceedings.importers.program_write import Planned, documents, plan, write_all
@@ -63,13 +64,16 @@ class ProgramReport:
 
 
 def run_program_import(paths: list[Path], conf_dir: Path, explicit: dict[str, Path | None] | None = None, *,
-                       fix_times: bool = False, force: bool = False, dry_run: bool = False) -> ProgramReport:
-    """Read the inputs, map them, and write conf/'s program files unless an error was found or it is a dry run.
+                       fix_times: bool = False, force: bool = False, dry_run: bool = False,
+                       set_presentations: bool = False) -> ProgramReport:
+    """Read the inputs, map them, and write conf/'s program files unless an error was found or it is a dry run;
+    with ``set_presentations``, also the ``presentation`` of each paper whose talk slot names another kind
+    than papers.yaml (a "Spotlight 3" slot: ``spotlight``), with a ``# source:`` comment naming the slot.
     Raises `records.ExportError` for inputs it cannot read at all (a missing file, unreadable YAML)."""
     inputs = find_inputs(paths, explicit or {})
     conf = read_conf(conf_dir)
     issues = Issues()
-    program = build_program(inputs, conf, issues, fix_times)
+    program = build_program(inputs, conf, issues, fix_times, set_presentations)
     if program.schedule is not None and program.panel is None and (conf_dir / "panel.yaml").is_file():
         issues.add("note", Where(conf_dir / "panel.yaml"), "the schedule has no panel; this file is left as it is (delete it if the "
                    "workshop has no panel)")
@@ -77,4 +81,9 @@ def run_program_import(paths: list[Path], conf_dir: Path, explicit: dict[str, Pa
     written: list[Path] = []
     if not issues.count("error") and not dry_run:
         written = write_all(planned)
+        if set_presentations and program.presentations:
+            papers_file = conf_dir / "papers.yaml"
+            set_fields(papers_file, {ident: {"presentation": kind} for ident, (kind, _) in program.presentations.items()},
+                       {ident: f"source: {where}" for ident, (_, where) in program.presentations.items()})
+            written.append(papers_file)
     return ProgramReport(program, issues, planned, written, dry_run)

@@ -205,6 +205,8 @@ class Program:
     organizers: list[Entry] | None = None
     technical_committee: list[Entry] | None = None
     mapped: list[str] = field(default_factory=list)  # one line per slot: where it came from, what it became
+    #: paper id -> (the presentation kind its talk slot names, where): papers.yaml says another
+    presentations: dict[str, tuple[str, str]] = field(default_factory=dict)
     sources: dict[str, list[str]] = field(default_factory=dict)  # conf file -> the input files it was written from
 
 
@@ -494,7 +496,7 @@ class _People:
         return [p for p in self.people if id(p) not in self.used]
 
 
-def build_program(inputs: Inputs, conf: Conf, issues: Issues, fix_times: bool) -> Program:
+def build_program(inputs: Inputs, conf: Conf, issues: Issues, fix_times: bool, set_presentations: bool = False) -> Program:
     """Read the inputs and map them onto conf/'s files (nothing is written here)."""
     program = Program()
     files = inputs.files
@@ -511,7 +513,7 @@ def build_program(inputs: Inputs, conf: Conf, issues: Issues, fix_times: bool) -
     if slots is not None:
         speakers = _People(read_people(files["speakers"], issues, "speaker") if "speakers" in files else None, files.get("speakers"))
         panelists = _People(read_people(files["panelists"], issues, "panelist") if "panelists" in files else None, files.get("panelists"))
-        _schedule(program, slots, conf, speakers, panelists, issues, fix_times)
+        _schedule(program, slots, conf, speakers, panelists, issues, fix_times, set_presentations)
         program_file = files.get("schedule") or files["sheet"]
         program.sources["schedule.yaml"] = [program_file.name]
         program.sources["keynotes.yaml"] = [program_file.name] + ([files["speakers"].name] if "speakers" in files else [])
@@ -542,7 +544,7 @@ def _people_entries(people: list[SourcePerson], issues: Issues, role: str) -> li
 
 
 def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _People, panelists: _People, issues: Issues,
-              fix_times: bool) -> None:
+              fix_times: bool, set_presentations: bool = False) -> None:
     papers = Papers(conf)
     program.schedule, program.keynotes = [], []
     keynote_ids: set[str] = set()
@@ -584,6 +586,7 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
             what = f"paper {paper.id} ({how} matched" + (f"; {slot.label}" if slot.label else "") + ")"
             if presentation and presentation[0] != paper.presentation:
                 presentation_notes.append(f"{paper.id} ({slot.where.short}: {slot.label or slot.kind}; papers.yaml: {paper.presentation or 'none'})")
+                program.presentations[paper.id] = (presentation[0], f"{slot.where.short} ({slot.label or slot.kind})")
             _paper_people(slot, paper, issues, talk_presenters)
             if slot.abstract or slot.bio:
                 talk_texts.append((slot.abstract_where or slot.where).short)
@@ -634,8 +637,10 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
         issues.add("note", None, "the abstracts of paper talks are not imported: papers.yaml holds each paper's abstract "
                    f"({', '.join(talk_texts)})")
     if presentation_notes:
-        issues.add("warning", None, "the schedule presents these papers otherwise than papers.yaml's presentation says (import-program does "
-                   f"not edit papers.yaml; set presentation there if the schedule is right): {'; '.join(presentation_notes)}")
+        what = ("presentation set in papers.yaml, as --set-presentations asks" if set_presentations else
+                "papers.yaml is not edited; set presentation there, or run again with --set-presentations, if the schedule is right")
+        issues.add("note" if set_presentations else "warning", None, f"the schedule presents these papers otherwise than papers.yaml's presentation says ({what}): "
+                   f"{'; '.join(presentation_notes)}")
     for what, found in (("talk slots", talks), ("poster sessions", sessions)):
         for ident, where in found.items():
             if len(where) > 1:

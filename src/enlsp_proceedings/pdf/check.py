@@ -798,10 +798,11 @@ def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRu
     facts = entry.facts
     if facts is None or not facts.ok:
         return problems
+    workshop = rules if isinstance(rules, Workshop) else None  # the footer is judged against the workshop's names
     rules = _rules_of(rules, paper)
     problems += review_copy_problems(paper, facts)
-    if isinstance(rules, Workshop):
-        problems += footer_problems(facts, rules)
+    if workshop is not None:
+        problems += footer_problems(facts, workshop)
     problems += length_problems(facts, rules)
     problems += length_notes(facts, rules)
     problems += memo.problems(paper, facts) if memo is not None else first_page_problems(paper, facts)
@@ -877,7 +878,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         ready = entry.facts if entry.facts is not None and entry.facts.ok else None
         pages = ready.pages if ready is not None else None
         length = content_length(ready, rules) if ready is not None else None
-        problems = decided_problems(paper, entry, rules, supplements.get(paper.id))
+        problems = decided_problems(paper, entry, proc.workshop, supplements.get(paper.id))  # the workshop: its footer is judged too
         reports.append(PaperReport(paper.id, paper.pdf_name, pages, problems, length.counted if length else None,
                                    length.ends_at if length else None, rules))
     general = []
