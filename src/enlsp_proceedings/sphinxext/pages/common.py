@@ -196,7 +196,7 @@ def paper_card(volume: Volume, paper_id: str) -> Card:
         paper = volume.papers_by_id[paper_id]
         return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors],
                     badge_specs(volume.workshop, paper), volume.held)
-    return volume.memo(("card", paper_id), make)  # type: ignore[return-value]
+    return volume.memo(("card", paper_id, volume.held), make)  # type: ignore[return-value]
 
 
 def paper_groups(workshop: Workshop, items: list, presentation: Callable[[Any], str]) -> list[tuple[str, str, list]]:

@@ -3,9 +3,10 @@ exported together as one BibTeX, RIS, CSL-JSON or iCalendar file.
 
 The page itself is the same for every reader: a heading, what the list is, and a holder that
 ``enlsp-mylist.js`` fills from the browser's storage (the stars, see ``enlsp.js``). The script
-assembles the exports from the files the site already publishes for each item (``.bib``,
-``.ris``, ``.csl.json``, ``.ics``), fetched by relative address: it needs the site served (any
-static host, ``nox -s serve``), and no other network. What it needs to know of the site comes
+assembles the exports from the files the site already publishes: each item's ``.bib``,
+``.ris`` and ``.csl.json``, and the talks' events of ``schedule.ics`` (the same events as each
+talk's own ``.ics``), fetched by relative address: it needs the site served (any static host,
+``nox -s serve``), and no other network. What it needs to know of the site comes
 from here, made by `outputs.paths`: where each kind of item keeps its files, which citation
 formats each kind has, and the names of the downloads.
 """
@@ -32,7 +33,8 @@ CITATIONS = {"paper": ["bib", "ris", "csl.json"], "keynote": ["bib", "csl.json"]
 def shows(v: Volume, ident: str | None = None) -> Shown:
     """The workshop's names (for the downloads and the item kinds), and where the items' files live."""
     w = v.workshop
-    return Shown(short_name=w.short_name, year=w.year, labels=w.labels, files={kind: paths.target_file(kind, "{id}", "{ext}") for kind in CITATIONS})
+    return Shown(short_name=w.short_name, year=w.year, labels=w.labels, base_url=w.base_url, program=bool(v.proc.schedule),
+                 files={kind: paths.target_file(kind, "{id}", "{ext}") for kind in CITATIONS})
 
 
 def config(d: Shown) -> dict:
@@ -46,6 +48,8 @@ def config(d: Shown) -> dict:
         "calendar": f"{d.short_name} {d.year}: {TITLE}",
         "papers": paths.PAPERS_INDEX, "papers_label": d.labels.papers,
         "schedule": paths.SCHEDULE, "schedule_label": d.labels.schedule,
+        # the talks' calendar events, by the address of their page (base_url + its path)
+        "schedule_ics": paths.SCHEDULE_ICS if d.program else None, "base_url": d.base_url,
     }
 
 

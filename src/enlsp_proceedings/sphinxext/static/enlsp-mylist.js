@@ -1,16 +1,17 @@
 /* The My list page: the papers and talks starred on this site (window.enlspList, enlsp.js),
-   each with its authors and time, and their files in one download each: BibTeX (.bib), RIS
-   (.ris), CSL-JSON (.csl.json) and a calendar of the talks (.ics).
+   each with its authors and time, and all of them in one download per format: BibTeX (.bib),
+   RIS (.ris), CSL-JSON (.csl.json) and a calendar of the talks (.ics).
 
-   Everything comes from the files the site already publishes for each item (papers/<id>.bib,
-   .ris, .csl.json, .ics; keynotes/<id>.bib, .csl.json, .ics; panel.ics), fetched by relative
-   address, so the page needs the site served (any static host, `nox -s serve`,
-   `python3 -m http.server`) and nothing else: no other server, no network beyond the site.
-   Opened from a file (file://), the browser lets the page read no other file: the list still
-   shows, linking each item's page, and the page says why the downloads cannot be made.
-   Where each kind of item keeps its files comes with the page (data-config, made from
-   outputs/paths.py). Text from the files goes into the page as text (textContent), never as
-   markup; the downloads are Blob URLs with their types and file names. */
+   Everything comes from files the site already publishes: each item's citation files
+   (papers/<id>.bib, .ris, .csl.json; keynotes/<id>.bib, .csl.json) and the program's calendar
+   (schedule.ics, whose events are the talks' own calendars), fetched by relative address. So
+   the page needs the site served (any static host, `nox -s serve`, `python3 -m http.server`)
+   and nothing else: no other server, no network beyond the site. Opened from a file (file://),
+   a browser lets the page read no other file: the list still shows, linking each item's page,
+   and the page says why it cannot make the downloads. Where each kind of item keeps its files
+   comes with the page (data-config, made from outputs/paths.py). Text from the files goes
+   into the page as text (textContent), never as markup; the downloads are Blob URLs with
+   their types and file names. */
 (function () {
   "use strict";
   const list = window.enlspList;
@@ -25,6 +26,7 @@
     csl: { label: "CSL-JSON", file: "csl.json", type: "application/vnd.citationstyles.csl+json;charset=utf-8" },
     ics: { label: "Calendar", file: "ics", type: "text/calendar;charset=utf-8" },
   };
+  const fromFile = window.location.protocol === "file:";
   const fetched = new Map();
 
   function split(key) {
@@ -32,29 +34,31 @@
     return [key.slice(0, at), key.slice(at + 1)];
   }
 
-  function address(key, ext) {
+  /* Site path of an item's file ("papers/x.bib"), from the page's templates. */
+  function path(key, ext) {
     const [kind, id] = split(key);
     const template = config.files[kind];
-    if (typeof template !== "string") return null;
-    return new URL(template.replace("{id}", () => id).replace("{ext}", () => ext), list.root).href;
+    return typeof template === "string" ? template.replace("{id}", () => id).replace("{ext}", () => ext) : null;
   }
 
-  function has(key, file) {
-    if (file === "ics") return true;  // every talk with a slot has one: a missing file means no slot
+  function cites(key, file) {
     return (config.citations[split(key)[0]] || []).indexOf(file) >= 0;
   }
 
   /* The text of one of the site's files: a string, null when the site has no such file, or
      undefined when it could not be read at all (file://, offline, a server error). */
-  function get(key, file) {
-    const url = address(key, file);
-    if (!url || !has(key, file)) return Promise.resolve(null);
+  function read(sitePath) {
+    const url = new URL(sitePath, list.root).href;
     if (!fetched.has(url)) {
       fetched.set(url, fetch(url, { cache: "no-cache" }).then(
         response => response.status === 404 ? null : response.ok ? response.text() : undefined,
         () => undefined));
     }
     return fetched.get(url);
+  }
+
+  function citation(key, file) {
+    return cites(key, file) ? read(path(key, file)) : Promise.resolve(null);
   }
 
   function element(tag, className, text) {
@@ -68,11 +72,12 @@
     return count + " " + (count === 1 ? one : many);
   }
 
-  // -- iCalendar: one calendar from the talks' own ----------------------------------------------
+  // -- iCalendar -------------------------------------------------------------------------------
   function unfold(text) {
     return text.replace(/\r?\n[ \t]/g, "").split(/\r?\n/).filter(line => line.length);
   }
 
+  /* A calendar's own properties (head) and its components (VTIMEZONE, VEVENT: their lines). */
   function components(text) {
     const head = [];
     const parts = [];
@@ -101,6 +106,40 @@
     return line === undefined ? null : line;
   }
 
+  function value(line) {
+    // the value of a content line: after the first colon outside a quoted parameter
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] === '"') quoted = !quoted;
+      else if (line[i] === ":" && !quoted) return line.slice(i + 1);
+    }
+    return "";
+  }
+
+  /* The program (schedule.ics): its time zone lines, its zones, and each talk's event by the
+     address of the talk's page; null without a program, undefined when it cannot be read. */
+  let program = null;
+  function schedule() {
+    if (!program) {
+      program = (config.schedule_ics ? read(config.schedule_ics) : Promise.resolve(null)).then(text => {
+        if (typeof text !== "string") return text;
+        const parsed = components(text);
+        const events = new Map();
+        for (const part of parsed.parts) {
+          const url = part.name === "VEVENT" && property(part.lines, "URL");
+          if (url && !events.has(value(url))) events.set(value(url), part.lines);
+        }
+        return { head: parsed.head, zones: parsed.parts.filter(p => p.name === "VTIMEZONE").map(p => p.lines), events: events };
+      });
+    }
+    return program;
+  }
+
+  function talk(calendar, key) {
+    const page = path(key, "html");
+    return calendar && page ? calendar.events.get(config.base_url + page) || null : null;
+  }
+
   function fold(line) {
     // lines of at most 75 octets, continued with a space; never inside a UTF-8 sequence
     const encoder = new TextEncoder();
@@ -121,45 +160,26 @@
     return out.join("\r\n ");
   }
 
-  function icsText(value) {
-    return value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  function icsText(text) {
+    return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
   }
 
-  function calendar(texts) {
-    const zones = new Map();
-    const events = new Map();
-    let zoneName = null;
-    for (const text of texts) {
-      const parsed = components(text);
-      zoneName = zoneName || property(parsed.head, "X-WR-TIMEZONE");
-      for (const part of parsed.parts) {
-        if (part.name === "VTIMEZONE") {
-          const id = property(part.lines, "TZID");
-          if (!zones.has(id)) zones.set(id, part.lines);
-        } else if (part.name === "VEVENT") {
-          const uid = property(part.lines, "UID") || "#" + events.size;
-          if (!events.has(uid)) events.set(uid, part.lines);
-        }
-      }
-    }
+  function calendarText(calendar, events) {
     const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//enlsp-proceedings//my list//EN", "CALSCALE:GREGORIAN",
       "X-WR-CALNAME:" + icsText(config.calendar)];
-    if (zoneName) lines.push(zoneName);
-    for (const part of [...zones.values(), ...events.values()]) lines.push(...part);
+    const zone = property(calendar.head, "X-WR-TIMEZONE");
+    if (zone) lines.push(zone);
+    for (const part of [...calendar.zones, ...events]) lines.push(...part);
     lines.push("END:VCALENDAR");
-    return { text: lines.map(fold).join("\r\n") + "\r\n", events: events.size };
+    return lines.map(fold).join("\r\n") + "\r\n";
   }
 
-  function when(text) {
-    // "Mon 5 May 2031, 09:00–09:10 (Europe/Lisbon)" from the talk's calendar
-    const event = components(text).parts.find(p => p.name === "VEVENT");
-    if (!event) return "";
-    const times = ["DTSTART", "DTEND"].map(name => {
-      const line = property(event.lines, name) || "";
-      const match = /^[A-Z]+(?:;TZID=([^:;]+))?[^:]*:(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)\d\d(Z?)$/i.exec(line);
+  function when(event) {
+    // "Mon 5 May 2031, 09:00–09:10 (Europe/Lisbon)"
+    const [start, end] = ["DTSTART", "DTEND"].map(name => {
+      const match = /^[A-Z]+(?:;TZID=([^:;]+))?[^:]*:(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)\d\d(Z?)$/i.exec(property(event, name) || "");
       return match && { zone: match[1] || (match[7] ? "UTC" : ""), year: +match[2], month: +match[3], day: +match[4], time: match[5] + ":" + match[6] };
     });
-    const [start, end] = times;
     if (!start) return "";
     const day = new Date(Date.UTC(start.year, start.month - 1, start.day)).toLocaleDateString("en-GB",
       { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace(",", "");
@@ -167,8 +187,7 @@
   }
 
   // -- the page ------------------------------------------------------------------------------
-  const fromFile = window.location.protocol === "file:";
-  const shown = new Map();  // key -> its row, kept (unstarred rows stay until the page is left: a misclick is undone by starring again)
+  const shown = new Map();  // key -> its row; an unstarred row stays (struck through) until the page is left: starring it again undoes a slip
   const summary = element("p", "enlsp-mylist-summary");
   const downloads = element("div", "enlsp-mylist-downloads");
   const note = element("p", "enlsp-mylist-note");
@@ -195,8 +214,8 @@
     const li = element("li", "enlsp-mylist-item");
     li.dataset.key = item.key;
     const title = element("p", "enlsp-list-title");
-    title.append(element("span", "sd-badge sd-outline-secondary sd-text-secondary", config.kinds[kind] || kind), " ",
-      link(item.title || item.key, address(item.key, "html")));
+    const page = link(item.title || item.key, new URL(path(item.key, "html"), list.root).href);
+    title.append(element("span", "sd-badge sd-outline-secondary sd-text-secondary", config.kinds[kind] || kind), " ", page);
     const star = element("button", "enlsp-star enlsp-star-icon");
     star.type = "button";
     star.dataset.star = item.key;
@@ -204,30 +223,24 @@
     const icon = element("span", "fa-solid fa-star");
     icon.setAttribute("aria-hidden", "true");
     star.append(icon);
-    li.append(star, title, element("p", "enlsp-list-authors"), element("p", "enlsp-mylist-when"));
-    get(item.key, "csl.json").then(text => {
+    const authors = element("p", "enlsp-list-authors");
+    const time = element("p", "enlsp-mylist-when");
+    li.append(star, title, authors, time);
+    citation(item.key, "csl.json").then(text => {
       let csl = null;
       try { csl = text ? JSON.parse(text)[0] : null; } catch (err) { csl = null; }
       if (!csl) return;
-      if (typeof csl.title === "string" && csl.title) title.querySelector("a").textContent = csl.title;
+      if (typeof csl.title === "string" && csl.title) page.textContent = csl.title;
       const names = (Array.isArray(csl.author) ? csl.author : []).map(a => a && (a.literal || [a.given, a.family].filter(Boolean).join(" ")))
         .filter(n => typeof n === "string" && n);
-      li.querySelector(".enlsp-list-authors").textContent = names.join(", ");
+      authors.textContent = names.join(", ");
     });
-    get(item.key, "ics").then(text => {
-      if (text) li.querySelector(".enlsp-mylist-when").textContent = when(text);
+    schedule().then(calendar => {
+      const event = talk(calendar, item.key);
+      if (event) time.textContent = when(event);
     });
     return li;
   }
-
-  function exportButton(format) {
-    const button = element("button", "sd-btn sd-btn-primary enlsp-btn enlsp-mylist-export");
-    button.type = "button";
-    button.dataset.format = format;
-    button.addEventListener("click", () => download(format));
-    return button;
-  }
-  const buttons = Object.keys(FORMATS).map(exportButton);
 
   function cannotRead(count) {
     return "Could not read " + plural(count, "file", "files") + " of the site" + (fromFile
@@ -236,37 +249,8 @@
       : ". Check the connection and try again.");
   }
 
-  async function download(format) {
-    const spec = FORMATS[format];
-    const current = list.read().filter(item => has(item.key, spec.file));
-    const texts = await Promise.all(current.map(item => get(item.key, spec.file)));
-    const failed = texts.filter(t => t === undefined).length;
-    if (failed) {
-      note.textContent = cannotRead(failed);
-      return;
-    }
-    const found = texts.filter(t => typeof t === "string" && t.trim());
-    let text;
-    let count = found.length;
-    if (format === "csl") {
-      const all = [];
-      for (const t of found) {
-        try { all.push(...JSON.parse(t)); } catch (err) { count -= 1; }
-      }
-      text = JSON.stringify(all, null, 2) + "\n";
-    } else if (format === "ics") {
-      const cal = calendar(found);
-      text = cal.text;
-      count = cal.events;
-    } else {
-      text = found.map(t => t.replace(/\s+$/, "")).join("\n\n") + "\n";
-    }
-    if (!count) {
-      note.textContent = format === "ics" ? "None of the items in your list has a time in the program." : "No item of your list has a " + spec.label + " file.";
-      return;
-    }
-    const name = config.download + "." + spec.file;
-    const url = URL.createObjectURL(new Blob([text], { type: spec.type }));
+  function save(text, name, type) {
+    const url = URL.createObjectURL(new Blob([text], { type: type }));
     const a = element("a");
     a.href = url;
     a.download = name;
@@ -275,17 +259,57 @@
     a.click();
     a.remove();
     window.setTimeout(() => URL.revokeObjectURL(url), 60000);
-    note.textContent = "Downloaded " + name + " (" + plural(count, format === "ics" ? "talk" : "entry", format === "ics" ? "talks" : "entries") + ").";
   }
 
-  function counts(current) {
-    const kinds = {};
-    for (const item of current) {
-      const kind = split(item.key)[0];
-      kinds[kind] = (kinds[kind] || 0) + 1;
+  async function download(format) {
+    const spec = FORMATS[format];
+    const current = list.read();
+    let text;
+    let count;
+    if (format === "ics") {
+      const calendar = await schedule();
+      if (calendar === undefined) {
+        note.textContent = cannotRead(1);
+        return;
+      }
+      const events = current.map(item => talk(calendar, item.key)).filter(Boolean);
+      count = events.length;
+      text = count ? calendarText(calendar, events) : "";
+    } else {
+      const texts = await Promise.all(current.filter(item => cites(item.key, spec.file)).map(item => citation(item.key, spec.file)));
+      const failed = texts.filter(t => t === undefined).length;
+      if (failed) {
+        note.textContent = cannotRead(failed);
+        return;
+      }
+      const found = texts.filter(t => typeof t === "string" && t.trim());
+      count = found.length;
+      if (format === "csl") {
+        const all = [];
+        for (const t of found) {
+          try { all.push(...JSON.parse(t)); } catch (err) { count -= 1; }
+        }
+        text = JSON.stringify(all, null, 2) + "\n";
+      } else {
+        text = found.map(t => t.replace(/[\r\n]+$/, "")).join("\n\n") + "\n";  // RIS ends its records with "ER  - ", space included
+      }
     }
-    return kinds;
+    if (!count) {
+      note.textContent = format === "ics" ? "No item of your list has a time in the program." : "No item of your list has a " + spec.label + " entry.";
+      return;
+    }
+    const name = config.download + "." + spec.file;
+    save(text, name, spec.type);
+    note.textContent = "Downloaded " + name + " (" + (format === "ics" ? plural(count, "talk", "talks") : plural(count, "entry", "entries")) + ").";
   }
+
+  const buttons = Object.keys(FORMATS).map(format => {
+    const button = element("button", "sd-btn sd-btn-primary enlsp-btn enlsp-mylist-export");
+    button.type = "button";
+    button.dataset.format = format;
+    button.addEventListener("click", () => download(format));
+    return button;
+  });
 
   function pressed(li, on) {
     const star = li.querySelector(".enlsp-star");
@@ -309,40 +333,36 @@
       }
     }
     for (const [key, li] of shown) pressed(li, keys.has(key));
-    const kinds = counts(current);
-    const parts = Object.keys(kinds).map(kind => {
+    const kinds = {};
+    for (const item of current) kinds[split(item.key)[0]] = (kinds[split(item.key)[0]] || 0) + 1;
+    summary.textContent = current.length ? "In your list: " + Object.keys(kinds).map(kind => {
       const name = (config.kinds[kind] || kind).toLowerCase();
       return plural(kinds[kind], name, name + "s");
-    });
-    summary.textContent = current.length ? "In your list: " + parts.join(", ") + "." : "";
+    }).join(", ") + "." : "";
     const emptyNote = app.querySelector(".enlsp-mylist-empty");
     if (!current.length && !emptyNote) app.insertBefore(empty(), downloads);
     if (current.length && emptyNote) emptyNote.remove();
-    const cites = current.filter(i => has(i.key, "bib")).length;
-    const ris = current.filter(i => has(i.key, "ris")).length;
+    const entries = current.filter(i => cites(i.key, "bib")).length;
+    const papers = current.filter(i => cites(i.key, "ris")).length;
     const labels = {
-      bib: "BibTeX (.bib), " + plural(cites, "entry", "entries"),
-      ris: "RIS (.ris), " + plural(ris, "paper", "papers"),
-      csl: "CSL-JSON (.csl.json), " + plural(cites, "entry", "entries"),
-      ics: "Calendar (.ics) of the talks",
+      bib: ["BibTeX (.bib), " + plural(entries, "entry", "entries"), entries],
+      ris: ["RIS (.ris), " + plural(papers, "paper", "papers"), papers],
+      csl: ["CSL-JSON (.csl.json), " + plural(entries, "entry", "entries"), entries],
+      ics: ["Calendar (.ics) of the talks", current.length],
     };
     for (const button of buttons) {
-      const format = button.dataset.format;
-      button.textContent = labels[format];
-      button.disabled = !(format === "ris" ? ris : format === "ics" ? current.length : cites);
+      const [label, count] = labels[button.dataset.format];
+      button.textContent = label;
+      button.disabled = !count;
     }
     clear.hidden = !current.length;
     downloads.hidden = !current.length;
-    // how many of them have a time in the program, once their calendars are read
-    Promise.all(current.map(item => get(item.key, "ics"))).then(texts => {
-      if (latest !== current) return;
-      const talks = texts.filter(t => typeof t === "string").length;
-      const failed = texts.some(t => t === undefined);
+    schedule().then(calendar => {  // how many have a time in the program, once it is read
+      if (latest !== current || !calendar) return;
+      const talks = current.filter(item => talk(calendar, item.key)).length;
       const button = buttons.find(b => b.dataset.format === "ics");
-      if (!failed) {
-        button.textContent = "Calendar (.ics), " + plural(talks, "talk", "talks");
-        button.disabled = !talks;
-      }
+      button.textContent = "Calendar (.ics), " + plural(talks, "talk", "talks");
+      button.disabled = !talks;
     });
   }
 
@@ -352,11 +372,11 @@
   });
 
   for (const old of app.querySelectorAll(".enlsp-needs-js")) old.remove();
-  const title = element("p", "enlsp-mylist-download-title");
-  title.append(element("strong", "", "Download the whole list:"));
+  const heading = element("p", "enlsp-mylist-download-title");
+  heading.append(element("strong", "", "Download the whole list:"));
   const actions = element("p", "enlsp-actions");
   for (const button of buttons) actions.append(button, " ");
-  downloads.append(title, actions, note);
+  downloads.append(heading, actions, note);
   app.append(summary, downloads, items, clear);
   if (fromFile) {
     note.textContent = "This page was opened from a file (file://), and browsers then let it read no other file of the site: serve the site "
