@@ -86,7 +86,8 @@ def test_only_the_pages_whose_wording_changes_change_when_the_workshop_is_held(t
     changed = {doc for doc in before if before[doc] != after[doc]}
     assert {"papers/gamma", "papers/index", "authors/wei-zhang"} <= changed  # gamma has no PDF: its page, its cards
     assert "papers/alpha" in changed  # every paper page declares the flag
-    assert not changed & {"index", "schedule", "keynotes/kay-note", "cfp"}
+    assert "cfp" in changed  # the call is closed
+    assert not changed & {"index", "schedule", "keynotes/kay-note", "people"}
     assert Volume.from_json(volume.to_json()).held is True
 
 
@@ -129,6 +130,11 @@ def test_a_past_workshops_missing_pdf_is_not_available_not_pending(real_site):
     assert "not yet" not in page
     cards = visible((real_site / "papers" / "index.html").read_text(encoding="utf-8"))
     assert "Camera-ready not available" in cards and "pending" not in cards
+
+
+def test_a_past_workshops_call_for_papers_says_it_is_closed(real_site):
+    cfp = " ".join(visible((real_site / "cfp.html").read_text(encoding="utf-8")).split())
+    assert "This call is closed ENLSP-II took place on Friday 2 December 2022." in cfp
 
 
 def badges(html: str) -> list[str]:
@@ -180,12 +186,14 @@ def test_a_workshop_to_come_says_pending_and_the_day_after_says_not_available(wo
     assert run_build(workshop_copy) == 0
     assert "Camera-ready not yet available" in visible((site / "papers" / "gamma.html").read_text(encoding="utf-8"))
     assert "Camera-ready pending" in visible((site / "papers" / "index.html").read_text(encoding="utf-8"))
+    assert "closed" not in visible((site / "cfp.html").read_text(encoding="utf-8"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER)
     assert run_build(workshop_copy) == 0
     gamma = visible((site / "papers" / "gamma.html").read_text(encoding="utf-8"))
     assert "Camera-ready not available" in gamma and "not yet" not in gamma
     assert "Camera-ready not available" in visible((site / "papers" / "index.html").read_text(encoding="utf-8"))
     assert "Camera-ready not available" in visible((site / "authors" / "wei-zhang.html").read_text(encoding="utf-8"))
+    assert "This call is closed" in visible((site / "cfp.html").read_text(encoding="utf-8"))
     clean = clean_copy(workshop_copy, tmp_path / "clean")
     assert run_build(clean) == 0
     assert_same_site(site, clean / "site")
