@@ -106,9 +106,9 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         out += page.when_line(d.when)
     for session in d.sessions:
         out += page.when_line(session)
-    if published and status.review_note:  # the organizers chose to publish the review copy
+    if status and status.published and status.review_note:  # the organizers chose to publish the review copy
         out += admonition("note", "About this PDF", [para(status.review_note)])
-    if not published:
+    if not (status and status.published):
         # once the workshop has taken place, no camera-ready is coming: not "not yet"
         body = [para("The camera-ready PDF of this paper is not available." if d.held else "The camera-ready PDF of this paper is not yet available.")]
         problems = [p for p in (status.problems if status else []) if p["code"] != "pdf-missing"]
