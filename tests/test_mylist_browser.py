@@ -92,6 +92,9 @@ def test_star_two_papers_and_a_talk_then_download_the_list_in_every_format(reade
 
     page, requests, errors = reader
     site, _ = served
+    # the types the downloads are made with (Blob URLs: the download itself carries no Content-Type)
+    page.add_init_script("""window.__types = []; const make = URL.createObjectURL;
+        URL.createObjectURL = blob => { window.__types.push(blob.type); return make(blob); };""")
     # a paper from its page, another from the papers list, a keynote from the schedule
     page.goto(site + "papers/collective-kgc.html")
     button = star(page, "paper:collective-kgc")
@@ -147,6 +150,8 @@ def test_star_two_papers_and_a_talk_then_download_the_list_in_every_format(reade
     assert events["Keynote: Fine-grained Interactive Vision Language Pre-training"].decoded("dtstart").isoformat() == "2022-12-02T08:00:00-06:00"
     assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    assert page.evaluate("window.__types") == ["application/x-bibtex;charset=utf-8", "application/x-research-info-systems;charset=utf-8",
+                                               "application/vnd.citationstyles.csl+json;charset=utf-8", "text/calendar;charset=utf-8"]
     assert errors == []
     assert all(url.startswith((site, "blob:")) for url in requests), [u for u in requests if not u.startswith(site)]
 
