@@ -139,10 +139,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if known:
         print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
-    published = sum(s.published for s in report.volume.pdfs.values())
-    total = len(report.volume.proc.papers)
+    counts = report.volume.pdf_counts  # the count the home page gives
+    review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
     changed = "" if report.up_to_date else f"; {len(report.rewritten)} page source(s) changed"
-    print(f"built {total} papers ({published} with PDF, {total - published} camera-ready pending), {len(report.volume.proc.keynotes)} keynotes{changed}",
+    print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes{changed}",
           file=sys.stderr)
     print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
     return 0

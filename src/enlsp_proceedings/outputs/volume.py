@@ -10,11 +10,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot, Workshop
@@ -51,6 +53,39 @@ class PdfStatus:
         )
 
 
+class PdfCounts(NamedTuple):
+    """How many papers have which kind of PDF on the site: the one count every page and report gives."""
+
+    papers: int
+    published: int  # PDFs on the site
+    review_copies: int  # of them, anonymized review copies the organizers chose to publish (publish_review_copy)
+
+    @property
+    def camera_ready(self) -> int:
+        """Published PDFs that are camera-ready versions."""
+        return self.published - self.review_copies
+
+    @property
+    def without_pdf(self) -> int:
+        """Papers with no PDF on the site (missing, or not publishable)."""
+        return self.papers - self.published
+
+
+def build_date(timezone: str, environ: Mapping[str, str] | None = None) -> dt.date:
+    """The day of the build in the workshop's time zone: ``SOURCE_DATE_EPOCH`` (seconds since
+    1970, the reproducible-builds convention) when it is set, otherwise today.
+
+    Raises ValueError naming the variable when it is not a whole number of seconds."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    tz = zoneinfo.ZoneInfo(timezone)
+    if not value:
+        return dt.datetime.now(tz).date()
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz).date()
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not a time in whole seconds since 1970-01-01 (e.g. 1670000000)") from None
+
+
 #: Version of papers.json's format (described by the JSON Schema published beside it): bumped
 #: when a field is renamed, removed or changes meaning, not when an optional field is added.
 PAPERS_JSON_VERSION = 1
@@ -65,12 +100,27 @@ class Volume:
         self.proc = proc
         self.pdfs = pdfs
         self.workshop = proc.workshop
+        #: the workshop has taken place (the build's day, `build_date`, is after its last day):
+        #: the pages speak of it in the past. Only this flag, not the date, reaches the pages, so
+        #: their digests change once, the day after the workshop. Set by the build (`held_on`).
+        self.held = False
+
+    def held_on(self, day: dt.date) -> bool:
+        """Whether the workshop is over on this day (it is after the program's last day)."""
+        return day > self.days[-1]
+
+    @property
+    def pdf_counts(self) -> PdfCounts:
+        """Papers, published PDFs, and how many of those are review copies (`PdfCounts`; not
+        remembered: the build settles each paper's status after making the volume)."""
+        statuses = [self.pdfs.get(p.id, PdfStatus()) for p in self.proc.papers]
+        return PdfCounts(len(statuses), sum(s.published for s in statuses), sum(bool(s.published and s.review_note) for s in statuses))
 
     # -- persistence for the Sphinx extension ---------------------------------
     def to_json(self) -> str:
         """The volume as the JSON the build saves for the Sphinx extension (``volume.json``)."""
         return json.dumps(
-            {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}},
+            {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}, "held": self.held},
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -80,7 +130,9 @@ class Volume:
         """The volume saved by `to_json`."""
         data = json.loads(text)
         proc = Proceedings.model_validate(data["proceedings"])
-        return cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()})
+        volume = cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()})
+        volume.held = bool(data.get("held", False))
+        return volume
 
     # -- lookups ---------------------------------------------------------------
     @cached_property

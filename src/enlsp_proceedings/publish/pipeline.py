@@ -21,7 +21,7 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.downloads import write_artifacts
-from enlsp_proceedings.outputs.volume import PdfStatus, Volume
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, decided_problems
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
@@ -141,9 +141,14 @@ def build_site(opts: BuildOptions) -> BuildReport:
 def _build_site(opts: BuildOptions) -> BuildReport:
     _check_out_dir(opts.out_dir.resolve(), opts)
     proc = load_proceedings(opts.conf_dir)
+    try:  # the one input of the pages' past/future wording (Volume.held), read before any work
+        today = build_date(proc.workshop.timezone)
+    except ValueError as exc:
+        raise BuildError(str(exc)) from None
     cache = opts.cache
     with lock_out(opts.out_dir.resolve()), lock_cache(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
+        volume.held = volume.held_on(today)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         for pid, item in report.supplements.items():
             if item.publishable:

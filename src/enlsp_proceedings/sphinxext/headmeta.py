@@ -65,6 +65,7 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
         "panel": volume.proc.panel.description if volume.proc.panel and volume.proc.panel.description else f"Panel discussion at {at}.",
         "cfp": f"Call for papers of {at}.",
         "authors/index": f"Authors and speakers of {at}.",
+        paths.docname(paths.MY_LIST): f"Your reading list of papers and talks at {at}, exported as BibTeX, RIS, CSL-JSON or a calendar.",
     }
     if pagename in fixed:
         return "website", fixed[pagename]

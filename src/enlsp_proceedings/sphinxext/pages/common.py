@@ -143,15 +143,36 @@ def author_names(volume: Volume, paper: Paper) -> str:
 
 
 def badge_specs(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
-    """(label, colour, outline) of a paper's badges."""
+    """(label, colour, outline) of a paper card's badges: its presentation first, its track (after
+    the first), its award. Not "Non-archival": it is true of every paper, so the pages say it once
+    (the home page, each paper's page), not on every card."""
     specs = [(workshop.presentation(paper.presentation).label, "primary", False)]
     if len(workshop.track_list) > 1 and paper.track != workshop.track_list[0].id:
         specs.append((workshop.track(paper.track).name, "info", False))
     if paper.award:
         specs.append((paper.award, "warning", False))  # shown with the theme's trophy icon
-    if not workshop.archival:
-        specs.append(("Non-archival", "secondary", True))
     return specs
+
+
+def unavailable(held: bool) -> str:
+    """What a paper without a published PDF says of it: pending while the workshop is to come,
+    simply not available once it has taken place (`Volume.held`)."""
+    return "Camera-ready not available" if held else "Camera-ready pending"
+
+
+def star_key(kind: str, ident: str) -> str:
+    """The reading list's name of a paper, keynote or panel (``paper:<id>``): what a star button
+    stores, and what the My list page (enlsp-mylist.js) turns into the item's files."""
+    return f"{kind}:{ident}"
+
+
+def star_button(key: str, label: str = "") -> nodes.Node:
+    """A star that keeps the item in the reader's list (enlsp.js wires it up: aria-pressed, and
+    for a star without a label the name of its item; unwired, without JavaScript, it is invisible).
+    With a label, it looks like the buttons beside it."""
+    if not label:
+        return fragment(STAR.format(key=key), "")
+    return fragment(STAR_LABELLED.format(key=key, label=label), label)
 
 
 class Card:
@@ -159,14 +180,14 @@ class Card:
     and it stands for its own digest in a page's: 2,600 author pages at 1,000 papers would
     otherwise hash the same cards again and again (10 MB of JSON)."""
 
-    __slots__ = ("paper", "status", "authors", "badges")
+    __slots__ = ("paper", "status", "authors", "badges", "held")
 
-    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]]):
-        self.paper, self.status, self.authors, self.badges = paper, status, authors, badges
+    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]], held: bool = False):
+        self.paper, self.status, self.authors, self.badges, self.held = paper, status, authors, badges, held
 
     def digest_parts(self) -> tuple:
         """Everything the card shows (see `Volume.digest`)."""
-        return self.paper, self.status, self.authors, self.badges
+        return self.paper, self.status, self.authors, self.badges, self.held
 
 
 def paper_card(volume: Volume, paper_id: str) -> Card:
@@ -174,8 +195,8 @@ def paper_card(volume: Volume, paper_id: str) -> Card:
     def make() -> Card:
         paper = volume.papers_by_id[paper_id]
         return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors],
-                    badge_specs(volume.workshop, paper))
-    return volume.memo(("card", paper_id), make)  # type: ignore[return-value]
+                    badge_specs(volume.workshop, paper), volume.held)
+    return volume.memo(("card", paper_id, volume.held), make)  # type: ignore[return-value]
 
 
 def paper_groups(workshop: Workshop, items: list, presentation: Callable[[Any], str]) -> list[tuple[str, str, list]]:
@@ -229,6 +250,11 @@ PAPER_CARD = Markup(
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
 _CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
 TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
+#: the reading list's stars (see `star_button`): the icon is the theme's; enlsp.js fills it when pressed
+_STAR_ICON = Markup('<span class="fa-regular fa-star" aria-hidden="true"></span>')
+STAR = Markup('<button type="button" class="enlsp-star enlsp-star-icon" data-star="{key}">') + _STAR_ICON + Markup("</button>")
+STAR_LABELLED = (Markup('<button type="button" class="sd-btn sd-btn-outline-primary enlsp-btn enlsp-star" data-star="{key}">') + _STAR_ICON
+                 + Markup(" {label}</button>"))
 LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -287,8 +313,9 @@ class Page:
             p += inline(trophy_icon(), label, classes=badge_classes(color, outline)) if label == paper.award and color == "warning" else badge(label, color, outline)
         return p
 
-    def paper_card(self, c: Card) -> nodes.Node:
-        """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds)."""
+    def paper_card(self, c: Card, grouped: bool = False) -> nodes.Node:
+        """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds);
+        ``grouped``: under a heading naming its presentation, which its badge would repeat."""
         paper, status = c.paper, c.status
         classes, aside = ["enlsp-paper-card"], Markup("")
         if status and status.thumbnail:
@@ -298,14 +325,15 @@ class Page:
             classes.append("enlsp-has-thumb")
         authors = Markup(", ").join(PERSON_LINK.format(href=self.href(paths.author_page(a.slug)), name=a.name) for a in c.authors) or escape(UNKNOWN_AUTHORS)
         badges = Markup(" ").join(BADGE.format(classes=" ".join(badge_classes(color, outline)), label=TROPHY + label if color == "warning" and label == paper.award else label)
-                                  for label, color, outline in c.badges)
+                                  for label, color, outline in (c.badges[1:] if grouped else c.badges))
         if status and status.published:
             what = " (review copy)" if status.review_note else ""  # published by the organizers' choice, with its note
             pdf = f"PDF{what} · {status.pages} pages"
             pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=paper.title, what=what)
         else:
-            pdf = "Camera-ready pending"
+            pdf = unavailable(c.held)
             pdf_markup = Markup(pdf)  # a constant: nothing to escape
+        pdf_markup += STAR.format(key=star_key("paper", paper.id))
         markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
                                    href=self.href(paths.paper_page(paper.id)))
         return fragment(markup, f"{paper.title}\n{', '.join(a.name for a in c.authors)}\n{pdf}")
@@ -317,6 +345,7 @@ class Page:
         avatars = para(classes=["enlsp-avatar-line"])
         for speaker in speakers:
             avatars += element("span", initials(speaker.name), class_="enlsp-avatar", aria_hidden="true")
+        avatars += star_button(star_key("keynote", keynote.id))
         body: list[nodes.Node] = [avatars]
         affiliations = list(dict.fromkeys(s.affiliation for s in speakers if s.affiliation))
         if affiliations:

@@ -9,7 +9,7 @@ from docutils import nodes
 from markupsafe import Markup
 
 from enlsp_proceedings.outputs import paths
-from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.outputs.volume import PdfCounts, Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     BADGE,
     LIST_ITEM,
@@ -80,6 +80,7 @@ def shows(v: Volume, ident: str | None = None) -> Shown:
     return Shown(
         workshop=v.workshop, keynotes=list(proc.keynotes), panel=bool(proc.panel), sections=sections(v),
         papers=[ListedPaper(p.id, p.title, p.award, p.presentation, author_names(v, p), bool((s := v.pdfs.get(p.id)) and s.published)) for p in proc.papers],
+        counts=tuple(v.pdf_counts),
     )
 
 
@@ -117,7 +118,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     if d.keynotes:
         out += section(w.labels.keynote_speakers, "keynote-speakers", grid([page.keynote_card(k) for k in d.keynotes], "1 2 3 4"))
     if d.papers:
-        out += _papers(page, w, d.papers)
+        out += _papers(page, w, d.papers, d.counts)
     if w.important_dates:
         out += section(w.labels.important_dates, "important-dates", _dates_list(w))
     if w.sponsors:
@@ -129,16 +130,26 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     return [out]
 
 
-def _papers(page: Page, w, papers: list[ListedPaper]) -> nodes.section:
+def pdf_count_sentence(counts: PdfCounts) -> str:
+    """'40 papers were accepted. ...; 39 of them have their PDF published: 38 camera-ready versions
+    and 1 anonymized review copy.' A review copy is never counted as a camera-ready."""
+    total, published, review = counts.papers, counts.published, counts.review_copies
+    if published == total and not review:
+        return f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation."
+    lead = f"{total} papers were accepted. Each has a page with its abstract and a citation; "
+    if not review:
+        return lead + f"{published} of them have their camera-ready PDF published."
+    camera = counts.camera_ready
+    kinds = (f"{camera} camera-ready version{'s' if camera != 1 else ''} and " if camera else "") + \
+        f"{review} anonymized review cop{'ies' if review != 1 else 'y'}"
+    who = "all of them have" if published == total else f"{published} of them {'has' if published == 1 else 'have'}"
+    return lead + f"{who} their PDF published: {kinds}."
+
+
+def _papers(page: Page, w, papers: list[ListedPaper], counts: tuple[int, int, int]) -> nodes.section:
     """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
     out = section(w.labels.papers, "accepted-papers")
-    total = len(papers)
-    published = sum(1 for p in papers if p.published)
-    if published == total:
-        out += para(f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
-    else:
-        out += para(f"{total} papers were accepted. Each has a page with its abstract and a citation; "
-                    f"{published} of them have their camera-ready PDF published.")
+    out += para(pdf_count_sentence(PdfCounts(*counts)))
     columns = []
     award_classes = " ".join(badge_classes("warning"))
     for _ident, heading, group in paper_groups(w, papers, lambda p: p.presentation):

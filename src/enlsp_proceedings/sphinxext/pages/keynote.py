@@ -6,7 +6,7 @@ from docutils import nodes
 
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
-from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, when
+from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, star_button, star_key, when
 from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
 
 
@@ -35,14 +35,13 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
             who += text(speaker.honorific + " ")
         who += page.person_link(ref)
     out += who
+    actions = para(button("Cite", "#cite"), " ", star_button(star_key("keynote", keynote.id), "My list"), " ", classes=["enlsp-actions"])
+    for kind, url in keynote.links.items():
+        actions += button(LINK_LABELS[kind], url, external=True)
+        actions += text(" ")
+    out += actions
     if d.when:
         out += page.when_line(d.when)
-    if keynote.links.items():
-        actions = para(classes=["enlsp-actions"])
-        for kind, url in keynote.links.items():
-            actions += button(LINK_LABELS[kind], url, external=True)
-            actions += text(" ")
-        out += actions
     if keynote.abstract:
         out += section("Abstract", "abstract", *paragraphs(keynote.abstract))
     if keynote.bio:

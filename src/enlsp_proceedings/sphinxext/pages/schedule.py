@@ -20,6 +20,8 @@ from enlsp_proceedings.sphinxext.pages.common import (
     calendar_icon,
     person_refs,
     single,
+    star_button,
+    star_key,
 )
 from enlsp_proceedings.sphinxext.widgets import badge, fragment, inline, link, para, section, table
 
@@ -43,6 +45,7 @@ class Row(NamedTuple):
     ics: str | None
     who: list[PersonRef] | None  # the talk's people (None: no speakers cell)
     papers: list[tuple[str, str, str]]  # a poster session's papers: (id, title, authors)
+    star: str = ""  # the talk's name in the reading list (common.star_key)
 
 
 def _parallel_groups(slots: list[Row]) -> list[list[Row]]:
@@ -75,7 +78,8 @@ def _row(v: Volume, slot) -> Row:
         who = person_refs(v, v.keynotes_by_id[ident].speakers)
     else:
         who = person_refs(v, v.proc.panel.panelists) if v.proc.panel else None
-    return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, kind, v.slot_title(slot), v.slot_kind_label(slot), v.slot_page(slot), v.slot_ics_path(slot), who, [])
+    return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, kind, v.slot_title(slot), v.slot_kind_label(slot), v.slot_page(slot), v.slot_ics_path(slot), who, [],
+               star_key(kind, ident))
 
 
 def shows(v: Volume, ident: str | None = None) -> Shown:
@@ -147,7 +151,8 @@ def _event(page: Page, d: Shown, slot: Row) -> tuple[list[nodes.Node], list[node
             event.append(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(title for _i, title, _a in slot.papers)))
         return event, [para("")]
     event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ", link(slot.title, page.href(slot.page)), " ",
-                  link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]),
+                  inline(link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]), " ", star_button(slot.star),
+                         classes=["enlsp-event-tools"]),
                   classes=["enlsp-event"])]
     who: list[nodes.Node] = [page.people_line(slot.who, with_affiliation=False)] if slot.who is not None else [para("")]
     return event, who
