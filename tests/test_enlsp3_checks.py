@@ -104,7 +104,7 @@ def test_content_pages_of_enlsp3_are_within_a_tenth_of_a_page(checked, number):
 def test_check_names_every_real_problem_of_enlsp3_and_no_false_one(checked, number):
     """The problem codes of each paper, as verified by eye (the note in the YAML says what was seen)."""
     truth = TRUTH["papers"][number]
-    problems = checked[number][2]
+    problems = [p for p in checked[number][2] if p.level != "note"]  # notes explain a pass (the page policy); they are no problem
     assert sorted(p.code for p in problems) == sorted(truth["codes"]), (truth["note"], [p.message for p in problems])
 
 
