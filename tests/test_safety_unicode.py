@@ -85,8 +85,9 @@ def test_bibtex_parses_back_to_one_entry(title, names):
     text = volume.paper_bibtex(paper)
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks, text
-    [entry] = library.entries
-    assert set(entry.fields_dict) == {"title", "author", "booktitle", "year", "month", "address", "url", "note"}, text
+    entry, volume_entry = library.entries  # the paper, then the volume it cross-references
+    assert volume_entry.entry_type == "proceedings" and entry.fields_dict["crossref"].value == volume_entry.key
+    assert set(entry.fields_dict) == {"title", "author", "booktitle", "year", "month", "address", "url", "note", "crossref"}, text
     assert entry.fields_dict["url"].value == "https://example.org/synth/papers/p.html"
     for field in entry.fields:
         depth = 0

@@ -14,9 +14,10 @@ import unicodedata
 from functools import lru_cache
 
 import bibtexparser
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Entry, Field, Preamble
 
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Workshop
+from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.text import ascii_words
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -90,13 +91,13 @@ _T1_LETTERS = frozenset(
 def _accented(base: str, marks: str) -> str | None:
     r"""LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
 
-    Accents above go innermost (T1 has composite glyphs for them), accents below
-    outermost. The result works in BibTeX and in biber: a letter LaTeX knows as one
-    Unicode character (é, ī, ş) is written so biber decodes it to that character
-    (``{\'{e}}``, and ``{\'{i}}``, not ``{\'{\i}}``, which biber turns into "ı" plus a stray
-    accent); any other (ễ, ọ, ặ) gets an empty group after its letter (``{\d{o{}}}``), which
-    biber leaves as a macro for LaTeX to typeset instead of writing a character that
-    pdflatex's utf8 input encoding does not know.
+    Accents below go innermost, accents above outermost (biber decodes the innermost
+    macro first and leaves the outer ones as macros: ``{\\'{\\d{o}}}`` reaches LaTeX as
+    ``\\'ọ``; the other order gives a combining mark LaTeX cannot set), each as the standard macro that every reader decodes (``{\'{e}}``,
+    ``{\d{o}}``, ``{\'{\d{o}}}``, ``{\~{\^{e}}}``: the ACL Anthology's form). ``{\'{i}}``,
+    not ``{\'{\i}}``, which biber turns into "ı" plus a stray accent. biber decodes these
+    macros to Unicode letters, some of which pdflatex's utf8 input does not set up (ọ, ẹ):
+    `utf8_declarations` declares those for biber's documents (the .bib's ``@preamble``).
     """
     marks = "".join(_T1_SUBSTITUTE.get(m, m) for m in marks)
     above = [_ABOVE[m] for m in marks if m in _ABOVE]
@@ -105,14 +106,12 @@ def _accented(base: str, marks: str) -> str | None:
         return None
     if not marks:
         return base
-    composed = unicodedata.normalize("NFC", base + marks)
-    decodable = len(composed) == 1 and ord(composed) in _T1_LETTERS
-    out = base if decodable else base + "{}"
-    for accent in above + below:
-        # biber decodes a letter accent (\d, \u) followed by anything but a letter, so
-        # such an accent on a letter LaTeX cannot take as a character is named with \csname
-        macro = f"\\{accent}" if decodable or not accent.isalpha() else f"\\^^{ord(accent):02x}"
-        out = f"{macro}{{{out}}}"
+    out = base
+    for index, accent in enumerate(below + above):
+        # an outer symbol accent braces the letter it sits on once more: biber then writes
+        # ``\`{ọ}``, which LaTeX reads, rather than ``\`ọ``, whose accent takes one byte of ọ
+        inner = f"{{{out}}}" if index and not accent.isalpha() else out
+        out = f"\\{accent}{{{inner}}}"
     return "{" + out + "}"
 
 
@@ -203,28 +202,73 @@ def _is_sentence_case(runs: list[str]) -> bool:
     return sum(w[0].islower() for w in words) > sum(w[0].isupper() for w in words)
 
 
-def latex_title(title: str) -> str:
+def _latex_plain_title(title: str, first_word: bool = True, sentence_case: bool | None = None) -> str:
     """Escape a title and brace-protect the words whose capitals a style must keep.
 
     Only the letters are braced (``{BART}:``, not ``{BART:}``), so the punctuation after a
     word keeps its meaning to BibTeX styles (a colon starts a new sentence). The first
     word needs no braces: styles keep its capital.
     """
-    text = _normalize(title)
-    sentence_case = _is_sentence_case(_RUN.findall(text))
+    text = re.sub(r"\s+", " ", _INVISIBLE.sub("", unicodedata.normalize("NFC", title)))
+    if sentence_case is None:
+        sentence_case = _is_sentence_case(_RUN.findall(text))
     out = []
     for index, word in enumerate(text.split(" ")):
         pieces, at = [], 0
         for run in _RUN.finditer(word):
             pieces.append(latex_escape(word[at:run.start()]))
             encoded = latex_escape(run.group())
-            first = index == 0 and run.start() == 0
+            first = first_word and index == 0 and run.start() == 0
             protect = _inner_capital(run.group()) if first else _needs_protection(run.group(), sentence_case)
             pieces.append("{" + encoded + "}" if encoded and protect else encoded)
             at = run.end()
         pieces.append(latex_escape(word[at:]))
         out.append("".join(pieces))
-    return re.sub(" +", " ", " ".join(out)).strip() or "{?}"  # BibTeX styles warn on an empty title
+    return " ".join(out)
+
+
+#: macros inline math may use in BibTeX: math whose macros are all here is kept as LaTeX (``$O(n^2)$``),
+#: any other is written as text (``{\\$}\\textbackslash input...``), so no author text runs a command
+SAFE_MATH_MACROS = _MATH_MACROS | set(
+    "frac tfrac dfrac sqrt log ln exp max min arg argmax argmin sin cos tan mathcal mathbf mathrm mathit mathbb mathsf "
+    "text textrm textit textbf operatorname left right mid ell hat tilde bar vec dot ddot prime ldots cdots dots "
+    "le ge ne lt gt ll gg equiv propto mapsto to top star circ oplus otimes odot langle rangle lfloor rfloor lceil rceil".split()
+)
+
+
+def _math_is_safe(source: str) -> bool:
+    depth = 0
+    for char in source:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and "%" not in source and "#" not in source and all(
+        m in SAFE_MATH_MACROS for m in re.findall(r"\\([A-Za-z]+)", source)) and not re.search(r"\\[^A-Za-z,;:! {}|_^]", source)
+
+
+def _latex_spans(spans, first_word: bool, sentence_case: bool) -> str:
+    out = []
+    for span in spans:
+        if span.kind == "text":
+            out.append(_latex_plain_title(span.text, first_word, sentence_case))
+        elif span.kind == "math":
+            out.append("$" + span.text + "$" if _math_is_safe(span.text) else _latex_plain_title("$" + span.text + "$", first_word, sentence_case))
+        else:
+            command = {"em": "\\emph", "strong": "\\textbf", "sc": "\\textsc", "tt": "\\texttt"}.get(span.kind, "")
+            inner = _latex_spans(span.children, first_word, sentence_case)
+            out.append(f"{command}{{{inner}}}" if command else inner)
+        first_word = False
+    return "".join(out)
+
+
+def latex_title(title: str) -> str:
+    """A title for BibTeX: the author's LaTeX subset (`util.latex`: inline math, italics, bold) kept
+    as LaTeX, every other character escaped, and the words whose capitals a style must keep
+    brace-protected (`_latex_plain_title`)."""
+    text = _normalize(title)
+    sentence_case = _is_sentence_case(_RUN.findall(latex.plain(text)))
+    out = re.sub(" +", " ", _latex_spans(latex.parse(text), True, sentence_case)).strip()
+    return out or "{?}"  # BibTeX styles warn on an empty title
 
 
 # -- names ----------------------------------------------------------------------------------
@@ -358,38 +402,99 @@ def _common_fields(workshop: Workshop, url: str) -> list[Field]:
     ]
 
 
-def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str) -> Entry:
-    """The BibTeX @inproceedings entry of a paper."""
+def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, crossref: str | None = None) -> Entry:
+    """The BibTeX entry of a paper: @inproceedings, cross-referencing the volume's @proceedings
+    (`proceedings_entry`) when ``crossref`` names it.
+
+    A paper whose authors no source names has no author field (never "Anonymous"): styles label
+    and sort it by ``key``, the title standing where the authors would, as APA and Chicago cite a
+    work without author. Such a paper is a @misc with the volume as ``howpublished``: every
+    standard BibTeX style requires an author of @inproceedings and warns ("empty author"),
+    while @misc takes a work without one, in bibtex and in biber.
+    """
     fields = [Field("title", latex_title(paper.title))]
     if paper.authors:
         fields.append(Field("author", " and ".join(bibtex_name(a) for a in paper.authors)))
+        fields.append(Field("booktitle", latex_title(workshop.booktitle)))
     else:
-        # no author field (never "Anonymous"): styles label and sort such an entry by `key`, and the
-        # title stands where the authors would, as APA and Chicago cite a work without author
         fields.append(Field("key", latex_title(paper.title)))
-    fields += [
-        Field("booktitle", latex_title(workshop.booktitle)),
-        *_common_fields(workshop, url),
-    ]
+        fields.append(Field("howpublished", latex_title(workshop.booktitle)))
+    fields += _common_fields(workshop, url)
     if not workshop.archival:
         fields.append(Field("note", NON_ARCHIVAL_NOTE))
-    return Entry("inproceedings", key, fields)
+    if crossref:
+        fields.append(Field("crossref", crossref))
+    return Entry("inproceedings" if paper.authors else "misc", key, fields)
 
 
-def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> Entry:
-    """The BibTeX @misc entry of a keynote talk."""
+def proceedings_key(workshop: Workshop, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """The volume's citation key, ``enlsp-ii-2022`` (its short name and year), unlike every key in ``taken``."""
+    key = "-".join(ascii_words(workshop.short_name) or ["proceedings"]) + f"-{workshop.year}"
+    return key if key not in taken else key + "-proceedings"
+
+
+def proceedings_entry(workshop: Workshop, editors: list[Person], key: str) -> Entry:
+    """The volume as a citable work: @proceedings with the organizers as editors, which papers
+    and keynotes ``crossref``. It carries ``booktitle`` too, the field an @inproceedings inherits
+    in bibtex (biber maps ``title`` itself). No publisher: the metadata names none."""
+    fields = [Field("title", latex_title(workshop.booktitle)), Field("booktitle", latex_title(workshop.booktitle))]
+    if editors:
+        fields.append(Field("editor", " and ".join(bibtex_name(e) for e in editors)))
+    else:
+        fields.append(Field("key", latex_title(workshop.booktitle)))
+    fields += [Field("eventtitle", latex_title(f"{workshop.title} ({workshop.short_name})")), Field("venue", latex_escape(workshop.venue))]
+    fields += _common_fields(workshop, str(workshop.base_url))
+    return Entry("proceedings", key, fields)
+
+
+def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str, crossref: str | None = None) -> Entry:
+    """The BibTeX @misc entry of a keynote talk (cross-referencing the volume when ``crossref`` names it)."""
     fields = [
         Field("title", latex_title(keynote.title)),
         Field("author", " and ".join(bibtex_name(s) for s in keynote.speakers)),
         Field("howpublished", latex_title(workshop.labels.keynote_talk) + " at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
         *_common_fields(workshop, url),
     ]
+    if crossref:
+        fields.append(Field("crossref", crossref))
     return Entry("misc", key, fields)
 
 
+def utf8_declarations(entries: list[Entry]) -> list[str]:
+    r"""``\DeclareUnicodeCharacter`` for each letter of the entries that biber decodes to Unicode and
+    pdflatex's utf8 input does not set up (ọ, ẹ, ạ: T1 typesets them from accent macros, which the
+    .bib holds). bibtex passes the macros through and needs none of this."""
+    wanted: dict[str, str] = {}
+    for entry in entries:
+        for field in entry.fields:
+            if not isinstance(field.value, str) or "\\" not in field.value:
+                continue
+            for cluster in _CLUSTER.findall(unicodedata.normalize("NFD", latex_to_text(field.value))):
+                base, marks = cluster[0], cluster[1:]
+                if not (marks and base.isascii() and base.isalpha()):
+                    continue
+                ordered = [m for m in marks if m in _BELOW] + [m for m in marks if m in _ABOVE]
+                for n in range(1, len(ordered) + 1):  # biber decodes from the innermost macro out
+                    letter = unicodedata.normalize("NFC", base + "".join(ordered[:n]))
+                    if len(letter) == 1 and ord(letter) not in _T1_LETTERS and (latex := _accented(base, "".join(ordered[:n]))):
+                        wanted[letter] = latex
+    return [f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted)]
+
+
 def to_bibtex(entries: list[Entry]) -> str:
-    """BibTeX text of the entries, each field already encoded for LaTeX."""
+    r"""BibTeX text of the entries, each field already encoded for LaTeX.
+
+    When biber would decode letters pdflatex's utf8 input does not know, an ``@preamble`` first
+    declares them (`utf8_declarations`), only where LaTeX takes declarations (in the preamble,
+    where biblatex reads it; bibtex's .bbl is read in the document, and needs none) and only in
+    a LaTeX that has them (``\ifdefined``).
+    """
     library = bibtexparser.Library()
+    declarations = utf8_declarations(entries)
+    if declarations:
+        library.add(Preamble(
+            '"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
+            + "".join(declarations) + '\\fi\\fi"'))
     for entry in entries:
         library.add(entry)
     return bibtexparser.write_string(library).strip() + "\n"

@@ -32,7 +32,9 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
         if paper.id not in bibs:
             bibs[paper.id] = volume.paper_bibtex(paper)
     files = {
-        "proceedings.bib": "\n\n".join(bibs.values()) if bibs else volume.volume_bibtex(),  # the same text, see test_cite
+        # every paper and keynote and the @proceedings entry once (not the per-paper files joined:
+        # each of those ends with its own copy of the @proceedings entry)
+        "proceedings.bib": volume.volume_bibtex(),
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
     }

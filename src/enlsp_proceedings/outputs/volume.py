@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot, Workshop
+from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot, Workshop
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.pdf.facts import PaperPdf
 
@@ -224,13 +224,23 @@ class Volume:
         return self.proc.panel.title if self.proc.panel else ident
 
     # -- citations -----------------------------------------------------------
+    @cached_property
+    def proceedings_key(self) -> str:
+        """The citation key of the volume's @proceedings entry, unlike every paper's and keynote's."""
+        return cite.proceedings_key(self.workshop, set(self.keys.values()))
+
+    @property
+    def volume_citation(self) -> tuple[str, list[Person]]:
+        """(key, editors) of the volume as a citable work: the organizers edit it."""
+        return self.proceedings_key, list(self.proc.people.organizers)
+
     def paper_bibtex(self, paper: Paper) -> str:
-        """The BibTeX entry of a paper (papers/<id>.bib)."""
-        return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"])
+        """The BibTeX of a paper (papers/<id>.bib): its entry, then the volume's @proceedings it cross-references."""
+        return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.volume_citation)
 
     def keynote_bibtex(self, keynote: Keynote) -> str:
-        """The BibTeX entry of a keynote (keynotes/<id>.bib)."""
-        return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"])
+        """The BibTeX of a keynote (keynotes/<id>.bib): its entry, then the volume's @proceedings."""
+        return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.volume_citation)
 
     def paper_ris(self, paper: Paper) -> str:
         """The RIS record of a paper (papers/<id>.ris)."""
@@ -248,12 +258,18 @@ class Volume:
         return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
     def volume_bibtex(self) -> str:
-        """The BibTeX of every paper of the volume, in order."""
+        """proceedings.bib: every paper in order, every keynote, then the @proceedings entry they
+        cross-reference (bibtex resolves a crossref only to an entry further down the file)."""
+        key, editors = self.volume_citation
         entries = [
-            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)))
+            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)), crossref=_crossref(p, key))
             for p in self.proc.papers
         ]
-        return cite.to_bibtex(entries)
+        entries += [
+            cite.keynote_entry(k, self.workshop, self.keys[f"keynote:{k.id}"], self.url(paths.keynote_page(k.id)), crossref=key)
+            for k in self.proc.keynotes
+        ]
+        return cite.to_bibtex([*entries, cite.proceedings_entry(self.workshop, editors, key)])
 
     def _slot_json(self, slot: Slot) -> dict:
         start, end = self.slot_datetimes(slot)
@@ -351,14 +367,31 @@ class Volume:
         return memos[key]
 
 
-def paper_bibtex(paper: Paper, workshop: Workshop, key: str) -> str:
-    """The BibTeX entry of a paper (its page's Cite tab and ``papers/<id>.bib``)."""
-    return cite.to_bibtex([cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)))])
+def _crossref(paper: Paper, volume_key: str) -> str | None:
+    """A paper cross-references the volume, unless no source names its authors: that one is a @misc
+    naming the volume itself (`cite.paper_entry`), and would otherwise inherit the editors, which
+    biblatex then shows, and sorts, in the authors' place."""
+    return volume_key if paper.authors else None
 
 
-def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:
-    """The BibTeX entry of a keynote."""
-    return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, paths.site_url(workshop.base_url, paths.keynote_page(keynote.id)))])
+def paper_bibtex(paper: Paper, workshop: Workshop, key: str, volume: tuple[str, list[Person]] | None = None) -> str:
+    """The BibTeX of a paper (its page's Cite tab and ``papers/<id>.bib``); with ``volume`` (key, editors),
+    followed by the volume's @proceedings entry, which the paper cross-references."""
+    url = paths.site_url(workshop.base_url, paths.paper_page(paper.id))
+    if volume is None:
+        return cite.to_bibtex([cite.paper_entry(paper, workshop, key, url)])
+    crossref = _crossref(paper, volume[0])
+    entries = [cite.paper_entry(paper, workshop, key, url, crossref=crossref)]
+    return cite.to_bibtex(entries + ([cite.proceedings_entry(workshop, volume[1], volume[0])] if crossref else []))
+
+
+def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str, volume: tuple[str, list[Person]] | None = None) -> str:
+    """The BibTeX of a keynote; with ``volume`` (key, editors), followed by the volume's @proceedings entry."""
+    url = paths.site_url(workshop.base_url, paths.keynote_page(keynote.id))
+    if volume is None:
+        return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, url)])
+    return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, url, crossref=volume[0]),
+                           cite.proceedings_entry(workshop, volume[1], volume[0])])
 
 
 def paper_ris(paper: Paper, workshop: Workshop, published: bool) -> str:

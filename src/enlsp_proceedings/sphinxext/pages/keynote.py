@@ -20,7 +20,7 @@ def shows(v: Volume, keynote_id: str | None) -> Shown:
     keynote_id = required(keynote_id)
     keynote = v.keynotes_by_id[keynote_id]
     return Shown(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
-                 key=v.keys[f"keynote:{keynote_id}"])
+                 key=v.keys[f"keynote:{keynote_id}"], volume=v.volume_citation)
 
 
 def render(page: Page, d: Shown) -> list[nodes.Node]:
@@ -48,7 +48,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     if keynote.bio:
         about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
         out += section(about, "bio", *paragraphs(keynote.bio))
-    out += section("Cite", "cite", code_block(keynote_bibtex(keynote, w, d.key), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
+    out += section("Cite", "cite", code_block(keynote_bibtex(keynote, w, d.key, d.volume), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
                    classes=["enlsp-cite"])
     out += page.correction_section(w, f"Correction: {keynote.title} (keynote {keynote.id})", paths.keynote_page(keynote.id))
     return [out]

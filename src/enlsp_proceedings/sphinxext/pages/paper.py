@@ -48,7 +48,7 @@ def shows(v: Volume, paper_id: str | None) -> Shown:
     paper = v.papers_by_id[paper_id]
     return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=badge_specs(v.workshop, paper),
                  when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
-                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"])
+                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], volume=v.volume_citation)
 
 
 def render(page: Page, d: Shown) -> list[nodes.Node]:
@@ -99,7 +99,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     out += section("Abstract", "abstract", *paragraphs(paper.abstract))
     url = paths.site_url(w.base_url, paths.paper_page(paper_id))
     tabs = tab_set([
-        ("BibTeX", [code_block(paper_bibtex(paper, w, d.key), "bibtex")]),
+        ("BibTeX", [code_block(paper_bibtex(paper, w, d.key, d.volume), "bibtex")]),
         ("ACL", [code_block(cite.to_acl_text(paper, w))]),
         ("Markdown", [code_block(cite.to_markdown(paper, w, url), "markdown")]),
         ("RIS", [code_block(paper_ris(paper, w, bool(status and status.published)))]),
