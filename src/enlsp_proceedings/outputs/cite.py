@@ -1,5 +1,8 @@
 """Citations: BibTeX (bibtexparser + pylatexenc), RIS, ACL-style text, Markdown.
 
+Titles and abstracts may hold a small LaTeX subset (`util.latex`): BibTeX keeps it as LaTeX;
+RIS, CSL-JSON, the ACL and Markdown text carry its plain text (``$7x$`` -> "7x").
+
 Every field is encoded for its format, so author-typed text can never close a brace
 or start a command: BibTeX gets LaTeX that pdflatex with T1 fonts typesets (specials
 escaped, braces written as macros so BibTeX's brace counting stays balanced, internal
@@ -106,12 +109,15 @@ def _accented(base: str, marks: str) -> str | None:
         return None
     if not marks:
         return base
-    out = base
-    for index, accent in enumerate(below + above):
-        # an outer symbol accent braces the letter it sits on once more: biber then writes
-        # ``\`{ọ}``, which LaTeX reads, rather than ``\`ọ``, whose accent takes one byte of ọ
-        inner = f"{{{out}}}" if index and not accent.isalpha() else out
-        out = f"\\{accent}{{{inner}}}"
+    out, done = base, ""
+    for accent, mark in [(_BELOW[m], m) for m in marks if m in _BELOW] + [(_ABOVE[m], m) for m in marks if m in _ABOVE]:
+        inner = unicodedata.normalize("NFC", base + done)
+        # an outer symbol accent on a letter pdflatex's utf8 does not know braces it once more:
+        # biber then writes ``\`{ọ}``, which LaTeX reads, not ``\`ọ``, whose accent takes one byte of ọ
+        # (a known letter stays unbraced, so T1's composite glyph, ``\~ê``, is used)
+        braced = done and not accent.isalpha() and not (len(inner) == 1 and ord(inner) in _T1_LETTERS)
+        out = f"\\{accent}{{{{{out}}}}}" if braced else f"\\{accent}{{{out}}}"
+        done += mark
     return "{" + out + "}"
 
 
@@ -478,6 +484,12 @@ def utf8_declarations(entries: list[Entry]) -> list[str]:
                     letter = unicodedata.normalize("NFC", base + "".join(ordered[:n]))
                     if len(letter) == 1 and ord(letter) not in _T1_LETTERS and (latex := _accented(base, "".join(ordered[:n]))):
                         wanted[letter] = latex
+                    if len(letter) > 1 or (n > 1 and (_BELOW.get(ordered[n - 1]) or _ABOVE.get(ordered[n - 1], "")).isalpha()):
+                        # a letter Unicode has no single character for (x́), or a letter accent (\\u) outside
+                        # another: biber writes a combining mark, which pdflatex cannot place; it is left out
+                        # of what pdflatex typesets (ặ shows as ạ), and readers still get the whole letter
+                        wanted[ordered[n - 1]] = ""
+
     return [f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted)]
 
 
@@ -527,7 +539,7 @@ def _plain(text: str) -> str:
 
 def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> str:
     """The RIS record of a paper (one tag per line; line breaks in values folded)."""
-    lines = [("TY", "CPAPER"), ("TI", paper.title)]
+    lines = [("TY", "CPAPER"), ("TI", latex.plain(paper.title))]
     lines += [("AU", ris_name(author)) for author in paper.authors]
     lines += [
         ("PY", str(workshop.year)),
@@ -538,7 +550,7 @@ def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> s
     ]
     if pdf_url:
         lines.append(("L1", pdf_url))
-    lines.append(("AB", paper.abstract))
+    lines.append(("AB", latex.plain(paper.abstract)))
     if not workshop.archival:
         lines.append(("N1", NON_ARCHIVAL_NOTE))
     lines.append(("ER", ""))
@@ -555,8 +567,8 @@ def to_acl_text(paper: Paper, workshop: Workshop) -> str:
     """A plain-text citation in the ACL Anthology's style."""
     names = _join_names([_plain(a.name) for a in paper.authors])
     if not names:  # the title takes the authors' place
-        return f"{_plain(paper.title)}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
-    return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
+        return f"{_plain(latex.plain(paper.title))}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
+    return f"{names}. {workshop.year}. {_plain(latex.plain(paper.title))}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
 # Characters that can start inline markup (emphasis, code, links, autolinks and HTML, entities,
@@ -579,8 +591,8 @@ def to_markdown(paper: Paper, workshop: Workshop, url: str) -> str:
     """A Markdown citation of a paper, with a link to its page."""
     names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors]), line_start=True)
     if not names:  # the title takes the authors' place
-        return f"[{markdown_escape(paper.title)}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
-    return f"{names}. {workshop.year}. [{markdown_escape(paper.title)}]({url}). In *{markdown_escape(workshop.booktitle)}*."
+        return f"[{markdown_escape(latex.plain(paper.title))}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
+    return f"{names}. {workshop.year}. [{markdown_escape(latex.plain(paper.title))}]({url}). In *{markdown_escape(workshop.booktitle)}*."
 
 
 # -- CSL-JSON (Zotero, Pandoc, citeproc) and names for Google Scholar ---------------------------
@@ -618,14 +630,14 @@ def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str
     item: dict = {
         "id": key,
         "type": "paper-conference",
-        "title": _plain(paper.title),
+        "title": _plain(latex.plain(paper.title)),
         "author": [csl_name(a) for a in paper.authors],
         "container-title": _plain(workshop.booktitle),
         "event-title": _plain(f"{workshop.title} ({workshop.short_name})"),
         "event-place": _plain(workshop.location),
         "publisher-place": _plain(workshop.location),
         "issued": _issued(workshop),
-        "abstract": _plain(paper.abstract),
+        "abstract": _plain(latex.plain(paper.abstract)),
         "URL": url,
     }
     if pages:
@@ -642,7 +654,7 @@ def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dic
     item: dict = {
         "id": key,
         "type": "speech",
-        "title": _plain(keynote.title),
+        "title": _plain(latex.plain(keynote.title)),
         "author": [csl_name(s) for s in keynote.speakers],
         "genre": workshop.labels.keynote_talk,
         "event-title": _plain(f"{workshop.title} ({workshop.short_name}), {workshop.venue}"),
@@ -651,5 +663,5 @@ def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dic
         "URL": url,
     }
     if keynote.abstract:
-        item["abstract"] = _plain(keynote.abstract)
+        item["abstract"] = _plain(latex.plain(keynote.abstract))
     return item
