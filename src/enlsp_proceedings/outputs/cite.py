@@ -115,7 +115,9 @@ def _accented(base: str, marks: str) -> str | None:
         # an outer symbol accent on a letter pdflatex's utf8 does not know braces it once more:
         # biber then writes ``\`{ọ}``, which LaTeX reads, not ``\`ọ``, whose accent takes one byte of ọ
         # (a known letter stays unbraced, so T1's composite glyph, ``\~ê``, is used)
-        braced = done and not accent.isalpha() and not (len(inner) == 1 and ord(inner) in _T1_LETTERS)
+        # (only around the first accent: LaTeX's accent commands do not take a braced group holding braced accents)
+        # biber writes even a letter LaTeX knows unbraced (\~ê), which pdflatex cannot read either
+        braced = len(done) == 1 and not accent.isalpha() and bool(inner)
         out = f"\\{accent}{{{{{out}}}}}" if braced else f"\\{accent}{{{out}}}"
         done += mark
     return "{" + out + "}"
