@@ -436,7 +436,7 @@ def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, crossref: 
 
 
 def proceedings_key(workshop: Workshop, taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """The volume's citation key, ``enlsp-ii-2022`` (its short name and year), unlike every key in ``taken``."""
+    """The volume's citation key: its short name and year (``synth-i-2031``), unlike every key in ``taken``."""
     key = "-".join(ascii_words(workshop.short_name) or ["proceedings"]) + f"-{workshop.year}"
     return key if key not in taken else key + "-proceedings"
 
