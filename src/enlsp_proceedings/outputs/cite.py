@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import bibtexparser
-from bibtexparser.model import Entry, Field, Preamble
+from bibtexparser.model import Entry, Field
 
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Workshop
 from enlsp_proceedings.util import latex
@@ -269,6 +270,15 @@ def _latex_spans(spans, first_word: bool, sentence_case: bool) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)
+def literal_title(text: str) -> str:
+    """A title-like field that is not an author's title or abstract (the workshop's booktitle, its
+    name): every character escaped, as written, and the words whose capitals a style must keep
+    brace-protected (`_latex_plain_title`)."""
+    return re.sub(" +", " ", _latex_plain_title(text)).strip() or "{?}"  # BibTeX styles warn on an empty title
+
+
+@lru_cache(maxsize=4096)
 def latex_title(title: str) -> str:
     """A title for BibTeX: the author's LaTeX subset (`util.latex`: inline math, italics, bold) kept
     as LaTeX, every other character escaped, and the words whose capitals a style must keep
@@ -294,8 +304,12 @@ def split_name(name: str) -> tuple[str, str]:
 
 def name_parts(person: Person | str) -> tuple[str, str, str]:
     """(given, family, suffix): ``family`` from the metadata when given, else guessed."""
-    name = _normalize(person if isinstance(person, str) else person.name)
-    family = None if isinstance(person, str) or person.family is None else _normalize(person.family)
+    return _name_parts(person if isinstance(person, str) else person.name, None if isinstance(person, str) else person.family)
+
+
+def _name_parts(name: str, family: str | None) -> tuple[str, str, str]:
+    name = _normalize(name)
+    family = None if family is None else _normalize(family)
     if family:
         if name == family:
             return "", family, ""
@@ -319,9 +333,18 @@ def _name_part(text: str) -> str:
 
 def bibtex_name(person: Person | str) -> str:
     """One author as BibTeX 'Family, Given'; names that would confuse BibTeX are braced whole."""
-    name = _normalize(person if isinstance(person, str) else person.name)
-    given, family, suffix = name_parts(person)
-    parts = [_name_part(family)] + ([_name_part(suffix)] if suffix else []) + [_name_part(given)]
+    if isinstance(person, str):
+        return _bibtex_name(person, None)
+    return _bibtex_name(person.name, person.family)
+
+
+@lru_cache(maxsize=16384)
+def _bibtex_name(name: str, family: str | None) -> str:
+    """`bibtex_name` of a name and its declared family name, once per process (a name is on many
+    papers, and every paper's entry names the volume's editors)."""
+    given, family_name, suffix = _name_parts(name, family)
+    name = _normalize(name)
+    parts = [_name_part(family_name)] + ([_name_part(suffix)] if suffix else []) + [_name_part(given)]
     whole = _name_part(name) or "{?}"
     # " and " or a comma (also ones that only appear once encoded, e.g. from a full-width
     # comma) would split the name; an empty part would leave a dangling comma.
@@ -410,9 +433,10 @@ def _common_fields(workshop: Workshop, url: str) -> list[Field]:
     ]
 
 
-def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, crossref: str | None = None) -> Entry:
-    """The BibTeX entry of a paper: @inproceedings, cross-referencing the volume's @proceedings
-    (`proceedings_entry`) when ``crossref`` names it.
+def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, crossref: str | None = None, editors: Sequence[Person] = ()) -> Entry:
+    """The BibTeX entry of a paper: @inproceedings, with the volume's ``editors`` (the organizers,
+    as the ACL Anthology names a volume's editors in each entry), cross-referencing the volume's
+    @proceedings (`proceedings_entry`) when ``crossref`` names it.
 
     A paper whose authors no source names has no author field (never "Anonymous"): styles label
     and sort it by ``key``, the title standing where the authors would, as APA and Chicago cite a
@@ -423,10 +447,12 @@ def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, crossref: 
     fields = [Field("title", latex_title(paper.title))]
     if paper.authors:
         fields.append(Field("author", " and ".join(bibtex_name(a) for a in paper.authors)))
-        fields.append(Field("booktitle", latex_title(workshop.booktitle)))
+        fields.append(Field("booktitle", literal_title(workshop.booktitle)))
+        if editors:
+            fields.append(Field("editor", " and ".join(bibtex_name(e) for e in editors)))
     else:
         fields.append(Field("key", latex_title(paper.title)))
-        fields.append(Field("howpublished", latex_title(workshop.booktitle)))
+        fields.append(Field("howpublished", literal_title(workshop.booktitle)))
     fields += _common_fields(workshop, url)
     if not workshop.archival:
         fields.append(Field("note", NON_ARCHIVAL_NOTE))
@@ -445,12 +471,12 @@ def proceedings_entry(workshop: Workshop, editors: list[Person], key: str) -> En
     """The volume as a citable work: @proceedings with the organizers as editors, which papers
     and keynotes ``crossref``. It carries ``booktitle`` too, the field an @inproceedings inherits
     in bibtex (biber maps ``title`` itself). No publisher: the metadata names none."""
-    fields = [Field("title", latex_title(workshop.booktitle)), Field("booktitle", latex_title(workshop.booktitle))]
+    fields = [Field("title", literal_title(workshop.booktitle)), Field("booktitle", literal_title(workshop.booktitle))]
     if editors:
         fields.append(Field("editor", " and ".join(bibtex_name(e) for e in editors)))
     else:
-        fields.append(Field("key", latex_title(workshop.booktitle)))
-    fields += [Field("eventtitle", latex_title(f"{workshop.title} ({workshop.short_name})")), Field("venue", latex_escape(workshop.venue))]
+        fields.append(Field("key", literal_title(workshop.booktitle)))
+    fields += [Field("eventtitle", literal_title(f"{workshop.title} ({workshop.short_name})")), Field("venue", latex_escape(workshop.venue))]
     fields += _common_fields(workshop, str(workshop.base_url))
     return Entry("proceedings", key, fields)
 
@@ -460,7 +486,7 @@ def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str, cros
     fields = [
         Field("title", latex_title(keynote.title)),
         Field("author", " and ".join(bibtex_name(s) for s in keynote.speakers)),
-        Field("howpublished", latex_title(workshop.labels.keynote_talk) + " at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
+        Field("howpublished", literal_title(workshop.labels.keynote_talk) + " at " + literal_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
         *_common_fields(workshop, url),
     ]
     if crossref:
@@ -468,50 +494,91 @@ def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str, cros
     return Entry("misc", key, fields)
 
 
-def utf8_declarations(entries: list[Entry]) -> list[str]:
-    r"""``\DeclareUnicodeCharacter`` for each letter of the entries that biber decodes to Unicode and
-    pdflatex's utf8 input does not set up (ọ, ẹ, ạ: T1 typesets them from accent macros, which the
-    .bib holds). bibtex passes the macros through and needs none of this."""
-    wanted: dict[str, str] = {}
-    for entry in entries:
-        for field in entry.fields:
-            if not isinstance(field.value, str) or "\\" not in field.value:
-                continue
-            for cluster in _CLUSTER.findall(unicodedata.normalize("NFD", latex_to_text(field.value))):
-                base, marks = cluster[0], cluster[1:]
-                if not (marks and base.isascii() and base.isalpha()):
-                    continue
-                ordered = [m for m in marks if m in _BELOW] + [m for m in marks if m in _ABOVE]
-                for n in range(1, len(ordered) + 1):  # biber decodes from the innermost macro out
-                    letter = unicodedata.normalize("NFC", base + "".join(ordered[:n]))
-                    if len(letter) == 1 and ord(letter) not in _T1_LETTERS and (latex := _accented(base, "".join(ordered[:n]))):
-                        wanted[letter] = latex
-                    if len(letter) > 1 or (n > 1 and (_BELOW.get(ordered[n - 1]) or _ABOVE.get(ordered[n - 1], "")).isalpha()):
-                        # a letter Unicode has no single character for (x́), or a letter accent (\\u) outside
-                        # another: biber writes a combining mark, which pdflatex cannot place; it is left out
-                        # of what pdflatex typesets (ặ shows as ạ), and readers still get the whole letter
-                        wanted[ordered[n - 1]] = ""
+#: where an accent macro written by `_accented` starts: ``{\'{``, ``{\d{``
+_ACCENT_START = re.compile(r"\{\\(?:[`'^~=.\"]|[uvHrdckb])\{")
 
+
+def _accent_groups(text: str):
+    r"""Each braced accent group of BibTeX text (``{\~{{\^{e}}}}``), nested ones too."""
+    for match in _ACCENT_START.finditer(text):
+        depth = 0
+        for at in range(match.start(), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            if depth == 0:
+                yield text[match.start():at + 1]
+                break
+
+
+@lru_cache(maxsize=4096)
+def _group_declarations(group: str) -> tuple[tuple[str, str], ...]:
+    """(character, LaTeX) pairs `utf8_declarations` needs for one accent group."""
+    wanted: dict[str, str] = {}
+    for cluster in _CLUSTER.findall(unicodedata.normalize("NFD", latex_to_text(group))):
+        base, marks = cluster[0], cluster[1:]
+        if not (marks and base.isascii() and base.isalpha()):
+            continue
+        ordered = [m for m in marks if m in _BELOW] + [m for m in marks if m in _ABOVE]
+        for n in range(1, len(ordered) + 1):  # biber decodes from the innermost macro out
+            letter = unicodedata.normalize("NFC", base + "".join(ordered[:n]))
+            if len(letter) == 1 and ord(letter) not in _T1_LETTERS and (latex := _accented(base, "".join(ordered[:n]))):
+                wanted[letter] = latex
+            if len(letter) > 1 or (n > 1 and (_BELOW.get(ordered[n - 1]) or _ABOVE.get(ordered[n - 1], "")).isalpha()):
+                # a letter Unicode has no single character for (x́), or a letter accent (\\u) outside
+                # another: biber writes a combining mark, which pdflatex cannot place; it is left out
+                # of what pdflatex typesets (ặ shows as ạ), and readers still get the whole letter
+                wanted[ordered[n - 1]] = ""
+    return tuple(wanted.items())
+
+
+def utf8_declarations(entries: list[Entry] | list[str]) -> list[str]:
+    r"""``\DeclareUnicodeCharacter`` for each letter of the entries (or entry texts) that biber decodes
+    to Unicode and pdflatex's utf8 input does not set up (ọ, ẹ, ạ: T1 typesets them from accent
+    macros, which the .bib holds). bibtex passes the macros through and needs none of this. Only
+    the accent groups are decoded, each once per process (a 1,000-paper volume has a few dozen)."""
+    wanted: dict[str, str] = {}
+    for item in entries:
+        values = [item] if isinstance(item, str) else [f.value for f in item.fields if isinstance(f.value, str)]
+        for value in values:
+            if "\\" in value:
+                for group in _accent_groups(value):
+                    wanted.update(_group_declarations(group))
     return [f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted)]
 
 
-def to_bibtex(entries: list[Entry]) -> str:
-    r"""BibTeX text of the entries, each field already encoded for LaTeX.
-
-    When biber would decode letters pdflatex's utf8 input does not know, an ``@preamble`` first
-    declares them (`utf8_declarations`), only where LaTeX takes declarations (in the preamble,
-    where biblatex reads it; bibtex's .bbl is read in the document, and needs none) and only in
-    a LaTeX that has them (``\ifdefined``).
-    """
+def entry_text(entry: Entry) -> str:
+    """The BibTeX text of one entry (as `to_bibtex` writes it, without the @preamble)."""
     library = bibtexparser.Library()
-    declarations = utf8_declarations(entries)
+    library.add(entry)
+    return bibtexparser.write_string(library).strip()
+
+
+def with_crossref(text: str, key: str) -> str:
+    """One entry's text (`entry_text`) with a ``crossref`` field naming ``key`` added last."""
+    if not text.endswith("\n}"):
+        raise ValueError("not an entry written by entry_text")
+    return text[:-2] + f",\n\tcrossref = {{{key}}}\n}}"
+
+
+def without_preamble(text: str) -> str:
+    """BibTeX text written by `join_bibtex` without its @preamble, if it has one."""
+    return text.split("\n\n\n", 1)[1] if text.startswith("@preamble{") and "\n\n\n" in text else text
+
+
+def join_bibtex(texts: list[str]) -> str:
+    r"""A .bib file of entries already written (`entry_text`): when biber would decode letters
+    pdflatex's utf8 input does not know, an ``@preamble`` first declares them (`utf8_declarations`),
+    only where LaTeX takes declarations (in the preamble, where biblatex reads it; bibtex's .bbl
+    is read in the document, and needs none) and only in a LaTeX that has them (``\ifdefined``)."""
+    declarations = utf8_declarations(texts)
     if declarations:
-        library.add(Preamble(
-            '"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
-            + "".join(declarations) + '\\fi\\fi"'))
-    for entry in entries:
-        library.add(entry)
-    return bibtexparser.write_string(library).strip() + "\n"
+        texts = ['@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
+                 + "".join(declarations) + '\\fi\\fi"}', *texts]
+    return "\n\n\n".join(texts) + "\n"
+
+
+def to_bibtex(entries: list[Entry]) -> str:
+    """BibTeX text of the entries, each field already encoded for LaTeX (`join_bibtex`)."""
+    return join_bibtex([entry_text(e) for e in entries])
 
 
 @lru_cache(maxsize=1)
@@ -627,8 +694,9 @@ def _issued(workshop: Workshop) -> dict:
     return {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]}
 
 
-def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str | None, pages: int | None) -> dict:
-    """One CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
+def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str | None, pages: int | None, editors: Sequence[Person] = ()) -> dict:
+    """One CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html); ``editors``:
+    the volume's (its container's), as BibTeX names them (`paper_entry`)."""
     item: dict = {
         "id": key,
         "type": "paper-conference",
@@ -642,6 +710,8 @@ def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str
         "abstract": _plain(latex.plain(paper.abstract)),
         "URL": url,
     }
+    if editors and paper.authors:
+        item["editor"] = [csl_name(e) for e in editors]
     if pages:
         item["number-of-pages"] = str(pages)
     if pdf_url:
@@ -666,4 +736,22 @@ def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dic
     }
     if keynote.abstract:
         item["abstract"] = _plain(latex.plain(keynote.abstract))
+    return item
+
+
+def csl_proceedings(workshop: Workshop, editors: Sequence[Person], key: str) -> dict:
+    """The volume as a CSL-JSON item (type book, the organizers its editors), as BibTeX's
+    @proceedings (`proceedings_entry`), under the same key."""
+    item: dict = {"id": key, "type": "book", "title": _plain(workshop.booktitle)}
+    if editors:
+        item["editor"] = [csl_name(e) for e in editors]
+    item.update({
+        "event-title": _plain(f"{workshop.title} ({workshop.short_name})"),
+        "event-place": _plain(workshop.location),
+        "publisher-place": _plain(workshop.location),
+        "issued": _issued(workshop),
+        "URL": str(workshop.base_url),
+    })
+    if not workshop.archival:
+        item["note"] = NON_ARCHIVAL_NOTE
     return item

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -234,13 +234,17 @@ class Volume:
         """(key, editors) of the volume as a citable work: the organizers edit it."""
         return self.proceedings_key, list(self.proc.people.organizers)
 
+    def paper_entry_text(self, paper: Paper) -> str:
+        """A paper's BibTeX entry, whole by itself (`paper_bibtex`): ``papers/<id>.bib`` without its @preamble."""
+        return paper_entry_text(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.proc.people.organizers)
+
     def paper_bibtex(self, paper: Paper) -> str:
-        """The BibTeX of a paper (papers/<id>.bib): its entry, then the volume's @proceedings it cross-references."""
-        return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.volume_citation)
+        """The BibTeX of a paper (papers/<id>.bib): its entry, whole by itself (`paper_bibtex`)."""
+        return cite.join_bibtex([self.paper_entry_text(paper)])
 
     def keynote_bibtex(self, keynote: Keynote) -> str:
-        """The BibTeX of a keynote (keynotes/<id>.bib): its entry, then the volume's @proceedings."""
-        return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.volume_citation)
+        """The BibTeX entry of a keynote (keynotes/<id>.bib)."""
+        return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"])
 
     def paper_ris(self, paper: Paper) -> str:
         """The RIS record of a paper (papers/<id>.ris)."""
@@ -251,25 +255,38 @@ class Volume:
         status = self.pdfs.get(paper.id, PdfStatus())
         pdf = self.pdf_path(paper.id)
         return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(paths.paper_page(paper.id)),
-                              self.url(pdf) if pdf else None, status.pages if status.published else None)
+                              self.url(pdf) if pdf else None, status.pages if status.published else None, self.proc.people.organizers)
 
     def keynote_csl(self, keynote: Keynote) -> dict:
         """CSL-JSON item of a keynote (keynotes/<id>.csl.json holds a list of just this one)."""
         return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
-    def volume_bibtex(self) -> str:
-        """proceedings.bib: every paper in order, every keynote, then the @proceedings entry they
-        cross-reference (bibtex resolves a crossref only to an entry further down the file)."""
+    def volume_csl(self) -> list[dict]:
+        """proceedings.csl.json: every paper, every keynote, then the volume itself (the keys of proceedings.bib)."""
         key, editors = self.volume_citation
-        entries = [
-            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)), crossref=_crossref(p, key))
-            for p in self.proc.papers
-        ]
-        entries += [
-            cite.keynote_entry(k, self.workshop, self.keys[f"keynote:{k.id}"], self.url(paths.keynote_page(k.id)), crossref=key)
-            for k in self.proc.keynotes
-        ]
-        return cite.to_bibtex([*entries, cite.proceedings_entry(self.workshop, editors, key)])
+        return ([self.paper_csl(p) for p in self.proc.papers] + [self.keynote_csl(k) for k in self.proc.keynotes]
+                + [cite.csl_proceedings(self.workshop, editors, key)])
+
+    def volume_bibtex(self, paper_texts: Mapping[str, str] | None = None) -> str:
+        """proceedings.bib: every paper's entry as its own .bib has it, with a ``crossref`` to the
+        volume's @proceedings (the organizers its editors) added; every keynote, cross-referencing it
+        too; then the @proceedings entry (bibtex resolves a crossref only to an entry further down).
+
+        A paper whose authors no source names is a @misc naming the volume itself, without
+        crossref (it would inherit the editors, which biblatex then shows, and sorts, in the
+        authors' place). ``paper_texts``: papers' entries already written (`paper_entry_text`, as
+        in the site's unchanged .bib files), so a rebuild does not write them again.
+        """
+        key, editors = self.volume_citation
+        texts = []
+        for paper in self.proc.papers:
+            text = (paper_texts or {}).get(paper.id) or self.paper_entry_text(paper)
+            texts.append(cite.with_crossref(text, key) if paper.authors else text)
+        for keynote in self.proc.keynotes:
+            entry = cite.keynote_entry(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
+            texts.append(cite.with_crossref(cite.entry_text(entry), key))
+        texts.append(cite.entry_text(cite.proceedings_entry(self.workshop, editors, key)))
+        return cite.join_bibtex(texts)
 
     def _slot_json(self, slot: Slot) -> dict:
         start, end = self.slot_datetimes(slot)
@@ -367,31 +384,21 @@ class Volume:
         return memos[key]
 
 
-def _crossref(paper: Paper, volume_key: str) -> str | None:
-    """A paper cross-references the volume, unless no source names its authors: that one is a @misc
-    naming the volume itself (`cite.paper_entry`), and would otherwise inherit the editors, which
-    biblatex then shows, and sorts, in the authors' place."""
-    return volume_key if paper.authors else None
+def paper_entry_text(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = ()) -> str:
+    """A paper's BibTeX entry, whole by itself (`cite.paper_entry` with the volume's editors)."""
+    return cite.entry_text(cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)), editors=editors))
 
 
-def paper_bibtex(paper: Paper, workshop: Workshop, key: str, volume: tuple[str, list[Person]] | None = None) -> str:
-    """The BibTeX of a paper (its page's Cite tab and ``papers/<id>.bib``); with ``volume`` (key, editors),
-    followed by the volume's @proceedings entry, which the paper cross-references."""
-    url = paths.site_url(workshop.base_url, paths.paper_page(paper.id))
-    if volume is None:
-        return cite.to_bibtex([cite.paper_entry(paper, workshop, key, url)])
-    crossref = _crossref(paper, volume[0])
-    entries = [cite.paper_entry(paper, workshop, key, url, crossref=crossref)]
-    return cite.to_bibtex(entries + ([cite.proceedings_entry(workshop, volume[1], volume[0])] if crossref else []))
+def paper_bibtex(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = ()) -> str:
+    """The BibTeX of a paper (its page's Cite tab and ``papers/<id>.bib``): its entry, whole by itself
+    (with the volume's ``editors``, no crossref), so entries copied from several pages into one
+    file never repeat an entry."""
+    return cite.join_bibtex([paper_entry_text(paper, workshop, key, editors)])
 
 
-def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str, volume: tuple[str, list[Person]] | None = None) -> str:
-    """The BibTeX of a keynote; with ``volume`` (key, editors), followed by the volume's @proceedings entry."""
-    url = paths.site_url(workshop.base_url, paths.keynote_page(keynote.id))
-    if volume is None:
-        return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, url)])
-    return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, url, crossref=volume[0]),
-                           cite.proceedings_entry(workshop, volume[1], volume[0])])
+def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:
+    """The BibTeX entry of a keynote."""
+    return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, paths.site_url(workshop.base_url, paths.keynote_page(keynote.id)))])
 
 
 def paper_ris(paper: Paper, workshop: Workshop, published: bool) -> str:

@@ -15,6 +15,8 @@ links:
   cite tabs), the tab script only on pages with tabs, the papers filter only on the
   papers list, Bootstrap's script only when the header has a "More" dropdown (the only
   Bootstrap widget on the site: no tooltips, no back-to-top button);
+* KaTeX (``katex/``: 273 KB of script, 23 KB of style, fonts as used) and ``enlsp-math.js``
+  only on pages showing inline math in a title or abstract (`richtext`);
 * never the theme's ``fontawesome.js`` (89 KB): it only draws custom ``fa-custom`` icons,
   which the site has none of; the standard icons are the theme's CSS and web fonts.
 
@@ -59,9 +61,15 @@ ONLY_FOR = {
     "design-tabs.js": "tabs",
     "enlsp-filters.js": "filters",
     "bootstrap.js": "dropdown",
+    "katex.min.js": "math",
+    "katex.min.css": "math",
+    "enlsp-math.js": "math",
 }
 
-_CLASS_FEATURES = {"sd-tab-set": "tabs", "enlsp-filters": "filters"}
+_CLASS_FEATURES = {"sd-tab-set": "tabs", "enlsp-filters": "filters", "enlsp-math": "math"}
+#: The math renderer (`richtext`): KaTeX, then the script that has it typeset each formula.
+MATH_SCRIPTS = ("katex/katex.min.js", "enlsp-math.js")
+MATH_STYLES = ("katex/katex.min.css",)
 
 #: A line that only names a source map: ``//# sourceMappingURL=x.js.map``, ``/*# sourceMappingURL=x.css.map */``
 _MAP_LINE = re.compile(rb"^[ \t]*(?://[#@] sourceMappingURL=\S*|/\*[#@] sourceMappingURL=\S*[ \t]*\*/)[ \t]*\r?$")
@@ -169,5 +177,9 @@ def setup(app: Sphinx) -> None:
     """Called by the extension's setup()."""
     for priority, name in enumerate(FRAME_SCRIPTS, start=600):
         app.add_js_file(name, loading_method="defer", priority=priority)
+    for priority, name in enumerate(MATH_SCRIPTS, start=700):
+        app.add_js_file(name, loading_method="defer", priority=priority)
+    for name in MATH_STYLES:
+        app.add_css_file(name)
     app.connect("html-page-context", trim_page_assets, priority=900)
     app.connect("build-finished", prune_static)

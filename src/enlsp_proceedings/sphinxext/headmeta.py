@@ -77,6 +77,20 @@ def _meta(name: str, content: str, attr: str = "name") -> str:
     return f'<meta {attr}="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
 
 
+def page_title(volume: Volume, pagename: str) -> str | None:
+    """The plain text (`util.latex.plain`) of a paper's or keynote's title when it holds the LaTeX
+    subset, for the page's ``<title>``; None for every other page (Sphinx's title stands)."""
+    parts = pagename.split("/")
+    title = None
+    if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
+        title = volume.papers_by_id[parts[1]].title
+    elif len(parts) == 2 and parts[0] == "keynotes" and parts[1] in volume.keynotes_by_id:
+        title = volume.keynotes_by_id[parts[1]].title
+    if title is None or ("$" not in title and "\\" not in title):
+        return None
+    return latex.plain(title)
+
+
 def scholar_tags(volume: Volume, paper_id: str) -> str:
     """Google Scholar's citation_* meta tags of a paper's page."""
     paper = volume.papers_by_id[paper_id]
@@ -170,6 +184,9 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
         head += scholar_tags(volume, parts[1])
         head += json_ld(scholarly_article(volume, parts[1]))
     og_type, description = page_info(volume, pagename)
+    plain_title = page_title(volume, pagename)
+    if plain_title is not None:  # the page's heading may hold inline math: <title> and og:title get its plain text
+        context["title"] = html.escape(plain_title)
     fields = dict(context.get("meta") or {})  # a copy: the original belongs to the environment
     title = html.unescape(re.sub(r"<[^>]*>", "", context.get("title") or ""))
     if title:

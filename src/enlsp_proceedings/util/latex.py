@@ -75,7 +75,9 @@ class _Reader:
 
     def spans(self, at: int, end: int, depth: int) -> list[Span]:
         """The spans of ``s[at:end]``."""
-        s, out, buf = self.s, [], []
+        s = self.s
+        out: list[Span] = []
+        buf: list[str] = []
         i = at
 
         def flush() -> None:

@@ -7,6 +7,7 @@ from docutils import nodes
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
 from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, when
+from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title
 from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
 
 
@@ -20,13 +21,13 @@ def shows(v: Volume, keynote_id: str | None) -> Shown:
     keynote_id = required(keynote_id)
     keynote = v.keynotes_by_id[keynote_id]
     return Shown(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
-                 key=v.keys[f"keynote:{keynote_id}"], volume=v.volume_citation)
+                 key=v.keys[f"keynote:{keynote_id}"])
 
 
 def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The keynote page body."""
     keynote, w = d.keynote, d.workshop
-    out = section(keynote.title, "keynote", classes=["enlsp-keynote"])
+    out = rich_title(keynote.title, "keynote", classes=["enlsp-keynote"])
     who = para(badge(w.labels.keynote, "primary"), " ", classes=["enlsp-speaker"])
     for index, (speaker, ref) in enumerate(zip(keynote.speakers, d.speakers, strict=True)):
         if index:
@@ -44,11 +45,11 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
             actions += text(" ")
         out += actions
     if keynote.abstract:
-        out += section("Abstract", "abstract", *paragraphs(keynote.abstract))
+        out += section("Abstract", "abstract", *rich_paragraphs(keynote.abstract))
     if keynote.bio:
         about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
         out += section(about, "bio", *paragraphs(keynote.bio))
-    out += section("Cite", "cite", code_block(keynote_bibtex(keynote, w, d.key, d.volume), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
+    out += section("Cite", "cite", code_block(keynote_bibtex(keynote, w, d.key), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
                    classes=["enlsp-cite"])
     out += page.correction_section(w, f"Correction: {keynote.title} (keynote {keynote.id})", paths.keynote_page(keynote.id))
     return [out]
