@@ -103,6 +103,10 @@ class _Reader:
                     buf.append(ESCAPES[nxt])
                     i += 2
                     continue
+                if nxt == "\\":  # a line break, shown as written (not the start of a command)
+                    buf.append("\\\\")
+                    i += 2
+                    continue
                 if nxt == "(":
                     close = s.find("\\)", i + 2, end)
                     if close >= 0:
