@@ -142,3 +142,18 @@ def test_bibtex_keeps_the_latex_of_titles_and_writes_unsafe_math_as_text():
     assert r"\input" not in hostile.replace(r"{\textbackslash}input", "") and "$" not in hostile.replace(r"{\$}", "")
     # the workshop's own fields are not read as LaTeX
     assert cite.literal_title(r"Proc. of $x$ \textit{y}") == r"Proc. of {\$}x{\$} {\textbackslash}textit{\textbraceleft}y{\textbraceright}"
+
+
+def test_calendars_name_the_talk_in_plain_text():
+    from enlsp_proceedings.model.schema import Proceedings
+    from enlsp_proceedings.outputs import ics
+    from enlsp_proceedings.outputs.volume import Volume
+
+    volume = Volume(Proceedings.model_validate({
+        "workshop": workshop_yaml(), "papers": [PAPER.model_dump(mode="json", exclude_none=True)],
+        "schedule": [{"start": "09:00", "end": "09:15", "paper": "dy"}, {"start": "09:15", "end": "09:30", "title": r"Coffee \& cake", "kind": "break"}],
+    }), {})
+    text = ics.schedule_ics(volume) + "".join(ics.talk_ics_files(volume).values())
+    unfolded = text.replace("\r\n ", "")
+    assert "SUMMARY:DyREx: Dynamic Queries\\, 7× Faster" in unfolded and "textit" not in unfolded
+    assert r"Coffee \\& cake" in unfolded  # an organizer's slot title is not read as LaTeX

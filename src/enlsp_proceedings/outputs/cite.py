@@ -307,6 +307,7 @@ def name_parts(person: Person | str) -> tuple[str, str, str]:
     return _name_parts(person if isinstance(person, str) else person.name, None if isinstance(person, str) else person.family)
 
 
+@lru_cache(maxsize=16384)
 def _name_parts(name: str, family: str | None) -> tuple[str, str, str]:
     name = _normalize(name)
     family = None if family is None else _normalize(family)
@@ -553,15 +554,17 @@ def entry_text(entry: Entry) -> str:
 
 
 def with_crossref(text: str, key: str) -> str:
-    """One entry's text (`entry_text`) with a ``crossref`` field naming ``key`` added last."""
+    """One entry's text (`entry_text`) with a ``crossref`` field naming ``key`` added last, and
+    without its ``editor`` field, which it inherits from the entry it cross-references."""
     if not text.endswith("\n}"):
         raise ValueError("not an entry written by entry_text")
+    text = re.sub(r"\n\teditor = \{[^\n]*\},(?=\n)", "", text, count=1)
     return text[:-2] + f",\n\tcrossref = {{{key}}}\n}}"
 
 
 def without_preamble(text: str) -> str:
-    """BibTeX text written by `join_bibtex` without its @preamble, if it has one."""
-    return text.split("\n\n\n", 1)[1] if text.startswith("@preamble{") and "\n\n\n" in text else text
+    """BibTeX text written by `join_bibtex` without its @preamble (its first line), if it has one."""
+    return text.split("\n", 1)[1].lstrip("\n") if text.startswith("@preamble{") and "\n" in text else text
 
 
 def join_bibtex(texts: list[str]) -> str:
@@ -570,10 +573,11 @@ def join_bibtex(texts: list[str]) -> str:
     only where LaTeX takes declarations (in the preamble, where biblatex reads it; bibtex's .bbl
     is read in the document, and needs none) and only in a LaTeX that has them (``\ifdefined``)."""
     declarations = utf8_declarations(texts)
-    if declarations:
-        texts = ['@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
-                 + "".join(declarations) + '\\fi\\fi"}', *texts]
-    return "\n\n\n".join(texts) + "\n"
+    preamble = ""
+    if declarations:  # one line, then one blank line (a page's Cite tab shows it)
+        preamble = ('@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
+                    + "".join(declarations) + '\\fi\\fi"}\n\n')
+    return preamble + "\n\n\n".join(texts) + "\n"
 
 
 def to_bibtex(entries: list[Entry]) -> str:
@@ -694,9 +698,8 @@ def _issued(workshop: Workshop) -> dict:
     return {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]}
 
 
-def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str | None, pages: int | None, editors: Sequence[Person] = ()) -> dict:
-    """One CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html); ``editors``:
-    the volume's (its container's), as BibTeX names them (`paper_entry`)."""
+def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str | None, pages: int | None) -> dict:
+    """One CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)."""
     item: dict = {
         "id": key,
         "type": "paper-conference",
@@ -710,8 +713,6 @@ def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str
         "abstract": _plain(latex.plain(paper.abstract)),
         "URL": url,
     }
-    if editors and paper.authors:
-        item["editor"] = [csl_name(e) for e in editors]
     if pages:
         item["number-of-pages"] = str(pages)
     if pdf_url:

@@ -30,7 +30,7 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
             with contextlib.suppress(OSError, UnicodeDecodeError):
                 entries[paper.id] = cite.without_preamble((site / path).read_text(encoding="utf-8").strip())
         if paper.id not in entries:
-            entries[paper.id] = volume.paper_entry_text(paper)
+            entries[paper.id] = cite.without_preamble(volume.paper_bibtex(paper).strip())
     files = {
         "proceedings.bib": volume.volume_bibtex(entries),
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",

@@ -255,7 +255,7 @@ class Volume:
         status = self.pdfs.get(paper.id, PdfStatus())
         pdf = self.pdf_path(paper.id)
         return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(paths.paper_page(paper.id)),
-                              self.url(pdf) if pdf else None, status.pages if status.published else None, self.proc.people.organizers)
+                              self.url(pdf) if pdf else None, status.pages if status.published else None)
 
     def keynote_csl(self, keynote: Keynote) -> dict:
         """CSL-JSON item of a keynote (keynotes/<id>.csl.json holds a list of just this one)."""
