@@ -24,7 +24,7 @@ def workshop(root: Path) -> None:
     papers = [
         SynthPaper("mangled", "A fine $O(n)$ title", [{"name": "Vahid Partovi Nia"}, {"name": "Ana María García López", "family": "García López"}],
                    "we propose \textit{DyREx}, a \\cite{x} method with {unbalanced braces", pages=None),
-        SynthPaper("clean", r"Clean \textit{title}", [{"name": "Anderson R. Avila"}, {"name": "Ali Saheb Pasand"}],
+        SynthPaper("clean", r"Clean \textit{title}", [{"name": "Anderson R. Avila"}, {"name": "Ali Saheb Pasand"}, {"name": "Mihaela van der Schaar"}],
                    "Costs $5 and $10, and $7x$ faster.", pages=None),
     ]
     keynotes = [{"id": "talk", "title": r"On \badcommand", "speaker": {"name": "Kay Note"}}]
@@ -50,7 +50,8 @@ def test_check_lists_names_whose_family_name_was_assumed(tmp_path, capsys):
     report = check_json(capsys, tmp_path)
     assumed = [x["message"] for x in report["problems"] if x["code"] == "name-family-assumed"]
     # once per person (Vahid Partovi Nia is an author and an organizer), naming the files to fix;
-    # not "Anderson R. Avila" (an initial is not a word) nor a declared family name
+    # not "Anderson R. Avila" (an initial is not a word), nor "Mihaela van der Schaar" (the particle starts
+    # the family name, as the citations take it), nor a declared family name
     assert len(assumed) == 2
     [vahid] = [m for m in assumed if "Vahid Partovi Nia" in m]
     assert "family name 'Nia'" in vahid and "conf/papers.yaml and conf/people.yaml" in vahid
