@@ -12,14 +12,14 @@ import hashlib
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
 from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot, Workshop
+from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot, Workshop
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.pdf.facts import PaperPdf
 
@@ -276,9 +276,23 @@ class Volume:
         return self.proc.panel.title if self.proc.panel else ident
 
     # -- citations -----------------------------------------------------------
+    @cached_property
+    def proceedings_key(self) -> str:
+        """The citation key of the volume's @proceedings entry, unlike every paper's and keynote's."""
+        return cite.proceedings_key(self.workshop, set(self.keys.values()))
+
+    @property
+    def volume_citation(self) -> tuple[str, list[Person]]:
+        """(key, editors) of the volume as a citable work: the organizers edit it."""
+        return self.proceedings_key, list(self.proc.people.organizers)
+
+    def paper_entry_text(self, paper: Paper) -> str:
+        """A paper's BibTeX entry, whole by itself (`paper_bibtex`): ``papers/<id>.bib`` without its @preamble."""
+        return paper_entry_text(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.proc.people.organizers)
+
     def paper_bibtex(self, paper: Paper) -> str:
-        """The BibTeX entry of a paper (papers/<id>.bib)."""
-        return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"])
+        """The BibTeX of a paper (papers/<id>.bib): its entry, whole by itself (`paper_bibtex`)."""
+        return cite.join_bibtex([self.paper_entry_text(paper)])
 
     def keynote_bibtex(self, keynote: Keynote) -> str:
         """The BibTeX entry of a keynote (keynotes/<id>.bib)."""
@@ -299,13 +313,32 @@ class Volume:
         """CSL-JSON item of a keynote (keynotes/<id>.csl.json holds a list of just this one)."""
         return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
-    def volume_bibtex(self) -> str:
-        """The BibTeX of every paper of the volume, in order."""
-        entries = [
-            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)))
-            for p in self.proc.papers
-        ]
-        return cite.to_bibtex(entries)
+    def volume_csl(self) -> list[dict]:
+        """proceedings.csl.json: every paper, every keynote, then the volume itself (the keys of proceedings.bib)."""
+        key, editors = self.volume_citation
+        return ([self.paper_csl(p) for p in self.proc.papers] + [self.keynote_csl(k) for k in self.proc.keynotes]
+                + [cite.csl_proceedings(self.workshop, editors, key)])
+
+    def volume_bibtex(self, paper_texts: Mapping[str, str] | None = None) -> str:
+        """proceedings.bib: every paper's entry as its own .bib has it, with a ``crossref`` to the
+        volume's @proceedings (the organizers its editors) added; every keynote, cross-referencing it
+        too; then the @proceedings entry (bibtex resolves a crossref only to an entry further down).
+
+        A paper whose authors no source names is a @misc naming the volume itself, without
+        crossref (it would inherit the editors, which biblatex then shows, and sorts, in the
+        authors' place). ``paper_texts``: papers' entries already written (`paper_entry_text`, as
+        in the site's unchanged .bib files), so a rebuild does not write them again.
+        """
+        key, editors = self.volume_citation
+        texts = []
+        for paper in self.proc.papers:
+            text = (paper_texts or {}).get(paper.id) or self.paper_entry_text(paper)
+            texts.append(cite.with_crossref(text, key) if paper.authors else text)
+        for keynote in self.proc.keynotes:
+            entry = cite.keynote_entry(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
+            texts.append(cite.with_crossref(cite.entry_text(entry), key))
+        texts.append(cite.entry_text(cite.proceedings_entry(self.workshop, editors, key)))
+        return cite.join_bibtex(texts)
 
     def _slot_json(self, slot: Slot) -> dict:
         start, end = self.slot_datetimes(slot)
@@ -405,9 +438,16 @@ class Volume:
         return memos[key]
 
 
-def paper_bibtex(paper: Paper, workshop: Workshop, key: str) -> str:
-    """The BibTeX entry of a paper (its page's Cite tab and ``papers/<id>.bib``)."""
-    return cite.to_bibtex([cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)))])
+def paper_entry_text(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = ()) -> str:
+    """A paper's BibTeX entry, whole by itself (`cite.paper_entry` with the volume's editors)."""
+    return cite.entry_text(cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)), editors=editors))
+
+
+def paper_bibtex(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = ()) -> str:
+    """The BibTeX of a paper (its page's Cite tab and ``papers/<id>.bib``): its entry, whole by itself
+    (with the volume's ``editors``, no crossref), so entries copied from several pages into one
+    file never repeat an entry."""
+    return cite.join_bibtex([paper_entry_text(paper, workshop, key, editors)])
 
 
 def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.codes import WAIVABLE
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.model.people import PeopleIndex
+from enlsp_proceedings.model.people import PeopleIndex, assumed_family_names
 from enlsp_proceedings.model.policy import PageRules, page_rules
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Paper, Proceedings, Workshop
 from enlsp_proceedings.pdf.active import describe_pdf
@@ -24,6 +24,7 @@ from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem, WaivedProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
+from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.files import partial_copies
 from enlsp_proceedings.util.memo import load_memo, save_memo
 from enlsp_proceedings.util.text import alike, compact, fold, one_letter_apart
@@ -906,10 +907,32 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     if only is None:
         general += overlapping_talks(proc)
     mine = {a.name for p in papers for a in p.authors}
+    text_problems(proc, papers, reports, general, None if only is None else mine)
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if only is None or {a, b} & mine:
             general.append(PdfProblem("warning", "name-variant", f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)
+
+
+def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperReport], general: list[PdfProblem], only: set[str] | None) -> None:
+    """Warnings about text the site cannot show as meant: markup in titles and abstracts that
+    `util.latex` cannot render (``text-markup``, on the paper), and names of three or more words
+    whose family name was assumed (``name-family-assumed``, once per person, listed for the
+    organizer to confirm or to set ``family:``)."""
+    by_id = {r.id: r for r in reports}
+    for paper in papers:
+        for label, value in (("title", paper.title), ("abstract", paper.abstract)):
+            for problem in latex.problems(value):
+                by_id[paper.id].problems.append(PdfProblem("warning", "text-markup", f"the {label} has {problem}"))
+    if only is None:
+        for keynote in proc.keynotes:
+            for label, value in (("title", keynote.title), ("abstract", keynote.abstract or "")):
+                for problem in latex.problems(value):
+                    general.append(PdfProblem("warning", "text-markup", f"keynote {keynote.id!r}: the {label} has {problem}"))
+    for name, last, files in assumed_family_names(PeopleIndex(proc), only):
+        general.append(PdfProblem("warning", "name-family-assumed",
+                                  f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
+                                  f"set family: on this person in conf/{' and conf/'.join(files)}"))
 
 
 def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:

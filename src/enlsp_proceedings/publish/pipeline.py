@@ -220,8 +220,10 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     remove_stale_pages(staging, sources)
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
-    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key
-    page_keys = {p.id: hashlib.sha256(sources[paths.docname(paths.paper_page(p.id))].encode()).hexdigest()[:20] for p in volume.proc.papers}
+    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key,
+    # with the tool's code (a new version may write these files differently)
+    code = code_digest()
+    page_keys = {p.id: hashlib.sha256((code + sources[paths.docname(paths.paper_page(p.id))]).encode()).hexdigest()[:20] for p in volume.proc.papers}
     supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
     write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys, supplement_sources)
     try:

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Keynote, Paper, Person, Slot, Workshop
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     badge,
     badge_classes,
@@ -40,6 +41,7 @@ from enlsp_proceedings.sphinxext.widgets import (
     strong,
     text,
 )
+from enlsp_proceedings.util import latex
 
 #: Fixed section pages of every site, in navigation order: docname -> the `models.Labels` field naming it.
 SECTIONS = {
@@ -245,7 +247,7 @@ PAPER_CARD = Markup(
     '<div class="sd-card-body docutils">\n{aside}<div class="sd-card-title sd-font-weight-bold docutils">\n<p>{title}</p>\n</div>\n'
     '<p class="enlsp-authors sd-card-text">{authors}</p>\n<p class="enlsp-badges sd-card-text">{badges}</p>\n</div>\n'
     '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
-    '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
+    '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{plain}</span></a></div>\n'
 )
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
 _CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
@@ -317,6 +319,7 @@ class Page:
         """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds);
         ``grouped``: under a heading naming its presentation, which its badge would repeat."""
         paper, status = c.paper, c.status
+        plain = latex.plain(paper.title)  # where the title is an attribute or hidden link text
         classes, aside = ["enlsp-paper-card"], Markup("")
         if status and status.thumbnail:
             # decorative: the card's title already names the paper
@@ -329,14 +332,14 @@ class Page:
         if status and status.published:
             what = " (review copy)" if status.review_note else ""  # published by the organizers' choice, with its note
             pdf = f"PDF{what} · {status.pages} pages"
-            pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=paper.title, what=what)
+            pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=plain, what=what)
         else:
             pdf = unavailable(c.held)
             pdf_markup = Markup(pdf)  # a constant: nothing to escape
         pdf_markup += STAR.format(key=star_key("paper", paper.id))
-        markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
+        markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=rich_markup(paper.title), plain=plain, authors=authors, badges=badges, pdf=pdf_markup,
                                    href=self.href(paths.paper_page(paper.id)))
-        return fragment(markup, f"{paper.title}\n{', '.join(a.name for a in c.authors)}\n{pdf}")
+        return flag_math(fragment(markup, f"{plain}\n{', '.join(a.name for a in c.authors)}\n{pdf}"), paper.title)
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
         """A card linking to a keynote's page: speakers, avatars, affiliations, title."""
@@ -350,7 +353,7 @@ class Page:
         affiliations = list(dict.fromkeys(s.affiliation for s in speakers if s.affiliation))
         if affiliations:
             body.append(para("; ".join(affiliations), classes=["enlsp-affiliation"]))
-        body.append(para(keynote.title, classes=["enlsp-talk-title"]))
+        body.append(para(*rich(keynote.title), classes=["enlsp-talk-title"]))
         return card(who, body, self.href(paths.keynote_page(keynote.id)), classes=["enlsp-keynote-card"])
 
     @staticmethod

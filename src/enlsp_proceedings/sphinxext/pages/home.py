@@ -22,6 +22,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     paper_groups,
     single,
 )
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     badge,
     badge_classes,
@@ -39,6 +40,7 @@ from enlsp_proceedings.sphinxext.widgets import (
     strong,
     text,
 )
+from enlsp_proceedings.util import latex
 
 #: One line under each section card on the home page.
 SECTION_BLURBS = {
@@ -156,15 +158,15 @@ def _papers(page: Page, w, papers: list[ListedPaper], counts: tuple[int, int, in
         items, plain = [], []
         for paper in group:
             award = Markup(" ") + BADGE.format(classes=award_classes, label=TROPHY + paper.award) if paper.award else Markup("")
-            items.append(LIST_ITEM.format(href=page.href(paths.paper_page(paper.id)), title=paper.title, award=award, authors=paper.authors))
-            plain.append(f"{paper.title}\n{paper.authors}")
+            items.append(LIST_ITEM.format(href=page.href(paths.paper_page(paper.id)), title=rich_markup(paper.title), award=award, authors=paper.authors))
+            plain.append(f"{latex.plain(paper.title)}\n{paper.authors}")
         if len(items) > HOME_LIST_SHOWN + 2:  # a long list: the rest behind one click, not a page-long column
             rest = len(items) - HOME_LIST_SHOWN
             markup = _HOME_LIST_LONG.format(shown=Markup("").join(items[:HOME_LIST_SHOWN]), rest=Markup("").join(items[HOME_LIST_SHOWN:]),
                                             summary=f"Show {rest} more {heading.lower()}")
         else:
             markup = Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items))
-        listing = fragment(markup, "\n".join(plain))
+        listing = flag_math(fragment(markup, "\n".join(plain)), *(p.title for p in group))
         body: list[nodes.Node] = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
         columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
     out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])

@@ -7,6 +7,7 @@ from docutils import nodes
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
 from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, star_button, star_key, when
+from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title
 from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
 
 
@@ -26,7 +27,7 @@ def shows(v: Volume, keynote_id: str | None) -> Shown:
 def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The keynote page body."""
     keynote, w = d.keynote, d.workshop
-    out = section(keynote.title, "keynote", classes=["enlsp-keynote"])
+    out = rich_title(keynote.title, "keynote", classes=["enlsp-keynote"])
     who = para(badge(w.labels.keynote, "primary"), " ", classes=["enlsp-speaker"])
     for index, (speaker, ref) in enumerate(zip(keynote.speakers, d.speakers, strict=True)):
         if index:
@@ -43,7 +44,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     if d.when:
         out += page.when_line(d.when)
     if keynote.abstract:
-        out += section("Abstract", "abstract", *paragraphs(keynote.abstract))
+        out += section("Abstract", "abstract", *rich_paragraphs(keynote.abstract))
     if keynote.bio:
         about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
         out += section(about, "bio", *paragraphs(keynote.bio))

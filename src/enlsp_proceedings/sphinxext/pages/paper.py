@@ -21,6 +21,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     unavailable,
     when,
 )
+from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title
 from enlsp_proceedings.sphinxext.widgets import (
     admonition,
     bullet_list,
@@ -30,7 +31,6 @@ from enlsp_proceedings.sphinxext.widgets import (
     inline,
     link,
     para,
-    paragraphs,
     section,
     strong,
     tab_set,
@@ -45,12 +45,13 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 
 def shows(v: Volume, paper_id: str | None) -> Shown:
-    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key."""
+    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key,
+    the volume's editors (in its BibTeX)."""
     paper_id = required(paper_id)
     paper = v.papers_by_id[paper_id]
     return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=page_badges(v.workshop, paper),
                  when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
-                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], held=v.held)
+                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], held=v.held, editors=list(v.proc.people.organizers))
 
 
 def page_badges(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
@@ -66,7 +67,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The paper page body."""
     paper, status, w = d.paper, d.status, d.workshop
     paper_id = paper.id
-    out = section(paper.title, "paper", classes=["enlsp-paper"])
+    out = rich_title(paper.title, "paper", classes=["enlsp-paper"])
     out += page.people_line(d.authors)
     if not paper.authors:
         out += para(UNKNOWN_AUTHORS_NOTE, classes=["enlsp-authors-note"])
@@ -115,10 +116,10 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         if problems:
             body.append(para("The submitted file could not be published: ", "; ".join(p["message"] for p in problems), "."))
         out += admonition("note", unavailable(True) if d.held else "Camera-ready not yet available", body)
-    out += section("Abstract", "abstract", *paragraphs(paper.abstract))
+    out += section("Abstract", "abstract", *rich_paragraphs(paper.abstract))
     url = paths.site_url(w.base_url, paths.paper_page(paper_id))
     tabs = tab_set([
-        ("BibTeX", [code_block(paper_bibtex(paper, w, d.key), "bibtex")]),
+        ("BibTeX", [code_block(paper_bibtex(paper, w, d.key, d.editors), "bibtex")]),
         ("ACL", [code_block(cite.to_acl_text(paper, w))]),
         ("Markdown", [code_block(cite.to_markdown(paper, w, url), "markdown")]),
         ("RIS", [code_block(paper_ris(paper, w, bool(status and status.published)))]),

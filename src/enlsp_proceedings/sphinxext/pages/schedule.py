@@ -23,7 +23,9 @@ from enlsp_proceedings.sphinxext.pages.common import (
     star_button,
     star_key,
 )
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import badge, fragment, inline, link, para, section, table
+from enlsp_proceedings.util import latex
 
 _SESSION_PAPERS = Markup(
     '<details class="enlsp-more enlsp-session-papers"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{items}</ul>\n</details>\n'
@@ -146,11 +148,13 @@ def _event(page: Page, d: Shown, slot: Row) -> tuple[list[nodes.Node], list[node
     if slot.page is None:
         event: list[nodes.Node] = [para(slot.title, classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
         if slot.papers:
-            items = [LIST_ITEM.format(href=page.href(paths.paper_page(ident)), title=title, award=Markup(""), authors=authors) for ident, title, authors in slot.papers]
+            items = [LIST_ITEM.format(href=page.href(paths.paper_page(ident)), title=rich_markup(title), award=Markup(""), authors=authors) for ident, title, authors in slot.papers]
             summary = f"{len(items)} {d.poster.group.lower() if len(items) != 1 else d.poster.label.lower()}"
-            event.append(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(title for _i, title, _a in slot.papers)))
+            event.append(flag_math(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(latex.plain(title) for _i, title, _a in slot.papers)),
+                                   *(title for _i, title, _a in slot.papers)))
         return event, [para("")]
-    event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ", link(slot.title, page.href(slot.page)), " ",
+    event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ",
+                  link(inline(*rich(slot.title)) if slot.kind in ("paper", "keynote") else slot.title, page.href(slot.page)), " ",
                   inline(link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]), " ", star_button(slot.star),
                          classes=["enlsp-event-tools"]),
                   classes=["enlsp-event"])]
