@@ -19,7 +19,8 @@ from pathlib import Path
 #: 5: decimal content pages from the heading's place on its page, acknowledgments, page 1's author
 #: block and review-copy marks (`layout.py`).
 #: 6: read within time and memory budgets (facts cached before could call a hostile PDF ready).
-EXTRACTOR_VERSION = 6
+#: 7: where the content begins and ends in the text (``content_start``, ``content_end``: what search indexes).
+EXTRACTOR_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class PdfFacts:
     author_block: list[list] = field(default_factory=list)  # page 1 above the abstract: [text, font size, bold] per line
     review_marks: list[str] = field(default_factory=list)  # evidence that this is an anonymized review copy
     text: str = ""
+    content_start: int | None = None  # offset in ``text`` below page 1's author block (its Abstract or Introduction heading); None: unknown
+    content_end: int | None = None  # offset in ``text`` of the end-of-content heading (references, appendix); None: all of it is content
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION
 
