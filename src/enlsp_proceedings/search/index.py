@@ -1,4 +1,4 @@
-"""Site search: a Pagefind index of every paper (with its PDF's full text), talk and person.
+"""Site search: a Pagefind index of every paper (with its PDF's text), talk and person.
 
 Pagefind (https://pagefind.app) writes a static, chunked index that the browser fetches
 piece by piece, folds accents ("muller" finds "Müller") and needs no server; see
@@ -6,7 +6,14 @@ benchmarks/search-comparison.md for the measurements behind this choice over Sph
 
 The index is built from the data, not from the HTML pages: one custom record per
 paper, keynote, panel and author page. A paper's record carries the text of its
-camera-ready PDF, which never goes into the page itself (pages stay small).
+camera-ready PDF, which never goes into the page itself (pages stay small): its author block
+and its content up to the references (`pdf_search_text`), so that a paper is found by what it
+says and by its authors' names as printed, never by the titles of the papers it cites. Each
+record also names the word ranges an excerpt may quote (abstract, body: never the byline).
+
+Which results the search page shows is decided in the browser (``enlsp-search.js``), per
+bundle: every word of the query must be in the bundle's text, since Pagefind answers a word
+in no text with a shorter indexed prefix of it (Pagefind/pagefind#599).
 
 The records are split into bundles of about `SHARD_RECORDS` (by a stable hash of
 each record's address). Each bundle is a complete Pagefind index in
