@@ -142,15 +142,31 @@ def test_a_word_in_no_text_finds_nothing_and_muller_finds_no_m(page, real_url):
         assert search(page, real_url, query) == (0, []), query
 
 
-def test_real_excerpts_quote_the_abstract_or_the_body_never_the_byline(page, real_url, real_site):
-    """Every excerpt shown is a run of words of a part of its record that an excerpt may quote."""
+@pytest.fixture(scope="module")
+def real_records(real_site) -> dict:
+    """The real site's search records, by address."""
     from enlsp_proceedings.model.load import load_proceedings
     from enlsp_proceedings.publish.pipeline import prepare_volume
     from enlsp_proceedings.search.index import search_records
 
     repo = Path(__file__).resolve().parents[1]
     volume, pdfs = prepare_volume(load_proceedings(repo / "conf"), repo / "papers", real_site.parent / ".enlsp-cache", quiet=True)
-    records = {r.url: r for r in search_records(volume, pdfs)}
+    return {r.url: r for r in search_records(volume, pdfs)}
+
+
+def test_what_a_result_does_not_show_finds_nothing(page, real_url, real_records):
+    """The word ranges an excerpt may quote travel with each record; as Pagefind metadata (every word
+    of which is searched) a number such as "2592" found cmt-5 without a word of it matching."""
+    words = {w for r in real_records.values() for w in re.findall(r"[\w]+", f"{r.content} {' '.join(r.meta().values())}".lower())}
+    numbers = {n for a, b in real_records["papers/cmt-5.html"].excerpt for n in (str(a), str(b)) if not any(w.startswith(n) for w in words)}
+    assert numbers
+    for number in sorted(numbers):
+        assert search(page, real_url, number) == (0, []), number
+
+
+def test_real_excerpts_quote_the_abstract_or_the_body_never_the_byline(page, real_url, real_records):
+    """Every excerpt shown is a run of words of a part of its record that an excerpt may quote."""
+    records = real_records
     count, links = search(page, real_url, "Extractive question answering")
     assert excerpt(page, "papers/cmt-31.html").startswith("Extractive question answering (ExQA)")  # was "…Université Paris Cité Extractive…"
     seen = 0

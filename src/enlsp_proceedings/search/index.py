@@ -72,11 +72,18 @@ class Record:
     excerpt: list[tuple[int, int]] = field(default_factory=list)
 
     def meta(self) -> dict[str, str]:
-        """The record's Pagefind metadata (title, kind, the word ranges an excerpt may quote, authors)."""
-        meta = {"title": self.title, "kind": self.kind, "excerpt": " ".join(f"{a}-{b}" for a, b in self.excerpt)}
+        """The record's Pagefind metadata: what its result shows (title, kind, authors). Pagefind makes
+        every metadata word searchable, so nothing a result does not show goes here."""
+        meta = {"title": self.title, "kind": self.kind}
         if self.authors:
             meta["authors"] = self.authors
         return meta
+
+    def filters(self) -> dict[str, list[str]]:
+        """The record's Pagefind filters: the word ranges an excerpt may quote ("39-192 251-2592"), in a
+        filter because a filter's values are handed to the page with the record's text but, unlike
+        metadata, never searched (as metadata, "2592" found this paper)."""
+        return {"excerpt": [" ".join(f"{a}-{b}" for a, b in self.excerpt)]}
 
 
 _SENTINEL = re.compile(r"(?<!\S)_+(?=(?:END_)?PAGEFIND_)")
@@ -202,7 +209,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
 
 def records_payload(records: list[Record]) -> str:
     """The records as the indexer reads them (JSON); also what the index's digest is taken of."""
-    return json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False)
+    return json.dumps([{"url": r.url, "content": r.content, "meta": r.meta(), "filters": r.filters()} for r in records], ensure_ascii=False)
 
 
 def payload_digest(payload: str) -> str:

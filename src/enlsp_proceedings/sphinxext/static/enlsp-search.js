@@ -95,14 +95,14 @@
   }
 
   // The excerpt: the words around the first hit inside the parts of the record an excerpt may
-  // quote (meta.excerpt: word ranges of the abstract and the body, never the title, names and
-  // affiliations shown above or printed in the PDF's author block), with its hits marked; the
+  // quote (the filter "excerpt": word ranges of the abstract and the body, never the title, names
+  // and affiliations shown above or printed in the PDF's author block), with its hits marked; the
   // start of the first such part when none of them has a hit.
   const WINDOW = 30;
   function excerptFor(data) {
     const all = (data.content || "").split(/\s+/).filter(Boolean);
-    const meta = data.meta || {};
-    const parts = (meta.excerpt || "").split(" ").map((range) => range.split("-").map((n) => parseInt(n, 10)))
+    const ranges = ((data.filters || {}).excerpt || [])[0] || "";
+    const parts = ranges.split(" ").map((range) => range.split("-").map((n) => parseInt(n, 10)))
       .filter(([a, b]) => a >= 0 && b > a && a < all.length).map(([a, b]) => [a, Math.min(b, all.length)]);
     const out = document.createDocumentFragment();
     if (!parts.length) return out;
