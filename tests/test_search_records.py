@@ -21,6 +21,7 @@ from enlsp_proceedings.pdf.read import read_pdf, set_text_spans
 from enlsp_proceedings.publish.pipeline import prepare_volume
 from enlsp_proceedings.search.index import PDF_HEADING_WORDS, Record, _words, pdf_search_text, search_records, write_search_index
 from synthetic import SynthPaper, new_pdf, write_workshop
+from test_real_checks import CASES, latex_papers  # noqa: F401 - the pdfLaTeX papers (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 ENLSP3 = ROOT.parent / "shared" / "enlsp-iii-2023-source" / "papers"
@@ -220,3 +221,29 @@ def test_real_papers_are_found_by_what_they_say_not_by_what_they_cite(real_facts
     ii = {pid.removeprefix("ii-"): facts for pid, facts in real_facts.items() if pid.startswith("ii-")}
     assert {pid for pid, facts in ii.items() if "distilbert" in " ".join(pdf_search_text(facts)).lower()} == DISTILBERT_IN_BODY
     assert {pid for pid, facts in ii.items() if "distilbert" in facts.text.lower()} == DISTILBERT_IN_BODY | DISTILBERT_CITED_ONLY
+
+
+def test_an_end_heading_the_text_cannot_place_ends_the_content_at_the_top_of_its_page():
+    """The layout found the References heading on page 2 but its line was not placed in the text: the
+    content ends where page 2 begins (some body text lost, never a reference indexed)."""
+    pages = ["page one body", "page two body\nReferences\n[1] A cited paper."]
+    facts = PdfFacts(sha256="", size=0, pages=2, text="\n".join(pages), references_page=2)
+    set_text_spans(facts, pages, {"start": (0, 0)})
+    assert facts.text[:facts.content_end] == "page one body\n" and facts.content_start == 0
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("case", CASES)
+def test_pdflatex_papers_are_indexed_from_the_abstract_to_where_check_ends_the_content(latex_papers, case):  # noqa: F811 - the imported fixture
+    """NeurIPS- and ACL-like papers made by pdfLaTeX (tests/test_real_checks.py): references behind line
+    numbers, in small caps, without a heading, author-year; appendices before and after them; two columns."""
+    path, _ = latex_papers[case]
+    facts = read_pdf(path)
+    heading, body = pdf_search_text(facts)
+    assert body.startswith("Abstract"), body[:40]
+    assert "Tiny Transformers on Tiny Phones" in heading and "Tiny Transformers" not in body
+    assert "Efficient things, part" not in body and "More results" not in body  # the bibliography; the appendix after it
+    assert "Efficient transformers for tiny phones" not in body  # the author-year entries
+    assert f"Method part {7 - 1 if case.startswith('acl') else 4 - 1}" in body  # the last section before the end: both columns
+    end = re.sub(r"^\d{1,4} ", "", facts.text[facts.content_end:facts.content_end + 60])
+    assert end.startswith(facts.end_heading.split(" (")[0]) or end.startswith("A. Author and B. Writer"), end

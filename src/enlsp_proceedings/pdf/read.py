@@ -115,10 +115,14 @@ _MARGIN_NUMBER = re.compile(r"^\d{1,4}\s+(?=\S)")
 def set_text_spans(facts: PdfFacts, texts: list[str], spans: Spans | None) -> None:
     """Where the content begins and ends in ``facts.text`` (offsets): from the layout's ``spans``, or
     (pypdf's text, no layout) its end from the text alone (`_text_end`). Unknown stays None: no
-    known author block, or no end heading (then all the text is content)."""
+    known author block, or no end heading (then all the text is content). Called after
+    `set_layout_facts`: an end heading the layout found but ``spans`` could not place ends the
+    content at the top of its page (never a reference taken for content)."""
     if spans is None:
         _, end = _text_end(texts)
         spans = {"end": (end[0] - 1, end[1])} if end else {}
+    elif "end" not in spans and facts.references_page is not None:
+        spans = {**spans, "end": (facts.references_page - 1, 0)}
     page_starts = [0]
     for text in texts:
         page_starts.append(page_starts[-1] + len(text) + 1)
@@ -274,7 +278,7 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
                                 else:
                                     try:
                                         _note_spans(spans, analyzer, textpage, texts[-1], index)
-                                    except Exception:  # noqa: BLE001 - the search text is then cut from the text alone
+                                    except Exception:  # noqa: BLE001 - set_text_spans then cuts at the top of the end page
                                         pass
                         finally:
                             textpage.close()
