@@ -10,6 +10,8 @@ real ENLSP-II archive and on a synthetic workshop made for the cases the archive
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -54,8 +56,33 @@ def variant_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+#: The word only one paper of the bundled workshop has; the others have a word it begins with.
+WHOLE, SHORTER = "quartzinterpolation", "quartz"  # (too far apart to be forms of one word: see begins() in enlsp-search.js)
+
+
+def bundled_workshop(root: Path) -> None:
+    """Eight papers without PDFs, one with WHOLE in its abstract, seven with SHORTER."""
+    papers = [SynthPaper("widget", "Widgets", [{"name": "Ana Widget"}], f"We study the {WHOLE} of tokens.", pages=None)]
+    papers += [SynthPaper(f"plain-{i}", f"Plain Study {i}", [{"name": f"Bo Plain{i}"}], f"We study the {SHORTER} of tokens.", pages=None)
+               for i in range(7)]
+    write_workshop(root, papers, make_pdfs=False)
+
+
 @pytest.fixture(scope="module")
-def browser(real_site, variant_site):
+def bundled_site(tmp_path_factory) -> Path:
+    """The bundled workshop with its search index in bundles of two records."""
+    from enlsp_proceedings.search import index as search
+
+    root = tmp_path_factory.mktemp("bundled-words")
+    bundled_workshop(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_RECORDS", 2)
+        assert run_build(root) == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser(real_site, variant_site, bundled_site):
     """Chromium, started after the sites are built (builds do not run beside Playwright's event loop)."""
     from playwright.sync_api import sync_playwright
 
@@ -211,3 +238,26 @@ def test_guarantees_of_the_prefix_filter_are_kept(page, variant_url):
         assert search(page, variant_url, query) == (0, []), query
     assert "papers/printed.html" in search(page, variant_url, "farah")[1]  # a word typed in part
     assert "papers/printed.html" in search(page, variant_url, "pruned")[1]  # another form of "prune"
+
+
+def test_a_bundle_where_a_word_is_only_a_prefix_shows_nothing_while_the_others_count(page, bundled_site):
+    """Pagefind substitutes a shorter prefix per index: in the bundles without WHOLE it answers with
+    SHORTER, in every result of those bundles. Those results were counted, then hidden one by one."""
+    from enlsp_proceedings.search import index as search_index
+
+    index = bundled_site / "pagefind"
+    homes = {}  # record address -> its bundle
+    for name in json.loads((index / "bundles.json").read_text())["bundles"]:
+        for fragment in (index / name / "fragment").glob("*.pf_fragment"):
+            raw = gzip.decompress(fragment.read_bytes())
+            homes[json.loads(raw[raw.index(b"{"):])["url"].lstrip("/")] = name
+    assert search_index.SHARD_RECORDS == 1000  # the fixture's setting is gone again
+    shorter_only = {homes[f"papers/plain-{i}.html"] for i in range(7)} - {homes["papers/widget.html"]}
+    assert shorter_only  # a bundle that has SHORTER and not WHOLE: where Pagefind substitutes the prefix
+    base, server = serve(bundled_site)
+    try:
+        assert search(page, base, WHOLE) == (1, ["papers/widget.html"])
+        count, links = search(page, base, SHORTER)
+        assert count == len(links) == 8
+    finally:
+        server.shutdown()

@@ -247,3 +247,14 @@ def test_pdflatex_papers_are_indexed_from_the_abstract_to_where_check_ends_the_c
     assert f"Method part {7 - 1 if case.startswith('acl') else 4 - 1}" in body  # the last section before the end: both columns
     end = re.sub(r"^\d{1,4} ", "", facts.text[facts.content_end:facts.content_end + 60])
     assert end.startswith(facts.end_heading.split(" (")[0]) or end.startswith("A. Author and B. Writer"), end
+
+
+def test_records_are_bundled_without_an_empty_bundle():
+    """Addresses hashed into groups can leave one empty, and Pagefind's index of no record has no
+    language, which failed the build (16 records in bundles of two)."""
+    from enlsp_proceedings.search.index import make_bundles
+
+    urls = ["papers/widget.html", "authors/ana-widget.html"] + [f"{kind}/{stem}{i}.html" for kind, stem in (("papers", "plain-"), ("authors", "bo-plain"))
+                                                                 for i in range(7)]
+    bundles = make_bundles([Record(url=url, title="t", content="c") for url in urls], 2)  # 8 groups: 0, 5 and 6 get none
+    assert all(b.records for b in bundles) and sum(b.records for b in bundles) == 16 and len(bundles) == 5

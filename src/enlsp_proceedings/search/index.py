@@ -235,13 +235,13 @@ class Bundle:
 
 def make_bundles(records: list[Record], per_bundle: int | None = None) -> list[Bundle]:
     """Split the records by a stable hash of their address, so that a change to one record
-    changes one bundle, however many records come before it."""
+    changes one bundle, however many records come before it. No bundle is empty."""
     count = max(1, -(-len(records) // (per_bundle or SHARD_RECORDS)))
     groups: list[list[Record]] = [[] for _ in range(count)]
     for record in records:
         groups[zlib.crc32(record.url.encode()) % count].append(record)
     bundles = []
-    for group in groups:
+    for group in filter(None, groups):  # a hash may leave a group empty: an index of no record is no index (Pagefind writes no language)
         payload = records_payload(group)
         digest = payload_digest(payload)
         bundles.append(Bundle(name=digest[:16], digest=digest, payload=payload, records=len(group)))
