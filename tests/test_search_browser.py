@@ -182,8 +182,8 @@ def real_records(real_site) -> dict:
 
 
 def test_what_a_result_does_not_show_finds_nothing(page, real_url, real_records):
-    """The word ranges an excerpt may quote travel with each record; as Pagefind metadata (every word
-    of which is searched) a number such as "2592" found cmt-5 without a word of it matching."""
+    """The word ranges an excerpt may quote travel with each record's metadata, every word of which
+    Pagefind searches: in plain digits, "2592" found cmt-5 without a word of it matching."""
     words = {w for r in real_records.values() for w in re.findall(r"[\w]+", f"{r.content} {' '.join(r.meta().values())}".lower())}
     numbers = {n for a, b in real_records["papers/cmt-5.html"].excerpt for n in (str(a), str(b)) if not any(w.startswith(n) for w in words)}
     assert numbers

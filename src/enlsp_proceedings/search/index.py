@@ -41,7 +41,6 @@ from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
-from enlsp_proceedings.pdf.layout import INVISIBLE
 from enlsp_proceedings.search.pagefind_child import index_problem
 from enlsp_proceedings.util.files import link_or_copy, write_if_changed
 from enlsp_proceedings.util.text import romanize
@@ -72,31 +71,36 @@ class Record:
     excerpt: list[tuple[int, int]] = field(default_factory=list)
 
     def meta(self) -> dict[str, str]:
-        """The record's Pagefind metadata: what its result shows (title, kind, authors). Pagefind makes
-        every metadata word searchable, so nothing a result does not show goes here."""
-        meta = {"title": self.title, "kind": self.kind}
+        """The record's Pagefind metadata: what its result shows (title, kind, authors) and the word
+        ranges an excerpt may quote, the latter in digits Pagefind does not index (`unsearchable`)."""
+        meta = {"title": self.title, "kind": self.kind, "excerpt": " ".join(f"{unsearchable(a)}-{unsearchable(b)}" for a, b in self.excerpt)}
         if self.authors:
             meta["authors"] = self.authors
         return meta
 
-    def filters(self) -> dict[str, list[str]]:
-        """The record's Pagefind filters: the word ranges an excerpt may quote ("39-192 251-2592"), in a
-        filter because a filter's values are handed to the page with the record's text but, unlike
-        metadata, never searched (as metadata, "2592" found this paper)."""
-        return {"excerpt": [" ".join(f"{a}-{b}" for a, b in self.excerpt)]}
+
+def unsearchable(number: int) -> str:
+    """``number`` written with Braille patterns for digits (U+2800 + digit: 2592 -> "⠂⠅⠉⠂").
+
+    Pagefind makes every word of a record's metadata searchable: as plain digits, the word ranges
+    "39-192 251-2592" made "2592" find that paper. It indexes letters and digits only (and emoji),
+    so a word of symbols is kept with the record but found by no query. (A Pagefind filter is not
+    searched either, but Pagefind writes filters in a different order each time, so the same records
+    would give another index.) The search page reads the digits back."""
+    return "".join(chr(0x2800 + int(digit)) for digit in str(number))
 
 
 _SENTINEL = re.compile(r"(?<!\S)_+(?=(?:END_)?PAGEFIND_)")
-
-
 def _words(text: str | None) -> list[str]:
-    """The words of ``text`` as Pagefind counts them (split at white space), so that word ranges
-    counted here are Pagefind's positions: every kind of white space made one space (Python, Rust and
-    JavaScript disagree on a few), invisible characters dropped (zero-width spaces are word breaks
-    to Pagefind's excerpts), and no word taken for one of Pagefind's own markers (``___PAGEFIND_``)."""
+    """The words of ``text`` as Pagefind counts them, so that word ranges counted here are Pagefind's
+    positions (its text of a record is these words joined by single spaces, which the search page
+    splits at): split at white space (Python's split at all Rust's white space, and at a few control
+    characters more), without the zero-width space (Pagefind drops it from words: a word of nothing
+    else would be no word), and no word taken for one of Pagefind's own markers (``___PAGEFIND_``).
+    The rest stays verbatim."""
     if not text:
         return []
-    return _SENTINEL.sub("", INVISIBLE.sub("", " ".join(text.split()))).split()
+    return _SENTINEL.sub("", " ".join(text.replace("\u200b", "").split())).split()
 
 
 class _Content:
@@ -209,7 +213,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
 
 def records_payload(records: list[Record]) -> str:
     """The records as the indexer reads them (JSON); also what the index's digest is taken of."""
-    return json.dumps([{"url": r.url, "content": r.content, "meta": r.meta(), "filters": r.filters()} for r in records], ensure_ascii=False)
+    return json.dumps([{"url": r.url, "content": r.content, "meta": r.meta()} for r in records], ensure_ascii=False)
 
 
 def payload_digest(payload: str) -> str:

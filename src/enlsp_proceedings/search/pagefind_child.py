@@ -2,7 +2,7 @@
 
 Kept apart from search.py so that it imports nothing but pagefind (it starts on the
 critical path of a rebuild). SPEC, written by `search.SearchIndexJob`, is a JSON list of
-bundles ``{"dir": NAME, "records": [{"url", "content", "meta", "filters"}, ...]}``; each becomes a
+bundles ``{"dir": NAME, "records": [{"url", "content", "meta"}, ...]}``; each becomes a
 Pagefind index in OUT/NAME, without the prebuilt search UIs the site does not use.
 """
 
@@ -102,8 +102,7 @@ async def _index(bundles: list[dict], out: Path) -> None:
             # The service polls for answers every 0.1 s: one request at a time would cost 0.1 s
             # per record (36 s for 100 papers and their people), so send them all at once.
             await asyncio.gather(*(
-                index.add_custom_record(url=record["url"], content=record["content"], language="en", meta=record["meta"],
-                                        filters=record.get("filters"))
+                index.add_custom_record(url=record["url"], content=record["content"], language="en", meta=record["meta"])
                 for record in bundle["records"]
             ))
             directory = out / bundle["dir"]

@@ -66,7 +66,7 @@
     return n >= 4 && n >= term.length - 6;
   }
   function foundIn(term, data) {
-    const all = (data.content || "").split(/\s+/);
+    const all = (data.content || "").split(" ");
     return (data.locations || []).some((n) => all[n] !== undefined && forms(all[n]).some((form) => begins(term, form)));
   }
 
@@ -95,13 +95,14 @@
   }
 
   // The excerpt: the words around the first hit inside the parts of the record an excerpt may
-  // quote (the filter "excerpt": word ranges of the abstract and the body, never the title, names
-  // and affiliations shown above or printed in the PDF's author block), with its hits marked; the
-  // start of the first such part when none of them has a hit.
+  // quote (meta.excerpt: word ranges of the abstract and the body, never the title, names and
+  // affiliations shown above or printed in the PDF's author block; its digits are Braille patterns,
+  // U+2800 + digit, which Pagefind does not search), with its hits marked; the start of the first
+  // such part when none of them has a hit.
   const WINDOW = 30;
   function excerptFor(data) {
-    const all = (data.content || "").split(/\s+/).filter(Boolean);
-    const ranges = ((data.filters || {}).excerpt || [])[0] || "";
+    const all = data.content ? data.content.split(" ") : [];  // Pagefind joins a record's words with one space
+    const ranges = ((data.meta || {}).excerpt || "").replace(/[\u2800-\u2809]/g, (c) => String(c.charCodeAt(0) - 0x2800));
     const parts = ranges.split(" ").map((range) => range.split("-").map((n) => parseInt(n, 10)))
       .filter(([a, b]) => a >= 0 && b > a && a < all.length).map(([a, b]) => [a, Math.min(b, all.length)]);
     const out = document.createDocumentFragment();
