@@ -90,7 +90,7 @@ def unsearchable(number: int) -> str:
     return "".join(chr(0x2800 + int(digit)) for digit in str(number))
 
 
-_SENTINEL = re.compile(r"(?<!\S)_+(?=(?:END_)?PAGEFIND_)")
+_SENTINEL = re.compile(r"^_+(?=(?:END_)?PAGEFIND_)")
 def _words(text: str | None) -> list[str]:
     """The words of ``text`` as Pagefind counts them, so that word ranges counted here are Pagefind's
     positions (its text of a record is these words joined by single spaces, which the search page
@@ -100,7 +100,10 @@ def _words(text: str | None) -> list[str]:
     The rest stays verbatim."""
     if not text:
         return []
-    return _SENTINEL.sub("", " ".join(text.replace("\u200b", "").split())).split()
+    words = (text.replace("\u200b", "") if "\u200b" in text else text).split()
+    if "PAGEFIND_" in text:
+        words = [_SENTINEL.sub("", word) for word in words]
+    return words
 
 
 class _Content:
