@@ -139,13 +139,40 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if known:
         print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
+    for line in warning_summary(problems):
+        print(line, file=sys.stderr)
     counts = report.volume.pdf_counts  # the count the home page gives
     review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
-    changed = "" if report.up_to_date else f"; {len(report.rewritten)} page source(s) changed"
-    print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes{changed}",
+    # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
+    print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes",
           file=sys.stderr)
     print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
     return 0
+
+
+#: Warnings the workshop's own configuration asks for: an over-limit paper is a warning only when
+#: page_policy's over_limit says so, a published review copy only with the paper's publish_review_copy.
+ACCEPTED_WARNINGS = {"pdf-over-limit": "page_policy over_limit", "pdf-review-copy-published": "publish_review_copy"}
+
+
+def warning_summary(lines: list[str]) -> list[str]:
+    """Two lines for the end of a build's output: how many warnings there are and which kinds (the code
+    in brackets that ends each line, "name-variant" for the people ones); which of them conf/ accepts
+    on purpose and which are to look at; that none stops the build, and how to see them all."""
+    import re
+    from collections import Counter
+
+    codes = Counter((m[1] if (m := re.search(r"\[([a-z0-9-]+)\]$", line)) else "name-variant")
+                    for line in lines if line.startswith("warning"))
+    if not codes:
+        return []
+    accepted = [f"{n} {code} ({ACCEPTED_WARNINGS[code]})" for code, n in codes.most_common() if code in ACCEPTED_WARNINGS]
+    others = [f"{n} {code}" for code, n in codes.most_common() if code not in ACCEPTED_WARNINGS]
+    kinds = "; ".join(part for part in (f"accepted in conf/: {', '.join(accepted)}" if accepted else "",
+                                        f"to look at: {', '.join(others)}" if others else "") if part)
+    total = sum(codes.values())
+    return [f"{total} warning{'s' if total != 1 else ''}, none of which stops the build (`nox -s check` lists them all; "
+            "the README's 'Warnings' says what each kind means and asks of you):", f"  {kinds}"]
 
 
 def _once(lines: list[str], memory: Path) -> tuple[list[str], list[str]]:

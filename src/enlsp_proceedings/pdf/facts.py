@@ -22,7 +22,8 @@ from pathlib import Path
 #: 7: active content (JavaScript, Launch actions, embedded files: `active.py`).
 #: 8: font sizes as printed (a font set at size 1 in a scaled matrix), accents put on their letters,
 #: headings by their layout, page 1's foot notes (`first_page_notes`).
-EXTRACTOR_VERSION = 8
+#: 9: where the content begins and ends in the text (``content_start``, ``content_end``: what search indexes).
+EXTRACTOR_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class PdfFacts:
     active_content: list[str] = field(default_factory=list)  # what a viewer may run or open: JavaScript, Launch actions, embedded files
     first_page_notes: list[str] = field(default_factory=list)  # page 1's foot in a smaller font (venue notice, \thanks notes)
     text: str = ""
+    content_start: int | None = None  # offset in ``text`` below page 1's author block (its Abstract or Introduction heading); None: unknown
+    content_end: int | None = None  # offset in ``text`` of the end-of-content heading (references, appendix); None: all of it is content
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION
 
