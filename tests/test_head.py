@@ -310,7 +310,7 @@ def test_papers_json_is_versioned_and_valid_against_its_published_schema(small_s
         site = root / "site"
         assert json.loads((site / "papers.schema.json").read_text(encoding="utf-8")) == schema  # published beside it
         data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
-        assert data["version"] == PAPERS_JSON_VERSION == 1 and data["$schema"] == "papers.schema.json"
+        assert data["version"] == PAPERS_JSON_VERSION == 2 and data["$schema"] == "papers.schema.json"
         errors = sorted(validator.iter_errors(data), key=str)
         assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
         # the schema is strict enough to catch a broken file

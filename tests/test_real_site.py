@@ -197,6 +197,10 @@ def test_every_paper_has_its_page_and_every_pdf_is_published_with_its_page_count
     assert published + withheld == 39
     data = json.loads((real_site / "papers.json").read_text(encoding="utf-8"))
     assert len(data["papers"]) == 40
+    # one count everywhere: the published review copy is no camera-ready in papers.json either
+    states = {p["id"]: p["camera_ready"] for p in data["papers"]}
+    assert states["collective-kgc"] == "review-copy" and list(states.values()).count("available") == 38
+    assert [i for i, state in states.items() if state == "pending"] == ["cmt-2"]
 
 
 def test_the_old_sites_pdf_links_keep_working(real_site, proc):

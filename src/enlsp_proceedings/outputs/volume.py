@@ -88,7 +88,7 @@ def build_date(timezone: str, environ: Mapping[str, str] | None = None) -> dt.da
 
 #: Version of papers.json's format (described by the JSON Schema published beside it): bumped
 #: when a field is renamed, removed or changes meaning, not when an optional field is added.
-PAPERS_JSON_VERSION = 1
+PAPERS_JSON_VERSION = 2
 PAPERS_SCHEMA = "papers.schema.json"
 SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
 
@@ -369,7 +369,8 @@ class Volume:
                 csl_url=self.url(paths.paper_file(paper.id, "csl.json")),
                 pdf_url=self.url(pdf) if (pdf := self.pdf_path(paper.id)) else None,
                 pages=status.pages if status.published else None,
-                camera_ready="available" if status.published else "pending",
+                # a published review copy is no camera-ready (version 1 said "available")
+                camera_ready=("review-copy" if status.review_note else "available") if status.published else "pending",
             )
             if slot:
                 item["slot"] = self._slot_json(slot)
