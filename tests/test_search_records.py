@@ -270,3 +270,16 @@ def test_records_are_bundled_without_an_empty_bundle():
                                                                  for i in range(7)]
     bundles = make_bundles([Record(url=url, title="t", content="c") for url in urls], 2)  # 8 groups: 0, 5 and 6 get none
     assert all(b.records for b in bundles) and sum(b.records for b in bundles) == 16 and len(bundles) == 5
+
+
+def test_titles_and_abstracts_are_indexed_and_quoted_as_readers_see_them_not_as_latex(tmp_path):
+    """"$7x$" is found as "7x" and "\\textit{DyREx}" as "DyREx": the pages show them so (KaTeX, italics)."""
+    root = tmp_path / "w"
+    paper = SynthPaper("dylora", r"Training \textit{DyLoRA} $7x$ Faster", [{"name": "Mojtaba Valipour"}],
+                       r"We propose \textit{DyREx} and train at least $7x$ faster.", pages=None)
+    write_workshop(root, [paper], make_pdfs=False)
+    volume, pdfs = prepare_volume(load_proceedings(root / "conf"), root / "papers", root / "cache", quiet=True)
+    record = {r.url: r for r in search_records(volume, pdfs)}["papers/dylora.html"]
+    assert record.title == "Training DyLoRA 7x Faster" and record.meta()["title"] == record.title
+    assert quotable(record) == ["We propose DyREx and train at least 7x faster."]
+    assert "\\" not in record.content and "$" not in record.content

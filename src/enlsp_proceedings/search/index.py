@@ -43,6 +43,7 @@ from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
 from enlsp_proceedings.search.pagefind_child import index_problem
 from enlsp_proceedings.util.files import link_or_copy, write_if_changed
+from enlsp_proceedings.util.latex import plain
 from enlsp_proceedings.util.text import romanize
 
 INDEX_DIR = "pagefind"
@@ -173,26 +174,27 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         entry = (pdfs or {}).get(paper.id)
         status = volume.pdfs.get(paper.id)
         content = _Content()
-        for part in (paper.title, ", ".join(names + spelled), _ascii_names(names + spelled),
+        # titles and abstracts as readers see them: "$7x$" is found and quoted as "7x", "\textit{DyREx}" as "DyREx"
+        for part in (plain(paper.title), ", ".join(names + spelled), _ascii_names(names + spelled),
                      "; ".join(sorted({a.affiliation for a in paper.authors if a.affiliation})), paper.award):
             content.add(part)
-        content.add(paper.abstract, quotable=True)
+        content.add(plain(paper.abstract), quotable=True)
         if entry and entry.facts and status and status.published:
             heading, body = pdf_search_text(entry.facts)
             content.add(heading)
             content.add(body, quotable=True)
         kind = f"Paper · {proc.workshop.presentation(paper.presentation).label}"
-        records.append(_record(paths.paper_page(paper.id), paper.title, content, ", ".join(names), kind))
+        records.append(_record(paths.paper_page(paper.id), plain(paper.title), content, ", ".join(names), kind))
     for keynote in proc.keynotes:
         names = [proc.canonical_name(s.name) for s in keynote.speakers]
         spelled = [s.name for s in keynote.speakers if s.name not in names]
         content = _Content()
-        for part in (keynote.title, ", ".join(names + spelled), _ascii_names(names + spelled),
+        for part in (plain(keynote.title), ", ".join(names + spelled), _ascii_names(names + spelled),
                      "; ".join(sorted({s.affiliation for s in keynote.speakers if s.affiliation}))):
             content.add(part)
-        content.add(keynote.abstract, quotable=True)
+        content.add(plain(keynote.abstract), quotable=True)
         content.add(keynote.bio, quotable=True)
-        records.append(_record(paths.keynote_page(keynote.id), keynote.title, content, ", ".join(names), proc.workshop.labels.keynote))
+        records.append(_record(paths.keynote_page(keynote.id), plain(keynote.title), content, ", ".join(names), proc.workshop.labels.keynote))
     if proc.panel:
         panel = proc.panel
         members = ([panel.moderator] if panel.moderator else []) + list(panel.panelists)
