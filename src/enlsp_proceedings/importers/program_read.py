@@ -173,13 +173,9 @@ def read_presenters(value: str, where: Where, issues: Issues) -> tuple[list[Sour
         if found:
             item, is_moderator = item[found.end():], True
         for name in _split_names(item):
-            entry = person_entry(name)
-            if entry.problem:
-                issues.add("error", where, f"presenter {name!r}: {entry.problem}")
+            person = _source_person(name, where, issues, "presenter", "")
+            if person is None:
                 continue
-            if entry.oddity:
-                issues.add("note", where, f"presenter {name!r} ({entry.oddity}) read as name {entry.name!r}, affiliation {entry.affiliation!r}")
-            person = SourcePerson(entry.name, where, entry.affiliation, entry.honorific)
             if is_moderator:
                 moderator = person
             else:
@@ -363,13 +359,9 @@ def read_committee(path: Path, issues: Issues) -> list[SourcePerson]:
         text = html_text(_text(item)).text
         if not text:
             continue
-        entry = person_entry(text)
-        if entry.problem:
-            issues.add("error", where, f"committee entry {text!r}: {entry.problem}; correct it in the file")
-            continue
-        if entry.oddity:
-            issues.add("note", where, f"committee entry {text!r} ({entry.oddity}) read as name {entry.name!r}, affiliation {entry.affiliation!r}")
-        members.append(SourcePerson(entry.name, where, entry.affiliation, entry.honorific))
+        person = _source_person(text, where, issues, "committee entry", "; correct it in the file")
+        if person is not None:
+            members.append(person)
     return members
 
 
@@ -491,3 +483,15 @@ def read_sheet(path: Path, issues: Issues) -> list[SourceSlot]:
             continue
         slots.append(slot)
     return slots
+
+
+def _source_person(text: str, where: Where, issues: Issues, what: str, advice: str) -> SourcePerson | None:
+    """One "Name (Affiliation)" of the inputs as a person, or None after an error naming ``what`` it was
+    (a presenter, a committee entry); an odd reading (no space before the parenthesis) is a note."""
+    entry = person_entry(text)
+    if entry.problem:
+        issues.add("error", where, f"{what} {text!r}: {entry.problem}{advice}")
+        return None
+    if entry.oddity:
+        issues.add("note", where, f"{what} {text!r} ({entry.oddity}) read as name {entry.name!r}, affiliation {entry.affiliation!r}")
+    return SourcePerson(entry.name, where, entry.affiliation, entry.honorific)
