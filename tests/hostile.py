@@ -253,7 +253,9 @@ def hostile_workshop(root: Path) -> tuple[Corpus, Path, Path]:
             c.block("papers[0].abstract"), presentation="oral", pages=3, references_page=3,
             extra={"award": c.line("papers[0].award"), "supplementary": "evil-appendix.zip",
                    "links": {"code": "https://example.org/code?a=1&b=%3Cscript%3E'onmouseover='x", "video": "https://example.org/v"},
-                   "errata": [{"date": "2031-12-10", "note": c.line("papers[0].errata[0].note")}]},
+                   "errata": [{"date": "2031-12-10", "note": c.line("papers[0].errata[0].note")}],
+                   # a paper type (its name a badge) and an organizer's decision (its reason in check's notes): filled below
+                   "type": "short", "waive": [{"code": "pdf-author-variant"}]},
         ),
         SynthPaper("long", LONG + " " + c.line("papers[1].title"), [{"name": "Long " + "y" * 400}],
                    LONG + "\n\n" + c.block("papers[1].abstract"), presentation="poster", pages=None),
@@ -303,6 +305,7 @@ def hostile_workshop(root: Path) -> tuple[Corpus, Path, Path]:
                    "url": "https://example.org/sponsor"}],
         presentations=[{"id": "oral"}, {"id": "spotlight"}, {"id": "poster"}],  # label and group: filled below
         tracks=[{"id": "main"}, {"id": "graph"}],
+        paper_types=[{"id": "short", "page_limit": 8}],
     )
     invited = [person("invited_speakers_without_talk[0]")]
     cfp = {

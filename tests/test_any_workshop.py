@@ -65,7 +65,8 @@ def other_workshop(root: Path) -> None:
         {"date": "2031-05-06", "start": "12:00", "end": "13:00", "title": "Lunch", "kind": "meal"},
         {"date": "2031-05-06", "start": "12:00", "end": "13:00", "title": "Posters B", "kind": "poster-session", "papers": ["edge-mt"]},
     ]
-    workshop = workshop_yaml(date="2031-05-05", tracks=TRACKS, presentations=PRESENTATIONS, labels=LABELS)
+    workshop = workshop_yaml(date="2031-05-05", tracks=TRACKS, presentations=PRESENTATIONS, labels=LABELS,
+                             supplementary_aliases=["old/{id}_supp.{ext}", "old/{id}_appendix.pdf"])
     conf, papers_dir = write_workshop(root, papers, keynotes=keynotes, schedule=schedule, workshop=workshop)
     make_pdf(papers_dir / "sparse-asr-appendix.pdf", "Appendix of Sparse Speech Recognisers", ["Amara Okafor"], pages=2)
     with zipfile.ZipFile(papers_dir / "tiny-rag-code.zip", "w") as archive:
@@ -152,6 +153,11 @@ def test_supplementary_material_is_published_beside_the_pdf(other_site):
     root = other_site
     assert (site / "papers" / "sparse-asr-supplementary.pdf").read_bytes() == (root / "papers" / "sparse-asr-appendix.pdf").read_bytes()
     assert (site / "papers" / "tiny-rag-supplementary.zip").read_bytes() == (root / "papers" / "tiny-rag-code.zip").read_bytes()
+    # and at the older addresses of supplementary_aliases: {ext} is the file's own type, ".pdf" only PDFs
+    assert (site / "old" / "sparse-asr_supp.pdf").read_bytes() == (root / "papers" / "sparse-asr-appendix.pdf").read_bytes()
+    assert (site / "old" / "sparse-asr_appendix.pdf").read_bytes() == (root / "papers" / "sparse-asr-appendix.pdf").read_bytes()
+    assert (site / "old" / "tiny-rag_supp.zip").read_bytes() == (root / "papers" / "tiny-rag-code.zip").read_bytes()
+    assert not (site / "old" / "tiny-rag_appendix.pdf").exists()
     page = html(site, "papers/sparse-asr.html")
     assert 'href="sparse-asr-supplementary.pdf"' in page and "Appendix (PDF" in visible(page)
     assert 'href="tiny-rag-supplementary.zip"' in html(site, "papers/tiny-rag.html")

@@ -75,7 +75,9 @@ def test_bibtex_on_page_and_files_parse_back(small_site):
     assert entry.key == "muller-nguyen-2031-quantizing"
     assert "{DistilHuBERT}" in entry.fields_dict["title"].value
     volume = bibtexparser.parse_string((site / "proceedings.bib").read_text())
-    assert {e.key for e in volume.entries} == {"muller-nguyen-2031-quantizing", "raman-muller-2031-sparse", "zhang-2031-graph"}
+    # the papers, then the keynotes and the volume itself (the "cite the volume as a volume")
+    assert {e.key for e in volume.entries} == {"muller-nguyen-2031-quantizing", "raman-muller-2031-sparse", "zhang-2031-graph",
+                                               "note-2031-efficient-keynote", "talk-2031-small-keynote", "synth-i-2031"}
     assert "@inproceedings{muller-nguyen-2031-quantizing," in visible(html(site, "papers/alpha.html"))
     assert "copybutton" in html(site, "papers/alpha.html")
 

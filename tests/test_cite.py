@@ -24,6 +24,9 @@ from synthetic import UNICODE_AUTHORS, UNICODE_TITLES, unicode_workshop, worksho
 WORKSHOP = Workshop.model_validate(workshop_yaml())
 PAPER_FIELDS = {"title", "author", "booktitle", "year", "month", "address", "url", "note"}
 KEYNOTE_FIELDS = {"title", "author", "howpublished", "year", "month", "address", "url"}
+# in a volume, papers and keynotes cross-reference its @proceedings entry
+VOLUME_PAPER_FIELDS = PAPER_FIELDS | {"crossref"}
+VOLUME_KEYNOTE_FIELDS = KEYNOTE_FIELDS | {"crossref"}
 
 
 def nfc(text: str) -> str:
@@ -38,7 +41,8 @@ def volume(tmp_path_factory) -> Volume:
 
 
 def every_entry(volume: Volume) -> str:
-    return volume.volume_bibtex() + "".join(volume.keynote_bibtex(k) for k in volume.proc.keynotes)
+    """proceedings.bib: every paper and keynote, then the @proceedings entry (once)."""
+    return volume.volume_bibtex()
 
 
 def shown_name(given: str, family: str, jr: str, person: Person) -> str:
@@ -86,7 +90,7 @@ def test_pdflatex_and_bibtex_accept_every_entry(volume, tmp_path, style):
     assert not re.search(r"Warning|Missing character|Undefined control sequence|^! ", log, flags=re.M), log
     bbl = (tmp_path / "doc.bbl").read_text(errors="replace")
     keys = {e.key for e in bibtexparser.parse_string(bib).entries}
-    assert len(keys) == len(volume.proc.papers) + len(volume.proc.keynotes) + 1
+    assert len(keys) == len(volume.proc.papers) + len(volume.proc.keynotes) + 1 + 1  # + the volume's @proceedings
     assert bbl.count("\\bibitem") == len(keys) and all("{" + key + "}" in bbl for key in keys)
 
 
@@ -98,6 +102,19 @@ CASED = Paper(
 
 def pdf_text(tmp_path) -> str:
     return unicodedata.normalize("NFC", run(["pdftotext", "-enc", "UTF-8", "doc.pdf", "-"], tmp_path).stdout)
+
+
+#: spacing accents pdftotext writes before a letter where T1 set the accent over it as a glyph of
+#: its own (no composite glyph: ọ̀ is "`o."), and the combining mark each stands for
+_SPACING_ACCENTS = {"`": "\u0300", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00a8": "\u0308", "\u02d8": "\u0306",
+                    "\u02c7": "\u030c", "\u00af": "\u0304", "\u02d9": "\u0307", "\u02da": "\u030a", "\u02dd": "\u030b"}
+
+
+def letters(text: str) -> str:
+    """Text with its accents as pdftotext can tell them apart: a spacing accent before a letter is
+    put on the letter; dots below (which pdftotext reads as "." after the letter) are left out."""
+    text = re.sub("([" + "".join(_SPACING_ACCENTS) + r"])(\w[\u0300-\u036f]*)", lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", re.sub("[\u0323.]", "", unicodedata.normalize("NFD", text)))
 
 
 @pytest.mark.latex
@@ -116,7 +133,8 @@ def test_bibtex_styles_keep_acronyms_and_proper_nouns_and_print_the_month(tmp_pa
     text = " ".join(pdf_text(tmp_path).split())
     assert "BART: Denoising pretraining with T5 for Kraków and Yorùbá speech" in text, text
     assert "December 2031" in text and "dec 2031" not in text.lower().replace("december 2031", ""), text
-    assert "Nguyễn" in text and "García" in text, text
+    # ễ is a tilde set over T1's ê glyph, which pdftotext may read as "˜ê" (see `letters`)
+    assert letters("Nguyễn") in letters(text) and "García" in text, text
 
 
 def test_month_is_the_unbraced_macro_and_only_letters_are_protected():
@@ -150,18 +168,22 @@ def test_biber_and_biblatex_accept_every_entry_with_the_right_letters(volume, tm
     blg = (tmp_path / "doc.blg").read_text(errors="replace")
     assert biber.returncode == 0 and not re.search(r"ERROR|WARN", blg), blg
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
-    assert not re.search("[\u0300-\u036f]", bbl)  # no stray combining accent for pdflatex to choke on
-    assert bbl.count("\\entry{") == len(volume.proc.papers) + len(volume.proc.keynotes) + 2
+    # a combining mark biber writes (x́, and the breve it puts before ạ) is declared by the .bib's @preamble,
+    # so pdflatex leaves it out instead of choking on it (the readers, pylatexenc and bibtexparser, get it)
+    for mark in set(re.findall("[\u0300-\u036f]", bbl)):
+        assert f"\\DeclareUnicodeCharacter{{{ord(mark):04X}}}{{}}" in bib, hex(ord(mark))
+    assert bbl.count("\\entry{") == len(volume.proc.papers) + len(volume.proc.keynotes) + 2 + 1  # + the volume
     for _ in range(2):
         run(latex, tmp_path)
     log = (tmp_path / "doc.log").read_text(errors="replace")
     assert not re.search(r"^! |Missing character|Undefined control sequence|not set up for use", log, flags=re.M), log[-3000:]
     text = " ".join(pdf_text(tmp_path).split())
-    for word in ["Nguyễn", "García", "Adébáyọ̀", "ặng", "Thị", "Ngọc", "Kraków", "Yorùbá", "Jiří", "Łukasz", "Groß-Müller", "Işık", "Tiếng"]:
-        # pdftotext reads an accent T1 builds from two glyphs (ọ is "o" and ".") apart; compare without marks below
-        plain = re.sub("[\u0323]", "", unicodedata.normalize("NFD", word))
-        shown = re.sub("[\u0323.]", "", unicodedata.normalize("NFD", text))
-        assert unicodedata.normalize("NFC", plain) in unicodedata.normalize("NFC", shown), word
+    # the choice (README): a letter accent outside a letter pdflatex's utf8 does not know (the breve of ặ)
+    # reaches pdflatex through biber as a combining mark, left out: "Đặng" typesets as "Đạng" with biber
+    # (bibtex typesets it whole); readers decode the .bib's macros to "Đặng"
+    for word in ["Nguyễn", "García", "Adébáyọ̀", "Thị", "Ngọc", "Kraków", "Yorùbá", "Jiří", "Łukasz", "Groß-Müller", "Işık", "Tiếng"]:
+        # pdftotext reads an accent T1 builds from two glyphs apart (ọ is "o" and ".", ọ̀ is "`o."): see `letters`
+        assert letters(word) in letters(text), word
     assert "BART: Denoising pretraining with T5" in text
 
 
@@ -222,10 +244,10 @@ def test_every_entry_round_trips_through_bibtexparser(volume):
     library = bibtexparser.parse_string(every_entry(volume), append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     assert not library.failed_blocks
     by_key = {e.key: e for e in library.entries}
-    assert len(by_key) == len(volume.proc.papers) + len(volume.proc.keynotes)  # keys are unique
+    assert len(by_key) == len(volume.proc.papers) + len(volume.proc.keynotes) + 1  # keys are unique; + the volume
     for paper in volume.proc.papers:
         entry = by_key[volume.keys[f"paper:{paper.id}"]]
-        assert entry.entry_type == "inproceedings" and set(entry.fields_dict) == PAPER_FIELDS
+        assert entry.entry_type == "inproceedings" and set(entry.fields_dict) == VOLUME_PAPER_FIELDS
         assert cite.latex_to_text(entry.fields_dict["title"].value) == nfc(paper.title)
         names = entry.fields_dict["author"].value
         assert len(names) == len(paper.authors)
@@ -236,7 +258,7 @@ def test_every_entry_round_trips_through_bibtexparser(volume):
                 assert cite.latex_to_text(family) == person.family
     for keynote in volume.proc.keynotes:
         entry = by_key[volume.keys[f"keynote:{keynote.id}"]]
-        assert entry.entry_type == "misc" and set(entry.fields_dict) == KEYNOTE_FIELDS
+        assert entry.entry_type == "misc" and set(entry.fields_dict) == VOLUME_KEYNOTE_FIELDS
         assert cite.latex_to_text(entry.fields_dict["title"].value) == nfc(keynote.title)
         assert "(SYNTH-I)" in cite.latex_to_text(entry.fields_dict["howpublished"].value)
 
@@ -262,7 +284,9 @@ def test_names_and_keys(volume):
     assert keys["paper:uni-3"].startswith("von-neumann-etal-2031-")
     assert cite.bibtex_name(Person(name="Anna van der Berg")) == "van der Berg, Anna"
     assert cite.bibtex_name(Person(name="Smith and Wesson Research Group")) == "{Smith and Wesson Research Group}"
-    assert cite.bibtex_name(Person(name="Nguyễn Văn An", family="Nguyễn")) == r"Nguy{\~{\^{e{}}}}n, V{\u{a}}n An"
+    # the standard accent macros every reader decodes (the ACL Anthology's form, not the e{} that hid ễ
+    # from biber); an outer accent braces its letter once more, for biber (see cite._accented)
+    assert cite.bibtex_name(Person(name="Nguyễn Văn An", family="Nguyễn")) == r"Nguy{\~{{\^{e}}}}n, V{\u{a}}n An"
     assert cite.ris_name(Person(name="Nguyễn Văn An", family="Nguyễn")) == "Nguyễn, Văn An"
     assert cite.ris_name(Person(name="Ludwig von Neumann Jr.")) == "von Neumann, Ludwig, Jr."
     assert cite.base_key([Person(name="İsmail Işık")], 2022, "Đổi mới") == "isik-2022-doi"
@@ -397,8 +421,16 @@ def test_people_sort_by_declared_family_name(volume):
 
 
 def test_volume_bibtex_is_the_papers_entries_one_after_another(volume):
-    """The build assembles proceedings.bib from the per-paper files (reusing unchanged ones)."""
-    assert volume.volume_bibtex() == "\n\n".join(volume.paper_bibtex(p) for p in volume.proc.papers)
+    """The build assembles proceedings.bib from the per-paper files (reusing unchanged ones): each
+    paper's entry as its own .bib holds it, with a crossref to the volume added (none for a paper
+    without authors), in order, then the keynotes and the @proceedings entry, once, last."""
+    whole = volume.volume_bibtex()
+    own = {p.id: cite.without_preamble(volume.paper_bibtex(p).strip()) for p in volume.proc.papers}
+    key = volume.proceedings_key
+    papers = [cite.with_crossref(own[p.id], key) if p.authors else own[p.id] for p in volume.proc.papers]
+    assert cite.without_preamble(whole).startswith("\n\n\n".join(papers) + "\n\n\n@misc{")
+    assert whole.count("@proceedings{") == 1 and whole.rstrip().endswith(cite.entry_text(cite.proceedings_entry(volume.workshop, volume.proc.people.organizers, key)))
+    assert volume.volume_bibtex(own) == whole  # the texts of the .bib files give the same file
 
 
 def test_markdown_citation_escapes_only_what_markdown_would_read_as_markup():

@@ -271,12 +271,13 @@ def test_collect_copies_by_paper_id_and_never_clobbers(tmp_path, capsys):
     capsys.readouterr()
     assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir, "--export", export) == 0
     printed = capsys.readouterr().out
-    assert sorted(p.name for p in papers_dir.iterdir()) == ["cmt-1.pdf", "cmt-2.pdf", "renamed.pdf"]
+    # the supplementary file is collected as the paper's supplementary material, never as the paper
+    assert sorted(p.name for p in papers_dir.iterdir()) == ["cmt-1.pdf", "cmt-2-supplementary.pdf", "cmt-2.pdf", "renamed.pdf"]
     assert (papers_dir / "cmt-2.pdf").read_bytes() == (download / "2" / "camera.pdf").read_bytes()
-    assert "unmatched CameraReady/55/rejected.pdf (Paper ID 55" in printed and "copied 3 PDF(s)" in printed
+    assert "unmatched CameraReady/55/rejected.pdf (Paper ID 55" in printed and "copied 4 file(s)" in printed
     before = digest(papers_dir)
     assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir, "--export", export) == 0
-    assert "copied 0 PDF(s)" in capsys.readouterr().out and digest(papers_dir) == before
+    assert "copied 0 file(s)" in capsys.readouterr().out and digest(papers_dir) == before
     make_pdf(download / "1" / "final.pdf", "Quantizing Speech Models v2", ["Jürgen Müller"], pages=3)
     assert run("collect", tmp_path / "download", "--conf", conf, "--papers", papers_dir) == 1
     assert "use --force" in capsys.readouterr().out and digest(papers_dir) == before

@@ -12,8 +12,9 @@ from enlsp_proceedings.sphinxext.pages import PAGES, SECTIONS, Page
 from synthetic import small_workshop
 
 
-def test_the_registry_names_the_eleven_page_kinds():
-    assert set(PAGES) == {"home", "paper-list", "paper", "keynote-list", "keynote", "schedule", "people", "panel", "cfp", "author-index", "author"}
+def test_the_registry_names_the_twelve_page_kinds():
+    assert set(PAGES) == {"home", "paper-list", "paper", "keynote-list", "keynote", "schedule", "people", "panel", "cfp", "author-index", "author",
+                          "my-list"}
     assert all(kind.name == name for name, kind in PAGES.items())
     assert list(SECTIONS) == ["papers/index", "keynotes/index", "schedule", "authors/index", "people", "cfp"]
 

@@ -20,6 +20,7 @@ from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.headmeta import _meta
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
+from enlsp_proceedings.util import latex
 from synthetic import workshop_yaml
 
 # Everything but surrogates and the C0 controls validation rejects (tested in test_validation).
@@ -57,11 +58,13 @@ def test_page_nodes_hold_the_text_as_text(title, names):
     paper = volume.proc.papers[0]
     [page] = PAGES["paper"].render(Page("papers/p"), PAGES["paper"].shows(volume, "p"))
     assert not list(page.findall(nodes.raw))
-    assert page[0].astext() == paper.title  # the section title, verbatim
+    # the section title's text is the title's (its LaTeX subset read: ``$x$`` is math, ``\\textit{x}`` italics; util.latex)
+    assert page[0].astext() == latex.plain(paper.title)
     people = [n.astext() for n in page.findall(nodes.reference) if n.get("refuri", "").startswith("../authors/")]
     assert people == [a.name for a in paper.authors]
     abstract = next(s for s in page.findall(nodes.section) if "abstract" in s["ids"])
-    assert " ".join(" ".join(p.astext() for p in abstract.findall(nodes.paragraph)).split()) == " ".join(paper.title.split())
+    paragraphs = [re.sub(r"\s*\n\s*", " ", p.strip()) for p in re.split(r"\n\s*\n", paper.abstract) if p.strip()]
+    assert " ".join(" ".join(p.astext() for p in abstract.findall(nodes.paragraph)).split()) == " ".join(" ".join(map(latex.plain, paragraphs)).split())
 
 
 class _Meta(HTMLParser):
@@ -106,7 +109,7 @@ def test_ris_has_one_line_per_tag(title, names):
     lines = volume.paper_ris(paper).splitlines()
     assert [line[:2] for line in lines] == ["TY", "TI", *["AU"] * len(paper.authors), "PY", "DA", "T2", "CY", "UR", "L1", "AB", "N1", "ER"]
     assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in lines), lines
-    assert lines[1][6:] == _plain(paper.title)
+    assert lines[1][6:] == _plain(latex.plain(paper.title))  # RIS carries plain text (util.latex)
 
 
 @settings(settings.get_profile("safety"))
@@ -133,5 +136,6 @@ def test_markdown_citation_is_one_link_with_the_title(title, names):
     start = tokens.index(links[0])
     end = next(i for i, t in enumerate(tokens) if t.type == "link_close")
     shown = "".join(t.content for t in tokens[start + 1:end] if t.type in ("text", "code_inline"))
-    assert unicodedata.normalize("NFC", shown) == unicodedata.normalize("NFC", _plain(paper.title))
+    # the citation formats carry the title's plain text (util.latex.plain: ``$x$`` -> "x", ``\\{`` -> "{")
+    assert unicodedata.normalize("NFC", shown) == unicodedata.normalize("NFC", _plain(latex.plain(paper.title)))
     assert not [t for t in tokens if t.type in ("html_inline", "image")]

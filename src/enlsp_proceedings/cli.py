@@ -1,4 +1,4 @@
-"""Command line: ``enlsp-proceedings build|check|import-cmt|import-openreview|collect``.
+"""Command line: ``enlsp-proceedings build|check|import-cmt|import-openreview|import-program|collect``.
 
 User mistakes (bad YAML, bad PDFs, a second concurrent build) print a message and exit
 non-zero without a traceback; only bugs show tracebacks.
@@ -26,7 +26,7 @@ def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache 
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The command line: build, check, import-cmt, import-openreview, collect."""
+    """The command line: build, check, import-cmt, import-openreview, import-program, collect."""
     parser = argparse.ArgumentParser(prog="enlsp-proceedings", description="Build a workshop proceedings website from metadata and camera-ready PDFs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,16 +43,25 @@ def make_parser() -> argparse.ArgumentParser:
     _common(check, ".enlsp-cache beside --out, the same as build with that --out")
     check.add_argument("--paper", default=None, help="check only this paper id")
     check.add_argument("--format", choices=["text", "json"], default="text",
-                       help="text for people (default), or json for tools: {papers: [{id, pdf, pages, problems}], problems, errors, warnings}")
+                       help="text for people (default), or json for tools: {version, papers: [{id, pdf, pages, content_pages, content_ends_at, "
+                            "page_limit, problems}], problems, errors, warnings, notes}")
     check.add_argument("--out", type=Path, default=Path("docs/_build/html"),
                        help="the site `build --out` writes (default: docs/_build/html/): check reads and fills the same cache beside it")
 
-    for name, what in (("import-cmt", "a Microsoft CMT accepted-papers export (.csv, .tsv or .xlsx)"),
-                       ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)")):
-        imp = sub.add_parser(name, help=f"merge {what} into papers.yaml")
+    for name, what, formats in (("import-cmt", "a Microsoft CMT accepted-papers export (or the accepted list kept as data)", CMT_FORMATS),
+                                ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)", OPENREVIEW_FORMATS)):
+        imp = sub.add_parser(name, help=f"merge {what} into papers.yaml", description=f"Merge {what} into papers.yaml. {formats}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
         imp.add_argument("export", type=Path, help=what)
         imp.add_argument("--out", type=Path, default=Path("conf/papers.yaml"), help="papers file to create or update (default: conf/papers.yaml)")
         imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+        if name == "import-cmt":
+            imp.add_argument("--author-separator", choices=[";", ",", "and", "semicolon", "comma"], default=None, metavar="{';',',',and}",
+                             help="how the author lists separate authors, when the import says the file can be read two ways: "
+                                  "';' (CMT: 'Name (Affiliation)*; ...'), ',' (', ' and a final 'and'), or 'and' (BibTeX: "
+                                  "'Last, First and Last, First'); default: recognised from the whole file")
+
+    _program_parser(sub)
 
     col = sub.add_parser("collect", help="copy camera-ready PDFs from a review-system download folder into papers/")
     col.add_argument("download", type=Path, help="folder with the downloaded files (e.g. CMT's CameraReady/<Paper ID>/...)")
@@ -62,6 +71,46 @@ def make_parser() -> argparse.ArgumentParser:
     col.add_argument("--force", action="store_true", help="replace existing PDFs that differ")
     col.add_argument("--dry-run", action="store_true", help="show what would be copied, copy nothing")
     return parser
+
+
+def _program_parser(sub) -> None:
+    """``import-program``: the program and people from a Jekyll ``_data`` folder, its files, or a spreadsheet."""
+    prog = sub.add_parser("import-program", help="write keynotes.yaml, schedule.yaml, panel.yaml and people.yaml from the organizers' files")
+    prog.add_argument("sources", type=Path, nargs="*",
+                      help="a Jekyll _data folder (or the site holding it), files named schedule.yml, speakers.yml, panelists.yml, "
+                           "organizers.yml, technical_committee.yml, or a program spreadsheet (.csv, .tsv, .xlsx)")
+    prog.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory, read (workshop.yaml, papers.yaml) and written (default: conf/)")
+    for role, what in (("schedule", "the schedule (Jekyll .yml, or a spreadsheet)"), ("speakers", "the keynote speakers"),
+                       ("panelists", "the panelists"), ("organizers", "the organizers"), ("committee", "the technical committee")):
+        prog.add_argument(f"--{role}", type=Path, default=None, help=f"{what}, whatever the file's name")
+    prog.add_argument("--set-presentations", action="store_true",
+                      help="set the presentation kind in papers.yaml of each paper the schedule presents otherwise (a 'Spotlight 3' slot: spotlight)")
+    prog.add_argument("--fix-times", action="store_true",
+                      help="read broken times by the documented rules (a missing AM/PM, a 12-hour slip) instead of stopping; each is reported")
+    prog.add_argument("--force", action="store_true", help="replace files (or parts of people.yaml) edited since the last import")
+    prog.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+
+
+CMT_FORMATS = """
+Formats (recognised by the file's name and content):
+  .xlsx              CMT's "Export to Excel" workbook (the first sheet)
+  .xls               CMT's XML Spreadsheet 2003, or tab-separated text named .xls
+  .csv, .tsv         comma- or tab-separated text (UTF-8, UTF-16 or Windows-1252)
+  .json, .yml, .yaml the accepted list kept as data (e.g. a Jekyll site's _data/accepted_papers.yml):
+                     a list of mappings keyed by CMT's column names (id, title, abstract, authors, ...),
+                     as JSON (trailing commas fine) or any YAML; LaTeX commands the escapes of either
+                     format mangled (a tab for \\t in \\textit) are restored, and each repair is listed
+Columns: Paper ID, Paper Title, Abstract, Author Names, Status (only accepts), Track Name.
+Authors: 'Name (Affiliation)*; ...' (CMT, * = contact author), 'A, B and C', or 'Last, First and
+Last, First', one form per file; footnote marks glued to names (Wu1, Lee*, Park†) are removed and
+listed; an empty field or 'Anonymous' means the authors are unknown.
+Entries with lock: [authors] (or title, abstract), or a '# source:' comment above a field or an
+author, are kept as written."""
+
+OPENREVIEW_FORMATS = """
+Format: JSON, a list of notes or {"notes": [...]}, API v1 (plain values) or v2 ({"value": ...}); title,
+abstract and authors (a list of names) are read; notes whose venue says rejected or withdrawn are skipped.
+A value that is not text (a number, an object), NaN, 1e999 or a key given twice stops the import."""
 
 
 def _error(message: str) -> None:
@@ -90,13 +139,40 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     if known:
         print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
-    published = sum(s.published for s in report.volume.pdfs.values())
-    total = len(report.volume.proc.papers)
-    changed = "" if report.up_to_date else f"; {len(report.rewritten)} page source(s) changed"
-    print(f"built {total} papers ({published} with PDF, {total - published} camera-ready pending), {len(report.volume.proc.keynotes)} keynotes{changed}",
+    for line in warning_summary(problems):
+        print(line, file=sys.stderr)
+    counts = report.volume.pdf_counts  # the count the home page gives
+    review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
+    # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
+    print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes",
           file=sys.stderr)
     print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
     return 0
+
+
+#: Warnings the workshop's own configuration asks for: an over-limit paper is a warning only when
+#: page_policy's over_limit says so, a published review copy only with the paper's publish_review_copy.
+ACCEPTED_WARNINGS = {"pdf-over-limit": "page_policy over_limit", "pdf-review-copy-published": "publish_review_copy"}
+
+
+def warning_summary(lines: list[str]) -> list[str]:
+    """Two lines for the end of a build's output: how many warnings there are and which kinds (the code
+    in brackets that ends each line, "name-variant" for the people ones); which of them conf/ accepts
+    on purpose and which are to look at; that none stops the build, and how to see them all."""
+    import re
+    from collections import Counter
+
+    codes = Counter((m[1] if (m := re.search(r"\[([a-z0-9-]+)\]$", line)) else "name-variant")
+                    for line in lines if line.startswith("warning"))
+    if not codes:
+        return []
+    accepted = [f"{n} {code} ({ACCEPTED_WARNINGS[code]})" for code, n in codes.most_common() if code in ACCEPTED_WARNINGS]
+    others = [f"{n} {code}" for code, n in codes.most_common() if code not in ACCEPTED_WARNINGS]
+    kinds = "; ".join(part for part in (f"accepted in conf/: {', '.join(accepted)}" if accepted else "",
+                                        f"to look at: {', '.join(others)}" if others else "") if part)
+    total = sum(codes.values())
+    return [f"{total} warning{'s' if total != 1 else ''}, none of which stops the build (`nox -s check` lists them all; "
+            "the README's 'Warnings' says what each kind means and asks of you):", f"  {kinds}"]
 
 
 def _once(lines: list[str], memory: Path) -> tuple[list[str], list[str]]:
@@ -172,11 +248,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     from enlsp_proceedings.importers.records import ExportError
 
     try:
-        report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run)
+        report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run,
+                                     getattr(args, "author_separator", None))
     except ExportError as exc:
         _error(str(exc))
         return 1
     print(report.format(args.out, written))
+    return 0
+
+
+def cmd_import_program(args: argparse.Namespace) -> int:
+    """``enlsp-proceedings import-program``: the program and people into conf/; exit 1 on any error (nothing written)."""
+    from enlsp_proceedings.importers.program import run_program_import
+    from enlsp_proceedings.importers.records import ExportError
+
+    explicit = {role: getattr(args, role) for role in ("schedule", "speakers", "panelists", "organizers", "committee")}
+    try:
+        report = run_program_import(args.sources, args.conf, explicit, fix_times=args.fix_times, force=args.force, dry_run=args.dry_run,
+                                    set_presentations=args.set_presentations)
+    except ExportError as exc:
+        _error(str(exc))
+        return 1
+    _write(report.format() + "\n", sys.stdout.encoding or "utf-8")
+    if report.failed:
+        _error(f"{report.issues.count('error')} problem(s) listed above; nothing was written")
+        return 1
     return 0
 
 
@@ -201,7 +297,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit code."""
     args = make_parser().parse_args(argv)
-    commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "collect": cmd_collect}
+    commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "import-program": cmd_import_program,
+                "collect": cmd_collect}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

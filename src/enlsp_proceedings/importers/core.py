@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from enlsp_proceedings.importers.cmt import read_cmt
+from enlsp_proceedings.importers.cmt import read_cmt_export
 from enlsp_proceedings.importers.openreview import read_openreview
 from enlsp_proceedings.importers.papers_yaml import merge, validate, write_yaml
 from enlsp_proceedings.importers.records import ExportError, Imported, ImportReport
@@ -71,20 +71,28 @@ def map_tracks(imported: list[Imported], tracks: list[Track], workshop_file: Pat
                           "Add each as {id, name} under tracks: (its name as in the export), then import again; nothing was written")
 
 
-def run_import(kind: str, export: Path, out: Path, dry_run: bool = False) -> tuple[ImportReport, bool]:
-    """Read an export, merge into ``out``; returns (report, written). Raises ExportError."""
+def run_import(kind: str, export: Path, out: Path, dry_run: bool = False, author_separator: str | None = None) -> tuple[ImportReport, bool]:
+    """Read an export, merge into ``out``; returns (report, written). Raises ExportError. ``author_separator``
+    (CMT exports and data files: ``;``, ``,`` or ``and``) says how the author lists are written when the
+    file alone does not."""
     if not export.is_file():
         raise ExportError(f"{export}: no such file")
     size = export.stat().st_size
     if size > MAX_EXPORT_BYTES:
         raise ExportError(f"{export}: the file is {human_size(size)}, more than the {human_size(MAX_EXPORT_BYTES)} an export may have; "
                           "export only the accepted papers")
-    imported, skipped = (read_cmt if kind == "cmt" else read_openreview)(export)
+    notes: list[str] = []
+    if kind == "cmt":
+        reading = read_cmt_export(export, author_separator)
+        imported, skipped, notes = reading.papers, reading.skipped, reading.notes
+    else:
+        imported, skipped = read_openreview(export)
     if not imported:
         raise ExportError(f"{export}: no accepted papers found" + (f" ({len(skipped)} row(s) skipped)" if skipped else ""))
     tracks = declared_tracks(out.parent)
     map_tracks(imported, tracks, out.parent / "workshop.yaml")
     doc, report = merge(out, imported, skipped, tracks[0].id)
+    report.notes[:0] = notes
     touched = report.added + list(report.updated)
     problems = validate(doc, touched)
     if problems:

@@ -26,7 +26,11 @@ class Imported:
     presentation: str | None = None
     openreview: str | None = None
     contact: str | None = None  # the contact author (CMT marks them with *)
-    anonymous: bool = False  # the export withholds the authors ("Anonymous"): it says nothing about them
+    anonymous: bool = False  # the export withholds the authors ("Anonymous", an empty field): it says nothing about them
+    withheld: str = ""  # what the export wrote instead of the authors ("Anonymous"; "" for an empty field)
+    #: What reading changed or could not be sure of, for the report: (kind, sentence), kind one of
+    #: "repaired" (an escape), "cleaned" (a mark or placeholder removed), "check" (kept, but looks wrong).
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -39,6 +43,12 @@ class ImportReport:
     not_in_export: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # rows that are not accepted papers, with why
     notes: list[str] = field(default_factory=list)
+    #: Per paper, by its id in papers.yaml: "<kind> <id> <sentence>" lines (repaired, cleaned, check, locked, family).
+    details: list[str] = field(default_factory=list)
+
+    def detail(self, kind: str, ident: str, sentence: str) -> None:
+        """Add a per-paper line: what reading or merging did to paper ``ident`` or could not be sure of."""
+        self.details.append(f"{kind:<9} {ident}: {sentence}")
 
     def format(self, out: Path, written: bool) -> str:
         """The report as the import command prints it: what was added, updated, kept and skipped, and where it was (or would be) written."""
@@ -51,6 +61,7 @@ class ImportReport:
             lines.append(f"unchanged {ident}")
         for ident in self.not_in_export:
             lines.append(f"kept      {ident} (not in the export: withdrawn, or added by hand?)")
+        lines += self.details
         lines += [f"skipped   {s}" for s in self.skipped] + [f"note: {n}" for n in self.notes]
         verb = "wrote" if written else ("would write" if self.added or self.updated else "no changes to")
         lines.append(f"{verb} {out}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged")

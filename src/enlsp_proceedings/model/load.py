@@ -7,7 +7,7 @@ Every problem is collected (file, line, field, paper id) and reported at once in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from enlsp_proceedings.model.schema import DEFAULT_PRESENTATIONS, DEFAULT_TRACKS, Keynote, Paper, Presentation, Proceedings, Track
+from enlsp_proceedings.model.schema import (
+    DEFAULT_PRESENTATIONS,
+    DEFAULT_TRACKS,
+    SITE_ADDRESS_FILE,
+    Keynote,
+    Paper,
+    Presentation,
+    Proceedings,
+    Track,
+)
 from enlsp_proceedings.model.times import local_time
 
 #: conf file -> top-level key in Proceedings it fills, and whether it must exist.
@@ -270,6 +279,9 @@ def declared_ids(workshop: Any) -> dict[str, list[str]]:
             found[key] = [str(item["id"]) for item in raw if isinstance(item, dict) and "id" in item]
         else:
             found[key] = [item.id for item in defaults]
+    if isinstance(workshop, dict):  # else workshop.yaml's own problem is reported, not every paper's type
+        types = workshop.get("paper_types")
+        found["paper_types"] = [str(item["id"]) for item in types if isinstance(item, dict) and "id" in item] if isinstance(types, list) else []
     return found
 
 
@@ -353,6 +365,28 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
     return proceedings
 
 
+def _address_clashes(proc: Proceedings, where: Callable[[str, int], tuple[str, int | None]]) -> list[Problem]:
+    """Two files published at one address (a paper's PDF, its supplementary material, their older
+    addresses from ``pdf_aliases``/``supplementary_aliases``): the later one would replace the
+    earlier one on the site, e.g. paper ``x-supplementary``'s PDF and paper ``x``'s supplementary
+    file. Own addresses are claimed before aliases, so an alias never takes a paper's own address."""
+    problems: list[Problem] = []
+    workshop = proc.workshop
+    claims: dict[str, tuple[str, str]] = {}  # address (case folded: file systems fold it) -> (paper id, what)
+    entries = [(i, paper, path, what) for i, paper in enumerate(proc.papers)
+               for path, what in paper.site_addresses(workshop.pdf_aliases, workshop.supplementary_aliases)]
+    entries.sort(key=lambda entry: "aliases" in entry[3])  # stable: own addresses first, in file order
+    for i, paper, path, what in entries:
+        other = claims.setdefault(path.lower(), (paper.id, what))
+        if other[0].lower() == paper.id.lower() and SITE_ADDRESS_FILE[other[1]] == SITE_ADDRESS_FILE[what]:
+            continue  # the same file at the same address (a duplicate id is reported as such)
+        whose = "its own" if other[0] == paper.id else f"paper {other[0]!r}'s"
+        code = {"pdf_aliases address": "duplicate-pdf-alias", "supplementary_aliases address": "duplicate-supplementary-alias"}.get(what, "duplicate-site-path")
+        problems.append(Problem(*where("papers", i), f"papers[{i}] (id {paper.id!r})",
+                                f"its {what} {path!r} is also {whose} {other[1]}: one file would replace the other on the site", code))
+    return problems
+
+
 def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -> list[Problem]:
     """Checks that span entries or files: unique ids, schedule references."""
     problems: list[Problem] = []
@@ -381,25 +415,18 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -
                     label, line = where(top, i, "pdf")
                     problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}", "duplicate-pdf"))
                 pdfs.setdefault(name, paper.id)
-            own = {f"papers/{p.id}.pdf".lower() for p in proc.papers}
-            aliases: dict[str, str] = {}
-            for i, paper in enumerate(proc.papers):
-                for path in paper.pdf_alias_paths(proc.workshop.pdf_aliases):
-                    other = aliases.setdefault(path.lower(), paper.id)
-                    if other != paper.id or path.lower() in own:
-                        clash = f"paper {other!r}" if other != paper.id else "a paper's own PDF"
-                        problems.append(Problem(*where(top, i), f"papers[{i}] (id {paper.id!r})",
-                                                f"its pdf_aliases address {path!r} is also {clash}'s", "duplicate-pdf-alias"))
+            problems += _address_clashes(proc, where)
 
     workshop = proc.workshop
-    kinds: tuple[tuple[str, Sequence[Track | Presentation]], ...] = (("tracks", workshop.tracks), ("presentations", workshop.presentations))
+    kinds: tuple[tuple[str, Sequence[Track | Presentation] | Sequence[Any]], ...] = (
+        ("tracks", workshop.tracks), ("presentations", workshop.presentations), ("paper_types", workshop.paper_types))
     for field_name, declared in kinds:
         seen_ids: set[str] = set()
         for i, kind in enumerate(declared):
             if kind.id in seen_ids:
                 label, _data, node = origin.get("workshop", ("", {}, None))
                 line = _line_of(node, (field_name, i, "id"))
-                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", f"duplicate-{field_name[:-1]}"))
+                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", f"duplicate-{field_name[:-1].replace('_', '-')}"))
             seen_ids.add(kind.id)
 
     known = {

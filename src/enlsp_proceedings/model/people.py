@@ -242,6 +242,33 @@ class PeopleIndex:
         return found
 
 
+#: where each role's people are written in conf/
+ROLE_FILES = {"author": "papers.yaml", "speaker": "keynotes.yaml", "invited": "keynotes.yaml", "panelist": "panel.yaml",
+              "moderator": "panel.yaml", "organizer": "people.yaml", "volunteer": "people.yaml", "committee": "people.yaml"}
+_INITIAL = re.compile(r"^\w\.?$")
+
+
+def assumed_family_names(index: PeopleIndex, only: set[str] | None = None) -> list[tuple[str, str, list[str]]]:
+    """(name, assumed family name, conf files) of each person whose name has three or more words
+    (initials not counted: "Anderson R. Avila" has two), no declared ``family`` and no lowercase
+    particle starting the family name ("van der"): the site files
+    and cites them under the last word, which for "Vahid Partovi Nia" or "Niama El Khbir" is
+    wrong, so `check` lists them for the organizer to confirm. Once per person; ``only``: these
+    names (one paper's authors)."""
+    found = []
+    for record in index.by_slug.values():
+        words = record.name.split()
+        if record.family or len([w for w in words if not _INITIAL.match(w)]) < 3:
+            continue
+        if any(w.isalpha() and w.islower() for w in words[1:-1]):
+            continue  # a lowercase particle starts the family name ("Mihaela van der Schaar"), as citations take it
+        if only is not None and record.name not in only and not set(record.variants) & only:
+            continue
+        files = list(dict.fromkeys(ROLE_FILES[role] for role in record.roles))
+        found.append((record.name, words[-1], files))
+    return found
+
+
 def _deletions(word: str, depth: int) -> set[str]:
     out, frontier = {word}, {word}
     for _ in range(depth):

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from enlsp_proceedings.model.codes import waivable_code
 from enlsp_proceedings.model.times import check_date, check_timezone
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -154,6 +155,15 @@ UNKNOWN_AUTHORS = "Authors unknown"
 UNKNOWN_AUTHORS_NOTE = "The workshop's records do not name the authors of this paper."
 
 
+class Waiver(Model):
+    """An organizer's decision to accept one problem of one paper (``waive`` in papers.yaml): `check`
+    reports it as a note with the reason, and it no longer fails ``build --strict`` (a waived
+    ``pdf-wrong-file`` is published). ``code`` is one of `codes.WAIVABLE`."""
+
+    code: Annotated[str, AfterValidator(waivable_code)]
+    reason: Text
+
+
 class Paper(Model):
     """An accepted paper, as papers.yaml lists it; the PDF's facts come later, from the pdf stage."""
 
@@ -177,6 +187,14 @@ class Paper(Model):
     review_id: Annotated[str, Field(pattern=r"^[a-z]+:[A-Za-z0-9_-]+$")] | None = None
     #: Publish the PDF although it is the anonymized review copy; this note is shown on the paper's page.
     publish_review_copy: Text | None = None
+    #: Fields a re-import keeps as written (the organizer corrected them): any of title, abstract, authors.
+    lock: list[Literal["title", "abstract", "authors"]] = []
+    #: One of the workshop's `Workshop.paper_types` (short, long, ...): its page limit applies.
+    type: Identifier | None = None
+    #: This paper's own page limit (an organizer's allowance), instead of its type's, track's or the workshop's.
+    page_limit: int | None = Field(default=None, ge=1)
+    #: Problems the organizers decided to accept for this paper, each with the reason (`Waiver`).
+    waive: list[Waiver] = []
 
     @field_validator("authors")
     @classmethod
@@ -194,6 +212,25 @@ class Paper(Model):
         allowed = (info.context or {}).get(key)
         if allowed is not None and value not in allowed:
             raise ValueError(f"unknown {info.field_name} {value!r}; workshop.yaml's {key} are: {', '.join(allowed)}")
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _declared_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Only when loading conf/ (`load.declared_ids` gives the paper types workshop.yaml declares)."""
+        allowed = (info.context or {}).get("paper_types")
+        if value is not None and allowed is not None and value not in allowed:
+            declared = f"workshop.yaml's paper_types are: {', '.join(allowed)}" if allowed else "workshop.yaml declares no paper_types"
+            raise ValueError(f"unknown type {value!r}; {declared}")
+        return value
+
+    @field_validator("waive")
+    @classmethod
+    def _one_waiver_per_code(cls, value: list[Waiver]) -> list[Waiver]:
+        codes = [w.code for w in value]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} is waived more than once; give one waiver per code")
         return value
 
     @field_validator("pdf")
@@ -223,6 +260,37 @@ class Paper(Model):
         ``{review}`` applies only to papers with a ``review_id``)."""
         review = self.review_id.split(":", 1)[1] if self.review_id else None
         return [t.format(id=self.id, review=review) for t in templates if review is not None or "{review}" not in t]
+
+    def supplementary_alias_paths(self, templates: list[str]) -> list[str]:
+        """This paper's supplementary addresses from the workshop's `Workshop.supplementary_aliases`:
+        none without ``supplementary``; a template ending in ``.pdf`` or ``.zip`` applies only to a
+        file of that type, ``{review}`` only to papers with a ``review_id``."""
+        if not self.supplementary:
+            return []
+        ext = self.supplementary[self.supplementary.rfind(".") + 1:].lower()
+        review = self.review_id.split(":", 1)[1] if self.review_id else None
+        found = []
+        for template in templates:
+            if review is None and "{review}" in template:
+                continue
+            path = template.format(id=self.id, review=review, ext=ext)
+            if path.lower().endswith("." + ext):
+                found.append(path)
+        return found
+
+    def site_addresses(self, pdf_aliases: list[str], supplementary_aliases: list[str]) -> list[tuple[str, str]]:
+        """Every file address this paper may publish beside its page that another paper could also
+        claim, with what it is: its PDF, its supplementary file and their older addresses."""
+        own = [(f"papers/{self.id}.pdf", "PDF address")]
+        if self.supplementary_site_name:
+            own.append((f"papers/{self.supplementary_site_name}", "supplementary material address"))
+        return [*own, *((path, "pdf_aliases address") for path in self.pdf_alias_paths(pdf_aliases)),
+                *((path, "supplementary_aliases address") for path in self.supplementary_alias_paths(supplementary_aliases))]
+
+
+#: Which file each of `Paper.site_addresses`' kinds publishes (two addresses of one file may coincide).
+SITE_ADDRESS_FILE = {"PDF address": "pdf", "pdf_aliases address": "pdf",
+                     "supplementary material address": "supplementary", "supplementary_aliases address": "supplementary"}
 
 
 class Keynote(Model):
@@ -256,7 +324,7 @@ class Panel(Model):
     panelists: list[Person] = []
 
 
-SlotKind = Literal["break", "meal", "opening", "closing", "poster-session", "other"]
+SlotKind = Literal["break", "meal", "opening", "closing", "poster-session", "award", "other"]
 HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
@@ -332,10 +400,13 @@ def _papers_file(value: str | None, suffixes: tuple[str, ...], wrong_type: str) 
 
 #: Placeholders of a `Workshop.pdf_aliases` template.
 ALIAS_FIELDS = ("id", "review")
+#: Placeholders of a `Workshop.supplementary_aliases` template: also the file's own extension.
+SUPPLEMENTARY_ALIAS_FIELDS = (*ALIAS_FIELDS, "ext")
 
 
-def _pdf_alias(value: str) -> str:
-    """A site path template like ``papers/paper_{review}.pdf`` (the PDF address of an older site)."""
+def _site_alias(value: str, fields_allowed: tuple[str, ...], suffixes: tuple[str, ...]) -> str:
+    """A site path template like ``papers/paper_{review}.pdf`` (an address an older site of the
+    workshop handed out), with placeholders among ``fields_allowed`` and ending in one of ``suffixes``."""
     import string
 
     _text(value)
@@ -343,20 +414,46 @@ def _pdf_alias(value: str) -> str:
         fields = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
     except ValueError as exc:
         raise ValueError(f"is not a valid template ({exc})") from None
-    if not fields or not fields <= set(ALIAS_FIELDS):
-        raise ValueError("must contain {id} or {review} (the review system's paper id), and no other {placeholder}")
-    sample = value.format(id="x", review="1")
+    if not fields & {"id", "review"} or not fields <= set(fields_allowed):
+        allowed = ", ".join("{" + f + "}" for f in fields_allowed)
+        raise ValueError(f"must contain {{id}} or {{review}} (the review system's paper id), and no placeholder other than {allowed}")
+    sample = value.format(id="x", review="1", ext="pdf")
     parts = sample.split("/")
     if sample.startswith("/") or "\\" in sample or any(part in ("", ".", "..") or part.startswith(".") for part in parts):
         raise ValueError("must be a relative path inside the site, like papers/paper_{review}.pdf")
-    if not re.fullmatch(r"[A-Za-z0-9._/{}-]+", value) or not sample.lower().endswith(".pdf"):
-        raise ValueError("must be a path of letters, digits, '.', '_', '-' and '/' ending in .pdf")
+    ends = " or ".join(suffixes)
+    if not re.fullmatch(r"[A-Za-z0-9._/{}-]+", value) or not value.lower().endswith(suffixes):
+        raise ValueError(f"must be a path of letters, digits, '.', '_', '-' and '/' ending in {ends}")
     if parts[0] in ("_static", "_images", "pagefind", "authors", "keynotes") or (parts[0] == "papers" and len(parts) == 2 and value == "papers/{id}.pdf"):
         raise ValueError("would overwrite a file the site itself publishes")
     return value
 
 
+def _pdf_alias(value: str) -> str:
+    """A `Workshop.pdf_aliases` template: a ``.pdf`` path naming ``{id}`` or ``{review}``."""
+    return _site_alias(value, ALIAS_FIELDS, (".pdf",))
+
+
+def _supplementary_alias(value: str) -> str:
+    """A `Workshop.supplementary_aliases` template: a path naming ``{id}`` or ``{review}``, ending
+    in ``.{ext}`` (the supplementary file's own type) or in ``.pdf`` or ``.zip`` (only files of that type)."""
+    return _site_alias(value, SUPPLEMENTARY_ALIAS_FIELDS, (".{ext}", ".pdf", ".zip"))
+
+
 PdfAlias = Annotated[str, AfterValidator(_pdf_alias)]
+SupplementaryAlias = Annotated[str, AfterValidator(_supplementary_alias)]
+
+
+class PagePolicy(Model):
+    """How `check` judges the content length against ``page_limit`` (content = everything before
+    the first References / appendix / supplementary heading, in decimal pages)."""
+
+    #: Pages allowed on top of ``page_limit`` for the camera-ready (e.g. 1 to address reviews).
+    extra_camera_ready_pages: float = Field(default=0, ge=0)
+    #: Whether an Acknowledgments section just before the references counts as content.
+    acknowledgments_count: bool = True
+    #: How a camera-ready over the limit is reported.
+    over_limit: Literal["error", "warning"] = "error"
 
 
 class Track(Model):
@@ -365,6 +462,27 @@ class Track(Model):
     id: Identifier
     name: Text
     description: OptionalText = ""
+    #: The page limit of the track's papers, when it is not the workshop's ``page_limit``.
+    page_limit: int | None = Field(default=None, ge=1)
+    #: What the track's papers judge differently from the workshop's ``page_policy`` (only the fields given).
+    page_policy: PagePolicy | None = None
+
+
+class PaperType(Model):
+    """A kind of paper the call for papers sets its own page limit for (``paper_types`` in
+    workshop.yaml: short 4, long 8, ...); papers name theirs with ``type``."""
+
+    id: Identifier
+    #: As the call names it ("Short paper"); default: the id.
+    name: OptionalText = ""
+    page_limit: int = Field(ge=1)
+    #: What papers of this type judge differently from the workshop's (or track's) ``page_policy`` (only the fields given).
+    page_policy: PagePolicy | None = None
+
+    @property
+    def label(self) -> str:
+        """The name, or the id when the type has none."""
+        return self.name or self.id
 
 
 class Presentation(Model):
@@ -406,18 +524,6 @@ class Labels(Model):
     sponsors: Text = "Sponsors"
 
 
-class PagePolicy(Model):
-    """How `check` judges the content length against ``page_limit`` (content = everything before
-    the first References / appendix / supplementary heading, in decimal pages)."""
-
-    #: Pages allowed on top of ``page_limit`` for the camera-ready (e.g. 1 to address reviews).
-    extra_camera_ready_pages: float = Field(default=0, ge=0)
-    #: Whether an Acknowledgments section just before the references counts as content.
-    acknowledgments_count: bool = True
-    #: How a camera-ready over the limit is reported.
-    over_limit: Literal["error", "warning"] = "error"
-
-
 class Workshop(Model):
     """The workshop itself (workshop.yaml): names, date, place, URLs, tracks, presentations, labels and rules."""
 
@@ -443,10 +549,14 @@ class Workshop(Model):
     #: More addresses of each published PDF, as templates relative to ``base_url``: the links an
     #: older site of the workshop handed out (``papers/paper_{review}.pdf``) keep working.
     pdf_aliases: list[PdfAlias] = []
+    #: The same for each published supplementary file (``papers/paper_{review}_supp.{ext}``).
+    supplementary_aliases: list[SupplementaryAlias] = []
     #: The workshop's tracks; a paper's ``track`` names one (default: one track, ``main``).
     tracks: list[Track] = []
     #: Kinds of presentation and their wording (default: oral, spotlight, poster).
     presentations: list[Presentation] = []
+    #: Kinds of paper with their own page limits (short, long, ...); a paper's ``type`` names one.
+    paper_types: list[PaperType] = []
     labels: Labels = Labels()
 
     @property
@@ -462,6 +572,10 @@ class Workshop(Model):
     def track(self, ident: str) -> Track:
         """The track with this id (a plain one named by the id when it is not declared)."""
         return next((t for t in self.track_list if t.id == ident), Track(id=ident, name=ident))
+
+    def paper_type(self, ident: str) -> PaperType | None:
+        """The declared paper type with this id, or None."""
+        return next((t for t in self.paper_types if t.id == ident), None)
 
     def presentation(self, ident: str) -> Presentation:
         """The presentation kind with this id (a plain one labelled by the id when it is not declared)."""

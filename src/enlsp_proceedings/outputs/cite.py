@@ -1,5 +1,8 @@
 """Citations: BibTeX (bibtexparser + pylatexenc), RIS, ACL-style text, Markdown.
 
+Titles and abstracts may hold a small LaTeX subset (`util.latex`): BibTeX keeps it as LaTeX;
+RIS, CSL-JSON, the ACL and Markdown text carry its plain text (``$7x$`` -> "7x").
+
 Every field is encoded for its format, so author-typed text can never close a brace
 or start a command: BibTeX gets LaTeX that pdflatex with T1 fonts typesets (specials
 escaped, braces written as macros so BibTeX's brace counting stays balanced, internal
@@ -11,12 +14,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Workshop
+from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.text import ascii_words
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -90,13 +95,13 @@ _T1_LETTERS = frozenset(
 def _accented(base: str, marks: str) -> str | None:
     r"""LaTeX for an ASCII letter with combining marks, or None if T1 cannot show it.
 
-    Accents above go innermost (T1 has composite glyphs for them), accents below
-    outermost. The result works in BibTeX and in biber: a letter LaTeX knows as one
-    Unicode character (é, ī, ş) is written so biber decodes it to that character
-    (``{\'{e}}``, and ``{\'{i}}``, not ``{\'{\i}}``, which biber turns into "ı" plus a stray
-    accent); any other (ễ, ọ, ặ) gets an empty group after its letter (``{\d{o{}}}``), which
-    biber leaves as a macro for LaTeX to typeset instead of writing a character that
-    pdflatex's utf8 input encoding does not know.
+    Accents below go innermost, accents above outermost (biber decodes the innermost
+    macro first and leaves the outer ones as macros: ``{\\'{\\d{o}}}`` reaches LaTeX as
+    ``\\'ọ``; the other order gives a combining mark LaTeX cannot set), each as the standard macro that every reader decodes (``{\'{e}}``,
+    ``{\d{o}}``, ``{\'{\d{o}}}``, ``{\~{\^{e}}}``: the ACL Anthology's form). ``{\'{i}}``,
+    not ``{\'{\i}}``, which biber turns into "ı" plus a stray accent. biber decodes these
+    macros to Unicode letters, some of which pdflatex's utf8 input does not set up (ọ, ẹ):
+    `utf8_declarations` declares those for biber's documents (the .bib's ``@preamble``).
     """
     marks = "".join(_T1_SUBSTITUTE.get(m, m) for m in marks)
     above = [_ABOVE[m] for m in marks if m in _ABOVE]
@@ -105,14 +110,17 @@ def _accented(base: str, marks: str) -> str | None:
         return None
     if not marks:
         return base
-    composed = unicodedata.normalize("NFC", base + marks)
-    decodable = len(composed) == 1 and ord(composed) in _T1_LETTERS
-    out = base if decodable else base + "{}"
-    for accent in above + below:
-        # biber decodes a letter accent (\d, \u) followed by anything but a letter, so
-        # such an accent on a letter LaTeX cannot take as a character is named with \csname
-        macro = f"\\{accent}" if decodable or not accent.isalpha() else f"\\^^{ord(accent):02x}"
-        out = f"{macro}{{{out}}}"
+    out, done = base, ""
+    for accent, mark in [(_BELOW[m], m) for m in marks if m in _BELOW] + [(_ABOVE[m], m) for m in marks if m in _ABOVE]:
+        inner = unicodedata.normalize("NFC", base + done)
+        # an outer symbol accent on a letter pdflatex's utf8 does not know braces it once more:
+        # biber then writes ``\`{ọ}``, which LaTeX reads, not ``\`ọ``, whose accent takes one byte of ọ
+        # (a known letter stays unbraced, so T1's composite glyph, ``\~ê``, is used)
+        # (only around the first accent: LaTeX's accent commands do not take a braced group holding braced accents)
+        # biber writes even a letter LaTeX knows unbraced (\~ê), which pdflatex cannot read either
+        braced = len(done) == 1 and not accent.isalpha() and bool(inner)
+        out = f"\\{accent}{{{{{out}}}}}" if braced else f"\\{accent}{{{out}}}"
+        done += mark
     return "{" + out + "}"
 
 
@@ -203,28 +211,82 @@ def _is_sentence_case(runs: list[str]) -> bool:
     return sum(w[0].islower() for w in words) > sum(w[0].isupper() for w in words)
 
 
-def latex_title(title: str) -> str:
+def _latex_plain_title(title: str, first_word: bool = True, sentence_case: bool | None = None) -> str:
     """Escape a title and brace-protect the words whose capitals a style must keep.
 
     Only the letters are braced (``{BART}:``, not ``{BART:}``), so the punctuation after a
     word keeps its meaning to BibTeX styles (a colon starts a new sentence). The first
     word needs no braces: styles keep its capital.
     """
-    text = _normalize(title)
-    sentence_case = _is_sentence_case(_RUN.findall(text))
+    text = re.sub(r"\s+", " ", _INVISIBLE.sub("", unicodedata.normalize("NFC", title)))
+    if sentence_case is None:
+        sentence_case = _is_sentence_case(_RUN.findall(text))
     out = []
     for index, word in enumerate(text.split(" ")):
         pieces, at = [], 0
         for run in _RUN.finditer(word):
             pieces.append(latex_escape(word[at:run.start()]))
             encoded = latex_escape(run.group())
-            first = index == 0 and run.start() == 0
+            first = first_word and index == 0 and run.start() == 0
             protect = _inner_capital(run.group()) if first else _needs_protection(run.group(), sentence_case)
             pieces.append("{" + encoded + "}" if encoded and protect else encoded)
             at = run.end()
         pieces.append(latex_escape(word[at:]))
         out.append("".join(pieces))
-    return re.sub(" +", " ", " ".join(out)).strip() or "{?}"  # BibTeX styles warn on an empty title
+    return " ".join(out)
+
+
+#: macros inline math may use in BibTeX: math whose macros are all here is kept as LaTeX (``$O(n^2)$``),
+#: any other is written as text (``{\\$}\\textbackslash input...``), so no author text runs a command
+SAFE_MATH_MACROS = _MATH_MACROS | set(
+    "frac tfrac dfrac sqrt log ln exp max min arg argmax argmin sin cos tan mathcal mathbf mathrm mathit mathbb mathsf "
+    "text textrm textit textbf operatorname left right mid ell hat tilde bar vec dot ddot prime ldots cdots dots "
+    "le ge ne lt gt ll gg equiv propto mapsto to top star circ oplus otimes odot langle rangle lfloor rfloor lceil rceil".split()
+)
+
+
+def _math_is_safe(source: str) -> bool:
+    depth = 0
+    for char in source:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and "%" not in source and "#" not in source and all(
+        m in SAFE_MATH_MACROS for m in re.findall(r"\\([A-Za-z]+)", source)) and not re.search(r"\\[^A-Za-z,;:! {}|_^]", source)
+
+
+def _latex_spans(spans, first_word: bool, sentence_case: bool) -> str:
+    out = []
+    for span in spans:
+        if span.kind == "text":
+            out.append(_latex_plain_title(span.text, first_word, sentence_case))
+        elif span.kind == "math":
+            out.append("$" + span.text + "$" if _math_is_safe(span.text) else _latex_plain_title("$" + span.text + "$", first_word, sentence_case))
+        else:
+            command = {"em": "\\emph", "strong": "\\textbf", "sc": "\\textsc", "tt": "\\texttt"}.get(span.kind, "")
+            inner = _latex_spans(span.children, first_word, sentence_case)
+            out.append(f"{command}{{{inner}}}" if command else inner)
+        first_word = False
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def literal_title(text: str) -> str:
+    """A title-like field that is not an author's title or abstract (the workshop's booktitle, its
+    name): every character escaped, as written, and the words whose capitals a style must keep
+    brace-protected (`_latex_plain_title`)."""
+    return re.sub(" +", " ", _latex_plain_title(text)).strip() or "{?}"  # BibTeX styles warn on an empty title
+
+
+@lru_cache(maxsize=4096)
+def latex_title(title: str) -> str:
+    """A title for BibTeX: the author's LaTeX subset (`util.latex`: inline math, italics, bold) kept
+    as LaTeX, every other character escaped, and the words whose capitals a style must keep
+    brace-protected (`_latex_plain_title`)."""
+    text = _normalize(title)
+    sentence_case = _is_sentence_case(_RUN.findall(latex.plain(text)))
+    out = re.sub(" +", " ", _latex_spans(latex.parse(text), True, sentence_case)).strip()
+    return out or "{?}"  # BibTeX styles warn on an empty title
 
 
 # -- names ----------------------------------------------------------------------------------
@@ -242,8 +304,13 @@ def split_name(name: str) -> tuple[str, str]:
 
 def name_parts(person: Person | str) -> tuple[str, str, str]:
     """(given, family, suffix): ``family`` from the metadata when given, else guessed."""
-    name = _normalize(person if isinstance(person, str) else person.name)
-    family = None if isinstance(person, str) or person.family is None else _normalize(person.family)
+    return _name_parts(person if isinstance(person, str) else person.name, None if isinstance(person, str) else person.family)
+
+
+@lru_cache(maxsize=16384)
+def _name_parts(name: str, family: str | None) -> tuple[str, str, str]:
+    name = _normalize(name)
+    family = None if family is None else _normalize(family)
     if family:
         if name == family:
             return "", family, ""
@@ -267,9 +334,18 @@ def _name_part(text: str) -> str:
 
 def bibtex_name(person: Person | str) -> str:
     """One author as BibTeX 'Family, Given'; names that would confuse BibTeX are braced whole."""
-    name = _normalize(person if isinstance(person, str) else person.name)
-    given, family, suffix = name_parts(person)
-    parts = [_name_part(family)] + ([_name_part(suffix)] if suffix else []) + [_name_part(given)]
+    if isinstance(person, str):
+        return _bibtex_name(person, None)
+    return _bibtex_name(person.name, person.family)
+
+
+@lru_cache(maxsize=16384)
+def _bibtex_name(name: str, family: str | None) -> str:
+    """`bibtex_name` of a name and its declared family name, once per process (a name is on many
+    papers, and every paper's entry names the volume's editors)."""
+    given, family_name, suffix = _name_parts(name, family)
+    name = _normalize(name)
+    parts = [_name_part(family_name)] + ([_name_part(suffix)] if suffix else []) + [_name_part(given)]
     whole = _name_part(name) or "{?}"
     # " and " or a comma (also ones that only appear once encoded, e.g. from a full-width
     # comma) would split the name; an empty part would leave a dangling comma.
@@ -358,42 +434,158 @@ def _common_fields(workshop: Workshop, url: str) -> list[Field]:
     ]
 
 
-def paper_entry(paper: Paper, workshop: Workshop, key: str, url: str, et_al: bool = False) -> Entry:
-    """The BibTeX @inproceedings entry of a paper (``et_al``: its authors are the first of more,
-    written ``and others``, which BibTeX styles print as "et al.")."""
+def paper_entry(
+    paper: Paper, workshop: Workshop, key: str, url: str, crossref: str | None = None, editors: Sequence[Person] = (), et_al: bool = False
+) -> Entry:
+    """The BibTeX entry of a paper: @inproceedings, with the volume's ``editors`` (the organizers,
+    as the ACL Anthology names a volume's editors in each entry), cross-referencing the volume's
+    @proceedings (`proceedings_entry`) when ``crossref`` names it. ``et_al``: its authors are the
+    first of more, written ``and others``, which BibTeX styles print as "et al.".
+
+    A paper whose authors no source names has no author field (never "Anonymous"): styles label
+    and sort it by ``key``, the title standing where the authors would, as APA and Chicago cite a
+    work without author. Such a paper is a @misc with the volume as ``howpublished``: every
+    standard BibTeX style requires an author of @inproceedings and warns ("empty author"),
+    while @misc takes a work without one, in bibtex and in biber.
+    """
     fields = [Field("title", latex_title(paper.title))]
     if paper.authors:
         fields.append(Field("author", " and ".join([bibtex_name(a) for a in paper.authors] + (["others"] if et_al else []))))
+        fields.append(Field("booktitle", literal_title(workshop.booktitle)))
+        if editors:
+            fields.append(Field("editor", " and ".join(bibtex_name(e) for e in editors)))
     else:
-        # no author field (never "Anonymous"): styles label and sort such an entry by `key`, and the
-        # title stands where the authors would, as APA and Chicago cite a work without author
         fields.append(Field("key", latex_title(paper.title)))
-    fields += [
-        Field("booktitle", latex_title(workshop.booktitle)),
-        *_common_fields(workshop, url),
-    ]
+        fields.append(Field("howpublished", literal_title(workshop.booktitle)))
+    fields += _common_fields(workshop, url)
     if not workshop.archival:
         fields.append(Field("note", NON_ARCHIVAL_NOTE))
-    return Entry("inproceedings", key, fields)
+    if crossref:
+        fields.append(Field("crossref", crossref))
+    return Entry("inproceedings" if paper.authors else "misc", key, fields)
 
 
-def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str) -> Entry:
-    """The BibTeX @misc entry of a keynote talk."""
+def proceedings_key(workshop: Workshop, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """The volume's citation key: its short name and year (``synth-i-2031``), unlike every key in ``taken``."""
+    key = "-".join(ascii_words(workshop.short_name) or ["proceedings"]) + f"-{workshop.year}"
+    return key if key not in taken else key + "-proceedings"
+
+
+def proceedings_entry(workshop: Workshop, editors: list[Person], key: str) -> Entry:
+    """The volume as a citable work: @proceedings with the organizers as editors, which papers
+    and keynotes ``crossref``. It carries ``booktitle`` too, the field an @inproceedings inherits
+    in bibtex (biber maps ``title`` itself). No publisher: the metadata names none."""
+    fields = [Field("title", literal_title(workshop.booktitle)), Field("booktitle", literal_title(workshop.booktitle))]
+    if editors:
+        fields.append(Field("editor", " and ".join(bibtex_name(e) for e in editors)))
+    else:
+        fields.append(Field("key", literal_title(workshop.booktitle)))
+    fields += [Field("eventtitle", literal_title(f"{workshop.title} ({workshop.short_name})")), Field("venue", latex_escape(workshop.venue))]
+    fields += _common_fields(workshop, str(workshop.base_url))
+    return Entry("proceedings", key, fields)
+
+
+def keynote_entry(keynote: Keynote, workshop: Workshop, key: str, url: str, crossref: str | None = None) -> Entry:
+    """The BibTeX @misc entry of a keynote talk (cross-referencing the volume when ``crossref`` names it)."""
     fields = [
         Field("title", latex_title(keynote.title)),
         Field("author", " and ".join(bibtex_name(s) for s in keynote.speakers)),
-        Field("howpublished", latex_title(workshop.labels.keynote_talk) + " at " + latex_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
+        Field("howpublished", literal_title(workshop.labels.keynote_talk) + " at " + literal_title(f"{workshop.title} ({workshop.short_name}), {workshop.venue}")),
         *_common_fields(workshop, url),
     ]
+    if crossref:
+        fields.append(Field("crossref", crossref))
     return Entry("misc", key, fields)
 
 
-def to_bibtex(entries: list[Entry]) -> str:
-    """BibTeX text of the entries, each field already encoded for LaTeX."""
+#: where an accent macro written by `_accented` starts: ``{\'{``, ``{\d{``
+_ACCENT_START = re.compile(r"\{\\(?:[`'^~=.\"]|[uvHrdckb])\{")
+
+
+def _accent_groups(text: str):
+    r"""Each braced accent group of BibTeX text (``{\~{{\^{e}}}}``), nested ones too."""
+    for match in _ACCENT_START.finditer(text):
+        depth = 0
+        for at in range(match.start(), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            if depth == 0:
+                yield text[match.start():at + 1]
+                break
+
+
+@lru_cache(maxsize=4096)
+def _group_declarations(group: str) -> tuple[tuple[str, str], ...]:
+    """(character, LaTeX) pairs `utf8_declarations` needs for one accent group."""
+    wanted: dict[str, str] = {}
+    for cluster in _CLUSTER.findall(unicodedata.normalize("NFD", latex_to_text(group))):
+        base, marks = cluster[0], cluster[1:]
+        if not (marks and base.isascii() and base.isalpha()):
+            continue
+        ordered = [m for m in marks if m in _BELOW] + [m for m in marks if m in _ABOVE]
+        for n in range(1, len(ordered) + 1):  # biber decodes from the innermost macro out
+            letter = unicodedata.normalize("NFC", base + "".join(ordered[:n]))
+            if len(letter) == 1 and ord(letter) not in _T1_LETTERS and (latex := _accented(base, "".join(ordered[:n]))):
+                wanted[letter] = latex
+            if len(letter) > 1 or (n > 1 and (_BELOW.get(ordered[n - 1]) or _ABOVE.get(ordered[n - 1], "")).isalpha()):
+                # a letter Unicode has no single character for (x́), or a letter accent (\\u) outside
+                # another: biber writes a combining mark, which pdflatex cannot place; it is left out
+                # of what pdflatex typesets (ặ shows as ạ), and readers still get the whole letter
+                wanted[ordered[n - 1]] = ""
+    return tuple(wanted.items())
+
+
+def utf8_declarations(entries: list[Entry] | list[str]) -> list[str]:
+    r"""``\DeclareUnicodeCharacter`` for each letter of the entries (or entry texts) that biber decodes
+    to Unicode and pdflatex's utf8 input does not set up (ọ, ẹ, ạ: T1 typesets them from accent
+    macros, which the .bib holds). bibtex passes the macros through and needs none of this. Only
+    the accent groups are decoded, each once per process (a 1,000-paper volume has a few dozen)."""
+    wanted: dict[str, str] = {}
+    for item in entries:
+        values = [item] if isinstance(item, str) else [f.value for f in item.fields if isinstance(f.value, str)]
+        for value in values:
+            if "\\" in value:
+                for group in _accent_groups(value):
+                    wanted.update(_group_declarations(group))
+    return [f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted)]
+
+
+def entry_text(entry: Entry) -> str:
+    """The BibTeX text of one entry (as `to_bibtex` writes it, without the @preamble)."""
     library = bibtexparser.Library()
-    for entry in entries:
-        library.add(entry)
-    return bibtexparser.write_string(library).strip() + "\n"
+    library.add(entry)
+    return bibtexparser.write_string(library).strip()
+
+
+def with_crossref(text: str, key: str) -> str:
+    """One entry's text (`entry_text`) with a ``crossref`` field naming ``key`` added last, and
+    without its ``editor`` field, which it inherits from the entry it cross-references."""
+    if not text.endswith("\n}"):
+        raise ValueError("not an entry written by entry_text")
+    text = re.sub(r"\n\teditor = \{[^\n]*\},(?=\n)", "", text, count=1)
+    return text[:-2] + f",\n\tcrossref = {{{key}}}\n}}"
+
+
+def without_preamble(text: str) -> str:
+    """BibTeX text written by `join_bibtex` without its @preamble (its first line), if it has one."""
+    return text.split("\n", 1)[1].lstrip("\n") if text.startswith("@preamble{") and "\n" in text else text
+
+
+def join_bibtex(texts: list[str]) -> str:
+    r"""A .bib file of entries already written (`entry_text`): when biber would decode letters
+    pdflatex's utf8 input does not know, an ``@preamble`` first declares them (`utf8_declarations`),
+    only where LaTeX takes declarations (in the preamble, where biblatex reads it; bibtex's .bbl
+    is read in the document, and needs none) and only in a LaTeX that has them (``\ifdefined``)."""
+    declarations = utf8_declarations(texts)
+    preamble = ""
+    if declarations:  # one line, then one blank line (a page's Cite tab shows it)
+        preamble = ('@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
+                    + "".join(declarations) + '\\fi\\fi"}\n\n')
+    return preamble + "\n\n\n".join(texts) + "\n"
+
+
+def to_bibtex(entries: list[Entry]) -> str:
+    """BibTeX text of the entries, each field already encoded for LaTeX (`join_bibtex`)."""
+    return join_bibtex([entry_text(e) for e in entries])
 
 
 @lru_cache(maxsize=1)
@@ -423,7 +615,7 @@ def _plain(text: str) -> str:
 
 def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> str:
     """The RIS record of a paper (one tag per line; line breaks in values folded)."""
-    lines = [("TY", "CPAPER"), ("TI", paper.title)]
+    lines = [("TY", "CPAPER"), ("TI", latex.plain(paper.title))]
     lines += [("AU", ris_name(author)) for author in paper.authors]
     lines += [
         ("PY", str(workshop.year)),
@@ -434,7 +626,7 @@ def to_ris(paper: Paper, workshop: Workshop, url: str, pdf_url: str | None) -> s
     ]
     if pdf_url:
         lines.append(("L1", pdf_url))
-    lines.append(("AB", paper.abstract))
+    lines.append(("AB", latex.plain(paper.abstract)))
     if not workshop.archival:
         lines.append(("N1", NON_ARCHIVAL_NOTE))
     lines.append(("ER", ""))
@@ -453,8 +645,8 @@ def to_acl_text(paper: Paper, workshop: Workshop, et_al: bool = False) -> str:
     """A plain-text citation in the ACL Anthology's style (``et_al``: the authors are the first of more)."""
     names = _join_names([_plain(a.name) for a in paper.authors], et_al)
     if not names:  # the title takes the authors' place
-        return f"{_plain(paper.title)}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
-    return f"{names}. {workshop.year}. {_plain(paper.title)}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
+        return f"{_plain(latex.plain(paper.title))}. {workshop.year}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
+    return f"{names}. {workshop.year}. {_plain(latex.plain(paper.title))}. In {_plain(workshop.booktitle)}, {_plain(workshop.location)}."
 
 
 # Characters that can start inline markup (emphasis, code, links, autolinks and HTML, entities,
@@ -477,8 +669,8 @@ def to_markdown(paper: Paper, workshop: Workshop, url: str, et_al: bool = False)
     """A Markdown citation of a paper, with a link to its page (``et_al``: the authors are the first of more)."""
     names = markdown_escape(_join_names([_plain(a.name) for a in paper.authors], et_al), line_start=True)
     if not names:  # the title takes the authors' place
-        return f"[{markdown_escape(paper.title)}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
-    return f"{names}. {workshop.year}. [{markdown_escape(paper.title)}]({url}). In *{markdown_escape(workshop.booktitle)}*."
+        return f"[{markdown_escape(latex.plain(paper.title))}]({url}). {workshop.year}. In *{markdown_escape(workshop.booktitle)}*."
+    return f"{names}. {workshop.year}. [{markdown_escape(latex.plain(paper.title))}]({url}). In *{markdown_escape(workshop.booktitle)}*."
 
 
 # -- CSL-JSON (Zotero, Pandoc, citeproc) and names for Google Scholar ---------------------------
@@ -516,14 +708,14 @@ def csl_paper(paper: Paper, workshop: Workshop, key: str, url: str, pdf_url: str
     item: dict = {
         "id": key,
         "type": "paper-conference",
-        "title": _plain(paper.title),
+        "title": _plain(latex.plain(paper.title)),
         "author": [csl_name(a) for a in paper.authors],
         "container-title": _plain(workshop.booktitle),
         "event-title": _plain(f"{workshop.title} ({workshop.short_name})"),
         "event-place": _plain(workshop.location),
         "publisher-place": _plain(workshop.location),
         "issued": _issued(workshop),
-        "abstract": _plain(paper.abstract),
+        "abstract": _plain(latex.plain(paper.abstract)),
         "URL": url,
     }
     if pages:
@@ -540,7 +732,7 @@ def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dic
     item: dict = {
         "id": key,
         "type": "speech",
-        "title": _plain(keynote.title),
+        "title": _plain(latex.plain(keynote.title)),
         "author": [csl_name(s) for s in keynote.speakers],
         "genre": workshop.labels.keynote_talk,
         "event-title": _plain(f"{workshop.title} ({workshop.short_name}), {workshop.venue}"),
@@ -549,5 +741,23 @@ def csl_keynote(keynote: Keynote, workshop: Workshop, key: str, url: str) -> dic
         "URL": url,
     }
     if keynote.abstract:
-        item["abstract"] = _plain(keynote.abstract)
+        item["abstract"] = _plain(latex.plain(keynote.abstract))
+    return item
+
+
+def csl_proceedings(workshop: Workshop, editors: Sequence[Person], key: str) -> dict:
+    """The volume as a CSL-JSON item (type book, the organizers its editors), as BibTeX's
+    @proceedings (`proceedings_entry`), under the same key."""
+    item: dict = {"id": key, "type": "book", "title": _plain(workshop.booktitle)}
+    if editors:
+        item["editor"] = [csl_name(e) for e in editors]
+    item.update({
+        "event-title": _plain(f"{workshop.title} ({workshop.short_name})"),
+        "event-place": _plain(workshop.location),
+        "publisher-place": _plain(workshop.location),
+        "issued": _issued(workshop),
+        "URL": str(workshop.base_url),
+    })
+    if not workshop.archival:
+        item["note"] = NON_ARCHIVAL_NOTE
     return item

@@ -13,7 +13,7 @@ import json
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from enlsp_proceedings.outputs import ics, paths
+from enlsp_proceedings.outputs import cite, ics, paths
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 
@@ -21,29 +21,29 @@ from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: Path | None = None) -> dict[str, str]:
     """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``.
 
-    A skipped paper's ``.bib`` in ``site`` is up to date, so the volume's BibTeX reuses its text.
+    A skipped paper's ``.bib`` in ``site`` is up to date, so the volume's BibTeX reuses its entry.
     """
-    bibs: dict[str, str] = {}
+    entries: dict[str, str] = {}
     for paper in volume.proc.papers:
         path = paths.paper_file(paper.id, "bib")
         if path in skip and site is not None:
             with contextlib.suppress(OSError, UnicodeDecodeError):
-                bibs[paper.id] = (site / path).read_text(encoding="utf-8")
-        if paper.id not in bibs:
-            bibs[paper.id] = volume.paper_bibtex(paper)
+                entries[paper.id] = cite.without_preamble((site / path).read_text(encoding="utf-8").strip())
+        if paper.id not in entries:
+            entries[paper.id] = cite.without_preamble(volume.paper_bibtex(paper).strip())
     files = {
-        "proceedings.bib": "\n\n".join(bibs.values()) if bibs else volume.volume_bibtex(),  # the same text, see test_cite
+        "proceedings.bib": volume.volume_bibtex(entries),
         "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
     }
     for paper in volume.proc.papers:
         if paths.paper_file(paper.id, "bib") not in skip:
-            files[paths.paper_file(paper.id, "bib")] = bibs[paper.id]
+            files[paths.paper_file(paper.id, "bib")] = cite.join_bibtex([entries[paper.id]])
         if paths.paper_file(paper.id, "ris") not in skip:
             files[paths.paper_file(paper.id, "ris")] = volume.paper_ris(paper)
         if paths.paper_file(paper.id, "csl.json") not in skip:
             files[paths.paper_file(paper.id, "csl.json")] = csl_json([volume.paper_csl(paper)])
-    files["proceedings.csl.json"] = csl_json([volume.paper_csl(p) for p in volume.proc.papers])
+    files["proceedings.csl.json"] = csl_json(volume.volume_csl())
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
         files[f"keynotes/{keynote.id}.csl.json"] = csl_json([volume.keynote_csl(keynote)])
@@ -63,7 +63,8 @@ MANIFEST = ".enlsp-artifacts.json"
 
 def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None,
                     page_keys: dict[str, str] | None = None, supplement_sources: dict[str, Path] | None = None) -> None:
-    """Write downloads, published PDFs and their thumbnails into the site; remove ones no longer wanted.
+    """Write downloads, published PDFs, supplementary files (each also at its older addresses) and
+    thumbnails into the site; remove ones no longer wanted.
 
     ``page_keys`` maps a paper id to a key of everything its page shows (a superset of
     what its .bib and .ris contain); a paper whose key is unchanged since this site
@@ -97,7 +98,9 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     for paper_id, source in (supplement_sources or {}).items():
         status = volume.pdfs[paper_id]
         if status.supplementary:  # its site name: set for every publishable supplement
-            publish(source, paths.beside_papers(status.supplementary), status.supplementary_sha256)
+            older = volume.papers_by_id[paper_id].supplementary_alias_paths(volume.proc.workshop.supplementary_aliases)
+            for site_path in [paths.beside_papers(status.supplementary), *older]:
+                publish(source, site_path, status.supplementary_sha256)
     for paper_id, source in (thumb_sources or {}).items():
         site_path = volume.pdfs[paper_id].thumbnail or paths.paper_file(paper_id, "png")
         stamp = f"{source.parent.name}:{volume.pdfs[paper_id].sha256}"

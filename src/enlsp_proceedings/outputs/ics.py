@@ -15,12 +15,19 @@ from icalendar import Calendar, Event, vText
 
 from enlsp_proceedings.model.schema import Slot
 from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.util import latex
 
 PRODID = "-//enlsp-proceedings//schedule//EN"
 
 
-def _summary(volume: Volume, slot: Slot) -> str:
+def _title(volume: Volume, slot: Slot) -> str:
+    """The slot's title; a paper's or keynote's as plain text (`util.latex.plain`: ``$7x$`` -> "7x")."""
     title = volume.slot_title(slot)
+    return latex.plain(title) if slot.target and slot.target[0] in ("paper", "keynote") else title
+
+
+def _summary(volume: Volume, slot: Slot) -> str:
+    title = _title(volume, slot)
     if slot.target and slot.target[0] in ("keynote", "panel"):
         return f"{volume.slot_kind_label(slot)}: {title}"
     return title
@@ -88,5 +95,5 @@ def talk_ics_files(volume: Volume) -> dict[str, str]:
     for slot in volume.proc.schedule:
         path = volume.slot_ics_path(slot)
         if path:
-            files[path] = _calendar(volume, [slot], f"{volume.workshop.short_name}: {volume.slot_title(slot)}")
+            files[path] = _calendar(volume, [slot], f"{volume.workshop.short_name}: {_title(volume, slot)}")
     return files

@@ -13,6 +13,8 @@ SCHEDULE_ICS = "schedule.ics"
 PANEL = "panel.html"
 PAPERS_INDEX = "papers/index.html"
 KEYNOTES_INDEX = "keynotes/index.html"
+#: the reader's list of starred papers and talks (sphinxext/pages/my_list.py); enlsp.js's header link names it too
+MY_LIST = "my-list.html"
 
 
 def site_url(base_url: str, path: str) -> str:

@@ -10,14 +10,16 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import Keynote, Paper, Proceedings, Slot, Workshop
+from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot, Workshop
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.pdf.facts import PaperPdf
 
@@ -51,9 +53,42 @@ class PdfStatus:
         )
 
 
+class PdfCounts(NamedTuple):
+    """How many papers have which kind of PDF on the site: the one count every page and report gives."""
+
+    papers: int
+    published: int  # PDFs on the site
+    review_copies: int  # of them, anonymized review copies the organizers chose to publish (publish_review_copy)
+
+    @property
+    def camera_ready(self) -> int:
+        """Published PDFs that are camera-ready versions."""
+        return self.published - self.review_copies
+
+    @property
+    def without_pdf(self) -> int:
+        """Papers with no PDF on the site (missing, or not publishable)."""
+        return self.papers - self.published
+
+
+def build_date(timezone: str, environ: Mapping[str, str] | None = None) -> dt.date:
+    """The day of the build in the workshop's time zone: ``SOURCE_DATE_EPOCH`` (seconds since
+    1970, the reproducible-builds convention) when it is set, otherwise today.
+
+    Raises ValueError naming the variable when it is not a whole number of seconds."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    tz = zoneinfo.ZoneInfo(timezone)
+    if not value:
+        return dt.datetime.now(tz).date()
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz).date()
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not a time in whole seconds since 1970-01-01 (e.g. 1670000000)") from None
+
+
 #: Version of papers.json's format (described by the JSON Schema published beside it): bumped
 #: when a field is renamed, removed or changes meaning, not when an optional field is added.
-PAPERS_JSON_VERSION = 1
+PAPERS_JSON_VERSION = 2
 PAPERS_SCHEMA = "papers.schema.json"
 SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
 
@@ -65,12 +100,27 @@ class Volume:
         self.proc = proc
         self.pdfs = pdfs
         self.workshop = proc.workshop
+        #: the workshop has taken place (the build's day, `build_date`, is after its last day):
+        #: the pages speak of it in the past. Only this flag, not the date, reaches the pages, so
+        #: their digests change once, the day after the workshop. Set by the build (`held_on`).
+        self.held = False
+
+    def held_on(self, day: dt.date) -> bool:
+        """Whether the workshop is over on this day (it is after the program's last day)."""
+        return day > self.days[-1]
+
+    @property
+    def pdf_counts(self) -> PdfCounts:
+        """Papers, published PDFs, and how many of those are review copies (`PdfCounts`; not
+        remembered: the build settles each paper's status after making the volume)."""
+        statuses = [self.pdfs.get(p.id, PdfStatus()) for p in self.proc.papers]
+        return PdfCounts(len(statuses), sum(s.published for s in statuses), sum(bool(s.published and s.review_note) for s in statuses))
 
     # -- persistence for the Sphinx extension ---------------------------------
     def to_json(self) -> str:
         """The volume as the JSON the build saves for the Sphinx extension (``volume.json``)."""
         return json.dumps(
-            {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}},
+            {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}, "held": self.held},
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -80,7 +130,9 @@ class Volume:
         """The volume saved by `to_json`."""
         data = json.loads(text)
         proc = Proceedings.model_validate(data["proceedings"])
-        return cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()})
+        volume = cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()})
+        volume.held = bool(data.get("held", False))
+        return volume
 
     # -- lookups ---------------------------------------------------------------
     @cached_property
@@ -224,9 +276,23 @@ class Volume:
         return self.proc.panel.title if self.proc.panel else ident
 
     # -- citations -----------------------------------------------------------
+    @cached_property
+    def proceedings_key(self) -> str:
+        """The citation key of the volume's @proceedings entry, unlike every paper's and keynote's."""
+        return cite.proceedings_key(self.workshop, set(self.keys.values()))
+
+    @property
+    def volume_citation(self) -> tuple[str, list[Person]]:
+        """(key, editors) of the volume as a citable work: the organizers edit it."""
+        return self.proceedings_key, list(self.proc.people.organizers)
+
+    def paper_entry_text(self, paper: Paper) -> str:
+        """A paper's BibTeX entry, whole by itself (`paper_bibtex`): ``papers/<id>.bib`` without its @preamble."""
+        return paper_entry_text(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.proc.people.organizers)
+
     def paper_bibtex(self, paper: Paper) -> str:
-        """The BibTeX entry of a paper (papers/<id>.bib)."""
-        return paper_bibtex(paper, self.workshop, self.keys[f"paper:{paper.id}"])
+        """The BibTeX of a paper (papers/<id>.bib): its entry, whole by itself (`paper_bibtex`)."""
+        return cite.join_bibtex([self.paper_entry_text(paper)])
 
     def keynote_bibtex(self, keynote: Keynote) -> str:
         """The BibTeX entry of a keynote (keynotes/<id>.bib)."""
@@ -247,13 +313,32 @@ class Volume:
         """CSL-JSON item of a keynote (keynotes/<id>.csl.json holds a list of just this one)."""
         return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
-    def volume_bibtex(self) -> str:
-        """The BibTeX of every paper of the volume, in order."""
-        entries = [
-            cite.paper_entry(p, self.workshop, self.keys[f"paper:{p.id}"], self.url(paths.paper_page(p.id)))
-            for p in self.proc.papers
-        ]
-        return cite.to_bibtex(entries)
+    def volume_csl(self) -> list[dict]:
+        """proceedings.csl.json: every paper, every keynote, then the volume itself (the keys of proceedings.bib)."""
+        key, editors = self.volume_citation
+        return ([self.paper_csl(p) for p in self.proc.papers] + [self.keynote_csl(k) for k in self.proc.keynotes]
+                + [cite.csl_proceedings(self.workshop, editors, key)])
+
+    def volume_bibtex(self, paper_texts: Mapping[str, str] | None = None) -> str:
+        """proceedings.bib: every paper's entry as its own .bib has it, with a ``crossref`` to the
+        volume's @proceedings (the organizers its editors) added; every keynote, cross-referencing it
+        too; then the @proceedings entry (bibtex resolves a crossref only to an entry further down).
+
+        A paper whose authors no source names is a @misc naming the volume itself, without
+        crossref (it would inherit the editors, which biblatex then shows, and sorts, in the
+        authors' place). ``paper_texts``: papers' entries already written (`paper_entry_text`, as
+        in the site's unchanged .bib files), so a rebuild does not write them again.
+        """
+        key, editors = self.volume_citation
+        texts = []
+        for paper in self.proc.papers:
+            text = (paper_texts or {}).get(paper.id) or self.paper_entry_text(paper)
+            texts.append(cite.with_crossref(text, key) if paper.authors else text)
+        for keynote in self.proc.keynotes:
+            entry = cite.keynote_entry(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
+            texts.append(cite.with_crossref(cite.entry_text(entry), key))
+        texts.append(cite.entry_text(cite.proceedings_entry(self.workshop, editors, key)))
+        return cite.join_bibtex(texts)
 
     def _slot_json(self, slot: Slot) -> dict:
         start, end = self.slot_datetimes(slot)
@@ -284,7 +369,8 @@ class Volume:
                 csl_url=self.url(paths.paper_file(paper.id, "csl.json")),
                 pdf_url=self.url(pdf) if (pdf := self.pdf_path(paper.id)) else None,
                 pages=status.pages if status.published else None,
-                camera_ready="available" if status.published else "pending",
+                # a published review copy is no camera-ready (version 1 said "available")
+                camera_ready=("review-copy" if status.review_note else "available") if status.published else "pending",
             )
             if slot:
                 item["slot"] = self._slot_json(slot)
@@ -295,6 +381,8 @@ class Volume:
                 item["supplementary_url"] = self.url(paths.beside_papers(status.supplementary))
             item.pop("pdf", None)
             item.pop("supplementary", None)
+            item.pop("lock", None)  # an instruction to the importer, not metadata
+            item.pop("waive", None)  # the organizers' decisions about camera-ready checks, not the paper's metadata
             papers.append(item)
         keynotes = []
         for keynote in self.proc.keynotes:
@@ -351,10 +439,17 @@ class Volume:
         return memos[key]
 
 
-def paper_bibtex(paper: Paper, workshop: Workshop, key: str, et_al: bool = False) -> str:
-    """The BibTeX entry of a paper (its page's Cite tab and ``papers/<id>.bib``; ``et_al``: the
-    paper's authors are the first of more, `cite.paper_entry`)."""
-    return cite.to_bibtex([cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)), et_al)])
+def paper_entry_text(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = (), et_al: bool = False) -> str:
+    """A paper's BibTeX entry, whole by itself (`cite.paper_entry` with the volume's editors;
+    ``et_al``: the paper's authors are the first of more)."""
+    return cite.entry_text(cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)), editors=editors, et_al=et_al))
+
+
+def paper_bibtex(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = (), et_al: bool = False) -> str:
+    """The BibTeX of a paper (its page's Cite tab and ``papers/<id>.bib``): its entry, whole by itself
+    (with the volume's ``editors``, no crossref), so entries copied from several pages into one
+    file never repeat an entry. ``et_al``: the paper's authors are the first of more."""
+    return cite.join_bibtex([paper_entry_text(paper, workshop, key, editors, et_al)])
 
 
 def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:

@@ -17,6 +17,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+from enlsp_proceedings.pdf.active import zip_escapes
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
 from enlsp_proceedings.util.memo import load_memo, save_memo
 
@@ -25,7 +26,7 @@ ZIP_MAX_ENTRIES = 100_000
 #: ... nor one whose central directory is larger (100,000 entries with 300-byte names and extras).
 ZIP_MAX_DIRECTORY_BYTES = 40 * 1024 * 1024
 #: Bump when `read_zip` judges differently (cached answers of another version are read again).
-ZIP_CHECK_VERSION = 1
+ZIP_CHECK_VERSION = 2
 
 _END = struct.Struct("<4s4H2LH")  # end of central directory record
 _END64_LOCATOR = struct.Struct("<4sLQL")
@@ -60,43 +61,45 @@ def directory_size(path: Path) -> tuple[int, int] | None:
     return entries, length
 
 
-def _judge(path: Path) -> tuple[int | None, str | None]:
-    """(entries, what is wrong or None) of the ZIP at ``path``."""
+def _judge(path: Path) -> tuple[int | None, str | None, list[str]]:
+    """(entries, what is wrong or None, its entries that would unpack outside its folder) of the ZIP at ``path``."""
     try:
         counted = directory_size(path)
     except OSError as exc:
-        return None, f"is not a readable ZIP file ({exc.strerror or exc})"
+        return None, f"is not a readable ZIP file ({exc.strerror or exc})", []
     if counted is not None:
         entries, length = counted
         if entries > ZIP_MAX_ENTRIES:
             return entries, (f"is a ZIP file of {entries:,} entries; at most {ZIP_MAX_ENTRIES:,} are published "
-                             "(pack the many small files into fewer, or give a link to a repository instead)")
+                             "(pack the many small files into fewer, or give a link to a repository instead)"), []
         if length > ZIP_MAX_DIRECTORY_BYTES:
             return entries, (f"is a ZIP file whose list of contents takes {length / 2**20:.0f} MB; at most "
-                             f"{ZIP_MAX_DIRECTORY_BYTES // 2**20} MB is read (too many or too long file names)")
+                             f"{ZIP_MAX_DIRECTORY_BYTES // 2**20} MB is read (too many or too long file names)"), []
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        return None, f"is not a readable ZIP file ({exc})"
+        return None, f"is not a readable ZIP file ({exc})", []
     if len(members) > ZIP_MAX_ENTRIES:  # an end record that understates the directory
-        return len(members), f"is a ZIP file of {len(members):,} entries; at most {ZIP_MAX_ENTRIES:,} are published"
+        return len(members), f"is a ZIP file of {len(members):,} entries; at most {ZIP_MAX_ENTRIES:,} are published", []
     if any(m.flag_bits & 0x1 for m in members):
-        return len(members), "is an encrypted ZIP file (readers could not open it)"
+        return len(members), "is an encrypted ZIP file (readers could not open it)", []
     if not members:
-        return 0, "is an empty ZIP file"
-    return len(members), None
+        return 0, "is an empty ZIP file", []
+    return len(members), None, zip_escapes(members)
 
 
 def read_zip(path: Path, sha256: str) -> PdfFacts:
     """What a supplementary ZIP is, as `PdfFacts` (the worker pool's answer type): ``pages`` holds
-    its number of entries, ``error`` what is wrong (``supplementary-unreadable``). Never raises."""
+    its number of entries, ``error`` what is wrong (``supplementary-unreadable``), ``active_content``
+    its entries that would unpack outside its folder (`active.zip_escapes`). Never raises."""
     try:
         size = path.stat().st_size
     except OSError:
         size = 0
-    entries, problem = _judge(path)
-    return PdfFacts(sha256, size, pages=entries, error=PdfProblem("error", "pdf-unreadable", problem) if problem else None)
+    entries, problem, escapes = _judge(path)
+    return PdfFacts(sha256, size, pages=entries, error=PdfProblem("error", "pdf-unreadable", problem) if problem else None,
+                    active_content=escapes)
 
 
 class ZipMemo:
@@ -120,7 +123,7 @@ class ZipMemo:
 
     def put(self, facts: PdfFacts) -> None:
         """Remember an answer (saved by `save`)."""
-        self.known[facts.sha256] = {"sha256": facts.sha256, "size": facts.size, "pages": facts.pages,
+        self.known[facts.sha256] = {"sha256": facts.sha256, "size": facts.size, "pages": facts.pages, "active_content": facts.active_content,
                                     "error": None if facts.error is None else {"level": facts.error.level, "code": facts.error.code,
                                                                                "message": facts.error.message}}
         self.changed = True

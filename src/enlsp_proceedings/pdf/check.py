@@ -6,23 +6,43 @@ prints). Read-only: never touches conf/ or papers/.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import WAIVABLE
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import PagePolicy, Paper, Proceedings, Workshop
+from enlsp_proceedings.model.people import PeopleIndex, assumed_family_names
+from enlsp_proceedings.model.policy import PageRules, page_rules
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Paper, Proceedings, Workshop
 from enlsp_proceedings.model.times import local_time
+from enlsp_proceedings.pdf.active import describe_pdf
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
-from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
+from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem, WaivedProblem
 from enlsp_proceedings.pdf.layout import INVISIBLE
-from enlsp_proceedings.pdf.supplementary import check_supplements
+from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
+from enlsp_proceedings.util import latex
+from enlsp_proceedings.util.files import partial_copies
 from enlsp_proceedings.util.memo import load_memo, save_memo
-from enlsp_proceedings.util.text import compact, fold, one_letter_apart
+from enlsp_proceedings.util.text import alike, compact, fold, one_letter_apart
+
+#: Version of ``check --format json``. 1 (no ``version`` field): ``content_pages`` was where the
+#: content ends, acknowledgments included whatever the policy. 2: ``content_pages`` is the figure
+#: the page limit is judged on (the message's), ``content_ends_at`` where the content ends,
+#: ``page_limit`` the paper's rules; notes (level "note", ``waived``) and their count.
+CHECK_JSON_VERSION = 2
+
+
+def problem_json(problem: PdfProblem) -> dict:
+    """One problem as ``check --format json`` prints it; a waived one says what it was and why."""
+    item: dict[str, object] = {"level": problem.level, "code": problem.code, "message": problem.message}
+    if isinstance(problem, WaivedProblem):
+        item["waived"] = {"level": problem.waived_level, "reason": problem.reason}
+    return item
 
 
 @dataclass
@@ -33,19 +53,22 @@ class PaperReport:
     pdf: str
     pages: int | None
     problems: list[PdfProblem] = field(default_factory=list)
-    content_pages: float | None = None  # decimal pages before the references and appendices
+    content_pages: float | None = None  # decimal pages of content as the page policy counts them (what the limit judges)
+    content_ends_at: float | None = None  # where the content ends: decimal pages before the references and appendices
+    rules: PageRules | None = None  # the page limit and policy this paper is judged by
 
     @property
     def status(self) -> str:
-        """"error", "warning" or "ready", from the worst problem."""
+        """"error", "warning" or "ready", from the worst problem (notes leave a paper ready)."""
         if any(p.level == "error" for p in self.problems):
             return "error"
-        return "warning" if self.problems else "ready"
+        return "warning" if any(p.level == "warning" for p in self.problems) else "ready"
 
     def as_json(self) -> dict:
         """This report as ``check --format json`` prints it."""
         return {"id": self.id, "pdf": self.pdf, "pages": self.pages, "content_pages": self.content_pages,
-                "problems": [asdict(p) for p in self.problems]}
+                "content_ends_at": self.content_ends_at, "page_limit": self.rules.as_json() if self.rules else None,
+                "problems": [problem_json(p) for p in self.problems]}
 
 
 @dataclass
@@ -56,16 +79,18 @@ class CheckReport:
     general: list[PdfProblem] = field(default_factory=list)  # metadata and across-papers problems
 
     def count(self, level: str) -> int:
-        """The number of problems of this level ("error" or "warning")."""
+        """The number of problems of this level ("error", "warning" or "note")."""
         return sum(p.level == level for r in self.papers for p in r.problems) + sum(p.level == level for p in self.general)
 
     def as_json(self) -> dict:
         """This report as ``check --format json`` prints it."""
         return {
+            "version": CHECK_JSON_VERSION,
             "papers": [r.as_json() for r in self.papers],
-            "problems": [asdict(p) for p in self.general],
+            "problems": [problem_json(p) for p in self.general],
             "errors": self.count("error"),
             "warnings": self.count("warning"),
+            "notes": self.count("note"),
         }
 
 
@@ -147,19 +172,42 @@ def _family_words(person) -> list[str]:
 
 
 def _given_agree(metadata: list[str], printed: list[str]) -> bool:
-    """Given names that differ at most by middle initials ("Monica N" / "Monica", "Harjeet S" / "Harjeet Singh")."""
-    if not metadata or not printed or _key(metadata[0]) != _key(printed[0]):
-        return bool(metadata and printed) and "".join(map(_key, metadata)) == "".join(map(_key, printed))  # "Yi-Ke" / "Yike"
-    full_a = [_key(w) for w in metadata[1:] if len(w.rstrip(".")) > 1]
-    full_b = [_key(w) for w in printed[1:] if len(w.rstrip(".")) > 1]
-    initials_a = {_key(w)[0] for w in metadata[1:] if _key(w)}
-    initials_b = {_key(w)[0] for w in printed[1:] if _key(w)}
-    return all(w in full_b or w[0] in initials_b for w in full_a) and all(w in full_a or w[0] in initials_a for w in full_b)
+    """Given names that differ at most by middle initials ("Monica N" / "Monica", "Harjeet S" / "Harjeet Singh"),
+    or by names one side leaves out (`_given_left_out`)."""
+    if not metadata or not printed:
+        return False
+    if "".join(map(_key, metadata)) == "".join(map(_key, printed)):  # "Yi-Ke" / "Yike"
+        return True
+    if _key(metadata[0]) == _key(printed[0]):
+        full_a = [_key(w) for w in metadata[1:] if len(w.rstrip(".")) > 1]
+        full_b = [_key(w) for w in printed[1:] if len(w.rstrip(".")) > 1]
+        initials_a = {_key(w)[0] for w in metadata[1:] if _key(w)}
+        initials_b = {_key(w)[0] for w in printed[1:] if _key(w)}
+        if all(w in full_b or w[0] in initials_b for w in full_a) and all(w in full_a or w[0] in initials_a for w in full_b):
+            return True
+    return _given_left_out(metadata, printed)
+
+
+def _given_left_out(metadata: list[str], printed: list[str]) -> bool:
+    """One side's given names are the other's with some left out, in order ("Iman" / "Seyed Iman",
+    "Manas" / "Manas Ranjan", "Rao Muhammad" / "Rao"): the same person, who goes by fewer names.
+    The shorter side is whole names only (an initial is "A. Rock", a variant)."""
+    a, b = [_key(w) for w in metadata if _key(w)], [_key(w) for w in printed if _key(w)]
+    short, long = sorted((a, b), key=len)
+    if not short or len(short) == len(long) or any(len(w) < 2 for w in short):
+        return False
+    rest = iter(long)
+    return all(w in rest for w in short)
 
 
 def _close(a: str, b: str) -> bool:
     """One letter apart (a typo: "Emani" for "Emami"), for names of five letters or more."""
     return min(len(a), len(b)) >= 5 and one_letter_apart(a, b)
+
+
+#: Given names that say there is none: the US convention for a person with one name ("FNU Devvrit":
+#: first name unknown; "NFN": no first name). Such a person's page 1 prints the one name alone.
+_NO_GIVEN_NAME = {"fnu", "nfn", "lnu"}
 
 
 _SEPARATORS = re.compile(r"[,;&*∗†‡§¶⋆★♠♣♥♦\d()\[\]{}|/:@]+|\s(?:and|AND)\s|\s{2,}")
@@ -196,19 +244,35 @@ def _find_author(person, lines: list[str]) -> tuple[str, str | None]:
                 if letters == joined:
                     return "found", None
     chunks = _chunks(lines)
+    variant = None
     for chunk in chunks:
         keys = _parts(chunk)
+        starts = [0]  # where each of the chunk's words begins in keys
+        for word in chunk[:-1]:
+            starts.append(starts[-1] + len(_parts([word])))
         for i in range(len(keys) - len(family_parts) + 1):
             if keys[i:i + len(family_parts)] != family_parts:
                 continue
-            printed_given = [w for w in chunk if _parts([w]) and keys.index(_parts([w])[0]) < i][-max(1, len(given)) - 1:] if i else []
-            swapped = [w for w in chunk if _parts([w])[0] not in family_parts] if i == 0 else []
-            for candidate in (printed_given, swapped):
-                if candidate and given and _given_agree(given, candidate):
-                    return "found", None
-            if printed_given and given:
-                return "variant", " ".join(printed_given + family)
-    if given:  # the given name followed by a family name a letter off, or only part of a double family name
+            before = [w for w, start in zip(chunk, starts, strict=True) if start < i and _parts([w])]
+            swapped = [w for w in chunk if _parts([w]) and _parts([w])[0] not in family_parts] if i == 0 else []
+            # names printed side by side with no comma between them: the words just before the family name
+            candidates = [before[-k:] for k in range(1, min(len(before), len(given) + 1) + 1)] + [swapped]
+            if given and any(c and _given_agree(given, c) for c in candidates):
+                return "found", None
+            if before and given and variant is None:
+                variant = " ".join(before[-max(1, len(given)):] + family)
+    if variant is not None:
+        return "variant", variant
+    return _near_miss(name_words, given, family, chunks)
+
+
+def _near_miss(name_words: list[str], given: list[str], family: list[str], chunks: list[list[str]]) -> tuple[str, str | None]:
+    """("variant", as printed) for a name printed with its family name a little off ("Zhou" for "Zou",
+    "Lakashman" for "Lakshmanan"), only part of a double family name, its first names without the
+    last ones ("Mohamed Nabih Ali" for "Mohamed Nabih Ali Mohamed Nawar"), or the family name alone
+    (a mononym: "Devvrit" for "Fnu Devvrit"); else ("missing", None)."""
+    family_parts = _parts(family)
+    if given:  # the given name followed by a family name a little off, or only part of a double family name
         for chunk in chunks:
             for i, word in enumerate(chunk[:-1]):
                 if _key(word) != _key(given[0]):
@@ -218,9 +282,18 @@ def _find_author(person, lines: list[str]) -> tuple[str, str | None]:
                 if not following:
                     continue
                 printed_family = _parts(following)
-                if (len(printed_family) == len(family_parts) and all(a == b or _close(a, b) for a, b in zip(printed_family, family_parts, strict=True))) or (
+                # after the very given name, a family name a typo away or as alike as "Zhou" and "Zou" (`util.text.alike`)
+                if (len(printed_family) == len(family_parts) and all(a == b or _close(a, b) or (len(_key(word)) > 1 and min(len(a), len(b)) >= 3 and alike(a, b))
+                                                                        for a, b in zip(printed_family, family_parts, strict=True))) or (
                         printed_family and printed_family[0] == family_parts[0] and len(family_parts) > 1):
                     return "variant", " ".join(chunk[i:i + 1 + rest.index(following[-1]) + 1])
+    keys = _parts(name_words)
+    for chunk in chunks:
+        printed = _parts(chunk)
+        if len(keys) >= 3 and 2 <= len(printed) < len(keys) and keys[:len(printed)] == printed and all(len(k) > 1 for k in printed):
+            return "variant", " ".join(chunk)  # the whole of a piece: the name's first words, the rest left out
+        if printed == family_parts and given and all(_key(w) in _NO_GIVEN_NAME for w in given):
+            return "variant", " ".join(chunk)
     return "missing", None
 
 
@@ -253,9 +326,29 @@ def _without(chunk: list[str], known_words: set[str]) -> list[list[str]]:
     return [run for run in runs if run]
 
 
-def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str]) -> list[str]:
+def common_words(text: str) -> set[str]:
+    """The words a paper writes in lower case somewhere in its text ("project", "equal"): words of its
+    language, not names (a person's name is capitalized wherever it is written)."""
+    return set(re.findall(r"(?<![\w-])[a-z]{2,}(?![\w-])", text))
+
+
+def _is_label(words: list[str], text: str, common: set[str]) -> bool:
+    """Capitalized words that are a label, not a person: followed by a colon or an address ("Project
+    URL: https://…", "Code https://…"), or all of them words the paper writes in lower case elsewhere
+    or short acronyms, one at least a word ("Project URL", "Equal Contribution")."""
+    pattern = r"\W+".join(map(re.escape, words))
+    if re.search(pattern + r"\W{0,3}(?::|https?://|www\.|\S+\.(?:com|org|io|net|edu|ai)\b)", text):
+        return True
+    keys = [_key(w) for w in words]
+    is_word = [k in common for k in keys]
+    acronym = [w.isupper() and 2 <= len(w) <= 5 for w in words]
+    return any(is_word) and all(a or b for a, b in zip(is_word, acronym, strict=True))
+
+
+def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known: list[str], common: set[str] | None = None) -> list[str]:
     """Person names printed in the author block, in the style of the authors' names found there,
-    that are not in ``known`` (the metadata's names and affiliations)."""
+    that are not in ``known`` (the metadata's names and affiliations) nor labels (`_is_label`, with
+    ``common`` the paper's lower-case words)."""
     known_words = {_key(w) for k in known for w in _words(k)}
     found = []
     for text, style in lines:
@@ -269,6 +362,8 @@ def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known
             keys = [_key(w) for w in words]
             if any(k in _NOT_NAME_WORDS for k in keys) or any(k in known_words for k in keys if len(k) > 1):
                 continue
+            if _is_label(words, text, common or set()):
+                continue
             name = " ".join(words)
             if name not in found:
                 found.append(name)
@@ -276,7 +371,7 @@ def _printed_names(lines: Sequence[tuple[str, tuple | None]], styles: set, known
 
 
 #: Bump when the page-1 checks change what they report (invalidates `FirstPageMemo`).
-FIRST_PAGE_CHECKS_VERSION = 2
+FIRST_PAGE_CHECKS_VERSION = 4
 
 
 def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
@@ -287,7 +382,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         return [PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned, or fonts converted to outlines?)")]
     problems = []
     title_found = _normalize(paper.title) in _normalize(first_page)
-    anonymous = any(mark.startswith("page 1 names") for mark in facts.review_marks)
+    anonymous = any(_anonymous_mark(mark) for mark in facts.review_marks) and not names_its_authors(paper, facts)
     styled = _block_lines(facts.author_block, paper.title) if facts.author_block else [(line, None) for line in first_page.splitlines()]
     lines = [text for text, _style in styled]
     found = variants = 0
@@ -315,6 +410,8 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     for name in missing:
         problems.append(PdfProblem("error", "pdf-author-missing", f"page 1 does not list {name}, an author in conf/papers.yaml"))
     if anonymous:
+        if not paper.authors:  # nothing to compare either way: the site shows no authors
+            problems.append(_authors_unchecked("; page 1 names none either"))
         return problems
     known = [p.name for p in paper.authors] + [p.affiliation or "" for p in paper.authors] + missing
     if not paper.authors:  # the style of names is unknown: candidates from bold lines
@@ -322,14 +419,111 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     for text, style in styled:  # a style that affiliations or addresses share is not the names' own
         if style in styles and ("@" in text or any(_key(w) in _AFFILIATION_WORDS for w in _words(text))):
             styles.discard(style)
-    extra = _printed_names(styled, styles, known) if facts.author_block else []
+    extra = _printed_names(styled, styles, known, common_words(facts.text)) if facts.author_block else []
     if not paper.authors:
-        listed = f" (page 1 lists {', '.join(extra)})" if extra else ""
-        problems.append(PdfProblem("warning", "pdf-authors-unchecked", f"conf/papers.yaml lists no authors for this paper; page 1 was not compared{listed}"))
+        problems.append(_authors_unchecked(f"; page 1 lists {', '.join(extra)}" if extra else ""))
         return problems
     for name in extra:
         problems.append(PdfProblem("warning", "pdf-author-extra", f"page 1 lists {name}, who is not in the metadata"))
+    problems += affiliation_problems(paper, facts, styled, styles)
     return problems
+
+
+#: Words any institution's name may have: they tell none apart ("University of Toronto" is told by "toronto").
+_GENERIC_AFFILIATION = set("""
+university universitat universite universidad universita universidade institute institut instituto college school department
+dept faculty laboratory laboratories lab labs research center centre inc ltd llc corp corporation company co gmbh technology
+technologies science sciences national international engineering group team independent researcher and the of for at in on
+de da di del der des la le du et y und computer computing studies
+""".split())
+_JOINING = {"and", "the", "of", "for", "at", "in", "on", "de", "da", "di", "del", "der", "des", "la", "le", "du", "et", "y", "und"}
+
+
+def _abbreviates(short: str, words: list[str]) -> bool:
+    """Whether ``short`` abbreviates at least two consecutive ``words``: each word but a joining one
+    gives some of its letters in order, its first one first ("aws": Amazon Web Services, "udem":
+    Université de Montréal, "mbzuai": Mohamed bin Zayed University of Artificial Intelligence,
+    "amex": American Express, "umd": University of Maryland)."""
+    @functools.cache
+    def takes(i: int, j: int, end: int) -> bool:  # short[i:] from words[j:end], every word used
+        if j == end:
+            return i == len(short)
+        word = words[j]
+        if word in _JOINING and takes(i, j + 1, end):
+            return True
+        if i == len(short) or short[i] != word[0]:
+            return False
+        k, taken = i + 1, 1  # the first letter, then any of the word's later letters in order
+        if takes(k, j + 1, end):
+            return True
+        for letter in word[1:]:
+            if k < len(short) and short[k] == letter:
+                k += 1
+                taken += 1
+                if takes(k, j + 1, end):
+                    return True
+        return False
+
+    return len(short) >= 2 and any(takes(0, j, end) for j in range(len(words)) for end in range(j + 2, min(len(words), j + len(short) + 3) + 1))
+
+
+def _affiliation_named(affiliation: str, words: set[str], domains: list[str], phrases: list[list[str]]) -> bool:
+    """Whether page 1 names the institution: one of its telling words among page 1's words or e-mail
+    domains ("toronto" in "utoronto.ca"), or one side abbreviating the other ("UCL" and "University
+    College London", "Amazon Web Services" and "AWS": `_abbreviates`). An affiliation of generic
+    words only ("Independent Researcher") cannot be told: named."""
+    folded = re.findall(r"[^\W_]+", fold(affiliation))
+    telling = [w for w in folded if w not in _GENERIC_AFFILIATION and len(w) >= 3 and not w.isdigit()]
+    if not telling:
+        return True
+    if any(w in words or any(w in d for d in domains if len(w) >= 4) for w in telling):
+        return True
+    shorts = {w for w in words if 2 <= len(w) <= 8} | {p for d in domains for p in d.split(".")}
+    if any(_abbreviates(w, folded) for w in shorts if len(w) >= 3):
+        return True
+    return any(_abbreviates(w, phrase) for w in folded if 2 <= len(w) <= 8 for phrase in phrases)
+
+
+def affiliation_problems(paper: Paper, facts: PdfFacts, styled: Sequence[tuple[str, tuple | None]], styles: set) -> list[PdfProblem]:
+    """Each author's affiliation in the metadata against page 1 (``pdf-affiliation-mismatch``, a warning
+    naming both): only when page 1 names none of it anywhere (author block, e-mail addresses, foot
+    notes; abbreviations, initials and addresses count) and does name institutions, in lines set
+    apart from the authors' names. A page 1 that names no institution, or whose names and
+    affiliations share one style, is not compared."""
+    if not paper.authors or not styles:
+        return []
+    texts = [text for text, _style in styled] + list(facts.first_page_notes)
+    words = {w for text in texts for w in re.findall(r"[^\W_]+", fold(text))}
+    domains = [d for text in texts for d in re.findall(r"@\s*([\w.-]+)", fold(text))]
+    phrases = [re.findall(r"[^\W_]+", fold(piece)) for text in texts for piece in re.split(r"[,;()\d∗*†‡§¶⋆]+", text)]
+    family = {_key(w) for person in paper.authors for w in _family_words(person)}
+    title_size = max((item[1] for item in facts.author_block if isinstance(item, list) and len(item) > 1 and isinstance(item[1], (int, float))), default=None)
+    institutions = []
+    for text, style in styled:
+        if style in styles or "@" in text or style is None or (title_size and style[0] == round(title_size)):
+            continue  # the names' lines, addresses, the title
+        if family & {_key(w) for w in _words(text)} or not any(w[:1].isupper() for w in _words(text)):
+            continue  # a line of names in another style, an address broken over lines
+        line = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", _SEPARATORS.sub(lambda m: " " if m[0].strip() else m[0], text)).strip()
+        line = " ".join(line.split())
+        if line and any(c.isalpha() for c in line) and line not in institutions:
+            institutions.append(line)
+    if not institutions:
+        return []
+    problems = []
+    for person in paper.authors:
+        if person.affiliation and not _affiliation_named(person.affiliation, words, domains, phrases):
+            shown = "; ".join(_printable(i) for i in institutions[:3]) + ("; …" if len(institutions) > 3 else "")
+            problems.append(PdfProblem("warning", "pdf-affiliation-mismatch",
+                                       f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
+                                       f"its affiliations read {shown!r}"))
+    return problems
+
+
+def _authors_unchecked(page_one: str) -> PdfProblem:
+    return PdfProblem("warning", "pdf-authors-unchecked",
+                      f"conf/papers.yaml lists no authors for this paper, so the site shows {UNKNOWN_AUTHORS!r} and page 1 was not compared"
+                      f"{page_one} (authors: send the organizers your author list)")
 
 
 class FirstPageMemo:
@@ -362,67 +556,240 @@ class FirstPageMemo:
             save_memo(self.path, self.used)
 
 
-def _limit_of(rules: Workshop | int) -> tuple[int, PagePolicy]:
+def _rules_of(rules: Workshop | int | PageRules, paper: Paper | None = None) -> PageRules:
+    """The page rules a paper is judged by: ``rules`` itself, a workshop's for ``paper`` (`policy.page_rules`),
+    or a bare page limit with the default policy."""
+    if isinstance(rules, PageRules):
+        return rules
     if isinstance(rules, Workshop):
-        return rules.page_limit, rules.page_policy
-    return int(rules), PagePolicy()
+        return page_rules(rules, paper)
+    return PageRules(int(rules))
 
 
 def _pages(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-def length_problems(facts: PdfFacts, rules: Workshop | int) -> list[PdfProblem]:
-    """The content (decimal pages before the first References / appendix heading) against the page limit and policy."""
-    page_limit, policy = _limit_of(rules)
+#: Pages of content within a limit: 4.004 is 4 (the measure is a hundredth of a page at best).
+_SLACK = 0.005
+
+
+@dataclass(frozen=True)
+class ContentLength:
+    """One PDF's content measured under one paper's page rules: what the page-limit messages and
+    ``content_pages`` both give, so the number and the message never disagree."""
+
+    ends_at: float  # where the content ends, in decimal pages (`PdfFacts.body_pages`)
+    counted: float  # pages of content as the policy counts them (acknowledgments left out when they do not count)
+    acknowledgments: float = 0.0  # pages of acknowledgments not counted
+
+
+def content_length(facts: PdfFacts, rules: Workshop | int | PageRules) -> ContentLength | None:
+    """How long the content of ``facts`` is under ``rules`` (None without a readable PDF)."""
     content = facts.body_pages
     if content is None:
-        return []
-    limit = page_limit + policy.extra_camera_ready_pages
-    counted = content
-    notes = []
+        return None
+    policy = _rules_of(rules).policy
     if not policy.acknowledgments_count and facts.acknowledgments:
         start, end = facts.acknowledgments
-        counted = round(content - (end - start), 2)
-        notes.append(f"{_pages(end - start)} of acknowledgments not counted")
-    if counted <= limit + 0.005:
-        return []
+        return ContentLength(content, round(content - (end - start), 2), end - start)
+    return ContentLength(content, content)
+
+
+def _where(facts: PdfFacts) -> str:
     if facts.end_heading:
-        where = f"{facts.end_heading!r} begins on page {facts.references_page}"
-    else:
-        where = "no References, appendix or reference list found"
-    allowed = f"{page_limit} + {_pages(policy.extra_camera_ready_pages)} for the camera-ready" if policy.extra_camera_ready_pages else str(page_limit)
+        return f"{facts.end_heading!r} begins on page {facts.references_page}"
+    return "no References, appendix or reference list found"
+
+
+def _allowed(rules: PageRules) -> str:
+    extra = rules.policy.extra_camera_ready_pages
+    return f"{rules.page_limit} + {_pages(extra)} for the camera-ready" if extra else str(rules.page_limit)
+
+
+def length_problems(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[PdfProblem]:
+    """The content (decimal pages before the first References / appendix heading) against the page limit and policy."""
+    rules = _rules_of(rules)
+    length = content_length(facts, rules)
+    if length is None or length.counted <= rules.allowed + _SLACK:
+        return []
+    notes = [f"{_pages(length.acknowledgments)} of acknowledgments not counted"] if length.acknowledgments else []
     return [PdfProblem(
-        policy.over_limit, "pdf-over-limit",
-        f"{_pages(counted)} pages of content, the limit is {allowed} ({where}; " + "; ".join([*notes, f"{facts.pages} pages in all"]) + ")",
+        rules.policy.over_limit, "pdf-over-limit",
+        f"{_pages(length.counted)} pages of content, the limit is {_allowed(rules)}{rules.whose} ({_where(facts)}; "
+        + "; ".join([*notes, f"{facts.pages} pages in all"]) + ")",
     )]
+
+
+def length_notes(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[PdfProblem]:
+    """A note when the page policy, not the content, keeps a paper within its limit: its content ends past
+    ``page_limit`` but the acknowledgments do not count, or the camera-ready may have extra pages."""
+    rules = _rules_of(rules)
+    length = content_length(facts, rules)
+    if length is None or length.ends_at <= rules.page_limit + _SLACK or length.counted > rules.allowed + _SLACK:
+        return []
+    reasons = []
+    if length.acknowledgments:
+        one = length.acknowledgments <= 1
+        reasons.append(f"{_pages(length.acknowledgments)} page{'' if one else 's'} of acknowledgments {'is' if one else 'are'} not counted")
+    if length.counted > rules.page_limit + _SLACK:
+        extra = rules.policy.extra_camera_ready_pages
+        reasons.append(f"the camera-ready may have {_pages(extra)} extra page{'s' if extra != 1 else ''}")
+    return [PdfProblem(
+        "note", "pdf-within-limit-by-policy",
+        f"within the limit: the content ends at {_pages(length.ends_at)} pages ({_where(facts)}); " + " and ".join(reasons)
+        + f", so it counts {_pages(length.counted)} pages against the limit of {_allowed(rules)}{rules.whose}",
+    )]
+
+
+def active_content_problems(facts: PdfFacts) -> list[PdfProblem]:
+    """A warning when the PDF holds JavaScript, a Launch action or embedded files (`active.pdf_active_content`)."""
+    if not facts.active_content:
+        return []
+    return [PdfProblem("warning", "pdf-active-content", describe_pdf(facts.active_content))]
+
+
+def names_its_authors(paper: Paper, facts: PdfFacts) -> bool:
+    """Whether page 1's author block prints at least one of the paper's authors (as written, or as a
+    variant): a page 1 that names its authors is no anonymized copy, whatever else it kept."""
+    if not paper.authors or not facts.author_block:
+        return False
+    lines = [text for text, _style in _block_lines(facts.author_block, paper.title)]
+    return any(_find_author(person, lines)[0] != "missing" for person in paper.authors)
+
+
+def _anonymous_mark(mark: str) -> bool:
+    return mark.startswith("page 1 names")
+
+
+def leftover_problems(marks: list[str]) -> list[PdfProblem]:
+    """A review copy's marks left on a camera-ready whose page 1 names its authors: warnings, and the
+    PDF is published (it is no review copy). The submission's notice ("Submitted to … Do not
+    distribute", "Confidential Review Copy"): ``pdf-submission-notice``; margin line numbers:
+    ``pdf-line-numbers``."""
+    problems = []
+    for mark in marks:
+        if mark.startswith("page 1 says"):
+            problems.append(PdfProblem("warning", "pdf-submission-notice",
+                                       f"page 1 names its authors but kept the submission's notice ({mark[len('page 1 says '):]}): "
+                                       "a camera-ready made from the submission's file; published, but the notice should go"))
+        elif "line numbers" in mark:
+            problems.append(PdfProblem("warning", "pdf-line-numbers",
+                                       f"page 1 names its authors but {mark}: a camera-ready set in the submission's format; "
+                                       "published, but the line numbers should go"))
+    return problems
 
 
 def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     """The anonymized submission uploaded as the camera-ready: an error (not published), or, when
-    the organizers set ``publish_review_copy``, a warning (published with their note)."""
+    the organizers set ``publish_review_copy``, a warning (published with their note). A page 1 that
+    prints the paper's authors is not anonymized: what it kept of a review copy is only a warning
+    (`leftover_problems`)."""
     if not facts.review_marks:
         return []
+    if names_its_authors(paper, facts):
+        return leftover_problems([m for m in facts.review_marks if not _anonymous_mark(m)])
     evidence = "; ".join(facts.review_marks)
     if all(mark.startswith("page 1 names") for mark in facts.review_marks):
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
+        shown = "the authors of conf/papers.yaml" if paper.authors else f"{UNKNOWN_AUTHORS!r} (conf/papers.yaml names no authors either)"
         return [PdfProblem("warning", "pdf-anonymous-camera-ready",
                            f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
-                           "an anonymized camera-ready, published; the site shows the authors of conf/papers.yaml")]
+                           f"an anonymized camera-ready, published; the site shows {shown}")]
     if paper.publish_review_copy:
         return [PdfProblem("warning", "pdf-review-copy-published", f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
     return [PdfProblem("error", "pdf-review-copy", f"this is the anonymized review copy, not the camera-ready ({evidence})")]
+
+
+#: A footnote's mark at a line's start: a symbol, or a number standing alone ("1 https://...", not "37th").
+_NOTE_MARK = re.compile(r"^(?:[∗*†‡§¶⋆★♠♣♥♦+]|\d{1,2}(?=\s))")
+#: Words of a venue notice ("37th Conference on ...", "Workshop on ...", "Preprint. Under review.", "Appears in ...").
+_EVENT = re.compile(r"\b(?:conference|workshop|symposium|proceedings|findings|preprint|under\s+review|submitted\s+to|appears?\s+in"
+                    r"|accepted\s+(?:at|to|by)|published\s+(?:at|in|by)|to\s+appear)\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[ivxl]+|\d+)$")
+_TOPIC_STOP = {"the", "a", "an", "of", "on", "in", "for", "and", "at", "to", "with", "workshop", "workshops", "international", "annual"}
+
+
+def venue_notices(notes: list[str]) -> list[str]:
+    """The venue notices among page 1's foot notes (`PdfFacts.first_page_notes`): the unmarked notes that
+    name an event ("37th Conference on Neural Information Processing Systems (NeurIPS 2023).", "Preprint.
+    Under review."), a notice's continuation lines joined to it; the authors' marked notes are left out."""
+    notices: list[str] = []
+    current: str | None = None
+    for line in notes:
+        if current is not None and not _NOTE_MARK.match(line) and not re.search(r"[.!?]$", current):
+            current = current[:-1] + line if current.endswith("-") and line[:1].islower() else f"{current} {line}"
+            notices[-1] = current
+        elif not _NOTE_MARK.match(line) and _EVENT.search(line):
+            current = line
+            notices.append(current)
+        else:
+            current = None
+    return notices
+
+
+def _workshop_names(workshop: Workshop) -> tuple[list[str], set[str]]:
+    """(the words of the workshop's topic, its acronyms), from workshop.yaml: the title without its
+    ordinal and "Workshop on" ("The 2nd Workshop on Tiny Models" -> "tiny models"), and the letters of
+    the short name without its edition ("TM" of "TM-II") and the topic's initials, as folded words."""
+    topic = [w for w in _letters_and_ordinals(workshop.title) if w not in _TOPIC_STOP and not _ORDINAL.match(w)]
+    acronyms = {w for w in _letters_and_ordinals(workshop.short_name) if len(w) >= 3 and not _ORDINAL.match(w)}
+    initials = "".join(w[0] for w in topic if w not in {"and", "or"})
+    if len(initials) >= 3:
+        acronyms.add(initials)
+    return topic, acronyms
+
+
+def _letters_and_ordinals(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", fold(text))
+
+
+def _names_workshop(notice: str, workshop: Workshop) -> bool:
+    """Whether a notice names this workshop: its acronym as a word, or most of its topic's words."""
+    words = set(_letters_and_ordinals(notice))
+    topic, acronyms = _workshop_names(workshop)
+    if acronyms & words:
+        return True
+    return bool(topic) and sum(w in words for w in set(topic)) >= max(len(set(topic)) - 1, 0.75 * len(set(topic)), 1)
+
+
+def footer_problems(facts: PdfFacts, workshop: Workshop) -> list[PdfProblem]:
+    """Page 1's venue notice (the footer NeurIPS-style templates print) against the workshop: a notice that
+    names the main conference and not the workshop (``pdf-main-conference-footer``), another workshop or
+    venue (``pdf-other-venue-footer``), or a preprint (``pdf-preprint-footer``): warnings. Whether it
+    names this workshop comes from workshop.yaml (`_names_workshop`), the main conference from the
+    notice's own structure ("Conference on …") and the workshop's ``venue``. No notice: nothing to say.
+    A submission's notice ("Submitted to … Do not distribute") is the review-copy checks' to judge."""
+    notices = [n for n in venue_notices(facts.first_page_notes) if not re.search(r"\bsubmitted\s+to\b", n, re.IGNORECASE)]
+    if not notices or any(_names_workshop(n, workshop) for n in notices):
+        return []
+    notice = notices[-1]
+    shown = _printable(notice)[:200]
+    words = set(_letters_and_ordinals(notice))
+    venue = {w for w in _letters_and_ordinals(workshop.venue) if not w.isdigit()}
+    if re.search(r"\bpreprint\b|\bunder\s+review\b", notice, re.IGNORECASE):
+        return [PdfProblem("warning", "pdf-preprint-footer", f"page 1's footer is a preprint's ({shown!r}), not the workshop's")]
+    if "workshop" not in words and ("conference" in words or venue & words):
+        years = sorted(set(re.findall(r"\b(?:19|20)\d\d\b", notice)) - {str(workshop.year)})
+        other_year = f", of {years[0]}" if years and str(workshop.year) not in notice else ""
+        return [PdfProblem("warning", "pdf-main-conference-footer",
+                           f"page 1's footer names the main conference{other_year} ({shown!r}), not the workshop: "
+                           f"the authors kept the conference's camera-ready notice")]
+    return [PdfProblem("warning", "pdf-other-venue-footer", f"page 1's footer names another venue ({shown!r}), not the workshop")]
 
 
 #: Problems that keep a PDF off the site (``build`` publishes the paper as pending).
 UNPUBLISHABLE = frozenset({"pdf-review-copy", "pdf-wrong-file"})
 
 
-def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int, missing_level: str = "error", memo: FirstPageMemo | None = None) -> list[PdfProblem]:
-    """Everything wrong with one paper's camera-ready (shared by ``check`` and ``build``).
+def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, missing_level: str = "error",
+                   memo: FirstPageMemo | None = None) -> list[PdfProblem]:
+    """Everything wrong with one paper's camera-ready (shared by ``check`` and ``build``), and notes
+    that explain a pass (level "note").
 
-    ``rules`` is the workshop (its ``page_limit`` and ``page_policy``), or a bare page limit.
+    ``rules`` is the workshop (the paper's limit and policy are found in it: `policy.page_rules`),
+    the paper's `PageRules`, or a bare page limit.
     """
     problems = []
     for problem in entry.problems:
@@ -433,10 +800,57 @@ def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int, missing
     facts = entry.facts
     if facts is None or not facts.ok:
         return problems
+    workshop = rules if isinstance(rules, Workshop) else None  # the footer is judged against the workshop's names
+    rules = _rules_of(rules, paper)
     problems += review_copy_problems(paper, facts)
+    if workshop is not None:
+        problems += footer_problems(facts, workshop)
     problems += length_problems(facts, rules)
+    problems += length_notes(facts, rules)
     problems += memo.problems(paper, facts) if memo is not None else first_page_problems(paper, facts)
+    problems += active_content_problems(facts)
     return problems
+
+
+def waived(paper: Paper, problems: list[PdfProblem], judged: set[str]) -> list[PdfProblem]:
+    """``problems`` with the organizers' waivers applied (``waive`` in papers.yaml): a waived problem
+    becomes a note that keeps its message and says what it was and why (`WaivedProblem`).
+
+    A waiver that matches no problem is a warning (``waiver-unused``), so stale waivers show, but
+    only where its check ran: ``judged`` holds the `codes.Scope` values that were (``file``
+    always, ``pdf`` once the PDF was read, ``supplementary`` once the supplementary file was).
+    """
+    if not paper.waive:
+        return problems
+    reasons = {w.code: w.reason for w in paper.waive}
+    out: list[PdfProblem] = []
+    used = set()
+    for problem in problems:
+        if problem.code in reasons and problem.level != "note":
+            out.append(WaivedProblem("note", problem.code, problem.message, problem.level, reasons[problem.code]))
+            used.add(problem.code)
+        else:
+            out.append(problem)
+    for waiver in paper.waive:
+        if waiver.code not in used and WAIVABLE[waiver.code].scope in judged:
+            out.append(PdfProblem("warning", "waiver-unused", f"conf/papers.yaml waives {waiver.code} for this paper, but it has no such "
+                                                              "problem (any more?): remove the waiver"))
+    return out
+
+
+def decided_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, supplement: Supplement | None = None,
+                     missing_level: str = "error", memo: FirstPageMemo | None = None) -> list[PdfProblem]:
+    """What ``check`` and ``build`` report about one paper: its PDF's problems (`paper_problems`) and its
+    supplementary file's, with the organizers' waivers applied (`waived`)."""
+    problems = paper_problems(paper, entry, rules, missing_level, memo)
+    if supplement is not None:
+        problems += supplement.problems
+    judged = {"file"}
+    if entry.facts is not None and entry.facts.ok:
+        judged.add("pdf")
+    if supplement is None or supplement.publishable:
+        judged.add("supplementary")
+    return waived(paper, problems, judged)
 
 
 def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
@@ -470,17 +884,17 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     """Read every paper's PDF (or only ``only``) and apply the camera-ready rules."""
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
+    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
     reports = []
     for paper in papers:
         entry = pdfs[paper.id]
+        rules = page_rules(proc.workshop, paper)
         ready = entry.facts if entry.facts is not None and entry.facts.ok else None
         pages = ready.pages if ready is not None else None
-        content = ready.body_pages if ready is not None else None
-        reports.append(PaperReport(paper.id, paper.pdf_name, pages, paper_problems(paper, entry, proc.workshop), content))
-    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
-    for report in reports:
-        if report.id in supplements:
-            report.problems += supplements[report.id].problems
+        length = content_length(ready, rules) if ready is not None else None
+        problems = decided_problems(paper, entry, proc.workshop, supplements.get(paper.id))  # the workshop: its footer is judged too
+        reports.append(PaperReport(paper.id, paper.pdf_name, pages, problems, length.counted if length else None,
+                                   length.ends_at if length else None, rules))
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:
@@ -498,14 +912,41 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
                 general.append(PdfProblem("warning", "pdf-unused", f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
+        for leftover in partial_copies(Path(papers_dir)):
+            size = leftover.stat().st_size / 2**20
+            general.append(PdfProblem("warning", "papers-partial-copy",
+                                      f"{printable(leftover.relative_to(papers_dir).as_posix())} ({size:.1f} MB) in the papers directory is a partial copy "
+                                      "left by an interrupted `collect` (or one still running): run collect again, which removes it, or delete it"))
     if only is None:
         general += overlapping_talks(proc)
         general += ambiguous_times(proc)
     mine = {a.name for p in papers for a in p.authors}
+    text_problems(proc, papers, reports, general, None if only is None else mine)
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if only is None or {a, b} & mine:
             general.append(PdfProblem("warning", "name-variant", f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)
+
+
+def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperReport], general: list[PdfProblem], only: set[str] | None) -> None:
+    """Warnings about text the site cannot show as meant: markup in titles and abstracts that
+    `util.latex` cannot render (``text-markup``, on the paper), and names of three or more words
+    whose family name was assumed (``name-family-assumed``, once per person, listed for the
+    organizer to confirm or to set ``family:``)."""
+    by_id = {r.id: r for r in reports}
+    for paper in papers:
+        for label, value in (("title", paper.title), ("abstract", paper.abstract)):
+            for problem in latex.problems(value):
+                by_id[paper.id].problems.append(PdfProblem("warning", "text-markup", f"the {label} has {problem}"))
+    if only is None:
+        for keynote in proc.keynotes:
+            for label, value in (("title", keynote.title), ("abstract", keynote.abstract or "")):
+                for problem in latex.problems(value):
+                    general.append(PdfProblem("warning", "text-markup", f"keynote {keynote.id!r}: the {label} has {problem}"))
+    for name, last, files in assumed_family_names(PeopleIndex(proc), only):
+        general.append(PdfProblem("warning", "name-family-assumed",
+                                  f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
+                                  f"set family: on this person in conf/{' and conf/'.join(files)}"))
 
 
 def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
@@ -531,28 +972,42 @@ def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | Non
     return report
 
 
+def _problem_lines(p: PdfProblem) -> list[str]:
+    """A problem for people; a waived one says what it was, and the organizers' reason below it."""
+    if isinstance(p, WaivedProblem):
+        return [f"    waived {p.waived_level}: {p.message} [{p.code}]", f"        reason (conf/papers.yaml): {printable(p.reason)}"]
+    return [f"    {p.level}: {p.message} [{p.code}]"]
+
+
 def format_text(report: CheckReport) -> str:
-    """A table for people: one line per paper, its problems indented below it."""
+    """A table for people: one line per paper, its problems indented below it. A column ``limit``
+    (pages allowed) shows when papers have limits other than the workshop's (types, tracks, their own)."""
     lines = []
     if report.papers:
         id_width = max(5, *(len(r.id) for r in report.papers))
         # a name longer than a file system allows (its problem says so; --format json has it whole) must not widen every row
         names = {r.id: r.pdf if len(r.pdf) <= 60 else r.pdf[:45] + "…" + r.pdf[-14:] for r in report.papers}
         pdf_width = max(3, *(len(name) for name in names.values()))
-        lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  {'content':>7}  status")
-        lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}  {'-' * 7}")
+        rules = [r.rules for r in report.papers if r.rules is not None]
+        limits = any(r.set_by != "workshop" for r in rules) or len({r.allowed for r in rules}) > 1
+        limit_head, limit_rule = ("  limit", f"  {'-' * 5}") if limits else ("", "")
+        lines.append(f"{'paper':<{id_width}}  {'pdf':<{pdf_width}}  {'pages':>5}  {'content':>7}{limit_head}  status")
+        lines.append(f"{'-' * id_width}  {'-' * pdf_width}  {'-' * 5}  {'-' * 7}{limit_rule}  {'-' * 7}")
         for r in report.papers:
             pages = "-" if r.pages is None else str(r.pages)
             content = "-" if r.content_pages is None else f"{r.content_pages:.2f}"
-            lines.append(f"{r.id:<{id_width}}  {names[r.id]:<{pdf_width}}  {pages:>5}  {content:>7}  {r.status}")
+            limit = f"  {_pages(r.rules.allowed) if r.rules else '-':>5}" if limits else ""
+            lines.append(f"{r.id:<{id_width}}  {names[r.id]:<{pdf_width}}  {pages:>5}  {content:>7}{limit}  {r.status}")
             for p in r.problems:
-                lines.append(f"    {p.level}: {p.message} [{p.code}]")
+                lines += _problem_lines(p)
     if report.general:
         lines.append("")
         lines.append("metadata and across papers:")
         for p in report.general:
-            lines.append(f"    {p.level}: {p.message} [{p.code}]")
+            lines += _problem_lines(p)
     ready = sum(r.status != "error" for r in report.papers)
+    notes = report.count("note")
     lines.append("")
-    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)")
+    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)"
+                 + (f", {notes} note(s)" if notes else ""))
     return "\n".join(lines)

@@ -19,7 +19,11 @@ from pathlib import Path
 #: 5: decimal content pages from the heading's place on its page, acknowledgments, page 1's author
 #: block and review-copy marks (`layout.py`).
 #: 6: read within time and memory budgets (facts cached before could call a hostile PDF ready).
-EXTRACTOR_VERSION = 6
+#: 7: active content (JavaScript, Launch actions, embedded files: `active.py`).
+#: 8: font sizes as printed (a font set at size 1 in a scaled matrix), accents put on their letters,
+#: headings by their layout, page 1's foot notes (`first_page_notes`).
+#: 9: where the content begins and ends in the text (``content_start``, ``content_end``: what search indexes).
+EXTRACTOR_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,18 @@ class PdfProblem:
     is one sentence for the organizer, and may reach the public site: no server paths in it.
     """
 
-    level: str  # "error" | "warning"
+    level: str  # "error" | "warning" | "note" (explains, or was waived: `WaivedProblem`; never fails anything)
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class WaivedProblem(PdfProblem):
+    """A problem the organizers accepted for one paper (``waive`` in papers.yaml): ``level`` is
+    "note"; ``waived_level`` is what it would have been, ``reason`` theirs."""
+
+    waived_level: str = "error"
+    reason: str = ""
 
 
 @dataclass
@@ -55,7 +68,11 @@ class PdfFacts:
     acknowledgments: list[float] | None = None  # [start, end] of an Acknowledgments section just before it, decimal pages
     author_block: list[list] = field(default_factory=list)  # page 1 above the abstract: [text, font size, bold] per line
     review_marks: list[str] = field(default_factory=list)  # evidence that this is an anonymized review copy
+    active_content: list[str] = field(default_factory=list)  # what a viewer may run or open: JavaScript, Launch actions, embedded files
+    first_page_notes: list[str] = field(default_factory=list)  # page 1's foot in a smaller font (venue notice, \thanks notes)
     text: str = ""
+    content_start: int | None = None  # offset in ``text`` below page 1's author block (its Abstract or Introduction heading); None: unknown
+    content_end: int | None = None  # offset in ``text`` of the end-of-content heading (references, appendix); None: all of it is content
     error: PdfProblem | None = None
     version: int = EXTRACTOR_VERSION
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 
 #: Words of an end-of-content heading (after small caps are joined: "R EFERENCES" -> "REFERENCES").
@@ -37,6 +38,8 @@ _END = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+#: An end-of-content heading and nothing else: the word, its number or letter, a colon.
+_BARE_END = re.compile(rf"^{_NUMBER}(?:{_END_WORDS})(?:\s+(?:[A-Z]|\d{{1,2}})(?:\.\d{{1,2}})?)?\s*:?$", re.IGNORECASE)
 _ACK = re.compile(r"^(?:\d{1,2}\.?\s+)?acknowledge?ments?(?:\s+and\s+disclosure\s+of\s+funding)?\s*[:.]?$", re.IGNORECASE)
 #: "A Proof of Proposition 1": a lettered section heading (checked against the font: bold or larger).
 _LETTERED = re.compile(r"^A\.?\s+[A-Z][\w'’-]*(?:\s+\S+){0,10}$")
@@ -82,7 +85,26 @@ class PageLines:
 def _clean(text: str) -> str:
     """One line of text: whitespace collapsed, no control or format characters (the text reaches terminals and pages)."""
     text = text.replace("\x02", "-").replace("\r", " ").replace("\n", " ")
-    return " ".join(INVISIBLE.sub("", text).split())
+    return unicodedata.normalize("NFC", " ".join(INVISIBLE.sub("", text).split()))
+
+
+def char_size(textpage, index: int) -> float:
+    """The size a character is printed at, in points: its font size times the vertical scale of its
+    matrix. A PDF may set every font at size 1 and scale the text matrix instead (Ghostscript and
+    other rewriters do), where PDFium's font size alone is 1 for the title and the body alike."""
+    import math
+
+    import pypdfium2.raw as pdfium_c
+
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+    get_matrix = getattr(pdfium_c, "FPDFText_GetMatrix", None)
+    if get_matrix is not None:
+        matrix = pdfium_c.FS_MATRIX()
+        if get_matrix(textpage, index, matrix):
+            scale = math.hypot(matrix.c, matrix.d)
+            if scale > 0:
+                size *= scale
+    return size
 
 
 def _font(textpage, x: float, y: float) -> tuple[float, bool]:
@@ -92,45 +114,84 @@ def _font(textpage, x: float, y: float) -> tuple[float, bool]:
         index = textpage.get_index(x, y, 2, 2)
         if index is None or index < 0:
             return 0.0, False
-        size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+        size = char_size(textpage, index)
         weight = int(pdfium_c.FPDFText_GetFontWeight(textpage, index))
         return size, weight >= 600
     except Exception:  # noqa: BLE001 - font facts are a hint only
         return 0.0, False
 
 
-def _char_segments(textpage) -> list[list]:
-    """Runs of characters in content order, cut at line ends and wide gaps: [top, bottom, left, right, text]."""
+#: Spacing accents (as a font without composed letters prints them: "´" drawn over an "e") and the
+#: combining marks they stand for; cedilla and ogonek hang below their letter.
+ACCENTS = {"\u00b4": "\u0301", "`": "\u0300", "\u00a8": "\u0308", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00af": "\u0304",
+           "\u02c9": "\u0304", "\u02d8": "\u0306", "\u02d9": "\u0307", "\u02da": "\u030a", "\u02c7": "\u030c", "\u02dd": "\u030b",
+           "\u00b8": "\u0327", "\u02db": "\u0328"}
+_BELOW = {"\u00b8", "\u02db"}
+
+
+def _inside(x: float, y: float, boxes: list[list]) -> bool:
+    return any(b[2] - 1 <= x <= b[3] + 1 and b[1] - 1 <= y <= b[0] + 1 for b in boxes)
+
+
+def _char_segments(textpage, boxes: list[list]) -> list[list]:
+    """The characters inside ``boxes`` ([top, bottom, left, right]) as runs, in content order, cut at
+    line ends and wide gaps: [top, bottom, left, right, text]. A spacing accent printed over (or,
+    cedilla and ogonek, under) a letter is put on that letter ("e" under "´" is "é")."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    runs: list[list] = []
-    current: list | None = None
+    chars: list[list | None] = []  # [top, bottom, left, right, char, size], None for a line end
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     for index in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, index)
         if code in (0, 2, 10, 13) or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1 and code != 32:
-            current = None
+            chars.append(None)
             continue
         if not pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
             continue
-        char = chr(code) if code < 0x110000 else ""
-        box = [top.value, bottom.value, left.value, right.value]
-        if char.isspace():
-            if current is not None:
-                current[4] += " "
+        if not _inside((left.value + right.value) / 2, (top.value + bottom.value) / 2, boxes):
+            chars.append(None)
             continue
-        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        char = chr(code) if code < 0x110000 else ""
+        chars.append([top.value, bottom.value, left.value, right.value, char, char_size(textpage, index)])
+    letters = [c for c in chars if c is not None and c[4].isalpha()]
+    for accent in chars:
+        if accent is None or accent[4] not in ACCENTS:
+            continue
+        middle = (accent[2] + accent[3]) / 2
+        below = accent[4] in _BELOW
+        bases = [c for c in letters if c[2] - 0.5 <= middle <= c[3] + 0.5 and c[0] - c[1] > 0
+                 and (accent[0] <= c[1] + 0.5 * (c[0] - c[1]) if below else accent[1] >= c[1] + 0.4 * (c[0] - c[1]))
+                 and (c[1] - accent[0] if below else accent[1] - c[0]) < 0.6 * (c[0] - c[1])]
+        if bases:
+            base = min(bases, key=lambda c: abs((c[2] + c[3]) / 2 - middle))
+            base[4] += ACCENTS[accent[4]]
+            accent[4] = ""
+    runs: list[list] = []
+    current: list | None = None
+    space = False
+    for item in chars:
+        if item is None:
+            current = None
+            continue
+        box, char, size = item[:4], item[4], item[5]
+        if not char:  # an accent put on its letter
+            continue
+        if char.isspace():
+            space = current is not None
+            continue
         height = max(1.0, box[0] - box[1])
         if (current is not None and abs(box[1] - current[1]) < 0.5 * height and -1 <= box[2] - current[3] <= max(3.0, 1.5 * height)
                 and abs(size - current[5]) <= 0.15 * max(size, current[5])):
             current[0], current[1] = max(current[0], box[0]), min(current[1], box[1])
+            # a space where the letters touch is no word break (one a reader puts where an accent was drawn)
+            current[4] += (" " if space and box[2] - current[3] >= 0.1 * height else "") + char
             current[3] = max(current[3], box[3])
-            current[4] += char
         else:
             current = [*box, char, size]
             runs.append(current)
+        space = False
     return [[*run[:4], _clean(run[4])] for run in runs if run[4].strip()]
 
 
@@ -146,6 +207,17 @@ def _overlapping(segments: list[list]) -> list[list]:
             rows_overlap = min(a[0], b[0]) - max(a[1], b[1]) > 0.5 * min(a[0] - a[1], b[0] - b[1])
             if rows_overlap and min(a[3], b[3]) - max(a[2], b[2]) > 1:
                 hits += [a, b]
+    return hits
+
+
+def _accented(segments: list[list]) -> list[list]:
+    """Rectangles holding a spacing accent, and those of the letters under (or over) it: "Christopher R",
+    "e" and "´" for "Ré", whose text only reads right character by character."""
+    hits = [s for s in segments if any(c in ACCENTS for c in s[4])]
+    for accent in [s for s in hits if not s[4].replace(" ", "").strip("".join(ACCENTS))]:  # an accent alone in its rectangle
+        reach = 3 + (accent[0] - accent[1])  # its letter is just under (or over) it
+        hits += [s for s in segments if s is not accent and min(s[3], accent[3]) - max(s[2], accent[2]) > 0
+                 and min(s[0], accent[0] + reach) - max(s[1], accent[1] - reach) > 0]
     return hits
 
 
@@ -168,14 +240,11 @@ def page_lines(textpage) -> PageLines:
         text = _clean(textpage.get_text_bounded(left, bottom, right, top))
         if text and right - left >= 0.5 * (top - bottom) or text and len(text) == 1:  # no vertical text (arXiv stamps)
             segments.append([top, bottom, left, right, text])
-    clashes = _overlapping(segments)
-    if clashes:  # read those places character by character
-        boxes = [s[:4] for s in clashes]
-        segments = [s for s in segments if all(s is not c for c in clashes)]
-        for run in _char_segments(textpage):
-            middle_x, middle_y = (run[2] + run[3]) / 2, (run[0] + run[1]) / 2
-            if any(b[2] - 1 <= middle_x <= b[3] + 1 and b[1] - 1 <= middle_y <= b[0] + 1 for b in boxes):
-                segments.append(run)
+    reread = _overlapping(segments) + _accented(segments)
+    if reread:  # read those places character by character
+        boxes = [s[:4] for s in reread]
+        segments = [s for s in segments if all(s is not c for c in reread)]
+        segments += _char_segments(textpage, boxes)
     if not segments:
         return PageLines([])
     long = [s for s in segments if len(s[4]) >= 20]
@@ -201,7 +270,8 @@ def page_lines(textpage) -> PageLines:
     for s in kept:
         height = s[0] - s[1]
         for row in rows[-3:]:
-            top, bottom = row[0][0], row[0][1]
+            # the row's tallest rectangle is its text; a footnote mark or an accent is only part of its height
+            top, bottom = max(((r[0], r[1]) for r in row), key=lambda tb: tb[0] - tb[1])
             overlap = min(top, s[0]) - max(bottom, s[1])
             if overlap > 0.5 * min(height, top - bottom):
                 row.append(s)
@@ -221,11 +291,21 @@ def page_lines(textpage) -> PageLines:
                 parts[-1].append(s)
         for part in parts:
             first = part[0]
-            text = " ".join(s[4] for s in part)
+            text = _joined(part)
             size, bold = _font(textpage, first[2] + 1, (first[0] + first[1]) / 2)
             lines.append(Line(max(s[0] for s in part), min(s[1] for s in part), first[2], max(s[3] for s in part), text, size, bold))
     numbers = [[int(n[4]) for n in sorted(stack, key=lambda n: -n[0])] for stack in _stacks(margin)]
     return PageLines(lines, numbers, _column_split(lines, text_left, text_right))
+
+
+def _joined(part: list[list]) -> str:
+    """The texts of a row's rectangles, left to right: with a space between two words, none where one
+    rectangle ends a word that the next continues ("Piórczy" + "ński", "F" + "LASH" in small caps)."""
+    text = part[0][4]
+    for prev, s in zip(part, part[1:], strict=False):
+        touching = s[2] - prev[3] < 0.1 * max(prev[0] - prev[1], s[0] - s[1])
+        text += s[4] if touching and text[-1:].isalpha() and s[4][:1].isalpha() else " " + s[4]
+    return text
 
 
 def _column_split(lines: list[Line], text_left: float, text_right: float) -> float | None:
@@ -237,6 +317,40 @@ def _column_split(lines: list[Line], text_left: float, text_right: float) -> flo
     if len(left) >= 8 and len(right) >= 8:
         return min(line.left for line in right) - 1
     return None
+
+
+def _column_of(page: PageLines, line: Line) -> int:
+    return 0 if page.two_columns is None or line.left < page.two_columns else 1
+
+
+def _alone(page: PageLines, line: Line) -> bool:
+    """Nothing else printed on the line's row in its column: a heading has its own line (a table's
+    column header shares its row with the other headers)."""
+    column = _column_of(page, line)
+    for other in page.lines:
+        if other is line or _column_of(page, other) != column:
+            continue
+        overlap = min(line.top, other.top) - max(line.bottom, other.bottom)
+        if overlap > 0.5 * min(line.top - line.bottom, other.top - other.bottom):
+            return False
+    return True
+
+
+def _space_above(page: PageLines, line: Line) -> float | None:
+    """The white space between the line and the text just above it in its column (None at the top)."""
+    column = _column_of(page, line)
+    above = [other.bottom for other in page.lines if other is not line and _column_of(page, other) == column
+             and other.bottom >= line.top - 0.5 and min(other.right, line.right) - max(other.left, line.left) > 0]
+    return min(above) - line.top if above else None
+
+
+def _line_gap(page: PageLines) -> float:
+    """The usual white space between two lines of a paragraph on this page (the median over long lines)."""
+    gaps = []
+    for column in (0, 1):
+        lines = [line for line in page.lines if len(line.text) >= 40 and _column_of(page, line) == column]
+        gaps += [a.bottom - b.top for a, b in zip(lines, lines[1:], strict=False) if 0 <= a.bottom - b.top < 2 * (b.top - b.bottom)]
+    return statistics.median(gaps) if gaps else 0.0
 
 
 def _heading_text(text: str) -> str:
@@ -254,6 +368,7 @@ class Layout:
     acknowledgments: tuple[float, float] | None = None  # (start, end) in decimal pages, just before the end
     author_block: list[list] = field(default_factory=list)  # page 1 above the abstract: [text, font size, bold] per line
     review_marks: list[str] = field(default_factory=list)
+    first_page_notes: list[str] = field(default_factory=list)  # page 1's foot, in a smaller font: the venue notice, \thanks notes
 
 
 class Analyzer:
@@ -282,6 +397,25 @@ class Analyzer:
         body = self.body_size()
         return line.bold or (body > 0 and line.size >= 1.08 * body)
 
+    def _looks_like_heading(self, page: PageLines, line: Line, text: str) -> bool:
+        """A heading by its layout, not its words: its own line, and set in a heading's font (bold,
+        larger than the body, or capitals), or a short line that is the word alone ("References") or
+        has more space above it than between the lines of a paragraph (or tops its page)."""
+        if not _alone(page, line):
+            return False
+        letters = [c for c in text if c.isalpha()]
+        if self._is_heading_font(line) or (len(letters) >= 5 and all(c.isupper() for c in letters)):
+            return True
+        column = [other for other in page.lines if _column_of(page, other) == _column_of(page, line) and len(other.text) >= 40]
+        if column:
+            right = statistics.median(other.right for other in column)
+            if line.right >= right - 0.25 * (right - line.left):  # it runs to the column's edge: a line of a paragraph
+                return False
+        if _BARE_END.match(text):  # nothing but the word ("References", "7 Appendix A"), on a short line of its own
+            return True
+        above = _space_above(page, line)  # None: it tops its page or column
+        return above is None or above > _line_gap(page) + 0.5 * (line.top - line.bottom)
+
     def add(self, page: PageLines) -> None:
         """Read the next page (pages come in order)."""
         self.pages.append(page)
@@ -299,7 +433,8 @@ class Analyzer:
                 if self.ack is not None and self.ack_end is None and line is not self.ack[1] and _HEADING_LIKE.match(text) and self._is_heading_font(line) and len(text) < 60:
                     self.ack_end = (number, line)
                 match = _END.match(text)
-                if match and match["word"][0].isupper() and not text.endswith("."):  # never "see Appendix."
+                # never "see Appendix.", nor a line of body text or a table's header cell that begins with the word
+                if match and match["word"][0].isupper() and not text.endswith(".") and self._looks_like_heading(page, line, text):
                     self._set_end(number, line, text)
                     break
                 if number > 1 and _LETTERED.match(text) and line.bold and line.size >= 1.04 * self.body_size() > 0:
@@ -349,6 +484,7 @@ class Analyzer:
             largest = max(line.size for line in head)
             if all(line.size >= largest - 0.5 for line in head):
                 marks.append("page 1 names no author (nothing between the title and the abstract)")
+        self.layout.first_page_notes = _foot_notes(lines)
         numbered = max((_numbered_run(side) for side in page.margin_numbers), key=lambda r: r[1] - r[0] if r else -1, default=None)
         if numbered:
             marks.append(f"the margin of page 1 has line numbers ({numbered[0]}–{numbered[1]})")
@@ -383,6 +519,23 @@ class Analyzer:
             if start < end <= layout.content_pages:
                 layout.acknowledgments = (start, end)
         return layout
+
+
+def _foot_notes(lines: list[Line], most: int = 12) -> list[str]:
+    """The lines at the foot of a page set smaller than its body text (the footnote area: a venue
+    notice, the authors' \\thanks notes), top to bottom, without the page number."""
+    sizes = [line.size for line in lines if len(line.text) >= 40 and line.size > 0]
+    if not sizes:
+        return []
+    body = statistics.median(sizes)
+    notes: list[str] = []
+    for line in reversed(lines):
+        if _DIGITS.match(line.text):
+            continue
+        if line.size <= 0 or line.size >= 0.95 * body or len(notes) >= most:
+            break
+        notes.append(line.text[:300])
+    return notes[::-1]
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")

@@ -16,9 +16,10 @@ import logging
 import re
 from pathlib import Path
 
+from enlsp_proceedings.pdf.active import pdf_active_content
 from enlsp_proceedings.pdf.cache import file_sha256
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
-from enlsp_proceedings.pdf.layout import Analyzer, page_lines
+from enlsp_proceedings.pdf.layout import INVISIBLE, Analyzer, Line, page_lines
 from enlsp_proceedings.pdf.thumbs import ThumbCache, page_png
 
 MAX_TEXT_CHARS = 200_000
@@ -56,12 +57,9 @@ _APPENDIX = re.compile(
 _TOP_OF_PAGE_CHARS = 200
 
 
-def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
-    """(page where the References heading is, pages of content before references/appendices).
-
-    Content counts every page up to the first References heading (or an appendix heading
-    before it), including that page unless the heading sits at its top.
-    """
+def _text_end(page_texts: list[str]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """((page, offset) of the References heading, (page, offset) where the content ends) in the
+    text alone: the first References heading, or an appendix heading before it; None for none."""
     references = appendix = None
     for number, text in enumerate(page_texts, start=1):
         if references is None:
@@ -74,7 +72,16 @@ def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
                 appendix = (number, match.start())
         if references is not None:
             break
-    end = appendix or references
+    return references, appendix or references
+
+
+def find_body_end(page_texts: list[str]) -> tuple[int | None, int | None]:
+    """(page where the References heading is, pages of content before references/appendices).
+
+    Content counts every page up to the first References heading (or an appendix heading
+    before it), including that page unless the heading sits at its top.
+    """
+    references, end = _text_end(page_texts)
     if end is None:
         return None, len(page_texts)
     number, offset = end
@@ -94,10 +101,108 @@ def set_layout_facts(facts: PdfFacts, texts: list[str], analyzer: Analyzer | Non
         facts.acknowledgments = list(layout.acknowledgments) if layout.acknowledgments else None
         facts.author_block = layout.author_block
         facts.review_marks = layout.review_marks
+        facts.first_page_notes = layout.first_page_notes
         return
     facts.references_page, content = find_body_end(texts)
     facts.content_pages = None if content is None else float(content)
     facts.end_heading = "References" if facts.references_page else ""
+
+
+#: Where the content begins and ends on the pages read by PDFium: (page index, offset in that
+#: page's text) under "start" (page 1 below its author block) and "end" (the end-of-content heading).
+Spans = dict[str, tuple[int, int]]
+_MARGIN_NUMBER = re.compile(r"^\d{1,4}\s+(?=\S)")
+
+
+def set_text_spans(facts: PdfFacts, texts: list[str], spans: Spans | None) -> None:
+    """Where the content begins and ends in ``facts.text`` (offsets): from the layout's ``spans``, or
+    (pypdf's text, no layout) its end from the text alone (`_text_end`). Unknown stays None: no
+    known author block, or no end heading (then all the text is content). Called after
+    `set_layout_facts`: an end heading the layout found but ``spans`` could not place ends the
+    content at the top of its page (never a reference taken for content)."""
+    if spans is None:
+        _, end = _text_end(texts)
+        spans = {"end": (end[0] - 1, end[1])} if end else {}
+    elif "end" not in spans and facts.references_page is not None:
+        spans = {**spans, "end": (facts.references_page - 1, 0)}
+    page_starts = [0]
+    for text in texts:
+        page_starts.append(page_starts[-1] + len(text) + 1)
+    found = {name: min(page_starts[page] + offset, len(facts.text)) for name, (page, offset) in spans.items()}
+    facts.content_end = found.get("end")
+    facts.content_start = found.get("start")
+    if facts.content_start is not None and facts.content_end is not None:
+        facts.content_start = min(facts.content_start, facts.content_end)
+
+
+def _note_spans(spans: Spans, analyzer: Analyzer, textpage, text: str, index: int) -> None:
+    """After the layout read page ``index`` (0-based; its PDFium ``textpage`` and tidied ``text``): note
+    in ``spans`` where the content starts (page 1: the line below its author block, the Abstract or
+    Introduction heading; all of page 1 when no such heading was found) and where it ends (the page
+    where the layout found the end-of-content heading: that line; the top of the page when the line
+    cannot be placed in the text, so that no reference is ever taken for content)."""
+    if index == 0:
+        below = _below_author_block(analyzer)
+        offset = len(text) if below is None else _line_offset(textpage, text, below)
+        if offset is not None:
+            spans["start"] = (0, offset)
+    if analyzer.end is not None and "end" not in spans and analyzer.end[0] == index + 1:
+        offset = _line_offset(textpage, text, analyzer.end[1])
+        spans["end"] = (index, offset or 0)
+
+
+def _below_author_block(analyzer: Analyzer) -> Line | None:
+    """Page 1's first line after the author block the layout found (its Abstract or Introduction
+    heading), or None when the block is all of page 1."""
+    lines, block = analyzer.pages[0].lines, analyzer.layout.author_block
+    for line, entry in zip(lines, block, strict=False):
+        if line.text[:300] != entry[0]:
+            return line
+    return lines[len(block)] if len(block) < len(lines) else None
+
+
+def _normal_line(text: str) -> str:
+    return " ".join(INVISIBLE.sub("", text).split())
+
+
+def _non_space_at(text: str, count: int) -> int:
+    """The position in ``text`` of its non-space character number ``count`` (0-based; the end if fewer)."""
+    seen = 0
+    for position, char in enumerate(text):
+        if not char.isspace():
+            if seen == count:
+                return position
+            seen += 1
+    return len(text)
+
+
+def _line_offset(textpage, text: str, line: Line) -> int | None:
+    """Where the layout's ``line`` begins in its page's tidied text ``text``, or None if unknown.
+
+    PDFium's character under the line's first letter is counted in non-space characters of the text
+    before it (PDFium's character list and the page text differ in white space and line-end hyphens
+    only), which lands within a character or two of the line. The text line that holds just the
+    line's text (a margin line number before it aside) and is nearest to that is the answer; failing
+    that, the start of the text line there.
+    """
+    estimate = None
+    index = textpage.get_index(line.left + 1, (line.top + line.bottom) / 2, 2, 2)
+    if index is not None and index >= 0:
+        before = "".join(_pdfium_text(textpage.get_text_range(0, index)).split())
+        estimate = _non_space_at(text, len(before))
+    target = _normal_line(line.text)
+    exact, prefixed, position = [], [], 0
+    for raw in text.split("\n"):
+        normal = _normal_line(raw)
+        if target and (normal == target or _MARGIN_NUMBER.sub("", normal) == target):
+            exact.append(position)
+        elif len(target) >= 6 and normal.startswith(target):
+            prefixed.append(position)
+        position += len(raw) + 1
+    for candidates in (exact, prefixed):
+        if candidates:
+            return min(candidates, key=lambda start: abs(start - estimate)) if estimate is not None else candidates[0]
+    return None if estimate is None else text.rfind("\n", 0, estimate) + 1
 
 
 def _tidy(text: str) -> str:
@@ -128,9 +233,9 @@ def _pypdf_texts(reader) -> list[str]:
     return texts
 
 
-def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | None, bytes | None, Analyzer | None]:
-    """(text of every page, first-page PNG, layout analysis) from one PDFium document; None for
-    what PDFium cannot give.
+def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | None, bytes | None, Analyzer | None, Spans]:
+    """(text of every page, first-page PNG, layout analysis, where the content begins and ends in
+    the text) from one PDFium document; None for what PDFium cannot give.
 
     The text is only taken if PDFium sees the same number of pages as pypdf. The layout (lines
     with their geometry, `layout.py`) is read from page 1 up to the end of the main content.
@@ -140,8 +245,9 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
     try:
         document = pdfium.PdfDocument(data)
     except Exception:  # noqa: BLE001 - PdfiumError, or anything else on a file pypdf accepted
-        return None, None, None
+        return None, None, None, {}
     png = None
+    spans: Spans = {}
     analyzer: Analyzer | None = Analyzer()
     texts: list[str] | None = []
     try:
@@ -171,6 +277,11 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
                                     analyzer.add(page_lines(textpage))
                                 except Exception:  # noqa: BLE001 - no layout: the text alone is judged
                                     analyzer = None
+                                else:
+                                    try:
+                                        _note_spans(spans, analyzer, textpage, texts[-1], index)
+                                    except Exception:  # noqa: BLE001 - set_text_spans then cuts at the top of the end page
+                                        pass
                         finally:
                             textpage.close()
                     except Exception:  # noqa: BLE001 - one page's text
@@ -179,7 +290,17 @@ def _pdfium_pass(data: bytes, pages: int, thumbnail: bool) -> tuple[list[str] | 
                 page.close()
     finally:
         document.close()
-    return texts, png, analyzer if texts is not None else None
+    return texts, png, analyzer if texts is not None else None, spans
+
+
+def _active_content(reader) -> list[str]:
+    """`active.pdf_active_content`; a walk that fails says so rather than calling the file clean."""
+    try:
+        return pdf_active_content(reader)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - pypdf raises many things on garbage; the text may still be read
+        return ["objects that could not all be looked at for active content"]
 
 
 def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = None) -> PdfFacts:
@@ -221,7 +342,8 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
         if facts.pages == 0:
             facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
             return facts
-        texts, png, analyzer = _pdfium_pass(data, facts.pages, thumbs is not None)
+        facts.active_content = _active_content(reader)
+        texts, png, analyzer, spans = _pdfium_pass(data, facts.pages, thumbs is not None)
         if texts is None or not any(t.strip() for t in texts):
             fallback = _pypdf_texts(reader)
             if texts is None or any(t.strip() for t in fallback):
@@ -229,6 +351,7 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
         facts.first_page_text = texts[0][:20_000]
         set_layout_facts(facts, texts, analyzer)
         facts.text = "\n".join(texts)[:MAX_TEXT_CHARS]
+        set_text_spans(facts, texts, spans if analyzer is not None else None)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, AssertionError, IndexError) as exc:
         facts.pages = None
         reason = str(exc).strip() or type(exc).__name__

@@ -5,7 +5,8 @@ content-hash cache, see `extract.extract_all`), so a damaged, encrypted or hosti
 reported and not published; only the page-limit and page-1 checks, which concern the paper
 itself, do not apply. A ZIP is checked by its central directory (readable, not encrypted, not
 empty, at most `archive.ZIP_MAX_ENTRIES` entries), in the same bounded workers and once per
-content (`archive`), and never unpacked. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
+content (`archive`), and never unpacked; its entries that would unpack outside its folder, and a
+PDF's active content (`active`), are warnings. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
 page (`models.Paper.supplementary_site_name`).
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.schema import Paper
+from enlsp_proceedings.pdf.active import describe_pdf, describe_zip
 from enlsp_proceedings.pdf.archive import ZipMemo
 from enlsp_proceedings.pdf.cache import HashMemo
 from enlsp_proceedings.pdf.extract import extract_all, locate, located_problem
@@ -123,6 +125,8 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
                 what = facts.error.message.replace("the PDF", "the ZIP file")  # a worker over its budget says "the PDF"
                 code = facts.error.code.replace("pdf-", "supplementary-", 1)
                 item.problems.append(_problem("error", code, f"{item.name!r}{' ' if what.startswith('is ') else ': '}{what}"))
+            elif facts.active_content:  # entries that would unpack outside its folder (`active.zip_escapes`)
+                item.problems.append(_problem("warning", "supplementary-zip-escape", f"{item.name!r} {describe_zip(facts.active_content)}"))
     if pdfs:
         for ident, entry in extract_all(pdfs, papers_dir, cache_dir).items():
             item = found[ident]
@@ -130,4 +134,6 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
             for pdf_problem in entry.problems:
                 code = pdf_problem.code.replace("pdf-", "supplementary-", 1)
                 item.problems.append(_problem(pdf_problem.level, code, f"{item.name!r}: {pdf_problem.message}"))
+            if entry.facts is not None and entry.facts.ok and entry.facts.active_content:
+                item.problems.append(_problem("warning", "supplementary-active-content", f"{item.name!r}: {describe_pdf(entry.facts.active_content)}"))
     return found

@@ -21,8 +21,8 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.downloads import write_artifacts
-from enlsp_proceedings.outputs.volume import PdfStatus, Volume
-from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, paper_problems
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
+from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, decided_problems
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
@@ -147,10 +147,15 @@ def build_site(opts: BuildOptions) -> BuildReport:
 def _build_site(opts: BuildOptions) -> BuildReport:
     _check_out_dir(opts.out_dir.resolve(), opts)
     proc = load_proceedings(opts.conf_dir)
+    try:  # the one input of the pages' past/future wording (Volume.held), read before any work
+        today = build_date(proc.workshop.timezone)
+    except ValueError as exc:
+        raise BuildError(str(exc)) from None
     cache = opts.cache
     claim_cache(cache)
     with lock_out(opts.out_dir.resolve()), lock_cache(cache):
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
+        volume.held = volume.held_on(today)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         for pid, item in report.supplements.items():
             if item.publishable:
@@ -158,10 +163,10 @@ def _build_site(opts: BuildOptions) -> BuildReport:
                 status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
         memo = FirstPageMemo(cache)
         for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            problems = paper_problems(paper, pdfs[paper.id], proc.workshop, missing_level="warning", memo=memo)
-            if paper.id in report.supplements:
-                problems += report.supplements[paper.id].problems
+            problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level="warning", memo=memo)
             for problem in problems:
+                if problem.level == "note":  # explained or waived by the organizers: `check` shows them, the build goes on
+                    continue
                 report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
                 if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
                     pdfs[paper.id].problems.append(problem)
@@ -225,8 +230,10 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     remove_stale_pages(staging, sources)
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
-    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key
-    page_keys = {p.id: hashlib.sha256(sources[paths.docname(paths.paper_page(p.id))].encode()).hexdigest()[:20] for p in volume.proc.papers}
+    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key,
+    # with the tool's code (a new version may write these files differently)
+    code = code_digest()
+    page_keys = {p.id: hashlib.sha256((code + sources[paths.docname(paths.paper_page(p.id))]).encode()).hexdigest()[:20] for p in volume.proc.papers}
     supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
     write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys, supplement_sources)
     try:

@@ -22,14 +22,10 @@ import sys
 import uuid
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks instead
-    fcntl = None  # type: ignore[assignment]
-
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.search.index import INDEX_DIR
 from enlsp_proceedings.util.files import link_or_copy, write_atomically
+from enlsp_proceedings.util.files import try_lock as _try_lock
 
 #: Written into every site directory this tool makes (the published one and its staging copy):
 #: only a directory holding it is ever replaced or deleted.
@@ -87,23 +83,6 @@ def publish(staging: Path, out: Path) -> None:
         _exchange(staging, out)
     else:
         os.rename(staging, out)
-
-
-def _try_lock(fh) -> bool:
-    """Lock an open file without waiting; False when another process holds it."""
-    if fcntl is None:  # pragma: no cover - Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # POSIX lock: not inherited by forked helpers
-    except (BlockingIOError, PermissionError):
-        return False
-    return True
 
 
 #: Written into the cache directory (``--cache``) when the tool first uses it: the tool deletes what

@@ -1,4 +1,4 @@
-"""Site search: a Pagefind index of every paper (with its PDF's full text), talk and person.
+"""Site search: a Pagefind index of every paper (with its PDF's text), talk and person.
 
 Pagefind (https://pagefind.app) writes a static, chunked index that the browser fetches
 piece by piece, folds accents ("muller" finds "Müller") and needs no server; see
@@ -6,7 +6,14 @@ benchmarks/search-comparison.md for the measurements behind this choice over Sph
 
 The index is built from the data, not from the HTML pages: one custom record per
 paper, keynote, panel and author page. A paper's record carries the text of its
-camera-ready PDF, which never goes into the page itself (pages stay small).
+camera-ready PDF, which never goes into the page itself (pages stay small): its author block
+and its content up to the references (`pdf_search_text`), so that a paper is found by what it
+says and by its authors' names as printed, never by the titles of the papers it cites. Each
+record also names the word ranges an excerpt may quote (abstract, body: never the byline).
+
+Which results the search page shows is decided in the browser (``enlsp-search.js``), per
+bundle: every word of the query must be in the bundle's text, since Pagefind answers a word
+in no text with a shorter indexed prefix of it (Pagefind/pagefind#599).
 
 The records are split into bundles of about `SHARD_RECORDS` (by a stable hash of
 each record's address). Each bundle is a complete Pagefind index in
@@ -22,26 +29,28 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.pdf.facts import PaperPdf
+from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
 from enlsp_proceedings.search.pagefind_child import index_problem
 from enlsp_proceedings.util.files import link_or_copy, write_if_changed
+from enlsp_proceedings.util.latex import plain
 from enlsp_proceedings.util.text import romanize
 
 INDEX_DIR = "pagefind"
 STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
 MANIFEST = "bundles.json"  # in the index directory: the bundles the search page merges, main one first
 #: Bump when the shape of the records, the layout or the indexer settings change.
-SEARCH_VERSION = 3
+SEARCH_VERSION = 4
 #: Records per bundle: re-indexing one bundle takes a fraction of a second, and volumes of
 #: a single workshop's size (a few hundred records) stay one bundle.
 SHARD_RECORDS = 1000
@@ -49,41 +58,99 @@ SHARD_RECORDS = 1000
 
 @dataclass
 class Record:
-    """One search result: where it links, what it shows, what text finds it."""
+    """One search result: where it links, what it shows, what text finds it, and which of that text
+    an excerpt may quote."""
 
     url: str  # site path, relative to the site root
     title: str
     content: str
     authors: str = ""
     kind: str = ""
-    lead: int = 0  # words at the start of ``content`` that repeat what the result shows (title, names): not for the excerpt
-    skip: tuple[int, int] | None = None  # more such words: the title and author block of the PDF's first page
+    #: Word ranges [start, end) of ``content`` an excerpt may quote: the abstract and the body (of the
+    #: PDF, a bio, a description), never the title, names and affiliations shown above the excerpt
+    #: or printed in the PDF's author block.
+    excerpt: list[tuple[int, int]] = field(default_factory=list)
 
     def meta(self) -> dict[str, str]:
-        """The record's Pagefind metadata (title, kind, lead, the PDF heading to skip, authors)."""
-        meta = {"title": self.title, "kind": self.kind, "lead": str(self.lead)}
-        if self.skip:
-            meta["skip"] = f"{self.skip[0]}-{self.skip[1]}"
+        """The record's Pagefind metadata: what its result shows (title, kind, authors) and the word
+        ranges an excerpt may quote, the latter in digits Pagefind does not index (`unsearchable`)."""
+        meta = {"title": self.title, "kind": self.kind, "excerpt": " ".join(f"{unsearchable(a)}-{unsearchable(b)}" for a, b in self.excerpt)}
         if self.authors:
             meta["authors"] = self.authors
         return meta
 
 
-def _join(*parts: str | None) -> str:
-    return "\n".join(p for p in parts if p)
+def unsearchable(number: int) -> str:
+    """``number`` written with Braille patterns for digits (U+2800 + digit: 2592 -> "⠂⠅⠉⠂").
+
+    Pagefind makes every word of a record's metadata searchable: as plain digits, the word ranges
+    "39-192 251-2592" made "2592" find that paper. It indexes letters and digits only (and emoji),
+    so a word of symbols is kept with the record but found by no query. (A Pagefind filter is not
+    searched either, but Pagefind writes filters in a different order each time, so the same records
+    would give another index.) The search page reads the digits back."""
+    return "".join(chr(0x2800 + int(digit)) for digit in str(number))
 
 
-#: Words at the start of a PDF's text taken as its title, authors and affiliations.
+_SENTINEL = re.compile(r"^_+(?=(?:END_)?PAGEFIND_)")
+def _words(text: str | None) -> list[str]:
+    """The words of ``text`` as Pagefind counts them, so that word ranges counted here are Pagefind's
+    positions (its text of a record is these words joined by single spaces, which the search page
+    splits at): split at white space (Python's split at all Rust's white space, and at a few control
+    characters more), without the zero-width space (Pagefind drops it from words: a word of nothing
+    else would be no word), and no word taken for one of Pagefind's own markers (``___PAGEFIND_``).
+    The rest stays verbatim."""
+    if not text:
+        return []
+    words = (text.replace("\u200b", "") if "\u200b" in text else text).split()
+    if "PAGEFIND_" in text:
+        words = [_SENTINEL.sub("", word) for word in words]
+    return words
+
+
+class _Content:
+    """A record's text, built part by part, with the word ranges an excerpt may quote."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.count = 0
+        self.excerpt: list[tuple[int, int]] = []
+
+    def add(self, text: str | None, quotable: bool = False) -> None:
+        """Append ``text``; ``quotable``: an excerpt may show it."""
+        words = _words(text)
+        if not words:
+            return
+        if quotable:
+            if self.excerpt and self.excerpt[-1][1] == self.count:
+                self.excerpt[-1] = (self.excerpt[-1][0], self.count + len(words))
+            else:
+                self.excerpt.append((self.count, self.count + len(words)))
+        self.parts.append(" ".join(words))
+        self.count += len(words)
+
+    @property
+    def text(self) -> str:
+        """The record's content (its parts one per line)."""
+        return "\n".join(self.parts)
+
+
+#: Words at the start of a PDF's text taken as its title, authors and affiliations when the layout
+#: did not find its author block (text read by pypdf).
 PDF_HEADING_WORDS = 80
 
 
-def _pdf_heading(start: int, full_text: str) -> tuple[int, int] | None:
-    return (start, start + min(PDF_HEADING_WORDS, len(full_text.split()))) if full_text.strip() else None
-
-
-def _lead(*parts: str | None) -> int:
-    """How many words ``_join(*parts)`` has: the shown heading of a record, skipped by its excerpt."""
-    return len(_join(*parts).split())
+def pdf_search_text(facts: PdfFacts) -> tuple[str, str]:
+    """(author block, body) of a PDF's text as search indexes it: the content only, up to where the
+    layout found its end (the first References, Bibliography, appendix or supplementary heading, as
+    `check` counts the content), so a paper is never found by the titles of the papers it cites.
+    The author block (title, authors, affiliations as printed: a name printed otherwise than in the
+    metadata still finds the paper) is indexed but never quoted."""
+    end = facts.content_end if facts.content_end is not None else len(facts.text)
+    if facts.content_start is not None:
+        start = min(facts.content_start, end)
+        return facts.text[:start], facts.text[start:end]
+    words = facts.text[:end].split(maxsplit=PDF_HEADING_WORDS)
+    return " ".join(words[:PDF_HEADING_WORDS]), (words[PDF_HEADING_WORDS] if len(words) > PDF_HEADING_WORDS else "")
 
 
 def _ascii_names(names: list[str]) -> str:
@@ -93,64 +160,59 @@ def _ascii_names(names: list[str]) -> str:
     return " ".join(dict.fromkeys(a for n in names if (a := romanize(n)) != n.casefold()))
 
 
+def _record(url: str, title: str, content: _Content, authors: str = "", kind: str = "") -> Record:
+    return Record(url=url, title=title, content=content.text, authors=authors, kind=kind, excerpt=content.excerpt)
+
+
 def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> list[Record]:
-    """Every searchable thing of the volume. ``pdfs`` supplies full texts of published PDFs."""
+    """Every searchable thing of the volume. ``pdfs`` supplies the text of published PDFs (`pdf_search_text`)."""
     proc, people = volume.proc, volume.people
     records: list[Record] = []
     for paper in proc.papers:
         names = [proc.canonical_name(a.name) for a in paper.authors]
         spelled = [a.name for a in paper.authors if a.name not in names]
-        affiliations = sorted({a.affiliation for a in paper.authors if a.affiliation})
         entry = (pdfs or {}).get(paper.id)
         status = volume.pdfs.get(paper.id)
-        full_text = entry.facts.text if entry and entry.facts and status and status.published else ""
+        content = _Content()
+        # titles and abstracts as readers see them: "$7x$" is found and quoted as "7x", "\textit{DyREx}" as "DyREx"
+        for part in (plain(paper.title), ", ".join(names + spelled), _ascii_names(names + spelled),
+                     "; ".join(sorted({a.affiliation for a in paper.authors if a.affiliation})), paper.award):
+            content.add(part)
+        content.add(plain(paper.abstract), quotable=True)
+        if entry and entry.facts and status and status.published:
+            heading, body = pdf_search_text(entry.facts)
+            content.add(heading)
+            content.add(body, quotable=True)
         kind = f"Paper · {proc.workshop.presentation(paper.presentation).label}"
-        records.append(Record(
-            url=paths.paper_page(paper.id),
-            title=paper.title,
-            authors=", ".join(names),
-            kind=kind,
-            content=_join(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
-                          paper.abstract, full_text),
-            lead=_lead(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled)),
-            skip=_pdf_heading(_lead(paper.title, ", ".join(names + spelled), _ascii_names(names + spelled), "; ".join(affiliations), paper.award,
-                                    paper.abstract), full_text),
-        ))
+        records.append(_record(paths.paper_page(paper.id), plain(paper.title), content, ", ".join(names), kind))
     for keynote in proc.keynotes:
         names = [proc.canonical_name(s.name) for s in keynote.speakers]
         spelled = [s.name for s in keynote.speakers if s.name not in names]
-        records.append(Record(
-            url=paths.keynote_page(keynote.id),
-            title=keynote.title,
-            authors=", ".join(names),
-            kind=proc.workshop.labels.keynote,
-            content=_join(keynote.title, ", ".join(names + spelled), _ascii_names(names + spelled),
-                          "; ".join(sorted({s.affiliation for s in keynote.speakers if s.affiliation})), keynote.abstract, keynote.bio),
-            lead=_lead(keynote.title, ", ".join(names + spelled), _ascii_names(names + spelled)),
-        ))
+        content = _Content()
+        for part in (plain(keynote.title), ", ".join(names + spelled), _ascii_names(names + spelled),
+                     "; ".join(sorted({s.affiliation for s in keynote.speakers if s.affiliation}))):
+            content.add(part)
+        content.add(plain(keynote.abstract), quotable=True)
+        content.add(keynote.bio, quotable=True)
+        records.append(_record(paths.keynote_page(keynote.id), plain(keynote.title), content, ", ".join(names), proc.workshop.labels.keynote))
     if proc.panel:
         panel = proc.panel
         members = ([panel.moderator] if panel.moderator else []) + list(panel.panelists)
-        names = [proc.canonical_name(p.name) for p in panel.panelists]
-        records.append(Record(
-            url="panel.html",
-            title=panel.title,
-            authors=", ".join(names),
-            kind="Panel",
-            content=_join(panel.title, ", ".join(proc.canonical_name(p.name) for p in members),
-                          "; ".join(p.affiliation for p in members if p.affiliation), panel.description),
-            lead=_lead(panel.title),
-        ))
+        content = _Content()
+        content.add(panel.title)
+        content.add(", ".join(proc.canonical_name(p.name) for p in members))
+        content.add("; ".join(p.affiliation for p in members if p.affiliation))
+        content.add(panel.description, quotable=True)
+        records.append(_record("panel.html", panel.title, content, ", ".join(proc.canonical_name(p.name) for p in panel.panelists), "Panel"))
     for record in people.sorted():
         roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)
-        records.append(Record(
-            url=paths.author_page(record.slug),
-            title=record.name,
-            authors="",
-            kind=f"Person · {roles}",
-            content=_join(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants]), "; ".join(record.affiliations), roles),
-            lead=_lead(record.name, "; ".join(record.variants), _ascii_names([record.name, *record.variants])),
-        ))
+        content = _Content()
+        content.add(record.name)
+        content.add("; ".join(record.variants))
+        content.add(_ascii_names([record.name, *record.variants]))
+        content.add("; ".join(record.affiliations), quotable=True)
+        content.add(roles, quotable=True)
+        records.append(_record(paths.author_page(record.slug), record.name, content, kind=f"Person · {roles}"))
     return records
 
 
@@ -182,13 +244,13 @@ class Bundle:
 
 def make_bundles(records: list[Record], per_bundle: int | None = None) -> list[Bundle]:
     """Split the records by a stable hash of their address, so that a change to one record
-    changes one bundle, however many records come before it."""
+    changes one bundle, however many records come before it. No bundle is empty."""
     count = max(1, -(-len(records) // (per_bundle or SHARD_RECORDS)))
     groups: list[list[Record]] = [[] for _ in range(count)]
     for record in records:
         groups[zlib.crc32(record.url.encode()) % count].append(record)
     bundles = []
-    for group in groups:
+    for group in filter(None, groups):  # a hash may leave a group empty: an index of no record is no index (Pagefind writes no language)
         payload = records_payload(group)
         digest = payload_digest(payload)
         bundles.append(Bundle(name=digest[:16], digest=digest, payload=payload, records=len(group)))

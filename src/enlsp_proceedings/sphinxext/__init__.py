@@ -2,7 +2,8 @@
 
 `setup` only registers. What it registers lives in one module each: `directive` (the
 ``enlsp-page`` directive), `pages` (one builder per page kind, in an explicit registry),
-`widgets` (shared node builders: cards, badges, tabs, tables), `html` (their HTML writers,
+`widgets` (shared node builders: cards, badges, tabs, tables), `richtext` (titles and
+abstracts with their LaTeX subset: italics, bold, inline math), `html` (their HTML writers,
 compact templates, search and 404 pages), `nav` (the header's links, escaped), `headmeta` (Scholar,
 OpenGraph, JSON-LD, sitemap),
 `frame` (which scripts and stylesheets each page loads),
@@ -56,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         slim_one_item_tocs,
         use_proceedings_builder,
     )
+    from enlsp_proceedings.sphinxext.richtext import depart_as_plain, math_text, visit_as_plain, visit_math_text
     from enlsp_proceedings.sphinxext.widgets import (
         data_container,
         depart_as_reference,
@@ -73,6 +75,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("enlsp-page", EnlspPage)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
     app.add_node(html_fragment, html=(visit_html_fragment, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))
+    as_plain = (visit_as_plain, depart_as_plain)
+    app.add_node(math_text, html=(visit_math_text, None), latex=as_plain, text=as_plain, man=as_plain, texinfo=as_plain)
     app.add_node(data_container, html=(visit_data_container, depart_data_container))
     from sphinx_design.tabs import depart_tab_label, sd_tab_label
 

@@ -13,8 +13,10 @@ links:
   (used by its version switcher and its Sphinx-search-as-you-type, neither used here);
 * the copy-button and syntax-highlighting files only on pages with a code block (the
   cite tabs), the tab script only on pages with tabs, the papers filter only on the
-  papers list, Bootstrap's script only when the header has a "More" dropdown (the only
+  papers list, the reading list's exports only on the My list page, Bootstrap's script only when the header has a "More" dropdown (the only
   Bootstrap widget on the site: no tooltips, no back-to-top button);
+* KaTeX (``katex/``: 273 KB of script, 23 KB of style, fonts as used) and ``enlsp-math.js``
+  only on pages showing inline math in a title or abstract (`richtext`);
 * never the theme's ``fontawesome.js`` (89 KB): it only draws custom ``fa-custom`` icons,
   which the site has none of; the standard icons are the theme's CSS and web fonts.
 
@@ -58,10 +60,17 @@ ONLY_FOR = {
     "pygments.css": "code",
     "design-tabs.js": "tabs",
     "enlsp-filters.js": "filters",
+    "enlsp-mylist.js": "mylist",
     "bootstrap.js": "dropdown",
+    "katex.min.js": "math",
+    "katex.min.css": "math",
+    "enlsp-math.js": "math",
 }
 
-_CLASS_FEATURES = {"sd-tab-set": "tabs", "enlsp-filters": "filters"}
+_CLASS_FEATURES = {"sd-tab-set": "tabs", "enlsp-filters": "filters", "enlsp-mylist": "mylist", "enlsp-math": "math"}
+#: The math renderer (`richtext`): KaTeX, then the script that has it typeset each formula.
+MATH_SCRIPTS = ("katex/katex.min.js", "enlsp-math.js")
+MATH_STYLES = ("katex/katex.min.css",)
 
 #: A line that only names a source map: ``//# sourceMappingURL=x.js.map``, ``/*# sourceMappingURL=x.css.map */``
 _MAP_LINE = re.compile(rb"^[ \t]*(?://[#@] sourceMappingURL=\S*|/\*[#@] sourceMappingURL=\S*[ \t]*\*/)[ \t]*\r?$")
@@ -169,5 +178,11 @@ def setup(app: Sphinx) -> None:
     """Called by the extension's setup()."""
     for priority, name in enumerate(FRAME_SCRIPTS, start=600):
         app.add_js_file(name, loading_method="defer", priority=priority)
+    # after enlsp.js, whose reading list (the stars) it reads
+    app.add_js_file("enlsp-mylist.js", loading_method="defer", priority=600 + len(FRAME_SCRIPTS))
+    for priority, name in enumerate(MATH_SCRIPTS, start=700):
+        app.add_js_file(name, loading_method="defer", priority=priority)
+    for name in MATH_STYLES:
+        app.add_css_file(name)
     app.connect("html-page-context", trim_page_assets, priority=900)
     app.connect("build-finished", prune_static)

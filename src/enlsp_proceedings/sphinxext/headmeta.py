@@ -11,7 +11,8 @@
   current build, so after an incremental build it lists almost nothing
   (jdillard/sphinx-sitemap#13); the environment knows every page, so we write it from that.
 
-Every value is HTML-escaped here: the extension only escapes double quotes.
+Every value is HTML-escaped here: the extension only escapes double quotes. Titles and abstracts
+are their plain text (`util.latex.plain`: ``$7x$`` -> "7x", ``\\textit{x}`` -> "x").
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sphinx.application import Sphinx
 from enlsp_proceedings.model.people import LONG_AUTHOR_LIST
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.files import write_if_changed
 
 DESCRIPTION_LENGTH = 200
@@ -50,11 +52,11 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
     at = f"{w.short_name} ({w.venue})"
     parts = pagename.split("/")
     if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
-        return "article", volume.papers_by_id[parts[1]].abstract
+        return "article", latex.plain(volume.papers_by_id[parts[1]].abstract)
     if len(parts) == 2 and parts[0] == "keynotes" and parts[1] in volume.keynotes_by_id:
         keynote = volume.keynotes_by_id[parts[1]]
         speakers = " and ".join(s.name for s in keynote.speakers)
-        return "article", keynote.abstract or f"{w.labels.keynote_talk} by {speakers} at {at}."
+        return "article", latex.plain(keynote.abstract or "") or f"{w.labels.keynote_talk} by {speakers} at {at}."
     if len(parts) == 2 and parts[0] == "authors" and parts[1] in volume.people.by_slug:
         return "profile", f"{volume.people.by_slug[parts[1]].name} at {at}: papers, talks and roles."
     fixed = {
@@ -66,6 +68,7 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
         "panel": volume.proc.panel.description if volume.proc.panel and volume.proc.panel.description else f"Panel discussion at {at}.",
         "cfp": f"Call for papers of {at}.",
         "authors/index": f"Authors and speakers of {at}.",
+        paths.docname(paths.MY_LIST): f"Your reading list of papers and talks at {at}, exported as BibTeX, RIS, CSL-JSON or a calendar.",
     }
     if pagename in fixed:
         return "website", fixed[pagename]
@@ -76,11 +79,25 @@ def _meta(name: str, content: str, attr: str = "name") -> str:
     return f'<meta {attr}="{html.escape(name, quote=True)}" content="{html.escape(content, quote=True)}">\n'
 
 
+def page_title(volume: Volume, pagename: str) -> str | None:
+    """The plain text (`util.latex.plain`) of a paper's or keynote's title when it holds the LaTeX
+    subset, for the page's ``<title>``; None for every other page (Sphinx's title stands)."""
+    parts = pagename.split("/")
+    title = None
+    if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
+        title = volume.papers_by_id[parts[1]].title
+    elif len(parts) == 2 and parts[0] == "keynotes" and parts[1] in volume.keynotes_by_id:
+        title = volume.keynotes_by_id[parts[1]].title
+    if title is None or ("$" not in title and "\\" not in title):
+        return None
+    return latex.plain(title)
+
+
 def scholar_tags(volume: Volume, paper_id: str) -> str:
     """Google Scholar's citation_* meta tags of a paper's page."""
     paper = volume.papers_by_id[paper_id]
     w = volume.workshop
-    head = _meta("citation_title", paper.title)
+    head = _meta("citation_title", latex.plain(paper.title))
     long = len(paper.authors) > LONG_AUTHOR_LIST  # every name (Scholar credits each author), the affiliations on the page only
     for author in paper.authors:
         head += _meta("citation_author", cite.scholar_name(author, volume.proc.canonical_name(author.name)))
@@ -126,10 +143,10 @@ def scholarly_article(volume: Volume, paper_id: str) -> dict:
         "@type": "ScholarlyArticle",
         "@id": url,
         "url": url,
-        "headline": paper.title,
-        "name": paper.title,
+        "headline": latex.plain(paper.title),
+        "name": latex.plain(paper.title),
         "author": authors,
-        "abstract": paper.abstract,
+        "abstract": latex.plain(paper.abstract),
         "datePublished": w.date.isoformat(),
         "isAccessibleForFree": True,
         "isPartOf": {"@type": "Book", "name": w.booktitle, "url": str(w.base_url)},
@@ -171,6 +188,9 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
         head += scholar_tags(volume, parts[1])
         head += json_ld(scholarly_article(volume, parts[1]))
     og_type, description = page_info(volume, pagename)
+    plain_title = page_title(volume, pagename)
+    if plain_title is not None:  # the page's heading may hold inline math: <title> and og:title get its plain text
+        context["title"] = html.escape(plain_title)
     fields = dict(context.get("meta") or {})  # a copy: the original belongs to the environment
     title = html.unescape(re.sub(r"<[^>]*>", "", context.get("title") or ""))
     if title:

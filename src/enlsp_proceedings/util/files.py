@@ -13,18 +13,27 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks instead
+    fcntl = None  # type: ignore[assignment]
 
 #: Permissions of the files the tool writes (the site is served as is).
 FILE_MODE = 0o644
+#: How the temporary file of an atomic write begins: a write killed before its rename (SIGKILL,
+#: power loss) leaves one behind, which `partial_copies` finds.
+TEMP_PREFIX = ".tmp-"
 
 
 def _replace(target: Path, fill: Callable[[int, str], None], mode: int | None) -> None:
     """Make a temporary file beside ``target``, ``fill(fd, name)`` it, give it ``mode`` (None: the
     mode of the file it replaces, or `FILE_MODE`) and rename it onto ``target``. ``fill`` owns ``fd``."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=target.suffix)
     try:
         fill(fd, tmp)
         if mode is None:
@@ -79,13 +88,28 @@ def _unlink_quietly(path: str) -> None:
         pass
 
 
-def copy_atomically(source: Path, target: Path) -> None:
-    """Copy a file so that readers of ``target`` see the old or the new file, never half of one."""
+def copy_atomically(source: Path | BinaryIO, target: Path) -> None:
+    """Copy a file (a path, or a file opened for reading in binary mode) so that readers of
+    ``target`` see the old or the new file, never half of one."""
     def fill(fd: int, tmp: str) -> None:
-        os.close(fd)
-        shutil.copyfile(source, tmp)
+        if isinstance(source, (str, os.PathLike)):
+            os.close(fd)
+            shutil.copyfile(source, tmp)
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                shutil.copyfileobj(source, fh)
 
     _replace(Path(target), fill, FILE_MODE)
+
+
+def partial_copies(directory: Path) -> Iterator[Path]:
+    """Temporary files of atomic writes under ``directory`` that were never renamed into place:
+    what a killed write leaves (a write in progress has one too, for a moment)."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in sorted(files):
+            if name.startswith(TEMP_PREFIX):
+                yield Path(root) / name
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -96,3 +120,23 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
     except OSError:
         shutil.copy2(source, target)
 
+
+
+def try_lock(fh) -> bool:
+    """Lock an open file without waiting; False when another process holds it.
+
+    ``fcntl`` where it exists (a POSIX lock: not inherited by forked helpers), ``msvcrt``'s
+    byte-range lock elsewhere (Windows). The lock ends when the file is closed."""
+    if fcntl is None:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):
+        return False
+    return True

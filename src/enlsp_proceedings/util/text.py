@@ -120,3 +120,11 @@ def _levenshtein():
     from rapidfuzz.distance import Levenshtein
 
     return Levenshtein.distance
+
+
+def alike(a: str, b: str, least: float = 0.8) -> bool:
+    """Whether two words share most of their letters in order: rapidfuzz's normalized InDel similarity
+    (``2 * common letters / (len(a) + len(b))``) at least ``least`` ("zou" / "zhou": 0.86)."""
+    from rapidfuzz.distance import Indel
+
+    return Indel.normalized_similarity(a, b) >= least

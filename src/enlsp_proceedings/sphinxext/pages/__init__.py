@@ -1,7 +1,7 @@
 """The generated pages, one module per page kind, and the registry that names them.
 
 Each module (home, paper_list, paper, keynote_list, keynote, schedule, people, panel, cfp,
-author_index, author) declares one `PageKind`: which pages of that kind a volume has, the
+author_index, author, my_list) declares one `PageKind`: which pages of that kind a volume has, the
 data each page shows (``shows``), and how that data becomes docutils nodes (``render``). The
 ``enlsp-page`` directive looks kinds up in `PAGES` only, so nothing else is a page kind;
 publish.sources writes one stub per page with the digest of what ``shows`` returns, the only
@@ -17,6 +17,7 @@ from enlsp_proceedings.sphinxext.pages import (
     home,
     keynote,
     keynote_list,
+    my_list,
     panel,
     paper,
     paper_list,
@@ -27,7 +28,7 @@ from enlsp_proceedings.sphinxext.pages.common import SECTIONS, Page, PageKind, S
 
 #: kind name (as written in a stub: ``{enlsp-page} paper <id>``) -> its page kind, in the stubs' order
 PAGES: dict[str, PageKind] = {m.KIND.name: m.KIND for m in (
-    home, paper_list, paper, keynote_list, keynote, schedule, people, panel, cfp, author_index, author,
+    home, paper_list, paper, keynote_list, keynote, schedule, people, panel, cfp, author_index, author, my_list,
 )}
 
 __all__ = ["PAGES", "SECTIONS", "Page", "PageKind", "Shown"]

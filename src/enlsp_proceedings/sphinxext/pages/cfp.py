@@ -6,18 +6,23 @@ from docutils import nodes
 
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, single
-from enlsp_proceedings.sphinxext.widgets import badge, bullet_list, para, paragraphs, section, table
+from enlsp_proceedings.sphinxext.widgets import admonition, badge, bullet_list, para, paragraphs, section, table
 
 
 def shows(v: Volume, ident: str | None = None) -> Shown:
-    """The call, the important dates, the labels."""
-    return Shown(cfp=v.proc.cfp, dates=v.workshop.important_dates, labels=v.workshop.labels)
+    """The call, the important dates, the labels; once the workshop is over, its name and last day."""
+    return Shown(cfp=v.proc.cfp, dates=v.workshop.important_dates, labels=v.workshop.labels,
+                 held=(v.workshop.short_name, v.days[-1]) if v.held else None)
 
 
 def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The call for papers body."""
     cfp = d.cfp
     out = section(d.labels.cfp, "call-for-papers")
+    if d.held:  # an archive: the call is history, not an invitation
+        name, last_day = d.held
+        out += admonition("note", "This call is closed", [para(f"{name} took place on {last_day:%A} {last_day.day} {last_day:%B %Y}. "
+                                                               "The call for papers is kept here as it was published.")])
     if cfp.intro:
         out.extend(paragraphs(cfp.intro))
     for index, topic in enumerate(cfp.topics):

@@ -26,6 +26,7 @@ from enlsp_proceedings.model.people import AUTHORS_SHOWN, LONG_AUTHOR_LIST
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Keynote, Paper, Person, Slot, Workshop
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     badge,
     badge_classes,
@@ -41,6 +42,7 @@ from enlsp_proceedings.sphinxext.widgets import (
     strong,
     text,
 )
+from enlsp_proceedings.util import latex
 
 #: Fixed section pages of every site, in navigation order: docname -> the `models.Labels` field naming it.
 SECTIONS = {
@@ -160,15 +162,36 @@ def author_names(volume: Volume, paper: Paper) -> str:
 
 
 def badge_specs(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
-    """(label, colour, outline) of a paper's badges."""
+    """(label, colour, outline) of a paper card's badges: its presentation first, its track (after
+    the first), its award. Not "Non-archival": it is true of every paper, so the pages say it once
+    (the home page, each paper's page), not on every card."""
     specs = [(workshop.presentation(paper.presentation).label, "primary", False)]
     if len(workshop.track_list) > 1 and paper.track != workshop.track_list[0].id:
         specs.append((workshop.track(paper.track).name, "info", False))
     if paper.award:
         specs.append((paper.award, "warning", False))  # shown with the theme's trophy icon
-    if not workshop.archival:
-        specs.append(("Non-archival", "secondary", True))
     return specs
+
+
+def unavailable(held: bool) -> str:
+    """What a paper without a published PDF says of it: pending while the workshop is to come,
+    simply not available once it has taken place (`Volume.held`)."""
+    return "Camera-ready not available" if held else "Camera-ready pending"
+
+
+def star_key(kind: str, ident: str) -> str:
+    """The reading list's name of a paper, keynote or panel (``paper:<id>``): what a star button
+    stores, and what the My list page (enlsp-mylist.js) turns into the item's files."""
+    return f"{kind}:{ident}"
+
+
+def star_button(key: str, label: str = "") -> nodes.Node:
+    """A star that keeps the item in the reader's list (enlsp.js wires it up: aria-pressed, and
+    for a star without a label the name of its item; unwired, without JavaScript, it is invisible).
+    With a label, it looks like the buttons beside it."""
+    if not label:
+        return fragment(STAR.format(key=key), "")
+    return fragment(STAR_LABELLED.format(key=key, label=label), label)
 
 
 class Card:
@@ -176,14 +199,15 @@ class Card:
     and it stands for its own digest in a page's: 2,600 author pages at 1,000 papers would
     otherwise hash the same cards again and again (10 MB of JSON)."""
 
-    __slots__ = ("paper", "status", "authors", "badges", "more")
+    __slots__ = ("paper", "status", "authors", "badges", "held", "more")
 
-    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]], more: int = 0):
-        self.paper, self.status, self.authors, self.badges, self.more = paper, status, authors, badges, more
+    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]], held: bool = False,
+                 more: int = 0):
+        self.paper, self.status, self.authors, self.badges, self.held, self.more = paper, status, authors, badges, held, more
 
     def digest_parts(self) -> tuple:
         """Everything the card shows (see `Volume.digest`)."""
-        return self.paper, self.status, self.authors, self.badges, self.more
+        return self.paper, self.status, self.authors, self.badges, self.held, self.more
 
 
 def paper_card(volume: Volume, paper_id: str) -> Card:
@@ -192,8 +216,8 @@ def paper_card(volume: Volume, paper_id: str) -> Card:
         paper = volume.papers_by_id[paper_id]
         authors, more = shown_authors(paper.authors)
         return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in authors],
-                    badge_specs(volume.workshop, paper), more)
-    return volume.memo(("card", paper_id), make)  # type: ignore[return-value]
+                    badge_specs(volume.workshop, paper), volume.held, more)
+    return volume.memo(("card", paper_id, volume.held), make)  # type: ignore[return-value]
 
 
 def paper_groups(workshop: Workshop, items: list, presentation: Callable[[Any], str]) -> list[tuple[str, str, list]]:
@@ -242,11 +266,16 @@ PAPER_CARD = Markup(
     '<div class="sd-card-body docutils">\n{aside}<div class="sd-card-title sd-font-weight-bold docutils">\n<p>{title}</p>\n</div>\n'
     '<p class="enlsp-authors sd-card-text">{authors}</p>\n<p class="enlsp-badges sd-card-text">{badges}</p>\n</div>\n'
     '<div class="sd-card-footer docutils">\n<p class="enlsp-card-pdf">{pdf}</p>\n</div>\n'
-    '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{title}</span></a></div>\n'
+    '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{plain}</span></a></div>\n'
 )
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
 _CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
 TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
+#: the reading list's stars (see `star_button`): the icon is the theme's; enlsp.js fills it when pressed
+_STAR_ICON = Markup('<span class="fa-regular fa-star" aria-hidden="true"></span>')
+STAR = Markup('<button type="button" class="enlsp-star enlsp-star-icon" data-star="{key}">') + _STAR_ICON + Markup("</button>")
+STAR_LABELLED = (Markup('<button type="button" class="sd-btn sd-btn-outline-primary enlsp-btn enlsp-star" data-star="{key}">') + _STAR_ICON
+                 + Markup(" {label}</button>"))
 LIST_ITEM = Markup(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
@@ -310,9 +339,11 @@ class Page:
             p += inline(trophy_icon(), label, classes=badge_classes(color, outline)) if label == paper.award and color == "warning" else badge(label, color, outline)
         return p
 
-    def paper_card(self, c: Card) -> nodes.Node:
-        """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds)."""
+    def paper_card(self, c: Card, grouped: bool = False) -> nodes.Node:
+        """A sphinx-design card linking to the paper page, as one `fragment` (lists hold hundreds);
+        ``grouped``: under a heading naming its presentation, which its badge would repeat."""
         paper, status = c.paper, c.status
+        plain = latex.plain(paper.title)  # where the title is an attribute or hidden link text
         classes, aside = ["enlsp-paper-card"], Markup("")
         if status and status.thumbnail:
             # decorative: the card's title already names the paper
@@ -323,18 +354,19 @@ class Page:
         if c.more:
             authors += Markup(", ") + more_authors(c.more)
         badges = Markup(" ").join(BADGE.format(classes=" ".join(badge_classes(color, outline)), label=TROPHY + label if color == "warning" and label == paper.award else label)
-                                  for label, color, outline in c.badges)
+                                  for label, color, outline in (c.badges[1:] if grouped else c.badges))
         if status and status.published:
             what = " (review copy)" if status.review_note else ""  # published by the organizers' choice, with its note
             pdf = f"PDF{what} · {status.pages} pages"
-            pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=paper.title, what=what)
+            pdf_markup = _CARD_PDF.format(href=self.href(paths.paper_file(paper.id, "pdf")), pages=status.pages, title=plain, what=what)
         else:
-            pdf = "Camera-ready pending"
+            pdf = unavailable(c.held)
             pdf_markup = Markup(pdf)  # a constant: nothing to escape
-        markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=paper.title, authors=authors, badges=badges, pdf=pdf_markup,
+        pdf_markup += STAR.format(key=star_key("paper", paper.id))
+        markup = PAPER_CARD.format(classes=" ".join(classes), aside=aside, title=rich_markup(paper.title), plain=plain, authors=authors, badges=badges, pdf=pdf_markup,
                                    href=self.href(paths.paper_page(paper.id)))
         names = ", ".join([a.name for a in c.authors] + ([more_authors(c.more)] if c.more else []))
-        return fragment(markup, f"{paper.title}\n{names}\n{pdf}")
+        return flag_math(fragment(markup, f"{plain}\n{names}\n{pdf}"), paper.title)
 
     def keynote_card(self, keynote: Keynote) -> nodes.container:
         """A card linking to a keynote's page: speakers, avatars, affiliations, title."""
@@ -343,11 +375,12 @@ class Page:
         avatars = para(classes=["enlsp-avatar-line"])
         for speaker in speakers:
             avatars += element("span", initials(speaker.name), class_="enlsp-avatar", aria_hidden="true")
+        avatars += star_button(star_key("keynote", keynote.id))
         body: list[nodes.Node] = [avatars]
         affiliations = list(dict.fromkeys(s.affiliation for s in speakers if s.affiliation))
         if affiliations:
             body.append(para("; ".join(affiliations), classes=["enlsp-affiliation"]))
-        body.append(para(keynote.title, classes=["enlsp-talk-title"]))
+        body.append(para(*rich(keynote.title), classes=["enlsp-talk-title"]))
         return card(who, body, self.href(paths.keynote_page(keynote.id)), classes=["enlsp-keynote-card"])
 
     @staticmethod

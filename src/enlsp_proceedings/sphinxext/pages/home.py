@@ -9,7 +9,7 @@ from docutils import nodes
 from markupsafe import Markup
 
 from enlsp_proceedings.outputs import paths
-from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.outputs.volume import PdfCounts, Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     BADGE,
     LIST_ITEM,
@@ -22,6 +22,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     paper_groups,
     single,
 )
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     badge,
     badge_classes,
@@ -39,6 +40,7 @@ from enlsp_proceedings.sphinxext.widgets import (
     strong,
     text,
 )
+from enlsp_proceedings.util import latex
 
 #: One line under each section card on the home page.
 SECTION_BLURBS = {
@@ -80,6 +82,7 @@ def shows(v: Volume, ident: str | None = None) -> Shown:
     return Shown(
         workshop=v.workshop, keynotes=list(proc.keynotes), panel=bool(proc.panel), sections=sections(v),
         papers=[ListedPaper(p.id, p.title, p.award, p.presentation, author_names(v, p), bool((s := v.pdfs.get(p.id)) and s.published)) for p in proc.papers],
+        counts=tuple(v.pdf_counts),
     )
 
 
@@ -117,7 +120,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     if d.keynotes:
         out += section(w.labels.keynote_speakers, "keynote-speakers", grid([page.keynote_card(k) for k in d.keynotes], "1 2 3 4"))
     if d.papers:
-        out += _papers(page, w, d.papers)
+        out += _papers(page, w, d.papers, d.counts)
     if w.important_dates:
         out += section(w.labels.important_dates, "important-dates", _dates_list(w))
     if w.sponsors:
@@ -129,31 +132,41 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     return [out]
 
 
-def _papers(page: Page, w, papers: list[ListedPaper]) -> nodes.section:
+def pdf_count_sentence(counts: PdfCounts) -> str:
+    """'40 papers were accepted. ...; 39 of them have their PDF published: 38 camera-ready versions
+    and 1 anonymized review copy.' A review copy is never counted as a camera-ready."""
+    total, published, review = counts.papers, counts.published, counts.review_copies
+    if published == total and not review:
+        return f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation."
+    lead = f"{total} papers were accepted. Each has a page with its abstract and a citation; "
+    if not review:
+        return lead + f"{published} of them have their camera-ready PDF published."
+    camera = counts.camera_ready
+    kinds = (f"{camera} camera-ready version{'s' if camera != 1 else ''} and " if camera else "") + \
+        f"{review} anonymized review cop{'ies' if review != 1 else 'y'}"
+    who = "all of them have" if published == total else f"{published} of them {'has' if published == 1 else 'have'}"
+    return lead + f"{who} their PDF published: {kinds}."
+
+
+def _papers(page: Page, w, papers: list[ListedPaper], counts: tuple[int, int, int]) -> nodes.section:
     """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
     out = section(w.labels.papers, "accepted-papers")
-    total = len(papers)
-    published = sum(1 for p in papers if p.published)
-    if published == total:
-        out += para(f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation.")
-    else:
-        out += para(f"{total} papers were accepted. Each has a page with its abstract and a citation; "
-                    f"{published} of them have their camera-ready PDF published.")
+    out += para(pdf_count_sentence(PdfCounts(*counts)))
     columns = []
     award_classes = " ".join(badge_classes("warning"))
     for _ident, heading, group in paper_groups(w, papers, lambda p: p.presentation):
         items, plain = [], []
         for paper in group:
             award = Markup(" ") + BADGE.format(classes=award_classes, label=TROPHY + paper.award) if paper.award else Markup("")
-            items.append(LIST_ITEM.format(href=page.href(paths.paper_page(paper.id)), title=paper.title, award=award, authors=paper.authors))
-            plain.append(f"{paper.title}\n{paper.authors}")
+            items.append(LIST_ITEM.format(href=page.href(paths.paper_page(paper.id)), title=rich_markup(paper.title), award=award, authors=paper.authors))
+            plain.append(f"{latex.plain(paper.title)}\n{paper.authors}")
         if len(items) > HOME_LIST_SHOWN + 2:  # a long list: the rest behind one click, not a page-long column
             rest = len(items) - HOME_LIST_SHOWN
             markup = _HOME_LIST_LONG.format(shown=Markup("").join(items[:HOME_LIST_SHOWN]), rest=Markup("").join(items[HOME_LIST_SHOWN:]),
                                             summary=f"Show {rest} more {heading.lower()}")
         else:
             markup = Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items))
-        listing = fragment(markup, "\n".join(plain))
+        listing = flag_math(fragment(markup, "\n".join(plain)), *(p.title for p in group))
         body: list[nodes.Node] = [para(strong(f"{heading} ({len(group)})"), classes=["enlsp-group-title"]), listing]
         columns.append(nodes.container("", *body, classes=["enlsp-paper-group"]))
     out += grid(columns, "1 1 2 2" if len(columns) > 1 else "1", classes=["enlsp-paper-groups"])

@@ -6,7 +6,8 @@ from docutils import nodes
 
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
-from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, when
+from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, star_button, star_key, when
+from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title
 from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
 
 
@@ -26,7 +27,7 @@ def shows(v: Volume, keynote_id: str | None) -> Shown:
 def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The keynote page body."""
     keynote, w = d.keynote, d.workshop
-    out = section(keynote.title, "keynote", classes=["enlsp-keynote"])
+    out = rich_title(keynote.title, "keynote", classes=["enlsp-keynote"])
     who = para(badge(w.labels.keynote, "primary"), " ", classes=["enlsp-speaker"])
     for index, (speaker, ref) in enumerate(zip(keynote.speakers, d.speakers, strict=True)):
         if index:
@@ -35,16 +36,15 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
             who += text(speaker.honorific + " ")
         who += page.person_link(ref)
     out += who
+    actions = para(button("Cite", "#cite"), " ", star_button(star_key("keynote", keynote.id), "My list"), " ", classes=["enlsp-actions"])
+    for kind, url in keynote.links.items():
+        actions += button(LINK_LABELS[kind], url, external=True)
+        actions += text(" ")
+    out += actions
     if d.when:
         out += page.when_line(d.when)
-    if keynote.links.items():
-        actions = para(classes=["enlsp-actions"])
-        for kind, url in keynote.links.items():
-            actions += button(LINK_LABELS[kind], url, external=True)
-            actions += text(" ")
-        out += actions
     if keynote.abstract:
-        out += section("Abstract", "abstract", *paragraphs(keynote.abstract))
+        out += section("Abstract", "abstract", *rich_paragraphs(keynote.abstract))
     if keynote.bio:
         about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
         out += section(about, "bio", *paragraphs(keynote.bio))

@@ -6,7 +6,7 @@ from docutils import nodes
 
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_ref, person_refs, when
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_ref, person_refs, star_button, star_key, when
 from enlsp_proceedings.sphinxext.widgets import bullet_list, para, paragraphs, section, strong
 
 
@@ -20,13 +20,14 @@ def shows(v: Volume, ident: str | None = None) -> Shown:
     panel = v.proc.panel
     if panel is None:
         raise KeyError("panel")
-    return Shown(title=panel.title, description=panel.description, when=when(v, v.slot("panel", panel.id)),
+    return Shown(id=panel.id, title=panel.title, description=panel.description, when=when(v, v.slot("panel", panel.id)),
                  moderator=person_ref(v, panel.moderator) if panel.moderator else None, panelists=person_refs(v, panel.panelists))
 
 
 def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The panel page body."""
     out = section(d.title, "panel")
+    out += para(star_button(star_key("panel", d.id), "My list"), classes=["enlsp-actions"])
     if d.when:
         out += page.when_line(d.when)
     if d.description:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Workshop
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.outputs.volume import Volume, paper_bibtex, paper_ris
 from enlsp_proceedings.sphinxext.pages.common import (
@@ -13,13 +13,16 @@ from enlsp_proceedings.sphinxext.pages.common import (
     Page,
     PageKind,
     Shown,
-    badge_specs,
     person_refs,
     required,
     session_when,
     shown_authors,
+    star_button,
+    star_key,
+    unavailable,
     when,
 )
+from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title
 from enlsp_proceedings.sphinxext.widgets import (
     admonition,
     bullet_list,
@@ -29,7 +32,6 @@ from enlsp_proceedings.sphinxext.widgets import (
     inline,
     link,
     para,
-    paragraphs,
     section,
     strong,
     tab_set,
@@ -44,28 +46,59 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 
 def shows(v: Volume, paper_id: str | None) -> Shown:
-    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key."""
+    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key,
+    the volume's editors (in its BibTeX)."""
     paper_id = required(paper_id)
     paper = v.papers_by_id[paper_id]
-    return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=badge_specs(v.workshop, paper),
+    return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=page_badges(v.workshop, paper),
                  when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
-                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"])
+                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], held=v.held, editors=list(v.proc.people.organizers))
+
+
+def page_badges(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
+    """The badges of a paper's page: its award, and "Non-archival" once. Not its presentation and
+    track, which the "Presentation: … · Track: …" line below them names."""
+    specs = [(paper.award, "warning", False)] if paper.award else []  # shown with the theme's trophy icon
+    if not workshop.archival:
+        specs.append(("Non-archival", "secondary", True))
+    return specs
 
 
 def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The paper page body."""
     paper, status, w = d.paper, d.status, d.workshop
     paper_id = paper.id
-    out = section(paper.title, "paper", classes=["enlsp-paper"])
-    if status and status.published and status.thumbnail:
-        # the first page, linking to the PDF (the alt text names the link's target)
-        out += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
-                         f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])
+    out = rich_title(paper.title, "paper", classes=["enlsp-paper"])
     shown, more = shown_authors(d.authors)
     out += page.people_line(shown, more=more, more_href=f"#{paths.ALL_AUTHORS}")
     if not paper.authors:
         out += para(UNKNOWN_AUTHORS_NOTE, classes=["enlsp-authors-note"])
-    out += page.paper_badges(paper, d.badges)
+    # what a reader came for, right under the title and authors, on a phone's first screen too:
+    # the PDF, the citation, the star of the reading list, then the other files and links
+    published = bool(status and status.published)
+    actions = para(classes=["enlsp-actions"])
+    if published:
+        actions += button(f"PDF ({status.pages} page{'s' if status.pages != 1 else ''})", f"{paper_id}.pdf", outline=False, download=True)
+        actions += text(" ")
+    actions += button("Cite", "#cite")
+    actions += text(" ")
+    actions += star_button(star_key("paper", paper_id), "My list")
+    actions += text(" ")
+    if status and status.supplementary:
+        size = f", {status.supplementary_size / 2**20:.1f} MB" if status.supplementary_size else ""
+        kind = status.supplementary.rsplit(".", 1)[-1].upper()
+        actions += button(f"{w.labels.supplementary} ({kind}{size})", status.supplementary, download=True)
+        actions += text(" ")
+    for kind, url in paper.links.items():
+        actions += button(LINK_LABELS[kind], url, external=True)
+        actions += text(" ")
+    out += actions
+    if published and status.thumbnail:
+        # the first page, linking to the PDF (the alt text names the link's target)
+        out += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
+                         f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])
+    if d.badges:
+        out += page.paper_badges(paper, d.badges)
     if paper.errata:
         latest = max(e.date for e in paper.errata)
         out += para(inline("Revised", classes=["enlsp-revised-label"]), " This page was corrected on ",
@@ -76,36 +109,23 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         out += page.when_line(d.when)
     for session in d.sessions:
         out += page.when_line(session)
-    actions = para(classes=["enlsp-actions"])
-    if status and status.published:
-        actions += button(f"PDF ({status.pages} page{'s' if status.pages != 1 else ''})", f"{paper_id}.pdf", outline=False, download=True)
-        actions += text(" ")
-    if status and status.supplementary:
-        size = f", {status.supplementary_size / 2**20:.1f} MB" if status.supplementary_size else ""
-        kind = status.supplementary.rsplit(".", 1)[-1].upper()
-        actions += button(f"{w.labels.supplementary} ({kind}{size})", status.supplementary, download=True)
-        actions += text(" ")
-    for kind, url in paper.links.items():
-        actions += button(LINK_LABELS[kind], url, external=True)
-        actions += text(" ")
-    if len(actions):
-        out += actions
     if status and status.published and status.review_note:  # the organizers chose to publish the review copy
         out += admonition("note", "About this PDF", [para(status.review_note)])
     if not (status and status.published):
-        body = [para("The camera-ready PDF of this paper is not yet available.")]
+        # once the workshop has taken place, no camera-ready is coming: not "not yet"
+        body = [para("The camera-ready PDF of this paper is not available." if d.held else "The camera-ready PDF of this paper is not yet available.")]
         problems = [p for p in (status.problems if status else []) if p["code"] != "pdf-missing"]
         if problems:
             body.append(para("The submitted file could not be published: ", "; ".join(p["message"] for p in problems), "."))
-        out += admonition("note", "Camera-ready not yet available", body)
-    out += section("Abstract", "abstract", *paragraphs(paper.abstract))
+        out += admonition("note", unavailable(True) if d.held else "Camera-ready not yet available", body)
+    out += section("Abstract", "abstract", *rich_paragraphs(paper.abstract))
     url = paths.site_url(w.base_url, paths.paper_page(paper_id))
     # a long list is cited by its first authors "and others" here; the files list every one
     cited = paper.model_copy(update={"authors": paper.authors[:len(shown)]}) if more else paper
     ris = (code_block(paper_ris(paper, w, bool(status and status.published))) if not more
            else para(f"The RIS file lists all {len(d.authors):,} authors: download it below."))
     tabs = tab_set([
-        ("BibTeX", [code_block(paper_bibtex(cited, w, d.key, et_al=bool(more)), "bibtex")]),
+        ("BibTeX", [code_block(paper_bibtex(cited, w, d.key, d.editors, et_al=bool(more)), "bibtex")]),
         ("ACL", [code_block(cite.to_acl_text(cited, w, et_al=bool(more)))]),
         ("Markdown", [code_block(cite.to_markdown(cited, w, url, et_al=bool(more)), "markdown")]),
         ("RIS", [ris]),

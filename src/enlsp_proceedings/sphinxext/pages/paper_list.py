@@ -34,7 +34,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
 def _grid(page: Page, cards: list[Card]) -> nodes.container:
     """Cards whose columns carry presentation/track/award as data attributes (enlsp-filters.js)."""
     data = [{"presentation": c.paper.presentation, "track": c.paper.track, "award": "yes" if c.paper.award else "no"} for c in cards]
-    return grid([page.paper_card(c) for c in cards], "1 1 2 2", item_data=data)
+    return grid([page.paper_card(c, grouped=True) for c in cards], "1 1 2 2", item_data=data)
 
 
 def _filters(w, cards: list[Card]) -> nodes.Node:

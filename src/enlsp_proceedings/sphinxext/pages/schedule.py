@@ -21,8 +21,12 @@ from enlsp_proceedings.sphinxext.pages.common import (
     person_refs,
     shown_authors,
     single,
+    star_button,
+    star_key,
 )
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import badge, fragment, inline, link, para, section, table
+from enlsp_proceedings.util import latex
 
 _SESSION_PAPERS = Markup(
     '<details class="enlsp-more enlsp-session-papers"><summary>{summary}</summary>\n<ul class="enlsp-paper-list">\n{items}</ul>\n</details>\n'
@@ -44,6 +48,7 @@ class Row(NamedTuple):
     ics: str | None
     who: list[PersonRef] | None  # the talk's people (None: no speakers cell)
     papers: list[tuple[str, str, str]]  # a poster session's papers: (id, title, authors)
+    star: str = ""  # the talk's name in the reading list (common.star_key)
     more: int = 0  # people a long author list leaves out of ``who`` (`common.shown_authors`)
 
 
@@ -79,7 +84,8 @@ def _row(v: Volume, slot) -> Row:
         who = person_refs(v, v.keynotes_by_id[ident].speakers)
     else:
         who = person_refs(v, v.proc.panel.panelists) if v.proc.panel else None
-    return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, kind, v.slot_title(slot), v.slot_kind_label(slot), v.slot_page(slot), v.slot_ics_path(slot), who, [], more)
+    return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, kind, v.slot_title(slot), v.slot_kind_label(slot), v.slot_page(slot), v.slot_ics_path(slot), who, [],
+               star_key(kind, ident), more)
 
 
 def shows(v: Volume, ident: str | None = None) -> Shown:
@@ -146,12 +152,15 @@ def _event(page: Page, d: Shown, slot: Row) -> tuple[list[nodes.Node], list[node
     if slot.page is None:
         event: list[nodes.Node] = [para(slot.title, classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
         if slot.papers:
-            items = [LIST_ITEM.format(href=page.href(paths.paper_page(ident)), title=title, award=Markup(""), authors=authors) for ident, title, authors in slot.papers]
+            items = [LIST_ITEM.format(href=page.href(paths.paper_page(ident)), title=rich_markup(title), award=Markup(""), authors=authors) for ident, title, authors in slot.papers]
             summary = f"{len(items)} {d.poster.group.lower() if len(items) != 1 else d.poster.label.lower()}"
-            event.append(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(title for _i, title, _a in slot.papers)))
+            event.append(flag_math(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(latex.plain(title) for _i, title, _a in slot.papers)),
+                                   *(title for _i, title, _a in slot.papers)))
         return event, [para("")]
-    event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ", link(slot.title, page.href(slot.page)), " ",
-                  link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]),
+    event = [para(badge(slot.label or "", "primary" if slot.kind == "keynote" else "info"), " ",
+                  link(inline(*rich(slot.title)) if slot.kind in ("paper", "keynote") else slot.title, page.href(slot.page)), " ",
+                  inline(link(inline(calendar_icon(), ".ics"), page.href(slot.ics or ""), classes=["enlsp-ics"]), " ", star_button(slot.star),
+                         classes=["enlsp-event-tools"]),
                   classes=["enlsp-event"])]
     who: list[nodes.Node] = ([page.people_line(slot.who, with_affiliation=False, more=slot.more,
                                                more_href=f"{page.href(slot.page)}#{paths.ALL_AUTHORS}" if slot.more and slot.page else None)]

@@ -1,45 +1,41 @@
 /* Search page: queries the static Pagefind index (pagefind/: the bundles listed in
    bundles.json, merged into one search) and lists title, authors and an excerpt per
-   result. Result text is inserted as text nodes only; the excerpt's <mark>
-   highlights are rebuilt as elements, never parsed as HTML. search.html?q=TERM runs TERM. */
+   result. Result text is inserted as text nodes only. search.html?q=TERM runs TERM.
+
+   Which results are shown is decided per bundle, before anything is listed, so the count
+   shown is the number of results listed. Pagefind answers a word that is in no text of an
+   index with the longest prefix of it that is ("xyzzyplugh" finds every "x", "muller" an
+   "M."; Pagefind/pagefind#599) and it does so for every result of that index alike. So a
+   bundle's results are kept when every word of the query is really in that bundle: as a
+   whole word (Pagefind's exact search finds it), or as the beginning of a word that one of
+   the bundle's best results was found by ("mull" typed for Müller). */
 (function () {
   "use strict";
   const PAGE = 20;
-  let pagefind = null;
+  const PROBE = 5;  // a bundle's best results whose words are read when a word of the query is not whole in it
+  const EXACT = /^\s*".+"\s*$/;  // a quoted phrase: Pagefind's exact search, which never substitutes a prefix
+  let loaded = null;
   let current = 0;
 
   function root() { return document.querySelector(".enlsp-search"); }
   function field() { return document.querySelector(".enlsp-search form.bd-search input[name='q']"); }
 
   async function load() {
-    if (pagefind) return pagefind;
+    if (loaded) return loaded;
     const index = new URL(root().dataset.pagefindIndex || "pagefind/", window.location.href);
     const manifest = await fetch(new URL("bundles.json", index), { cache: "no-cache" });
     if (!manifest.ok) throw new Error(`bundles.json: HTTP ${manifest.status}`);
-    const bundles = (await manifest.json()).bundles.map((name) => new URL(name, index).href);
-    const module = await import(new URL("pagefind.js", bundles[0]).href);
-    const options = { baseUrl: new URL("../", index).pathname };
-    await module.options(options);
+    const names = (await manifest.json()).bundles;
+    const urls = names.map((name) => new URL(name, index).href);
+    const module = await import(new URL("pagefind.js", urls[0]).href);
+    const baseUrl = new URL("../", index).pathname;
+    // Each bundle's results carry the filter bundle=<its name> (Pagefind's mergeFilter), so that
+    // one bundle can be searched alone.
+    await module.options({ baseUrl, mergeFilter: { bundle: names[0] } });
     await module.init();
-    await Promise.all(bundles.slice(1).map((bundle) => module.mergeIndex(bundle, options)));
-    pagefind = module;
-    return module;
-  }
-
-  function excerptNodes(excerpt) {
-    // Pagefind escapes the text and wraps hits in <mark>: split on the marks, decode the rest as text.
-    const out = document.createDocumentFragment();
-    const decoder = document.createElement("textarea");
-    excerpt.split(/(<mark>|<\/mark>)/).reduce((inMark, part) => {
-      if (part === "<mark>") return true;
-      if (part === "</mark>") return false;
-      decoder.innerHTML = part.replace(/</g, "&lt;");
-      const node = document.createTextNode(decoder.value);
-      if (inMark) { const m = document.createElement("mark"); m.appendChild(node); out.appendChild(m); }
-      else out.appendChild(node);
-      return inMark;
-    }, false);
-    return out;
+    await Promise.all(urls.slice(1).map((url, i) => module.mergeIndex(url, { baseUrl, mergeFilter: { bundle: names[i + 1] } })));
+    loaded = { pagefind: module, bundles: names };
+    return loaded;
   }
 
   // Accent and letter folding as the index does it ("muller" finds "Müller", "soren" finds "Søren").
@@ -47,47 +43,84 @@
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[ßøłđæœıþð]/g, (c) => LETTERS[c]);
   }
-  function words(text) { return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+  function letters(text) { return fold(text).replace(/[^\p{L}\p{N}]+/gu, ""); }
 
-  // Pagefind answers a word that is in no text with the longest prefix that is ("xyzzyplugh"
-  // finds every "x", Pagefind/pagefind#599). A word is really found when a word of the result
-  // starts with it, or shares a stem-length beginning with it ("installation", "installing").
-  function found(term, vocabulary) {
-    if (term.length < 3) return true;
-    for (const word of vocabulary) {
-      if (word.startsWith(term)) return true;
-      let n = 0;
-      while (n < word.length && n < term.length && word[n] === term[n]) n++;
-      if (n >= 4 && n >= term.length - 6) return true;
-    }
-    return false;
-  }
-  function matches(data, terms) {
-    const meta = data.meta || {};
-    const vocabulary = new Set(words([data.content || "", meta.title || "", meta.authors || ""].join(" ")));
-    return terms.every((term) => found(term, vocabulary));
+  // The words Pagefind searches for: the query without punctuation (removed, not a break:
+  // "GPT-2" is "gpt2"), split at white space.
+  function queryWords(query) {
+    return query.replace(/[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu, "").split(/\s+/).filter((w) => letters(w));
   }
 
-  // The excerpt comes from the text below the title and authors (which the result already
-  // shows): the first hit after the record's first `lead` words and outside the PDF's own
-  // title and author block (`skip`), with its hits marked.
+  // What Pagefind indexes of a word of the text: its letters and digits, and its parts at
+  // punctuation, case changes and digits ("MohammadAli": mohammadali, mohammad, ali).
+  const PARTS = /[\p{Lu}\p{Lt}][\p{Ll}\p{M}]+|\p{Lu}+(?![\p{Ll}\p{M}])|[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|\p{N}+/gu;
+  function forms(word) {
+    return [letters(word), ...(word.normalize("NFC").match(PARTS) || []).map(letters)].filter(Boolean);
+  }
+  // A word of the query is in a result when a word it was found by begins with it, or shares a
+  // stem-length beginning with it ("quantization" and "quantizing").
+  function begins(term, form) {
+    if (form.startsWith(term)) return true;
+    let n = 0;
+    while (n < form.length && n < term.length && form[n] === term[n]) n++;
+    return n >= 4 && n >= term.length - 6;
+  }
+  function foundIn(term, data) {
+    const all = (data.content || "").split(" ");
+    return (data.locations || []).some((n) => all[n] !== undefined && forms(all[n]).some((form) => begins(term, form)));
+  }
+
+  // The results of one bundle: all of them, or none when a word of the query is in none of its
+  // text (Pagefind then found a shorter prefix of it, in every result alike).
+  async function bundleResults(pagefind, query, bundle) {
+    const filters = { bundle };
+    const found = await pagefind.search(query, { filters });
+    const results = found ? found.results : [];
+    if (!results.length || EXACT.test(query)) return results;
+    const whole = await Promise.all(queryWords(query).map(async (word) => {
+      const exact = await pagefind.search(`"${word}"`, { filters });
+      return exact && exact.results.length ? null : letters(word);
+    }));
+    const unsure = whole.filter(Boolean);
+    if (!unsure.length) return results;
+    const best = await Promise.all(results.slice(0, PROBE).map((r) => r.data()));
+    return unsure.every((term) => best.some((data) => foundIn(term, data))) ? results : [];
+  }
+
+  async function search(query) {
+    const { pagefind, bundles } = await load();
+    if (!queryWords(query).length) return [];
+    const answers = await Promise.all(bundles.map((bundle) => bundleResults(pagefind, query, bundle)));
+    return answers.flat().sort((a, b) => b.score - a.score);
+  }
+
+  // The excerpt: the words around the first hit inside the parts of the record an excerpt may
+  // quote (meta.excerpt: word ranges of the abstract and the body, never the title, names and
+  // affiliations shown above or printed in the PDF's author block; its digits are Braille patterns,
+  // U+2800 + digit, which Pagefind does not search), with its hits marked; the start of the first
+  // such part when none of them has a hit.
   const WINDOW = 30;
   function excerptFor(data) {
-    const all = (data.content || "").split(/\s+/).filter(Boolean);
-    const meta = data.meta || {};
-    const lead = Math.min(parseInt(meta.lead || "0", 10) || 0, all.length);
-    const [skipFrom, skipTo] = (meta.skip || "0-0").split("-").map((n) => parseInt(n, 10) || 0);
-    const hits = new Set((data.locations || []).filter((n) => n >= lead && !(n >= skipFrom && n < skipTo)));
-    const first = Math.min(...hits, Infinity);
-    const start = first === Infinity ? lead : Math.max(lead, first - Math.floor(WINDOW / 3));
+    const all = data.content ? data.content.split(" ") : [];  // Pagefind joins a record's words with one space
+    const ranges = ((data.meta || {}).excerpt || "").replace(/[\u2800-\u2809]/g, (c) => String(c.charCodeAt(0) - 0x2800));
+    const parts = ranges.split(" ").map((range) => range.split("-").map((n) => parseInt(n, 10)))
+      .filter(([a, b]) => a >= 0 && b > a && a < all.length).map(([a, b]) => [a, Math.min(b, all.length)]);
     const out = document.createDocumentFragment();
-    if (start > lead) out.appendChild(document.createTextNode("… "));
-    all.slice(start, start + WINDOW).forEach((word, i) => {
+    if (!parts.length) return out;
+    const partOf = (n) => parts.find(([a, b]) => n >= a && n < b);
+    const hits = (data.locations || []).filter((n) => partOf(n)).sort((x, y) => x - y);
+    const [from, to] = hits.length ? partOf(hits[0]) : parts[0];
+    let start = hits.length ? Math.max(from, hits[0] - Math.floor(WINDOW / 3)) : from;
+    start = Math.max(from, Math.min(start, to - WINDOW));
+    const end = Math.min(to, start + WINDOW);
+    const marked = new Set(hits);
+    if (start > from) out.appendChild(document.createTextNode("… "));
+    all.slice(start, end).forEach((word, i) => {
       if (i) out.appendChild(document.createTextNode(" "));
-      if (hits.has(start + i)) { const m = document.createElement("mark"); m.textContent = word; out.appendChild(m); }
+      if (marked.has(start + i)) { const m = document.createElement("mark"); m.textContent = word; out.appendChild(m); }
       else out.appendChild(document.createTextNode(word));
     });
-    if (start + WINDOW < all.length) out.appendChild(document.createTextNode(" …"));
+    if (end < to) out.appendChild(document.createTextNode(" …"));
     return out;
   }
 
@@ -113,7 +146,7 @@
     }
     const ex = document.createElement("p");
     ex.className = "enlsp-result-excerpt";
-    ex.appendChild(data.meta && data.meta.lead !== undefined ? excerptFor(data) : excerptNodes(data.excerpt || ""));
+    ex.appendChild(excerptFor(data));
     if (ex.textContent.trim()) li.appendChild(ex);
     return li;
   }
@@ -126,29 +159,25 @@
     const url = new URL(window.location.href);
     if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
     window.history.replaceState(null, "", url);
-    if (!query) { list.replaceChildren(); status.textContent = ""; return; }
+    if (!query) { list.replaceChildren(); status.textContent = ""; document.getElementById("enlsp-search-more")?.remove(); return; }
     status.textContent = "Searching…";
-    let pf;
-    try { pf = await load(); } catch (err) {
+    let results;
+    try { results = await search(query); } catch (err) {
+      if (mine !== current) return;
       status.textContent = "The search index is not available here. Build the site with enlsp-proceedings and open it through a web server.";
       return;
     }
-    const search = await pf.search(query);
-    if (mine !== current) return;
-    let results = search ? search.results : [];
-    const terms = words(query);
-    if (results.length && !matches(await results[0].data(), terms)) results = [];  // only prefixes of the words matched
     if (mine !== current) return;
     list.replaceChildren();
+    document.getElementById("enlsp-search-more")?.remove();
     status.textContent = results.length ? `${results.length} result${results.length === 1 ? "" : "s"} for “${query}”` : `No results for “${query}”`;
     let shown = 0;
     async function more() {
       const batch = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
       if (mine !== current) return;
-      batch.filter((d) => matches(d, terms)).forEach((d) => list.appendChild(render(d)));
+      batch.forEach((d) => list.appendChild(render(d)));
       shown += batch.length;
-      const old = document.getElementById("enlsp-search-more");
-      if (old) old.remove();
+      document.getElementById("enlsp-search-more")?.remove();
       if (shown < results.length) {
         const button = document.createElement("button");
         button.id = "enlsp-search-more";

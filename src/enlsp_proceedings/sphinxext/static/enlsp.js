@@ -129,3 +129,132 @@
   const toggle = inner.querySelector(".primary-toggle");  // its aria-controls names the menu once the menu exists
   if (toggle && document.getElementById("pst-primary-sidebar-modal")) toggle.setAttribute("aria-controls", "pst-primary-sidebar-modal");
 })();
+
+/* The reader's list ("My list"): a star on every paper and talk (buttons.enlsp-star with
+   data-star="paper:<id>", "keynote:<id>" or "panel:<id>", written by the pages), kept in this
+   browser's localStorage, one list per site (several sites may share an origin, and every
+   file:// page shares one). Whatever is stored is checked before use: a corrupted or foreign
+   value is an empty list, never an error. The header gets a link to the My list page with the
+   count; the My list page's own script (enlsp-mylist.js) uses window.enlspList. Titles are
+   read from the page as text and only ever written back as text. */
+(function () {
+  "use strict";
+  const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
+  const STORE = "enlsp-list:" + root.pathname;
+  const MY_LIST = "my-list.html";  // outputs/paths.py MY_LIST
+  const KEY = /^(paper|keynote|panel):[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+  const listeners = [];
+  let status = null;
+
+  function clean(value) {
+    if (!value || typeof value !== "object" || !Array.isArray(value.items)) return [];
+    const seen = new Set();
+    const items = [];
+    for (const item of value.items) {
+      if (!item || typeof item.key !== "string" || !KEY.test(item.key) || seen.has(item.key)) continue;
+      seen.add(item.key);
+      items.push({ key: item.key, title: typeof item.title === "string" ? item.title.slice(0, 2000) : "" });
+    }
+    return items;
+  }
+
+  function read() {
+    try { return clean(JSON.parse(window.localStorage.getItem(STORE) || "null")); } catch (err) { return []; }
+  }
+
+  function write(items) {
+    try { window.localStorage.setItem(STORE, JSON.stringify({ version: 1, items: items })); return true; } catch (err) { return false; }
+  }
+
+  function titleOf(button) {
+    const card = button.closest(".sd-card");
+    const event = button.closest(".enlsp-event, .enlsp-mylist-item");
+    let source = null;
+    if (card) source = card.querySelector(".enlsp-talk-title") || card.querySelector(".sd-card-title");
+    else if (event) source = event.querySelector("a:not(.enlsp-ics)");
+    else source = document.querySelector(".bd-article h1");
+    if (!source) return "";
+    const copy = source.cloneNode(true);
+    for (const extra of copy.querySelectorAll(".headerlink")) extra.remove();
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function announce(message) {
+    if (!status) {
+      status = document.createElement("div");
+      status.className = "enlsp-visually-hidden";
+      status.setAttribute("role", "status");
+      document.body.append(status);
+    }
+    status.textContent = message;
+  }
+
+  function show(items) {
+    const keys = new Set(items.map(i => i.key));
+    for (const button of document.querySelectorAll("button.enlsp-star[data-star]")) {
+      const on = keys.has(button.dataset.star);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      const icon = button.querySelector(".fa-star");
+      if (icon) {
+        icon.classList.toggle("fa-solid", on);
+        icon.classList.toggle("fa-regular", !on);
+      }
+      if (button.classList.contains("enlsp-star-icon")) {
+        if (!button.hasAttribute("aria-label")) button.setAttribute("aria-label", "My list: " + (titleOf(button) || button.dataset.star));
+        button.title = on ? "In my list (press to remove)" : "Add to my list";
+      }
+    }
+    for (const count of document.querySelectorAll(".enlsp-list-count")) count.textContent = items.length ? String(items.length) : "";
+    for (const link of document.querySelectorAll("a.enlsp-list-link")) {
+      const label = "My list: " + (items.length === 1 ? "1 item" : items.length + " items");
+      link.setAttribute("aria-label", label);
+      link.title = label;
+    }
+    for (const listener of listeners) listener(items);
+  }
+
+  function set(key, on, title) {
+    if (!KEY.test(key)) return false;
+    const items = read().filter(i => i.key !== key);
+    if (on) items.push({ key: key, title: title || "" });
+    const saved = write(items);
+    const now = read();
+    show(now);
+    if (!saved) announce("This browser does not let the site keep your list (storage is off or full).");
+    else announce((on ? "Added to my list" : "Removed from my list") + " (" + (now.length === 1 ? "1 item" : now.length + " items") + ")");
+    return saved;
+  }
+
+  function headerLink() {
+    const holder = document.querySelector("#pst-header .navbar-persistent--mobile");
+    if (!holder || holder.querySelector(".enlsp-list-link")) return;
+    const link = document.createElement("a");
+    link.className = "btn pst-navbar-icon enlsp-list-link";
+    link.href = new URL(MY_LIST, root).href;
+    if (new URL(MY_LIST, root).pathname === window.location.pathname) link.setAttribute("aria-current", "page");
+    const icon = document.createElement("i");
+    icon.className = "fa-solid fa-star";
+    icon.setAttribute("aria-hidden", "true");
+    const count = document.createElement("span");
+    count.className = "enlsp-list-count";
+    count.setAttribute("aria-hidden", "true");
+    link.append(icon, count);
+    holder.prepend(link);
+  }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("button.enlsp-star[data-star]");
+    if (!button) return;
+    set(button.dataset.star, button.getAttribute("aria-pressed") !== "true", titleOf(button));
+  });
+  window.addEventListener("storage", function (event) {
+    if (event.key === STORE || event.key === null) show(read());  // another tab changed the list
+  });
+  window.enlspList = {
+    root: root, read: read, set: set, titleOf: titleOf,
+    onChange: function (listener) { listeners.push(listener); },
+    refresh: function () { show(read()); },
+  };
+  headerLink();
+  show(read());
+})();
