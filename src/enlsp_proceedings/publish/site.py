@@ -125,8 +125,14 @@ def claim_cache(cache: Path, flag: str = "--cache") -> None:
                          "the cache keeps only what the tool needs and deletes the rest, so it must be a directory of its "
                          "own: choose a new or empty one (nothing was changed there)")
     cache.mkdir(parents=True, exist_ok=True)
-    write_atomically(cache / CACHE_MARKER, json.dumps({"made_by": "enlsp-proceedings", "what": "cache of page sources, "
-                                                       "doctrees and PDF facts; safe to delete"}) + "\n")
+    try:
+        write_atomically(cache / CACHE_MARKER, json.dumps({"made_by": "enlsp-proceedings", "what": "cache of page sources, "
+                                                           "doctrees and PDF facts; safe to delete"}) + "\n")
+    except OSError:
+        # A full disk, say: the cache is an optimization. `check` goes on without it; a build
+        # stops at its first write there, with one sentence. The directory was empty or an
+        # earlier cache, so the next run claims it again.
+        pass
 
 
 @contextlib.contextmanager
