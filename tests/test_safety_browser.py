@@ -2,53 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import shutil
-import threading
-from pathlib import Path
 
-import pytest
-
+from browsers import MARKS
+from browsers import chromium as browser
+from browsers import serving as serve
 from enlsp_proceedings.outputs import cite
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextlib.contextmanager
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+pytestmark = MARKS
 
 
 def visit(chromium, url: str, interact=None) -> tuple[object, list[str], list[str]]:
@@ -158,6 +119,8 @@ NOT_ON_ANY_PAGE = {
     "Paper.publish_review_copy": "shown only on a review copy's page; the hostile PDF is a camera-ready",
     "Paper.supplementary": "a missing supplement is only a build warning",
     "Track.description": "in papers.json only: no page describes a track",
+    "PaperType.name": "names a paper's page limit in check's messages; no page shows paper types",
+    "Waiver.reason": "an organizer's decision: in check's notes, never on the site",
 }
 
 
