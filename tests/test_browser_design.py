@@ -7,20 +7,16 @@ installed with the ``test`` extra), so no network is needed at test time.
 
 from __future__ import annotations
 
-import functools
 import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsers import MARKS, chromium, serving
 from conftest import run_build
 from test_design import design_workshop
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium")]
+pytestmark = MARKS
 
 #: The pages the issue names: home, papers list, a paper, a keynote, an author page, the schedule.
 PAGES = ["index.html", "papers/index.html", "papers/alpha.html", "papers/gamma.html", "keynotes/kay.html", "authors/ana-silva.html", "schedule.html"]
@@ -60,12 +56,8 @@ def served(tmp_path_factory):
     www = root / "www"
     www.mkdir()
     (www / "synth").symlink_to(root / "site")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/synth/"
-    server.shutdown()
-    server.server_close()
+    with serving(www, _Handler) as base:
+        yield base + "synth/"
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +68,8 @@ def browser(served, real_site):
     would inherit Playwright's pipes to its driver if forked while the driver runs, and then
     stopping Playwright waits forever.
     """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def open_page(browser, url: str, *, width: int = 1280, dark: bool = False):
@@ -214,11 +202,8 @@ def test_thumbnails_load_and_pending_paper_has_no_broken_image(served, browser):
 @pytest.fixture(scope="module")
 def served_real(real_site):
     """The real ENLSP-II site (conf/ of this repository, no PDFs) on a local server."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(real_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(real_site, _Handler) as base:
+        yield base
 
 
 REAL_PAGES = ["index.html", "papers/index.html", "papers/fast-distilbert.html", "keynotes/index.html", "schedule.html",

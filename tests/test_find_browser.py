@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from browsers import MARKS, chromium, start_server
 from conftest import run_build
 from synthetic import SynthPaper, write_workshop
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path):
-    """A static server on a free port of 127.0.0.1; returns (base URL, server)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/", server
+pytestmark = MARKS
 
 
 HOSTILE = 'Attack <img src=x onerror="window.pwned=1"> & Co'
@@ -67,17 +48,13 @@ def bundled_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser(small_site, hostile_site, bundled_site):
     """Chromium, started after the sites are built (builds do not run beside Playwright's event loop)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")
 def site_url(small_site):
-    base, server = serve(small_site / "site")
+    base, server = start_server(small_site / "site")
     yield base
     server.shutdown()
 
@@ -182,7 +159,7 @@ def test_filters_hide_and_show_cards(page, site_url):
 
 
 def test_award_filter_and_hostile_text_stays_text(browser, hostile_site):
-    base, server = serve(hostile_site)
+    base, server = start_server(hostile_site)
     context = browser.new_context()
     try:
         tab = context.new_page()
@@ -219,7 +196,7 @@ def test_search_over_many_bundles_finds_what_one_bundle_finds(page, site_url, bu
         for path in (index / name / "fragment").glob("*.pf_fragment"):
             raw = gzip.decompress(path.read_bytes())
             home["/" + json.loads(raw[raw.index(b"{"):])["url"].lstrip("/")] = name
-    base, server = serve(bundled_site)
+    base, server = start_server(bundled_site)
     try:
         spread = set()
         for query in ("muller", "nguyen", "zyxquartzword", "efficiency", "parsers", "sparse"):

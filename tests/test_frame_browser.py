@@ -7,50 +7,29 @@ static/enlsp.js (see templates/layout.html); these tests drive them as a reader 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
+import contextlib
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+from browsers import MARKS, chromium, serving
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium")]
+pytestmark = MARKS
 
 AUTHOR = "authors/jurgen-muller.html"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def urls(small_site, guide_site):
     """Both sites on local servers (started after both are built)."""
-    servers, out = [], {}
-    for name, directory in (("small", small_site / "site"), ("guide", guide_site)):
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        out[name] = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield out
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(serving(directory)) for name, directory in (("small", small_site / "site"), ("guide", guide_site))}
 
 
 @pytest.fixture(scope="module")
 def browser(urls):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture()

@@ -7,20 +7,17 @@ a synthetic workshop with hostile formulas.
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsers import chromium, needs_chromium, serving
 from conftest import built_workshop
 from synthetic import SynthPaper, write_workshop
 from test_build import visible
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 MATH_FILES = ("katex/katex.min.js", "katex/katex.min.css", "enlsp-math.js")
 PWN = "window.__pwned=1"
 #: the real paper whose abstract says "we can train DyLoRA at least $7x$ faster"
@@ -110,33 +107,16 @@ def test_titles_and_abstracts_show_italics_bold_and_math_sources(math_site):
 
 # -- in a browser ------------------------------------------------------------------------------
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(real_site, math_site):
-    servers, out = [], {}
-    for name, directory in (("real", real_site), ("math", math_site)):
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        out[name] = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield out
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(serving(directory)) for name, directory in (("real", real_site), ("math", math_site))}
 
 
 @pytest.fixture(scope="module")
 def browser(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def open_page(browser, url: str):
@@ -162,7 +142,7 @@ MATH_STATE = """() => Array.from(document.querySelectorAll('span.enlsp-math')).m
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium")
+@needs_chromium
 def test_katex_typesets_the_real_dylora_abstract(browser, served):
     context, page, events = open_page(browser, served["real"] + DYLORA)
     try:
@@ -175,7 +155,7 @@ def test_katex_typesets_the_real_dylora_abstract(browser, served):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium")
+@needs_chromium
 def test_hostile_formulas_stay_inert_text(browser, served):
     context, page, events = open_page(browser, served["math"] + "papers/dyrex.html")
     try:
@@ -194,7 +174,7 @@ def test_hostile_formulas_stay_inert_text(browser, served):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium at /usr/bin/chromium")
+@needs_chromium
 def test_pages_without_math_load_no_katex(browser, served):
     context, page, events = open_page(browser, served["math"] + "papers/plain.html")
     try:

@@ -4,29 +4,22 @@ entries as one BibTeX, RIS, CSL-JSON and iCalendar file, made from the site's ow
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsers import MARKS, QuietHandler, chromium, serving
 from test_browser_design import axe_script
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = MARKS
 PHONE = {"width": 390, "height": 844}
 
 
-class _Site(http.server.SimpleHTTPRequestHandler):
+class _Site(QuietHandler):
     """The site, and a log of every address asked for (nothing but the site's own files may be)."""
 
     asked: list[str]
-
-    def log_message(self, *args):
-        pass
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         self.asked.append(self.path)
@@ -37,21 +30,14 @@ class _Site(http.server.SimpleHTTPRequestHandler):
 def served(real_site):
     asked: list[str] = []
     handler = type("Handler", (_Site,), {"asked": asked})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(real_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/", asked
-    server.shutdown()
-    server.server_close()
+    with serving(real_site, handler) as base:
+        yield base, asked
 
 
 @pytest.fixture(scope="module")
 def browser(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.fixture()

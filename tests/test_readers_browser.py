@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
+import contextlib
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+from browsers import MARKS, QuietHandler, chromium, serving
+
+pytestmark = MARKS
 PHONE = {"width": 390, "height": 844}
 
 
-class _Site(http.server.SimpleHTTPRequestHandler):
+class _Site(QuietHandler):
     """A static server that answers a missing file with the site's 404.html (as GitHub Pages does)."""
 
     site: Path
-
-    def log_message(self, *args):
-        pass
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
@@ -37,11 +29,9 @@ class _Site(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def serve(root: Path, site: Path):
-    handler = type("Handler", (_Site,), {"site": site})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/", server
+def serve(root: Path, site: Path) -> contextlib.AbstractContextManager[str]:
+    """``root`` served, answering a missing file with ``site``'s 404.html; yields the base URL."""
+    return serving(root, type("Handler", (_Site,), {"site": site}))
 
 
 @pytest.fixture(scope="module")
@@ -49,21 +39,14 @@ def mounted(small_site, tmp_path_factory):
     """The site served at its base URL's path (/synth/) and, separately, at the server's root."""
     root = tmp_path_factory.mktemp("mount")
     (root / "synth").symlink_to(small_site / "site", target_is_directory=True)
-    under, server_a = serve(root, small_site / "site")
-    at_root, server_b = serve(small_site / "site", small_site / "site")
-    yield under + "synth/", at_root
-    server_a.shutdown()
-    server_b.shutdown()
+    with serve(root, small_site / "site") as under, serve(small_site / "site", small_site / "site") as at_root:
+        yield under + "synth/", at_root
 
 
 @pytest.fixture(scope="module")
 def browser(mounted):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.fixture()

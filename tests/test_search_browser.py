@@ -18,15 +18,12 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from browsers import MARKS, chromium, start_server
 from conftest import run_build
 from synthetic import SynthPaper, write_workshop
-from test_find_browser import ARGS, CHROMIUM, serve
 from test_search_records import REFERENCES, typeset
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 ABSTRACT = "Extractive question answering on phones needs small readers. We prune one."
 #: Words found in the variant workshop's PDF only: in its body, in its references, in the appendix after them.
@@ -84,24 +81,20 @@ def bundled_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser(real_site, variant_site, bundled_site):
     """Chromium, started after the sites are built (builds do not run beside Playwright's event loop)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.fixture(scope="module")
 def real_url(real_site):
-    base, server = serve(real_site)
+    base, server = start_server(real_site)
     yield base
     server.shutdown()
 
 
 @pytest.fixture(scope="module")
 def variant_url(variant_site):
-    base, server = serve(variant_site)
+    base, server = start_server(variant_site)
     yield base
     server.shutdown()
 
@@ -254,7 +247,7 @@ def test_a_bundle_where_a_word_is_only_a_prefix_shows_nothing_while_the_others_c
     assert search_index.SHARD_RECORDS == 1000  # the fixture's setting is gone again
     shorter_only = {homes[f"papers/plain-{i}.html"] for i in range(7)} - {homes["papers/widget.html"]}
     assert shorter_only  # a bundle that has SHORTER and not WHOLE: where Pagefind substitutes the prefix
-    base, server = serve(bundled_site)
+    base, server = start_server(bundled_site)
     try:
         assert search(page, base, WHOLE) == (1, ["papers/widget.html"])
         count, links = search(page, base, SHORTER)

@@ -1,0 +1,64 @@
+"""What every browser test shares: Debian's Chromium driven by Playwright, and a local web server.
+
+No browser download works on the build machines, so the tests drive ``/usr/bin/chromium`` (apt's
+package) and skip, saying so, where it is absent. Start Chromium after the sites a module needs are
+built: a build does not run beside Playwright's event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Headless in a container: no sandbox (the tests may run as root), no GPU, nothing fetched at start.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")
+#: A browser test module's ``pytestmark`` (a test alone: ``@pytest.mark.browser`` and ``@needs_chromium``).
+MARKS = [pytest.mark.browser, needs_chromium]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a directory without a log line per request."""
+
+    def log_message(self, *args):
+        pass
+
+
+def start_server(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """``directory`` served on a free port of 127.0.0.1: (its base URL ``http://127.0.0.1:PORT/``,
+    the server, to ``shutdown()``). `serving` does both."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/", server
+
+
+@contextlib.contextmanager
+def serving(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """``directory`` served on a free port of 127.0.0.1 while the block runs; yields its base URL."""
+    base, server = start_server(directory, handler)
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (a Playwright ``Browser``) while the block runs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
