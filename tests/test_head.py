@@ -6,10 +6,7 @@ import json
 import re
 import shutil
 import subprocess
-import threading
-from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -17,6 +14,7 @@ import bibtexparser
 import pytest
 import yaml
 
+from browsers import chromium, needs_chromium, serving
 from conftest import built_workshop, run_build
 from enlsp_proceedings.sphinxext.headmeta import truncate
 from synthetic import UNICODE_TITLES, unicode_workshop
@@ -259,41 +257,30 @@ def test_keynote_cite_block_wraps_and_links_its_files(small_site):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+@needs_chromium
 def test_copy_buttons_in_browser(small_site):
-    from playwright.sync_api import sync_playwright
-
     site = small_site / "site"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/papers/alpha.html"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
-            context = browser.new_context()
-            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rsplit("/papers", 1)[0])
-            page = context.new_page()
-            page.goto(url)
-            panel = page.locator("#cite .sd-tab-set")
-            page.wait_for_selector("#cite .sd-tab-content button.copybtn", state="attached")
-            expected = (site / "papers" / "alpha.bib").read_text(encoding="utf-8").strip()
-            for index, label in enumerate(["BibTeX", "ACL", "Markdown", "RIS"]):
-                panel.locator("label.sd-tab-label", has_text=label).click()
-                content = panel.locator(".sd-tab-content").nth(index)
-                assert content.is_visible()
-                button = content.locator("button.copybtn")
-                assert button.count() == 1
-                content.locator("pre").hover()
-                button.click()
-                copied = page.evaluate("navigator.clipboard.readText()")
-                assert copied.strip() == content.locator("pre").inner_text().strip() != ""
-                if label == "BibTeX":
-                    assert copied.strip() == expected
-            browser.close()
-    finally:
-        server.shutdown()
+    with serving(site) as base, chromium() as browser:
+        url = base + "papers/alpha.html"
+        context = browser.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+        page = context.new_page()
+        page.goto(url)
+        panel = page.locator("#cite .sd-tab-set")
+        page.wait_for_selector("#cite .sd-tab-content button.copybtn", state="attached")
+        expected = (site / "papers" / "alpha.bib").read_text(encoding="utf-8").strip()
+        for index, label in enumerate(["BibTeX", "ACL", "Markdown", "RIS"]):
+            panel.locator("label.sd-tab-label", has_text=label).click()
+            content = panel.locator(".sd-tab-content").nth(index)
+            assert content.is_visible()
+            button = content.locator("button.copybtn")
+            assert button.count() == 1
+            content.locator("pre").hover()
+            button.click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied.strip() == content.locator("pre").inner_text().strip() != ""
+            if label == "BibTeX":
+                assert copied.strip() == expected
 
 
 # -- papers.json ------------------------------------------------------------------------------
