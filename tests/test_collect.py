@@ -228,3 +228,22 @@ def test_supplementary_aliases_are_safe_site_paths(template, ok):
     else:
         with pytest.raises(ValueError):
             Workshop.model_validate(data)
+
+
+def test_collect_reads_an_ambiguous_export_with_the_author_separator_import_cmt_takes(tmp_path, capsys):
+    """``--export`` matches a renamed paper by its title; an export whose author lists can be read two
+    ways stops collect as it stops import-cmt, and the same ``--author-separator`` settles it."""
+    from test_import import write_export
+
+    papers = [SynthPaper("renamed", "Paper Ninety-Nine", [{"name": "Ann Lee"}], "Abstract.")]
+    conf, papers_dir = write_workshop(tmp_path, papers, workshop=workshop_yaml(), make_pdfs=False)
+    rows = [["99", "", "Paper Ninety-Nine", "A.", "Ann Lee (MIT); Bo Park (CMU, USA)", "", "", "", "Accept", ""],
+            ["7", "", "Another", "B.", "Chen Wu, Dana Lee, Eve Kim", "", "", "", "Accept", ""]]
+    export = write_export(tmp_path / "export.csv", rows)
+    download = tmp_path / "CameraReady"
+    make_pdf(download / "99" / "final.pdf", "Paper Ninety-Nine", ["Ann Lee"], pages=2, seed=4)
+    assert run("collect", download, "--conf", conf, "--papers", papers_dir, "--export", export) == 1
+    err = capsys.readouterr().err
+    assert "--author-separator" in err and "Traceback" not in err and not (papers_dir / "renamed.pdf").exists()
+    assert run("collect", download, "--conf", conf, "--papers", papers_dir, "--export", export, "--author-separator", ",") == 0
+    assert (papers_dir / "renamed.pdf").read_bytes() == (download / "99" / "final.pdf").read_bytes()

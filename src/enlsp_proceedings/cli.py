@@ -56,10 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
         imp.add_argument("--out", type=Path, default=Path("conf/papers.yaml"), help="papers file to create or update (default: conf/papers.yaml)")
         imp.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
         if name == "import-cmt":
-            imp.add_argument("--author-separator", choices=[";", ",", "and", "semicolon", "comma"], default=None, metavar="{';',',',and}",
-                             help="how the author lists separate authors, when the import says the file can be read two ways: "
-                                  "';' (CMT: 'Name (Affiliation)*; ...'), ',' (', ' and a final 'and'), or 'and' (BibTeX: "
-                                  "'Last, First and Last, First'); default: recognised from the whole file")
+            _author_separator_argument(imp)
 
     _program_parser(sub)
 
@@ -68,9 +65,18 @@ def make_parser() -> argparse.ArgumentParser:
     col.add_argument("--conf", type=Path, default=Path("conf"), help="workshop metadata directory (default: conf/)")
     col.add_argument("--papers", type=Path, default=Path("papers"), help="camera-ready PDFs directory (default: papers/)")
     col.add_argument("--export", type=Path, default=None, help="CMT export, to match Paper IDs to renamed papers by title")
+    _author_separator_argument(col)
     col.add_argument("--force", action="store_true", help="replace existing PDFs that differ")
     col.add_argument("--dry-run", action="store_true", help="show what would be copied, copy nothing")
     return parser
+
+
+def _author_separator_argument(parser: argparse.ArgumentParser) -> None:
+    """``--author-separator``, which settles how a CMT export that can be read two ways separates authors."""
+    parser.add_argument("--author-separator", choices=[";", ",", "and", "semicolon", "comma"], default=None, metavar="{';',',',and}",
+                        help="how the author lists separate authors, when the export can be read two ways: "
+                             "';' (CMT: 'Name (Affiliation)*; ...'), ',' (', ' and a final 'and'), or 'and' (BibTeX: "
+                             "'Last, First and Last, First'); default: recognised from the whole file")
 
 
 def _program_parser(sub) -> None:
@@ -282,7 +288,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from enlsp_proceedings.importers.records import ExportError
 
     try:
-        report = collect(args.download, args.conf, args.papers, args.export, args.force, args.dry_run)
+        report = collect(args.download, args.conf, args.papers, args.export, args.force, args.dry_run, args.author_separator)
     except ConfError as exc:
         for problem in exc.problems:
             _error(str(problem))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from enlsp_proceedings.importers.cmt import read_cmt
+from enlsp_proceedings.importers.cmt import read_cmt_export
 from enlsp_proceedings.importers.papers_yaml import set_fields
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.schema import SUPPLEMENTARY_TYPES, Paper
@@ -166,8 +166,9 @@ def _remove_leftovers(papers_dir: Path, report: CollectReport, dry_run: bool) ->
                    f"{leftover} ({size / 2**20:.1f} MB): a partial copy left by an interrupted collect")
 
 
-def _numbers(proc_papers: list[Paper], export: Path | None) -> dict[str, Paper]:
-    """Paper ID -> paper: ``review_id: cmt:<n>`` first, then ids ``cmt-<n>``/``<n>``, then the export's titles."""
+def _numbers(proc_papers: list[Paper], export: Path | None, separator: str | None = None) -> dict[str, Paper]:
+    """Paper ID -> paper: ``review_id: cmt:<n>`` first, then ids ``cmt-<n>``/``<n>``, then the export's titles
+    (the export read as ``import-cmt`` reads it, authors separated by ``separator`` where it says so)."""
     by_number: dict[str, Paper] = {}
     for paper in proc_papers:
         match = re.fullmatch(r"(?:cmt-)?(\d+)", paper.id)
@@ -178,7 +179,7 @@ def _numbers(proc_papers: list[Paper], export: Path | None) -> dict[str, Paper]:
             by_number[str(int(paper.review_id[4:]))] = paper
     if export is not None:
         by_title = {fold(" ".join(p.title.split())): p for p in proc_papers}
-        for item in read_cmt(export)[0]:
+        for item in read_cmt_export(export, separator).papers:
             titled = by_title.get(fold(item.title))
             if titled is not None:
                 by_number.setdefault(item.source_id, titled)
@@ -186,9 +187,10 @@ def _numbers(proc_papers: list[Paper], export: Path | None) -> dict[str, Paper]:
 
 
 def collect(download: Path, conf_dir: Path, papers_dir: Path, export: Path | None = None,
-            force: bool = False, dry_run: bool = False) -> CollectReport:
+            force: bool = False, dry_run: bool = False, separator: str | None = None) -> CollectReport:
     """Copy each paper's camera-ready into papers/<pdf name> and its supplementary material into
-    papers/<supplementary name>; raises ConfError/ValueError for bad input."""
+    papers/<supplementary name>; raises ConfError/ValueError for bad input, ExportError for an
+    export that cannot be read (one that can be read two ways names ``--author-separator``)."""
     if not download.is_dir():
         raise ValueError(f"{download} is not a directory")
     try:
@@ -197,7 +199,7 @@ def collect(download: Path, conf_dir: Path, papers_dir: Path, export: Path | Non
         if exc.partial is None:
             raise
         proc = exc.partial
-    by_number = _numbers(proc.papers, export)
+    by_number = _numbers(proc.papers, export, separator)
     report = CollectReport()
     found: dict[str, list[Download]] = {}
     for item in _downloads(download, report):
