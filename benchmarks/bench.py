@@ -26,8 +26,10 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -101,24 +103,62 @@ def prepare_inputs(n: int) -> Path:
 
 # -- running and measuring -------------------------------------------------------------
 
-def run(cmd: list[str], label: str, env: dict | None = None) -> dict:
-    """Run one child to completion; wall time and its peak RSS (including forked workers)."""
+def _group_pss_mb(pgid: int) -> float:
+    """Proportional set size of every process in a process group, in MB (forked workers share pages)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            for line in (stat.parent / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    return total / 1024
+
+
+def run(cmd: list[str], label: str, env: dict | None = None, timeout: float | None = None, ok: tuple[int, ...] = (0,)) -> dict:
+    """Run one child to completion; wall time and its peak RSS (including forked workers).
+
+    With ``timeout``, the child and every process it started are killed after that many seconds
+    and the run fails; so does an exit status not in ``ok``. ``group_pss_mb`` is the largest memory of the whole process tree at once
+    (the sum of its processes' proportional set sizes, sampled every half second; Linux only).
+    """
     print(f"[bench] {label}: {' '.join(str(c) for c in cmd[:6])} ...", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            start_new_session=True)
+    group_peak = [0.0]
+    done = threading.Event()
+
+    def watch() -> None:
+        deadline = None if timeout is None else t0 + timeout
+        while not done.wait(0.5):
+            group_peak[0] = max(group_peak[0], _group_pss_mb(proc.pid))
+            if deadline is not None and time.perf_counter() > deadline:
+                print(f"[bench] {label}: killed after {timeout:.0f} s", file=sys.stderr, flush=True)
+                os.killpg(proc.pid, signal.SIGKILL)
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     # read stderr while waiting (never lets the pipe fill up), then reap with wait4 for rusage
+    assert proc.stderr is not None
     err = proc.stderr.read().decode(errors="replace")
     _pid, status, usage = os.wait4(proc.pid, 0)
+    done.set()
+    watcher.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         sys.stderr.write(err[-4000:])
-        raise SystemExit(f"{label} failed with status {proc.returncode}")
+        raise SystemExit(f"{label} failed with status {proc.returncode} after {seconds:.0f} s")
     warnings = sum(1 for line in err.splitlines() if "WARNING" in line)
     cpu = usage.ru_utime + usage.ru_stime
-    print(f"[bench] {label}: {seconds:.2f} s wall, {cpu:.1f} s CPU, peak {usage.ru_maxrss / 1024:.0f} MB, {warnings} warnings",
-          file=sys.stderr, flush=True)
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024, "warnings": warnings}
+    print(f"[bench] {label}: {seconds:.2f} s wall, {cpu:.1f} s CPU, peak {usage.ru_maxrss / 1024:.0f} MB "
+          f"(all processes {group_peak[0]:.0f} MB), {warnings} warnings", file=sys.stderr, flush=True)
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024, "group_pss_mb": group_peak[0], "warnings": warnings}
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -195,7 +235,12 @@ def write_floor(volume: Volume, src: Path) -> None:
         st = volume.pdfs[paper.id]
         return (f":::{{grid-item-card}} {_esc(paper.title)}\n:link: {depth}papers/{paper.id}\n:link-type: doc\n\n"
                 f"{authors_line(paper.authors, depth, False)}\n\n{{bdg-primary}}`{labels[paper.presentation]}` {{bdg-secondary-line}}`Non-archival`\n\n"
-                f"PDF · {st.pages} pages\n:::\n")
+                + (f"PDF · {st.pages} pages" if st.pages else "Camera-ready pending") + "\n:::\n")
+
+    def pdf_block(paper, st) -> str:
+        if st.pages:
+            return f"```{{button-link}} {volume.url(f'papers/{paper.id}.pdf')}\nPDF ({st.pages} pages)\n```\n"
+        return ":::{note} Camera-ready not yet available\nThe camera-ready PDF of this paper is not yet available.\n:::\n"
 
     sections = ["papers/index", "keynotes/index", "schedule", "authors/index", "people", "cfp"]
     (src / "index.md").write_text(
@@ -220,9 +265,7 @@ orphan: true
 
 **Presentation:** {labels[paper.presentation]} · **Track:** {paper.track}
 
-```{{button-link}} {volume.url(f"papers/{paper.id}.pdf")}
-PDF ({st.pages} pages)
-```
+{pdf_block(paper, st)}
 
 ## Abstract
 
