@@ -35,7 +35,7 @@ def test_the_two_commands_are_two_and_need_no_pip_install_into_the_system_python
 
 def test_contributing_sets_up_without_pip_installing_into_the_system_python():
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    assert "python3 -m pip install nox" not in text and "pipx run nox -s tests" in text
+    assert "python3 -m pip install nox" not in text and "pipx run nox -s fast" in text
 
 
 def test_ci_installs_nox_where_pip_may_and_in_a_virtual_environment_where_it_may_not():
