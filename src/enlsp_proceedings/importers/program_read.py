@@ -191,14 +191,21 @@ def _read_time(text: str, end_text: str | None, where: Where, issues: Issues) ->
         return None
 
 
-def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
-    """The program of a Jekyll site's ``_data/schedule.yml`` (a workshop template's: a list of entries
-    with Title, Time, Presenter, Is_paper, Bio, Abstract, Authors; ``Whole_line`` is layout)."""
+def _entry_list(path: Path, what: str) -> list:
+    """The list of entries a data file holds: the file itself, or the first list inside a mapping
+    (a file keyed by a heading); ExportError naming ``what`` was expected otherwise."""
     data = load_data_file(path)
     if isinstance(data, dict):
         data = next((v for v in data.values() if isinstance(v, list)), None)
     if not isinstance(data, list):
-        raise ExportError(f"{path}: expected a list of schedule entries (Title, Time, ...)")
+        raise ExportError(f"{path}: expected a list of {what}")
+    return data
+
+
+def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
+    """The program of a Jekyll site's ``_data/schedule.yml`` (a workshop template's: a list of entries
+    with Title, Time, Presenter, Is_paper, Bio, Abstract, Authors; ``Whole_line`` is layout)."""
+    data = _entry_list(path, "schedule entries (Title, Time, ...)")
     slots = []
     ignored: dict[str, list[int]] = {}
     for index, item in enumerate(data):
@@ -345,11 +352,7 @@ def _person(node: Any, keys: dict[str, Any], where: Where, issues: Issues, ignor
 
 def read_committee(path: Path, issues: Issues) -> list[SourcePerson]:
     """A technical committee kept as "Name (Affiliation)" strings (or mappings with name and affiliation)."""
-    data = load_data_file(path)
-    if isinstance(data, dict):
-        data = next((v for v in data.values() if isinstance(v, list)), None)
-    if not isinstance(data, list):
-        raise ExportError(f"{path}: expected a list of 'Name (Affiliation)' entries")
+    data = _entry_list(path, "'Name (Affiliation)' entries")
     members = []
     for index, item in enumerate(data):
         where = Where(path, _item_line(data, index))
