@@ -107,7 +107,7 @@ def real_site(tmp_path_factory) -> Path:
     docs/), built into a temporary directory."""
     root = tmp_path_factory.mktemp("real")
     out = root / "site"
-    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=out, docs=REPO / "docs") == 0
+    assert run_build(root, conf=REPO / "conf" / "2022", papers=REPO / "papers" / "2022", out=out, docs=REPO / "docs") == 0
     return out
 
 

@@ -65,7 +65,7 @@ def synthetic_volume() -> Volume:
 
 @pytest.fixture(scope="module")
 def real() -> Volume:
-    return Volume(load_proceedings(REPO / "conf"), {})
+    return Volume(load_proceedings(REPO / "conf" / "2022"), {})
 
 
 def expected_name(person: Person) -> tuple[str, str]:

@@ -30,7 +30,7 @@ COMPOUND = {
 
 @pytest.fixture(scope="module")
 def volume() -> Volume:
-    return Volume(load_proceedings(REPO / "conf"), {})
+    return Volume(load_proceedings(REPO / "conf" / "2022"), {})
 
 
 def papers_of(volume: Volume, name: str):
@@ -72,7 +72,7 @@ def test_the_authors_index_files_them_under_their_family_name(volume):
 def test_every_family_declared_in_conf_says_where_it_comes_from():
     """A declared family name is a fact about a real person: conf/ says its source next to it."""
     for name in ("papers.yaml", "people.yaml"):
-        lines = (REPO / "conf" / name).read_text(encoding="utf-8").splitlines()
+        lines = (REPO / "conf" / "2022" / name).read_text(encoding="utf-8").splitlines()
         for index, line in enumerate(lines):
             if re.search(r"\bfamily: ", line):
                 context = "\n".join(lines[max(0, index - 3):index + 1])

@@ -213,7 +213,7 @@ ENLSP2_DIFFERENCES = {
 def test_enlsp2_import_differs_from_the_hand_converted_conf_only_where_documented(tmp_path):
     need(ENLSP2)
     conf = tmp_path / "conf"
-    shutil.copytree(REPO / "conf", conf)
+    shutil.copytree(REPO / "conf" / "2022", conf)
     report = run_program_import([ENLSP2], conf, dry_run=True)
     text = report.format()
     found = {change for item in report.planned for change in item.changes}
@@ -230,4 +230,4 @@ def test_enlsp2_import_differs_from_the_hand_converted_conf_only_where_documente
     for line in ("schedule.yml:46: this talk (09:56–10:05) overlaps the next slot", "schedule.yml:94: this talk (12:25–12:35) overlaps",
                  "schedule.yml:128: this talk (14:59–15:05) overlaps"):
         assert line in text, line
-    assert (conf / "schedule.yaml").read_bytes() == (REPO / "conf" / "schedule.yaml").read_bytes()  # refused: untouched
+    assert (conf / "schedule.yaml").read_bytes() == (REPO / "conf" / "2022" / "schedule.yaml").read_bytes()  # refused: untouched

@@ -92,7 +92,7 @@ def test_enlsp_ii_reimport_changes_nothing_and_keeps_every_hand_chosen_value(tmp
     a re-import keeps them all and writes nothing."""
     source = need(ENLSP_II)
     conf = tmp_path / "conf"
-    shutil.copytree(REPO / "conf", conf)
+    shutil.copytree(REPO / "conf" / "2022", conf)
     before = (conf / "papers.yaml").read_bytes()
     assert run("import-cmt", source, "--out", conf / "papers.yaml") == 0
     printed = capsys.readouterr().out

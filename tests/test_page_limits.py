@@ -117,7 +117,7 @@ def test_the_rules_of_a_paper_from_the_most_specific_setting():
 
 
 def test_the_real_enlsp_ii_papers_are_judged_by_the_workshops_limit_as_before():
-    proc = load_proceedings(ROOT / "conf")
+    proc = load_proceedings(ROOT / "conf" / "2022")
     for paper in proc.papers:
         assert page_rules(proc.workshop, paper) == PageRules(4, proc.workshop.page_policy)
 

@@ -55,7 +55,7 @@ def phone_context() -> dict:
 
 
 def papers() -> list[str]:
-    return [p.id for p in load_proceedings(REPO / "conf").papers]
+    return [p.id for p in load_proceedings(REPO / "conf" / "2022").papers]
 
 
 def bottom(page, selector: str) -> float | None:

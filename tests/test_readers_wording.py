@@ -171,7 +171,7 @@ def test_no_badge_repeats_what_the_page_says(real_site, proc_real):
 
 @pytest.fixture(scope="module")
 def proc_real():
-    return load_proceedings(REPO / "conf")
+    return load_proceedings(REPO / "conf" / "2022")
 
 
 @pytest.mark.slow

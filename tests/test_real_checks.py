@@ -32,11 +32,11 @@ TRUTH = yaml.safe_load((DATA / "real_content_pages.yaml").read_text(encoding="ut
 def real_pdfs() -> dict[int, tuple[Paper, Path]]:
     """CMT paper number -> (its entry in conf/papers.yaml, its PDF in papers/), for the PDFs present."""
     found = {}
-    data = yaml.safe_load((ROOT / "conf" / "papers.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "conf" / "2022" / "papers.yaml").read_text(encoding="utf-8"))
     for entry in data.get("papers") or []:
         review = str(entry.get("review_id") or "")
         if review.startswith("cmt:"):
-            path = ROOT / "papers" / (entry.get("pdf") or f"{entry['id']}.pdf")
+            path = ROOT / "papers" / "2022" / (entry.get("pdf") or f"{entry['id']}.pdf")
             if path.is_file():
                 found[int(review[4:])] = (entry["id"], path)
     return found
@@ -49,9 +49,9 @@ needs_real = pytest.mark.skipif(len(REAL) < len(TRUTH), reason="the real camera-
 @pytest.fixture(scope="module")
 def real_facts(tmp_path_factory) -> dict[int, PdfFacts]:
     """Facts of every real camera-ready, read once for the module (in parallel, as check does)."""
-    proc = load_proceedings(ROOT / "conf")
+    proc = load_proceedings(ROOT / "conf" / "2022")
     ids = {pid: number for number, (pid, _path) in REAL.items()}
-    pdfs = extract_all([p for p in proc.papers if p.id in ids], ROOT / "papers", tmp_path_factory.mktemp("cache"))
+    pdfs = extract_all([p for p in proc.papers if p.id in ids], ROOT / "papers" / "2022", tmp_path_factory.mktemp("cache"))
     return {ids[pid]: entry.facts for pid, entry in pdfs.items()}
 
 
@@ -81,10 +81,10 @@ def test_content_pages_of_real_papers_are_within_a_tenth_of_a_page(real_facts, n
 def test_check_on_the_real_archive(tmp_path):
     """The ENLSP-II policy (conf/workshop.yaml): over the limit is a warning, acknowledgments do not count.
     The review copy is reported (an error, or a warning with its note), the two anonymized camera-readies are warnings; no real camera-ready is taken for another paper's."""
-    report = run_check(ROOT / "conf", ROOT / "papers", tmp_path / "cache", quiet=True)
+    report = run_check(ROOT / "conf" / "2022", ROOT / "papers" / "2022", tmp_path / "cache", quiet=True)
     by_number = {number: next(r for r in report.papers if r.id == pid) for number, (pid, _path) in REAL.items()}
     codes = {number: {p.code for p in r.problems} for number, r in by_number.items()}
-    proc = load_proceedings(ROOT / "conf")
+    proc = load_proceedings(ROOT / "conf" / "2022")
     submissions = {n for n, t in TRUTH.items() if t.get("review_copy") == "submission"}
     assert submissions == {8}
     for number in submissions:  # the review copy: an error, unless the organizers publish it with a note
@@ -114,7 +114,7 @@ def test_check_on_the_real_archive(tmp_path):
 @needs_real
 def test_an_author_missing_from_the_metadata_is_named(real_facts):
     """CMT paper 16's page 1 lists Leonard Lausen; without him in the metadata, check says so."""
-    proc = load_proceedings(ROOT / "conf")
+    proc = load_proceedings(ROOT / "conf" / "2022")
     number = next(n for n in REAL if any(a.name == "Leonard Lausen" for a in proc.paper(REAL[n][0]).authors))
     paper = proc.paper(REAL[number][0])
     assert first_page_problems(paper, real_facts[number]) == []
@@ -126,10 +126,10 @@ def test_an_author_missing_from_the_metadata_is_named(real_facts):
 @needs_real
 def test_another_papers_camera_ready_is_an_error_not_published_and_fails_strict(tmp_path, capsys):
     """Paper 52's entry with paper 5's PDF: neither its title nor any of its authors on page 1."""
-    data = yaml.safe_load((ROOT / "conf" / "papers.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "conf" / "2022" / "papers.yaml").read_text(encoding="utf-8"))
     entries = {e["id"]: e for e in data["papers"]}
     conf, papers = tmp_path / "conf", tmp_path / "papers"
-    shutil.copytree(ROOT / "conf", conf)
+    shutil.copytree(ROOT / "conf" / "2022", conf)
     papers.mkdir()
     right, wrong = entries[REAL[52][0]], entries[REAL[5][0]]
     (conf / "papers.yaml").write_text(yaml.safe_dump({"papers": [right, wrong]}, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -152,10 +152,10 @@ def test_another_papers_camera_ready_is_an_error_not_published_and_fails_strict(
 
 @needs_real
 def test_a_review_copy_is_published_only_with_the_organizers_note(tmp_path, capsys):
-    data = yaml.safe_load((ROOT / "conf" / "papers.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "conf" / "2022" / "papers.yaml").read_text(encoding="utf-8"))
     [entry] = [e for e in data["papers"] if e.get("review_id") == "cmt:8"]
     conf, papers = tmp_path / "conf", tmp_path / "papers"
-    shutil.copytree(ROOT / "conf", conf)
+    shutil.copytree(ROOT / "conf" / "2022", conf)
     papers.mkdir()
     shutil.copy(REAL[8][1], papers / f"{entry['id']}.pdf")
     (conf / "schedule.yaml").write_text("schedule: []\n")

@@ -34,7 +34,7 @@ def data(name: str):
 
 
 def conf(name: str) -> dict:
-    return yaml.safe_load((REPO / "conf" / name).read_text(encoding="utf-8"))
+    return yaml.safe_load((REPO / "conf" / "2022" / name).read_text(encoding="utf-8"))
 
 
 def fixed(name: str, field: str, value: str | None) -> str | None:

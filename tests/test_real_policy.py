@@ -31,9 +31,9 @@ def _number(message: str) -> float:
 
 
 @pytest.mark.slow  # reads the 39 real camera-readies
-@pytest.mark.skipif(not (ROOT / "papers").is_dir() or len(list((ROOT / "papers").glob("*.pdf"))) < 39, reason="the real camera-readies are not in papers/")
+@pytest.mark.skipif(not (ROOT / "papers" / "2022").is_dir() or len(list((ROOT / "papers" / "2022").glob("*.pdf"))) < 39, reason="the real camera-readies are not in papers/")
 def test_enlsp_ii_content_pages_agree_with_the_messages(tmp_path):
-    report = run_check(ROOT / "conf", ROOT / "papers", tmp_path / "cache", quiet=True)
+    report = run_check(ROOT / "conf" / "2022", ROOT / "papers" / "2022", tmp_path / "cache", quiet=True)
     assert report.count("error") == 1  # the one paper without a PDF, as before
     notes = {r.id for r in report.papers for p in r.problems if p.code == "pdf-within-limit-by-policy"}
     for entry in report.papers:
@@ -46,7 +46,7 @@ def test_enlsp_ii_content_pages_agree_with_the_messages(tmp_path):
             assert (entry.id in notes) == passes_by_policy, entry.id
         assert not any(p.code.endswith("active-content") for p in entry.problems)
     assert len(notes) == 4
-    unknown = [p.id for p in load_proceedings(ROOT / "conf").papers if not p.authors]
+    unknown = [p.id for p in load_proceedings(ROOT / "conf" / "2022").papers if not p.authors]
     for ident in unknown:
         [entry] = [r for r in report.papers if r.id == ident]
         if entry.pages:
@@ -54,12 +54,12 @@ def test_enlsp_ii_content_pages_agree_with_the_messages(tmp_path):
 
 
 @pytest.mark.slow  # builds nothing, but checks every real camera-ready
-@pytest.mark.skipif(not (ROOT / "papers").is_dir(), reason="the real camera-readies are not in papers/")
+@pytest.mark.skipif(not (ROOT / "papers" / "2022").is_dir(), reason="the real camera-readies are not in papers/")
 def test_enlsp_ii_over_limit_waived_by_the_organizers(tmp_path):
     """An organizer's decision recorded in conf/: the waived warnings become notes with the reason; the rest is unchanged."""
     conf = tmp_path / "conf"
-    shutil.copytree(ROOT / "conf", conf)
-    before = run_check(conf, ROOT / "papers", tmp_path / "cache", quiet=True)
+    shutil.copytree(ROOT / "conf" / "2022", conf)
+    before = run_check(conf, ROOT / "papers" / "2022", tmp_path / "cache", quiet=True)
     over = [r.id for r in before.papers if any(p.code == "pdf-over-limit" for p in r.problems)]
     data = yaml.safe_load((conf / "papers.yaml").read_text(encoding="utf-8"))
     reason = "Non-archival: published as presented at the workshop."
@@ -67,7 +67,7 @@ def test_enlsp_ii_over_limit_waived_by_the_organizers(tmp_path):
         if entry["id"] in over:
             entry["waive"] = [{"code": "pdf-over-limit", "reason": reason}]
     (conf / "papers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    after = run_check(conf, ROOT / "papers", tmp_path / "cache", quiet=True)
+    after = run_check(conf, ROOT / "papers" / "2022", tmp_path / "cache", quiet=True)
     assert after.count("warning") == before.count("warning") - len(over) and after.count("error") == before.count("error")
     assert after.count("note") == before.count("note") + len(over)
     text = format_text(after)

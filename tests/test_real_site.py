@@ -43,7 +43,7 @@ KEYNOTE_SPEAKERS = ["Lu Hou", "Jimmy Lin", "Tara Sainath", "Song Han", "Danqi Ch
 
 
 def load(name: str) -> dict:
-    return yaml.safe_load((REPO / "conf" / name).read_text(encoding="utf-8"))
+    return yaml.safe_load((REPO / "conf" / "2022" / name).read_text(encoding="utf-8"))
 
 
 def need(path: Path) -> Path:
@@ -54,7 +54,7 @@ def need(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def proc():
-    return load_proceedings(REPO / "conf")
+    return load_proceedings(REPO / "conf" / "2022")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_the_archive_has_all_40_accepted_papers_each_tied_to_its_cmt_entry(proc)
 
 def _yaml_block(paper_id: str) -> str:
     """The text of one entry of conf/papers.yaml, comments included."""
-    text = (REPO / "conf" / "papers.yaml").read_text(encoding="utf-8")
+    text = (REPO / "conf" / "2022" / "papers.yaml").read_text(encoding="utf-8")
     start = text.index(f"  - id: {paper_id}\n")
     end = text.find("\n  - id: ", start + 1)
     return text[start:end if end > 0 else None]
@@ -146,7 +146,7 @@ def _checksums() -> dict[str, str]:
 def test_the_39_camera_readies_are_committed_byte_for_byte():
     expected = _checksums()
     assert len(expected) == 39
-    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (REPO / "papers").glob("*.pdf")}
+    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (REPO / "papers" / "2022").glob("*.pdf")}
     assert found == expected
 
 
@@ -155,11 +155,11 @@ def test_each_pdf_is_the_organizers_file_of_its_paper(proc):
     source = need(SOURCE / "papers")
     for paper in proc.papers:
         number = paper.review_id.removeprefix("cmt:")
-        ours, theirs = REPO / "papers" / paper.pdf_name, source / f"paper_{number}.pdf"
+        ours, theirs = REPO / "papers" / "2022" / paper.pdf_name, source / f"paper_{number}.pdf"
         assert ours.exists() == theirs.exists(), paper.id
         if theirs.exists():
             assert ours.read_bytes() == theirs.read_bytes(), paper.id
-    assert not (REPO / "papers" / "cmt-2.pdf").exists()
+    assert not (REPO / "papers" / "2022" / "cmt-2.pdf").exists()
 
 
 # -- the built site ---------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_every_paper_has_its_page_and_every_pdf_is_published_with_its_page_count
         assert paper.title in page
         for author in paper.authors:
             assert author.name in page
-        pdf = REPO / "papers" / paper.pdf_name
+        pdf = REPO / "papers" / "2022" / paper.pdf_name
         if not pdf.exists():
             assert "Camera-ready not available" in page, paper.id  # the workshop took place in 2022: not "not yet"
             continue
@@ -210,7 +210,7 @@ def test_the_old_sites_pdf_links_keep_working(real_site, proc):
         number = paper.review_id.removeprefix("cmt:")
         old = real_site / "papers" / f"paper_{number}.pdf"
         if (real_site / "papers" / f"{paper.id}.pdf").exists():  # published (see the test above for which are)
-            assert old.read_bytes() == (REPO / "papers" / paper.pdf_name).read_bytes(), paper.id
+            assert old.read_bytes() == (REPO / "papers" / "2022" / paper.pdf_name).read_bytes(), paper.id
         else:
             assert not old.exists()
 

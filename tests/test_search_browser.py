@@ -170,7 +170,7 @@ def real_records(real_site) -> dict:
     from enlsp_proceedings.search.index import search_records
 
     repo = Path(__file__).resolve().parents[1]
-    volume, pdfs = prepare_volume(load_proceedings(repo / "conf"), repo / "papers", real_site.parent / ".enlsp-cache", quiet=True)
+    volume, pdfs = prepare_volume(load_proceedings(repo / "conf" / "2022"), repo / "papers" / "2022", real_site.parent / ".enlsp-cache", quiet=True)
     return {r.url: r for r in search_records(volume, pdfs)}
 
 

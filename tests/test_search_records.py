@@ -184,7 +184,7 @@ def test_pagefind_counts_the_words_of_each_record_as_the_records_do(tmp_path):
 def real_papers() -> dict[str, Path]:
     """The real camera-readies by an id: ENLSP-II's in papers/ (``ii-<paper id>``) and ENLSP-III's
     beside the clone (``iii-<number>``), if there."""
-    found = {f"ii-{path.stem}": path for path in sorted((ROOT / "papers").glob("*.pdf"))}
+    found = {f"ii-{path.stem}": path for path in sorted((ROOT / "papers" / "2022").glob("*.pdf"))}
     if ENLSP3.is_dir():
         found |= {f"iii-{path.stem.removeprefix('paper_')}": path for path in sorted(ENLSP3.glob("paper_*.pdf")) if not path.stem.endswith("_supp")}
     return found

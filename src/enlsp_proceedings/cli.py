@@ -15,8 +15,10 @@ from pathlib import Path
 
 from enlsp_proceedings import __version__
 from enlsp_proceedings.model.load import ConfError
+from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
+from enlsp_proceedings.publish.series import SeriesReport, build_series
 
 
 def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache beside --out") -> None:
@@ -130,6 +132,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         cache_dir=args.cache, strict=args.strict, jobs=args.jobs, quiet=args.quiet,
     )
     try:
+        if is_series(args.conf):
+            args.cache_dir_resolved = opts.cache
+            return _report_series(build_series(opts), args)
         report = build_site(opts)
     except ConfError as exc:
         for problem in exc.problems:
@@ -152,6 +157,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
     print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes",
           file=sys.stderr)
+    print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
+    return 0
+
+
+def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
+    """What a series build prints: its warnings (each naming its edition), then a line per edition."""
+    problems = report.warnings
+    new, known = _once(problems, args.cache_dir_resolved / "reported-warnings.json")
+    for line in new:
+        print(line, file=sys.stderr)
+    if known:
+        print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
+    for line in warning_summary(problems):
+        print(line, file=sys.stderr)
+    for eid, edition in report.editions.items():
+        counts = edition.volume.pdf_counts
+        review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
+        print(f"built {eid} ({edition.volume.workshop.short_name}): {counts.papers} papers ({counts.published} with PDF{review}, "
+              f"{counts.without_pdf} without), {len(edition.volume.proc.keynotes)} keynotes", file=sys.stderr)
+    if report.site is not None:
+        print(f"series: {len(report.editions)} editions, {len(report.site.people)} people", file=sys.stderr)
     print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
     return 0
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,8 +104,11 @@ class PeopleIndex:
     #: people.yaml's ``distinct`` groups: names that look alike but are different people
     distinct: list[set[str]] = []
 
-    def __init__(self, proc: Proceedings):
+    def __init__(self, proc: Proceedings, slugs: Mapping[str, str] | None = None):
         self.proc = proc
+        #: name as written -> slug, given by a series (`SeriesPeople.edition_slugs`): one person keeps
+        #: one page across the editions, whatever slug this edition alone would give them
+        self.given_slugs = slugs
         self.distinct = [set(group) for group in proc.people.distinct]
         self.by_slug: dict[str, PersonRecord] = {}
         self._slug_of_name: dict[str, str] = {}
@@ -151,6 +155,12 @@ class PeopleIndex:
         canonical = self.proc.canonical_name(person.name)
         key = fold(re.sub(r"\s+", " ", canonical))
         slug = self._slug_of_name.get(key)
+        if slug is None and self.given_slugs is not None:
+            slug = self.given_slugs.get(canonical) or self.given_slugs.get(person.name)
+            if slug is not None:
+                self._slug_of_name[key] = slug
+                if slug not in self.by_slug:  # else the series knows two of this edition's names as one person
+                    self.by_slug[slug] = PersonRecord(name=canonical, slug=slug)
         if slug is None:
             slug = self._free_slug(slugify(canonical))
             self._slug_of_name[key] = slug

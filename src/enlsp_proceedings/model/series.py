@@ -1,4 +1,4 @@
-"""A workshop series: ``conf/series.yaml`` and one folder per edition (``conf/2022/``, ``conf/2023/``).
+"""A workshop series: ``conf/series.yaml`` and one folder per edition (``conf/2031/``, ``conf/2032/``).
 
 A series is what the ACL Anthology calls a venue and PMLR a series of volumes: one archive
 holding every edition of a workshop, each edition a volume with its own addresses
@@ -111,8 +111,8 @@ def load_series(conf_dir: Path) -> SeriesConf:
                                 "(e.g. conf/2023/) with its workshop.yaml, papers.yaml, …"))
     for folder in dirs:
         if not EDITION_ID.fullmatch(folder.name):
-            problems.append(Problem(str(folder), None, "", f"is not a valid edition folder name: name it by its year "
-                                    f"(2023) or year and suffix (2023-spring): lower-case letters, digits and '-', starting with a digit"))
+            problems.append(Problem(str(folder), None, "", "is not a valid edition folder name: name it by its year "
+                                    "(2023) or year and suffix (2023-spring): lower-case letters, digits and '-', starting with a digit"))
             continue
         try:
             editions.append(Edition(folder.name, folder, load_proceedings(folder)))
@@ -157,6 +157,6 @@ def _read_model(path: Path, model: type, problems: list[Problem], *, required: b
             elif err["type"] == "missing":
                 message = "is required"
             elif err["type"] == "string_pattern_mismatch":
-                message = "must name an edition folder (e.g. 2022)"
+                message = "must name an edition folder (e.g. 2031)"
             problems.append(Problem(str(path), _line_of(node, loc), ".".join(str(x) for x in loc), message))
         return None

@@ -17,6 +17,24 @@ KEYNOTES_INDEX = "keynotes/index.html"
 MY_LIST = "my-list.html"
 
 
+#: A series' own pages, at the archive's root (`sphinxext/pages/series.py`); person pages are `author_page`.
+SERIES_HOME = "index.html"
+SERIES_PEOPLE = "authors/index.html"
+SERIES_SEARCH = "search.html"
+#: The series' JSON list of its editions and their downloads (`publish.series`).
+SERIES_JSON = "editions.json"
+
+
+def in_edition(edition: str, path: str) -> str:
+    """A site path of an edition's volume, seen from the series' root: ``2023/papers/x.html``."""
+    return f"{edition}/{path}"
+
+
+def docname_page(docname: str) -> str:
+    """The site path of a page's docname: ``papers/index`` -> ``papers/index.html``."""
+    return f"{docname}.html"
+
+
 def site_url(base_url: str, path: str) -> str:
     """Absolute URL of a site path (``base_url`` ends with a slash)."""
     return base_url + path

@@ -93,13 +93,49 @@ PAPERS_SCHEMA = "papers.schema.json"
 SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
 
 
+@dataclass(frozen=True)
+class EditionContext:
+    """Where a volume sits when it is one edition of a series (`model.series`): its id (its folder
+    on the site), the series' names, every edition (newest first) and the series' person slugs.
+
+    The edition's pages link people to the series' person pages (``../authors/<slug>.html``,
+    one page per person across the years) and the header to the series' home."""
+
+    edition: str
+    series_name: str
+    series_short_name: str
+    #: (edition id, short name such as "WXYZ-III", date) of every edition, newest first
+    editions: tuple[tuple[str, str, str], ...]
+    #: every name as this edition writes it -> the person's slug in the series
+    slugs: Mapping[str, str] = field(default_factory=dict)
+    #: people (slugs) also in a later edition: its search index lists them, so one search over every
+    #: edition finds each person once
+    later_people: frozenset[str] = frozenset()
+
+    #: where the series' own pages (its home, person pages, search) are, from the edition's root
+    root = "../"
+
+    def to_json(self) -> dict:
+        """The context as JSON values (`Volume.to_json`)."""
+        return {"edition": self.edition, "series_name": self.series_name, "series_short_name": self.series_short_name,
+                "editions": [list(e) for e in self.editions], "slugs": dict(self.slugs), "later_people": sorted(self.later_people)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> EditionContext:
+        """The context saved by `to_json`."""
+        return cls(data["edition"], data["series_name"], data["series_short_name"],
+                   tuple(tuple(e) for e in data["editions"]), data["slugs"], frozenset(data.get("later_people", ())))  # type: ignore[misc]
+
+
 class Volume:
     """The loaded metadata (`proc`) and each paper's PDF status (`pdfs`): the one input of every output and page."""
 
-    def __init__(self, proc: Proceedings, pdfs: dict[str, PdfStatus]):
+    def __init__(self, proc: Proceedings, pdfs: dict[str, PdfStatus], series: EditionContext | None = None):
         self.proc = proc
         self.pdfs = pdfs
         self.workshop = proc.workshop
+        #: set when the volume is one edition of a series (`EditionContext`); None for a single workshop
+        self.series = series
         #: the workshop has taken place (the build's day, `build_date`, is after its last day):
         #: the pages speak of it in the past. Only this flag, not the date, reaches the pages, so
         #: their digests change once, the day after the workshop. Set by the build (`held_on`).
@@ -119,8 +155,11 @@ class Volume:
     # -- persistence for the Sphinx extension ---------------------------------
     def to_json(self) -> str:
         """The volume as the JSON the build saves for the Sphinx extension (``volume.json``)."""
+        data = {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}, "held": self.held}
+        if self.series is not None:
+            data["series"] = self.series.to_json()
         return json.dumps(
-            {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}, "held": self.held},
+            data,
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -130,7 +169,8 @@ class Volume:
         """The volume saved by `to_json`."""
         data = json.loads(text)
         proc = Proceedings.model_validate(data["proceedings"])
-        volume = cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()})
+        series = EditionContext.from_json(data["series"]) if data.get("series") else None
+        volume = cls(proc, {k: PdfStatus(**v) for k, v in data["pdfs"].items()}, series)
         volume.held = bool(data.get("held", False))
         return volume
 
@@ -138,7 +178,7 @@ class Volume:
     @cached_property
     def people(self) -> PeopleIndex:
         """The index of everyone the volume names."""
-        return PeopleIndex(self.proc)
+        return PeopleIndex(self.proc, self.series.slugs if self.series else None)
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -211,6 +251,11 @@ class Volume:
         return self._slot_places[id(slot)][1]
 
     # -- URLs ------------------------------------------------------------------
+    @property
+    def people_root(self) -> str:
+        """Where person pages are, from this volume's root: "" (its own ``authors/``) or the series' ``../``."""
+        return self.series.root if self.series else ""
+
     def url(self, path: str) -> str:
         """Absolute URL of a site path such as 'papers/x.html'."""
         return paths.site_url(self.workshop.base_url, path)
@@ -414,7 +459,8 @@ class Volume:
     # -- change detection ------------------------------------------------------
     def digest(self, *parts: object) -> str:
         """Hash of what a page shows; written into its source so Sphinx re-reads only changed pages."""
-        blob = json.dumps(parts, sort_keys=True, default=self._jsonable_cached, ensure_ascii=False)
+        # an edition's pages link people to the series' pages: a page moved into a series is a new page
+        blob = json.dumps(parts if self.series is None else [self.series.edition, parts], sort_keys=True, default=self._jsonable_cached, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def _jsonable_cached(self, value: object) -> object:

@@ -130,6 +130,32 @@ def _check_out_dir(out: Path, opts: BuildOptions) -> None:
                          "refusing to replace them (empty it or choose another directory)")
 
 
+def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, cache: Path) -> None:
+    """The problems `check` reports, settled for the build: warnings into ``report``, an unpublishable
+    PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted."""
+    memo = FirstPageMemo(cache)
+    for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
+        problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level="warning", memo=memo)
+        for problem in problems:
+            if problem.level == "note":  # explained or waived by the organizers: `check` shows them, the build goes on
+                continue
+            report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
+            if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
+                pdfs[paper.id].problems.append(problem)
+                volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
+            elif problem.code == "pdf-review-copy-published":
+                volume.pdfs[paper.id].review_note = paper.publish_review_copy
+    memo.save()
+
+
+def attach_supplements(volume: Volume, report: BuildReport) -> None:
+    """Each publishable supplementary file's site name, size and digest on its paper's status."""
+    for pid, item in report.supplements.items():
+        if item.publishable:
+            status = volume.pdfs[pid]
+            status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
+
+
 def build_site(opts: BuildOptions) -> BuildReport:
     """The whole pipeline. Raises ConfError / BuildError for problems a user can fix (a full disk
     and a read-only directory included)."""
@@ -157,23 +183,8 @@ def _build_site(opts: BuildOptions) -> BuildReport:
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
         volume.held = volume.held_on(today)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
-        for pid, item in report.supplements.items():
-            if item.publishable:
-                status = volume.pdfs[pid]
-                status.supplementary, status.supplementary_size, status.supplementary_sha256 = item.site_name, item.size, item.sha256
-        memo = FirstPageMemo(cache)
-        for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-            problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level="warning", memo=memo)
-            for problem in problems:
-                if problem.level == "note":  # explained or waived by the organizers: `check` shows them, the build goes on
-                    continue
-                report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
-                if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
-                    pdfs[paper.id].problems.append(problem)
-                    volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
-                elif problem.code == "pdf-review-copy-published":
-                    volume.pdfs[paper.id].review_note = paper.publish_review_copy
-        memo.save()
+        attach_supplements(volume, report)
+        settle_problems(proc, volume, pdfs, report, cache)
         errors = [w for w in report.warnings if w.startswith("error")]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))
@@ -188,6 +199,50 @@ def _build_site(opts: BuildOptions) -> BuildReport:
             return _build_and_publish(opts, volume, pdfs, report, search, out, staging)
         finally:
             search.cancel()
+
+
+def prepare_staging(out: Path, staging: Path, cache: Path, quiet: bool) -> str:
+    """Make the staging copy ready to build into (a copy of the published site, or a fresh
+    folder after a failed build), marked incomplete; returns its site id."""
+    site_id = follow_published(out, staging, cache, quiet)
+    if site_id is None:  # no published site to start from
+        site_id, complete = marker_id(staging)
+        if not complete or site_id is None:
+            discard(staging)  # a failed or killed build: start that copy afresh
+            site_id = uuid.uuid4().hex[:12]
+            staging.mkdir(parents=True)
+    mark(staging, site_id, complete=False)
+    return site_id
+
+
+def render_volume(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, search: SearchIndexJob,
+                  sources: dict[str, str], src: Path, data_path: Path, site: Path, published: Path, doctrees: Path) -> int:
+    """Sphinx, the downloads and the search index of one volume into ``site`` (the staging copy, or an
+    edition's folder of it; ``published`` is the same place in the published site); returns Sphinx's warnings."""
+    cache = opts.cache
+    from enlsp_proceedings.sphinxext.data import remember_volume  # here: it loads Sphinx, which a no-change build never needs
+
+    remember_volume(data_path, volume)  # Sphinx runs in this process: the extension takes this very volume, caches computed
+    warnings = run_sphinx(volume, src, site, doctrees, data_path, opts)
+    if opts.strict and warnings:
+        raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
+    missing = [d for d in sources if not (site / f"{d}.html").is_file()]
+    if missing:
+        raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
+    remove_stale_pages(site, sources)
+    pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
+    thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
+    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key,
+    # with the tool's code (a new version may write these files differently)
+    code = code_digest()
+    page_keys = {p.id: hashlib.sha256((code + sources[paths.docname(paths.paper_page(p.id))]).encode()).hexdigest()[:20] for p in volume.proc.papers}
+    supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
+    write_artifacts(volume, site, pdf_sources, thumb_sources, page_keys, supplement_sources)
+    try:
+        report.search_index = search.finish(site, published if published.is_dir() else None)
+    except SearchIndexError as exc:
+        raise BuildError(str(exc)) from None
+    return warnings
 
 
 def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, search: SearchIndexJob,
@@ -208,38 +263,8 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
             print("nothing changed since the published build; site is up to date", file=sys.stderr)
         report.up_to_date = True
         return report
-    site_id = follow_published(out, staging, cache, opts.quiet)
-    if site_id is None:  # no published site to start from
-        site_id, complete = marker_id(staging)
-        if not complete or site_id is None:
-            discard(staging)  # a failed or killed build: start that copy afresh
-            site_id = uuid.uuid4().hex[:12]
-            staging.mkdir(parents=True)
-    doctrees = cache / "doctrees" / site_id
-    mark(staging, site_id, complete=False)
-
-    from enlsp_proceedings.sphinxext.data import remember_volume  # here: it loads Sphinx, which a no-change build never needs
-
-    remember_volume(data_path, volume)  # Sphinx runs in this process: the extension takes this very volume, caches computed
-    warnings = run_sphinx(volume, src, staging, doctrees, data_path, opts)
-    if opts.strict and warnings:
-        raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-    missing = [d for d in sources if not (staging / f"{d}.html").is_file()]
-    if missing:
-        raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
-    remove_stale_pages(staging, sources)
-    pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
-    thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
-    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key,
-    # with the tool's code (a new version may write these files differently)
-    code = code_digest()
-    page_keys = {p.id: hashlib.sha256((code + sources[paths.docname(paths.paper_page(p.id))]).encode()).hexdigest()[:20] for p in volume.proc.papers}
-    supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
-    write_artifacts(volume, staging, pdf_sources, thumb_sources, page_keys, supplement_sources)
-    try:
-        report.search_index = search.finish(staging, out if out.is_dir() else None)
-    except SearchIndexError as exc:
-        raise BuildError(str(exc)) from None
+    site_id = prepare_staging(out, staging, cache, opts.quiet)
+    warnings = render_volume(opts, volume, pdfs, report, search, sources, src, data_path, staging, out, cache / "doctrees" / site_id)
     mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
     publish(staging, out)
     if not staging.exists():

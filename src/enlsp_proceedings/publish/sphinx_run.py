@@ -119,13 +119,14 @@ def _unwritten_problem(warning: str) -> str:
     return "Sphinx could not write a page: " + warning[warning.find("error writing file"):]
 
 
-def run_sphinx(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
+def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions, config_key: str = "enlsp_data") -> int:
     """Incremental Sphinx HTML build of ``src`` into ``site``; returns the number of warnings it showed. A page
-    Sphinx could not write (it only warns) is a BuildError: the site is not published."""
+    Sphinx could not write (it only warns) is a BuildError: the site is not published. ``data_path`` is
+    the saved volume (``config_key`` "enlsp_data") or a series' data ("enlsp_series")."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    overrides = {"enlsp_data": str(data_path)}
+    overrides = {config_key: str(data_path)}
     confdir = sphinx_confdir(opts.docs_dir)
     status = None if opts.quiet else SphinxProgress()
     warnings = _WarningStream(sys.stderr)

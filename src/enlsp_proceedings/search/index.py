@@ -204,7 +204,10 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         content.add("; ".join(p.affiliation for p in members if p.affiliation))
         content.add(panel.description, quotable=True)
         records.append(_record("panel.html", panel.title, content, ", ".join(proc.canonical_name(p.name) for p in panel.panelists), "Panel"))
+    later = volume.series.later_people if volume.series else frozenset()
     for record in people.sorted():
+        if record.slug in later:  # a series: the person's newest edition lists them
+            continue
         roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)
         content = _Content()
         content.add(record.name)
@@ -212,7 +215,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         content.add(_ascii_names([record.name, *record.variants]))
         content.add("; ".join(record.affiliations), quotable=True)
         content.add(roles, quotable=True)
-        records.append(_record(paths.author_page(record.slug), record.name, content, kind=f"Person · {roles}"))
+        records.append(_record(volume.people_root + paths.author_page(record.slug), record.name, content, kind=f"Person · {roles}"))
     return records
 
 

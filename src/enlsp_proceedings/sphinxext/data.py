@@ -16,9 +16,27 @@ from typing import Any
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
+from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
 
 _CACHE: dict[str, tuple[float, Volume]] = {}
+_SERIES: dict[str, tuple[float, SeriesSite]] = {}
+
+
+def proceedings_site(config: Any) -> bool:
+    """Whether Sphinx builds a proceedings site: an edition's volume (``enlsp_data``) or a series' own pages (``enlsp_series``)."""
+    return bool(config.enlsp_data or config.enlsp_series)
+
+
+def get_series(app_or_env: Any) -> SeriesSite:
+    """The series' data saved by the build step (``series.json``; loaded once per process)."""
+    path = str(Path(app_or_env.config.enlsp_series).resolve())
+    mtime = os.stat(path).st_mtime
+    cached = _SERIES.get(path)
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, SeriesSite.from_json(Path(path).read_text(encoding="utf-8")))
+        _SERIES[path] = cached
+    return cached[1]
 
 
 def get_volume(app_or_env: Any) -> Volume:
@@ -61,22 +79,36 @@ def configure_from_volume(app: Sphinx, config: Any) -> None:
     The build writes ``volume.json`` beside the generated sources, so a plain
     ``sphinx-build -c docs <cache>/source OUT`` (and sphinx-autobuild) finds it too.
     """
+    if config.enlsp_series:
+        _configure_series(config, get_series(app))
+        return
     if not config.enlsp_data:
         candidate = Path(app.srcdir).parent / "volume.json"
         if not candidate.is_file():
             return
         config.enlsp_data = str(candidate)
     w = get_volume(app).workshop
-    label = html.escape(f"{w.short_name} {w.year}")
-    config.project = html.escape(w.short_name)
+    _configure_site(config, w.short_name, f"{w.short_name} {w.year}", w.base_url)
+
+
+def _configure_series(config: Any, series: SeriesSite) -> None:
+    """The series' pages: named by the series, at the archive's root."""
+    _configure_site(config, series.short_name, series.short_name, series.base_url)
+    config.html_theme_options = {**config.html_theme_options, "secondary_sidebar_items": {"**": ["page-toc"], "index": []}}
+
+
+def _configure_site(config: Any, short_name: str, title: str, base_url: str) -> None:
+    """Names, addresses and the 404 page of a site (an edition's or a series')."""
+    label = html.escape(title)
+    config.project = html.escape(short_name)
     config.html_title = label
-    config.html_baseurl = w.base_url
-    config.ogp_site_url = w.base_url
+    config.html_baseurl = base_url
+    config.ogp_site_url = base_url
     config.ogp_site_name = label
     # The logo's text is the theme's raw markup: escaped here (the image carries no data).
     config.html_theme_options = {**config.html_theme_options, "logo": {"text": label}}
     # 404.html is served for any missing URL, at any depth: its links must be absolute.
-    prefix = urllib.parse.urlsplit(w.base_url).path or "/"
+    prefix = urllib.parse.urlsplit(base_url).path or "/"
     config.notfound_urls_prefix = prefix
     home = html.escape(prefix, quote=True)
     config.notfound_context = {
@@ -104,12 +136,15 @@ def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     if app.config.enlsp_data:
         w = get_volume(app).workshop
         context["enlsp_footer"] = f"{w.short_name} · {w.venue} · {w.location}"
+    elif app.config.enlsp_series:
+        series = get_series(app)
+        context["enlsp_footer"] = f"{series.short_name} · {series.name}"
 
 
 def mark_titles_escaped(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """The theme inserts ``docstitle``/``project`` raw (navbar logo), Sphinx escapes them
     (``<title>``): as Markup they are escaped once, by `configure_from_volume`, everywhere."""
-    if app.config.enlsp_data:
+    if proceedings_site(app.config):
         for key in ("docstitle", "shorttitle", "project"):
             if isinstance(context.get(key), str):
                 context[key] = Markup(context[key])

@@ -15,8 +15,9 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from enlsp_proceedings.sphinxext.data import get_volume
+from enlsp_proceedings.sphinxext.data import get_series, get_volume
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
+from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 
 
 class EnlspPage(SphinxDirective):
@@ -31,14 +32,15 @@ class EnlspPage(SphinxDirective):
         """Build the page of this kind (and id) from the saved volume."""
         kind = self.arguments[0]
         ident = self.arguments[1] if len(self.arguments) > 1 else None
-        page_kind = PAGES.get(kind)
+        page_kind = SERIES_PAGES.get(kind) if self.config.enlsp_series else PAGES.get(kind)
         if page_kind is None:
             raise self.error(f"unknown enlsp page kind {kind!r}")
+        data = get_series(self.env) if self.config.enlsp_series else get_volume(self.env)
         try:
-            shown = page_kind.shows(get_volume(self.env), ident)
+            shown = page_kind.shows(data, ident)  # type: ignore[arg-type]
         except KeyError as exc:
             raise self.error(f"no {kind} with id {exc}") from None
-        result = page_kind.render(Page(self.env.docname), shown)
+        result = page_kind.render(Page(self.env.docname, getattr(data, "people_root", "")), shown)
         title = next(iter(result[0].findall(nodes.title)), None) if result else None
         if title is not None:
             # sphinxext-opengraph decodes the HTML title and re-escapes only '"', so

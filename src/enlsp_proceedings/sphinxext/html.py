@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 
+from enlsp_proceedings.sphinxext.data import proceedings_site
 from enlsp_proceedings.sphinxext.widgets import ALLOWED_ELEMENTS, html_element, html_fragment
 from enlsp_proceedings.util.files import write_if_changed
 
@@ -102,7 +103,7 @@ def portable_404(app: Sphinx, exception: Exception | None) -> None:
     ``<base>``: the site's path, or ``/`` when the page is not under it (set by a script
     before anything loads; without JavaScript the base stays the site's path).
     """
-    if exception is not None or app.builder.format != "html" or not app.config.enlsp_data:
+    if exception is not None or app.builder.format != "html" or not proceedings_site(app.config):
         return
     page = Path(app.outdir) / "404.html"
     try:
@@ -122,13 +123,13 @@ def portable_404(app: Sphinx, exception: Exception | None) -> None:
 def use_pagefind_search(app: Sphinx) -> None:
     """Sphinx's own search index is not used on a proceedings site (Pagefind is, see
     ``search/``): skip building it there."""
-    if hasattr(app.builder, "search") and app.config.enlsp_data:
+    if hasattr(app.builder, "search") and proceedings_site(app.config):
         app.builder.search = False
 
 
 def search_page(app: Sphinx) -> list[tuple[str, dict, str]]:
     """search.html: the theme's search field and dialog submit here (``search.html?q=...``).
     Only on a proceedings site: its template comes with the site's settings (`settings`)."""
-    if getattr(app.builder, "format", "") != "html" or not app.config.enlsp_data:
+    if getattr(app.builder, "format", "") != "html" or not proceedings_site(app.config):
         return []
     return [("search", {"title": "Search"}, "enlsp-search.html")]

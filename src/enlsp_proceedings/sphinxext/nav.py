@@ -18,11 +18,17 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
 
+from enlsp_proceedings.sphinxext.data import proceedings_site
+
 #: The theme's markup of one header link (its `toctree._generate_header_nav_before_dropdown`).
 _LINK = '<li class="{item} {active}">\n<a class="{link} nav-{where}" href="{href}"{current}>\n{title}\n</a>\n</li>'
 _DROPDOWN = ('\n<li class="nav-item dropdown">\n<button class="btn dropdown-toggle nav-item" type="button"\n'
              'data-bs-toggle="dropdown" aria-expanded="false"\naria-controls="{id}">\n{text}\n</button>\n'
              '<ul id="{id}" class="dropdown-menu">\n{links}\n</ul>\n</li>\n')
+
+
+#: The header link of an edition's pages to the series' home.
+ALL_EDITIONS = "All editions"
 
 
 class NavLink(NamedTuple):
@@ -66,6 +72,13 @@ def header_links(app: Sphinx, pagename: str, context: dict) -> list[NavLink]:
             links.append(NavLink(str(title), href, page == active, page == pagename, external))
     for link in context.get("theme_external_links") or []:
         links.append(NavLink(str(link["name"]), link["url"], False, False, True))
+    if app.config.enlsp_data:
+        from enlsp_proceedings.sphinxext.data import get_volume
+
+        series = get_volume(app).series
+        if series is not None:  # an edition of a series: the way back to every edition comes first
+            home = "../" * pagename.count("/") + series.root + "index.html"
+            links.insert(0, NavLink(ALL_EDITIONS, home, False, False, False))
     return links
 
 
@@ -78,7 +91,7 @@ def _markup(link: NavLink, item: str, classes: str) -> str:
 def escape_header_nav(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give the templates a ``generate_header_nav_html`` that escapes (runs after the theme's handler,
     on proceedings sites only; other projects keep the theme's)."""
-    if not app.config.enlsp_data or "generate_header_nav_html" not in context:
+    if not proceedings_site(app.config) or "generate_header_nav_html" not in context:
         return
     unique_id = context.get("unique_html_id") or (lambda base: base)
     found: list[list[NavLink]] = []  # the page's links, found once (the template and frame.py both ask)

@@ -90,4 +90,5 @@ def settings() -> dict:
         "ogp_social_cards": {"enable": False},  # paper pages get their first page as og:image
         "notfound_urls_prefix": "/",  # set from base_url by the extension
         "enlsp_data": "",
+        "enlsp_series": "",
     }

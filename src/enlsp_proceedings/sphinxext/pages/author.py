@@ -13,7 +13,9 @@ from enlsp_proceedings.sphinxext.widgets import badge, bullet_list, grid, link, 
 
 
 def pages(v: Volume) -> list[tuple[str, str | None]]:
-    """One page per person."""
+    """One page per person (none for an edition of a series: the series has one page per person across the years)."""
+    if v.series is not None:
+        return []
     return [(paths.docname(paths.author_page(slug)), slug) for slug in v.people.by_slug]
 
 
@@ -55,7 +57,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     if talks:
         out += section("Talks", "talks", *talks)
     if d.coauthors:
-        items = [link(name, page.href(paths.author_page(slug))) for name, slug in d.coauthors]
+        items = [link(name, page.person_href(slug)) for name, slug in d.coauthors]
         more = [para(f"… and more co-authors than the {len(items)} listed here: see the papers above.")] if record.more_coauthors else []
         out += section("Co-authors", "coauthors", bullet_list(items, classes=["enlsp-people-list"]), *more)
     return [out]

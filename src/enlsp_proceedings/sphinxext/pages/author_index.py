@@ -8,7 +8,6 @@ import json
 from docutils import nodes
 
 from enlsp_proceedings.model.people import role_label
-from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown
 from enlsp_proceedings.sphinxext.widgets import bullet_list, data_container, inline, link, para, section, text
@@ -54,7 +53,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         for name, slug, roles, _sort in by_letter[letter]:
             shown_roles = ", ".join(role_label(r, d.labels) for r in roles)
             group = "contributor" if set(roles) & CONTRIBUTOR_ROLES else "committee"
-            items.append(para(link(name, page.href(paths.author_page(slug))), inline(f" — {shown_roles}", classes=["enlsp-roles"]),
+            items.append(para(link(name, page.person_href(slug)), inline(f" — {shown_roles}", classes=["enlsp-roles"]),
                               classes=[f"enlsp-group-{group}"]))
         out += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
     return [out]

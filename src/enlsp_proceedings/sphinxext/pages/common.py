@@ -286,17 +286,23 @@ class Page:
     """The render context of one page: its docname, which anchors every relative link, and the
     widgets several page kinds draw. It holds no `Volume`: what a page shows comes from its `Shown`."""
 
-    def __init__(self, docname: str):
+    def __init__(self, docname: str, people_root: str = ""):
         self.doc = docname
+        #: where person pages are from the volume's root: "" or, in a series, the series' root ("../")
+        self.people_root = people_root
 
     def href(self, site_path: str) -> str:
         """A link from this page to a site path."""
         return rel(self.doc, site_path)
 
+    def person_href(self, slug: str) -> str:
+        """A link from this page to a person's page (the series' one, in a series)."""
+        return rel(self.doc, self.people_root + paths.author_page(slug))
+
     def person_link(self, person: PersonRef, with_affiliation: bool = True) -> nodes.Element:
         """The person's page link, with the affiliation after it in one ``enlsp-person`` span
         (without an affiliation, just the link: thousands of card author lists)."""
-        page_link = link(person.name, self.href(paths.author_page(person.slug)))
+        page_link = link(person.name, self.person_href(person.slug))
         if not (with_affiliation and person.affiliation):
             return page_link
         out = inline(classes=["enlsp-person"])
@@ -350,7 +356,7 @@ class Page:
             size = Markup(' width="{}" height="{}"').format(*status.thumb_size) if status.thumb_size else Markup("")
             aside = _CARD_THUMB.format(src=self.href(status.thumbnail), size=size)
             classes.append("enlsp-has-thumb")
-        authors = Markup(", ").join(PERSON_LINK.format(href=self.href(paths.author_page(a.slug)), name=a.name) for a in c.authors) or escape(UNKNOWN_AUTHORS)
+        authors = Markup(", ").join(PERSON_LINK.format(href=self.person_href(a.slug), name=a.name) for a in c.authors) or escape(UNKNOWN_AUTHORS)
         if c.more:
             authors += Markup(", ") + more_authors(c.more)
         badges = Markup(" ").join(BADGE.format(classes=" ".join(badge_classes(color, outline)), label=TROPHY + label if color == "warning" and label == paper.award else label)

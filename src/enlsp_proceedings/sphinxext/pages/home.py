@@ -83,6 +83,7 @@ def shows(v: Volume, ident: str | None = None) -> Shown:
         workshop=v.workshop, keynotes=list(proc.keynotes), panel=bool(proc.panel), sections=sections(v),
         papers=[ListedPaper(p.id, p.title, p.award, p.presentation, author_names(v, p), bool((s := v.pdfs.get(p.id)) and s.published)) for p in proc.papers],
         counts=tuple(v.pdf_counts),
+        series=(v.series.series_short_name, v.series.editions, v.series.edition, v.series.root) if v.series else None,
     )
 
 
@@ -114,6 +115,8 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         buttons += button(label, page.href(path), outline=path != paths.PAPERS_INDEX)
         buttons += text(" ")
     hero += buttons
+    if d.series:
+        hero += _editions_line(page, *d.series)
     out = section(w.title, "home", hero, classes=["enlsp-home"])
     if w.description:
         out += section(w.labels.about, "about", *paragraphs(w.description), classes=["enlsp-about"])
@@ -130,6 +133,18 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     cards = [card(getattr(w.labels, SECTIONS[doc]), [para(SECTION_BLURBS[doc])], page.href(doc + ".html"), classes=["enlsp-section-card"]) for doc in d.sections]
     out += section("Explore the proceedings", "explore", grid(cards, "1 2 3 3"))
     return [out]
+
+
+def _editions_line(page: Page, series: str, editions: list, current: str, root: str) -> nodes.paragraph:
+    """"Every WXYZ edition: WXYZ-III · WXYZ-II · All editions", this one in bold."""
+    line = para(f"Every {series} edition: ", classes=["enlsp-editions"])
+    for n, (ident, label, _date) in enumerate(editions):
+        if n:
+            line += text(" · ")
+        line += strong(label) if ident == current else link(label, page.href(f"{root}{ident}/index.html"))
+    line += text(" · ")
+    line += link("All editions", page.href(f"{root}index.html"))
+    return line
 
 
 def pdf_count_sentence(counts: PdfCounts) -> str:

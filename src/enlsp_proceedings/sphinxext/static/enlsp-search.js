@@ -25,17 +25,53 @@
     const index = new URL(root().dataset.pagefindIndex || "pagefind/", window.location.href);
     const manifest = await fetch(new URL("bundles.json", index), { cache: "no-cache" });
     if (!manifest.ok) throw new Error(`bundles.json: HTTP ${manifest.status}`);
-    const names = (await manifest.json()).bundles;
+    const listed = await manifest.json();
+    const names = listed.bundles;
     const urls = names.map((name) => new URL(name, index).href);
     const module = await import(new URL("pagefind.js", urls[0]).href);
-    const baseUrl = new URL("../", index).pathname;
+    // A series' root lists every edition's bundles: each with its edition's folder as the base of
+    // its results' addresses (bases) and its edition (editions) for the filter.
+    const bases = names.map((_, i) => new URL((listed.bases || [])[i] || "../", index).pathname);
     // Each bundle's results carry the filter bundle=<its name> (Pagefind's mergeFilter), so that
     // one bundle can be searched alone.
-    await module.options({ baseUrl, mergeFilter: { bundle: names[0] } });
+    await module.options({ baseUrl: bases[0], mergeFilter: { bundle: names[0] } });
     await module.init();
-    await Promise.all(urls.slice(1).map((url, i) => module.mergeIndex(url, { baseUrl, mergeFilter: { bundle: names[i + 1] } })));
-    loaded = { pagefind: module, bundles: names };
+    await Promise.all(urls.slice(1).map((url, i) => module.mergeIndex(url, { baseUrl: bases[i + 1], mergeFilter: { bundle: names[i + 1] } })));
+    loaded = { pagefind: module, bundles: names, editions: listed.editions || [], labels: listed.labels || {} };
+    editionFilter(loaded);
     return loaded;
+  }
+
+  // The edition filter of a series' search: a select of "All editions" and each edition
+  // (search.html?edition=2023 chooses one), shown when the index holds more than one edition.
+  let edition = new URLSearchParams(window.location.search).get("edition") || "";
+  function editionFilter(index) {
+    const ids = Object.keys(index.labels);
+    if (ids.length < 2 || document.getElementById("enlsp-search-edition")) return;
+    const select = document.createElement("select");
+    select.id = "enlsp-search-edition";
+    select.className = "form-select enlsp-search-edition";
+    select.setAttribute("aria-label", "Edition");
+    const all = document.createElement("option");
+    all.value = "";
+    all.textContent = "All editions";
+    select.appendChild(all);
+    ids.forEach((id) => {
+      const option = document.createElement("option");
+      option.value = id;
+      option.textContent = `${index.labels[id]} (${id})`;
+      select.appendChild(option);
+    });
+    if (!ids.includes(edition)) edition = "";
+    select.value = edition;
+    select.addEventListener("change", () => {
+      edition = select.value;
+      const url = new URL(window.location.href);
+      if (edition) url.searchParams.set("edition", edition); else url.searchParams.delete("edition");
+      window.history.replaceState(null, "", url);
+      run(field() ? field().value : "");
+    });
+    document.getElementById("enlsp-search-status").before(select);
   }
 
   // Accent and letter folding as the index does it ("muller" finds "Müller", "soren" finds "Søren").
@@ -88,9 +124,10 @@
   }
 
   async function search(query) {
-    const { pagefind, bundles } = await load();
+    const { pagefind, bundles, editions } = await load();
     if (!queryWords(query).length) return [];
-    const answers = await Promise.all(bundles.map((bundle) => bundleResults(pagefind, query, bundle)));
+    const chosen = bundles.filter((_, i) => !edition || editions[i] === edition);
+    const answers = await Promise.all(chosen.map((bundle) => bundleResults(pagefind, query, bundle)));
     return answers.flat().sort((a, b) => b.score - a.score);
   }
 

@@ -1,0 +1,166 @@
+"""What a series' own pages show: the series, each edition in a line, and one record per person
+across the years (`SeriesSite`).
+
+Built by the publish stage from the edition volumes (each already knowing the series' person
+slugs, `volume.EditionContext`), saved as ``series.json`` for the Sphinx extension like a
+volume's ``volume.json``, and read by the series' page kinds (``sphinxext/pages/series_*.py``).
+Site paths of the series' pages, and of an edition's pages seen from the series' root, are
+spelled in `outputs.paths`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from enlsp_proceedings.model.people import role_label
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.outputs.volume import Volume
+
+
+@dataclass(frozen=True)
+class EditionLine:
+    """One edition as the series' home lists it."""
+
+    id: str
+    short_name: str
+    title: str
+    venue: str
+    date: str  # ISO date of the workshop
+    location: str
+    papers: int
+    pdfs: int
+    keynotes: int
+    panel: bool
+    archival: bool
+    sections: tuple[str, ...]  # the edition's section pages, as site paths from the series' root
+
+    @property
+    def label(self) -> str:
+        """How the series names the edition: "WXYZ-III · AnyConf 2031"."""
+        return f"{self.short_name} · {self.venue}"
+
+
+@dataclass(frozen=True)
+class Work:
+    """One thing a person did in one edition: a paper, a talk, a panel seat (title and page from the series' root)."""
+
+    kind: str  # "paper", "keynote", "panel"
+    title: str
+    path: str
+    detail: str = ""  # the presentation, or the panel role
+    authors: tuple[tuple[str, str], ...] = ()  # (name, slug) of every author of a paper, for their links
+
+
+@dataclass(frozen=True)
+class Year:
+    """Everything one person did in one edition."""
+
+    edition: str
+    label: str
+    roles: tuple[str, ...]
+    affiliations: tuple[str, ...]
+    works: tuple[Work, ...]
+
+
+@dataclass(frozen=True)
+class SeriesPerson:
+    """One person across the series: the page ``authors/<slug>.html`` of the series' root."""
+
+    slug: str
+    name: str
+    sort_key: tuple[str, str]
+    variants: tuple[str, ...] = ()
+    orcid: str | None = None
+    url: str | None = None
+    years: tuple[Year, ...] = ()  # newest first
+
+    @property
+    def edition_ids(self) -> list[str]:
+        """The editions this person is in, newest first."""
+        return [y.edition for y in self.years]
+
+
+@dataclass
+class SeriesSite:
+    """The series' pages' data: what series.yaml says, the editions newest first, everyone across them."""
+
+    name: str
+    short_name: str
+    description: str
+    base_url: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+    editions: list[EditionLine] = field(default_factory=list)
+    people: dict[str, SeriesPerson] = field(default_factory=dict)
+
+    def digest(self, *parts: object) -> str:
+        """Hash of what a page shows (see `Volume.digest`): written into its stub."""
+        blob = json.dumps(parts, sort_keys=True, default=_jsonable, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def to_json(self) -> str:
+        """The data as the build saves it for the Sphinx extension (``series.json``)."""
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SeriesSite:
+        """The data saved by `to_json`."""
+        data = json.loads(text)
+        editions = [EditionLine(**{**e, "sections": tuple(e["sections"])}) for e in data["editions"]]
+        people = {}
+        for slug, p in data["people"].items():
+            years = tuple(Year(y["edition"], y["label"], tuple(y["roles"]), tuple(y["affiliations"]),
+                               tuple(Work(w["kind"], w["title"], w["path"], w["detail"], tuple(tuple(a) for a in w["authors"]))  # type: ignore[misc]
+                                     for w in y["works"])) for y in p["years"])
+            people[slug] = SeriesPerson(p["slug"], p["name"], tuple(p["sort_key"]), tuple(p["variants"]), p["orcid"], p["url"], years)  # type: ignore[arg-type]
+        return cls(data["name"], data["short_name"], data["description"], data["base_url"],
+                   [tuple(x) for x in data["links"]], editions, people)  # type: ignore[misc]
+
+
+def _jsonable(value: object) -> object:
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)  # type: ignore[call-overload]
+
+
+def edition_line(volume: Volume, edition: str, sections: list[str]) -> EditionLine:
+    """The series home's line for one edition volume."""
+    w = volume.workshop
+    counts = volume.pdf_counts
+    return EditionLine(edition, w.short_name, w.title, w.venue, w.date.isoformat(), w.location, counts.papers, counts.published,
+                       len(volume.proc.keynotes), volume.proc.panel is not None, w.archival,
+                       tuple(paths.in_edition(edition, paths.docname_page(d)) for d in sections))
+
+
+def series_people(volumes: list[tuple[str, Volume]]) -> dict[str, SeriesPerson]:
+    """One record per person across the editions (``volumes`` oldest first; each volume's people
+    carry the series' slugs): their names, links and what they did, by year, newest first."""
+    found: dict[str, dict] = {}
+    for edition, volume in volumes:
+        w = volume.workshop
+        label = f"{w.short_name} · {w.venue}"
+        for record in volume.people.sorted():
+            person = found.setdefault(record.slug, {"name": record.name, "sort_key": record.sort_key, "variants": [],
+                                                    "orcid": None, "url": None, "years": []})
+            person["name"], person["sort_key"] = record.name, record.sort_key  # the newest edition's spelling leads
+            for variant in [*record.variants, record.name]:
+                if variant not in person["variants"]:
+                    person["variants"].append(variant)
+            person["orcid"] = record.orcid or person["orcid"]
+            person["url"] = record.url or person["url"]
+            works: list[Work] = []
+            for pid in record.papers:
+                paper = volume.papers_by_id[pid]
+                authors = tuple((volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors)
+                works.append(Work("paper", paper.title, paths.in_edition(edition, paths.paper_page(pid)),
+                                  w.presentation(paper.presentation).label, authors))
+            for kid in record.keynotes:
+                works.append(Work("keynote", volume.keynotes_by_id[kid].title, paths.in_edition(edition, paths.keynote_page(kid)), w.labels.keynote))
+            panel = volume.proc.panel
+            if panel is not None and {"panelist", "moderator"} & set(record.roles):
+                works.append(Work("panel", panel.title, paths.in_edition(edition, paths.PANEL), "Moderator" if "moderator" in record.roles else "Panelist"))
+            person["years"].append(Year(edition, label, tuple(role_label(r, w.labels) for r in record.roles), tuple(record.affiliations), tuple(works)))
+    out = {}
+    for slug, p in found.items():
+        variants = tuple(v for v in p["variants"] if v != p["name"])
+        out[slug] = SeriesPerson(slug, p["name"], tuple(p["sort_key"]), variants, p["orcid"], p["url"], tuple(reversed(p["years"])))  # type: ignore[arg-type]
+    return dict(sorted(out.items(), key=lambda item: item[1].sort_key))

@@ -1,0 +1,360 @@
+"""Building a series archive (`build_series`): every edition a volume in its own folder, the series'
+own pages at the root, one site published at once.
+
+The stages are a single workshop's (`pipeline`), once per edition: load every edition (all
+problems at once), give each the series' person slugs (`SeriesPeople`), read its PDFs and settle
+its checks; then, into one staging copy of the whole site, each edition's pages, downloads and
+search index into ``<edition>/`` (an edition whose inputs did not change is left as it is), the
+series' pages (home, people across the years, person pages, search over every edition) at the
+root, the old addresses of the edition the root once was (`root_edition`), and the series-wide
+downloads; then one exchange publishes it all. A failed or killed build leaves the published
+archive as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from enlsp_proceedings.model.schema import Proceedings
+from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
+from enlsp_proceedings.model.series_people import SeriesPeople
+from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs.series_site import SeriesSite, edition_line, series_people
+from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
+from enlsp_proceedings.pdf.supplementary import check_supplements
+from enlsp_proceedings.publish.errors import BuildError, os_problem
+from enlsp_proceedings.publish.pipeline import (
+    BuildOptions,
+    BuildReport,
+    _check_out_dir,
+    _fingerprint,
+    attach_supplements,
+    prepare_staging,
+    prepare_volume,
+    render_volume,
+    settle_problems,
+)
+from enlsp_proceedings.publish.site import (
+    claim_cache,
+    follow_published,
+    forget_old_doctrees,
+    lock_cache,
+    lock_out,
+    mark,
+    marker_id,
+    marker_inputs,
+    publish,
+)
+from enlsp_proceedings.publish.sources import copy_docs_pages, write_sources
+from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
+from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
+from enlsp_proceedings.sphinxext.pages.home import sections
+from enlsp_proceedings.util.files import copy_atomically, write_if_changed
+
+#: Where an edition's build remembers what it was made from (in its folder of the site).
+EDITION_STAMP = ".enlsp-edition.json"
+#: The root's record of the old addresses it answers for `root_edition` (what to remove when they go).
+LEGACY_MANIFEST = ".enlsp-legacy.json"
+#: What the series' own Sphinx build writes at the root: never replaced by an old address.
+_SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitemap.xml", "objects.inv", ".buildinfo",
+               "robots.txt", LEGACY_MANIFEST}
+#: Folders of an edition that are its own machinery, not addresses anyone handed out.
+_NOT_ADDRESSES = {"_static", "_sources", "_images", INDEX_DIR, "authors"}
+#: The series-wide downloads, beside the editions (``all/``): every edition's entries in one file.
+ALL = "all"
+
+
+@dataclass
+class SeriesReport:
+    """What a series build did: each edition's report, and whether anything had to be built."""
+
+    editions: dict[str, BuildReport] = field(default_factory=dict)
+    site: SeriesSite | None = None
+    up_to_date: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every edition's warnings, each naming its edition."""
+        out = []
+        for eid, edition in self.editions.items():
+            for line in edition.warnings:
+                level, _, rest = line.partition(": ")
+                out.append(f"{level}: edition {eid}: {rest}")
+        return out
+
+
+def build_series(opts: BuildOptions) -> SeriesReport:
+    """The whole archive. Raises ConfError / BuildError for problems a user can fix."""
+    try:
+        return _build_series(opts)
+    except (BuildError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        problem = os_problem(exc)
+        if problem is None:
+            raise
+        raise BuildError(problem) from exc
+
+
+def edition_context(conf: SeriesConf, edition: Edition, people: SeriesPeople) -> EditionContext:
+    """Where an edition sits in its series (its id, the other editions, the series' person slugs, who is in a later one)."""
+    listed = tuple((e.id, e.proc.workshop.short_name, e.proc.workshop.date.isoformat()) for e in conf.newest_first())
+    later = conf.editions[conf.editions.index(edition) + 1:]
+    later_people = frozenset(slug for e in later for slug in people.edition_slugs(e.id).values())
+    return EditionContext(edition.id, conf.series.name, conf.series.short_name, listed, people.edition_slugs(edition.id), later_people)
+
+
+def in_series(conf: SeriesConf, edition: Edition) -> Proceedings:
+    """The edition's data with its address in the archive (``<series base_url><id>/``) as its base URL."""
+    workshop = edition.proc.workshop.model_copy(update={"base_url": conf.series.edition_url(edition.id)})
+    return edition.proc.model_copy(update={"workshop": workshop})
+
+
+def _build_series(opts: BuildOptions) -> SeriesReport:
+    out = opts.out_dir.resolve()
+    _check_out_dir(out, opts)
+    conf = load_series(opts.conf_dir)
+    people = SeriesPeople([(e.id, e.proc) for e in conf.editions], conf.people)
+    cache = opts.cache
+    claim_cache(cache)
+    report = SeriesReport()
+    with lock_out(out), lock_cache(cache):
+        volumes: list[tuple[Edition, Volume]] = []
+        for edition in conf.editions:
+            try:
+                today = build_date(edition.proc.workshop.timezone)
+            except ValueError as exc:
+                raise BuildError(f"{edition.id}: {exc}") from None
+            proc = in_series(conf, edition)
+            papers_dir = opts.papers_dir / edition.id
+            volume, pdfs = prepare_volume(proc, papers_dir, cache, opts.quiet)
+            volume.series = edition_context(conf, edition, people)
+            volume.held = volume.held_on(today)
+            edition_report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
+            attach_supplements(volume, edition_report)
+            settle_problems(proc, volume, pdfs, edition_report, cache)
+            report.editions[edition.id] = edition_report
+            volumes.append((edition, volume))
+        errors = [w for w in report.warnings if w.startswith("error")]
+        if opts.strict and errors:
+            raise BuildError("--strict: " + "; ".join(errors))
+        staging = out.with_name(f".{out.name}.staging")
+        site = SeriesSite(conf.series.name, conf.series.short_name, conf.series.description, conf.series.base_url,
+                          [(link.label, link.url) for link in conf.series.links])
+        work = cache / "series"
+        work.mkdir(parents=True, exist_ok=True)
+        # the editions' sources and fingerprints first: an archive whose inputs are all unchanged is up to date
+        plans = []
+        for edition, volume in volumes:
+            folder = work / edition.id
+            data_path = folder / "volume.json"
+            volume_json = volume.to_json()
+            write_if_changed(data_path, volume_json)
+            src = folder / "source"
+            src.mkdir(parents=True, exist_ok=True)
+            sources, report.editions[edition.id].rewritten = write_sources(volume, src, None)
+            plans.append((edition, volume, data_path, src, sources, _fingerprint(volume_json, src, sphinx_confdir(opts.docs_dir))))
+            site.editions.insert(0, edition_line(volume, edition.id, [paths.docname_page(d) for d in sections(volume)]))
+        site.people = series_people([(e.id, v) for e, v in volumes])
+        series_json = site.to_json()
+        data_path = work / "series.json"
+        write_if_changed(data_path, series_json)
+        src = work / "source"
+        src.mkdir(parents=True, exist_ok=True)
+        series_sources = _write_series_sources(site, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
+        inputs = hashlib.sha256(" ".join([_fingerprint(series_json, src, sphinx_confdir(opts.docs_dir)), *(p[-1] for p in plans),
+                                          conf.series.root_edition or ""]).encode()).hexdigest()
+        if marker_inputs(out)[0] == inputs and not opts.strict and (out / "index.html").is_file():
+            if not opts.quiet:
+                print("nothing changed since the published build; site is up to date", file=sys.stderr)
+            report.up_to_date = True
+            report.site = site
+            return report
+        site_id = prepare_staging(out, staging, cache, opts.quiet)
+        doctrees = cache / "doctrees" / site_id
+        warnings = 0
+        for edition, volume, edition_data, edition_src, sources, stamp in plans:
+            target, published = staging / edition.id, out / edition.id
+            if _stamp(target) == stamp and all((target / f"{d}.html").is_file() for d in sources):
+                continue  # this edition's inputs did not change: its pages stay exactly as they are
+            if not opts.quiet:
+                print(f"edition {edition.id}: building", file=sys.stderr, flush=True)
+            edition_report = report.editions[edition.id]
+            search = SearchIndexJob(volume, edition_report.pdfs, work / edition.id)
+            search.start(target, published)
+            try:
+                target.mkdir(parents=True, exist_ok=True)
+                (target / EDITION_STAMP).unlink(missing_ok=True)  # until this edition is whole again
+                warnings += render_volume(opts, volume, edition_report.pdfs, edition_report, search, sources, edition_src,
+                                          edition_data, target, published, doctrees / edition.id)
+            finally:
+                search.cancel()
+            write_if_changed(target / EDITION_STAMP, json.dumps({"inputs": stamp}))
+        for stale in staging.iterdir():  # an edition removed from the series
+            if stale.is_dir() and (stale / EDITION_STAMP).is_file() and stale.name not in {e.id for e in conf.editions}:
+                shutil.rmtree(stale)
+        warnings += run_sphinx(None, src, staging, doctrees / "_series", data_path, opts, config_key="enlsp_series")
+        if opts.strict and warnings:
+            raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
+        _remove_stale_people(staging, series_sources)
+        write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_sources})
+        write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
+        write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes])
+        mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
+        publish(staging, out)
+        if not staging.exists():
+            copy_id = follow_published(out, staging, cache, opts.quiet)
+            if copy_id is not None:
+                mark(staging, copy_id, complete=True, inputs=inputs, warnings=warnings)
+        forget_old_doctrees(cache, {site_id, marker_id(staging)[0]})
+        report.site = site
+    return report
+
+
+def _stamp(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / EDITION_STAMP).read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _write_series_sources(site: SeriesSite, src: Path, docs_dir: Path | None) -> dict[str, str]:
+    """One stub per series page (and the hand-written guide beside them); returns docname -> text."""
+    from enlsp_proceedings.publish.sources import _stub
+    from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
+
+    toctree = [paths.docname(paths.SERIES_PEOPLE)] if site.people else []
+    if docs_dir is not None and (docs_dir / "guide" / "index.md").is_file():
+        toctree.append("guide/index")
+    pages: dict[str, str] = {}
+    for name, kind in SERIES_PAGES.items():
+        for docname, ident in kind.pages(site):  # type: ignore[arg-type]
+            stub_toc = toctree if docname == "index" else None
+            pages[docname] = _stub(name, ident, site.digest(kind.shows(site, ident)), orphan=kind.orphan, toctree=stub_toc)  # type: ignore[arg-type]
+    for docname, content in pages.items():
+        write_if_changed(src / f"{docname}.md", content)
+    keep = {src / f"{d}.md" for d in pages} | copy_docs_pages(docs_dir, src, set(pages))
+    for path in list(src.rglob("*")):
+        if path.is_file() and path not in keep:
+            path.unlink()
+    return pages
+
+
+def _remove_stale_people(site: Path, docnames: dict[str, str]) -> None:
+    """Person pages of people no longer in any edition (Sphinx never deletes a removed page)."""
+    folder = site / "authors"
+    if folder.is_dir():
+        for path in folder.glob("*.html"):
+            if f"authors/{path.stem}" not in docnames:
+                path.unlink()
+
+
+def redirect_page(target: str, absolute: str) -> str:
+    """A page that points on to ``target`` (relative; ``absolute`` for search engines): a static host has
+    no HTTP redirect, so the old address answers with this page, ``rel=canonical`` and a refresh."""
+    href = html.escape(target, quote=True)
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="robots" content="noindex">\n'
+            f'<title>Moved</title>\n<link rel="canonical" href="{html.escape(absolute, quote=True)}">\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n'
+            f'<script>location.replace({json.dumps(target)} + location.search + location.hash);</script>\n'
+            f'</head>\n<body>\n<p>This page has moved to <a href="{href}">{html.escape(absolute)}</a>.</p>\n</body>\n</html>\n')
+
+
+def write_legacy_addresses(site: Path, conf: SeriesConf, series_pages: set[str]) -> None:
+    """Every address the root once served for `root_edition` keeps answering: a page with a pointer
+    (``rel=canonical``) to its new address, any other file (a PDF, a .bib, papers.json) as itself."""
+    root_edition = conf.series.root_edition
+    previous = _read_manifest(site / LEGACY_MANIFEST)
+    wanted: dict[str, str] = {}
+    if root_edition is not None and (site / root_edition).is_dir():
+        edition = site / root_edition
+        for folder, dirs, files in os.walk(edition):
+            here = Path(folder)
+            rel_dir = here.relative_to(edition)
+            if rel_dir == Path("."):
+                dirs[:] = [d for d in dirs if d not in _NOT_ADDRESSES and not d.startswith(".")]
+            for name in files:
+                if name.startswith("."):
+                    continue
+                path = (rel_dir / name).as_posix()
+                if path in _SERIES_OWN or path in series_pages:
+                    continue
+                source = here / name
+                target = site / path
+                if name.endswith(".html"):
+                    depth = path.count("/")
+                    new = "../" * depth + f"{root_edition}/{path}"
+                    write_if_changed(target, redirect_page(new, conf.series.edition_url(root_edition) + path))
+                    wanted[path] = "redirect"
+                else:
+                    stat = source.stat()
+                    key = f"{stat.st_size}:{stat.st_mtime_ns}"
+                    if previous.get(path) != key or not target.is_file():
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        copy_atomically(source, target)
+                    wanted[path] = key
+    for path in previous:
+        if path not in wanted and path not in series_pages:
+            (site / path).unlink(missing_ok=True)
+    write_if_changed(site / LEGACY_MANIFEST, json.dumps(wanted, sort_keys=True, indent=0))
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_series_search(site: Path, editions: list[str], labels: dict[str, str]) -> None:
+    """The root's search index: every edition's bundles, merged by the search page, each with its
+    edition's address as the base of its results and its edition for the filter."""
+    bundles, bases, owners = [], [], []
+    for edition in reversed(editions):  # newest first
+        try:
+            names = json.loads((site / edition / INDEX_DIR / MANIFEST).read_text(encoding="utf-8"))["bundles"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for name in names:
+            bundles.append(f"../{edition}/{INDEX_DIR}/{name}")
+            bases.append(f"../{edition}/")
+            owners.append(edition)
+    manifest = {"bundles": bundles, "bases": bases, "editions": owners, "labels": {e: labels[e] for e in reversed(editions)}}
+    write_if_changed(site / INDEX_DIR / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+
+
+def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str, Volume]]) -> None:
+    """``all/``: every edition's BibTeX, CSL-JSON and papers.json in one file each, newest edition first,
+    and ``editions.json``: the editions and where their downloads are."""
+    bib, csl, papers, editions = [], [], [], []
+    for edition, volume in reversed(volumes):
+        try:
+            text = (site / edition / "proceedings.bib").read_text(encoding="utf-8")
+            items = json.loads((site / edition / "proceedings.csl.json").read_text(encoding="utf-8"))
+            listed = json.loads((site / edition / "papers.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
+        bib.append(cite.without_preamble(text.strip()))
+        csl.extend(items)
+        papers.append({"edition": edition, **listed})
+        w = volume.workshop
+        editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
+                         "location": w.location, "url": conf.series.edition_url(edition), "papers": len(volume.proc.papers),
+                         "downloads": {name: f"{edition}/{name}" for name in ("proceedings.bib", "proceedings.csl.json", "papers.json")}})
+    write_if_changed(site / ALL / "proceedings.bib", cite.join_bibtex(bib))
+    write_if_changed(site / ALL / "proceedings.csl.json", json.dumps(csl, ensure_ascii=False, indent=2) + "\n")
+    write_if_changed(site / ALL / "papers.json", json.dumps({"version": 1, "series": conf.series.short_name, "editions": papers},
+                                                            ensure_ascii=False, indent=2) + "\n")
+    write_if_changed(site / paths.SERIES_JSON, json.dumps({"version": 1, "series": {"name": conf.series.name, "short_name": conf.series.short_name,
+                                                                                     "url": conf.series.base_url},
+                                                           "editions": editions, "all": {n: f"{ALL}/{n}" for n in ("proceedings.bib", "proceedings.csl.json", "papers.json")}},
+                                                          ensure_ascii=False, indent=2) + "\n")
+

@@ -1,0 +1,168 @@
+"""The series' own pages, at the archive's root: its home (every edition, newest first), the
+people index across the years (``authors/index``) and one page per person (``authors/<slug>``)
+listing what they did in every edition, by year.
+
+Like the volume's page kinds, each declares which pages it makes, what each shows (from the
+saved `SeriesSite`) and how that becomes nodes; `SERIES_PAGES` is their registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docutils import nodes
+
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.outputs.series_site import SeriesSite
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, required
+from enlsp_proceedings.sphinxext.richtext import rich
+from enlsp_proceedings.sphinxext.widgets import (
+    badge,
+    bullet_list,
+    button,
+    card,
+    element,
+    grid,
+    inline,
+    link,
+    para,
+    paragraphs,
+    section,
+    strong,
+    text,
+)
+from enlsp_proceedings.util.text import fold
+
+#: What the buttons of an edition's line on the series home say, by the section's site path.
+SECTION_BUTTONS = {paths.PAPERS_INDEX: "Papers", paths.SCHEDULE: "Schedule", paths.KEYNOTES_INDEX: "Keynotes"}
+
+
+def _home_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
+    return [("index", None)]
+
+
+def _home_shows(s: SeriesSite, ident: str | None = None) -> Shown:
+    return Shown(name=s.name, short_name=s.short_name, description=s.description, links=s.links, editions=s.editions, people=len(s.people))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _home_render(page: Page, d: Shown) -> list[nodes.Node]:
+    out = section(d.name, "home", classes=["enlsp-home"])
+    hero = nodes.container(classes=["enlsp-hero"])
+    hero += para(f"{d.short_name} · the archive of every edition", classes=["enlsp-kicker"])
+    hero += para(f"{_count(len(d.editions), 'edition')} · {sum(e.papers for e in d.editions)} papers · {d.people} people",
+                 classes=["enlsp-stats"])
+    buttons = para(classes=["enlsp-hero-buttons"])
+    if d.editions:
+        buttons += button(f"Latest: {d.editions[0].short_name}", page.href(paths.in_edition(d.editions[0].id, "index.html")), outline=False)
+        buttons += text(" ")
+    buttons += button("People", page.href(paths.SERIES_PEOPLE))
+    buttons += text(" ")
+    buttons += button("Search all editions", page.href(paths.SERIES_SEARCH))
+    hero += buttons
+    out += hero
+    if d.description:
+        out += section("About", "about", *paragraphs(d.description), classes=["enlsp-about"])
+    cards = []
+    for e in d.editions:
+        day = dt.date.fromisoformat(e.date)
+        body: list[nodes.Node] = [
+            para(element("time", f"{day:%A} {day.day} {day:%B %Y}", datetime=e.date), " · ", e.location, classes=["enlsp-edition-when"]),
+            para(" · ".join(x for x in (_count(e.papers, "paper"), f"{e.pdfs} PDFs",
+                                         _count(e.keynotes, "keynote") if e.keynotes else "", "a panel" if e.panel else "") if x),
+                 *([text(" "), badge("Non-archival", "secondary")] if not e.archival else []), classes=["enlsp-edition-counts"]),
+        ]
+        links = para(classes=["enlsp-edition-links"])
+        links += button("Home", page.href(paths.in_edition(e.id, "index.html")), outline=False)
+        links += text(" ")
+        for path in e.sections:
+            label = SECTION_BUTTONS.get(path.partition("/")[2])
+            if label:
+                links += button(label, page.href(path), outline=True)
+                links += text(" ")
+        body.append(links)
+        cards.append(card(link(e.label, page.href(paths.in_edition(e.id, "index.html"))), [para(e.title), *body], classes=["enlsp-edition-card"]))
+    out += section("Editions", "editions", grid(cards, "1 1 2 2"))
+    if d.links:
+        out += section("Links", "links", bullet_list([para(link(label, url, external=True)) for label, url in d.links]))
+    return [out]
+
+
+def _people_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
+    return [(paths.docname(paths.SERIES_PEOPLE), None)] if s.people else []
+
+
+def _people_shows(s: SeriesSite, ident: str | None = None) -> Shown:
+    return Shown(people=[(p.name, p.slug, p.sort_key[0], tuple(p.edition_ids)) for p in s.people.values()],
+                 editions={e.id: e.short_name for e in s.editions})
+
+
+def _people_render(page: Page, d: Shown) -> list[nodes.Node]:
+    out = section("People", "authors")
+    several = sum(1 for p in d.people if len(p[3]) > 1)
+    out += para(f"{len(d.people)} people across {_count(len(d.editions), 'edition')}: authors, speakers, organizers and committee members"
+                + (f"; {several} of them in more than one edition." if several else "."))
+    by_letter: dict[str, list] = {}
+    for person in d.people:
+        letter = (fold(person[2])[:1] or "#").upper()
+        by_letter.setdefault(letter if letter.isalpha() else "#", []).append(person)
+    jump = para(classes=["enlsp-az"])
+    for letter in sorted(by_letter):
+        jump += link(letter, f"#letter-{letter.lower() if letter != '#' else 'other'}")
+        jump += text(" ")
+    out += jump
+    for letter in sorted(by_letter):
+        items = [para(link(name, page.href(paths.author_page(slug))),
+                      inline(" — " + ", ".join(d.editions.get(e, e) for e in editions), classes=["enlsp-roles"]))
+                 for name, slug, _key, editions in by_letter[letter]]
+        out += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
+    return [out]
+
+
+def _person_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
+    return [(paths.docname(paths.author_page(slug)), slug) for slug in s.people]
+
+
+def _person_shows(s: SeriesSite, slug: str | None) -> Shown:
+    return Shown(person=s.people[required(slug)])
+
+
+def _person_render(page: Page, d: Shown) -> list[nodes.Node]:
+    p = d.person
+    out = section(p.name, "person")
+    if p.orcid:
+        out += para(strong("ORCID: "), link(p.orcid, f"https://orcid.org/{p.orcid}", external=True))
+    if p.url:
+        out += para(strong("Web: "), link(p.url, p.url, external=True))
+    if p.variants:
+        out += para(strong("Also written: "), "; ".join(p.variants))
+    for year in p.years:
+        body: list[nodes.Node] = [para(*[x for r in year.roles for x in (badge(r, "secondary", outline=True), text(" "))])]
+        if year.affiliations:
+            body.append(para(strong("Affiliation: " if len(year.affiliations) == 1 else "Affiliations: "), "; ".join(year.affiliations)))
+        items = []
+        for work in year.works:
+            item = para(badge(work.detail or work.kind.title(), "info", outline=True), text(" "), link(inline(*rich(work.title)), page.href(work.path)))
+            if work.authors:
+                authors = inline(classes=["enlsp-list-authors"])
+                for n, (name, slug) in enumerate(work.authors):
+                    if n:
+                        authors += text(", ")
+                    authors += text(name) if slug == p.slug else link(name, page.href(paths.author_page(slug)))
+                item += text(" — ")
+                item += authors
+            items.append(item)
+        if items:
+            body.append(bullet_list(items, classes=["enlsp-person-works"]))
+        out += section(year.label, f"edition-{year.edition}", *body)
+    return [out]
+
+
+SERIES_PAGES: dict[str, PageKind] = {k.name: k for k in (
+    PageKind("series-home", _home_pages, _home_shows, _home_render),  # type: ignore[arg-type]
+    PageKind("series-people", _people_pages, _people_shows, _people_render),  # type: ignore[arg-type]
+    PageKind("series-person", _person_pages, _person_shows, _person_render, orphan=True, one_item=True),  # type: ignore[arg-type]
+)}
