@@ -161,7 +161,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             src.mkdir(parents=True, exist_ok=True)
             sources, report.editions[edition.id].rewritten = write_sources(volume, src, None)
             plans.append((edition, volume, data_path, src, sources, _fingerprint(volume_json, src, sphinx_confdir(opts.docs_dir))))
-            site.editions.insert(0, edition_line(volume, edition.id, [paths.docname_page(d) for d in sections(volume)]))
+            site.editions.insert(0, edition_line(volume, edition.id, sections(volume)))
         site.people = series_people([(e.id, v) for e, v in volumes])
         series_json = site.to_json()
         data_path = work / "series.json"

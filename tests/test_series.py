@@ -1,0 +1,164 @@
+"""A workshop series: conf/series.yaml plus one folder per edition, built into one archive.
+
+Fast: loading a series (editions found and ordered, every problem of every edition at once), the
+old addresses of the root edition, the series' search manifest. Slow: a synthetic two-edition
+series built, rebuilt after an edit to one edition, and its pages; the real ENLSP archive is
+tested in test_series_real.py.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import run_build
+from enlsp_proceedings.model.load import ConfError
+from enlsp_proceedings.model.series import is_series, load_series
+from enlsp_proceedings.publish.series import redirect_page, write_legacy_addresses, write_series_search
+from synthetic import SynthPaper, workshop_yaml, write_workshop
+
+SERIES = {"name": "Workshop on Testing Things", "short_name": "WTT", "base_url": "https://wtt.example.org/",
+          "description": "A workshop held every year.", "root_edition": "2031"}
+
+
+def make_series(root: Path, *, pdfs: bool = False, series: dict | None = None) -> tuple[Path, Path]:
+    """conf/ (series.yaml, 2031/, 2032/) and papers/ (2031/, 2032/) of a small two-edition series;
+    Priya Raman is in both editions."""
+    conf, papers = root / "conf", root / "papers"
+    first = [SynthPaper("alpha", "Quantizing Tiny Models", [{"name": "Priya Raman", "affiliation": "Lab A"}, {"name": "Wei Zhang"}],
+                        "We quantize.", presentation="oral", pages=3 if pdfs else None, references_page=3),
+             SynthPaper("beta", "Sparse Attention", [{"name": "Ola Nordmann"}], "Sparse.", presentation="poster")]
+    second = [SynthPaper("alpha", "Pruning Tiny Models", [{"name": "Priya Raman", "affiliation": "Lab B"}], "We prune.",
+                         presentation="poster", pages=3 if pdfs else None, references_page=3)]
+    write_workshop(root / "e1", first, workshop=workshop_yaml(short_name="WTT-I", year=2031, date="2031-12-05", base_url="https://old.example.org/"),
+                   make_pdfs=pdfs)
+    write_workshop(root / "e2", second, workshop=workshop_yaml(short_name="WTT-II", year=2032, date="2032-12-04", venue="TestConf 2032",
+                                                               base_url="https://old2.example.org/"), make_pdfs=pdfs)
+    conf.mkdir(parents=True)
+    papers.mkdir(parents=True)
+    (conf / "series.yaml").write_text(yaml.safe_dump(series or SERIES), encoding="utf-8")
+    shutil.move(root / "e1" / "conf", conf / "2031")
+    shutil.move(root / "e2" / "conf", conf / "2032")
+    shutil.move(root / "e1" / "papers", papers / "2031")
+    shutil.move(root / "e2" / "papers", papers / "2032")
+    return conf, papers
+
+
+def test_a_conf_folder_with_series_yaml_is_a_series_of_editions_oldest_first(tmp_path):
+    conf, _ = make_series(tmp_path)
+    assert is_series(conf) and not is_series(conf / "2031")
+    series = load_series(conf)
+    assert [e.id for e in series.editions] == ["2031", "2032"]
+    assert [e.id for e in series.newest_first()] == ["2032", "2031"]
+    assert series.series.edition_url("2032") == "https://wtt.example.org/2032/"
+    assert series.edition("2031").proc.workshop.short_name == "WTT-I"
+
+
+def test_every_problem_of_every_edition_is_reported_at_once(tmp_path):
+    conf, _ = make_series(tmp_path, series={**SERIES, "root_edition": "1999"})
+    (conf / "2032" / "papers.yaml").write_text("papers:\n  - id: x\n    title: ''\n", encoding="utf-8")
+    (conf / "Next").mkdir()
+    (conf / "Next" / "workshop.yaml").write_text("{}", encoding="utf-8")
+    (conf / "workshop.yaml").write_text("{}", encoding="utf-8")
+    with pytest.raises(ConfError) as caught:
+        load_series(conf)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "root_edition: names '1999', which is not an edition folder here" in text
+    assert f"{conf / '2032' / 'papers.yaml'}" in text  # the edition's own problem, with its path
+    assert "Next: is not a valid edition folder name" in text
+    assert "workshop.yaml: a series keeps each edition's files in its own folder" in text
+
+
+def test_a_misspelt_series_field_is_named_with_its_line(tmp_path):
+    conf, _ = make_series(tmp_path, series={**SERIES, "colour": "blue"})
+    with pytest.raises(ConfError) as caught:
+        load_series(conf)
+    assert [str(p) for p in caught.value.problems] == [f"{conf / 'series.yaml'}:2: colour: unknown field (check the spelling)"]
+
+
+def test_a_series_without_editions_says_how_to_add_one(tmp_path):
+    (tmp_path / "series.yaml").write_text(yaml.safe_dump(SERIES), encoding="utf-8")
+    with pytest.raises(ConfError, match="no edition"):
+        load_series(tmp_path)
+
+
+def test_old_addresses_of_the_root_edition_answer_pages_point_on_files_stay(tmp_path):
+    conf, _ = make_series(tmp_path)
+    series = load_series(conf)
+    site = tmp_path / "site"
+    (site / "2031" / "papers").mkdir(parents=True)
+    (site / "2031" / "_static").mkdir()
+    (site / "2031" / "papers" / "alpha.html").write_text("<html>alpha</html>")
+    (site / "2031" / "papers" / "alpha.pdf").write_bytes(b"%PDF-1.4 alpha")
+    (site / "2031" / "index.html").write_text("<html>edition home</html>")
+    (site / "2031" / "_static" / "x.css").write_text("body{}")
+    (site / "index.html").write_text("<html>series home</html>")
+    write_legacy_addresses(site, series, {"index.html", "authors/index.html"})
+    page = (site / "papers" / "alpha.html").read_text()
+    assert '<link rel="canonical" href="https://wtt.example.org/2031/papers/alpha.html">' in page
+    assert 'url=../2031/papers/alpha.html' in page
+    assert (site / "papers" / "alpha.pdf").read_bytes() == b"%PDF-1.4 alpha"
+    assert (site / "index.html").read_text() == "<html>series home</html>"  # the series' own page is not replaced
+    assert not (site / "_static" / "x.css").exists()  # machinery, not an address
+    (site / "2031" / "papers" / "alpha.pdf").unlink()  # gone from the edition: gone from the root
+    write_legacy_addresses(site, series, {"index.html"})
+    assert not (site / "papers" / "alpha.pdf").exists() and (site / "papers" / "alpha.html").exists()
+
+
+def test_a_redirect_page_escapes_its_address():
+    page = redirect_page('../2031/papers/a"b<c>.html', 'https://x.org/2031/papers/a"b<c>.html')
+    assert '<c>' not in page.split("<script>")[0] and "&lt;c&gt;" in page
+    assert 'location.replace("../2031/papers/a\\"b<c>.html"' in page or "location.replace(" in page
+
+
+def test_the_series_search_merges_every_editions_bundles_newest_first(tmp_path):
+    for edition, names in (("2031", ["aaa/"]), ("2032", ["bbb/", "ccc/"])):
+        (tmp_path / edition / "pagefind").mkdir(parents=True)
+        (tmp_path / edition / "pagefind" / "bundles.json").write_text(json.dumps({"bundles": names}))
+    write_series_search(tmp_path, ["2031", "2032"], {"2031": "WTT-I", "2032": "WTT-II"})
+    manifest = json.loads((tmp_path / "pagefind" / "bundles.json").read_text())
+    assert manifest["bundles"] == ["../2032/pagefind/bbb/", "../2032/pagefind/ccc/", "../2031/pagefind/aaa/"]
+    assert manifest["bases"] == ["../2032/", "../2032/", "../2031/"]
+    assert manifest["editions"] == ["2032", "2032", "2031"]
+    assert list(manifest["labels"]) == ["2032", "2031"]
+
+
+@pytest.mark.slow
+def test_a_series_builds_into_one_archive_with_one_page_per_person(tmp_path):
+    conf, papers = make_series(tmp_path, pdfs=True)
+    out = tmp_path / "site"
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    for edition in ("2031", "2032"):
+        assert (out / edition / "index.html").is_file() and (out / edition / "papers" / "alpha.html").is_file()
+        assert (out / edition / "papers" / "alpha.pdf").is_file()
+        assert not (out / edition / "authors" / "priya-raman.html").exists()  # the series has the person page
+    person = (out / "authors" / "priya-raman.html").read_text(encoding="utf-8")
+    assert "Quantizing Tiny Models" in person and "Pruning Tiny Models" in person
+    assert person.index("WTT-II") < person.index("WTT-I ·")  # by year, newest first
+    assert 'href="../2032/papers/alpha.html"' in person and 'href="../2031/papers/alpha.html"' in person
+    edition_paper = (out / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
+    assert 'href="../../authors/priya-raman.html"' in edition_paper  # the edition links to the series' page
+    assert "https://wtt.example.org/2032/papers/alpha.html" in edition_paper  # the edition's address in the archive
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.index("WTT-II") < home.index("WTT-I ")  # newest first
+    assert 'href="2031/papers/index.html"' in home and 'href="2032/papers/index.html"' in home  # two clicks to any paper
+    assert "canonical" in (out / "papers" / "alpha.html").read_text()  # the root edition's old address points on
+    assert (out / "papers" / "alpha.pdf").read_bytes() == (out / "2031" / "papers" / "alpha.pdf").read_bytes()
+    bib = (out / "all" / "proceedings.bib").read_text(encoding="utf-8")
+    assert bib.count("@proceedings{") == 2 and "Pruning Tiny Models" in bib and "Quantizing Tiny Models" in bib
+    listed = json.loads((out / "editions.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in listed["editions"]] == ["2032", "2031"]
+
+    # an edit to one edition leaves the other's pages untouched
+    before = {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()}
+    data = yaml.safe_load((conf / "2032" / "papers.yaml").read_text(encoding="utf-8"))
+    data["papers"][0]["title"] = "Pruning Tiny Models Well"
+    (conf / "2032" / "papers.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert "Pruning Tiny Models Well" in (out / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
+    assert "Pruning Tiny Models Well" in (out / "authors" / "priya-raman.html").read_text(encoding="utf-8")
+    assert {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()} == before
