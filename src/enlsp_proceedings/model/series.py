@@ -1,0 +1,162 @@
+"""A workshop series: ``conf/series.yaml`` and one folder per edition (``conf/2022/``, ``conf/2023/``).
+
+A series is what the ACL Anthology calls a venue and PMLR a series of volumes: one archive
+holding every edition of a workshop, each edition a volume with its own addresses
+(``<base_url><edition id>/``) and everything a single workshop has today (date, venue,
+tracks, page policy, program, people). Each edition folder is an ordinary conf folder that
+`load_proceedings` reads on its own, so next year's edition is a new folder and the import
+commands: no code change and no edit to the other editions.
+
+A ``conf/`` holding ``workshop.yaml`` at its top is a single-edition workshop, exactly as
+before; a ``conf/`` holding ``series.yaml`` is a series. Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from enlsp_proceedings.model.load import ConfError, Problem, _line_of, _read_yaml, load_proceedings
+from enlsp_proceedings.model.schema import HttpUrl, Model, OptionalText, People, Proceedings, Text
+
+SERIES_FILE = "series.yaml"
+#: An edition's folder name, which is also its site prefix (``/2023/``) and part of its citation
+#: keys: a year, or a year and a suffix (``2023``, ``2024-spring``). Starting with a digit keeps it
+#: apart from every address the series' own pages use (``authors/``, ``search.html``, ``_static/``…).
+EDITION_ID = re.compile(r"[0-9][0-9a-z-]{0,39}")
+
+
+class SeriesLink(Model):
+    """One outside link of the series (its website, a mailing list, the review system)."""
+
+    label: Text
+    url: HttpUrl
+
+
+class Series(Model):
+    """series.yaml: what the workshop series is, where its archive lives, which edition the root once was."""
+
+    name: Text
+    short_name: Text
+    description: OptionalText = ""
+    #: Where the archive is published; each edition lives at ``<base_url><edition id>/``.
+    base_url: HttpUrl
+    repository: HttpUrl | None = None
+    links: list[SeriesLink] = []
+    #: The edition whose site this archive replaces at ``base_url`` itself: every address that
+    #: site handed out (``papers/<id>.html``, ``schedule.html``, ``papers/paper_<n>.pdf``…) keeps
+    #: answering, with a page that points on to the edition's new address.
+    root_edition: str | None = Field(default=None, pattern=EDITION_ID.pattern)
+
+    def edition_url(self, edition_id: str) -> str:
+        """Absolute URL of an edition's home folder."""
+        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        return f"{base}{edition_id}/"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the series: its id (folder name and site prefix), its conf folder and its data."""
+
+    id: str
+    conf_dir: Path
+    proc: Proceedings
+
+
+@dataclass
+class SeriesConf:
+    """The whole series: what series.yaml says, every edition (oldest first), the series-wide people.yaml."""
+
+    series: Series
+    editions: list[Edition]
+    people: People | None = None
+    conf_dir: Path = field(default=Path("conf"))
+
+    def edition(self, edition_id: str) -> Edition:
+        """The edition with this id (KeyError naming the editions there are)."""
+        for edition in self.editions:
+            if edition.id == edition_id:
+                return edition
+        raise KeyError(f"no edition {edition_id!r}; the series has {', '.join(e.id for e in self.editions)}")
+
+    def newest_first(self) -> list[Edition]:
+        """The editions, newest first (the series home's order)."""
+        return list(reversed(self.editions))
+
+
+def is_series(conf_dir: Path) -> bool:
+    """Whether ``conf_dir`` holds a series (``series.yaml``) rather than one workshop."""
+    return (Path(conf_dir) / SERIES_FILE).is_file()
+
+
+def edition_dirs(conf_dir: Path) -> list[Path]:
+    """The edition folders of a series: every sub-folder holding a ``workshop.yaml``."""
+    return sorted(p.parent for p in Path(conf_dir).glob("*/workshop.yaml"))
+
+
+def load_series(conf_dir: Path) -> SeriesConf:
+    """Read series.yaml, the series-wide people.yaml and every edition; raise ConfError listing every
+    problem of every file at once (each named by its path, line and field)."""
+    conf_dir = Path(conf_dir)
+    problems: list[Problem] = []
+    series = _read_model(conf_dir / SERIES_FILE, Series, problems, required=True)
+    people = _read_model(conf_dir / "people.yaml", People, problems, required=False)
+    editions: list[Edition] = []
+    dirs = edition_dirs(conf_dir)
+    if not dirs:
+        problems.append(Problem(str(conf_dir), None, "", "holds series.yaml but no edition: add a folder per edition "
+                                "(e.g. conf/2023/) with its workshop.yaml, papers.yaml, …"))
+    for folder in dirs:
+        if not EDITION_ID.fullmatch(folder.name):
+            problems.append(Problem(str(folder), None, "", f"is not a valid edition folder name: name it by its year "
+                                    f"(2023) or year and suffix (2023-spring): lower-case letters, digits and '-', starting with a digit"))
+            continue
+        try:
+            editions.append(Edition(folder.name, folder, load_proceedings(folder)))
+        except ConfError as exc:
+            problems.extend(exc.problems)
+    stray = sorted(p.name for p in conf_dir.glob("*.yaml") if p.name not in (SERIES_FILE, "people.yaml"))
+    for name in stray:  # a single workshop's file left at the top: which edition is it?
+        problems.append(Problem(str(conf_dir / name), None, "", "a series keeps each edition's files in its own folder "
+                                f"(conf/<edition>/{name}); move it there"))
+    editions.sort(key=lambda e: (e.proc.workshop.date, e.id))
+    if series is not None and series.root_edition and series.root_edition not in {e.id for e in editions} | {p.name for p in dirs}:
+        problems.append(Problem(str(conf_dir / SERIES_FILE), None, "root_edition",
+                                f"names {series.root_edition!r}, which is not an edition folder here"))
+    if problems or series is None:
+        raise ConfError(problems or [Problem(str(conf_dir / SERIES_FILE), None, "", "could not be read")])
+    return SeriesConf(series, editions, people, conf_dir)
+
+
+def _read_model(path: Path, model: type, problems: list[Problem], *, required: bool):
+    """One YAML mapping validated into ``model``; problems (with lines) go into ``problems``."""
+    if not path.exists():
+        if required:
+            problems.append(Problem(str(path), None, "", "is missing"))
+        return None
+    before = len(problems)
+    data, node = _read_yaml(path, str(path), problems)
+    if data is None:
+        if len(problems) == before and required:
+            problems.append(Problem(str(path), None, "", "is empty"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(str(path), 1, "", "must be a mapping of keys to values"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling)"
+            elif err["type"] == "missing":
+                message = "is required"
+            elif err["type"] == "string_pattern_mismatch":
+                message = "must name an edition folder (e.g. 2022)"
+            problems.append(Problem(str(path), _line_of(node, loc), ".".join(str(x) for x in loc), message))
+        return None
