@@ -21,7 +21,6 @@ from enlsp_proceedings.model.schema import (
     SITE_ADDRESS_FILE,
     Keynote,
     Paper,
-    People,
     Presentation,
     Proceedings,
     Track,
@@ -364,36 +363,6 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
     if proceedings is None:  # cannot happen: every unreadable file was reported above
         raise ConfError([Problem(str(conf_dir), None, "", "the metadata could not be read")])
     return proceedings
-
-
-def load_people_file(path: Path, editions: Sequence[str] | None = None) -> People | None:
-    """A people.yaml on its own (a series' ``conf/people.yaml``: aliases, ``distinct`` groups and
-    ``orcids`` for every edition), validated like an edition's; None when the file is absent or
-    empty. ``editions``: the series' edition ids, which ``orcids[].editions`` must name. Raises
-    `ConfError` with every problem, each with its line."""
-    path = Path(path)
-    if not path.exists():
-        return None
-    problems: list[Problem] = []
-    data, node = _read_yaml(path, str(path), problems)
-    if problems:
-        raise ConfError(problems)
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        raise ConfError([Problem(str(path), 1, "", "must be a mapping of keys to values")])
-    try:
-        return People.model_validate(data, context={"editions": list(editions)} if editions is not None else None)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                message = "unknown field (check the spelling)"
-            elif err["type"] == "missing":
-                message = "is required"
-            problems.append(Problem(str(path), _line_of(node, loc), _format_loc(loc), message))
-        raise ConfError(problems) from None
 
 
 def _address_clashes(proc: Proceedings, where: Callable[[str, int], tuple[str, int | None]]) -> list[Problem]:

@@ -623,18 +623,9 @@ class NameOrcid(Model):
 
     name: Text
     orcid: Orcid
-    #: Edition ids (the series' folder names, "2023"); empty: every edition.
+    #: Edition ids (the series' folder names, "2023"); empty: every edition
+    #: (`series_people.orcid_edition_problems` checks they name editions of the series).
     editions: list[Identifier] = []
-
-    @field_validator("editions")
-    @classmethod
-    def _known_editions(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        """Only when loading a series' people.yaml (`load.load_people_file` gives the edition ids)."""
-        known = (info.context or {}).get("editions")
-        unknown = [e for e in value if known is not None and e not in known]
-        if unknown:
-            raise ValueError(f"unknown edition {', '.join(map(repr, unknown))}; the series' editions are: {', '.join(known)}")
-        return value
 
 
 class People(Model):
@@ -654,12 +645,14 @@ class People(Model):
     @classmethod
     def _one_orcid_per_name(cls, value: list[NameOrcid]) -> list[NameOrcid]:
         """One name may have two iDs (two people) only in editions that do not overlap."""
+        by_name: dict[str, list[int]] = {}
         for i, entry in enumerate(value):
-            for j, other in enumerate(value[:i]):
-                if other.name == entry.name and other.orcid != entry.orcid and (
-                        not other.editions or not entry.editions or set(other.editions) & set(entry.editions)):
-                    raise ValueError(f"orcids[{i}] gives {entry.name!r} the ORCID iD {entry.orcid}, orcids[{j}] {other.orcid} in the same "
+            for j in by_name.get(entry.name, []):
+                other = value[j]
+                if other.orcid != entry.orcid and (not other.editions or not entry.editions or set(other.editions) & set(entry.editions)):
+                    raise ValueError(f"orcids[{i}] gives {entry.name!r} the ORCID iD {entry.orcid}, orcids[{j}] {other.orcid}, in the same "
                                      "edition(s): one of them is wrong, or they are two people: give each its editions")
+            by_name.setdefault(entry.name, []).append(i)
         return value
 
 

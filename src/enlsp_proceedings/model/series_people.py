@@ -23,8 +23,11 @@ that one person has one page listing, by year, everything they did. The rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from enlsp_proceedings.model.load import Problem, _line_of, _read_yaml
 from enlsp_proceedings.model.people import affiliation_key, similar_name_pairs, slugify
 from enlsp_proceedings.model.schema import RESERVED_IDS, People, Person, Proceedings
 from enlsp_proceedings.util.text import fold
@@ -335,7 +338,7 @@ class SeriesPeople:
                 record.family = record.family or person.family
         record.editions = [parts[i] for i in sorted(parts)]
         if len(set(keys)) > 1:  # names only their ORCID iD joins (aliases give one key)
-            first = {}
+            first: dict[str, str] = {}
             for mention, key in zip(mentions, keys, strict=True):
                 first.setdefault(key, mention.person.name)
             record.merged_by_orcid = list(first.values())
@@ -420,3 +423,24 @@ class SeriesPeople:
     def in_editions(self, *edition_ids: str) -> list[SeriesPersonRecord]:
         """The people who appear in every one of these editions, A to Z."""
         return [r for r in self.records if set(edition_ids) <= set(r.edition_ids)]
+
+
+def orcid_edition_problems(people_file: Path, edition_ids: Sequence[str]) -> list[Problem]:
+    """The ``orcids`` entries of a series' people.yaml whose ``editions`` name no edition of the
+    series, each with its file and line (the schema cannot know the editions)."""
+    path = Path(people_file)
+    if not path.is_file():
+        return []
+    problems: list[Problem] = []
+    data, node = _read_yaml(path, str(path), problems)
+    if problems or not isinstance(data, dict) or not isinstance(data.get("orcids"), list):
+        return []  # the loader reports what is wrong with the file itself
+    found = []
+    for i, entry in enumerate(data["orcids"]):
+        editions = entry.get("editions") if isinstance(entry, dict) else None
+        for j, edition in enumerate(editions if isinstance(editions, list) else []):
+            if str(edition) not in edition_ids:
+                found.append(Problem(str(path), _line_of(node, ("orcids", i, "editions", j)), f"orcids[{i}].editions[{j}]",
+                                     f"unknown edition {str(edition)!r}; the series' editions are: {', '.join(edition_ids)}",
+                                     "person-orcid-edition"))
+    return found
