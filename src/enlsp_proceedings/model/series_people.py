@@ -444,3 +444,15 @@ def orcid_edition_problems(people_file: Path, edition_ids: Sequence[str]) -> lis
                                      f"unknown edition {str(edition)!r}; the series' editions are: {', '.join(edition_ids)}",
                                      "person-orcid-edition"))
     return found
+
+
+def read_series_people(conf_dir: Path) -> tuple[People | None, list[Problem]]:
+    """The series' own ``conf/people.yaml`` (None when absent or not valid) and its problems with
+    their lines, ``orcids`` naming unknown editions included: what ``check`` needs even when
+    another file of the series keeps `series.load_series` from loading."""
+    from enlsp_proceedings.model.series import _read_model, edition_dirs
+
+    problems: list[Problem] = []
+    people = _read_model(Path(conf_dir) / "people.yaml", People, problems, required=False)
+    problems += orcid_edition_problems(Path(conf_dir) / "people.yaml", [p.name for p in edition_dirs(conf_dir)])
+    return (people if not problems else None), problems
