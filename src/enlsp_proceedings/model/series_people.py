@@ -9,8 +9,9 @@ that one person has one page listing, by year, everything they did. The rules:
   person, as in one edition.
 - **ORCID iDs** (a person's ``orcid``, or the ``orcids`` list of a ``people.yaml``) are certain: two
   names with one iD are one person; one name with two iDs is two people. An entry of that name
-  without an iD joins the one person of its name with an iD in its own edition; where that is
-  not one person, it stays apart and is reported.
+  without an iD joins the one person of its name with an iD in its own edition; where there is
+  not exactly one, the first of them met (oldest edition first: who had the name, and its slug,
+  before the others came), and it is reported for the organizer to settle.
 - **Slugs are stable.** People get their slugs in edition order, oldest first, each edition in
   `PeopleIndex`'s order and from the name as that edition alone would give it: adding a later
   edition never changes an earlier person's slug, and the oldest edition's people keep exactly
@@ -255,11 +256,13 @@ class SeriesPeople:
                 parent[rb] = ra
 
         ids_of: dict[str, dict[str, list[int]]] = {}  # name key -> ORCID iD -> editions giving it
-        for mention, key, orcid in zip(mentions, keys, orcid_of, strict=True):
+        first_met: dict[str, int] = {}  # ORCID iD -> the first mention with it
+        for i, (mention, key, orcid) in enumerate(zip(mentions, keys, orcid_of, strict=True)):
             if orcid:
                 ids_of.setdefault(key, {}).setdefault(orcid, []).append(mention.edition)
+                first_met.setdefault(orcid, i)
         nodes: list[object] = []
-        unsure: dict[str, list[int]] = {}
+        unsure: dict[tuple[str, str], list[int]] = {}
         for mention, key, orcid in zip(mentions, keys, orcid_of, strict=True):
             ids = ids_of.get(key, {})
             if len(ids) <= 1:
@@ -272,9 +275,9 @@ class SeriesPeople:
                 here = [o for o, editions in ids.items() if mention.edition in editions]
                 if len(here) == 1:
                     node = ("orcid", here[0])
-                else:
-                    node = ("unsure", key)
-                    unsure.setdefault(mention.person.name, []).append(mention.edition)
+                else:  # the first of the name met (its earliest edition), who had it before the others came
+                    node = ("orcid", min(here or ids, key=lambda o: first_met[o]))
+                    unsure.setdefault((mention.person.name, node[1]), []).append(mention.edition)
             find(node)
             nodes.append(node)
         for key, ids in ids_of.items():
@@ -284,13 +287,13 @@ class SeriesPeople:
                 editions = tuple(dict.fromkeys(self.edition_ids[e] for eds in ids.values() for e in eds))
                 self.issues.append(PeopleIssue("note", "person-orcid-split",
                                                f"{name!r} is {len(ids)} people, told apart by their ORCID iDs: {told}", editions))
-        for name, editions_of in unsure.items():
-            where = ", ".join(dict.fromkeys(self.edition_ids[e] for e in editions_of))
+        for (name, chosen), editions_of in unsure.items():
+            where = tuple(dict.fromkeys(self.edition_ids[e] for e in editions_of))
             self.issues.append(PeopleIssue(
                 "warning", "person-orcid-unsure",
-                f"{name!r} in {where} has no ORCID iD, and the series has {len(ids_of[_key(self.canonical_name(name))])} people of that name "
-                f"with one: it is kept apart from them; give the entry its orcid, or add {{name: {name}, orcid: ..., editions: [...]}} "
-                f"to orcids in {SERIES_PEOPLE_FILE}", tuple(dict.fromkeys(self.edition_ids[e] for e in editions_of))))
+                f"{name!r} in {', '.join(where)} has no ORCID iD, and {len(ids_of[_key(self.canonical_name(name))])} people of that name "
+                f"have one: it is taken to be the first of them met ({chosen}); if it is another, give the entry its orcid, "
+                f"or add {{name: {name}, orcid: ..., editions: [...]}} to orcids in {SERIES_PEOPLE_FILE}", where))
         return [find(node) for node in nodes]
 
     # --- records and slugs ---------------------------------------------------------------------
@@ -412,7 +415,7 @@ class SeriesPeople:
             if ra is rb or set(ra.edition_ids) & set(rb.edition_ids):
                 continue
             if ra.orcid and rb.orcid or self.declared_distinct(na, nb):
-                continue
+                continue  # two iDs: two people for certain
             if (order[ra.edition_ids[0]], ra.slug) > (order[rb.edition_ids[0]], rb.slug):
                 (ra, na), (rb, nb) = (rb, nb), (ra, na)
             pair = (ra.slug, rb.slug)
