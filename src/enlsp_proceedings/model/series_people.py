@@ -1,4 +1,4 @@
-"""One record per person across the editions of a series (ENLSP-II 2022, ENLSP-III 2023, ...).
+"""One record per person across the editions of a series (a workshop held every year, one conf folder each).
 
 `model.people.PeopleIndex` indexes one edition; `SeriesPeople` indexes every edition at once, so
 that one person has one page listing, by year, everything they did. The rules:

@@ -4,7 +4,7 @@ ones ``--edition`` names, checked as a single workshop is (`check.run_check`, it
 variants of one name across years, ORCID merges and splits, conflicting aliases.
 
 Every problem names its edition (text: ``[2023] warning: ...``; JSON: ``edition``); problems across
-editions name theirs (``[2022, 2023]``; JSON: ``editions``). Read-only, like `check`.
+editions name theirs (``[2031, 2032]``; JSON: ``editions``). Read-only, like `check`.
 """
 
 from __future__ import annotations
