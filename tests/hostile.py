@@ -286,6 +286,7 @@ def hostile_workshop(root: Path) -> tuple[Corpus, Path, Path]:
         # merges nobody (its variant names no one): shown nowhere, but loaded like any text
         "aliases": [{"name": c.fill("people.aliases[0].name"), "variants": [c.fill("people.aliases[0].variants[0]")]}],
         "distinct": [[c.fill("people.distinct[0][0]"), c.fill("people.distinct[0][1]")]],
+        "orcids": [{"name": c.fill("people.orcids[0].name"), "orcid": "0000-0002-1825-0097"}],
     }
     panel = {"id": "evil-panel", "title": c.line("panel.title"), "description": c.block("panel.description"),
              "moderator": person("panel.moderator"), "panelists": [person("panel.panelists[0]")]}

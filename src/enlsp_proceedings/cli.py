@@ -44,6 +44,8 @@ def make_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check camera-ready PDFs against the metadata")
     _common(check, ".enlsp-cache beside --out, the same as build with that --out")
     check.add_argument("--paper", default=None, help="check only this paper id")
+    check.add_argument("--edition", action="append", default=None, metavar="ID",
+                       help="with a series (--conf holding series.yaml): check only this edition (repeatable; default: every edition)")
     check.add_argument("--format", choices=["text", "json"], default="text",
                        help="text for people (default), or json for tools: {version, papers: [{id, pdf, pages, content_pages, content_ends_at, "
                             "page_limit, problems}], problems, errors, warnings, notes}")
@@ -250,6 +252,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _error(f"{exc}; nothing was checked")
         return 1
+    if _is_series(args.conf) or args.edition:
+        return _check_series(args, cache)
     try:
         report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
     except OSError as exc:  # e.g. a cache on a full or read-only disk
@@ -260,6 +264,35 @@ def cmd_check(args: argparse.Namespace) -> int:
         _write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     else:
         _write(format_text(report) + "\n", sys.stdout.encoding or "utf-8")
+    return 1 if report.count("error") else 0
+
+
+def _is_series(conf: Path) -> bool:
+    from enlsp_proceedings.model.series import is_series
+
+    return is_series(conf)
+
+
+def _check_series(args: argparse.Namespace, cache: Path) -> int:
+    """``check`` on a series: every edition (or ``--edition``'s), each against ``<papers>/<edition id>/``, and the people across them."""
+    from enlsp_proceedings.pdf.check_series import UnknownEdition, format_series_text, run_series_check
+
+    if not _is_series(args.conf):
+        _error(f"--edition needs a series: {args.conf} holds no series.yaml (it is one workshop; leave --edition out)")
+        return 1
+    try:
+        report = run_series_check(args.conf, args.papers, cache, args.edition, only=args.paper, quiet=args.format == "json")
+    except UnknownEdition as exc:
+        _error(f"{exc}; nothing was checked")
+        return 1
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{where}; nothing was checked")
+        return 1
+    if args.format == "json":
+        _write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    else:
+        _write(format_series_text(report, args.conf, args.papers) + "\n", sys.stdout.encoding or "utf-8")
     return 1 if report.count("error") else 0
 
 

@@ -232,24 +232,32 @@ class PeopleIndex:
         comparisons in proportion to their number, never its square.
         """
         records = list(self.by_slug.values())
-        blocks: dict[object, list[int]] = {}
-        for index, record in enumerate(records):
-            for key in _blocking_keys(record.name):
-                blocks.setdefault(key, []).append(index)
-        pairs: set[tuple[int, int]] = set()
-        for members in blocks.values():
-            if len(members) > BLOCK_ALL_PAIRS:
-                ordered = sorted(members, key=lambda i: (_features(records[i].name)[0], i))
-                pairs.update((min(a, b), max(a, b)) for a, b in zip(ordered, ordered[1:], strict=False))
-            elif len(members) > 1:
-                pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:] if a != b)
-        self.comparisons += len(pairs)
-        found = []
-        for a, b in sorted(pairs):
-            reason = _variant_reason(records[a].name, records[b].name)
-            if reason:
-                found.append((records[a].name, records[b].name, reason))
-        return found
+        found, compared = similar_name_pairs([record.name for record in records])
+        self.comparisons += compared
+        return [(records[a].name, records[b].name, reason) for a, b, reason in found]
+
+
+def similar_name_pairs(names: list[str]) -> tuple[list[tuple[int, int, str]], int]:
+    """(indexes a < b of the names that look like one person spelled two ways, with the reason;
+    how many pairs were compared): `PeopleIndex.likely_variants`' search, on any list of names
+    (`series_people.SeriesPeople` runs it across the editions of a series)."""
+    blocks: dict[object, list[int]] = {}
+    for index, name in enumerate(names):
+        for key in _blocking_keys(name):
+            blocks.setdefault(key, []).append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > BLOCK_ALL_PAIRS:
+            ordered = sorted(members, key=lambda i: (_features(names[i])[0], i))
+            pairs.update((min(a, b), max(a, b)) for a, b in zip(ordered, ordered[1:], strict=False))
+        elif len(members) > 1:
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1:] if a != b)
+    found = []
+    for a, b in sorted(pairs):
+        reason = _variant_reason(names[a], names[b])
+        if reason:
+            found.append((a, b, reason))
+    return found, len(pairs)
 
 
 #: where each role's people are written in conf/

@@ -616,6 +616,18 @@ class Alias(Model):
     variants: list[Text] = Field(min_length=1)
 
 
+class NameOrcid(Model):
+    """An entry of people.yaml's ``orcids``: the ORCID iD of the person ``name`` (as written, or an
+    alias's name) refers to, in the editions of a series listed in ``editions`` (default: all). In a
+    series, two names with one ORCID iD are one person, one name with two iDs two people."""
+
+    name: Text
+    orcid: Orcid
+    #: Edition ids (the series' folder names, "2023"); empty: every edition
+    #: (`series_people.orcid_edition_problems` checks they name editions of the series).
+    editions: list[Identifier] = []
+
+
 class People(Model):
     """people.yaml: organizers, volunteers, the technical committee, name aliases and ``distinct`` groups (same-looking names of different people)."""
 
@@ -626,6 +638,22 @@ class People(Model):
     #: Groups of names that look alike but are different people: `check` and `build` stop asking
     #: whether they are one person (e.g. [Yang Liu, Yang You]).
     distinct: list[Annotated[list[Text], Field(min_length=2)]] = []
+    #: ORCID iDs of people by name (`NameOrcid`): what merges one person's spellings across a series for certain.
+    orcids: list[NameOrcid] = []
+
+    @field_validator("orcids")
+    @classmethod
+    def _one_orcid_per_name(cls, value: list[NameOrcid]) -> list[NameOrcid]:
+        """One name may have two iDs (two people) only in editions that do not overlap."""
+        by_name: dict[str, list[int]] = {}
+        for i, entry in enumerate(value):
+            for j in by_name.get(entry.name, []):
+                other = value[j]
+                if other.orcid != entry.orcid and (not other.editions or not entry.editions or set(other.editions) & set(entry.editions)):
+                    raise ValueError(f"orcids[{i}] gives {entry.name!r} the ORCID iD {entry.orcid}, orcids[{j}] {other.orcid}, in the same "
+                                     "edition(s): one of them is wrong, or they are two people: give each its editions")
+            by_name.setdefault(entry.name, []).append(i)
+        return value
 
 
 class _Derived:

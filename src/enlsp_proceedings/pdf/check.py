@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -880,8 +880,10 @@ def ambiguous_times(proc: Proceedings) -> list[PdfProblem]:
     return problems
 
 
-def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
-    """Read every paper's PDF (or only ``only``) and apply the camera-ready rules."""
+def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False,
+                 settled: Callable[[str, str], bool] | None = None) -> CheckReport:
+    """Read every paper's PDF (or only ``only``) and apply the camera-ready rules. ``settled``: pairs of
+    names not to report as likely variants (in a series: one person already, or declared distinct elsewhere)."""
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
     supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
@@ -923,7 +925,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     mine = {a.name for p in papers for a in p.authors}
     text_problems(proc, papers, reports, general, None if only is None else mine)
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
-        if only is None or {a, b} & mine:
+        if (only is None or {a, b} & mine) and not (settled is not None and settled(a, b)):
             general.append(PdfProblem("warning", "name-variant", f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)
 
@@ -949,8 +951,9 @@ def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperRep
                                   f"set family: on this person in conf/{' and conf/'.join(files)}"))
 
 
-def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False) -> CheckReport:
-    """Metadata problems become report entries too, so one run shows everything.
+def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False,
+              settled: Callable[[str, str], bool] | None = None) -> CheckReport:
+    """Metadata problems become report entries too, so one run shows everything (``settled``: as `check_papers`).
 
     Problems across entries (duplicate ids, schedule slots naming unknown ids) still let the
     PDFs be checked; invalid entries do not (there is no validated paper to check against).
@@ -967,21 +970,25 @@ def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | Non
         proc = exc.partial
     if only is not None and only not in {p.id for p in proc.papers}:
         return CheckReport([], general + [PdfProblem("error", "unknown-paper", f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
-    report = check_papers(proc, papers_dir, cache_dir, only, quiet)
+    report = check_papers(proc, papers_dir, cache_dir, only, quiet, settled)
     report.general[:0] = general
     return report
 
 
-def _problem_lines(p: PdfProblem) -> list[str]:
-    """A problem for people; a waived one says what it was, and the organizers' reason below it."""
+def _problem_lines(p: PdfProblem, edition: str | None = None) -> list[str]:
+    """A problem for people; a waived one says what it was, and the organizers' reason below it.
+    ``edition``: in a series, the edition it belongs to, in brackets before it."""
+    where = f"[{edition}] " if edition is not None else ""
     if isinstance(p, WaivedProblem):
-        return [f"    waived {p.waived_level}: {p.message} [{p.code}]", f"        reason (conf/papers.yaml): {printable(p.reason)}"]
-    return [f"    {p.level}: {p.message} [{p.code}]"]
+        papers_file = f"conf/{edition}/papers.yaml" if edition is not None else "conf/papers.yaml"
+        return [f"    {where}waived {p.waived_level}: {p.message} [{p.code}]", f"        reason ({papers_file}): {printable(p.reason)}"]
+    return [f"    {where}{p.level}: {p.message} [{p.code}]"]
 
 
-def format_text(report: CheckReport) -> str:
+def format_text(report: CheckReport, edition: str | None = None) -> str:
     """A table for people: one line per paper, its problems indented below it. A column ``limit``
-    (pages allowed) shows when papers have limits other than the workshop's (types, tracks, their own)."""
+    (pages allowed) shows when papers have limits other than the workshop's (types, tracks, their own).
+    ``edition``: in a series, the edition checked, which every problem line names."""
     lines = []
     if report.papers:
         id_width = max(5, *(len(r.id) for r in report.papers))
@@ -999,12 +1006,12 @@ def format_text(report: CheckReport) -> str:
             limit = f"  {_pages(r.rules.allowed) if r.rules else '-':>5}" if limits else ""
             lines.append(f"{r.id:<{id_width}}  {names[r.id]:<{pdf_width}}  {pages:>5}  {content:>7}{limit}  {r.status}")
             for p in r.problems:
-                lines += _problem_lines(p)
+                lines += _problem_lines(p, edition)
     if report.general:
         lines.append("")
         lines.append("metadata and across papers:")
         for p in report.general:
-            lines += _problem_lines(p)
+            lines += _problem_lines(p, edition)
     ready = sum(r.status != "error" for r in report.papers)
     notes = report.count("note")
     lines.append("")
