@@ -104,11 +104,11 @@ class PeopleIndex:
     #: people.yaml's ``distinct`` groups: names that look alike but are different people
     distinct: list[set[str]] = []
 
-    def __init__(self, proc: Proceedings, slugs: Mapping[str, str] | None = None):
+    def __init__(self, proc: Proceedings, given_slugs: Mapping[str, str] | None = None):
         self.proc = proc
         #: name as written -> slug, given by a series (`SeriesPeople.edition_slugs`): one person keeps
         #: one page across the editions, whatever slug this edition alone would give them
-        self.given_slugs = slugs
+        self.given_slugs = given_slugs
         self.distinct = [set(group) for group in proc.people.distinct]
         self.by_slug: dict[str, PersonRecord] = {}
         self._slug_of_name: dict[str, str] = {}

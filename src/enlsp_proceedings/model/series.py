@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationError
 
@@ -131,7 +132,7 @@ def load_series(conf_dir: Path) -> SeriesConf:
     return SeriesConf(series, editions, people, conf_dir)
 
 
-def _read_model(path: Path, model: type, problems: list[Problem], *, required: bool):
+def _read_model(path: Path, model: type[Model], problems: list[Problem], *, required: bool) -> Any:
     """One YAML mapping validated into ``model``; problems (with lines) go into ``problems``."""
     if not path.exists():
         if required:

@@ -10,6 +10,7 @@ spelled in `outputs.paths`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -111,15 +112,15 @@ class SeriesSite:
         people = {}
         for slug, p in data["people"].items():
             years = tuple(Year(y["edition"], y["label"], tuple(y["roles"]), tuple(y["affiliations"]),
-                               tuple(Work(w["kind"], w["title"], w["path"], w["detail"], tuple(tuple(a) for a in w["authors"]))  # type: ignore[misc]
+                               tuple(Work(w["kind"], w["title"], w["path"], w["detail"], tuple(tuple(a) for a in w["authors"]))
                                      for w in y["works"])) for y in p["years"])
-            people[slug] = SeriesPerson(p["slug"], p["name"], tuple(p["sort_key"]), tuple(p["variants"]), p["orcid"], p["url"], years)  # type: ignore[arg-type]
+            people[slug] = SeriesPerson(p["slug"], p["name"], tuple(p["sort_key"]), tuple(p["variants"]), p["orcid"], p["url"], years)
         return cls(data["name"], data["short_name"], data["description"], data["base_url"],
-                   [tuple(x) for x in data["links"]], editions, people)  # type: ignore[misc]
+                   [tuple(x) for x in data["links"]], editions, people)
 
 
 def _jsonable(value: object) -> object:
-    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)  # type: ignore[call-overload]
+    return asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else str(value)
 
 
 def edition_line(volume: Volume, edition: str, sections: list[str]) -> EditionLine:
@@ -162,5 +163,5 @@ def series_people(volumes: list[tuple[str, Volume]]) -> dict[str, SeriesPerson]:
     out = {}
     for slug, p in found.items():
         variants = tuple(v for v in p["variants"] if v != p["name"])
-        out[slug] = SeriesPerson(slug, p["name"], tuple(p["sort_key"]), variants, p["orcid"], p["url"], tuple(reversed(p["years"])))  # type: ignore[arg-type]
+        out[slug] = SeriesPerson(slug, p["name"], tuple(p["sort_key"]), variants, p["orcid"], p["url"], tuple(reversed(p["years"])))
     return dict(sorted(out.items(), key=lambda item: item[1].sort_key))

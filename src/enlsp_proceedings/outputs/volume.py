@@ -124,7 +124,7 @@ class EditionContext:
     def from_json(cls, data: dict) -> EditionContext:
         """The context saved by `to_json`."""
         return cls(data["edition"], data["series_name"], data["series_short_name"],
-                   tuple(tuple(e) for e in data["editions"]), data["slugs"], frozenset(data.get("later_people", ())))  # type: ignore[misc]
+                   tuple(tuple(e) for e in data["editions"]), data["slugs"], frozenset(data.get("later_people", ())))
 
 
 class Volume:

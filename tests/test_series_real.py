@@ -1,0 +1,70 @@
+"""The real ENLSP archive as `nox -s build` makes it: ENLSP-II (2022) and ENLSP-III (2023) in one site.
+
+Every address of the ENLSP-II site (built alone from conf/2022, as it was published) still answers
+in the archive; a person of both years has one page listing both; any paper of either year is two
+clicks from the series home; each edition's old PDF addresses work in its folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_build
+
+#: The site's machinery, not addresses anyone handed out.
+MACHINERY = ("_static/", "_sources/", "pagefind/", ".buildinfo", ".enlsp", "objects.inv")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    """The real two-edition archive, built into a temporary directory."""
+    root = tmp_path_factory.mktemp("archive")
+    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=root / "site", docs=REPO / "docs") == 0
+    return root / "site"
+
+
+def test_every_address_of_the_enlsp_ii_site_still_answers(archive, real_site):
+    old = sorted(p.relative_to(real_site).as_posix() for p in real_site.rglob("*") if p.is_file())
+    old = [p for p in old if not p.startswith(MACHINERY)]
+    assert len(old) > 400
+    missing = [p for p in old if not (archive / p).is_file()]
+    assert missing == []
+    for path in ("papers/cmt-11.html", "schedule.html", "keynotes/index.html"):  # pages point on to their new address
+        page = (archive / path).read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="https://neurips2022-enlsp.github.io/2022/{path}">' in page
+    for path in [p for p in old if p.endswith((".pdf", ".bib", ".ics"))]:  # files answer as themselves
+        assert (archive / path).read_bytes() == (archive / "2022" / path).read_bytes(), path
+
+
+def test_a_person_of_both_years_has_one_page_listing_both(archive):
+    page = (archive / "authors" / "danqi-chen.html").read_text(encoding="utf-8")
+    assert "ENLSP-III · NeurIPS 2023" in page and "ENLSP-II · NeurIPS 2022" in page
+    assert "Building Language Models Based on Retrieval" in page and "Sheared LLaMA" in page
+    assert not (archive / "2022" / "authors" / "danqi-chen.html").exists()
+    assert not (archive / "2023" / "authors" / "danqi-chen.html").exists()
+    for edition in ("2022", "2023"):  # each edition's pages link to that one page
+        html = "".join(p.read_text(encoding="utf-8") for p in (archive / edition / "keynotes").glob("*.html"))
+        html += "".join(p.read_text(encoding="utf-8") for p in (archive / edition / "papers").glob("*.html"))
+        assert "../../authors/danqi-chen.html" in html
+
+
+def test_any_paper_of_either_year_is_two_clicks_from_the_series_home(archive):
+    home = (archive / "index.html").read_text(encoding="utf-8")
+    for edition, count in (("2022", 40), ("2023", 80)):
+        assert f'href="{edition}/papers/index.html"' in home
+        listing = (archive / edition / "papers" / "index.html").read_text(encoding="utf-8")
+        linked = set(re.findall(r'href="([a-z0-9-]+)\.html"', listing))
+        papers = {p.stem for p in (archive / edition / "papers").glob("*.html")} - {"index"}
+        assert len(papers) == count and papers <= linked
+
+
+def test_each_editions_old_pdf_addresses_work_in_its_folder(archive):
+    assert (archive / "2023" / "papers" / "paper_11.pdf").is_file() or any((archive / "2023" / "papers").glob("paper_*.pdf"))
+    for alias in (archive / "2023" / "papers").glob("paper_*.pdf"):
+        number = alias.stem.removeprefix("paper_").removesuffix("_supp")
+        if not alias.stem.endswith("_supp"):
+            assert alias.read_bytes() == (archive / "2023" / "papers" / f"cmt-{number}.pdf").read_bytes()
+    assert (archive / "papers" / "paper_11.pdf").read_bytes() == (archive / "2022" / "papers" / "cmt-11.pdf").read_bytes()
