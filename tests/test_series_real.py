@@ -68,3 +68,10 @@ def test_each_editions_old_pdf_addresses_work_in_its_folder(archive):
         if not alias.stem.endswith("_supp"):
             assert alias.read_bytes() == (archive / "2023" / "papers" / f"cmt-{number}.pdf").read_bytes()
     assert (archive / "papers" / "paper_11.pdf").read_bytes() == (archive / "2022" / "papers" / "cmt-11.pdf").read_bytes()
+
+
+def test_spellings_the_organizers_settled_across_years_are_one_page(archive):
+    page = (archive / "authors" / "tiago-h-falk.html").read_text(encoding="utf-8")  # conf/people.yaml's alias
+    assert "ENLSP-III · NeurIPS 2023" in page and "ENLSP-II · NeurIPS 2022" in page and "Tiago Falk" in page
+    assert not (archive / "authors" / "tiago-falk.html").exists()
+    assert (archive / "authors" / "wenhu-chen.html").is_file() and (archive / "authors" / "weizhu-chen.html").is_file()  # distinct
