@@ -52,7 +52,7 @@ def install(session: nox.Session, extras: str = "") -> None:
 
 @nox.session(python=PYTHON)
 def build(session: nox.Session) -> None:
-    """Build the ENLSP-II site into docs/_build/html (extra args go to the build command)."""
+    """Build the ENLSP archive (every edition in conf/) into docs/_build/html (extra args go to the build command)."""
     install(session)
     session.run("enlsp-proceedings", "build", *session.posargs)
 
