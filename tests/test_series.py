@@ -162,3 +162,22 @@ def test_a_series_builds_into_one_archive_with_one_page_per_person(tmp_path):
     assert "Pruning Tiny Models Well" in (out / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
     assert "Pruning Tiny Models Well" in (out / "authors" / "priya-raman.html").read_text(encoding="utf-8")
     assert {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()} == before
+
+
+def test_the_editions_share_the_caches_without_undoing_each_other(tmp_path, monkeypatch):
+    """Name variants and page-1 checks are remembered for every edition: one edition's answers do not
+    replace another's (a series rebuild used to compare every name and first page again)."""
+    from enlsp_proceedings.model.people import PeopleIndex
+
+    conf, _ = make_series(tmp_path)
+    series = load_series(conf)
+    cache = tmp_path / "cache"
+    for edition in series.editions:
+        PeopleIndex(edition.proc).likely_variants_cached(cache)
+
+    def recomputed(self):
+        raise AssertionError("compared the names again")
+
+    monkeypatch.setattr(PeopleIndex, "likely_variants", recomputed)
+    for edition in series.editions:
+        assert PeopleIndex(edition.proc).likely_variants_cached(cache) == []

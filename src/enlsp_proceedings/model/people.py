@@ -23,6 +23,8 @@ from enlsp_proceedings.util.text import slug as text_slug
 
 #: Bump when `likely_variants` changes what it finds (invalidates the cached answers).
 VARIANTS_VERSION = 2
+#: How many sets of names `likely_variants_cached` remembers (the editions of a series each have one).
+VARIANTS_KEPT = 32
 #: A person page lists at most this many co-authors (a paper with 10,000 authors would otherwise
 #: make 10,000 pages of 9,999 names each: 100 million entries).
 MAX_COAUTHORS = 200
@@ -210,10 +212,14 @@ class PeopleIndex:
         key = hashlib.sha256(json.dumps([VARIANTS_VERSION, names], ensure_ascii=False).encode()).hexdigest()
         path = Path(cache_dir) / "name-variants.json"
         saved = load_memo(path)
-        if isinstance(saved, dict) and saved.get("key") == key and isinstance(saved.get("pairs"), list):
-            return self._not_declared_distinct([tuple(pair) for pair in saved["pairs"]])
+        entries = saved.get("entries") if isinstance(saved, dict) else None
+        entries = entries if isinstance(entries, dict) else {}
+        if isinstance(entries.get(key), list):
+            return self._not_declared_distinct([tuple(pair) for pair in entries[key]])
         pairs = self.likely_variants()
-        save_memo(path, {"key": key, "pairs": pairs})
+        # a few sets of names at once: a series' editions (and check's and build's) share the cache
+        kept = dict(list(entries.items())[-(VARIANTS_KEPT - 1):])
+        save_memo(path, {"entries": {**kept, key: pairs}})
         return self._not_declared_distinct(pairs)
 
     def _not_declared_distinct(self, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:

@@ -130,10 +130,10 @@ def _check_out_dir(out: Path, opts: BuildOptions) -> None:
                          "refusing to replace them (empty it or choose another directory)")
 
 
-def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, cache: Path) -> None:
+def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, memo: FirstPageMemo) -> None:
     """The problems `check` reports, settled for the build: warnings into ``report``, an unpublishable
-    PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted."""
-    memo = FirstPageMemo(cache)
+    PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted.
+    ``memo`` remembers page-1 checks (the caller saves it, once for all the volumes it settles)."""
     for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
         problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level="warning", memo=memo)
         for problem in problems:
@@ -145,7 +145,6 @@ def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf]
                 volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
             elif problem.code == "pdf-review-copy-published":
                 volume.pdfs[paper.id].review_note = paper.publish_review_copy
-    memo.save()
 
 
 def attach_supplements(volume: Volume, report: BuildReport) -> None:
@@ -184,7 +183,9 @@ def _build_site(opts: BuildOptions) -> BuildReport:
         volume.held = volume.held_on(today)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         attach_supplements(volume, report)
-        settle_problems(proc, volume, pdfs, report, cache)
+        memo = FirstPageMemo(cache)
+        settle_problems(proc, volume, pdfs, report, memo)
+        memo.save()
         errors = [w for w in report.warnings if w.startswith("error")]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))

@@ -28,6 +28,7 @@ from enlsp_proceedings.model.series_people import SeriesPeople
 from enlsp_proceedings.outputs import cite, paths
 from enlsp_proceedings.outputs.series_site import SeriesSite, edition_line, series_people
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
+from enlsp_proceedings.pdf.check import FirstPageMemo
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.publish.errors import BuildError, os_problem
 from enlsp_proceedings.publish.pipeline import (
@@ -127,6 +128,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
     report = SeriesReport()
     with lock_out(out), lock_cache(cache):
         volumes: list[tuple[Edition, Volume]] = []
+        memo = FirstPageMemo(cache)  # one for every edition: each one's save would drop the others'
         for edition in conf.editions:
             try:
                 today = build_date(edition.proc.workshop.timezone)
@@ -139,9 +141,10 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             volume.held = volume.held_on(today)
             edition_report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
             attach_supplements(volume, edition_report)
-            settle_problems(proc, volume, pdfs, edition_report, cache)
+            settle_problems(proc, volume, pdfs, edition_report, memo)
             report.editions[edition.id] = edition_report
             volumes.append((edition, volume))
+        memo.save()
         errors = [w for w in report.warnings if w.startswith("error")]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))
