@@ -7,6 +7,8 @@ clicks from the series home; each edition's old PDF addresses work in its folder
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
 
@@ -75,3 +77,31 @@ def test_spellings_the_organizers_settled_across_years_are_one_page(archive):
     assert "ENLSP-III · NeurIPS 2023" in page and "ENLSP-II · NeurIPS 2022" in page and "Tiago Falk" in page
     assert not (archive / "authors" / "tiago-falk.html").exists()
     assert (archive / "authors" / "wenhu-chen.html").is_file() and (archive / "authors" / "weizhu-chen.html").is_file()  # distinct
+
+
+def test_each_edition_is_cited_as_its_own_volume(archive):
+    page = (archive / "2023" / "papers" / "cmt-11.html").read_text(encoding="utf-8")
+    booktitle = "Proceedings of the 3rd Workshop on Efficient Natural Language and Speech Processing (ENLSP-III)"
+    assert f'<meta name="citation_conference_title" content="{booktitle}"' in page or f'content="{booktitle}"' in page
+    assert '"isPartOf":{"@type":"Book","name":"' + booktitle + '","url":"https://neurips2022-enlsp.github.io/2023/"}' in page
+    assert '<meta name="citation_pdf_url" content="https://neurips2022-enlsp.github.io/2023/papers/cmt-11.pdf"' in page
+    bib = (archive / "2023" / "papers" / "cmt-11.bib").read_text(encoding="utf-8")
+    assert "({ENLSP}-{III})}" in bib and "https://neurips2022-enlsp.github.io/2023/papers/cmt-11.html" in bib
+    assert "DTSTART;TZID=America/Chicago:20231216" in (archive / "2023" / "schedule.ics").read_text(encoding="utf-8")
+    assert "20221202" in (archive / "2022" / "schedule.ics").read_text(encoding="utf-8")
+    listed = json.loads((archive / "2023" / "papers.json").read_text(encoding="utf-8"))
+    assert listed["series"]["edition"] == "2023" and [e["id"] for e in listed["series"]["editions"]] == ["2023", "2022"]
+
+
+def test_one_list_of_every_paper_filters_by_edition_track_and_presentation(archive):
+    page = (archive / "all" / "index.html").read_text(encoding="utf-8")
+    assert page.count('data-edition="2023"') == 80 and page.count('data-edition="2022"') == 40
+    options = json.loads(html.unescape(re.search(r'data-options="([^"]*)"', page).group(1)))
+    assert [e[0] for e in options["edition"]] == ["2023", "2022"]
+    assert {"main", "graph", "protein"} <= {t[0] for t in options["track"]}
+    assert {"oral", "spotlight", "poster"} <= {p[0] for p in options["presentation"]}
+    everything = json.loads((archive / "all" / "papers.json").read_text(encoding="utf-8"))
+    assert [(e["edition"], len(e["papers"])) for e in everything["editions"]] == [("2023", 80), ("2022", 40)]
+    sitemap = (archive / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://neurips2022-enlsp.github.io/2023/papers/cmt-11.html" in sitemap
+    assert "https://neurips2022-enlsp.github.io/authors/danqi-chen.html" in sitemap

@@ -21,6 +21,9 @@ MY_LIST = "my-list.html"
 SERIES_HOME = "index.html"
 SERIES_PEOPLE = "authors/index.html"
 SERIES_SEARCH = "search.html"
+#: The series-wide downloads' folder and its list of every paper of every edition.
+SERIES_ALL = "all/"
+SERIES_PAPERS = "all/index.html"
 #: The series' JSON list of its editions and their downloads (`publish.series`).
 SERIES_JSON = "editions.json"
 

@@ -15,7 +15,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from enlsp_proceedings.model.people import AUTHORS_SHOWN as LIST_AUTHORS
 from enlsp_proceedings.model.people import role_label
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 
@@ -41,6 +43,21 @@ class EditionLine:
     def label(self) -> str:
         """How the series names the edition: "WXYZ-III · AnyConf 2031"."""
         return f"{self.short_name} · {self.venue}"
+
+
+@dataclass(frozen=True)
+class ListedPaper:
+    """One paper on the series' list of every paper (``all/index``), with what its filters read."""
+
+    edition: str
+    title: str
+    path: str  # from the series' root
+    authors: str
+    presentation: str
+    presentation_label: str
+    track: str
+    track_name: str
+    award: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,7 @@ class SeriesSite:
     links: list[tuple[str, str]] = field(default_factory=list)
     editions: list[EditionLine] = field(default_factory=list)
     people: dict[str, SeriesPerson] = field(default_factory=dict)
+    papers: list[ListedPaper] = field(default_factory=list)  # newest edition first, each in its own order
 
     def digest(self, *parts: object) -> str:
         """Hash of what a page shows (see `Volume.digest`): written into its stub."""
@@ -115,8 +133,9 @@ class SeriesSite:
                                tuple(Work(w["kind"], w["title"], w["path"], w["detail"], tuple(tuple(a) for a in w["authors"]))
                                      for w in y["works"])) for y in p["years"])
             people[slug] = SeriesPerson(p["slug"], p["name"], tuple(p["sort_key"]), tuple(p["variants"]), p["orcid"], p["url"], years)
+        papers = [ListedPaper(**p) for p in data.get("papers", [])]
         return cls(data["name"], data["short_name"], data["description"], data["base_url"],
-                   [tuple(x) for x in data["links"]], editions, people)
+                   [tuple(x) for x in data["links"]], editions, people, papers)
 
 
 def _jsonable(value: object) -> object:
@@ -165,3 +184,15 @@ def series_people(volumes: list[tuple[str, Volume]]) -> dict[str, SeriesPerson]:
         variants = tuple(v for v in p["variants"] if v != p["name"])
         out[slug] = SeriesPerson(slug, p["name"], tuple(p["sort_key"]), variants, p["orcid"], p["url"], tuple(reversed(p["years"])))
     return dict(sorted(out.items(), key=lambda item: item[1].sort_key))
+
+
+def listed_papers(edition: str, volume: Volume) -> list[ListedPaper]:
+    """An edition's papers as the series' list of every paper shows them."""
+    w = volume.workshop
+    out = []
+    for paper in volume.proc.papers:
+        names = [volume.proc.canonical_name(a.name) for a in paper.authors]
+        shown = ", ".join(names[:LIST_AUTHORS]) + (f" and {len(names) - LIST_AUTHORS} more" if len(names) > LIST_AUTHORS else "")
+        out.append(ListedPaper(edition, paper.title, paths.in_edition(edition, paths.paper_page(paper.id)), shown or UNKNOWN_AUTHORS,
+                               paper.presentation, w.presentation(paper.presentation).label, paper.track, w.track(paper.track).name, paper.award))
+    return out

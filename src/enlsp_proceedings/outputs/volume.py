@@ -111,6 +111,8 @@ class EditionContext:
     #: people (slugs) also in a later edition: its search index lists them, so one search over every
     #: edition finds each person once
     later_people: frozenset[str] = frozenset()
+    #: the series' address (its home page is ``<series_url>index.html``)
+    series_url: str = ""
 
     #: where the series' own pages (its home, person pages, search) are, from the edition's root
     root = "../"
@@ -118,13 +120,15 @@ class EditionContext:
     def to_json(self) -> dict:
         """The context as JSON values (`Volume.to_json`)."""
         return {"edition": self.edition, "series_name": self.series_name, "series_short_name": self.series_short_name,
-                "editions": [list(e) for e in self.editions], "slugs": dict(self.slugs), "later_people": sorted(self.later_people)}
+                "editions": [list(e) for e in self.editions], "slugs": dict(self.slugs), "later_people": sorted(self.later_people),
+                "series_url": self.series_url}
 
     @classmethod
     def from_json(cls, data: dict) -> EditionContext:
         """The context saved by `to_json`."""
         return cls(data["edition"], data["series_name"], data["series_short_name"],
-                   tuple(tuple(e) for e in data["editions"]), data["slugs"], frozenset(data.get("later_people", ())))
+                   tuple(tuple(e) for e in data["editions"]), data["slugs"], frozenset(data.get("later_people", ())),
+                   data.get("series_url", ""))
 
 
 class Volume:
@@ -443,9 +447,15 @@ class Volume:
                 item["slot"] = self._slot_json(slot)
             keynotes.append(item)
         dump = self.proc.model_dump(mode="json", exclude_none=True)
+        series = {}
+        if self.series is not None:  # one edition of a series: which one, and where the others are
+            series = {"series": {"name": self.series.series_name, "short_name": self.series.series_short_name,
+                                 "edition": self.series.edition, "url": self.series.series_url,
+                                 "editions": [{"id": ident, "short_name": name, "date": date} for ident, name, date in self.series.editions]}}
         return {
             "$schema": PAPERS_SCHEMA,
             "version": PAPERS_JSON_VERSION,
+            **series,
             "workshop": self.workshop.model_dump(mode="json", exclude_none=True),
             "papers": papers,
             "keynotes": keynotes,

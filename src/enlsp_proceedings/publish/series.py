@@ -26,7 +26,7 @@ from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
 from enlsp_proceedings.outputs import cite, paths
-from enlsp_proceedings.outputs.series_site import SeriesSite, edition_line, series_people
+from enlsp_proceedings.outputs.series_site import SeriesSite, edition_line, listed_papers, series_people
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
 from enlsp_proceedings.pdf.check import FirstPageMemo
 from enlsp_proceedings.pdf.supplementary import check_supplements
@@ -68,8 +68,6 @@ _SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitema
                "robots.txt", LEGACY_MANIFEST}
 #: Folders of an edition that are its own machinery, not addresses anyone handed out.
 _NOT_ADDRESSES = {"_static", "_sources", "_images", INDEX_DIR, "authors"}
-#: The series-wide downloads, beside the editions (``all/``): every edition's entries in one file.
-ALL = "all"
 
 
 @dataclass
@@ -109,7 +107,8 @@ def edition_context(conf: SeriesConf, edition: Edition, people: SeriesPeople) ->
     listed = tuple((e.id, e.proc.workshop.short_name, e.proc.workshop.date.isoformat()) for e in conf.newest_first())
     later = conf.editions[conf.editions.index(edition) + 1:]
     later_people = frozenset(slug for e in later for slug in people.edition_slugs(e.id).values())
-    return EditionContext(edition.id, conf.series.name, conf.series.short_name, listed, people.edition_slugs(edition.id), later_people)
+    return EditionContext(edition.id, conf.series.name, conf.series.short_name, listed, people.edition_slugs(edition.id), later_people,
+                          conf.series.base_url)
 
 
 def in_series(conf: SeriesConf, edition: Edition) -> Proceedings:
@@ -166,6 +165,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             plans.append((edition, volume, data_path, src, sources, _fingerprint(volume_json, src, sphinx_confdir(opts.docs_dir))))
             site.editions.insert(0, edition_line(volume, edition.id, sections(volume)))
         site.people = series_people([(e.id, v) for e, v in volumes])
+        site.papers = [paper for e, v in reversed(volumes) for paper in listed_papers(e.id, v)]
         series_json = site.to_json()
         data_path = work / "series.json"
         write_if_changed(data_path, series_json)
@@ -233,7 +233,8 @@ def _write_series_sources(site: SeriesSite, src: Path, docs_dir: Path | None) ->
     from enlsp_proceedings.publish.sources import _stub
     from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 
-    toctree = [paths.docname(paths.SERIES_PEOPLE)] if site.people else []
+    toctree = [paths.docname(paths.SERIES_PAPERS)] if site.papers else []
+    toctree += [paths.docname(paths.SERIES_PEOPLE)] if site.people else []
     if docs_dir is not None and (docs_dir / "guide" / "index.md").is_file():
         toctree.append("guide/index")
     pages: dict[str, str] = {}
@@ -352,12 +353,12 @@ def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str
         editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
                          "location": w.location, "url": conf.series.edition_url(edition), "papers": len(volume.proc.papers),
                          "downloads": {name: f"{edition}/{name}" for name in ("proceedings.bib", "proceedings.csl.json", "papers.json")}})
-    write_if_changed(site / ALL / "proceedings.bib", cite.join_bibtex(bib))
-    write_if_changed(site / ALL / "proceedings.csl.json", json.dumps(csl, ensure_ascii=False, indent=2) + "\n")
-    write_if_changed(site / ALL / "papers.json", json.dumps({"version": 1, "series": conf.series.short_name, "editions": papers},
+    write_if_changed(site / paths.SERIES_ALL / "proceedings.bib", cite.join_bibtex(bib))
+    write_if_changed(site / paths.SERIES_ALL / "proceedings.csl.json", json.dumps(csl, ensure_ascii=False, indent=2) + "\n")
+    write_if_changed(site / paths.SERIES_ALL / "papers.json", json.dumps({"version": 1, "series": conf.series.short_name, "editions": papers},
                                                             ensure_ascii=False, indent=2) + "\n")
     write_if_changed(site / paths.SERIES_JSON, json.dumps({"version": 1, "series": {"name": conf.series.name, "short_name": conf.series.short_name,
                                                                                      "url": conf.series.base_url},
-                                                           "editions": editions, "all": {n: f"{ALL}/{n}" for n in ("proceedings.bib", "proceedings.csl.json", "papers.json")}},
+                                                           "editions": editions, "all": {n: f"{paths.SERIES_ALL}{n}" for n in ("proceedings.bib", "proceedings.csl.json", "papers.json")}},
                                                           ensure_ascii=False, indent=2) + "\n")
 

@@ -220,6 +220,16 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     root = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for docname in sorted(app.env.found_docs):
         ElementTree.SubElement(ElementTree.SubElement(root, "url"), "loc").text = base + app.builder.get_target_uri(docname)
+    if app.config.enlsp_series:  # a series' root: its pages, then every edition's (built before it, in their folders)
+        from enlsp_proceedings.sphinxext.data import get_series
+
+        for edition in get_series(app).editions:
+            try:
+                found = ElementTree.parse(Path(app.outdir) / edition.id / "sitemap.xml").getroot()
+            except (OSError, ElementTree.ParseError):
+                continue
+            for loc in found.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
+                ElementTree.SubElement(ElementTree.SubElement(root, "url"), "loc").text = loc.text
     ElementTree.indent(root)
     xml = ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
     write_if_changed(Path(app.outdir) / "sitemap.xml", xml)

@@ -9,19 +9,26 @@ saved `SeriesSite`) and how that becomes nodes; `SERIES_PAGES` is their registry
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any
 
 from docutils import nodes
+from markupsafe import Markup
 
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.series_site import SeriesSite
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, required
-from enlsp_proceedings.sphinxext.richtext import rich
+from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, required
+from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     badge,
+    badge_classes,
     bullet_list,
     button,
     card,
+    data_container,
     element,
+    fragment,
     grid,
     inline,
     link,
@@ -31,6 +38,7 @@ from enlsp_proceedings.sphinxext.widgets import (
     strong,
     text,
 )
+from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.text import fold
 
 #: What the buttons of an edition's line on the series home say, by the section's site path.
@@ -42,7 +50,8 @@ def _home_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
 
 
 def _home_shows(s: SeriesSite, ident: str | None = None) -> Shown:
-    return Shown(name=s.name, short_name=s.short_name, description=s.description, links=s.links, editions=s.editions, people=len(s.people))
+    return Shown(name=s.name, short_name=s.short_name, description=s.description, links=s.links, editions=s.editions, people=len(s.people),
+                 papers=len(s.papers))
 
 
 def _count(n: int, word: str) -> str:
@@ -58,6 +67,9 @@ def _home_render(page: Page, d: Shown) -> list[nodes.Node]:
     buttons = para(classes=["enlsp-hero-buttons"])
     if d.editions:
         buttons += button(f"Latest: {d.editions[0].short_name}", page.href(paths.in_edition(d.editions[0].id, "index.html")), outline=False)
+        buttons += text(" ")
+    if d.papers:
+        buttons += button("All papers", page.href(paths.SERIES_PAPERS))
         buttons += text(" ")
     buttons += button("People", page.href(paths.SERIES_PEOPLE))
     buttons += text(" ")
@@ -122,6 +134,57 @@ def _people_render(page: Page, d: Shown) -> list[nodes.Node]:
     return [out]
 
 
+#: One paper of the series' list: its filters read the data attributes (enlsp-filters.js).
+_LISTED = Markup(
+    '<li data-edition="{edition}" data-presentation="{presentation}" data-track="{track}" data-award="{award}">'
+    '<p class="enlsp-list-title"><a href="{href}">{title}</a> {badges}</p>\n'
+    '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
+)
+
+
+def _papers_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
+    return [(paths.docname(paths.SERIES_PAPERS), None)] if s.papers else []
+
+
+def _papers_shows(s: SeriesSite, ident: str | None = None) -> Shown:
+    return Shown(papers=s.papers, editions=[(e.id, e.label) for e in s.editions])
+
+
+def _papers_render(page: Page, d: Shown) -> list[nodes.Node]:
+    out = section("All papers", "all-papers")
+    out += para(f"{len(d.papers)} papers of {_count(len(d.editions), 'edition')}. Every edition's at once: ",
+                link("BibTeX", page.href(paths.SERIES_ALL + "proceedings.bib"), download="proceedings.bib"), " · ",
+                link("CSL-JSON", page.href(paths.SERIES_ALL + "proceedings.csl.json"), download="proceedings.csl.json"), " · ",
+                link("JSON", page.href(paths.SERIES_ALL + "papers.json")), ".")
+    options: dict[str, Any] = {"edition": [[ident, label] for ident, label in d.editions],
+                               "presentation": _choices((p.presentation, p.presentation_label) for p in d.papers),
+                               "track": _choices((p.track, p.track_name) for p in d.papers),
+                               "award": [["yes", "With an award"]] if any(p.award for p in d.papers) else [],
+                               "titles": {"edition": "Edition", "presentation": "Presentation", "track": "Track", "award": "Award"}}
+    controls = sum(1 for key in ("edition", "presentation", "track", "award") if len(options[key]) >= (1 if key == "award" else 2))
+    out += data_container(classes=["enlsp-filters", f"enlsp-filters-{controls}"], data={"options": json.dumps(options)})
+    badge_classes_ = " ".join(badge_classes("secondary", outline=True))
+    for ident, label in d.editions:
+        group = [p for p in d.papers if p.edition == ident]
+        if not group:
+            continue
+        items = [_LISTED.format(edition=p.edition, presentation=p.presentation, track=p.track, award="yes" if p.award else "no",
+                                href=page.href(p.path), title=rich_markup(p.title), authors=p.authors,
+                                badges=BADGE.format(classes=badge_classes_, label=p.presentation_label)) for p in group]
+        listing = flag_math(fragment(Markup('<ul class="enlsp-paper-list">\n{}</ul>\n').format(Markup("").join(items)),
+                                     "\n".join(f"{latex.plain(p.title)}\n{p.authors}" for p in group)), *(p.title for p in group))
+        out += section(f"{label} ({len(group)})", f"edition-{ident}", listing, classes=["enlsp-paper-group"])
+    return [out]
+
+
+def _choices(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Each filter value once, with the first label given for it."""
+    seen: dict[str, str] = {}
+    for value, label in pairs:
+        seen.setdefault(value, label)
+    return [[value, label] for value, label in seen.items()]
+
+
 def _person_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.author_page(slug)), slug) for slug in s.people]
 
@@ -164,5 +227,6 @@ def _person_render(page: Page, d: Shown) -> list[nodes.Node]:
 SERIES_PAGES: dict[str, PageKind] = {k.name: k for k in (
     PageKind("series-home", _home_pages, _home_shows, _home_render),  # type: ignore[arg-type]
     PageKind("series-people", _people_pages, _people_shows, _people_render),  # type: ignore[arg-type]
+    PageKind("series-papers", _papers_pages, _papers_shows, _papers_render),  # type: ignore[arg-type]
     PageKind("series-person", _person_pages, _person_shows, _person_render, orphan=True, one_item=True),  # type: ignore[arg-type]
 )}

@@ -4,8 +4,8 @@
    and keeps the choice in the URL (?presentation=oral&track=graph&award=yes). */
 (function () {
   "use strict";
-  const KEYS = ["presentation", "track", "award"];
-  const TITLES = { presentation: "Presentation", track: "Track", award: "Award" };
+  const KEYS = ["edition", "presentation", "track", "award"];  // edition: a series' list of every paper
+  const TITLES = { edition: "Edition", presentation: "Presentation", track: "Track", award: "Award" };
 
   // Authors index: everyone, only authors and speakers, or only organizers and committee.
   function startPeople(holder) {
