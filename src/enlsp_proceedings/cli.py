@@ -146,14 +146,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _error(f"{exc}; {args.out} is unchanged")
         return 1
-    problems = report.warnings + _name_variant_warnings(report, args.conf, opts.cache)
-    new, known = _once(problems, opts.cache / "reported-warnings.json")
-    for line in new:
-        print(line, file=sys.stderr)
-    if known:
-        print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
-    for line in warning_summary(problems):
-        print(line, file=sys.stderr)
+    _print_warnings(report.warnings + _name_variant_warnings(report, args.conf, opts.cache), opts.cache)
     counts = report.volume.pdf_counts  # the count the home page gives
     review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
     # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
@@ -163,16 +156,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
-    """What a series build prints: its warnings (each naming its edition), then a line per edition."""
-    problems = report.warnings
-    new, known = _once(problems, args.cache_dir_resolved / "reported-warnings.json")
+def _print_warnings(problems: list[str], cache: Path) -> None:
+    """A build's problems: those the last build did not show, a count of those it did, the summary by kind."""
+    new, known = _once(problems, cache / "reported-warnings.json")
     for line in new:
         print(line, file=sys.stderr)
     if known:
         print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
     for line in warning_summary(problems):
         print(line, file=sys.stderr)
+
+
+def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
+    """What a series build prints: its warnings (each naming its edition), then a line per edition."""
+    _print_warnings(report.warnings, args.cache_dir_resolved)
     for eid, edition in report.editions.items():
         counts = edition.volume.pdf_counts
         review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""

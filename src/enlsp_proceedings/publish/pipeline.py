@@ -14,8 +14,10 @@ import hashlib
 import os
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
@@ -46,6 +48,8 @@ from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
 from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import write_if_changed
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -158,8 +162,14 @@ def attach_supplements(volume: Volume, report: BuildReport) -> None:
 def build_site(opts: BuildOptions) -> BuildReport:
     """The whole pipeline. Raises ConfError / BuildError for problems a user can fix (a full disk
     and a read-only directory included)."""
+    return with_user_errors(_build_site, opts)
+
+
+def with_user_errors(build: Callable[[BuildOptions], T], opts: BuildOptions) -> T:
+    """``build(opts)``, with the operating system's errors a user can fix (a full disk, a read-only
+    directory) raised as a BuildError of one sentence."""
     try:
-        return _build_site(opts)
+        return build(opts)
     except (BuildError, KeyboardInterrupt):
         raise
     except Exception as exc:

@@ -30,7 +30,7 @@ from enlsp_proceedings.outputs.series_site import SeriesSite, edition_line, list
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
 from enlsp_proceedings.pdf.check import FirstPageMemo
 from enlsp_proceedings.pdf.supplementary import check_supplements
-from enlsp_proceedings.publish.errors import BuildError, os_problem
+from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import (
     BuildOptions,
     BuildReport,
@@ -41,6 +41,7 @@ from enlsp_proceedings.publish.pipeline import (
     prepare_volume,
     render_volume,
     settle_problems,
+    with_user_errors,
 )
 from enlsp_proceedings.publish.site import (
     claim_cache,
@@ -91,15 +92,7 @@ class SeriesReport:
 
 def build_series(opts: BuildOptions) -> SeriesReport:
     """The whole archive. Raises ConfError / BuildError for problems a user can fix."""
-    try:
-        return _build_series(opts)
-    except (BuildError, KeyboardInterrupt):
-        raise
-    except Exception as exc:
-        problem = os_problem(exc)
-        if problem is None:
-            raise
-        raise BuildError(problem) from exc
+    return with_user_errors(_build_series, opts)
 
 
 def edition_context(conf: SeriesConf, edition: Edition, people: SeriesPeople) -> EditionContext:

@@ -9,9 +9,8 @@ from docutils import nodes
 
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown
-from enlsp_proceedings.sphinxext.widgets import bullet_list, data_container, inline, link, para, section, text
-from enlsp_proceedings.util.text import fold
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, az_jump, by_letter, letter_anchor
+from enlsp_proceedings.sphinxext.widgets import bullet_list, data_container, inline, link, para, section
 
 #: Roles that put a person among the "authors and speakers" of the authors index.
 CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}
@@ -39,23 +38,16 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         # filled in by enlsp-filters.js; without JavaScript everyone is listed, with their roles
         out += data_container(classes=["enlsp-filters", "enlsp-people-filter"], data={"options": json.dumps(
             {"group": [["contributor", f"Authors and speakers ({len(contributors)})"], ["committee", f"Organizers and committee only ({others})"]]})})
-    by_letter: dict[str, list] = {}
-    for record in records:
-        letter = (fold(record[3])[:1] or "#").upper()
-        by_letter.setdefault(letter if letter.isalpha() else "#", []).append(record)
-    jump = para(classes=["enlsp-az"])
-    for letter in sorted(by_letter):
-        jump += link(letter, f"#letter-{letter.lower() if letter != '#' else 'other'}")
-        jump += text(" ")
-    out += jump
-    for letter in sorted(by_letter):
+    groups = by_letter(records, lambda r: r[3])
+    out += az_jump(list(groups))
+    for letter, group_records in groups.items():
         items = []
-        for name, slug, roles, _sort in by_letter[letter]:
+        for name, slug, roles, _sort in group_records:
             shown_roles = ", ".join(role_label(r, d.labels) for r in roles)
             group = "contributor" if set(roles) & CONTRIBUTOR_ROLES else "committee"
             items.append(para(link(name, page.person_href(slug)), inline(f" — {shown_roles}", classes=["enlsp-roles"]),
                               classes=[f"enlsp-group-{group}"]))
-        out += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
+        out += section(letter, letter_anchor(letter), bullet_list(items, classes=["enlsp-people-list"]))
     return [out]
 
 

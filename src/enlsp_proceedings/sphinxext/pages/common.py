@@ -413,3 +413,28 @@ class Page:
         else:
             body.append(para("Please contact the organizers of ", workshop.short_name, "."))
         return section("Report a correction", "report-a-correction", *body, classes=["enlsp-correction"])
+
+
+def by_letter(items: list, sort_name: Callable[[Any], str]) -> dict[str, list]:
+    """People grouped by the first letter of their sorting name (others under "#"), A to Z."""
+    from enlsp_proceedings.util.text import fold
+
+    groups: dict[str, list] = {}
+    for item in items:
+        letter = (fold(sort_name(item))[:1] or "#").upper()
+        groups.setdefault(letter if letter.isalpha() else "#", []).append(item)
+    return dict(sorted(groups.items()))
+
+
+def letter_anchor(letter: str) -> str:
+    """The anchor of one letter's section of a people index."""
+    return f"letter-{letter.lower() if letter != '#' else 'other'}"
+
+
+def az_jump(letters: list[str]) -> nodes.paragraph:
+    """The row of letters at the top of a people index, each a link to its section."""
+    jump = para(classes=["enlsp-az"])
+    for letter in letters:
+        jump += link(letter, f"#{letter_anchor(letter)}")
+        jump += text(" ")
+    return jump

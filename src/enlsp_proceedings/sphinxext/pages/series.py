@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.series_site import SeriesSite
-from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, required
+from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, az_jump, by_letter, letter_anchor, required
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     badge,
@@ -39,7 +39,6 @@ from enlsp_proceedings.sphinxext.widgets import (
     text,
 )
 from enlsp_proceedings.util import latex
-from enlsp_proceedings.util.text import fold
 
 #: What the buttons of an edition's line on the series home say, by the section's site path.
 SECTION_BUTTONS = {paths.PAPERS_INDEX: "Papers", paths.SCHEDULE: "Schedule", paths.KEYNOTES_INDEX: "Keynotes"}
@@ -117,20 +116,13 @@ def _people_render(page: Page, d: Shown) -> list[nodes.Node]:
     several = sum(1 for p in d.people if len(p[3]) > 1)
     out += para(f"{len(d.people)} people across {_count(len(d.editions), 'edition')}: authors, speakers, organizers and committee members"
                 + (f"; {several} of them in more than one edition." if several else "."))
-    by_letter: dict[str, list] = {}
-    for person in d.people:
-        letter = (fold(person[2])[:1] or "#").upper()
-        by_letter.setdefault(letter if letter.isalpha() else "#", []).append(person)
-    jump = para(classes=["enlsp-az"])
-    for letter in sorted(by_letter):
-        jump += link(letter, f"#letter-{letter.lower() if letter != '#' else 'other'}")
-        jump += text(" ")
-    out += jump
-    for letter in sorted(by_letter):
+    groups = by_letter(d.people, lambda p: p[2])
+    out += az_jump(list(groups))
+    for letter, people in groups.items():
         items = [para(link(name, page.href(paths.author_page(slug))),
                       inline(" — " + ", ".join(d.editions.get(e, e) for e in editions), classes=["enlsp-roles"]))
-                 for name, slug, _key, editions in by_letter[letter]]
-        out += section(letter, f"letter-{letter.lower() if letter != '#' else 'other'}", bullet_list(items, classes=["enlsp-people-list"]))
+                 for name, slug, _key, editions in people]
+        out += section(letter, letter_anchor(letter), bullet_list(items, classes=["enlsp-people-list"]))
     return [out]
 
 
