@@ -81,6 +81,7 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
     (naming the papers and ``--author-separator``) or a name would still hold a separator."""
     table = read_table(path)
     rows = table.rows
+    data_file = path.suffix.lower() in (".json", ".yml", ".yaml")  # a list of entries: no rows a reader could count
     header_at = next((i for i, row in enumerate(rows) if {"paper id"} <= {header_key(str(c)) for c in row}
                       and {header_key(str(c)) for c in row} & {"paper title", "title"}), None)
     if header_at is None:
@@ -132,6 +133,7 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
         paper = Imported(
             source_id=r.source_id, new_id=f"cmt-{r.source_id}", review_id=f"cmt:{r.source_id}", title=" ".join(str(get(row, "title")).split()),
             abstract=str(get(row, "abstract")), authors=[], track=str(get(row, "track")) or None, presentation=presentation_kind(r.status),
+            origin=f"{path.name}, the entry with Paper ID {r.source_id}" if data_file else f"{path.name}, row {r.number}",
         )
         for column, sentences in repaired.get(r.index, []):
             field_name = next((name for name, index in columns.items() if index == column), header[column])

@@ -76,6 +76,7 @@ def _read_openreview(path: Path) -> tuple[list[Imported], list[str]]:
         paper = Imported(
             source_id=forum, new_id=f"openreview-{forum}", review_id=f"openreview:{forum}", title=" ".join(title.split()),
             abstract=abstract, authors=[], presentation=presentation_kind(venue), openreview=f"https://openreview.net/forum?id={forum}",
+            origin=f"{path.name}, the note of forum {forum}",
         )
         for position, author in enumerate(raw_authors):
             if not isinstance(author, str):

@@ -251,6 +251,8 @@ def _new_entry(paper: Imported, default_track: str = "main") -> CommentedMap:
     entry = CommentedMap()
     entry["id"] = paper.new_id
     entry["review_id"] = paper.review_id
+    if paper.origin:  # where every fact of the new entry comes from (at the end of review_id's line: it locks nothing)
+        entry.yaml_add_eol_comment(f"# source: {paper.origin} (title, abstract, authors)", "review_id")
     entry["title"] = _text(paper.title)
     entry["authors"] = CommentedSeq(_person(a) for a in paper.authors)
     if paper.anonymous:

@@ -31,6 +31,8 @@ class Imported:
     #: What reading changed or could not be sure of, for the report: (kind, sentence), kind one of
     #: "repaired" (an escape), "cleaned" (a mark or placeholder removed), "check" (kept, but looks wrong).
     notes: list[tuple[str, str]] = field(default_factory=list)
+    #: where in the export the paper is ("accepted.xlsx, row 12"): a new entry's ``# source:`` comment
+    origin: str = ""
 
 
 @dataclass
