@@ -121,6 +121,7 @@ NOT_ON_ANY_PAGE = {
     "Track.description": "in papers.json only: no page describes a track",
     "PaperType.name": "names a paper's page limit in check's messages; no page shows paper types",
     "Waiver.reason": "an organizer's decision: in check's notes, never on the site",
+    "NameOrcid.name": "names the person an ORCID iD belongs to: the iD is shown on their page, under the name the papers spell (here the name matches nobody)",
 }
 
 

@@ -181,3 +181,14 @@ def test_the_editions_share_the_caches_without_undoing_each_other(tmp_path, monk
     monkeypatch.setattr(PeopleIndex, "likely_variants", recomputed)
     for edition in series.editions:
         assert PeopleIndex(edition.proc).likely_variants_cached(cache) == []
+
+
+def test_the_orcids_list_gives_a_single_workshop_person_their_id(tmp_path):
+    from enlsp_proceedings.model.load import load_proceedings
+    from enlsp_proceedings.model.people import PeopleIndex
+
+    conf, _ = make_series(tmp_path)
+    (conf / "2031" / "people.yaml").write_text("orcids:\n  - {name: Priya Raman, orcid: 0000-0002-1825-0097}\n", encoding="utf-8")
+    index = PeopleIndex(load_proceedings(conf / "2031"))
+    assert index.by_slug[index.slug("Priya Raman")].orcid == "0000-0002-1825-0097"
+    assert index.by_slug[index.slug("Wei Zhang")].orcid is None

@@ -111,6 +111,8 @@ class PeopleIndex:
         #: name as written -> slug, given by a series (`SeriesPeople.edition_slugs`): one person keeps
         #: one page across the editions, whatever slug this edition alone would give them
         self.given_slugs = given_slugs
+        #: people.yaml's ``orcids``: canonical name -> iD (a single workshop's; a series' apply per edition in `SeriesPeople`)
+        self._orcid_of = {proc.canonical_name(entry.name): entry.orcid for entry in proc.people.orcids}
         self.distinct = [set(group) for group in proc.people.distinct]
         self.by_slug: dict[str, PersonRecord] = {}
         self._slug_of_name: dict[str, str] = {}
@@ -174,7 +176,7 @@ class PeopleIndex:
             record.affiliations.append(person.affiliation)
         if person.name != canonical and person.name not in record.variants:
             record.variants.append(person.name)
-        record.orcid = record.orcid or person.orcid
+        record.orcid = record.orcid or person.orcid or self._orcid_of.get(canonical)
         record.url = record.url or person.url
         if person.name == canonical:
             record.family = record.family or person.family
