@@ -29,7 +29,7 @@ def make_series(root: Path, *, pdfs: bool = False, series: dict | None = None) -
     """conf/ (series.yaml, 2031/, 2032/) and papers/ (2031/, 2032/) of a small two-edition series;
     Priya Raman is in both editions."""
     conf, papers = root / "conf", root / "papers"
-    first = [SynthPaper("alpha", "Quantizing Tiny Models", [{"name": "Priya Raman", "affiliation": "Lab A"}, {"name": "Wei Zhang"}],
+    first = [SynthPaper("alpha", "Quantizing Tiny Models", [{"name": "Priya Raman", "affiliation": "Lab A", "orcid": "0000-0002-1825-0097"}, {"name": "Wei Zhang"}],
                         "We quantize.", presentation="oral", pages=3 if pdfs else None, references_page=3),
              SynthPaper("beta", "Sparse Attention", [{"name": "Ola Nordmann"}], "Sparse.", presentation="poster")]
     second = [SynthPaper("alpha", "Pruning Tiny Models", [{"name": "Priya Raman", "affiliation": "Lab B"}], "We prune.",
@@ -139,6 +139,7 @@ def test_a_series_builds_into_one_archive_with_one_page_per_person(tmp_path):
     person = (out / "authors" / "priya-raman.html").read_text(encoding="utf-8")
     assert "Quantizing Tiny Models" in person and "Pruning Tiny Models" in person
     assert person.index("WTT-II") < person.index("WTT-I ·")  # by year, newest first
+    assert 'href="https://orcid.org/0000-0002-1825-0097"' in person  # given in one edition, shown once for the person
     assert 'href="../2032/papers/alpha.html"' in person and 'href="../2031/papers/alpha.html"' in person
     edition_paper = (out / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
     assert 'href="../../authors/priya-raman.html"' in edition_paper  # the edition links to the series' page
