@@ -44,10 +44,10 @@ def test_sphinx_workers_never_compute_the_people_index_again(tmp_path, monkeypat
     log = tmp_path / "people.log"
     real_init = people.PeopleIndex.__init__
 
-    def logged(self, proc):
+    def logged(self, proc, given_slugs=None):
         with open(log, "a") as fh:
             fh.write(f"{os.getpid()}\n")
-        real_init(self, proc)
+        real_init(self, proc, given_slugs)
 
     monkeypatch.setattr(people.PeopleIndex, "__init__", logged)
     write_workshop(tmp_path / "ws", random_papers(12, seed=3), make_pdfs=False)

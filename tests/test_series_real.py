@@ -105,3 +105,20 @@ def test_one_list_of_every_paper_filters_by_edition_track_and_presentation(archi
     sitemap = (archive / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://neurips2022-enlsp.github.io/2023/papers/cmt-11.html" in sitemap
     assert "https://neurips2022-enlsp.github.io/authors/danqi-chen.html" in sitemap
+
+
+def test_every_download_of_the_whole_archive_holds_every_edition(archive):
+    import jsonschema
+
+    ris = (archive / "all" / "proceedings.ris").read_text(encoding="utf-8")
+    assert ris.count("TY  - ") == 120 and ris.count("ER  - ") == 120
+    assert (archive / "2023" / "proceedings.ris").read_text(encoding="utf-8").count("TY  - ") == 80
+    everything = json.loads((archive / "all" / "papers.json").read_text(encoding="utf-8"))
+    jsonschema.validate(everything, json.loads((archive / "all" / "papers.schema.json").read_text(encoding="utf-8")))
+    for edition in ("2022", "2023"):
+        jsonschema.validate(json.loads((archive / edition / "papers.json").read_text(encoding="utf-8")),
+                            json.loads((archive / edition / "papers.schema.json").read_text(encoding="utf-8")))
+    listed = json.loads((archive / "editions.json").read_text(encoding="utf-8"))
+    for edition in listed["editions"]:
+        assert all((archive / path).is_file() for path in edition["downloads"].values())
+    assert all((archive / path).is_file() for path in listed["all"].values())

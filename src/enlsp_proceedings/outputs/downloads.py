@@ -44,6 +44,9 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
         if paths.paper_file(paper.id, "csl.json") not in skip:
             files[paths.paper_file(paper.id, "csl.json")] = csl_json([volume.paper_csl(paper)])
     files["proceedings.csl.json"] = csl_json(volume.volume_csl())
+    # every paper's RIS record in one file (Zotero, EndNote, Mendeley import a file of many records)
+    files[paths.PROCEEDINGS_RIS] = "".join(files.get(paths.paper_file(p.id, "ris")) or _read_back(site, paths.paper_file(p.id, "ris"))
+                                           or volume.paper_ris(p) for p in volume.proc.papers)
     for keynote in volume.proc.keynotes:
         files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
         files[f"keynotes/{keynote.id}.csl.json"] = csl_json([volume.keynote_csl(keynote)])
@@ -51,6 +54,16 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
         files["schedule.ics"] = ics.schedule_ics(volume)
         files.update(ics.talk_ics_files(volume))
     return files
+
+
+def _read_back(site: Path | None, path: str) -> str | None:
+    """A download this site copy already holds (and which is up to date), or None."""
+    if site is None:
+        return None
+    try:
+        return (site / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def csl_json(items: list[dict]) -> str:

@@ -12,6 +12,10 @@ SCHEDULE = "schedule.html"
 SCHEDULE_ICS = "schedule.ics"
 PANEL = "panel.html"
 PAPERS_INDEX = "papers/index.html"
+#: every paper's RIS record in one file (a volume's, or in a series' ``all/`` every edition's)
+PROCEEDINGS_RIS = "proceedings.ris"
+#: the JSON Schema of papers.json, beside it
+PAPERS_SCHEMA = "papers.schema.json"
 KEYNOTES_INDEX = "keynotes/index.html"
 #: the reader's list of starred papers and talks (sphinxext/pages/my_list.py); enlsp.js's header link names it too
 MY_LIST = "my-list.html"

@@ -14,12 +14,16 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from enlsp_proceedings.model.people import AUTHORS_SHOWN as LIST_AUTHORS
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS
 from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
+
+#: The schema of a series' ``all/papers.json`` (published beside it as papers.schema.json).
+SERIES_SCHEMA_FILE = Path(__file__).parent / "schema" / "series-papers.schema.json"
 
 
 @dataclass(frozen=True)

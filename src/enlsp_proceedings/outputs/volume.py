@@ -89,7 +89,7 @@ def build_date(timezone: str, environ: Mapping[str, str] | None = None) -> dt.da
 #: Version of papers.json's format (described by the JSON Schema published beside it): bumped
 #: when a field is renamed, removed or changes meaning, not when an optional field is added.
 PAPERS_JSON_VERSION = 2
-PAPERS_SCHEMA = "papers.schema.json"
+PAPERS_SCHEMA = paths.PAPERS_SCHEMA
 SCHEMA_FILE = Path(__file__).parent / "schema" / PAPERS_SCHEMA
 
 

@@ -26,7 +26,7 @@ from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
 from enlsp_proceedings.outputs import cite, paths
-from enlsp_proceedings.outputs.series_site import SeriesSite, edition_line, listed_papers, series_people
+from enlsp_proceedings.outputs.series_site import SERIES_SCHEMA_FILE, SeriesSite, edition_line, listed_papers, series_people
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
 from enlsp_proceedings.pdf.check import FirstPageMemo
 from enlsp_proceedings.pdf.supplementary import check_supplements
@@ -64,6 +64,8 @@ from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 EDITION_STAMP = ".enlsp-edition.json"
 #: The root's record of the old addresses it answers for `root_edition` (what to remove when they go).
 LEGACY_MANIFEST = ".enlsp-legacy.json"
+#: The downloads of a whole volume, each edition's and (in ``all/``) the series'.
+DOWNLOADS = ("proceedings.bib", "proceedings.csl.json", paths.PROCEEDINGS_RIS, "papers.json")
 #: What the series' own Sphinx build writes at the root: never replaced by an old address.
 _SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitemap.xml", "objects.inv", ".buildinfo",
                "robots.txt", LEGACY_MANIFEST}
@@ -331,11 +333,12 @@ def write_series_search(site: Path, editions: list[str], labels: dict[str, str])
 def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str, Volume]]) -> None:
     """``all/``: every edition's BibTeX, CSL-JSON and papers.json in one file each, newest edition first,
     and ``editions.json``: the editions and where their downloads are."""
-    bib, csl, papers, editions = [], [], [], []
+    bib, csl, ris, papers, editions = [], [], [], [], []
     for edition, volume in reversed(volumes):
         try:
             text = (site / edition / "proceedings.bib").read_text(encoding="utf-8")
             items = json.loads((site / edition / "proceedings.csl.json").read_text(encoding="utf-8"))
+            ris.append((site / edition / paths.PROCEEDINGS_RIS).read_text(encoding="utf-8"))
             listed = json.loads((site / edition / "papers.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
@@ -345,13 +348,16 @@ def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str
         w = volume.workshop
         editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
                          "location": w.location, "url": conf.series.edition_url(edition), "papers": len(volume.proc.papers),
-                         "downloads": {name: f"{edition}/{name}" for name in ("proceedings.bib", "proceedings.csl.json", "papers.json")}})
+                         "downloads": {name: f"{edition}/{name}" for name in DOWNLOADS}})
     write_if_changed(site / paths.SERIES_ALL / "proceedings.bib", cite.join_bibtex(bib))
+    write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_RIS, "".join(ris))
     write_if_changed(site / paths.SERIES_ALL / "proceedings.csl.json", json.dumps(csl, ensure_ascii=False, indent=2) + "\n")
-    write_if_changed(site / paths.SERIES_ALL / "papers.json", json.dumps({"version": 1, "series": conf.series.short_name, "editions": papers},
+    write_if_changed(site / paths.SERIES_ALL / paths.PAPERS_SCHEMA, SERIES_SCHEMA_FILE.read_text(encoding="utf-8"))
+    write_if_changed(site / paths.SERIES_ALL / "papers.json", json.dumps({"$schema": paths.PAPERS_SCHEMA, "version": 1, "series": conf.series.short_name,
+                                                                          "editions": papers},
                                                             ensure_ascii=False, indent=2) + "\n")
     write_if_changed(site / paths.SERIES_JSON, json.dumps({"version": 1, "series": {"name": conf.series.name, "short_name": conf.series.short_name,
                                                                                      "url": conf.series.base_url},
-                                                           "editions": editions, "all": {n: f"{paths.SERIES_ALL}{n}" for n in ("proceedings.bib", "proceedings.csl.json", "papers.json")}},
+                                                           "editions": editions, "all": {n: f"{paths.SERIES_ALL}{n}" for n in DOWNLOADS}},
                                                           ensure_ascii=False, indent=2) + "\n")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from docutils import nodes
 
+from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, Volume
 from enlsp_proceedings.sphinxext.pages.common import Card, Page, PageKind, Shown, paper_card, paper_groups, single
 from enlsp_proceedings.sphinxext.widgets import data_container, grid, link, para, section
@@ -23,7 +24,8 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     w = d.workshop
     out = section(w.labels.papers, "accepted-papers")
     out += para(f"{len(d.cards)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", page.href("proceedings.bib"), download="proceedings.bib"), " · ",
-                link("CSL-JSON", page.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ", link("JSON", page.href("papers.json")),
+                link("CSL-JSON", page.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ",
+                link("RIS", page.href(paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ", link("JSON", page.href("papers.json")),
                 " (", link("schema", page.href(PAPERS_SCHEMA)), ").")
     out += _filters(w, d.cards)
     for ident, heading, group in paper_groups(w, d.cards, lambda c: c.paper.presentation):

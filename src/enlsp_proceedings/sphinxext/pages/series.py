@@ -147,6 +147,7 @@ def _papers_render(page: Page, d: Shown) -> list[nodes.Node]:
     out += para(f"{len(d.papers)} papers of {_count(len(d.editions), 'edition')}. Every edition's at once: ",
                 link("BibTeX", page.href(paths.SERIES_ALL + "proceedings.bib"), download="proceedings.bib"), " · ",
                 link("CSL-JSON", page.href(paths.SERIES_ALL + "proceedings.csl.json"), download="proceedings.csl.json"), " · ",
+                link("RIS", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ",
                 link("JSON", page.href(paths.SERIES_ALL + "papers.json")), ".")
     options: dict[str, Any] = {"edition": [[ident, label] for ident, label in d.editions],
                                "presentation": _choices((p.presentation, p.presentation_label) for p in d.papers),
