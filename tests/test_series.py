@@ -193,3 +193,21 @@ def test_the_orcids_list_gives_a_single_workshop_person_their_id(tmp_path):
     index = PeopleIndex(load_proceedings(conf / "2031"))
     assert index.by_slug[index.slug("Priya Raman")].orcid == "0000-0002-1825-0097"
     assert index.by_slug[index.slug("Wei Zhang")].orcid is None
+
+
+def test_commands_that_write_one_workshop_ask_which_edition_on_a_series(tmp_path, capsys):
+    from conftest import cli_main
+
+    conf, papers = make_series(tmp_path)
+    before = {p: p.read_bytes() for p in conf.rglob("*") if p.is_file()}
+    export = tmp_path / "accepted.json"
+    export.write_text('[{"id": "1", "title": "T", "abstract": "A.", "authors": "Ana Silva", "status": "Accept"}]', encoding="utf-8")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    for args in (["import-cmt", str(export), "--out", str(conf / "papers.yaml")],
+                 ["import-program", str(tmp_path), "--conf", str(conf)],
+                 ["collect", str(downloads), "--conf", str(conf), "--papers", str(papers)]):
+        assert cli_main(args) == 1
+        err = capsys.readouterr().err
+        assert f"{conf} is a series (it has series.yaml): name the edition" in err and "its editions: 2031, 2032" in err, err
+    assert {p: p.read_bytes() for p in conf.rglob("*") if p.is_file()} == before

@@ -249,7 +249,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _error(f"{exc}; nothing was checked")
         return 1
-    if _is_series(args.conf) or args.edition:
+    if is_series(args.conf) or args.edition:
         return _check_series(args, cache)
     try:
         report = run_check(args.conf, args.papers, cache, only=args.paper, quiet=args.format == "json")
@@ -264,17 +264,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.count("error") else 0
 
 
-def _is_series(conf: Path) -> bool:
-    from enlsp_proceedings.model.series import is_series
-
-    return is_series(conf)
-
-
 def _check_series(args: argparse.Namespace, cache: Path) -> int:
     """``check`` on a series: every edition (or ``--edition``'s), each against ``<papers>/<edition id>/``, and the people across them."""
     from enlsp_proceedings.pdf.check_series import UnknownEdition, format_series_text, run_series_check
 
-    if not _is_series(args.conf):
+    if not is_series(args.conf):
         _error(f"--edition needs a series: {args.conf} holds no series.yaml (it is one workshop; leave --edition out)")
         return 1
     try:
@@ -304,10 +298,26 @@ def _write(text: str, encoding: str) -> None:
     buffer.flush()
 
 
+def _edition_needed(conf: Path, option: str, example: str) -> bool:
+    """Whether ``conf`` is a series' root, where a command that writes one workshop's files cannot
+    know which edition is meant: says so, naming the editions and the option that settles it."""
+    if not is_series(conf):
+        return False
+    from enlsp_proceedings.model.series import edition_dirs
+
+    names = ", ".join(d.name for d in edition_dirs(conf)) or "none yet"
+    _error(f"{conf} is a series (it has series.yaml): name the edition, e.g. {option} {example} "
+           f"(its editions: {names}; a new one is a new folder, see the organizers' guide); nothing was written")
+    return True
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """``import-cmt`` / ``import-openreview``: merge a review system's export into papers.yaml."""
     from enlsp_proceedings.importers.core import run_import
     from enlsp_proceedings.importers.records import ExportError
+
+    if _edition_needed(args.out.parent, "--out", f"{args.out.parent / '<edition>' / args.out.name}"):
+        return 1
 
     try:
         report, written = run_import("cmt" if args.command == "import-cmt" else "openreview", args.export, args.out, args.dry_run,
@@ -324,6 +334,8 @@ def cmd_import_program(args: argparse.Namespace) -> int:
     from enlsp_proceedings.importers.program import run_program_import
     from enlsp_proceedings.importers.records import ExportError
 
+    if _edition_needed(args.conf, "--conf", f"{args.conf / '<edition>'}"):
+        return 1
     explicit = {role: getattr(args, role) for role in ("schedule", "speakers", "panelists", "organizers", "committee")}
     try:
         report = run_program_import(args.sources, args.conf, explicit, fix_times=args.fix_times, force=args.force, dry_run=args.dry_run,
@@ -343,6 +355,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from enlsp_proceedings.importers.collect import collect
     from enlsp_proceedings.importers.records import ExportError
 
+    if _edition_needed(args.conf, "--conf", f"{args.conf / '<edition>'} --papers {args.papers / '<edition>'}"):
+        return 1
     try:
         report = collect(args.download, args.conf, args.papers, args.export, args.force, args.dry_run, args.author_separator)
     except ConfError as exc:
