@@ -112,6 +112,15 @@ def real_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_archive(tmp_path_factory) -> Path:
+    """The real series archive (ENLSP-II 2022 and ENLSP-III 2023: conf/, papers/, docs/) as `nox -s
+    build` makes it, built once for every test module that reads it; tests must not modify it."""
+    root = tmp_path_factory.mktemp("archive")
+    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=root / "site", docs=REPO / "docs") == 0
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
 def hostile(tmp_path_factory):
     """(corpus, root): a site whose every text field is hostile (see hostile.py)."""
     from hostile import build_hostile_site

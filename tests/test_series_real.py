@@ -14,18 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_build
-
 #: The site's machinery, not addresses anyone handed out.
 MACHINERY = ("_static/", "_sources/", "pagefind/", ".buildinfo", ".enlsp", "objects.inv")
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
-    """The real two-edition archive, built into a temporary directory."""
-    root = tmp_path_factory.mktemp("archive")
-    assert run_build(root, conf=REPO / "conf", papers=REPO / "papers", out=root / "site", docs=REPO / "docs") == 0
-    return root / "site"
+def archive(real_archive) -> Path:
+    """The real two-edition archive (conftest's, built once for this module and the browser tests')."""
+    return real_archive
 
 
 def test_every_address_of_the_enlsp_ii_site_still_answers(archive, real_site):

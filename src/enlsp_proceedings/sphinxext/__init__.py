@@ -38,7 +38,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # builders then (90 ms of every rebuild, also of one that stops before Sphinx).
     from enlsp_proceedings import __version__
     from enlsp_proceedings.sphinxext import frame
-    from enlsp_proceedings.sphinxext.data import add_footer, configure_from_volume, disable_unsafe_markup, mark_titles_escaped
+    from enlsp_proceedings.sphinxext.data import (
+        add_footer,
+        add_series_context,
+        configure_from_volume,
+        disable_unsafe_markup,
+        mark_titles_escaped,
+    )
     from enlsp_proceedings.sphinxext.directive import EnlspPage
     from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, write_sitemap
     from enlsp_proceedings.sphinxext.html import (
@@ -95,6 +101,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", portable_404)
     app.connect("html-page-context", add_footer)
+    app.connect("html-page-context", add_series_context)
     app.connect("html-page-context", mark_titles_escaped)
     app.connect("html-page-context", escape_header_nav, priority=600)  # after the theme's functions, before frame's trim
     app.connect("env-before-read-docs", serial_read_for_small_updates)

@@ -141,6 +141,19 @@ def add_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         context["enlsp_footer"] = f"{series.short_name} · {series.name}"
 
 
+def add_series_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Where a page of a series archive sends its reader: an edition's search page links the
+    series' search of every edition (``enlsp_series_search``); the series' own pages have no
+    reader's list (``enlsp_no_list``: no page of theirs has a star, and the root's my-list.html
+    is the root edition's old address)."""
+    if app.config.enlsp_series:
+        context["enlsp_no_list"] = True
+    elif app.config.enlsp_data:
+        series = get_volume(app).series
+        if series is not None:
+            context["enlsp_series_search"] = "../" * pagename.count("/") + series.root + "search.html"
+
+
 def mark_titles_escaped(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """The theme inserts ``docstitle``/``project`` raw (navbar logo), Sphinx escapes them
     (``<title>``): as Markup they are escaped once, by `configure_from_volume`, everywhere."""

@@ -37,16 +37,23 @@
     await module.options({ baseUrl: bases[0], mergeFilter: { bundle: names[0] } });
     await module.init();
     await Promise.all(urls.slice(1).map((url, i) => module.mergeIndex(url, { baseUrl: bases[i + 1], mergeFilter: { bundle: names[i + 1] } })));
-    loaded = { pagefind: module, bundles: names, editions: listed.editions || [], labels: listed.labels || {} };
+    loaded = { pagefind: module, bundles: names, bases, editions: listed.editions || [], labels: listed.labels || {} };
     editionFilter(loaded);
     return loaded;
+  }
+
+  // The editions of the index, newest first as bundles.json lists them (not Object.keys of its
+  // labels: keys that are numbers, the years, come out in ascending order).
+  function editionIds(index) {
+    const ids = [...new Set(index.editions)].filter((id) => id in index.labels);
+    return ids.length ? ids : Object.keys(index.labels);
   }
 
   // The edition filter of a series' search: a select of "All editions" and each edition
   // (search.html?edition=2023 chooses one), shown when the index holds more than one edition.
   let edition = new URLSearchParams(window.location.search).get("edition") || "";
   function editionFilter(index) {
-    const ids = Object.keys(index.labels);
+    const ids = editionIds(index);
     if (ids.length < 2 || document.getElementById("enlsp-search-edition")) return;
     const select = document.createElement("select");
     select.id = "enlsp-search-edition";
@@ -124,10 +131,11 @@
   }
 
   async function search(query) {
-    const { pagefind, bundles, editions } = await load();
+    const { pagefind, bundles, bases, editions } = await load();
     if (!queryWords(query).length) return [];
-    const chosen = bundles.filter((_, i) => !edition || editions[i] === edition);
-    const answers = await Promise.all(chosen.map((bundle) => bundleResults(pagefind, query, bundle)));
+    const chosen = bundles.map((bundle, i) => [bundle, editions[i], bases[i]]).filter(([, id]) => !edition || id === edition);
+    const answers = await Promise.all(chosen.map(([bundle, id, base]) => bundleResults(pagefind, query, bundle).then(
+      (results) => results.map((r) => ({ score: r.score, data: () => r.data(), edition: id, base })))));
     return answers.flat().sort((a, b) => b.score - a.score);
   }
 
@@ -161,15 +169,30 @@
     return out;
   }
 
-  function render(data) {
+  // A result's address as the reader sees it: a record of an edition's index that is a page of the
+  // series' root (a person's page) comes as "/2023/../authors/x.html".
+  function address(url) {
+    const resolved = new URL(url, window.location.href);
+    return resolved.origin === window.location.origin ? resolved.pathname + resolved.search + resolved.hash : resolved.href;
+  }
+
+  // Which edition a result is of, in a series' search over several editions ("WXYZ-III"): none
+  // for a page of the series' own (a person's page, found through their newest edition).
+  function editionLabel(result, href) {
+    if (!loaded || !result || !result.edition || editionIds(loaded).length < 2 || !href.startsWith(result.base)) return "";
+    return loaded.labels[result.edition] || result.edition;
+  }
+
+  function render(data, result) {
     const li = document.createElement("li");
     li.className = "enlsp-search-result";
     const kind = document.createElement("span");
     kind.className = "enlsp-result-kind sd-badge sd-outline-secondary sd-text-secondary";
-    kind.textContent = (data.meta && data.meta.kind) || "";
+    const href = address(data.url);
+    kind.textContent = [editionLabel(result, href), (data.meta && data.meta.kind) || ""].filter(Boolean).join(" · ");
     const a = document.createElement("a");
     a.className = "enlsp-result-title";
-    a.href = data.url;
+    a.href = href;
     a.textContent = (data.meta && data.meta.title) || data.url;
     const head = document.createElement("p");
     head.appendChild(a);
@@ -196,6 +219,7 @@
     const url = new URL(window.location.href);
     if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
     window.history.replaceState(null, "", url);
+    seriesLink(query);
     if (!query) { list.replaceChildren(); status.textContent = ""; document.getElementById("enlsp-search-more")?.remove(); return; }
     status.textContent = "Searching…";
     let results;
@@ -210,9 +234,10 @@
     status.textContent = results.length ? `${results.length} result${results.length === 1 ? "" : "s"} for “${query}”` : `No results for “${query}”`;
     let shown = 0;
     async function more() {
-      const batch = await Promise.all(results.slice(shown, shown + PAGE).map((r) => r.data()));
+      const slice = results.slice(shown, shown + PAGE);
+      const batch = await Promise.all(slice.map((r) => r.data()));
       if (mine !== current) return;
-      batch.forEach((d) => list.appendChild(render(d)));
+      batch.forEach((d, i) => list.appendChild(render(d, slice[i])));
       shown += batch.length;
       document.getElementById("enlsp-search-more")?.remove();
       if (shown < results.length) {
@@ -226,6 +251,15 @@
       }
     }
     await more();
+  }
+
+  // An edition's search page in a series links the series' search of every edition, with the query.
+  function seriesLink(query) {
+    const link = document.querySelector(".enlsp-search-series-link");
+    if (!link) return;
+    const target = new URL(link.dataset.base || (link.dataset.base = link.getAttribute("href")), window.location.href);
+    if (query) target.searchParams.set("q", query);
+    link.href = target.href;
   }
 
   function start() {

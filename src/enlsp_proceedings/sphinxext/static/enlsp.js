@@ -226,6 +226,8 @@
   }
 
   function headerLink() {
+    // a series' own pages (its home, people, search) have no list: each edition keeps its own
+    if (document.body.hasAttribute("data-enlsp-no-list")) return;
     const holder = document.querySelector("#pst-header .navbar-persistent--mobile");
     if (!holder || holder.querySelector(".enlsp-list-link")) return;
     const link = document.createElement("a");
