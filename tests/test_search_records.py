@@ -283,3 +283,24 @@ def test_titles_and_abstracts_are_indexed_and_quoted_as_readers_see_them_not_as_
     assert record.title == "Training DyLoRA 7x Faster" and record.meta()["title"] == record.title
     assert quotable(record) == ["We propose DyREx and train at least 7x faster."]
     assert "\\" not in record.content and "$" not in record.content
+
+
+def test_a_person_a_later_edition_lists_too_is_indexed_apart(tmp_path):
+    """In a series, an edition's index holds its people; those a later edition lists too are in a bundle
+    of their own, which the search over every edition leaves out (one result per person there) and the
+    search of this edition takes."""
+    from enlsp_proceedings.outputs.volume import EditionContext, Volume
+    from enlsp_proceedings.search.index import SearchIndexJob
+
+    from synthetic import small_workshop
+
+    conf, _ = small_workshop(tmp_path / "ws")
+    volume = Volume(load_proceedings(conf), {})
+    slug = volume.people.sorted()[0].slug
+    volume = Volume(volume.proc, {}, EditionContext("2031", "S", "S", (("2032", "S-II", "2032-01-01"), ("2031", "S-I", "2031-01-01")),
+                                                    later_people=frozenset({slug})))
+    job = SearchIndexJob(volume, None, tmp_path)
+    repeated = [b for b in job.bundles if b.repeated]
+    assert len(repeated) == 1 and repeated[0].records == 1 and job.bundles[-1] is repeated[0]
+    assert f'"../authors/{slug}.html"' in repeated[0].payload
+    assert all(f"authors/{slug}.html" not in b.payload for b in job.bundles if not b.repeated)

@@ -116,14 +116,16 @@ def test_a_redirect_page_escapes_its_address():
 
 
 def test_the_series_search_merges_every_editions_bundles_newest_first(tmp_path):
-    for edition, names in (("2031", ["aaa/"]), ("2032", ["bbb/", "ccc/"])):
+    for edition, names in (("2031", ["aaa/", "ppp/"]), ("2032", ["bbb/", "ccc/"])):
         (tmp_path / edition / "pagefind").mkdir(parents=True)
-        (tmp_path / edition / "pagefind" / "bundles.json").write_text(json.dumps({"bundles": names}))
+        listed = {"bundles": names, **({"repeated": ["ppp/"]} if edition == "2031" else {})}  # 2031's people also in 2032
+        (tmp_path / edition / "pagefind" / "bundles.json").write_text(json.dumps(listed))
     write_series_search(tmp_path, ["2031", "2032"], {"2031": "WTT-I", "2032": "WTT-II"})
     manifest = json.loads((tmp_path / "pagefind" / "bundles.json").read_text())
-    assert manifest["bundles"] == ["../2032/pagefind/bbb/", "../2032/pagefind/ccc/", "../2031/pagefind/aaa/"]
-    assert manifest["bases"] == ["../2032/", "../2032/", "../2031/"]
-    assert manifest["editions"] == ["2032", "2032", "2031"]
+    assert manifest["bundles"] == ["../2032/pagefind/bbb/", "../2032/pagefind/ccc/", "../2031/pagefind/aaa/", "../2031/pagefind/ppp/"]
+    assert manifest["bases"] == ["../2032/", "../2032/", "../2031/", "../2031/"]
+    assert manifest["editions"] == ["2032", "2032", "2031", "2031"]
+    assert manifest["repeated"] == ["../2031/pagefind/ppp/"]  # left out of the search over every edition
     assert list(manifest["labels"]) == ["2032", "2031"]
 
 

@@ -315,18 +315,24 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 def write_series_search(site: Path, editions: list[str], labels: dict[str, str]) -> None:
     """The root's search index: every edition's bundles, merged by the search page, each with its
-    edition's address as the base of its results and its edition for the filter."""
-    bundles, bases, owners = [], [], []
+    edition's address as the base of its results and its edition for the filter. An edition's bundle
+    of people a later edition lists too is marked ``repeated``: the search over every edition leaves
+    it out (it finds them in the later edition), a search of that edition takes it."""
+    bundles, bases, owners, repeated = [], [], [], []
     for edition in reversed(editions):  # newest first
         try:
-            names = json.loads((site / edition / INDEX_DIR / MANIFEST).read_text(encoding="utf-8"))["bundles"]
-        except (OSError, ValueError, KeyError):
+            listed = json.loads((site / edition / INDEX_DIR / MANIFEST).read_text(encoding="utf-8"))
+            names, again = listed["bundles"], set(listed.get("repeated", []))
+        except (OSError, ValueError, KeyError, TypeError):
             continue
         for name in names:
             bundles.append(f"../{edition}/{INDEX_DIR}/{name}")
             bases.append(f"../{edition}/")
             owners.append(edition)
-    manifest = {"bundles": bundles, "bases": bases, "editions": owners, "labels": {e: labels[e] for e in reversed(editions)}}
+            if name in again:
+                repeated.append(f"../{edition}/{INDEX_DIR}/{name}")
+    manifest = {"bundles": bundles, "bases": bases, "editions": owners, "repeated": repeated,
+                "labels": {e: labels[e] for e in reversed(editions)}}
     write_if_changed(site / INDEX_DIR / MANIFEST, json.dumps(manifest, ensure_ascii=False))
 
 

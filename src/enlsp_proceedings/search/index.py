@@ -26,6 +26,7 @@ kept or linked, and a browser never mixes cached files of two versions of a bund
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -70,6 +71,9 @@ class Record:
     #: PDF, a bio, a description), never the title, names and affiliations shown above the excerpt
     #: or printed in the PDF's author block.
     excerpt: list[tuple[int, int]] = field(default_factory=list)
+    #: a person a later edition of the series lists too: indexed apart (`Bundle.repeated`), so that one
+    #: search over every edition finds them once and a search of this edition alone still finds them
+    repeated: bool = False
 
     def meta(self) -> dict[str, str]:
         """The record's Pagefind metadata: what its result shows (title, kind, authors) and the word
@@ -206,8 +210,6 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         records.append(_record("panel.html", panel.title, content, ", ".join(proc.canonical_name(p.name) for p in panel.panelists), "Panel"))
     later = volume.series.later_people if volume.series else frozenset()
     for record in people.sorted():
-        if record.slug in later:  # a series: the person's newest edition lists them
-            continue
         roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)
         content = _Content()
         content.add(record.name)
@@ -215,7 +217,9 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         content.add(_ascii_names([record.name, *record.variants]))
         content.add("; ".join(record.affiliations), quotable=True)
         content.add(roles, quotable=True)
-        records.append(_record(volume.people_root + paths.author_page(record.slug), record.name, content, kind=f"Person · {roles}"))
+        person = _record(volume.people_root + paths.author_page(record.slug), record.name, content, kind=f"Person · {roles}")
+        person.repeated = record.slug in later
+        records.append(person)
     return records
 
 
@@ -243,6 +247,9 @@ class Bundle:
     digest: str
     payload: str  # the records as the indexer reads them
     records: int
+    #: holds only people a later edition of the series lists too (`Record.repeated`): the search over
+    #: every edition leaves it out, the search of one edition takes it
+    repeated: bool = False
 
 
 def make_bundles(records: list[Record], per_bundle: int | None = None) -> list[Bundle]:
@@ -313,7 +320,10 @@ class SearchIndexJob:
 
     def __init__(self, volume: Volume, pdfs: dict[str, PaperPdf] | None, work_dir: Path):
         self.records = search_records(volume, pdfs)
-        self.bundles = make_bundles(self.records)
+        self.bundles = make_bundles([r for r in self.records if not r.repeated])
+        repeated = [r for r in self.records if r.repeated]
+        if repeated:  # one small bundle of them (people only), after the others
+            self.bundles += [dataclasses.replace(b, repeated=True) for b in make_bundles(repeated, per_bundle=len(repeated))]
         self.digest = hashlib.sha256(" ".join(b.digest for b in self.bundles).encode()).hexdigest()
         for stale in Path(work_dir).glob(f"{INDEX_DIR}.*.tmp"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
@@ -360,7 +370,10 @@ class SearchIndexJob:
         for bundle in linked:
             assert other_site is not None
             _link_tree(other_site / INDEX_DIR / bundle.name, index / bundle.name)
-        write_if_changed(index / MANIFEST, json.dumps({"bundles": [f"{b.name}/" for b in self.bundles]}))
+        manifest: dict[str, list[str]] = {"bundles": [f"{b.name}/" for b in self.bundles]}
+        if any(b.repeated for b in self.bundles):
+            manifest["repeated"] = [f"{b.name}/" for b in self.bundles if b.repeated]
+        write_if_changed(index / MANIFEST, json.dumps(manifest))
         write_if_changed(index / STAMP, json.dumps({"digest": self.digest, "records": len(self.records),
                                                      "bundles": [b.name for b in self.bundles]}))
         keep = {b.name for b in self.bundles} | {MANIFEST, STAMP}

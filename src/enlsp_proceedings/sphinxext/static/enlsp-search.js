@@ -37,7 +37,11 @@
     await module.options({ baseUrl: bases[0], mergeFilter: { bundle: names[0] } });
     await module.init();
     await Promise.all(urls.slice(1).map((url, i) => module.mergeIndex(url, { baseUrl: bases[i + 1], mergeFilter: { bundle: names[i + 1] } })));
-    loaded = { pagefind: module, bundles: names, bases, editions: listed.editions || [], labels: listed.labels || {} };
+    // A series' root marks each edition's bundle of people a later edition lists too: the search
+    // over every edition leaves it out (they are found once, in the later edition).
+    // (An edition's own manifest names that bundle too, for the root to read: its own search takes it.)
+    const repeated = new Set(listed.editions ? listed.repeated || [] : []);
+    loaded = { pagefind: module, bundles: names, bases, editions: listed.editions || [], labels: listed.labels || {}, repeated };
     editionFilter(loaded);
     return loaded;
   }
@@ -131,9 +135,10 @@
   }
 
   async function search(query) {
-    const { pagefind, bundles, bases, editions } = await load();
+    const { pagefind, bundles, bases, editions, repeated } = await load();
     if (!queryWords(query).length) return [];
-    const chosen = bundles.map((bundle, i) => [bundle, editions[i], bases[i]]).filter(([, id]) => !edition || id === edition);
+    const chosen = bundles.map((bundle, i) => [bundle, editions[i], bases[i]])
+      .filter(([bundle, id]) => (edition ? id === edition : !repeated.has(bundle)));
     const answers = await Promise.all(chosen.map(([bundle, id, base]) => bundleResults(pagefind, query, bundle).then(
       (results) => results.map((r) => ({ score: r.score, data: () => r.data(), edition: id, base })))));
     return answers.flat().sort((a, b) => b.score - a.score);
