@@ -118,3 +118,9 @@ def test_every_download_of_the_whole_archive_holds_every_edition(archive):
     for edition in listed["editions"]:
         assert all((archive / path).is_file() for path in edition["downloads"].values())
     assert all((archive / path).is_file() for path in listed["all"].values())
+
+
+def test_a_missing_address_offers_every_edition_s_papers(archive):
+    page = (archive / "404.html").read_text(encoding="utf-8")
+    assert 'all/index.html">Browse the papers</a>' in page
+    assert 'papers/index.html">Browse the papers</a>' in (archive / "2023" / "404.html").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
+from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
 
@@ -88,16 +89,16 @@ def configure_from_volume(app: Sphinx, config: Any) -> None:
             return
         config.enlsp_data = str(candidate)
     w = get_volume(app).workshop
-    _configure_site(config, w.short_name, f"{w.short_name} {w.year}", w.base_url)
+    _configure_site(config, w.short_name, f"{w.short_name} {w.year}", w.base_url, paths.PAPERS_INDEX)
 
 
 def _configure_series(config: Any, series: SeriesSite) -> None:
     """The series' pages: named by the series, at the archive's root."""
-    _configure_site(config, series.short_name, series.short_name, series.base_url)
+    _configure_site(config, series.short_name, series.short_name, series.base_url, paths.SERIES_PAPERS)
     config.html_theme_options = {**config.html_theme_options, "secondary_sidebar_items": {"**": ["page-toc"], "index": []}}
 
 
-def _configure_site(config: Any, short_name: str, title: str, base_url: str) -> None:
+def _configure_site(config: Any, short_name: str, title: str, base_url: str, papers: str) -> None:
     """Names, addresses and the 404 page of a site (an edition's or a series')."""
     label = html.escape(title)
     config.project = html.escape(short_name)
@@ -117,7 +118,7 @@ def _configure_site(config: Any, short_name: str, title: str, base_url: str) -> 
             "<h1>Page not found</h1>\n"
             "<p>There is no page at this address. It may have moved when the proceedings were updated.</p>\n"
             f'<p><a class="sd-btn sd-btn-primary" href="{home}index.html">Go to the home page</a> '
-            f'<a class="sd-btn sd-btn-outline-primary" href="{home}papers/index.html">Browse the papers</a> '
+            f'<a class="sd-btn sd-btn-outline-primary" href="{home}{papers}">Browse the papers</a> '
             f'<a class="sd-btn sd-btn-outline-primary" href="{home}search.html">Search</a></p>\n'
         ),
     }
