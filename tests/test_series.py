@@ -213,3 +213,22 @@ def test_commands_that_write_one_workshop_ask_which_edition_on_a_series(tmp_path
         err = capsys.readouterr().err
         assert f"{conf} is a series (it has series.yaml): name the edition" in err and "its editions: 2031, 2032" in err, err
     assert {p: p.read_bytes() for p in conf.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.slow
+def test_the_series_own_text_is_text_on_every_page(tmp_path):
+    """series.yaml is the organizers' text: shown as text (escaped), never as markup, on the series' pages."""
+    evil = '<img src=x onerror=alert(1)>"&'
+    series = {**SERIES, "name": "Testing " + evil, "short_name": "WTT" + evil, "description": "About " + evil,
+              "links": [{"label": "Site " + evil, "url": "https://wtt.example.org/?a=1&b=2"}]}
+    conf, papers = make_series(tmp_path, series=series)
+    out = tmp_path / "site"
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    pages = [p for p in out.glob("*.html")] + list((out / "authors").glob("*.html")) + list((out / "all").glob("*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text, page
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "Testing &lt;img src=x onerror=alert(1)&gt;" in home and "About &lt;img" in home and "Site &lt;img" in home
+    assert json.loads((out / "editions.json").read_text(encoding="utf-8"))["series"]["short_name"] == "WTT" + evil

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from enlsp_proceedings.model.load import ConfError, Problem, _line_of, _read_yaml, load_proceedings
+from enlsp_proceedings.model.load import ConfError, Problem, _format_loc, _line_of, _read_yaml, load_proceedings
 from enlsp_proceedings.model.schema import HttpUrl, Model, OptionalText, People, Proceedings, Text
 
 SERIES_FILE = "series.yaml"
@@ -159,5 +159,5 @@ def _read_model(path: Path, model: type[Model], problems: list[Problem], *, requ
                 message = "is required"
             elif err["type"] == "string_pattern_mismatch":
                 message = "must name an edition folder (e.g. 2031)"
-            problems.append(Problem(str(path), _line_of(node, loc), ".".join(str(x) for x in loc), message))
+            problems.append(Problem(str(path), _line_of(node, loc), _format_loc(loc), message))
         return None
