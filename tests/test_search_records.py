@@ -291,7 +291,6 @@ def test_a_person_a_later_edition_lists_too_is_indexed_apart(tmp_path):
     search of this edition takes."""
     from enlsp_proceedings.outputs.volume import EditionContext, Volume
     from enlsp_proceedings.search.index import SearchIndexJob
-
     from synthetic import small_workshop
 
     conf, _ = small_workshop(tmp_path / "ws")
