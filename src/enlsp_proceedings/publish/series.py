@@ -180,7 +180,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             report.up_to_date = True
             report.site = site
             return report
-        site_id = prepare_staging(out, staging, cache, opts.quiet)
+        pdf_folders = frozenset({"papers", *(f"{e.id}/papers" for e in conf.editions)})  # the root edition's old addresses, each edition's
+        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders)
         doctrees = cache / "doctrees" / site_id
         warnings = 0
         for edition, volume, edition_data, edition_src, sources, stamp in plans:
@@ -213,7 +214,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         publish(staging, out)
         if not staging.exists():
-            copy_id = follow_published(out, staging, cache, opts.quiet)
+            copy_id = follow_published(out, staging, cache, opts.quiet, pdf_folders)
             if copy_id is not None:
                 mark(staging, copy_id, complete=True, inputs=inputs, warnings=warnings)
         forget_old_doctrees(cache, {site_id, marker_id(staging)[0]})

@@ -189,10 +189,11 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
     """Make ``dst`` a copy of ``src``, copying only files whose (size, mtime) differ; returns the number copied.
 
     Names in ``skip`` (top level only) are neither copied nor deleted. PDFs under the
-    top-level directories ``link_pdfs_in`` are hard-linked: those are only ever replaced
-    by rename (`render.copy_atomically`), whereas Sphinx rewrites pages, doctrees and
-    static files in place, so those must be copies. A differing target is unlinked
-    before the copy, never written through (it may be a link shared with ``src``).
+    directories ``link_pdfs_in`` (paths from ``src``: ``papers``, ``2023/papers``) are
+    hard-linked: those are only ever replaced by rename (`render.copy_atomically`), whereas
+    Sphinx rewrites pages, doctrees and static files in place, so those must be copies. A
+    differing target is unlinked before the copy, never written through (it may be a link
+    shared with ``src``).
     """
     try:
         existing = {e.name: e for e in os.scandir(dst)}
@@ -209,7 +210,8 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
         if entry.is_dir():
             if old is not None and not old.is_dir(follow_symlinks=False):
                 os.unlink(old.path)
-            copied += _mirror(entry.path, target, link=link or name in link_pdfs_in)
+            inner = frozenset(p.split("/", 1)[1] for p in link_pdfs_in if p.startswith(f"{name}/"))
+            copied += _mirror(entry.path, target, link_pdfs_in=inner, link=link or name in link_pdfs_in)
             continue
         if old is not None:
             if not old.is_dir(follow_symlinks=False):
@@ -225,17 +227,29 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
     return copied
 
 
-def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
+def has_doctrees(doctrees: Path) -> bool:
+    """Whether a site copy's doctree folder holds Sphinx's saved environment: at its top (a single
+    workshop's) or in each project's sub-folder (a series': one per edition and the series' own)."""
+    if (doctrees / "environment.pickle").is_file():
+        return True
+    try:
+        projects = [child for child in doctrees.iterdir() if child.is_dir()]
+    except OSError:
+        return False
+    return bool(projects) and all((child / "environment.pickle").is_file() for child in projects)
+
+
+def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"})) -> str | None:
     """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
 
     After an exchange staging holds the build before the published one; built into as
     is, Sphinx would re-read the pages of the previous change too. Staging is left
     marked incomplete (the caller marks it), so a copy stopped halfway is discarded by
     the next build, never trusted. None, staging untouched, when ``out`` is no complete
-    site with its doctrees.
+    site with its doctrees. PDFs under ``link_pdfs_in`` (folders of the site) are hard-linked.
     """
     out_id, out_complete = marker_id(out)
-    if not out_complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
+    if not out_complete or out_id is None or not has_doctrees(cache / "doctrees" / out_id):
         return None
     site_id, complete = marker_id(staging)
     trusted = complete and site_id is not None and site_id != out_id
@@ -255,7 +269,7 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) 
     assert site_id is not None  # trusted: a complete copy has its id
     mark(staging, site_id, complete=False)
     copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
-    copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))
+    copied += _mirror(str(out), str(staging), skip, link_pdfs_in=link_pdfs_in)
     if not quiet and not trusted:  # the first copy takes a while; later ones are a few files
         print(f"kept a second copy of the site for fast rebuilds ({copied} files copied)", file=sys.stderr, flush=True)
     return site_id
