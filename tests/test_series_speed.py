@@ -8,6 +8,7 @@ the pages of the edit, and leaves every file of the other editions as it was (by
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -18,8 +19,6 @@ from enlsp_proceedings.publish import series as series_module
 from enlsp_proceedings.publish.pipeline import BuildOptions
 from enlsp_proceedings.publish.series import build_series
 from test_series import make_series
-
-pytestmark = pytest.mark.slow
 
 
 def options(root: Path) -> BuildOptions:
@@ -46,6 +45,7 @@ def built(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_the_first_build_of_a_series_makes_the_second_copy_with_its_doctrees(built):
     staging = built / ".site.staging"
     assert (staging / "2031" / "papers" / "alpha.html").is_file() and (staging / "index.html").is_file()
@@ -58,20 +58,28 @@ def test_the_first_build_of_a_series_makes_the_second_copy_with_its_doctrees(bui
         assert (staging / edition / "papers" / "alpha.pdf").stat().st_ino == (built / "site" / edition / "papers" / "alpha.pdf").stat().st_ino
 
 
+@pytest.mark.slow
 def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, monkeypatch):
     ran: list[str] = []
     from enlsp_proceedings.publish import pipeline
+    from enlsp_proceedings.publish import site as site_module
 
+    copied: list[Path] = []
+    real_copy = site_module._copy_file
+    monkeypatch.setattr(site_module, "_copy_file", lambda src, dst, link: copied.append(Path(src)) or real_copy(src, dst, link))
     real_pipeline, real_series = pipeline.run_sphinx, series_module.run_sphinx
     monkeypatch.setattr(pipeline, "run_sphinx", lambda volume, src, site, *a, **k: ran.append(site.name) or real_pipeline(volume, src, site, *a, **k))
     monkeypatch.setattr(series_module, "run_sphinx", lambda volume, src, site, *a, **k: ran.append("series") or real_series(volume, src, site, *a, **k))
     for n, title in enumerate(("Pruning Tiny Models Well", "Pruning Tiny Models Better")):  # the first edit and the one after
         ran.clear()
+        copied.clear()
         other = mtimes(built / "site" / "2031")
         retitle(built / "conf", "2032", title)
         started = time.time_ns()
         build_series(options(built))
         assert ran == ["2032", "series"], (n, ran)
+        # bringing the second copy up to date copies no search index: the edited edition's is the search step's
+        assert not [p for p in copied if "pagefind" in p.parts], sorted(map(str, copied))
         assert mtimes(built / "site" / "2031") == other  # not one file of the other edition rewritten
         assert title in (built / "site" / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
         reread = set()
@@ -81,3 +89,27 @@ def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, 
         assert not any(d.startswith("2031/") for d in reread), sorted(reread)
         # the series re-reads the pages that show the edited paper, not every person page
         assert {d for d in reread if d.startswith("_series/authors/") and d != "_series/authors/index.doctree"} <= {"_series/authors/priya-raman.doctree"}, sorted(reread)
+
+
+def test_the_second_copy_links_new_search_bundles_and_keeps_those_it_has(tmp_path):
+    """A bundle folder is named by its content and never written in place: one the copy has is
+    kept without looking inside, a new one is hard-linked whole, an old one removed."""
+    from enlsp_proceedings.publish.site import _mirror
+
+    published, copy = tmp_path / "site", tmp_path / "copy"
+    for site, names in ((published, ("aaa", "bbb")), (copy, ("aaa", "old"))):
+        for name in names:
+            (site / "2031" / "pagefind" / name / "fragment").mkdir(parents=True)
+            (site / "2031" / "pagefind" / name / "fragment" / "x.pf").write_text(name)
+        (site / "2031" / "pagefind" / "bundles.json").write_text(json.dumps(names))
+    kept = (copy / "2031" / "pagefind" / "aaa" / "fragment" / "x.pf").stat()
+    _mirror(str(published), str(copy))
+    assert sorted(p.name for p in (copy / "2031" / "pagefind").iterdir()) == ["aaa", "bbb", "bundles.json"]
+    assert (copy / "2031" / "pagefind" / "aaa" / "fragment" / "x.pf").stat().st_ino == kept.st_ino
+    assert (copy / "2031" / "pagefind" / "bbb" / "fragment" / "x.pf").stat().st_ino == \
+        (published / "2031" / "pagefind" / "bbb" / "fragment" / "x.pf").stat().st_ino
+    assert (copy / "2031" / "pagefind" / "bundles.json").read_text() == json.dumps(["aaa", "bbb"])
+    # a path to skip below the top: neither copied nor deleted
+    (copy / "2031" / "pagefind" / "mine").mkdir()
+    _mirror(str(published), str(copy), skip=frozenset({"2031/pagefind"}))
+    assert (copy / "2031" / "pagefind" / "mine").is_dir()

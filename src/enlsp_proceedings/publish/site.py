@@ -185,15 +185,31 @@ def _remove(entry: os.DirEntry) -> None:
         os.unlink(entry.path)
 
 
-def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in: frozenset[str] = frozenset(), link: bool = False) -> int:
+def _inner(paths: frozenset[str], name: str) -> frozenset[str]:
+    """The paths of ``paths`` below the folder ``name``, relative to it (``2023/papers`` -> ``papers``)."""
+    return frozenset(p.split("/", 1)[1] for p in paths if p.startswith(f"{name}/"))
+
+
+def _link_bundle(src: str, dst: str) -> None:
+    """A search bundle (a folder named by its content, never written in place) as hard links,
+    under a temporary name first: a half-made copy never carries the bundle's name."""
+    partial = os.path.join(os.path.dirname(dst), f".{os.path.basename(dst)}.tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(src, partial, copy_function=link_or_copy)
+    os.rename(partial, dst)
+
+
+def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in: frozenset[str] = frozenset(), link: bool = False,
+            bundles: bool = False) -> int:
     """Make ``dst`` a copy of ``src``, copying only files whose (size, mtime) differ; returns the number copied.
 
-    Names in ``skip`` (top level only) are neither copied nor deleted. PDFs under the
-    directories ``link_pdfs_in`` (paths from ``src``: ``papers``, ``2023/papers``) are
+    Paths in ``skip`` (from ``src``: ``pagefind``, ``2023/pagefind``) are neither copied nor
+    deleted. PDFs under the directories ``link_pdfs_in`` (``papers``, ``2023/papers``) are
     hard-linked: those are only ever replaced by rename (`render.copy_atomically`), whereas
-    Sphinx rewrites pages, doctrees and static files in place, so those must be copies. A
-    differing target is unlinked before the copy, never written through (it may be a link
-    shared with ``src``).
+    Sphinx rewrites pages, doctrees and static files in place, so those must be copies. So are
+    the search index's bundles (the folders of a `INDEX_DIR`, named by their content): one
+    already in ``dst`` is kept as it is, a new one is linked whole. A differing target is
+    unlinked before the copy, never written through (it may be a link shared with ``src``).
     """
     try:
         existing = {e.name: e for e in os.scandir(dst)}
@@ -210,8 +226,14 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
         if entry.is_dir():
             if old is not None and not old.is_dir(follow_symlinks=False):
                 os.unlink(old.path)
-            inner = frozenset(p.split("/", 1)[1] for p in link_pdfs_in if p.startswith(f"{name}/"))
-            copied += _mirror(entry.path, target, link_pdfs_in=inner, link=link or name in link_pdfs_in)
+                old = None
+            if bundles and not name.startswith("."):
+                if old is None:
+                    _link_bundle(entry.path, target)
+                    copied += 1
+                continue
+            copied += _mirror(entry.path, target, _inner(skip, name), _inner(link_pdfs_in, name), link or name in link_pdfs_in,
+                              bundles=name == INDEX_DIR)
             continue
         if old is not None:
             if not old.is_dir(follow_symlinks=False):
@@ -239,7 +261,8 @@ def has_doctrees(doctrees: Path) -> bool:
     return bool(projects) and all((child / "environment.pickle").is_file() for child in projects)
 
 
-def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"})) -> str | None:
+def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"}),
+                     rebuilt: frozenset[str] = frozenset()) -> str | None:
     """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
 
     After an exchange staging holds the build before the published one; built into as
@@ -247,6 +270,8 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     marked incomplete (the caller marks it), so a copy stopped halfway is discarded by
     the next build, never trusted. None, staging untouched, when ``out`` is no complete
     site with its doctrees. PDFs under ``link_pdfs_in`` (folders of the site) are hard-linked.
+    ``rebuilt`` names folders of a series' editions that this build rebuilds: like a single
+    workshop's, their search index is left to the search step.
     """
     out_id, out_complete = marker_id(out)
     if not out_complete or out_id is None or not has_doctrees(cache / "doctrees" / out_id):
@@ -258,7 +283,7 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     if trusted:
         # A lagging copy keeps its search index: the search job has already chosen, by
         # digest, which copy's index this build reuses.
-        skip = frozenset({MARKER, INDEX_DIR})
+        skip = frozenset({MARKER, INDEX_DIR, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt)})
     else:  # missing, or a build or copy that did not finish
         discard(staging)
         discard(staging.with_name(staging.name + ".tmp"), required=False)  # where earlier versions made the copy
