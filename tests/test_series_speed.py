@@ -82,6 +82,7 @@ def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, 
         assert not [p for p in copied if "pagefind" in p.parts], sorted(map(str, copied))
         assert mtimes(built / "site" / "2031") == other  # not one file of the other edition rewritten
         assert title in (built / "site" / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
+        assert title in (built / "site" / "all" / "proceedings.bib").read_text(encoding="utf-8")
         reread = set()
         for copy in (built / ".enlsp-cache" / "doctrees").iterdir():
             reread |= {str(p.relative_to(copy)) for p in copy.rglob("*.doctree") if p.stat().st_mtime_ns >= started}
@@ -89,6 +90,25 @@ def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, 
         assert not any(d.startswith("2031/") for d in reread), sorted(reread)
         # the series re-reads the pages that show the edited paper, not every person page
         assert {d for d in reread if d.startswith("_series/authors/") and d != "_series/authors/index.doctree"} <= {"_series/authors/priya-raman.doctree"}, sorted(reread)
+
+
+@pytest.mark.slow
+def test_a_change_to_the_series_pages_only_does_not_join_the_editions_downloads_again(built, monkeypatch):
+    from enlsp_proceedings.outputs import cite
+
+    joined: list[str] = []
+    real = cite.join_bibtex
+    monkeypatch.setattr(cite, "join_bibtex", lambda parts: joined.append("bib") or real(parts))
+    before = mtimes(built / "site" / "all")
+    series_yaml = built / "conf" / "series.yaml"
+    data = yaml.safe_load(series_yaml.read_text(encoding="utf-8"))
+    data["description"] = "A workshop held every year, and again."
+    series_yaml.write_text(yaml.safe_dump(data), encoding="utf-8")
+    build_series(options(built))
+    assert "and again" in (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert joined == []
+    assert {k: v for k, v in mtimes(built / "site" / "all").items() if not k.startswith(".")} == \
+        {k: v for k, v in before.items() if not k.startswith(".")}
 
 
 def test_the_second_copy_links_new_search_bundles_and_keeps_those_it_has(tmp_path):
