@@ -67,12 +67,16 @@ def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, 
     copied: list[Path] = []
     real_copy = site_module._copy_file
     monkeypatch.setattr(site_module, "_copy_file", lambda src, dst, link: copied.append(Path(src)) or real_copy(src, dst, link))
+    walked: list[Path] = []
+    real_mirror = site_module._mirror
+    monkeypatch.setattr(site_module, "_mirror", lambda src, dst, *a, **k: walked.append(Path(src)) or real_mirror(src, dst, *a, **k))
     real_pipeline, real_series = pipeline.run_sphinx, series_module.run_sphinx
     monkeypatch.setattr(pipeline, "run_sphinx", lambda volume, src, site, *a, **k: ran.append(site.name) or real_pipeline(volume, src, site, *a, **k))
     monkeypatch.setattr(series_module, "run_sphinx", lambda volume, src, site, *a, **k: ran.append("series") or real_series(volume, src, site, *a, **k))
     for n, title in enumerate(("Pruning Tiny Models Well", "Pruning Tiny Models Better")):  # the first edit and the one after
         ran.clear()
         copied.clear()
+        walked.clear()
         other = mtimes(built / "site" / "2031")
         retitle(built / "conf", "2032", title)
         started = time.time_ns()
@@ -80,6 +84,10 @@ def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, 
         assert ran == ["2032", "series"], (n, ran)
         # bringing the second copy up to date copies no search index: the edited edition's is the search step's
         assert not [p for p in copied if "pagefind" in p.parts], sorted(map(str, copied))
+        # nor does it look into the other edition's folder or doctrees: both copies have it from the same inputs
+        assert not [p for p in walked if "2031" in p.parts], sorted(map(str, walked))
+        if n:
+            assert walked, "the second edit brings the copy up to date"
         assert mtimes(built / "site" / "2031") == other  # not one file of the other edition rewritten
         assert title in (built / "site" / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
         assert title in (built / "site" / "all" / "proceedings.bib").read_text(encoding="utf-8")

@@ -185,7 +185,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             return report
         pdf_folders = frozenset({"papers", *(f"{e.id}/papers" for e in conf.editions)})  # the root edition's old addresses, each edition's
         rebuilt = frozenset(p[0].id for p in plans if _stamp(out / p[0].id) != p[-1])  # their search index: the search step's
-        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt)
+        alike = frozenset(e.id for e in conf.editions if (done := _stamp(staging / e.id)) is not None and done == _stamp(out / e.id))
+        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike)
         doctrees = cache / "doctrees" / site_id
         warnings = 0
         for edition, volume, edition_data, edition_src, sources, stamp in plans:

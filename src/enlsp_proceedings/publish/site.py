@@ -262,7 +262,7 @@ def has_doctrees(doctrees: Path) -> bool:
 
 
 def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"}),
-                     rebuilt: frozenset[str] = frozenset()) -> str | None:
+                     rebuilt: frozenset[str] = frozenset(), alike: frozenset[str] = frozenset()) -> str | None:
     """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
 
     After an exchange staging holds the build before the published one; built into as
@@ -271,7 +271,9 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     the next build, never trusted. None, staging untouched, when ``out`` is no complete
     site with its doctrees. PDFs under ``link_pdfs_in`` (folders of the site) are hard-linked.
     ``rebuilt`` names folders of a series' editions that this build rebuilds: like a single
-    workshop's, their search index is left to the search step.
+    workshop's, their search index is left to the search step. ``alike`` names folders (a series'
+    editions) that the caller found built from the same inputs in both copies: a complete copy's are
+    left as they are, pages and doctrees (at 10,000 papers, walking them was seconds of every edit).
     """
     out_id, out_complete = marker_id(out)
     if not out_complete or out_id is None or not has_doctrees(cache / "doctrees" / out_id):
@@ -283,17 +285,18 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     if trusted:
         # A lagging copy keeps its search index: the search job has already chosen, by
         # digest, which copy's index this build reuses.
-        skip = frozenset({MARKER, INDEX_DIR, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt)})
+        skip = frozenset({MARKER, INDEX_DIR, *alike, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt)})
+        same = alike
     else:  # missing, or a build or copy that did not finish
         discard(staging)
         discard(staging.with_name(staging.name + ".tmp"), required=False)  # where earlier versions made the copy
         if site_id is not None and site_id != out_id:
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
-        site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
+        site_id, skip, same = uuid.uuid4().hex[:12], frozenset({MARKER}), frozenset()
         staging.mkdir(parents=True)
     assert site_id is not None  # trusted: a complete copy has its id
     mark(staging, site_id, complete=False)
-    copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
+    copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id), same)
     copied += _mirror(str(out), str(staging), skip, link_pdfs_in=link_pdfs_in)
     if not quiet and not trusted:  # the first copy takes a while; later ones are a few files
         print(f"kept a second copy of the site for fast rebuilds ({copied} files copied)", file=sys.stderr, flush=True)
