@@ -371,11 +371,13 @@ def table(results: list[dict]) -> str:
         lambda r: str(max((sum(t.values()) for t in r.get("untouched_editions_changed_files", [])), default="–")))
     row("one PDF replaced (median of 3)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "pdf", 2))
     row("peak memory of the rebuilds: one / tree", "", lambda r: _mem(r, ("noop", "edit", "pdf")))
+    def kb(sizes: dict | None) -> str:
+        return f"{sizes['site_kb_per_paper']:.1f}" if sizes else "–"
+
     row("site without PDFs, per paper (ours / floor / one workshop)", "≤ 50 KB", lambda r: (
-        f"{r['sizes']['site_kb_per_paper']:.1f} / {r.get('floor_sizes', {}).get('site_kb_per_paper', 0):.1f} / "
-        f"{r.get('single_sizes', {}).get('site_kb_per_paper', 0):.1f} KB" if r.get("sizes") else "–"))
-    row("HTML pages (ours / floor)", "", lambda r: f"{r['sizes']['html_pages']:,} / {r.get('floor_sizes', {}).get('html_pages', 0):,}"
-        if r.get("sizes") else "–")
+        f"{kb(r.get('sizes'))} / {kb(r.get('floor_sizes'))} / {kb(r.get('single_sizes'))} KB"))
+    row("HTML pages (ours / floor)", "", lambda r: f"{r['sizes']['html_pages']:,} / " + (
+        f"{r['floor_sizes']['html_pages']:,}" if r.get("floor_sizes") else "–") if r.get("sizes") else "–")
     row("load average (1 min) before, between, after", "", lambda r: ", ".join(
         r.get(k, "? ").split()[0] for k in ("load_before", "load_between", "load_after")))
     return "\n".join(rows)
