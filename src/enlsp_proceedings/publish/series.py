@@ -58,6 +58,7 @@ from enlsp_proceedings.publish.sources import copy_docs_pages, write_sources
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
+from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 
 #: Where an edition's build remembers what it was made from (in its folder of the site).
@@ -71,6 +72,8 @@ _SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitema
                "robots.txt", LEGACY_MANIFEST}
 #: Folders of an edition that are its own machinery, not addresses anyone handed out.
 _NOT_ADDRESSES = {"_static", "_sources", "_images", INDEX_DIR, "authors"}
+#: In ``all/``: what its files were made from (`write_series_downloads`).
+ALL_STAMP = ".enlsp-all.json"
 
 
 @dataclass
@@ -175,7 +178,10 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             report.up_to_date = True
             report.site = site
             return report
-        site_id = prepare_staging(out, staging, cache, opts.quiet)
+        pdf_folders = frozenset({"papers", *(f"{e.id}/papers" for e in conf.editions)})  # the root edition's old addresses, each edition's
+        rebuilt = frozenset(p[0].id for p in plans if _stamp(out / p[0].id) != p[-1])  # their search index: the search step's
+        alike = frozenset(e.id for e in conf.editions if (done := _stamp(staging / e.id)) is not None and done == _stamp(out / e.id))
+        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike)
         doctrees = cache / "doctrees" / site_id
         warnings = 0
         for edition, volume, edition_data, edition_src, sources, stamp in plans:
@@ -208,7 +214,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         publish(staging, out)
         if not staging.exists():
-            copy_id = follow_published(out, staging, cache, opts.quiet)
+            copy_id = follow_published(out, staging, cache, opts.quiet, pdf_folders)
             if copy_id is not None:
                 mark(staging, copy_id, complete=True, inputs=inputs, warnings=warnings)
         forget_old_doctrees(cache, {site_id, marker_id(staging)[0]})
@@ -338,7 +344,13 @@ def write_series_search(site: Path, editions: list[str], labels: dict[str, str])
 
 def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str, Volume]]) -> None:
     """``all/``: every edition's BibTeX, CSL-JSON and papers.json in one file each, newest edition first,
-    and ``editions.json``: the editions and where their downloads are."""
+    and ``editions.json``: the editions and where their downloads are. Nothing is read or written when
+    neither the editions' downloads (their sizes and mtimes) nor their inputs (`EDITION_STAMP`) changed:
+    at 10,000 papers, reading them back and joining them took seconds of every one-paper edit."""
+    outputs = [site / paths.SERIES_ALL / name for name in DOWNLOADS] + [site / paths.SERIES_JSON]
+    key = _downloads_key(site, conf, [e for e, _v in volumes])
+    if key is not None and _read_manifest(site / paths.SERIES_ALL / ALL_STAMP).get("key") == key and all(p.is_file() for p in outputs):
+        return
     bib, csl, ris, papers, editions = [], [], [], [], []
     for edition, volume in reversed(volumes):
         try:
@@ -366,4 +378,21 @@ def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str
                                                                                      "url": conf.series.base_url},
                                                            "editions": editions, "all": {n: f"{paths.SERIES_ALL}{n}" for n in DOWNLOADS}},
                                                           ensure_ascii=False, indent=2) + "\n")
+    if key is not None:
+        write_if_changed(site / paths.SERIES_ALL / ALL_STAMP, json.dumps({"key": key}))
 
+
+def _downloads_key(site: Path, conf: SeriesConf, editions: list[str]) -> str | None:
+    """What ``all/`` and ``editions.json`` are made from: the series, each edition's inputs and its
+    downloads' sizes and mtimes; None when an edition's folder lacks one of them."""
+    parts: list[object] = [conf.series.name, conf.series.short_name, conf.series.base_url, code_digest()]
+    for edition in editions:
+        folder = site / edition
+        try:
+            parts.append([edition, (folder / EDITION_STAMP).read_text(encoding="utf-8")])
+            for name in DOWNLOADS:
+                st = (folder / name).stat()
+                parts.append([name, st.st_size, st.st_mtime_ns])
+        except OSError:
+            return None
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

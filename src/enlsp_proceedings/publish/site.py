@@ -185,14 +185,31 @@ def _remove(entry: os.DirEntry) -> None:
         os.unlink(entry.path)
 
 
-def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in: frozenset[str] = frozenset(), link: bool = False) -> int:
+def _inner(paths: frozenset[str], name: str) -> frozenset[str]:
+    """The paths of ``paths`` below the folder ``name``, relative to it (``2023/papers`` -> ``papers``)."""
+    return frozenset(p.split("/", 1)[1] for p in paths if p.startswith(f"{name}/"))
+
+
+def _link_bundle(src: str, dst: str) -> None:
+    """A search bundle (a folder named by its content, never written in place) as hard links,
+    under a temporary name first: a half-made copy never carries the bundle's name."""
+    partial = os.path.join(os.path.dirname(dst), f".{os.path.basename(dst)}.tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(src, partial, copy_function=link_or_copy)
+    os.rename(partial, dst)
+
+
+def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in: frozenset[str] = frozenset(), link: bool = False,
+            bundles: bool = False) -> int:
     """Make ``dst`` a copy of ``src``, copying only files whose (size, mtime) differ; returns the number copied.
 
-    Names in ``skip`` (top level only) are neither copied nor deleted. PDFs under the
-    top-level directories ``link_pdfs_in`` are hard-linked: those are only ever replaced
-    by rename (`render.copy_atomically`), whereas Sphinx rewrites pages, doctrees and
-    static files in place, so those must be copies. A differing target is unlinked
-    before the copy, never written through (it may be a link shared with ``src``).
+    Paths in ``skip`` (from ``src``: ``pagefind``, ``2023/pagefind``) are neither copied nor
+    deleted. PDFs under the directories ``link_pdfs_in`` (``papers``, ``2023/papers``) are
+    hard-linked: those are only ever replaced by rename (`render.copy_atomically`), whereas
+    Sphinx rewrites pages, doctrees and static files in place, so those must be copies. So are
+    the search index's bundles (the folders of a `INDEX_DIR`, named by their content): one
+    already in ``dst`` is kept as it is, a new one is linked whole. A differing target is
+    unlinked before the copy, never written through (it may be a link shared with ``src``).
     """
     try:
         existing = {e.name: e for e in os.scandir(dst)}
@@ -209,7 +226,14 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
         if entry.is_dir():
             if old is not None and not old.is_dir(follow_symlinks=False):
                 os.unlink(old.path)
-            copied += _mirror(entry.path, target, link=link or name in link_pdfs_in)
+                old = None
+            if bundles and not name.startswith("."):
+                if old is None:
+                    _link_bundle(entry.path, target)
+                    copied += 1
+                continue
+            copied += _mirror(entry.path, target, _inner(skip, name), _inner(link_pdfs_in, name), link or name in link_pdfs_in,
+                              bundles=name == INDEX_DIR)
             continue
         if old is not None:
             if not old.is_dir(follow_symlinks=False):
@@ -225,17 +249,34 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
     return copied
 
 
-def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) -> str | None:
+def has_doctrees(doctrees: Path) -> bool:
+    """Whether a site copy's doctree folder holds Sphinx's saved environment: at its top (a single
+    workshop's) or in each project's sub-folder (a series': one per edition and the series' own)."""
+    if (doctrees / "environment.pickle").is_file():
+        return True
+    try:
+        projects = [child for child in doctrees.iterdir() if child.is_dir()]
+    except OSError:
+        return False
+    return bool(projects) and all((child / "environment.pickle").is_file() for child in projects)
+
+
+def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"}),
+                     rebuilt: frozenset[str] = frozenset(), alike: frozenset[str] = frozenset()) -> str | None:
     """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
 
     After an exchange staging holds the build before the published one; built into as
     is, Sphinx would re-read the pages of the previous change too. Staging is left
     marked incomplete (the caller marks it), so a copy stopped halfway is discarded by
     the next build, never trusted. None, staging untouched, when ``out`` is no complete
-    site with its doctrees.
+    site with its doctrees. PDFs under ``link_pdfs_in`` (folders of the site) are hard-linked.
+    ``rebuilt`` names folders of a series' editions that this build rebuilds: like a single
+    workshop's, their search index is left to the search step. ``alike`` names folders (a series'
+    editions) that the caller found built from the same inputs in both copies: a complete copy's are
+    left as they are, pages and doctrees (at 10,000 papers, walking them was seconds of every edit).
     """
     out_id, out_complete = marker_id(out)
-    if not out_complete or out_id is None or not (cache / "doctrees" / out_id / "environment.pickle").is_file():
+    if not out_complete or out_id is None or not has_doctrees(cache / "doctrees" / out_id):
         return None
     site_id, complete = marker_id(staging)
     trusted = complete and site_id is not None and site_id != out_id
@@ -244,18 +285,19 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True) 
     if trusted:
         # A lagging copy keeps its search index: the search job has already chosen, by
         # digest, which copy's index this build reuses.
-        skip = frozenset({MARKER, INDEX_DIR})
+        skip = frozenset({MARKER, INDEX_DIR, *alike, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt)})
+        same = alike
     else:  # missing, or a build or copy that did not finish
         discard(staging)
         discard(staging.with_name(staging.name + ".tmp"), required=False)  # where earlier versions made the copy
         if site_id is not None and site_id != out_id:
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
-        site_id, skip = uuid.uuid4().hex[:12], frozenset({MARKER})
+        site_id, skip, same = uuid.uuid4().hex[:12], frozenset({MARKER}), frozenset()
         staging.mkdir(parents=True)
     assert site_id is not None  # trusted: a complete copy has its id
     mark(staging, site_id, complete=False)
-    copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id))
-    copied += _mirror(str(out), str(staging), skip, link_pdfs_in=frozenset({"papers"}))
+    copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id), same)
+    copied += _mirror(str(out), str(staging), skip, link_pdfs_in=link_pdfs_in)
     if not quiet and not trusted:  # the first copy takes a while; later ones are a few files
         print(f"kept a second copy of the site for fast rebuilds ({copied} files copied)", file=sys.stderr, flush=True)
     return site_id

@@ -1,0 +1,143 @@
+"""What a series rebuild does, and does not, redo (timings live in benchmarks/series.py, not here).
+
+A series keeps two copies of the archive, as a single workshop does: after the first build the
+second copy is made at once, and each build brings it up to date from the published copy, so an
+edit to one edition starts Sphinx for that edition and the series' own pages only, re-reads only
+the pages of the edit, and leaves every file of the other editions as it was (bytes and mtimes).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from enlsp_proceedings.publish import series as series_module
+from enlsp_proceedings.publish.pipeline import BuildOptions
+from enlsp_proceedings.publish.series import build_series
+from test_series import make_series
+
+
+def options(root: Path) -> BuildOptions:
+    return BuildOptions(conf_dir=root / "conf", papers_dir=root / "papers", out_dir=root / "site", docs_dir=root / "docs",
+                        jobs=1, quiet=True)
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def retitle(conf: Path, edition: str, title: str) -> None:
+    path = conf / edition / "papers.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["papers"][0]["title"] = title
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture()
+def built(tmp_path) -> Path:
+    """The two-edition series of test_series, with PDFs, built once."""
+    make_series(tmp_path, pdfs=True)
+    build_series(options(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_the_first_build_of_a_series_makes_the_second_copy_with_its_doctrees(built):
+    staging = built / ".site.staging"
+    assert (staging / "2031" / "papers" / "alpha.html").is_file() and (staging / "index.html").is_file()
+    doctrees = [d for d in (built / ".enlsp-cache" / "doctrees").iterdir()]
+    assert len(doctrees) == 2  # one per copy: each holds every edition's environment and the series'
+    for copy in doctrees:
+        assert {p.parent.name for p in copy.glob("*/environment.pickle")} == {"2031", "2032", "_series"}
+    # the editions' PDFs are hard-linked between the copies, not copied byte by byte
+    for edition in ("2031", "2032"):
+        assert (staging / edition / "papers" / "alpha.pdf").stat().st_ino == (built / "site" / edition / "papers" / "alpha.pdf").stat().st_ino
+
+
+@pytest.mark.slow
+def test_an_edit_to_one_edition_starts_sphinx_for_it_and_the_series_only(built, monkeypatch):
+    ran: list[str] = []
+    from enlsp_proceedings.publish import pipeline
+    from enlsp_proceedings.publish import site as site_module
+
+    copied: list[Path] = []
+    real_copy = site_module._copy_file
+    monkeypatch.setattr(site_module, "_copy_file", lambda src, dst, link: copied.append(Path(src)) or real_copy(src, dst, link))
+    walked: list[Path] = []
+    real_mirror = site_module._mirror
+    monkeypatch.setattr(site_module, "_mirror", lambda src, dst, *a, **k: walked.append(Path(src)) or real_mirror(src, dst, *a, **k))
+    real_pipeline, real_series = pipeline.run_sphinx, series_module.run_sphinx
+    monkeypatch.setattr(pipeline, "run_sphinx", lambda volume, src, site, *a, **k: ran.append(site.name) or real_pipeline(volume, src, site, *a, **k))
+    monkeypatch.setattr(series_module, "run_sphinx", lambda volume, src, site, *a, **k: ran.append("series") or real_series(volume, src, site, *a, **k))
+    for n, title in enumerate(("Pruning Tiny Models Well", "Pruning Tiny Models Better")):  # the first edit and the one after
+        ran.clear()
+        copied.clear()
+        walked.clear()
+        other = mtimes(built / "site" / "2031")
+        retitle(built / "conf", "2032", title)
+        started = time.time_ns()
+        build_series(options(built))
+        assert ran == ["2032", "series"], (n, ran)
+        # bringing the second copy up to date copies no search index: the edited edition's is the search step's
+        assert not [p for p in copied if "pagefind" in p.parts], sorted(map(str, copied))
+        # nor does it look into the other edition's folder or doctrees: both copies have it from the same inputs
+        assert not [p for p in walked if "2031" in p.parts], sorted(map(str, walked))
+        if n:
+            assert walked, "the second edit brings the copy up to date"
+        assert mtimes(built / "site" / "2031") == other  # not one file of the other edition rewritten
+        assert title in (built / "site" / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
+        assert title in (built / "site" / "all" / "proceedings.bib").read_text(encoding="utf-8")
+        reread = set()
+        for copy in (built / ".enlsp-cache" / "doctrees").iterdir():
+            reread |= {str(p.relative_to(copy)) for p in copy.rglob("*.doctree") if p.stat().st_mtime_ns >= started}
+        assert "2032/papers/alpha.doctree" in reread
+        assert not any(d.startswith("2031/") for d in reread), sorted(reread)
+        # the series re-reads the pages that show the edited paper, not every person page
+        assert {d for d in reread if d.startswith("_series/authors/") and d != "_series/authors/index.doctree"} <= {"_series/authors/priya-raman.doctree"}, sorted(reread)
+
+
+@pytest.mark.slow
+def test_a_change_to_the_series_pages_only_does_not_join_the_editions_downloads_again(built, monkeypatch):
+    from enlsp_proceedings.outputs import cite
+
+    joined: list[str] = []
+    real = cite.join_bibtex
+    monkeypatch.setattr(cite, "join_bibtex", lambda parts: joined.append("bib") or real(parts))
+    before = mtimes(built / "site" / "all")
+    series_yaml = built / "conf" / "series.yaml"
+    data = yaml.safe_load(series_yaml.read_text(encoding="utf-8"))
+    data["description"] = "A workshop held every year, and again."
+    series_yaml.write_text(yaml.safe_dump(data), encoding="utf-8")
+    build_series(options(built))
+    assert "and again" in (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert joined == []
+    assert {k: v for k, v in mtimes(built / "site" / "all").items() if not k.startswith(".")} == \
+        {k: v for k, v in before.items() if not k.startswith(".")}
+
+
+def test_the_second_copy_links_new_search_bundles_and_keeps_those_it_has(tmp_path):
+    """A bundle folder is named by its content and never written in place: one the copy has is
+    kept without looking inside, a new one is hard-linked whole, an old one removed."""
+    from enlsp_proceedings.publish.site import _mirror
+
+    published, copy = tmp_path / "site", tmp_path / "copy"
+    for site, names in ((published, ("aaa", "bbb")), (copy, ("aaa", "old"))):
+        for name in names:
+            (site / "2031" / "pagefind" / name / "fragment").mkdir(parents=True)
+            (site / "2031" / "pagefind" / name / "fragment" / "x.pf").write_text(name)
+        (site / "2031" / "pagefind" / "bundles.json").write_text(json.dumps(names))
+    kept = (copy / "2031" / "pagefind" / "aaa" / "fragment" / "x.pf").stat()
+    _mirror(str(published), str(copy))
+    assert sorted(p.name for p in (copy / "2031" / "pagefind").iterdir()) == ["aaa", "bbb", "bundles.json"]
+    assert (copy / "2031" / "pagefind" / "aaa" / "fragment" / "x.pf").stat().st_ino == kept.st_ino
+    assert (copy / "2031" / "pagefind" / "bbb" / "fragment" / "x.pf").stat().st_ino == \
+        (published / "2031" / "pagefind" / "bbb" / "fragment" / "x.pf").stat().st_ino
+    assert (copy / "2031" / "pagefind" / "bundles.json").read_text() == json.dumps(["aaa", "bbb"])
+    # a path to skip below the top: neither copied nor deleted
+    (copy / "2031" / "pagefind" / "mine").mkdir()
+    _mirror(str(published), str(copy), skip=frozenset({"2031/pagefind"}))
+    assert (copy / "2031" / "pagefind" / "mine").is_dir()
