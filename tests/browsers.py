@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -62,3 +63,21 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def results(page) -> tuple[int, list[str]]:
+    """On a search page that runs a query: (the count the page states, the path of every result listed,
+    "Show more" clicked until all are)."""
+    page.wait_for_function("() => /^(No results|\\d+ results?) for/.test(document.querySelector('#enlsp-search-status').textContent)",
+                           timeout=20_000)
+    status = page.locator("#enlsp-search-status").inner_text()
+    count = 0 if status.startswith("No results") else int(status.split()[0])
+    items = page.locator("#enlsp-search-results li")
+    if count:
+        items.first.wait_for()
+    while page.locator("#enlsp-search-more").count():
+        before = items.count()
+        page.locator("#enlsp-search-more").click()
+        page.wait_for_function(f"document.querySelectorAll('#enlsp-search-results li').length > {before}")
+    links = page.eval_on_selector_all("#enlsp-search-results a.enlsp-result-title", "els => els.map(e => e.href)")
+    return count, [urlsplit(h).path for h in links]

@@ -14,11 +14,11 @@ import gzip
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
-from browsers import MARKS, chromium, start_server
+from browsers import MARKS, chromium, results, start_server
 from conftest import run_build
 from synthetic import SynthPaper, write_workshop
 from test_search_records import REFERENCES, typeset
@@ -109,19 +109,8 @@ def page(browser):
 def search(page, base: str, query: str) -> tuple[int, list[str]]:
     """(the count the page states, the addresses of every result listed, "Show more" clicked until all are)."""
     page.goto(f"{base}search.html?q={quote(query)}")
-    page.wait_for_function("() => /^(No results|\\d+ results?) for/.test(document.querySelector('#enlsp-search-status').textContent)",
-                           timeout=20_000)
-    status = page.locator("#enlsp-search-status").inner_text()
-    count = 0 if status.startswith("No results") else int(status.split()[0])
-    items = page.locator("#enlsp-search-results li")
-    if count:
-        items.first.wait_for()
-    while page.locator("#enlsp-search-more").count():
-        before = items.count()
-        page.locator("#enlsp-search-more").click()
-        page.wait_for_function(f"document.querySelectorAll('#enlsp-search-results li').length > {before}")
-    links = [urlsplit(h).path.lstrip("/") for h in page.eval_on_selector_all("#enlsp-search-results a.enlsp-result-title", "els => els.map(e => e.href)")]
-    return count, links
+    count, links = results(page)
+    return count, [link.lstrip("/") for link in links]
 
 
 def excerpt(page, link: str) -> str:

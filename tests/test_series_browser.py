@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from browsers import MARKS, chromium, serving
+from browsers import MARKS, chromium, results, serving
 from test_browser_design import axe_script
 
 pytestmark = MARKS
@@ -64,20 +64,6 @@ def search(page, url: str) -> tuple[int, list[str]]:
     return results(page)
 
 
-def results(page) -> tuple[int, list[str]]:
-    page.wait_for_function("() => /^(No results|\\d+ results?) for/.test(document.querySelector('#enlsp-search-status').textContent)",
-                           timeout=20_000)
-    status = page.locator("#enlsp-search-status").inner_text()
-    count = 0 if status.startswith("No results") else int(status.split()[0])
-    items = page.locator("#enlsp-search-results li")
-    if count:
-        items.first.wait_for()
-    while page.locator("#enlsp-search-more").count():
-        before = items.count()
-        page.locator("#enlsp-search-more").click()
-        page.wait_for_function(f"document.querySelectorAll('#enlsp-search-results li').length > {before}")
-    links = page.eval_on_selector_all("#enlsp-search-results a.enlsp-result-title", "els => els.map(e => e.href)")
-    return count, [urlsplit(h).path for h in links]
 
 
 # -- 1. from the series home to any paper, and back ---------------------------------------------------

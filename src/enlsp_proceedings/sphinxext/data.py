@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 import os
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 from sphinx.application import Sphinx
@@ -20,6 +21,7 @@ from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
 
+T = TypeVar("T")
 _CACHE: dict[str, tuple[float, Volume]] = {}
 _SERIES: dict[str, tuple[float, SeriesSite]] = {}
 
@@ -31,23 +33,22 @@ def proceedings_site(config: Any) -> bool:
 
 def get_series(app_or_env: Any) -> SeriesSite:
     """The series' data saved by the build step (``series.json``; loaded once per process)."""
-    path = str(Path(app_or_env.config.enlsp_series).resolve())
-    mtime = os.stat(path).st_mtime
-    cached = _SERIES.get(path)
-    if cached is None or cached[0] != mtime:
-        cached = (mtime, SeriesSite.from_json(Path(path).read_text(encoding="utf-8")))
-        _SERIES[path] = cached
-    return cached[1]
+    return _saved(app_or_env.config.enlsp_series, _SERIES, SeriesSite.from_json)
 
 
 def get_volume(app_or_env: Any) -> Volume:
     """The volume saved by the build step (loaded once per process)."""
-    path = str(Path(app_or_env.config.enlsp_data).resolve())
+    return _saved(app_or_env.config.enlsp_data, _CACHE, Volume.from_json)
+
+
+def _saved(path_value: str, cache: dict[str, tuple[float, T]], parse: Callable[[str], T]) -> T:
+    """The data saved at ``path_value``, parsed once per process (again when the file changes)."""
+    path = str(Path(path_value).resolve())
     mtime = os.stat(path).st_mtime
-    cached = _CACHE.get(path)
+    cached = cache.get(path)
     if cached is None or cached[0] != mtime:
-        cached = (mtime, Volume.from_json(Path(path).read_text(encoding="utf-8")))
-        _CACHE[path] = cached
+        cached = (mtime, parse(Path(path).read_text(encoding="utf-8")))
+        cache[path] = cached
     return cached[1]
 
 
