@@ -54,7 +54,7 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import copy_docs_pages, write_sources
+from enlsp_proceedings.publish.sources import stub, write_pages, write_sources
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
@@ -231,7 +231,6 @@ def _stamp(folder: Path) -> str | None:
 
 def _write_series_sources(site: SeriesSite, src: Path, docs_dir: Path | None) -> dict[str, str]:
     """One stub per series page (and the hand-written guide beside them); returns docname -> text."""
-    from enlsp_proceedings.publish.sources import _stub
     from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 
     toctree = [paths.docname(paths.SERIES_PAPERS)] if site.papers else []
@@ -242,13 +241,8 @@ def _write_series_sources(site: SeriesSite, src: Path, docs_dir: Path | None) ->
     for name, kind in SERIES_PAGES.items():
         for docname, ident in kind.pages(site):  # type: ignore[arg-type]
             stub_toc = toctree if docname == "index" else None
-            pages[docname] = _stub(name, ident, site.digest(kind.shows(site, ident)), orphan=kind.orphan, toctree=stub_toc)  # type: ignore[arg-type]
-    for docname, content in pages.items():
-        write_if_changed(src / f"{docname}.md", content)
-    keep = {src / f"{d}.md" for d in pages} | copy_docs_pages(docs_dir, src, set(pages))
-    for path in list(src.rglob("*")):
-        if path.is_file() and path not in keep:
-            path.unlink()
+            pages[docname] = stub(name, ident, site.digest(kind.shows(site, ident)), orphan=kind.orphan, toctree=stub_toc)  # type: ignore[arg-type]
+    write_pages(pages, src, docs_dir)
     return pages
 
 
