@@ -141,3 +141,71 @@ def test_the_second_copy_links_new_search_bundles_and_keeps_those_it_has(tmp_pat
     (copy / "2031" / "pagefind" / "mine").mkdir()
     _mirror(str(published), str(copy), skip=frozenset({"2031/pagefind"}))
     assert (copy / "2031" / "pagefind" / "mine").is_dir()
+
+
+@pytest.mark.slow
+def test_an_edition_whose_data_did_not_change_is_not_digested_again(built, monkeypatch):
+    """Each edition's page sources are remembered with the hash of the data they were made from: an
+    edit to one edition digests that edition's pages only, a no-change rebuild none."""
+    digested: list[str] = []
+    real = series_module.source_pages
+    monkeypatch.setattr(series_module, "source_pages", lambda volume, *a: digested.append(volume.series.edition) or real(volume, *a))
+    retitle(built / "conf", "2032", "Pruning Tiny Models Faster")
+    build_series(options(built))
+    assert digested == ["2032"]
+    assert "Pruning Tiny Models Faster" in (built / "site" / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
+    digested.clear()
+    assert build_series(options(built)).up_to_date and digested == []
+
+
+@pytest.mark.slow
+def test_a_small_update_of_the_series_pages_is_read_and_written_in_this_process(built, monkeypatch):
+    """The series' own Sphinx project, like an edition's, reads and writes a handful of changed pages
+    in the build's process: a parallel read ships the whole environment (every person page) to
+    workers and back, which cost more than the pages themselves (sphinxext/parallel.py)."""
+    from sphinx.builders import Builder
+
+    reads: list[str] = []
+    writes: list[str] = []
+    real_read, real_write = Builder._read_parallel, Builder._write_parallel
+    monkeypatch.setattr(Builder, "_read_parallel", lambda self, docnames, nproc: reads.append(str(self.srcdir)) or real_read(self, docnames, nproc))
+    monkeypatch.setattr(Builder, "_write_parallel", lambda self, docnames, nproc: writes.append(str(self.srcdir)) or real_write(self, docnames, nproc))
+    path = built / "conf" / "2032" / "papers.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["papers"][0]["authors"] += [{"name": f"Coauthor Number{n}"} for n in range(8)]  # eight new person pages, the index, the list
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    opts = options(built)
+    opts.jobs = 2
+    build_series(opts)
+    assert (built / "site" / "authors" / "coauthor-number7.html").is_file()
+    assert reads == [] and writes == []
+
+
+def test_remembered_page_sources_are_made_again_when_the_data_the_configuration_or_the_guide_changes(tmp_path):
+    from enlsp_proceedings.publish.sources import remembered_sources
+
+    confdir, docs, memo = tmp_path / "confdir", tmp_path / "docs", tmp_path / "cache" / "sources.json"
+    confdir.mkdir()
+    (confdir / "conf.py").write_text("html_title = 'A'\n", encoding="utf-8")
+    (docs / "guide").mkdir(parents=True)
+    (docs / "guide" / "index.md").write_text("# Guide\n", encoding="utf-8")
+    made: list[str] = []
+
+    def pages() -> dict[str, str]:
+        made.append("x")
+        return {"index": f"stub {len(made)}"}
+
+    first = remembered_sources('{"papers": 1}', pages, docs, confdir, memo)
+    again = remembered_sources('{"papers": 1}', pages, docs, confdir, memo)
+    assert not first.remembered and again.remembered and len(made) == 1
+    assert again.pages == first.pages and again.fingerprint == first.fingerprint
+    fingerprints = {first.fingerprint}
+    for change in (lambda: None, lambda: (confdir / "conf.py").write_text("html_title = 'B'\n", encoding="utf-8"),
+                   lambda: (docs / "guide" / "index.md").write_text("# Guide, revised\n", encoding="utf-8"),
+                   lambda: memo.write_text("{not json", encoding="utf-8")):
+        change()
+        before = len(made)
+        result = remembered_sources('{"papers": 2}', pages, docs, confdir, memo)  # new data first, then each other input
+        assert len(made) == before + 1 and not result.remembered, change
+        fingerprints.add(result.fingerprint)
+    assert len(fingerprints) == 4  # the data, the configuration, the guide: each a new fingerprint; a broken memo the same one

@@ -13,6 +13,7 @@ archive as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -35,7 +36,6 @@ from enlsp_proceedings.publish.pipeline import (
     BuildOptions,
     BuildReport,
     _check_out_dir,
-    _fingerprint,
     attach_supplements,
     prepare_staging,
     prepare_volume,
@@ -54,7 +54,7 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import stub, write_pages, write_sources
+from enlsp_proceedings.publish.sources import Sources, remembered_sources, source_pages, stub, write_pages
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
@@ -72,8 +72,21 @@ _SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitema
                "robots.txt", LEGACY_MANIFEST}
 #: Folders of an edition that are its own machinery, not addresses anyone handed out.
 _NOT_ADDRESSES = {"_static", "_sources", "_images", INDEX_DIR, "authors"}
+#: In the cache's ``series/<edition>/`` and ``series/``: the pages last generated and their fingerprint (`remembered_sources`).
+SOURCES_MEMO = "sources.json"
 #: In ``all/``: what its files were made from (`write_series_downloads`).
 ALL_STAMP = ".enlsp-all.json"
+
+
+@dataclass
+class _Plan:
+    """One edition on its way to the site: its volume, saved data and page sources (where they live: ``folder``)."""
+
+    edition: Edition
+    volume: Volume
+    volume_json: str
+    folder: Path
+    sources: Sources
 
 
 @dataclass
@@ -151,26 +164,20 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         work = cache / "series"
         work.mkdir(parents=True, exist_ok=True)
         # the editions' sources and fingerprints first: an archive whose inputs are all unchanged is up to date
+        confdir = sphinx_confdir(opts.docs_dir)
         plans = []
         for edition, volume in volumes:
             folder = work / edition.id
-            data_path = folder / "volume.json"
             volume_json = volume.to_json()
-            write_if_changed(data_path, volume_json)
-            src = folder / "source"
-            src.mkdir(parents=True, exist_ok=True)
-            sources, report.editions[edition.id].rewritten = write_sources(volume, src, None)
-            plans.append((edition, volume, data_path, src, sources, _fingerprint(volume_json, src, sphinx_confdir(opts.docs_dir))))
+            made = remembered_sources(volume_json, functools.partial(source_pages, volume), None, confdir, folder / SOURCES_MEMO)
+            plans.append(_Plan(edition, volume, volume_json, folder, made))
             site.editions.insert(0, edition_line(volume, edition.id, sections(volume)))
         site.people = series_people([(e.id, v) for e, v in volumes])
         site.papers = [paper for e, v in reversed(volumes) for paper in listed_papers(e.id, v)]
         series_json = site.to_json()
-        data_path = work / "series.json"
-        write_if_changed(data_path, series_json)
-        src = work / "source"
-        src.mkdir(parents=True, exist_ok=True)
-        series_sources = _write_series_sources(site, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
-        inputs = hashlib.sha256(" ".join([_fingerprint(series_json, src, sphinx_confdir(opts.docs_dir)), *(p[-1] for p in plans),
+        docs_dir = opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None
+        series_made = remembered_sources(series_json, lambda: _series_pages(site, docs_dir), docs_dir, confdir, work / SOURCES_MEMO)
+        inputs = hashlib.sha256(" ".join([series_made.fingerprint, *(p.sources.fingerprint for p in plans),
                                           conf.series.root_edition or ""]).encode()).hexdigest()
         if marker_inputs(out)[0] == inputs and not opts.strict and (out / "index.html").is_file():
             if not opts.quiet:
@@ -179,36 +186,43 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             report.site = site
             return report
         pdf_folders = frozenset({"papers", *(f"{e.id}/papers" for e in conf.editions)})  # the root edition's old addresses, each edition's
-        rebuilt = frozenset(p[0].id for p in plans if _stamp(out / p[0].id) != p[-1])  # their search index: the search step's
+        rebuilt = frozenset(p.edition.id for p in plans if _stamp(out / p.edition.id) != p.sources.fingerprint)  # their search index: the search step's
         alike = frozenset(e.id for e in conf.editions if (done := _stamp(staging / e.id)) is not None and done == _stamp(out / e.id))
         site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike)
         doctrees = cache / "doctrees" / site_id
         warnings = 0
-        for edition, volume, edition_data, edition_src, sources, stamp in plans:
+        for plan in plans:
+            edition, volume, pages, stamp = plan.edition, plan.volume, plan.sources.pages, plan.sources.fingerprint
             target, published = staging / edition.id, out / edition.id
-            if _stamp(target) == stamp and all((target / f"{d}.html").is_file() for d in sources):
+            if _stamp(target) == stamp and all((target / f"{d}.html").is_file() for d in pages):
                 continue  # this edition's inputs did not change: its pages stay exactly as they are
             if not opts.quiet:
                 print(f"edition {edition.id}: building", file=sys.stderr, flush=True)
             edition_report = report.editions[edition.id]
-            search = SearchIndexJob(volume, edition_report.pdfs, work / edition.id)
+            data_path, src = plan.folder / "volume.json", plan.folder / "source"
+            write_if_changed(data_path, plan.volume_json)
+            edition_report.rewritten = write_pages(pages, src, None)
+            search = SearchIndexJob(volume, edition_report.pdfs, plan.folder)
             search.start(target, published)
             try:
                 target.mkdir(parents=True, exist_ok=True)
                 (target / EDITION_STAMP).unlink(missing_ok=True)  # until this edition is whole again
-                warnings += render_volume(opts, volume, edition_report.pdfs, edition_report, search, sources, edition_src,
-                                          edition_data, target, published, doctrees / edition.id)
+                warnings += render_volume(opts, volume, edition_report.pdfs, edition_report, search, pages, src,
+                                          data_path, target, published, doctrees / edition.id)
             finally:
                 search.cancel()
             write_if_changed(target / EDITION_STAMP, json.dumps({"inputs": stamp}))
         for stale in staging.iterdir():  # an edition removed from the series
             if stale.is_dir() and (stale / EDITION_STAMP).is_file() and stale.name not in {e.id for e in conf.editions}:
                 shutil.rmtree(stale)
+        data_path, src = work / "series.json", work / "source"
+        write_if_changed(data_path, series_json)
+        write_pages(series_made.pages, src, docs_dir)
         warnings += run_sphinx(None, src, staging, doctrees / "_series", data_path, opts, config_key="enlsp_series")
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-        _remove_stale_people(staging, series_sources)
-        write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_sources})
+        _remove_stale_people(staging, series_made.pages)
+        write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_made.pages})
         write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
         write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes])
         mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
@@ -229,8 +243,8 @@ def _stamp(folder: Path) -> str | None:
         return None
 
 
-def _write_series_sources(site: SeriesSite, src: Path, docs_dir: Path | None) -> dict[str, str]:
-    """One stub per series page (and the hand-written guide beside them); returns docname -> text."""
+def _series_pages(site: SeriesSite, docs_dir: Path | None) -> dict[str, str]:
+    """docname -> MyST stub of every series page (the home's toctree names the hand-written guide of ``docs_dir``)."""
     from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 
     toctree = [paths.docname(paths.SERIES_PAPERS)] if site.papers else []
@@ -242,7 +256,6 @@ def _write_series_sources(site: SeriesSite, src: Path, docs_dir: Path | None) ->
         for docname, ident in kind.pages(site):  # type: ignore[arg-type]
             stub_toc = toctree if docname == "index" else None
             pages[docname] = stub(name, ident, site.digest(kind.shows(site, ident)), orphan=kind.orphan, toctree=stub_toc)  # type: ignore[arg-type]
-    write_pages(pages, src, docs_dir)
     return pages
 
 

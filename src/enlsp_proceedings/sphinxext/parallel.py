@@ -1,7 +1,7 @@
 """Sphinx's parallel reading and writing, kept for large builds and skipped for small ones.
 
-Only for proceedings sites (``enlsp_data`` set, or a ``volume.json`` beside the sources):
-another project that loads the extension keeps Sphinx's own ``html`` builder and
+Only for proceedings sites (an edition's ``enlsp_data`` or a series' ``enlsp_series`` set,
+`data.proceedings_site`): another project that loads the extension keeps Sphinx's own ``html`` builder and
 parallelism. Sphinx has no public setting for either threshold (sphinx-doc/sphinx#10967
 asks for a chunk-size setting, #10779 for a cheaper parallel write; both open): when it
 has one, or when its parallel read and write stop costing seconds for a handful of pages,
@@ -17,6 +17,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
+from enlsp_proceedings.sphinxext.data import proceedings_site
+
 
 def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) -> None:
     """Read a handful of changed pages in this process instead of in parallel workers.
@@ -26,7 +28,7 @@ def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) ->
     one-paper edit touches. Full and large rebuilds stay parallel.
     """
     known = len(env.all_docs)
-    if not app.config.enlsp_data:
+    if not proceedings_site(app.config):
         return
     if app.parallel > 1 and known and len(docnames) < max(20, known // 20):
         env._enlsp_parallel = app.parallel  # noqa: SLF001 - restored in env-updated
@@ -53,11 +55,11 @@ class HTMLBuilder(StandaloneHTMLBuilder):
 
 
 def use_proceedings_builder(app: Sphinx, config: Any) -> None:
-    """On a proceedings site (``enlsp_data`` set), build ``html`` with `HTMLBuilder`.
+    """On a proceedings site (an edition's or a series' own pages), build ``html`` with `HTMLBuilder`.
 
     Runs at ``config-inited``, after the data path is known and before Sphinx creates its
     builder; other projects that load the extension keep Sphinx's builder."""
-    if config.enlsp_data:
+    if proceedings_site(config):
         app.add_builder(HTMLBuilder, override=True)
 
 
@@ -82,7 +84,7 @@ def slim_one_item_tocs(app: Sphinx, doctree: nodes.document) -> None:
     (``doctree-read``, priority 900); only on proceedings sites.
     """
     env = app.env
-    if not app.config.enlsp_data or env.metadata.get(env.docname, {}).get("html_theme.sidebar_secondary.remove") != "true":
+    if not proceedings_site(app.config) or env.metadata.get(env.docname, {}).get("html_theme.sidebar_secondary.remove") != "true":
         return
     toc = env.tocs.get(env.docname)
     if toc is None:
