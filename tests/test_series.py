@@ -258,3 +258,30 @@ def test_the_series_wide_json_downloads_are_the_editions_joined_byte_for_byte_as
     for bad in ("[]", '{"a": '):
         with pytest.raises(ValueError):
             nested_object(bad, {"edition": "2031"})
+
+
+def test_an_editions_data_is_remembered_for_the_very_bytes_of_its_files_and_problems_are_reported_every_time(tmp_path, monkeypatch):
+    from enlsp_proceedings.model import series as series_model
+
+    conf, _ = make_series(tmp_path)
+    memo = tmp_path / "cache" / "conf"
+    loaded: list[str] = []
+    real = series_model.load_proceedings
+    monkeypatch.setattr(series_model, "load_proceedings", lambda folder: loaded.append(Path(folder).name) or real(folder))
+    first = load_series(conf, memo)
+    assert sorted(loaded) == ["2031", "2032"]
+    loaded.clear()
+    again = load_series(conf, memo)
+    assert loaded == [] and [e.proc for e in again.editions] == [e.proc for e in first.editions]
+    assert [e.proc.model_dump_json() for e in again.editions] == [e.proc.model_dump_json() for e in first.editions]
+    papers = conf / "2032" / "papers.yaml"
+    papers.write_text(papers.read_text(encoding="utf-8").replace("Pruning Tiny Models", "Pruning Tiny Models Again"), encoding="utf-8")
+    (memo / "2031.pickle").write_bytes(b"not a memo")
+    edited = load_series(conf, memo)
+    assert sorted(loaded) == ["2031", "2032"]  # the edited edition, and the one whose memo is broken
+    assert edited.edition("2032").proc.papers[0].title == "Pruning Tiny Models Again"
+    papers.write_text("papers:\n  - id: x\n    title: ''\n", encoding="utf-8")
+    for _ in range(2):  # a problem is never remembered: it is reported by every build
+        with pytest.raises(ConfError) as caught:
+            load_series(conf, memo)
+        assert any("2032" in p.file for p in caught.value.problems)
