@@ -20,6 +20,7 @@ from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series, load_series
 from enlsp_proceedings.publish.series import redirect_page, write_legacy_addresses, write_series_search
 from synthetic import SynthPaper, workshop_yaml, write_workshop
+from test_head import json_ld
 
 SERIES = {"name": "Workshop on Testing Things", "short_name": "WTT", "base_url": "https://wtt.example.org/",
           "description": "A workshop held every year.", "root_edition": "2031"}
@@ -155,6 +156,15 @@ def test_a_series_builds_into_one_archive_with_one_page_per_person(tmp_path):
     assert bib.count("@proceedings{") == 2 and "Pruning Tiny Models" in bib and "Quantizing Tiny Models" in bib
     listed = json.loads((out / "editions.json").read_text(encoding="utf-8"))
     assert [e["id"] for e in listed["editions"]] == ["2032", "2031"]
+    # schema.org for crawlers: the home is a series of the editions, a person page a Person with their ORCID iD
+    [series] = json_ld(out / "index.html")
+    assert series["@type"] == "CreativeWorkSeries" and series["url"] == "https://wtt.example.org/"
+    assert [(e["url"], e["datePublished"]) for e in series["hasPart"]] == [("https://wtt.example.org/2032/", "2032-12-04"),
+                                                                           ("https://wtt.example.org/2031/", "2031-12-05")]
+    [who] = json_ld(out / "authors" / "priya-raman.html")
+    assert who == {"@context": "https://schema.org", "@type": "Person", "name": "Priya Raman", "url": "https://wtt.example.org/authors/priya-raman.html",
+                   "sameAs": ["https://orcid.org/0000-0002-1825-0097"], "affiliation": [{"@type": "Organization", "name": "Lab B"}]}
+    assert '<meta name="description" content="Priya Raman at WTT: WTT-II · TestConf 2032; WTT-I ·' in person
 
     # an edit to one edition leaves the other's pages untouched
     before = {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()}

@@ -6,7 +6,8 @@
   its abstract rather than the page's text, and each tag appears once. A
   ``<meta name="description">`` of our own makes the extension skip its own.
 * schema.org ``ScholarlyArticle`` JSON-LD on paper pages (what Google, Zotero and other
-  crawlers read), with ``<``, ``>`` and ``&`` written as JSON escapes so no value can end the script.
+  crawlers read), a series' home as a ``CreativeWorkSeries`` of its editions and its person
+  pages as ``Person``, with ``<``, ``>`` and ``&`` written as JSON escapes so no value can end the script.
 * ``sitemap.xml`` of every page. sphinx-sitemap only lists the pages written in the
   current build, so after an incremental build it lists almost nothing
   (jdillard/sphinx-sitemap#13); the environment knows every page, so we write it from that.
@@ -28,6 +29,7 @@ from sphinx.application import Sphinx
 
 from enlsp_proceedings.model.people import LONG_AUTHOR_LIST
 from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.files import write_if_changed
@@ -175,20 +177,57 @@ def json_ld(data: dict) -> str:
     return f'<script type="application/ld+json">{text}</script>\n'
 
 
+def series_page_info(site: SeriesSite, pagename: str) -> tuple[dict | None, str | None, str | None]:
+    """(JSON-LD, og:type, description) of a series' own page: the home is a ``CreativeWorkSeries`` of
+    its editions, a person's page a ``Person`` (their ORCID iD and web page as ``sameAs``)."""
+    base = site.base_url if site.base_url.endswith("/") else site.base_url + "/"
+    if pagename == "index":
+        series: dict[str, Any] = {"@context": "https://schema.org", "@type": "CreativeWorkSeries", "name": site.name,
+                                  "alternateName": site.short_name, "url": base,
+                                  "hasPart": [{"@type": "CreativeWork", "name": e.label, "url": f"{base}{e.id}/", "datePublished": e.date}
+                                              for e in site.editions]}
+        if site.description:
+            series["description"] = site.description
+        return series, "website", site.description or None
+    parts = pagename.split("/")
+    person = site.people.get(parts[1]) if len(parts) == 2 and parts[0] == "authors" else None
+    if person is None:
+        return None, None, None
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person", "name": person.name, "url": base + paths.author_page(person.slug)}
+    if person.variants:
+        data["alternateName"] = list(person.variants)
+    same = ([f"https://orcid.org/{person.orcid}"] if person.orcid else []) + ([person.url] if person.url else [])
+    if same:
+        data["sameAs"] = same
+    newest = person.years[0] if person.years else None
+    if newest is not None and newest.affiliations:
+        data["affiliation"] = [{"@type": "Organization", "name": a} for a in newest.affiliations]
+    editions = [y.label for y in person.years]
+    works = sum(len(y.works) for y in person.years)
+    description = f"{person.name} at {site.short_name}: {'; '.join(editions)}" + (f" ({works} papers and talks)" if works else "") + "."
+    return data, "profile", description
+
+
 def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Scholar tags, description, and OpenGraph overrides (runs before sphinxext-opengraph)."""
-    from enlsp_proceedings.sphinxext.data import get_volume
+    from enlsp_proceedings.sphinxext.data import get_series, get_volume
 
-    if doctree is None or not app.config.enlsp_data:
+    if doctree is None or not (app.config.enlsp_data or app.config.enlsp_series):
         return
-    volume = get_volume(app)
     head = ""
-    parts = pagename.split("/")
-    if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
-        head += scholar_tags(volume, parts[1])
-        head += json_ld(scholarly_article(volume, parts[1]))
-    og_type, description = page_info(volume, pagename)
-    plain_title = page_title(volume, pagename)
+    plain_title: str | None = None
+    if app.config.enlsp_series:
+        data, og_type, description = series_page_info(get_series(app), pagename)
+        if data is not None:
+            head += json_ld(data)
+    else:
+        volume = get_volume(app)
+        parts = pagename.split("/")
+        if len(parts) == 2 and parts[0] == "papers" and parts[1] in volume.papers_by_id:
+            head += scholar_tags(volume, parts[1])
+            head += json_ld(scholarly_article(volume, parts[1]))
+        og_type, description = page_info(volume, pagename)
+        plain_title = page_title(volume, pagename)
     if plain_title is not None:  # the page's heading may hold inline math: <title> and og:title get its plain text
         context["title"] = html.escape(plain_title)
     fields = dict(context.get("meta") or {})  # a copy: the original belongs to the environment
