@@ -8,7 +8,8 @@ tracks, page policy, program, people). Each edition folder is an ordinary conf f
 commands: no code change and no edit to the other editions.
 
 A ``conf/`` holding ``workshop.yaml`` at its top is a single-edition workshop, exactly as
-before; a ``conf/`` holding ``series.yaml`` is a series. Nothing here writes files.
+before; a ``conf/`` holding ``series.yaml`` is a series. Nothing here writes files but the memo a build
+keeps of each edition's validated data in its cache (`load_edition`).
 """
 
 from __future__ import annotations
