@@ -159,6 +159,22 @@ def test_an_edition_whose_data_did_not_change_is_not_digested_again(built, monke
 
 
 @pytest.mark.slow
+def test_an_edit_digests_the_person_pages_of_its_editions_people_only(built, monkeypatch):
+    """A person's page shows what the editions they are in say of them: its digest is remembered with
+    those editions' fingerprints, so an edit to 2032 digests the pages of 2032's people alone."""
+    from enlsp_proceedings.outputs.series_site import SeriesPerson, SeriesSite
+
+    people: list[str] = []
+    real = SeriesSite.digest
+    monkeypatch.setattr(SeriesSite, "digest", lambda self, *parts: people.extend(
+        part["person"].slug for part in parts if isinstance(part, dict) and isinstance(part.get("person"), SeriesPerson)) or real(self, *parts))
+    retitle(built / "conf", "2032", "Pruning Tiny Models Anew")
+    build_series(options(built))
+    assert "priya-raman" in people and "ola-nordmann" not in people and "wei-zhang" not in people, people
+    assert "Pruning Tiny Models Anew" in (built / "site" / "authors" / "priya-raman.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_a_small_update_of_the_series_pages_is_read_and_written_in_this_process(built, monkeypatch):
     """The series' own Sphinx project, like an edition's, reads and writes a handful of changed pages
     in the build's process: a parallel read ships the whole environment (every person page) to

@@ -87,6 +87,8 @@ _NOT_ADDRESSES = {"_static", "_sources", "_images", INDEX_DIR, "authors"}
 SOURCES_MEMO = "sources.json"
 #: In the cache's ``series/<edition>/``: what the edition gives the series' pages (`_series_part`).
 SERIES_PART = "series-part.pickle"
+#: In the cache's ``series/``: each person page's digest and what it was made from (`_series_pages`).
+PERSON_DIGESTS = "person-digests.json"
 #: In ``all/``: what its files were made from (`write_series_downloads`).
 ALL_STAMP = ".enlsp-all.json"
 
@@ -190,7 +192,9 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         site.papers = [paper for _line, papers, _people in reversed(parts) for paper in papers]
         series_json = site.to_json()
         docs_dir = opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None
-        series_made = remembered_sources(series_json, lambda: _series_pages(site, docs_dir), docs_dir, confdir, work / SOURCES_MEMO)
+        fingerprints = {p.edition.id: p.sources.fingerprint for p in plans}
+        series_made = remembered_sources(series_json, lambda: _series_pages(site, docs_dir, fingerprints, work / PERSON_DIGESTS), docs_dir, confdir,
+                                         work / SOURCES_MEMO)
         inputs = hashlib.sha256(" ".join([series_made.fingerprint, *(p.sources.fingerprint for p in plans),
                                           conf.series.root_edition or ""]).encode()).hexdigest()
         if marker_inputs(out)[0] == inputs and not opts.strict and (out / "index.html").is_file():
@@ -281,19 +285,38 @@ def _stamp(folder: Path) -> str | None:
         return None
 
 
-def _series_pages(site: SeriesSite, docs_dir: Path | None) -> dict[str, str]:
-    """docname -> MyST stub of every series page (the home's toctree names the hand-written guide of ``docs_dir``)."""
+def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[str, str], memo: Path) -> dict[str, str]:
+    """docname -> MyST stub of every series page (the home's toctree names the hand-written guide of ``docs_dir``).
+
+    A person's page shows what the editions they are in say of them, nothing else, so its digest
+    is remembered in ``memo`` with those editions' fingerprints (``fingerprints``: edition id ->
+    `Sources.fingerprint`, which covers the tool's code): a one-paper edit digests the pages of the
+    people of its edition only (at 10 × 1,000 papers, 0.8 s for every person page)."""
     from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 
     toctree = [paths.docname(paths.SERIES_PAPERS)] if site.papers else []
     toctree += [paths.docname(paths.SERIES_PEOPLE)] if site.people else []
     if docs_dir is not None and (docs_dir / "guide" / "index.md").is_file():
         toctree.append("guide/index")
+    known = _read_manifest(memo)
+    digests: dict[str, list[str]] = {}
     pages: dict[str, str] = {}
     for name, kind in SERIES_PAGES.items():
         for docname, ident in kind.pages(site):  # type: ignore[arg-type]
+            person = site.people.get(ident) if kind.one_item and ident else None
+            if person is not None:
+                key = hashlib.sha256(" ".join(f"{y.edition}={fingerprints[y.edition]}" for y in person.years).encode()).hexdigest()[:32]
+                hit = known.get(person.slug)
+                digests[person.slug] = hit if isinstance(hit, list) and len(hit) == 2 and hit[0] == key else [key, site.digest(kind.shows(site, ident))]  # type: ignore[arg-type]
+                digest = digests[person.slug][1]
+            else:
+                digest = site.digest(kind.shows(site, ident))  # type: ignore[arg-type]
             stub_toc = toctree if docname == "index" else None
-            pages[docname] = stub(name, ident, site.digest(kind.shows(site, ident)), orphan=kind.orphan, toctree=stub_toc)  # type: ignore[arg-type]
+            pages[docname] = stub(name, ident, digest, orphan=kind.orphan, toctree=stub_toc)
+    try:
+        write_if_changed(memo, json.dumps(digests, sort_keys=True, indent=0))
+    except OSError:  # a cache that cannot be written only costs time
+        pass
     return pages
 
 
