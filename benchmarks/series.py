@@ -308,8 +308,9 @@ def measure(editions: int, n: int, pdfs: int, jobs: str, timeout: float, repeat:
     res["load_between"] = load()
     # the floor's pages are written from the same data (the edited one); not timed
     floor_src = run_dir / "floor-src"
-    res["floor_person_pages"] = write_series_floor(series_volumes(conf, papers, cache), floor_src)
-    floor = timed("floor", [sys.executable, "-m", "sphinx", "-j", jobs, "-q", "-b", "html", floor_src, run_dir / "floor-site"],
+    if "floor" not in skip:
+        res["floor_person_pages"] = write_series_floor(series_volumes(conf, papers, cache), floor_src)
+    floor = None if "floor" in skip else timed("floor", [sys.executable, "-m", "sphinx", "-j", jobs, "-q", "-b", "html", floor_src, run_dir / "floor-site"],
                   f"floor: sphinx-build of the series' {total} hand-made paper pages and person pages")
     if floor is not None:
         res["floor_sizes"] = sizes(run_dir / "floor-site", ids, total)
@@ -431,6 +432,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds each command may take (default 3600)")
     parser.add_argument("--repeat", type=int, default=3, help="edit / PDF rounds (default 3)")
     parser.add_argument("--skip-single", action="store_true", help="do not build the same papers as one workshop")
+    parser.add_argument("--skip-floor", action="store_true", help="do not build the floor (its figures can be merged in from an earlier run)")
     parser.add_argument("--from-results", action="store_true", help="do not build: reuse _work/series-results-ExN.json")
     args = parser.parse_args()
     editions, papers = args.editions or [2], args.papers or [500]
@@ -441,7 +443,7 @@ def main() -> int:
         if args.from_results:
             results.append(json.loads((WORK / f"series-results-{e}x{n}.json").read_text()))
         else:
-            results.append(measure(e, n, args.pdfs, args.jobs, args.timeout, args.repeat, {"single"} if args.skip_single else set()))
+            results.append(measure(e, n, args.pdfs, args.jobs, args.timeout, args.repeat, {name for name, skipped in (("single", args.skip_single), ("floor", args.skip_floor)) if skipped}))
     print(table(results))
     failed = [f"{r['editions']} × {r['papers']}: {', '.join(r['failed'])}" for r in results if r.get("failed")]
     if failed:
