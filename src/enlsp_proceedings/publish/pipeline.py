@@ -2,7 +2,7 @@
 
 The stages in order: load the data (`model`), read the PDFs (`pdf`), check them, write the
 Sphinx sources (`sources`), stop here if the published site was built from these exact
-inputs (`_fingerprint`), else bring the staging copy up to date (`site`), run Sphinx into
+inputs (`sources.fingerprint`), else bring the staging copy up to date (`site`), run Sphinx into
 it (`sphinx_run`), add the downloads (`outputs.downloads`) and the search index (`search`),
 and exchange it with the published site (`site`). A failed or killed build (or copy) never
 touches ``out``; its half-built staging is discarded on the next run.
@@ -11,7 +11,6 @@ touches ``out``; its half-built staging is discarded on the next run.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import uuid
 from collections.abc import Callable
@@ -43,7 +42,7 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import remove_stale_pages, write_sources
+from enlsp_proceedings.publish.sources import fingerprint, remove_stale_pages, write_sources
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
 from enlsp_proceedings.util.code import code_digest
@@ -95,21 +94,6 @@ def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: 
             statuses[pid].thumbnail = paths.paper_file(pid, "png")
             statuses[pid].thumb_size = list(png_size(entry.thumbnail))
     return Volume(proc, statuses), pdfs
-
-
-def _fingerprint(volume_json: str, src: Path, confdir: Path) -> str:
-    """Hash of everything a site is made from: data, sources, configuration, the tool's code and versions.
-
-    A published site carrying the same fingerprint is already exactly what this build
-    would produce, so a no-change rebuild can stop before starting Sphinx.
-    """
-    h = hashlib.sha256(volume_json.encode())
-    h.update(code_digest().encode())
-    files = [p for p in src.rglob("*") if p.is_file()]
-    files += [p for p in confdir.iterdir() if p.is_file() and p.suffix == ".py"]
-    for path in sorted(files):
-        h.update(b"\0" + os.fsencode(path) + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def _check_out_dir(out: Path, opts: BuildOptions) -> None:
@@ -271,7 +255,7 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
     src.mkdir(parents=True, exist_ok=True)
     sources, report.rewritten = write_sources(volume, src, opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None)
 
-    inputs = _fingerprint(volume_json, src, sphinx_confdir(opts.docs_dir))
+    inputs = fingerprint(volume_json, opts.docs_dir, sphinx_confdir(opts.docs_dir))  # the sources are made from exactly these
     published_inputs, published_warnings = marker_inputs(out)
     if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in sources):
         if not opts.quiet:

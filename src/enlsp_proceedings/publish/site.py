@@ -42,7 +42,7 @@ def marker_id(site: Path) -> tuple[str | None, bool]:
 
 
 def marker_inputs(site: Path) -> tuple[str | None, int]:
-    """Fingerprint of the inputs a complete site was built from (see `_fingerprint`), and its Sphinx warning count."""
+    """Fingerprint of the inputs a complete site was built from (see `sources.fingerprint`), and its Sphinx warning count."""
     try:
         data = json.loads((site / MARKER).read_text())
         return (str(data["inputs"]) if data.get("complete") else None), int(data.get("warnings") or 0)

@@ -210,9 +210,9 @@ def series_page_info(site: SeriesSite, pagename: str) -> tuple[dict | None, str 
 
 def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Scholar tags, description, and OpenGraph overrides (runs before sphinxext-opengraph)."""
-    from enlsp_proceedings.sphinxext.data import get_series, get_volume
+    from enlsp_proceedings.sphinxext.data import get_series, get_volume, proceedings_site
 
-    if doctree is None or not (app.config.enlsp_data or app.config.enlsp_series):
+    if doctree is None or not proceedings_site(app.config):
         return
     head = ""
     plain_title: str | None = None
