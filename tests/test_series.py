@@ -18,7 +18,8 @@ import yaml
 from conftest import run_build
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series, load_series
-from enlsp_proceedings.publish.series import redirect_page, write_legacy_addresses, write_series_search
+from enlsp_proceedings.publish.errors import BuildError
+from enlsp_proceedings.publish.series import leave_out_shared_static, redirect_page, write_legacy_addresses, write_series_search
 from synthetic import SynthPaper, workshop_yaml, write_workshop
 from test_head import json_ld
 
@@ -85,6 +86,36 @@ def test_a_series_without_editions_says_how_to_add_one(tmp_path):
     (tmp_path / "series.yaml").write_text(yaml.safe_dump(SERIES), encoding="utf-8")
     with pytest.raises(ConfError, match="no edition"):
         load_series(tmp_path)
+
+
+def _static_files(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+
+
+def test_the_editions_copies_of_the_series_static_files_leave_the_site(tmp_path):
+    """An edition's pages load the series' _static/ (test_series_real.py checks every address): its
+    own copy, the series' byte for byte, is left out of the site."""
+    site = tmp_path / "site"
+    files = {"enlsp.css": "body{}", "scripts/theme.js": "x()", "katex/fonts/a.woff2": "font"}
+    for folder in ("_static", "2031/_static", "2032/_static"):
+        _static_files(site / folder, files)
+    leave_out_shared_static(site, ["2031", "2032", "2033"])  # 2033: not built this time, nothing to leave out
+    assert not (site / "2031" / "_static").exists() and not (site / "2032" / "_static").exists()
+    assert sorted(p.relative_to(site / "_static").as_posix() for p in (site / "_static").rglob("*") if p.is_file()) == sorted(files)
+
+
+@pytest.mark.parametrize("change", ["differs", "only in the edition"])
+def test_an_edition_whose_static_files_are_not_the_series_stops_the_build_and_keeps_them(tmp_path, change):
+    site = tmp_path / "site"
+    _static_files(site / "_static", {"enlsp.css": "body{}"})
+    _static_files(site / "2031" / "_static", {"enlsp.css": "body{}"})
+    _static_files(site / "2032" / "_static", {"enlsp.css": "body{color:red}"} if change == "differs" else {"enlsp.css": "body{}", "extra.js": "y()"})
+    name = "enlsp.css" if change == "differs" else "extra.js"
+    with pytest.raises(BuildError, match=f"edition 2032: its _static/{name} is not the series' _static/{name}.*docs/conf.py"):
+        leave_out_shared_static(site, ["2032"])
+    assert (site / "2032" / "_static" / name).is_file()
 
 
 def test_old_addresses_of_the_root_edition_answer_pages_point_on_files_stay(tmp_path):

@@ -59,6 +59,24 @@ def test_any_paper_of_either_year_is_two_clicks_from_the_series_home(archive):
         assert len(papers) == count and papers <= linked
 
 
+def test_the_editions_load_the_series_static_files_and_carry_no_copy_of_their_own(archive):
+    """One _static/ for the archive (1.6 MB, where each edition carried its own copy): every stylesheet,
+    script, icon and logo an edition's page loads is a file of the series' _static/."""
+    loaded = re.compile(r'(?:href|src)="([^"?#]*_static/[^"?#]*)')
+    for edition in ("2022", "2023"):
+        assert not (archive / edition / "_static").exists()
+        pages = sorted((archive / edition).rglob("*.html"))
+        assert len(pages) > 60
+        for page in pages:
+            # 404.html is served at any address: its links are relative to its <base>, the edition's root
+            base = archive / edition if page.name == "404.html" and page.parent.name == edition else page.parent
+            found = loaded.findall(page.read_text(encoding="utf-8"))
+            assert len(found) >= 8, page  # theme, styles, scripts, favicon, logo
+            for ref in found:
+                target = (base / ref).resolve()
+                assert target.is_file() and target.parent.is_relative_to(archive.resolve() / "_static"), (page, ref)
+
+
 def test_each_editions_old_pdf_addresses_work_in_its_folder(archive):
     assert (archive / "2023" / "papers" / "paper_11.pdf").is_file() or any((archive / "2023" / "papers").glob("paper_*.pdf"))
     for alias in (archive / "2023" / "papers").glob("paper_*.pdf"):

@@ -17,6 +17,8 @@ PROCEEDINGS_RIS = "proceedings.ris"
 #: the JSON Schema of papers.json, beside it
 PAPERS_SCHEMA = "papers.schema.json"
 KEYNOTES_INDEX = "keynotes/index.html"
+#: Sphinx's folder of a site's static files (theme, scripts, styles); an edition of a series loads the series' one
+STATIC = "_static/"
 #: the reader's list of starred papers and talks (sphinxext/pages/my_list.py); enlsp.js's header link names it too
 MY_LIST = "my-list.html"
 

@@ -13,6 +13,7 @@ archive as it was.
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import hashlib
 import html
@@ -82,7 +83,7 @@ DOWNLOADS = ("proceedings.bib", "proceedings.csl.json", paths.PROCEEDINGS_RIS, "
 _SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitemap.xml", "objects.inv", ".buildinfo",
                "robots.txt", LEGACY_MANIFEST}
 #: Folders of an edition that are its own machinery, not addresses anyone handed out.
-_NOT_ADDRESSES = {"_static", "_sources", "_images", INDEX_DIR, "authors"}
+_NOT_ADDRESSES = {paths.STATIC.rstrip("/"), "_sources", "_images", INDEX_DIR, "authors"}
 #: In the cache's ``series/<edition>/`` and ``series/``: the pages last generated and their fingerprint (`remembered_sources`).
 SOURCES_MEMO = "sources.json"
 #: In the cache's ``series/<edition>/``: what the edition gives the series' pages (`_series_part`).
@@ -240,6 +241,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
         _remove_stale_people(staging, series_made.pages)
+        leave_out_shared_static(staging, [e.id for e in conf.editions])
         write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_made.pages})
         write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
         write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes])
@@ -327,6 +329,30 @@ def _remove_stale_people(site: Path, docnames: dict[str, str]) -> None:
         for path in folder.glob("*.html"):
             if f"authors/{path.stem}" not in docnames:
                 path.unlink()
+
+
+def leave_out_shared_static(site: Path, editions: list[str]) -> None:
+    """The editions' pages load the series' ``_static/`` (`sphinxext.frame.share_static`): each
+    edition's own copy, which Sphinx writes again on every build of it, leaves the site once it is
+    found to be the series' byte for byte. A file that differs stops the build, all of them named
+    and nothing removed (the edition's pages would load the series' file instead of their own)."""
+    shared = site / paths.STATIC
+    copies, problems = [], []
+    for eid in editions:
+        own = site / paths.in_edition(eid, paths.STATIC)
+        if not own.is_dir():
+            continue
+        copies.append(own)
+        for path in sorted(own.rglob("*")):
+            rel = path.relative_to(own).as_posix()
+            theirs = shared / rel
+            if not path.is_dir() and (not theirs.is_file() or not filecmp.cmp(path, theirs, shallow=False)):
+                problems.append(f"edition {eid}: its {paths.STATIC}{rel} is not the series' {paths.STATIC}{rel}")
+    if problems:
+        raise BuildError("; ".join(problems) + ". The editions of a series share one _static/ (the same theme, Sphinx settings "
+                         "and static files): build them with the same docs/conf.py")
+    for own in copies:
+        shutil.rmtree(own)
 
 
 def redirect_page(target: str, absolute: str) -> str:

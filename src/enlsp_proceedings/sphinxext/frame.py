@@ -23,6 +23,12 @@ links:
 The theme's own script is registered here as a deferred script in ``<head>``, after
 ``enlsp.js``, instead of the theme's preload links plus scripts at the end of ``<body>``:
 the same order of execution, in fewer tags.
+
+The editions of a series share one ``_static/``, the series' own at the archive's root
+(`share_static`): the same theme, settings and files, so a reader going from one year to
+the next has them cached, and an archive of ten editions carries one copy instead of
+eleven (1.6 MB each). The build checks that each edition's copy is the series' byte for
+byte before it leaves it out (``publish/series.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from enlsp_proceedings.outputs import paths
+from enlsp_proceedings.sphinxext.data import get_volume
 from enlsp_proceedings.util.files import write_if_changed
 
 #: Scripts of the frame, in this order (all deferred); Bootstrap's only where ``ONLY_FOR`` says.
@@ -135,6 +143,53 @@ def trim_page_assets(app: Sphinx, pagename: str, templatename: str, context: dic
         context["content_root"] = html.escape(app.config.notfound_urls_prefix or "/", quote=True)
 
 
+def shared_static_root(app: Sphinx) -> str:
+    """Where the static files an edition's pages load are, from the edition's root: the series'
+    root for an edition of a series (``"../"``), else its own root (``""``)."""
+    if not app.config.enlsp_data:
+        return ""
+    series = get_volume(app).series
+    return series.root if series is not None else ""
+
+
+def share_static(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """An edition of a series links the series' ``_static/`` instead of its own.
+
+    Templates call ``pathto('_static/…', 1)``; Sphinx's ``css_tag`` and ``js_tag`` call the
+    ``pathto`` they were made with, so their tags get the new address in place of the old. The
+    checksum (``?v=``) stays the one Sphinx took from the edition's own copy: the build makes
+    sure that copy is the series', byte for byte, and only then leaves it out. Runs after
+    sphinx-notfound-page's handler (priority 400: its 404 page's absolute ``pathto`` and tags are
+    wrapped the same way) and before Sphinx's and the theme's (500), which make the favicon's and
+    the logo's addresses with ``pathto``.
+    """
+    root = shared_static_root(app)
+    if not root or not callable(context.get("pathto")):
+        return
+    own = context["pathto"]
+
+    def pathto(otheruri: str, resource: bool = False, *args: Any, **kwargs: Any) -> str:
+        if resource and otheruri.startswith(paths.STATIC):
+            return own(root + otheruri, True, *args, **kwargs)
+        return own(otheruri, resource, *args, **kwargs)
+
+    context["pathto"] = pathto
+    for key, attribute in (("css_tag", "href"), ("js_tag", "src")):
+        if callable(context.get(key)):
+            context[key] = _retarget(context[key], attribute, own, pathto)
+
+
+def _retarget(tag: Any, attribute: str, own: Any, shared: Any) -> Any:
+    """Sphinx's ``css_tag``/``js_tag``, with a ``_static/`` file's address made by ``shared``."""
+    def made(asset: Any) -> str:
+        text = tag(asset)
+        name = asset if isinstance(asset, str) else os.fspath(getattr(asset, "filename", None) or "")
+        if name.startswith(paths.STATIC):
+            text = text.replace(f'{attribute}="{own(name, True)}', f'{attribute}="{shared(name, True)}', 1)
+        return str(text)
+    return made
+
+
 #: Static files Sphinx and the theme copy that no page of this site loads (see above): the
 #: published site leaves them out, like the source maps.
 UNUSED_STATIC = {
@@ -185,4 +240,5 @@ def setup(app: Sphinx) -> None:
     for name in MATH_STYLES:
         app.add_css_file(name)
     app.connect("html-page-context", trim_page_assets, priority=900)
+    app.connect("html-page-context", share_static, priority=450)
     app.connect("build-finished", prune_static)
