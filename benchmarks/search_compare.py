@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # synthetic.py: the test suite's synthetic workshops
 
-from enlsp_proceedings import sphinxext  # noqa: E402
-from enlsp_proceedings.publish.pipeline import BuildOptions, build_site  # noqa: E402
-from enlsp_proceedings.util.text import fold  # noqa: E402
-from synthetic import random_papers, write_workshop  # noqa: E402
+from enlsp_proceedings import sphinxext
+from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
+from enlsp_proceedings.util.text import fold
+from synthetic import random_papers, write_workshop
 
 QUERIES = ["muller", "nguyen", "garcia", "celik", "bjork", "novak", "adebayo", "lucia", "soren", "elodie"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -131,7 +131,7 @@ def test_an_ambiguous_file_stops_naming_the_papers_and_the_option(tmp_path, caps
 
 def test_help_lists_every_format_and_the_author_forms():
     parser = make_parser()
-    actions = {a.dest: a for a in parser._subparsers._group_actions}  # noqa: SLF001 - argparse has no public accessor
+    actions = {a.dest: a for a in parser._subparsers._group_actions}  # argparse has no public accessor
     cmt = actions["command"].choices["import-cmt"].format_help()
     for text in (".xlsx", ".xls", ".csv", ".tsv", ".json", ".yml", ".yaml", "XML Spreadsheet", "Jekyll", "--author-separator",
                  "'Name (Affiliation)*; ...'", "'A, B and C'", "'Last, First and", "lock: [authors]", "# source:", "Anonymous"):

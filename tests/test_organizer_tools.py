@@ -56,11 +56,11 @@ def test_build_prints_progress_changes_problems_and_the_real_site_path(workshop_
 def test_check_help_lists_only_its_own_options():
     """Every option `check --help` names is one check has, each explained (--out: whose cache it shares)."""
     parser = make_parser()
-    check = next(a for a in parser._subparsers._group_actions[0].choices.items() if a[0] == "check")[1]  # noqa: SLF001
+    check = next(a for a in parser._subparsers._group_actions[0].choices.items() if a[0] == "check")[1]
     text = " ".join(check.format_help().split())
-    options = {o for action in check._actions for o in action.option_strings}  # noqa: SLF001
+    options = {o for action in check._actions for o in action.option_strings}
     assert set(re.findall(r"--[a-z-]+", text)) <= options
-    assert all(action.help for action in check._actions)  # noqa: SLF001
+    assert all(action.help for action in check._actions)
     assert "json for tools" in text and "--format {text,json}" in text and "same cache" in text
 
 

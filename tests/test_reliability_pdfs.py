@@ -22,7 +22,7 @@ from enlsp_proceedings.pdf import cache, extract, pool, read
 from synthetic import random_papers, write_workshop
 
 sys.path.insert(0, str(Path(__file__).parent))
-import hostile_pdfs  # noqa: E402
+import hostile_pdfs
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="bounded readers need fork()")
 SRC = Path(__file__).resolve().parents[1] / "src"

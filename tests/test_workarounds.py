@@ -96,5 +96,5 @@ def test_sphinx_still_ships_the_whole_environment_back_from_a_parallel_read():
 
     from sphinx.builders import Builder
 
-    source = inspect.getsource(Builder._read_parallel)  # noqa: SLF001 - the fact the workaround rests on
+    source = inspect.getsource(Builder._read_parallel)  # the fact the workaround rests on
     assert "pickle.dumps(self.env" in source and "merge_info_from" in source

@@ -170,7 +170,7 @@ def load_edition(folder: Path, memo: Path | None) -> Proceedings:
                 proc = pickle.load(fh)
                 if isinstance(proc, Proceedings):
                     return proc
-    except Exception:  # missing, unreadable, or pickled by other versions: load the YAML again
+    except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by other versions: load the YAML again
         pass
     proc = load_proceedings(folder)
     try:

@@ -85,7 +85,7 @@ def make_handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:  # http.server's name for it
             if self.path == RELOAD_PATH:
                 self._send(200, "text/plain", str(preview.generation).encode())
                 return

@@ -269,7 +269,7 @@ def _series_part(plan: _Plan) -> tuple[EditionLine, list[ListedPaper], list[Pers
                 part = pickle.load(fh)
                 if isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], EditionLine):
                     return part
-    except Exception:  # missing, unreadable, or pickled by another version: made again
+    except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by another version: made again
         pass
     volume, eid = plan.volume, plan.edition.id
     part = (edition_line(volume, eid, sections(volume)), listed_papers(eid, volume), edition_people(eid, volume))
