@@ -94,7 +94,7 @@ def test_only_the_pages_whose_wording_changes_change_when_the_workshop_is_held(t
 def test_the_my_list_page_knows_where_the_sites_files_are_from_the_paths_module(tmp_path):
     import json
 
-    from enlsp_proceedings.outputs import paths
+    from enlsp_proceedings import paths
     from enlsp_proceedings.sphinxext.pages import my_list
 
     volume = small_volume(tmp_path)

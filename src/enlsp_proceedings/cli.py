@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from enlsp_proceedings import __version__
+from enlsp_proceedings import __version__, paths
+from enlsp_proceedings.errors import UserError
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
@@ -152,7 +153,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
     print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes",
           file=sys.stderr)
-    print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
+    print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)
     return 0
 
 
@@ -177,7 +178,7 @@ def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
               f"{counts.without_pdf} without), {len(edition.volume.proc.keynotes)} keynotes", file=sys.stderr)
     if report.site is not None:
         print(f"series: {len(report.editions)} editions, {len(report.site.people)} people", file=sys.stderr)
-    print(f"site: {args.out.resolve() / 'index.html'}", file=sys.stderr)
+    print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)
     return 0
 
 
@@ -377,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
                 "collect": cmd_collect}
     try:
         return commands[args.command](args)
+    except UserError as exc:  # one a command did not expect: still a message, not a traceback
+        for line in exc.lines():
+            _error(line)
+        return 1
     except KeyboardInterrupt:
         _error("interrupted; the published site is unchanged")
         return 130

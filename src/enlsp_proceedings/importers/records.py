@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.errors import UserError
 
-class ExportError(Exception):
+
+class ExportError(UserError):
     """A problem with the export or the target file; the message is for the organizer."""
 
 

@@ -1,4 +1,4 @@
-"""Stage 1: read `conf/*.yaml` and validate it into a `Proceedings`.
+"""Loading: read `conf/*.yaml` and validate it into a `Proceedings`.
 
 Every problem is collected (file, line, field, paper id) and reported at once in a
 `ConfError`; the caller prints it without a traceback. Nothing here writes files.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from enlsp_proceedings.errors import UserError
 from enlsp_proceedings.model.schema import (
     DEFAULT_PRESENTATIONS,
     DEFAULT_TRACKS,
@@ -55,7 +56,7 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
-class ConfError(Exception):
+class ConfError(UserError):
     """All problems found in the metadata, to be shown together."""
 
     def __init__(self, problems: list[Problem], partial: Proceedings | None = None):
@@ -63,6 +64,10 @@ class ConfError(Exception):
         #: the validated volume when only cross-entry checks failed (``check`` still checks the PDFs)
         self.partial = partial
         super().__init__("\n".join(str(p) for p in problems))
+
+    def lines(self) -> list[str]:
+        """Each problem, naming its file and line."""
+        return [str(p) for p in self.problems]
 
 
 if TYPE_CHECKING:  # the type checker sees one base; at run time libyaml's loader when it is built
@@ -292,7 +297,7 @@ def load_proceedings(conf_dir: Path) -> Proceedings:
     if not conf_dir.is_dir():
         raise ConfError([Problem(str(conf_dir), None, "", "is not a directory")])
     merged: dict[str, Any] = {}
-    origin: dict[str, tuple[str, dict, yaml.Node | None]] = {}
+    origin: dict[str, tuple[str, dict[str, Any], yaml.Node | None]] = {}
     unreadable: set[str] = set()  # keys whose file could not be read: already reported
     for filename, (key, required) in CONF_FILES.items():
         path = conf_dir / filename
@@ -387,7 +392,7 @@ def _address_clashes(proc: Proceedings, where: Callable[[str, int], tuple[str, i
     return problems
 
 
-def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict, Any]]) -> list[Problem]:
+def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict[str, Any], Any]]) -> list[Problem]:
     """Checks that span entries or files: unique ids, schedule references."""
     problems: list[Problem] = []
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from enlsp_proceedings.model.schema import RESERVED_IDS, Person, Proceedings
+from enlsp_proceedings.model.schema import RESERVED_IDS, Labels, Person, Proceedings
 from enlsp_proceedings.util.memo import load_memo, save_memo
 from enlsp_proceedings.util.text import MAX_SLUG, QUOTES, edits_within, fold
 from enlsp_proceedings.util.text import slug as text_slug
@@ -43,7 +43,7 @@ BLOCK_ALL_PAIRS = 50
 #: grow with the square of the length).
 MAX_TYPO_NAME = 40
 
-def role_label(role: str, labels) -> str:
+def role_label(role: str, labels: Labels) -> str:
     """How a role is named on the site: `ROLE_LABELS`, the keynote speaker's in the workshop's words."""
     return labels.keynote_speaker if role == "speaker" else ROLE_LABELS[role]
 
@@ -303,10 +303,10 @@ def _deletions(word: str, depth: int) -> set[str]:
     return out
 
 
-def _blocking_keys(name: str) -> set:
+def _blocking_keys(name: str) -> set[object]:
     folded = fold(name)
     tokens = re.findall(r"[a-z]+", folded)
-    keys: set = {("fold", folded)}
+    keys: set[object] = {("fold", folded)}
     if not tokens:
         return keys
     keys.add(("sorted", tuple(sorted(re.findall(r"\w+", folded)))))

@@ -12,6 +12,7 @@ limits judges every paper by ``page_limit`` and ``page_policy``, as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Workshop
 
@@ -45,7 +46,7 @@ class PageRules:
             return f" for the track {self.set_by_name!r}"
         return ""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """This paper's rules as ``check --format json`` prints them."""
         origin = self.set_by if not self.set_by_id else f"{self.set_by} {self.set_by_id}"
         return {"pages": self.page_limit, **self.policy.model_dump(mode="json"), "from": origin}

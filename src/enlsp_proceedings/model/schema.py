@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.codes import waivable_code
 from enlsp_proceedings.model.times import check_date, check_timezone
 
@@ -281,9 +282,9 @@ class Paper(Model):
     def site_addresses(self, pdf_aliases: list[str], supplementary_aliases: list[str]) -> list[tuple[str, str]]:
         """Every file address this paper may publish beside its page that another paper could also
         claim, with what it is: its PDF, its supplementary file and their older addresses."""
-        own = [(f"papers/{self.id}.pdf", "PDF address")]
+        own = [(paths.paper_pdf(self.id), "PDF address")]
         if self.supplementary_site_name:
-            own.append((f"papers/{self.supplementary_site_name}", "supplementary material address"))
+            own.append((paths.beside_papers(self.supplementary_site_name), "supplementary material address"))
         return [*own, *((path, "pdf_aliases address") for path in self.pdf_alias_paths(pdf_aliases)),
                 *((path, "supplementary_aliases address") for path in self.supplementary_alias_paths(supplementary_aliases))]
 
@@ -424,7 +425,7 @@ def _site_alias(value: str, fields_allowed: tuple[str, ...], suffixes: tuple[str
     ends = " or ".join(suffixes)
     if not re.fullmatch(r"[A-Za-z0-9._/{}-]+", value) or not value.lower().endswith(suffixes):
         raise ValueError(f"must be a path of letters, digits, '.', '_', '-' and '/' ending in {ends}")
-    if parts[0] in ("_static", "_images", "pagefind", "authors", "keynotes") or (parts[0] == "papers" and len(parts) == 2 and value == "papers/{id}.pdf"):
+    if parts[0] in paths.RESERVED_FOLDERS or value == paths.paper_pdf("{id}"):
         raise ValueError("would overwrite a file the site itself publishes")
     return value
 

@@ -153,7 +153,7 @@ def _latex_cluster(cluster: str) -> str:
         return ""  # a stray combining mark with nothing to sit on
     if marks:  # drop marks T1 cannot show, keep the character
         return latex_escape(base)
-    # Not `util.text.ascii_fold`: this is the text a reader sees, so case stays, and a letter is not
+    # Not `util.text.fold`: this is the text a reader sees, so case stays, and a letter is not
     # replaced by a reading of it (a compatibility form such as "ﬁ" or "²" is spelled out).
     folded = unicodedata.normalize("NFKD", base)
     folded = "".join(c for c in folded if c.isascii() and not unicodedata.combining(c))

@@ -13,7 +13,8 @@ import json
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from enlsp_proceedings.outputs import cite, ics, paths
+from enlsp_proceedings import paths
+from enlsp_proceedings.outputs import cite, ics
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 
@@ -32,8 +33,8 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
         if paper.id not in entries:
             entries[paper.id] = cite.without_preamble(volume.paper_bibtex(paper).strip())
     files = {
-        "proceedings.bib": volume.volume_bibtex(entries),
-        "papers.json": json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
+        paths.PROCEEDINGS_BIB: volume.volume_bibtex(entries),
+        paths.PAPERS_JSON: json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
     }
     for paper in volume.proc.papers:
@@ -43,15 +44,15 @@ def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: P
             files[paths.paper_file(paper.id, "ris")] = volume.paper_ris(paper)
         if paths.paper_file(paper.id, "csl.json") not in skip:
             files[paths.paper_file(paper.id, "csl.json")] = csl_json([volume.paper_csl(paper)])
-    files["proceedings.csl.json"] = csl_json(volume.volume_csl())
+    files[paths.PROCEEDINGS_CSL] = csl_json(volume.volume_csl())
     # every paper's RIS record in one file (Zotero, EndNote, Mendeley import a file of many records)
     files[paths.PROCEEDINGS_RIS] = "".join(files.get(paths.paper_file(p.id, "ris")) or _read_back(site, paths.paper_file(p.id, "ris"))
                                            or volume.paper_ris(p) for p in volume.proc.papers)
     for keynote in volume.proc.keynotes:
-        files[f"keynotes/{keynote.id}.bib"] = volume.keynote_bibtex(keynote)
-        files[f"keynotes/{keynote.id}.csl.json"] = csl_json([volume.keynote_csl(keynote)])
+        files[paths.keynote_file(keynote.id, "bib")] = volume.keynote_bibtex(keynote)
+        files[paths.keynote_file(keynote.id, "csl.json")] = csl_json([volume.keynote_csl(keynote)])
     if volume.proc.schedule:
-        files["schedule.ics"] = ics.schedule_ics(volume)
+        files[paths.SCHEDULE_ICS] = ics.schedule_ics(volume)
         files.update(ics.talk_ics_files(volume))
     return files
 

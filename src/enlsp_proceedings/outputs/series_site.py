@@ -5,7 +5,7 @@ Built by the publish stage from the edition volumes (each already knowing the se
 slugs, `volume.EditionContext`), saved as ``series.json`` for the Sphinx extension like a
 volume's ``volume.json``, and read by the series' page kinds (``sphinxext/pages/series_*.py``).
 Site paths of the series' pages, and of an edition's pages seen from the series' root, are
-spelled in `outputs.paths`.
+spelled in `paths`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import AUTHORS_SHOWN as LIST_AUTHORS
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS
-from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 
 #: The schema of a series' ``all/papers.json`` (published beside it as papers.schema.json).

@@ -18,9 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot, Workshop
-from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.pdf.facts import PaperPdf
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.errors import UserError
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import EDITION_ID, edition_dirs, load_series
@@ -25,7 +26,7 @@ from enlsp_proceedings.pdf.facts import PdfProblem
 CHECK_SERIES_JSON_VERSION = 3
 
 
-class UnknownEdition(ValueError):
+class UnknownEdition(UserError, ValueError):
     """``--edition`` names no edition of the series (the message lists them)."""
 
 

@@ -1,4 +1,4 @@
-"""Stage 2: the facts of every paper's camera-ready PDF (`extract_all`), cached by content hash.
+"""The facts of every paper's camera-ready PDF (`extract_all`), cached by content hash.
 
 For each paper: find its PDF safely inside the papers directory, hash it (`cache.HashMemo`),
 take its facts from the cache (`cache.PdfCache`) or read it in the worker pool (`pool`,

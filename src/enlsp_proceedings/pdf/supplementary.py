@@ -7,7 +7,7 @@ itself, do not apply. A ZIP is checked by its central directory (readable, not e
 empty, at most `archive.ZIP_MAX_ENTRIES` entries), in the same bounded workers and once per
 content (`archive`), and never unpacked; its entries that would unpack outside its folder, and a
 PDF's active content (`active`), are warnings. Either is published as ``papers/<id>-supplementary.<ext>`` beside the paper's
-page (`models.Paper.supplementary_site_name`).
+page (`model.schema.Paper.supplementary_site_name`).
 """
 
 from __future__ import annotations

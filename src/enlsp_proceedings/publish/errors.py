@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import errno
 
+from enlsp_proceedings.errors import UserError
 
-class BuildError(Exception):
+
+class BuildError(UserError):
     """A build that cannot produce a site; the message is for the organizer."""
 
 

@@ -1,4 +1,4 @@
-"""Stage 4: load -> extract -> render -> Sphinx -> publish, atomically and incrementally (`build_site`).
+"""The build of one workshop: load -> PDF facts -> outputs -> Sphinx -> publish, atomically and incrementally (`build_site`).
 
 The stages in order: load the data (`model`), read the PDFs (`pdf`), check them, write the
 Sphinx sources (`sources`), stop here if the published site was built from these exact
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
-from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.downloads import write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, decided_problems

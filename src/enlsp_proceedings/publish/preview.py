@@ -20,6 +20,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from enlsp_proceedings import paths
+
 RELOAD_PATH = "/__enlsp_preview_build"
 RELOAD_SCRIPT = (
     "<script>(function(){var seen=null;setInterval(function(){fetch('" + RELOAD_PATH + "',{cache:'no-store'})"
@@ -91,13 +93,13 @@ def make_handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
                 return
             path = Path(self.translate_path(self.path))
             if path.is_dir():
-                path = path / "index.html"
+                path = path / paths.HOME
             if path.suffix == ".html" and path.is_file() and self.path.split("?")[0].endswith((".html", "/")):
                 body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
                 self._send(200, "text/html; charset=utf-8", body)
                 return
             if not path.exists():
-                missing = preview.site / "404.html"
+                missing = preview.site / paths.NOT_FOUND
                 body = missing.read_bytes() if missing.is_file() else b"Not found"
                 self._send(404, "text/html; charset=utf-8", body)
                 return
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = [sys.executable, "-m", "enlsp_proceedings", "build", "--out", str(args.site), *args.build_args]
     preview = Preview(args.site, command, args.watch or [Path("conf"), Path("papers"), Path("docs")])
-    if not preview.build() and not (args.site / "index.html").is_file():
+    if not preview.build() and not (args.site / paths.HOME).is_file():
         return 1
     server = ThreadingHTTPServer((args.host, args.port), make_handler(preview))
     threading.Thread(target=functools.partial(preview.watch_forever), daemon=True).start()

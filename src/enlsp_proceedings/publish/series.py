@@ -25,10 +25,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
-from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.series_site import (
     SERIES_SCHEMA_FILE,
     EditionLine,
@@ -78,12 +79,12 @@ EDITION_STAMP = ".enlsp-edition.json"
 #: The root's record of the old addresses it answers for `root_edition` (what to remove when they go).
 LEGACY_MANIFEST = ".enlsp-legacy.json"
 #: The downloads of a whole volume, each edition's and (in ``all/``) the series'.
-DOWNLOADS = ("proceedings.bib", "proceedings.csl.json", paths.PROCEEDINGS_RIS, "papers.json")
+DOWNLOADS = (paths.PROCEEDINGS_BIB, paths.PROCEEDINGS_CSL, paths.PROCEEDINGS_RIS, paths.PAPERS_JSON)
 #: What the series' own Sphinx build writes at the root: never replaced by an old address.
-_SERIES_OWN = {"index.html", "search.html", "404.html", "genindex.html", "sitemap.xml", "objects.inv", ".buildinfo",
+_SERIES_OWN = {paths.HOME, paths.SEARCH, paths.NOT_FOUND, "genindex.html", "sitemap.xml", "objects.inv", ".buildinfo",
                "robots.txt", LEGACY_MANIFEST}
 #: Folders of an edition that are its own machinery, not addresses anyone handed out.
-_NOT_ADDRESSES = {paths.STATIC.rstrip("/"), "_sources", "_images", INDEX_DIR, "authors"}
+_NOT_ADDRESSES = {*paths.MACHINERY_FOLDERS, paths.AUTHORS.rstrip("/")}
 #: In the cache's ``series/<edition>/`` and ``series/``: the pages last generated and their fingerprint (`remembered_sources`).
 SOURCES_MEMO = "sources.json"
 #: In the cache's ``series/<edition>/``: what the edition gives the series' pages (`_series_part`).
@@ -198,7 +199,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                                          work / SOURCES_MEMO)
         inputs = hashlib.sha256(" ".join([series_made.fingerprint, *(p.sources.fingerprint for p in plans),
                                           conf.series.root_edition or ""]).encode()).hexdigest()
-        if marker_inputs(out)[0] == inputs and not opts.strict and (out / "index.html").is_file():
+        if marker_inputs(out)[0] == inputs and not opts.strict and (out / paths.HOME).is_file():
             if not opts.quiet:
                 print("nothing changed since the published build; site is up to date", file=sys.stderr)
             report.up_to_date = True
@@ -327,7 +328,7 @@ def _remove_stale_people(site: Path, docnames: dict[str, str]) -> None:
     folder = site / "authors"
     if folder.is_dir():
         for path in folder.glob("*.html"):
-            if f"authors/{path.stem}" not in docnames:
+            if paths.docname(paths.author_page(path.stem)) not in docnames:
                 path.unlink()
 
 
@@ -448,10 +449,10 @@ def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str
     bib, csl, ris, papers, editions = [], [], [], [], []
     for edition, volume in reversed(volumes):
         try:
-            text = (site / edition / "proceedings.bib").read_text(encoding="utf-8")
-            csl.append(array_items((site / edition / "proceedings.csl.json").read_text(encoding="utf-8")))
+            text = (site / edition / paths.PROCEEDINGS_BIB).read_text(encoding="utf-8")
+            csl.append(array_items((site / edition / paths.PROCEEDINGS_CSL).read_text(encoding="utf-8")))
             ris.append((site / edition / paths.PROCEEDINGS_RIS).read_text(encoding="utf-8"))
-            papers.append(nested_object((site / edition / "papers.json").read_text(encoding="utf-8"), {"edition": edition}))
+            papers.append(nested_object((site / edition / paths.PAPERS_JSON).read_text(encoding="utf-8"), {"edition": edition}))
         except (OSError, ValueError) as exc:
             raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
         bib.append(cite.without_preamble(text.strip()))
@@ -459,11 +460,11 @@ def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str
         editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
                          "location": w.location, "url": conf.series.edition_url(edition), "papers": len(volume.proc.papers),
                          "downloads": {name: f"{edition}/{name}" for name in DOWNLOADS}})
-    write_if_changed(site / paths.SERIES_ALL / "proceedings.bib", cite.join_bibtex(bib))
+    write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_BIB, cite.join_bibtex(bib))
     write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_RIS, "".join(ris))
-    write_if_changed(site / paths.SERIES_ALL / "proceedings.csl.json", join_arrays(csl))
+    write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_CSL, join_arrays(csl))
     write_if_changed(site / paths.SERIES_ALL / paths.PAPERS_SCHEMA, SERIES_SCHEMA_FILE.read_text(encoding="utf-8"))
-    write_if_changed(site / paths.SERIES_ALL / "papers.json", join_objects({"$schema": paths.PAPERS_SCHEMA, "version": 1, "series": conf.series.short_name},
+    write_if_changed(site / paths.SERIES_ALL / paths.PAPERS_JSON, join_objects({"$schema": paths.PAPERS_SCHEMA, "version": 1, "series": conf.series.short_name},
                                                                             "editions", papers))
     write_if_changed(site / paths.SERIES_JSON, json.dumps({"version": 1, "series": {"name": conf.series.name, "short_name": conf.series.short_name,
                                                                                      "url": conf.series.base_url},

@@ -205,7 +205,7 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
 
     Paths in ``skip`` (from ``src``: ``pagefind``, ``2023/pagefind``) are neither copied nor
     deleted. PDFs under the directories ``link_pdfs_in`` (``papers``, ``2023/papers``) are
-    hard-linked: those are only ever replaced by rename (`render.copy_atomically`), whereas
+    hard-linked: those are only ever replaced by rename (`util.files.copy_atomically`), whereas
     Sphinx rewrites pages, doctrees and static files in place, so those must be copies. So are
     the search index's bundles (the folders of a `INDEX_DIR`, named by their content): one
     already in ``dst`` is kept as it is, a new one is linked whole. A differing target is

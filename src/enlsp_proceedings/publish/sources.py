@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages import PAGES, home
 from enlsp_proceedings.util.code import code_digest
@@ -153,7 +153,7 @@ def fingerprint(data_json: str, docs_dir: Path | None, confdir: Path) -> str:
 def remove_stale_pages(out_dir: Path, docnames: Iterable[str]) -> None:
     """Sphinx never deletes the HTML of a removed page: drop generated pages (``docnames``, what
     `write_sources` wrote this time) whose data is gone."""
-    wanted = {paths.PAPERS_INDEX, paths.KEYNOTES_INDEX, "authors/index.html"}
+    wanted = {paths.PAPERS_INDEX, paths.KEYNOTES_INDEX, paths.PEOPLE_INDEX}
     wanted |= {f"{docname}.html" for docname in docnames}
     for folder in ("papers", "keynotes", "authors"):
         directory = out_dir / folder

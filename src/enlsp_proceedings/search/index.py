@@ -38,8 +38,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import role_label
-from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
 from enlsp_proceedings.search.pagefind_child import index_problem
@@ -47,7 +47,7 @@ from enlsp_proceedings.util.files import link_or_copy, write_if_changed
 from enlsp_proceedings.util.latex import plain
 from enlsp_proceedings.util.text import romanize
 
-INDEX_DIR = "pagefind"
+INDEX_DIR = paths.SEARCH_INDEX
 STAMP = ".enlsp-search.json"  # in the index directory: which records the site's index holds
 MANIFEST = "bundles.json"  # in the index directory: the bundles the search page merges, main one first
 #: Bump when the shape of the records, the layout or the indexer settings change.
@@ -207,7 +207,7 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         content.add(", ".join(proc.canonical_name(p.name) for p in members))
         content.add("; ".join(p.affiliation for p in members if p.affiliation))
         content.add(panel.description, quotable=True)
-        records.append(_record("panel.html", panel.title, content, ", ".join(proc.canonical_name(p.name) for p in panel.panelists), "Panel"))
+        records.append(_record(paths.PANEL, panel.title, content, ", ".join(proc.canonical_name(p.name) for p in panel.panelists), "Panel"))
     later = volume.series.later_people if volume.series else frozenset()
     for record in people.sorted():
         roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)

@@ -1,7 +1,7 @@
 """The Pagefind indexer's child process: ``python -m enlsp_proceedings.search.pagefind_child SPEC OUT``.
 
-Kept apart from search.py so that it imports nothing but pagefind (it starts on the
-critical path of a rebuild). SPEC, written by `search.SearchIndexJob`, is a JSON list of
+Kept apart from search/index.py so that it imports nothing but pagefind (it starts on the
+critical path of a rebuild). SPEC, written by `search.index.SearchIndexJob`, is a JSON list of
 bundles ``{"dir": NAME, "records": [{"url", "content", "meta"}, ...]}``; each becomes a
 Pagefind index in OUT/NAME, without the prebuilt search UIs the site does not use.
 """

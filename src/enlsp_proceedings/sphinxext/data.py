@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
 
@@ -153,7 +153,7 @@ def add_series_context(app: Sphinx, pagename: str, templatename: str, context: d
     elif app.config.enlsp_data:
         series = get_volume(app).series
         if series is not None:
-            context["enlsp_series_search"] = "../" * pagename.count("/") + series.root + "search.html"
+            context["enlsp_series_search"] = "../" * pagename.count("/") + series.root + paths.SEARCH
 
 
 def mark_titles_escaped(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -43,7 +43,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.sphinxext.data import get_volume
 from enlsp_proceedings.util.files import write_if_changed
 

@@ -27,8 +27,9 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import LONG_AUTHOR_LIST
-from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.util import latex
@@ -63,13 +64,13 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
         return "profile", f"{volume.people.by_slug[parts[1]].name} at {at}: papers, talks and roles."
     fixed = {
         "index": w.description or f"{w.title}, {w.venue}, {w.location}.",
-        "papers/index": f"The {len(volume.proc.papers)} papers accepted at {at}, with PDFs and citations.",
-        "keynotes/index": f"Keynote talks at {at}.",
+        paths.docname(paths.PAPERS_INDEX): f"The {len(volume.proc.papers)} papers accepted at {at}, with PDFs and citations.",
+        paths.docname(paths.KEYNOTES_INDEX): f"Keynote talks at {at}.",
         "schedule": f"Schedule of {at}, {w.date.day} {w.date:%B %Y}, {w.location}.",
         "people": f"Organizers of {at}.",
         "panel": volume.proc.panel.description if volume.proc.panel and volume.proc.panel.description else f"Panel discussion at {at}.",
         "cfp": f"Call for papers of {at}.",
-        "authors/index": f"Authors and speakers of {at}.",
+        paths.docname(paths.PEOPLE_INDEX): f"Authors and speakers of {at}.",
         paths.docname(paths.MY_LIST): f"Your reading list of papers and talks at {at}, exported as BibTeX, RIS, CSL-JSON or a calendar.",
     }
     if pagename in fixed:

@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.jinja2glue import BuiltinTemplateLoader
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.sphinxext.data import proceedings_site
 from enlsp_proceedings.sphinxext.widgets import ALLOWED_ELEMENTS, html_element, html_fragment
 from enlsp_proceedings.util.files import write_if_changed
@@ -105,7 +106,7 @@ def portable_404(app: Sphinx, exception: Exception | None) -> None:
     """
     if exception is not None or app.builder.format != "html" or not proceedings_site(app.config):
         return
-    page = Path(app.outdir) / "404.html"
+    page = Path(app.outdir) / paths.NOT_FOUND
     try:
         text = page.read_text(encoding="utf-8")
     except OSError:

@@ -18,6 +18,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import _
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.sphinxext.data import proceedings_site
 
 #: The theme's markup of one header link (its `toctree._generate_header_nav_before_dropdown`).
@@ -77,7 +78,7 @@ def header_links(app: Sphinx, pagename: str, context: dict) -> list[NavLink]:
 
         series = get_volume(app).series
         if series is not None:  # an edition of a series: the way back to every edition comes first
-            home = "../" * pagename.count("/") + series.root + "index.html"
+            home = "../" * pagename.count("/") + series.root + paths.HOME
             links.insert(0, NavLink(ALL_EDITIONS, home, False, False, False))
     return links
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import role_label
-from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, paper_card, required
 from enlsp_proceedings.sphinxext.widgets import badge, bullet_list, grid, link, para, section, strong, text

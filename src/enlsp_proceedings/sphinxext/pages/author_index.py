@@ -7,6 +7,7 @@ import json
 
 from docutils import nodes
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, az_jump, by_letter, letter_anchor
@@ -18,7 +19,7 @@ CONTRIBUTOR_ROLES = {"author", "speaker", "invited", "panelist", "moderator"}
 
 def pages(v: Volume) -> list[tuple[str, str | None]]:
     """The index, if the volume names anyone."""
-    return [("authors/index", None)] if v.people.by_slug else []
+    return [(paths.docname(paths.PEOPLE_INDEX), None)] if v.people.by_slug else []
 
 
 def shows(v: Volume, ident: str | None = None) -> Shown:

@@ -22,9 +22,9 @@ from typing import Any, NamedTuple
 from docutils import nodes
 from markupsafe import Markup, escape
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import AUTHORS_SHOWN, LONG_AUTHOR_LIST
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Keynote, Paper, Person, Slot, Workshop
-from enlsp_proceedings.outputs import paths
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
@@ -44,12 +44,12 @@ from enlsp_proceedings.sphinxext.widgets import (
 )
 from enlsp_proceedings.util import latex
 
-#: Fixed section pages of every site, in navigation order: docname -> the `models.Labels` field naming it.
+#: Fixed section pages of every site, in navigation order: docname -> the `model.schema.Labels` field naming it.
 SECTIONS = {
-    "papers/index": "papers",
-    "keynotes/index": "keynotes",
+    paths.docname(paths.PAPERS_INDEX): "papers",
+    paths.docname(paths.KEYNOTES_INDEX): "keynotes",
     "schedule": "schedule",
-    "authors/index": "authors",
+    paths.docname(paths.PEOPLE_INDEX): "authors",
     "people": "people",
     "cfp": "cfp",
 }

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from docutils import nodes
 from markupsafe import Markup
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import PdfCounts, Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     BADGE,
@@ -44,10 +44,10 @@ from enlsp_proceedings.util import latex
 
 #: One line under each section card on the home page.
 SECTION_BLURBS = {
-    "papers/index": "Every accepted paper with its abstract, PDF and citation.",
-    "keynotes/index": "Abstracts and speaker biographies.",
+    paths.docname(paths.PAPERS_INDEX): "Every accepted paper with its abstract, PDF and citation.",
+    paths.docname(paths.KEYNOTES_INDEX): "Abstracts and speaker biographies.",
     "schedule": "The program, in the workshop's time zone.",
-    "authors/index": "Authors, speakers and organizers, with their papers.",
+    paths.docname(paths.PEOPLE_INDEX): "Authors, speakers and organizers, with their papers.",
     "people": "Organizers, volunteers and the technical committee.",
     "cfp": "Topics and submission instructions.",
 }
@@ -73,7 +73,7 @@ class ListedPaper(NamedTuple):
 
 def sections(volume: Volume) -> list[str]:
     """The section pages this volume has (no authors index without people), in navigation order."""
-    return [d for d in SECTIONS if d != "authors/index" or volume.people.by_slug]
+    return [d for d in SECTIONS if d != paths.docname(paths.PEOPLE_INDEX) or volume.people.by_slug]
 
 
 def shows(v: Volume, ident: str | None = None) -> Shown:
@@ -141,9 +141,9 @@ def _editions_line(page: Page, series: str, editions: list, current: str, root: 
     for n, (ident, label, _date) in enumerate(editions):
         if n:
             line += text(" · ")
-        line += strong(label) if ident == current else link(label, page.href(f"{root}{ident}/index.html"))
+        line += strong(label) if ident == current else link(label, page.href(root + paths.in_edition(ident, paths.HOME)))
     line += text(" · ")
-    line += link("All editions", page.href(f"{root}index.html"))
+    line += link("All editions", page.href(root + paths.HOME))
     return line
 
 

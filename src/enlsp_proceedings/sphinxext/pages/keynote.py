@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
 from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, star_button, star_key, when
 from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title

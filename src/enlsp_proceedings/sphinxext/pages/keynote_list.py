@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_refs, single
 from enlsp_proceedings.sphinxext.widgets import bullet_list, grid, para, section
@@ -24,4 +25,4 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     return [out]
 
 
-KIND = PageKind("keynote-list", single("keynotes/index"), shows, render)
+KIND = PageKind("keynote-list", single(paths.docname(paths.KEYNOTES_INDEX)), shows, render)

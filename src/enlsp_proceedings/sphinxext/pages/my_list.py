@@ -7,7 +7,7 @@ assembles the exports from the files the site already publishes: each item's ``.
 ``.ris`` and ``.csl.json``, and the talks' events of ``schedule.ics`` (the same events as each
 talk's own ``.ics``), fetched by relative address: it needs the site served (any static host,
 ``nox -s serve``), and no other network. What it needs to know of the site comes
-from here, made by `outputs.paths`: where each kind of item keeps its files, which citation
+from here, made by `paths`: where each kind of item keeps its files, which citation
 formats each kind has, and the names of the downloads.
 """
 
@@ -17,7 +17,7 @@ import json
 
 from docutils import nodes
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, single
 from enlsp_proceedings.sphinxext.widgets import data_container, inline, para, section

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_ref, person_refs, star_button, star_key, when
 from enlsp_proceedings.sphinxext.widgets import bullet_list, para, paragraphs, section, strong

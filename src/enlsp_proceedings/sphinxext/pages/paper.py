@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Workshop
-from enlsp_proceedings.outputs import cite, paths
+from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.volume import Volume, paper_bibtex, paper_ris
 from enlsp_proceedings.sphinxext.pages.common import (
     LINK_LABELS,

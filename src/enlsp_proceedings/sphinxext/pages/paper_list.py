@@ -8,7 +8,7 @@ from typing import Any
 
 from docutils import nodes
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, Volume
 from enlsp_proceedings.sphinxext.pages.common import Card, Page, PageKind, Shown, paper_card, paper_groups, single
 from enlsp_proceedings.sphinxext.widgets import data_container, grid, link, para, section
@@ -23,9 +23,9 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     """The papers list body."""
     w = d.workshop
     out = section(w.labels.papers, "accepted-papers")
-    out += para(f"{len(d.cards)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", page.href("proceedings.bib"), download="proceedings.bib"), " · ",
-                link("CSL-JSON", page.href("proceedings.csl.json"), download="proceedings.csl.json"), " · ",
-                link("RIS", page.href(paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ", link("JSON", page.href("papers.json")),
+    out += para(f"{len(d.cards)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", page.href(paths.PROCEEDINGS_BIB), download=paths.PROCEEDINGS_BIB), " · ",
+                link("CSL-JSON", page.href(paths.PROCEEDINGS_CSL), download=paths.PROCEEDINGS_CSL), " · ",
+                link("RIS", page.href(paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ", link("JSON", page.href(paths.PAPERS_JSON)),
                 " (", link("schema", page.href(PAPERS_SCHEMA)), ").")
     out += _filters(w, d.cards)
     for ident, heading, group in paper_groups(w, d.cards, lambda c: c.paper.presentation):
@@ -54,4 +54,4 @@ def _filters(w, cards: list[Card]) -> nodes.Node:
     return data_container(classes=["enlsp-filters", f"enlsp-filters-{controls}"], data={"options": json.dumps(options)})
 
 
-KIND = PageKind("paper-list", single("papers/index"), shows, render)
+KIND = PageKind("paper-list", single(paths.docname(paths.PAPERS_INDEX)), shows, render)

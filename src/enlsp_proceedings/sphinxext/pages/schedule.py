@@ -8,7 +8,7 @@ from typing import NamedTuple
 from docutils import nodes
 from markupsafe import Markup
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     LIST_ITEM,

@@ -16,7 +16,7 @@ from typing import Any
 from docutils import nodes
 from markupsafe import Markup
 
-from enlsp_proceedings.outputs import paths
+from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, az_jump, by_letter, letter_anchor, required
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
@@ -65,7 +65,7 @@ def _home_render(page: Page, d: Shown) -> list[nodes.Node]:
                  classes=["enlsp-stats"])
     buttons = para(classes=["enlsp-hero-buttons"])
     if d.editions:
-        buttons += button(f"Latest: {d.editions[0].short_name}", page.href(paths.in_edition(d.editions[0].id, "index.html")), outline=False)
+        buttons += button(f"Latest: {d.editions[0].short_name}", page.href(paths.in_edition(d.editions[0].id, paths.HOME)), outline=False)
         buttons += text(" ")
     if d.papers:
         buttons += button("All papers", page.href(paths.SERIES_PAPERS))
@@ -87,7 +87,7 @@ def _home_render(page: Page, d: Shown) -> list[nodes.Node]:
                  *([text(" "), badge("Non-archival", "secondary")] if not e.archival else []), classes=["enlsp-edition-counts"]),
         ]
         links = para(classes=["enlsp-edition-links"])
-        links += button("Home", page.href(paths.in_edition(e.id, "index.html")), outline=False)
+        links += button("Home", page.href(paths.in_edition(e.id, paths.HOME)), outline=False)
         links += text(" ")
         for path in e.sections:
             label = SECTION_BUTTONS.get(path.partition("/")[2])
@@ -95,7 +95,7 @@ def _home_render(page: Page, d: Shown) -> list[nodes.Node]:
                 links += button(label, page.href(path), outline=True)
                 links += text(" ")
         body.append(links)
-        cards.append(card(link(e.label, page.href(paths.in_edition(e.id, "index.html"))), [para(e.title), *body], classes=["enlsp-edition-card"]))
+        cards.append(card(link(e.label, page.href(paths.in_edition(e.id, paths.HOME))), [para(e.title), *body], classes=["enlsp-edition-card"]))
     out += section("Editions", "editions", grid(cards, "1 1 2 2"))
     if d.links:
         out += section("Links", "links", bullet_list([para(link(label, url, external=True)) for label, url in d.links]))
@@ -145,10 +145,10 @@ def _papers_shows(s: SeriesSite, ident: str | None = None) -> Shown:
 def _papers_render(page: Page, d: Shown) -> list[nodes.Node]:
     out = section("All papers", "all-papers")
     out += para(f"{len(d.papers)} papers of {_count(len(d.editions), 'edition')}. Every edition's at once: ",
-                link("BibTeX", page.href(paths.SERIES_ALL + "proceedings.bib"), download="proceedings.bib"), " · ",
-                link("CSL-JSON", page.href(paths.SERIES_ALL + "proceedings.csl.json"), download="proceedings.csl.json"), " · ",
+                link("BibTeX", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_BIB), download=paths.PROCEEDINGS_BIB), " · ",
+                link("CSL-JSON", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_CSL), download=paths.PROCEEDINGS_CSL), " · ",
                 link("RIS", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ",
-                link("JSON", page.href(paths.SERIES_ALL + "papers.json")), ".")
+                link("JSON", page.href(paths.SERIES_ALL + paths.PAPERS_JSON)), ".")
     options: dict[str, Any] = {"edition": [[ident, label] for ident, label in d.editions],
                                "presentation": _choices((p.presentation, p.presentation_label) for p in d.papers),
                                "track": _choices((p.track, p.track_name) for p in d.papers),

@@ -8,10 +8,21 @@ module, so a path is written once. Paths are relative to the site root (``papers
 
 from __future__ import annotations
 
+#: A site's (an edition's, a series') home, its search page, and the page a host serves for a missing address.
+HOME = "index.html"
+SEARCH = "search.html"
+NOT_FOUND = "404.html"
 SCHEDULE = "schedule.html"
 SCHEDULE_ICS = "schedule.ics"
 PANEL = "panel.html"
 PAPERS_INDEX = "papers/index.html"
+#: the people index (everyone named by the volume; a series': everyone across the years)
+AUTHORS = "authors/"
+PEOPLE_INDEX = f"{AUTHORS}index.html"
+#: a volume's downloads: every paper's BibTeX (and the volume's ``@proceedings``), CSL-JSON, and the list as JSON
+PROCEEDINGS_BIB = "proceedings.bib"
+PROCEEDINGS_CSL = "proceedings.csl.json"
+PAPERS_JSON = "papers.json"
 #: every paper's RIS record in one file (a volume's, or in a series' ``all/`` every edition's)
 PROCEEDINGS_RIS = "proceedings.ris"
 #: the JSON Schema of papers.json, beside it
@@ -24,14 +35,21 @@ MY_LIST = "my-list.html"
 
 
 #: A series' own pages, at the archive's root (`sphinxext/pages/series.py`); person pages are `author_page`.
-SERIES_HOME = "index.html"
-SERIES_PEOPLE = "authors/index.html"
-SERIES_SEARCH = "search.html"
+SERIES_HOME = HOME
+SERIES_PEOPLE = PEOPLE_INDEX
+SERIES_SEARCH = SEARCH
 #: The series-wide downloads' folder and its list of every paper of every edition.
 SERIES_ALL = "all/"
 SERIES_PAPERS = "all/index.html"
 #: The series' JSON list of its editions and their downloads (`publish.series`).
 SERIES_JSON = "editions.json"
+#: Where the search index lives (Pagefind's bundle, ``search/``).
+SEARCH_INDEX = "pagefind"
+#: A site's folders of machinery (Sphinx's, the search index's): no address anyone hands out.
+MACHINERY_FOLDERS = (STATIC.rstrip("/"), "_sources", "_images", SEARCH_INDEX)
+#: A site's folders where no file of an author's may go (the model's `pdf_aliases` check): the
+#: machinery, the people's pages and the keynotes'.
+RESERVED_FOLDERS = (*MACHINERY_FOLDERS, AUTHORS.rstrip("/"), "keynotes")
 
 
 def in_edition(edition: str, path: str) -> str:
@@ -64,6 +82,11 @@ def beside_papers(name: str) -> str:
     return f"papers/{name}"
 
 
+def paper_pdf(paper_id: str) -> str:
+    """Site path of a paper's published PDF."""
+    return paper_file(paper_id, "pdf")
+
+
 def paper_page(paper_id: str) -> str:
     """Site path of a paper's page."""
     return paper_file(paper_id, "html")
@@ -81,7 +104,7 @@ def keynote_page(keynote_id: str) -> str:
 
 def author_page(slug: str) -> str:
     """Site path of a person's page."""
-    return f"authors/{slug}.html"
+    return f"{AUTHORS}{slug}.html"
 
 
 #: The anchor of a paper page's full author list: a long list (`model.people.LONG_AUTHOR_LIST`) is
