@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.docutils import docutils_namespace
 
 
 def _plain_project(tmp_path: Path) -> Path:
@@ -22,10 +23,11 @@ def _plain_project(tmp_path: Path) -> Path:
 @pytest.mark.slow  # runs a (small) Sphinx build
 def test_a_project_without_proceedings_data_keeps_sphinx_html_builder(tmp_path):
     src = _plain_project(tmp_path)
-    app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
-                 status=None, warning=None, freshenv=True, parallel=2)
-    assert type(app.builder) is StandaloneHTMLBuilder
-    app.build()
+    with docutils_namespace():  # Sphinx's registrations into docutils go with the app: a later build in this process starts clean
+        app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                     status=None, warning=None, freshenv=True, parallel=2)
+        assert type(app.builder) is StandaloneHTMLBuilder
+        app.build()
     assert "A page that is no proceedings." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "out" / "searchindex.js").is_file()  # its own search, not the proceedings' Pagefind
     assert app.parallel == 2  # the serial read for small updates is not applied either
@@ -65,14 +67,6 @@ def test_the_pagefind_poll_delay_workaround_still_reaches_pagefind(monkeypatch):
     _without_poll_delay()
     assert service.asyncio is not asyncio and service.asyncio.sleep is not asyncio.sleep
     assert service.asyncio.create_subprocess_exec is asyncio.create_subprocess_exec  # everything else is asyncio's
-
-
-def test_the_theme_inline_scripts_frame_drops_are_gone(small_site):
-    """frame.UNUSED_INLINE names pydata-sphinx-theme's inline scripts by their text: if the
-    theme changes it, they come back on every page and this fails."""
-    for page in ("index.html", "papers/alpha.html", "authors/index.html"):
-        text = (small_site / "site" / page).read_text(encoding="utf-8")
-        assert "DOCUMENTATION_OPTIONS.pagename" not in text and "search_as_you_type" not in text
 
 
 def test_the_theme_still_writes_header_titles_raw():

@@ -8,9 +8,7 @@ links:
 
 * never Sphinx's own search helpers: ``doctools.js`` (its "/" shortcut focuses the
   first search field, which is in the closed search dialog) and ``sphinx_highlight.js``
-  (highlights the terms of Sphinx search results; the site searches with Pagefind), nor
-  the theme's inline ``DOCUMENTATION_OPTIONS.pagename`` / ``search_as_you_type`` scripts
-  (used by its version switcher and its Sphinx-search-as-you-type, neither used here);
+  (highlights the terms of Sphinx search results; the site searches with Pagefind);
 * the copy-button and syntax-highlighting files only on pages with a code block (the
   cite tabs), the tab script only on pages with tabs, the papers filter only on the
   papers list, the reading list's exports only on the My list page, Bootstrap's script only when the header has a "More" dropdown (the only
@@ -52,13 +50,6 @@ FRAME_SCRIPTS = ("enlsp.js", "scripts/bootstrap.js", "scripts/pydata-sphinx-them
 
 #: Registered by Sphinx, but not used by this site.
 UNUSED = {"doctools.js", "sphinx_highlight.js"}
-#: pydata-sphinx-theme adds these two inline scripts to every page (its version switcher and
-#: search-as-you-type, neither used here); it has no option to leave them out, so they are
-#: recognised by their text in ``html-page-context``'s ``script_files``. They are 141 B a page
-#: (58 B gzipped, 2.4% of a gzipped page) on thousands of author pages. No upstream issue
-#: found; see docs/workarounds.md for the one to file. If the theme changes the text, the
-#: scripts simply come back (tests/test_workarounds.py notices).
-UNUSED_INLINE = ("DOCUMENTATION_OPTIONS.pagename", "DOCUMENTATION_OPTIONS.search_as_you_type")
 
 #: file -> what a page's body must contain for the page to load it
 ONLY_FOR = {
@@ -104,9 +95,8 @@ def _name(asset: Any) -> str:
 
 def _keep(asset: Any, features: set[str]) -> bool:
     name = _name(asset)
-    if not name:  # an inline script
-        body = getattr(asset, "attributes", {}).get("body", "")
-        return not any(body.lstrip().startswith(prefix) for prefix in UNUSED_INLINE)
+    if not name:  # an inline script (the theme's two; see docs/workarounds.md, "Removed")
+        return True
     if name in UNUSED:
         return False
     return ONLY_FOR.get(name, "always") in features | {"always"}
