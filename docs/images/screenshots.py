@@ -17,11 +17,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SHOTS = [  # file, page, viewport width, height, colour scheme
-    ("home.png", "2022/index.html", 1280, 800, "light"),
+    ("home.png", "2023/index.html", 1280, 800, "light"),
     ("series.png", "index.html", 1280, 800, "light"),
-    ("papers.png", "2022/papers/index.html", 1280, 800, "light"),
-    ("paper-dark.png", "2022/papers/fast-distilbert.html", 1280, 800, "dark"),
-    ("schedule-phone.png", "2022/schedule.html", 390, 844, "light"),
+    ("papers.png", "2023/papers/index.html", 1280, 800, "light"),
+    ("paper-dark.png", "2023/papers/cmt-3.html", 1280, 800, "dark"),
+    ("schedule-phone.png", "2023/schedule.html", 390, 844, "light"),
 ]
 
 
