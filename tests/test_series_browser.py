@@ -158,7 +158,8 @@ def test_a_person_of_both_years_is_found_once(page, served):
     href = page.locator("#enlsp-search-results a.enlsp-result-title", has_text="Danqi Chen").first.get_attribute("href")
     assert href == "/authors/danqi-chen.html"  # the address itself, not /2023/../authors/…
     person = page.locator("#enlsp-search-results li", has=page.locator("a[href='/authors/danqi-chen.html']"))
-    assert person.locator(".enlsp-result-kind").inner_text().startswith("Person · ")  # the series' page: of no one edition
+    # the series' page, of no one edition: what they did in each year
+    assert person.locator(".enlsp-result-kind").inner_text() == "Person · Author · ENLSP-II: Keynote speaker"
     page.locator("#enlsp-search-results a.enlsp-result-title", has_text="Danqi Chen").first.click()
     page.wait_for_load_state()
     assert path_of(page) == "/authors/danqi-chen.html" and page.locator(".bd-article h1").inner_text().startswith("Danqi Chen")

@@ -77,6 +77,23 @@ def test_the_editions_load_the_series_static_files_and_carry_no_copy_of_their_ow
                 assert target.is_file() and target.parent.is_relative_to(archive.resolve() / "_static"), (page, ref)
 
 
+def test_a_person_of_both_years_is_found_once_with_what_they_did_each_year(archive):
+    """One search over every edition shows a person once, from their newest edition: the result says
+    what they did in every year (it said their newest edition's roles only)."""
+    from enlsp_proceedings.outputs.volume import Volume
+    from enlsp_proceedings.search.index import search_records
+
+    def person(edition: str, name: str):
+        volume = Volume.from_json((archive.parent / ".enlsp-cache" / "series" / edition / "volume.json").read_text(encoding="utf-8"))
+        return next(r for r in search_records(volume) if r.kind.startswith("Person") and r.title == name)
+
+    newest, older = person("2023", "Danqi Chen"), person("2022", "Danqi Chen")
+    assert newest.kind == "Person · Author · ENLSP-II: Keynote speaker" and not newest.repeated
+    assert "ENLSP-II: Keynote speaker" in newest.content
+    assert older.kind == "Person · Keynote speaker" and older.repeated  # indexed apart: found by ENLSP-II's own search
+    assert person("2023", "Hao Sun").kind == "Person · Author"  # in ENLSP-III only
+
+
 def test_each_editions_old_pdf_addresses_work_in_its_folder(archive):
     assert (archive / "2023" / "papers" / "paper_11.pdf").is_file() or any((archive / "2023" / "papers").glob("paper_*.pdf"))
     for alias in (archive / "2023" / "papers").glob("paper_*.pdf"):

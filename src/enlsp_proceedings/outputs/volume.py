@@ -114,6 +114,10 @@ class EditionContext:
     later_people: frozenset[str] = frozenset()
     #: the series' address (its home page is ``<series_url>index.html``)
     series_url: str = ""
+    #: people (slugs) of this edition who were in earlier ones -> (that edition's short name, the
+    #: person's roles there), newest first: one search over every edition shows a person once, from
+    #: their newest edition, with what they did in every year
+    earlier_roles: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     #: where the series' own pages (its home, person pages, search) are, from the edition's root
     root = "../"
@@ -122,14 +126,16 @@ class EditionContext:
         """The context as JSON values (`Volume.to_json`)."""
         return {"edition": self.edition, "series_name": self.series_name, "series_short_name": self.series_short_name,
                 "editions": [list(e) for e in self.editions], "slugs": dict(self.slugs), "later_people": sorted(self.later_people),
-                "series_url": self.series_url}
+                "series_url": self.series_url,
+                "earlier_roles": {slug: [[short, list(roles)] for short, roles in years] for slug, years in sorted(self.earlier_roles.items())}}
 
     @classmethod
     def from_json(cls, data: dict) -> EditionContext:
         """The context saved by `to_json`."""
         return cls(data["edition"], data["series_name"], data["series_short_name"],
                    tuple(tuple(e) for e in data["editions"]), data["slugs"], frozenset(data.get("later_people", ())),
-                   data.get("series_url", ""))
+                   data.get("series_url", ""),
+                   {slug: tuple((short, tuple(roles)) for short, roles in years) for slug, years in data.get("earlier_roles", {}).items()})
 
 
 class Volume:

@@ -133,10 +133,17 @@ def build_series(opts: BuildOptions) -> SeriesReport:
 def edition_context(conf: SeriesConf, edition: Edition, people: SeriesPeople) -> EditionContext:
     """Where an edition sits in its series (its id, the other editions, the series' person slugs, who is in a later one)."""
     listed = tuple((e.id, e.proc.workshop.short_name, e.proc.workshop.date.isoformat()) for e in conf.newest_first())
-    later = conf.editions[conf.editions.index(edition) + 1:]
-    later_people = frozenset(slug for e in later for slug in people.edition_slugs(e.id).values())
+    position = conf.editions.index(edition)
+    later_people = frozenset(slug for e in conf.editions[position + 1:] for slug in people.edition_slugs(e.id).values())
+    short_names = {e.id: e.proc.workshop.short_name for e in conf.editions[:position]}
+    earlier_roles: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    for slug in sorted(set(people.edition_slugs(edition.id).values())):
+        years = tuple((short_names[part.edition], tuple(part.roles)) for part in reversed(people.record(slug).editions)
+                      if part.edition in short_names and part.roles)
+        if years:
+            earlier_roles[slug] = years
     return EditionContext(edition.id, conf.series.name, conf.series.short_name, listed, people.edition_slugs(edition.id), later_people,
-                          conf.series.base_url)
+                          conf.series.base_url, earlier_roles)
 
 
 def in_series(conf: SeriesConf, edition: Edition) -> Proceedings:

@@ -209,15 +209,19 @@ def search_records(volume: Volume, pdfs: dict[str, PaperPdf] | None = None) -> l
         content.add(panel.description, quotable=True)
         records.append(_record(paths.PANEL, panel.title, content, ", ".join(proc.canonical_name(p.name) for p in panel.panelists), "Panel"))
     later = volume.series.later_people if volume.series else frozenset()
+    earlier = volume.series.earlier_roles if volume.series else {}
+    labels = proc.workshop.labels
     for record in people.sorted():
-        roles = ", ".join(role_label(r, proc.workshop.labels) for r in record.roles)
+        roles = ", ".join(role_label(r, labels) for r in record.roles)
+        years = [f"{short}: " + ", ".join(role_label(r, labels) for r in year_roles) for short, year_roles in earlier.get(record.slug, ())]
         content = _Content()
         content.add(record.name)
         content.add("; ".join(record.variants))
         content.add(_ascii_names([record.name, *record.variants]))
         content.add("; ".join(record.affiliations), quotable=True)
         content.add(roles, quotable=True)
-        person = _record(volume.people_root + paths.author_page(record.slug), record.name, content, kind=f"Person · {roles}")
+        content.add("; ".join(years), quotable=True)
+        person = _record(volume.people_root + paths.author_page(record.slug), record.name, content, kind=" · ".join(["Person", roles, *years]))
         person.repeated = record.slug in later
         records.append(person)
     return records
