@@ -84,3 +84,15 @@ def test_papers_json_carries_the_declared_family_names(volume):
     families = {a["name"]: a.get("family") for p in data["papers"] for a in p["authors"]}
     for name, (family, _given) in COMPOUND.items():
         assert families[name] == family
+
+
+@pytest.mark.parametrize(("name", "family"), [("Mihaela van der Schaar", "van der Schaar"), ("Ali ibn Omar", "ibn Omar"),
+                                               ("Joana das Neves", "das Neves"), ("Hao Sun", "Sun")])
+def test_citations_and_the_first_page_check_take_the_family_name_by_one_list_of_particles(name, family):
+    """One list of particles (`model.people.PARTICLES`): the citation's family name is the one the
+    camera-ready check looks for on page 1 (the two lists differed: "ibn", "das")."""
+    from enlsp_proceedings.model.schema import Person
+    from enlsp_proceedings.pdf.check import _family_words
+
+    assert cite.split_name(name)[1] == family
+    assert " ".join(_family_words(Person(name=name))) == family

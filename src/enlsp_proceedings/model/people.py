@@ -272,6 +272,12 @@ def similar_name_pairs(names: list[str]) -> tuple[list[tuple[int, int, str]], in
 ROLE_FILES = {"author": "papers.yaml", "speaker": "keynotes.yaml", "invited": "keynotes.yaml", "panelist": "panel.yaml",
               "moderator": "panel.yaml", "organizer": "people.yaml", "volunteer": "people.yaml", "committee": "people.yaml"}
 _INITIAL = re.compile(r"^\w\.?$")
+#: The words that, written in lowercase inside a name, start its family name ("Mihaela van der
+#: Schaar", "Ali bin Omar"): the one list for citations (`outputs.cite.split_name`) and for
+#: finding the family name printed on a camera-ready's first page (`pdf.check`, which also takes
+#: them capitalised: "Lorenzo De Santis").
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das",
+                       "al", "el", "bin", "ibn"})
 
 
 def assumed_family_names(index: PeopleIndex, only: set[str] | None = None) -> list[tuple[str, str, list[str]]]:

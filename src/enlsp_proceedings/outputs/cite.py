@@ -20,12 +20,12 @@ from functools import lru_cache
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
+from enlsp_proceedings.model.people import PARTICLES
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Workshop
 from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.text import ascii_words
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das", "al", "el", "bin", "ibn"}
 SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
 NON_ARCHIVAL_NOTE = "Non-archival workshop paper"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.codes import WAIVABLE
 from enlsp_proceedings.model.load import ConfError, load_proceedings
-from enlsp_proceedings.model.people import PeopleIndex, assumed_family_names
+from enlsp_proceedings.model.people import PARTICLES, PeopleIndex, assumed_family_names
 from enlsp_proceedings.model.policy import PageRules, page_rules
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Paper, Proceedings, Workshop
 from enlsp_proceedings.model.times import local_time
@@ -133,7 +133,6 @@ correspondence corresponding author authors anonymous affiliation address and th
 """.split())
 _AFFILIATION_WORDS = set("university universitat universite universidad universita institute institut instituto college school "
                          "department dept faculty laboratory laboratories lab labs research center centre inc ltd llc corp".split())
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "bin", "al", "el", "ter", "ten"}
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]?\.|[A-Z][^\W\d_]*(?:[-'’][A-Z]?[^\W\d_]+)*|[a-z]{1,4})$")
 
 
@@ -164,7 +163,7 @@ def _family_words(person) -> list[str]:
     words = person.name.split()
     family = [words[-1]]
     for word in reversed(words[:-1]):
-        if word.lower() in _PARTICLES:
+        if word.lower() in PARTICLES:
             family.insert(0, word)
         else:
             break
