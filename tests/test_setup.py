@@ -10,6 +10,7 @@ import sys
 
 from conftest import REPO
 from enlsp_proceedings.cli import ACCEPTED_WARNINGS, warning_summary
+from enlsp_proceedings.model.codes import Level, Reported
 
 
 def readme() -> str:
@@ -45,17 +46,20 @@ def test_ci_installs_nox_where_pip_may_and_in_a_virtual_environment_where_it_may
 
 
 def test_the_warnings_are_counted_by_kind_with_those_conf_asks_for_apart():
-    lines = (["warning: paper 'a': 4.4 pages of content, the limit is 4 [pdf-over-limit]"] * 3
-             + ["warning: paper 'b': page 1 has 'Andy Rock', the metadata 'Andrew Rock' [pdf-author-variant]",
-                "warning: paper 'c': this is the anonymized review copy (...); published anyway [pdf-review-copy-published]",
-                "warning: people: 'P. Raman' and 'Priya Raman' may be the same person (initials); if so, ...",
-                "error: paper 'd': the file is empty (0 bytes) [pdf-empty]"])
-    first, kinds = warning_summary(lines)
+    warning, error = Level.WARNING, Level.ERROR
+    problems = ([Reported(warning, "pdf-over-limit", "paper 'a': 4.4 pages of content, the limit is 4 [pdf-over-limit]")] * 3
+                + [Reported(warning, "pdf-author-variant", "paper 'b': page 1 has 'Andy Rock', the metadata 'Andrew Rock' [pdf-author-variant]"),
+                   Reported(warning, "pdf-review-copy-published", "paper 'c': the anonymized review copy; published anyway [pdf-review-copy-published]"),
+                   Reported(warning, "name-variant", "people: 'P. Raman' and 'Priya Raman' may be the same person (initials); if so, ..."),
+                   Reported(error, "pdf-empty", "paper 'd': the file is empty (0 bytes) [pdf-empty]")])
+    first, kinds = warning_summary(problems)
     assert first.startswith("6 warnings, none of which stops the build (`nox -s check` lists them all; ")
     assert kinds == ("  accepted in conf/: 3 pdf-over-limit (page_policy over_limit), 1 pdf-review-copy-published (publish_review_copy); "
                      "to look at: 1 pdf-author-variant, 1 name-variant")
-    assert warning_summary(["error: paper 'd': the file is empty (0 bytes) [pdf-empty]"]) == []
-    assert warning_summary(lines[3:4])[0].startswith("1 warning, ")
+    assert warning_summary(problems[-1:]) == []
+    assert warning_summary(problems[3:4])[0].startswith("1 warning, ")
+    assert str(problems[-1]) == "error: paper 'd': the file is empty (0 bytes) [pdf-empty]"  # as printed
+    assert str(problems[-1].naming("edition 2023")) == "error: edition 2023: paper 'd': the file is empty (0 bytes) [pdf-empty]"
 
 
 def test_every_kind_of_warning_is_explained_in_the_readme():

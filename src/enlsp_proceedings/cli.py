@@ -15,6 +15,7 @@ from pathlib import Path
 
 from enlsp_proceedings import __version__, paths
 from enlsp_proceedings.errors import UserError
+from enlsp_proceedings.model.codes import NAME_VARIANT, Level, Reported
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
@@ -157,11 +158,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_warnings(problems: list[str], cache: Path) -> None:
+def _print_warnings(problems: list[Reported], cache: Path) -> None:
     """A build's problems: those the last build did not show, a count of those it did, the summary by kind."""
     new, known = _once(problems, cache / "reported-warnings.json")
-    for line in new:
-        print(line, file=sys.stderr)
+    for problem in new:
+        print(problem, file=sys.stderr)
     if known:
         print(f"{len(known)} warning(s) already shown by an earlier build and still open (`nox -s check` lists them all)", file=sys.stderr)
     for line in warning_summary(problems):
@@ -187,15 +188,13 @@ def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
 ACCEPTED_WARNINGS = {"pdf-over-limit": "page_policy over_limit", "pdf-review-copy-published": "publish_review_copy"}
 
 
-def warning_summary(lines: list[str]) -> list[str]:
-    """Two lines for the end of a build's output: how many warnings there are and which kinds (the code
-    in brackets that ends each line, "name-variant" for the people ones); which of them conf/ accepts
-    on purpose and which are to look at; that none stops the build, and how to see them all."""
-    import re
+def warning_summary(problems: list[Reported]) -> list[str]:
+    """Two lines for the end of a build's output: how many warnings there are and which kinds (their
+    codes); which of them conf/ accepts on purpose and which are to look at; that none stops the
+    build, and how to see them all."""
     from collections import Counter
 
-    codes = Counter((m[1] if (m := re.search(r"\[([a-z0-9-]+)\]$", line)) else "name-variant")
-                    for line in lines if line.startswith("warning"))
+    codes = Counter(p.code for p in problems if p.level is Level.WARNING)
     if not codes:
         return []
     accepted = [f"{n} {code} ({ACCEPTED_WARNINGS[code]})" for code, n in codes.most_common() if code in ACCEPTED_WARNINGS]
@@ -207,11 +206,11 @@ def warning_summary(lines: list[str]) -> list[str]:
             "the README's 'Warnings' says what each kind means and asks of you):", f"  {kinds}"]
 
 
-def _once(lines: list[str], memory: Path) -> tuple[list[str], list[str]]:
-    """(lines to print, warnings not repeated): a warning shown by the previous build is counted, not repeated.
+def _once(problems: list[Reported], memory: Path) -> tuple[list[Reported], list[Reported]]:
+    """(problems to print, warnings not repeated): a warning shown by the previous build is counted, not repeated.
 
-    Errors are always printed. The file remembers the warnings of the last build only, so a
-    warning that went away and came back is shown again.
+    Errors are always printed. The file remembers the warnings of the last build only (as printed),
+    so a warning that went away and came back is shown again.
     """
     from enlsp_proceedings.util.files import write_if_changed
 
@@ -219,24 +218,25 @@ def _once(lines: list[str], memory: Path) -> tuple[list[str], list[str]]:
         before = set(json.loads(memory.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         before = set()
-    new = [line for line in lines if not line.startswith("warning") or line not in before]
-    known = [line for line in lines if line.startswith("warning") and line in before]
+    warnings = [p for p in problems if p.level is Level.WARNING]
+    new = [p for p in problems if p.level is not Level.WARNING or str(p) not in before]
+    known = [p for p in warnings if str(p) in before]
     with contextlib.suppress(OSError):
-        write_if_changed(memory, json.dumps(sorted({line for line in lines if line.startswith("warning")}), ensure_ascii=False, indent=0))
+        write_if_changed(memory, json.dumps(sorted({str(p) for p in warnings}), ensure_ascii=False, indent=0))
     return new, known
 
 
 MAX_VARIANT_WARNINGS = 50
 
 
-def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[str]:
+def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[Reported]:
     """Names that look like one person spelled two ways: the organizer decides (aliases)."""
     pairs = report.volume.people.likely_variants_cached(cache_dir)
-    lines = [f"warning: people: {a!r} and {b!r} may be the same person ({reason}); if so, list one as a variant of the other "
-             f"under 'aliases' in {conf_dir / 'people.yaml'}" for a, b, reason in pairs[:MAX_VARIANT_WARNINGS]]
+    found = [Reported(Level.WARNING, NAME_VARIANT, f"people: {a!r} and {b!r} may be the same person ({reason}); if so, list one as a "
+                      f"variant of the other under 'aliases' in {conf_dir / 'people.yaml'}") for a, b, reason in pairs[:MAX_VARIANT_WARNINGS]]
     if len(pairs) > MAX_VARIANT_WARNINGS:
-        lines.append(f"warning: people: {len(pairs) - MAX_VARIANT_WARNINGS} more possible name variants not shown")
-    return lines
+        found.append(Reported(Level.WARNING, NAME_VARIANT, f"people: {len(pairs) - MAX_VARIANT_WARNINGS} more possible name variants not shown"))
+    return found
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -15,7 +15,35 @@ waived.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
+
+
+class Level(StrEnum):
+    """How much a problem matters. An error keeps a PDF off the site and fails ``build --strict``;
+    a warning is for the organizer to look at; a note explains (a waiver, a page policy). Equal to
+    its text ("error"), which `check --format json` and every printed line show."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One problem as a build reports it and the command line prints it (``<level>: <text>``): its
+    code is one of this module's, or ``name-variant`` for two spellings that may be one person."""
+
+    level: Level
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.text}"
+
+    def naming(self, where: str) -> Reported:
+        """The same problem, its text starting with ``where`` ("edition 2023")."""
+        return Reported(self.level, self.code, f"{where}: {self.text}")
 
 #: When a waiver of a code can be known to match nothing (a stale waiver): ``file`` always
 #: (the file is there or not), ``pdf`` once the paper's PDF was read, ``supplementary`` once the
@@ -67,6 +95,10 @@ NOT_WAIVABLE: dict[str, str] = {
        for code in ("supplementary-outside", "supplementary-unreadable", "supplementary-too-large", "supplementary-empty",
                     "supplementary-not-pdf", "supplementary-encrypted", "supplementary-no-pages", "supplementary-too-costly")},
 }
+
+#: A build's warning about people, not about one paper: two spellings that may be one person (the
+#: organizer settles them in people.yaml's ``aliases`` or ``distinct``).
+NAME_VARIANT = "name-variant"
 
 #: Notes `check` adds for one paper: what they explain, never a problem to waive.
 NOTES = {

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.codes import Level, Reported
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs.downloads import write_artifacts
@@ -77,7 +78,7 @@ class BuildReport:
 
     volume: Volume
     pdfs: dict[str, PaperPdf]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Reported] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
     supplements: dict[str, Supplement] = field(default_factory=dict)
     up_to_date: bool = False  # the published site was already built from these exact inputs: Sphinx did not run
@@ -127,7 +128,7 @@ def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf]
         for problem in problems:
             if problem.level == "note":  # explained or waived by the organizers: `check` shows them, the build goes on
                 continue
-            report.warnings.append(f"{problem.level}: paper {paper.id!r}: {problem.message} [{problem.code}]")
+            report.warnings.append(Reported(Level(problem.level), problem.code, f"paper {paper.id!r}: {problem.message} [{problem.code}]"))
             if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
                 pdfs[paper.id].problems.append(problem)
                 volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
@@ -180,7 +181,7 @@ def _build_site(opts: BuildOptions) -> BuildReport:
         memo = FirstPageMemo(cache)
         settle_problems(proc, volume, pdfs, report, memo)
         memo.save()
-        errors = [w for w in report.warnings if w.startswith("error")]
+        errors = [str(w) for w in report.warnings if w.level is Level.ERROR]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.codes import Level, Reported
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
@@ -115,14 +116,9 @@ class SeriesReport:
     up_to_date: bool = False
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Reported]:
         """Every edition's warnings, each naming its edition."""
-        out = []
-        for eid, edition in self.editions.items():
-            for line in edition.warnings:
-                level, _, rest = line.partition(": ")
-                out.append(f"{level}: edition {eid}: {rest}")
-        return out
+        return [problem.naming(f"edition {eid}") for eid, edition in self.editions.items() for problem in edition.warnings]
 
 
 def build_series(opts: BuildOptions) -> SeriesReport:
@@ -179,7 +175,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             report.editions[edition.id] = edition_report
             volumes.append((edition, volume))
         memo.save()
-        errors = [w for w in report.warnings if w.startswith("error")]
+        errors = [str(w) for w in report.warnings if w.level is Level.ERROR]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))
         staging = out.with_name(f".{out.name}.staging")
