@@ -328,7 +328,7 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
 
 def _remove_stale_people(site: Path, docnames: dict[str, str]) -> None:
     """Person pages of people no longer in any edition (Sphinx never deletes a removed page)."""
-    folder = site / "authors"
+    folder = site / paths.AUTHORS
     if folder.is_dir():
         for path in folder.glob("*.html"):
             if paths.docname(paths.author_page(path.stem)) not in docnames:
