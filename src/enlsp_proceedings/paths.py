@@ -16,7 +16,8 @@ SCHEDULE = "schedule.html"
 SCHEDULE_ICS = "schedule.ics"
 PANEL = "panel.html"
 PAPERS_INDEX = "papers/index.html"
-#: the people index (everyone named by the volume; a series': everyone across the years)
+#: the people's folder: one page per person (`author_page`), and the people index (everyone named
+#: by the volume; a series': everyone across the years)
 AUTHORS = "authors/"
 PEOPLE_INDEX = f"{AUTHORS}index.html"
 #: a volume's downloads: every paper's BibTeX (and the volume's ``@proceedings``), CSL-JSON, and the list as JSON
