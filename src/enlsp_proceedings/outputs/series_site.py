@@ -11,7 +11,6 @@ spelled in `paths`.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,11 +115,6 @@ class SeriesSite:
     editions: list[EditionLine] = field(default_factory=list)
     people: dict[str, SeriesPerson] = field(default_factory=dict)
     papers: list[ListedPaper] = field(default_factory=list)  # newest edition first, each in its own order
-
-    def digest(self, *parts: object) -> str:
-        """Hash of what a page shows (see `Volume.digest`): written into its stub."""
-        blob = json.dumps(parts, sort_keys=True, default=_jsonable, ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def to_json(self) -> str:
         """The data as the build saves it for the Sphinx extension (``series.json``)."""

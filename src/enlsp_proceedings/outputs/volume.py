@@ -6,23 +6,23 @@ extension, and answers the questions pages ask: URLs, slots, citation keys, peop
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, cast
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot, Workshop
 from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.pdf.facts import PaperPdf
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -151,6 +151,8 @@ class Volume:
         #: the pages speak of it in the past. Only this flag, not the date, reaches the pages, so
         #: their digests change once, the day after the workshop. Set by the build (`held_on`).
         self.held = False
+        #: `memo`'s values, by key
+        self._memos: dict[Hashable, object] = {}
 
     def held_on(self, day: dt.date) -> bool:
         """Whether the workshop is over on this day (it is after the program's last day)."""
@@ -241,10 +243,11 @@ class Volume:
         return len(self.days) > 1
 
     @cached_property
-    def _slot_places(self) -> dict[int, tuple[str, int]]:
-        """Per slot, its anchor and rank: ``slot-0910`` (``slot-20310505-0910`` over several days);
-        parallel slots starting together get ``-2``, ``-3``... (rank 2, 3...) in schedule order."""
-        places: dict[int, tuple[str, int]] = {}
+    def _slot_places(self) -> dict[str, tuple[str, int]]:
+        """Per slot (by its value, `_slot_key`), its anchor and rank: ``slot-0910``
+        (``slot-20310505-0910`` over several days); parallel slots starting together get ``-2``,
+        ``-3``... (rank 2, 3...) in schedule order. Two slots alike in every field are one place."""
+        places: dict[str, tuple[str, int]] = {}
         used: set[str] = set()
         for slot in self.proc.schedule:
             base = "slot-" + (f"{self.slot_date(slot):%Y%m%d}-" if self.multi_day else "") + slot.start.replace(":", "")
@@ -253,12 +256,12 @@ class Volume:
                 n += 1
                 anchor = f"{base}-{n}"
             used.add(anchor)
-            places[id(slot)] = (anchor, n)
+            places.setdefault(_slot_key(slot), (anchor, n))
         return places
 
     def slot_rank(self, slot: Slot) -> int:
         """1 for the first slot starting at its time and day, 2 for a parallel one starting with it..."""
-        return self._slot_places[id(slot)][1]
+        return self._slot_places[_slot_key(slot)][1]
 
     # -- URLs ------------------------------------------------------------------
     @property
@@ -316,7 +319,7 @@ class Volume:
 
     def slot_anchor(self, slot: Slot) -> str:
         """The slot's anchor on the schedule page (unique, also for parallel slots)."""
-        return self._slot_places[id(slot)][0]
+        return self._slot_places[_slot_key(slot)][0]
 
     def slot_title(self, slot: Slot) -> str:
         """What the schedule calls a slot: its talk's or paper's title, the panel's title, or its own title."""
@@ -472,33 +475,12 @@ class Volume:
             "cfp": dump["cfp"],
         }
 
-    # -- change detection ------------------------------------------------------
-    def digest(self, *parts: object) -> str:
-        """Hash of what a page shows; written into its source so Sphinx re-reads only changed pages."""
-        # an edition's pages link people to the series' pages: a page moved into a series is a new page
-        blob = json.dumps(parts if self.series is None else [self.series.edition, parts], sort_keys=True, default=self._jsonable_cached, ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-    def _jsonable_cached(self, value: object) -> object:
-        """`_jsonable`, remembered per object: a paper is dumped once, not once per page showing it.
-
-        An object with a ``digest_parts()`` method (a paper card, shown on hundreds of author
-        pages) stands for its own digest: 16 characters to hash, not the whole card again."""
-        cache = self.__dict__.setdefault("_dumps", {})
-        hit = cache.get(id(value))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-        parts = getattr(value, "digest_parts", None)
-        out = self.digest(*parts()) if parts is not None else _jsonable(value)
-        cache[id(value)] = (value, out)
-        return out
-
-    def memo(self, key: object, make: Callable[[], object]) -> object:
+    # -- objects the pages share ------------------------------------------------
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, computed once per volume for ``key`` (objects the pages share, such as paper cards)."""
-        memos = self.__dict__.setdefault("_memos", {})
-        if key not in memos:
-            memos[key] = make()
-        return memos[key]
+        if key not in self._memos:
+            self._memos[key] = make()
+        return cast(T, self._memos[key])
 
 
 def paper_entry_text(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = (), et_al: bool = False) -> str:
@@ -526,11 +508,6 @@ def paper_ris(paper: Paper, workshop: Workshop, published: bool) -> str:
     return cite.to_ris(paper, workshop, url, pdf)
 
 
-def _jsonable(value: object) -> object:
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if isinstance(value, PdfStatus) or dataclasses.is_dataclass(value):
-        return vars(value)  # plain values only (PdfStatus, people.PersonRecord); asdict's deep copy is slow
-    if isinstance(value, (dt.date, Path)):
-        return str(value)
-    raise TypeError(type(value))
+def _slot_key(slot: Slot) -> str:
+    """A slot by its value (a model with list fields has no hash): what `Volume` finds its place by."""
+    return slot.model_dump_json()

@@ -308,15 +308,15 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
     digests: dict[str, list[str]] = {}
     pages: dict[str, str] = {}
     for name, kind in SERIES_PAGES.items():
-        for docname, ident in kind.pages(site):  # type: ignore[arg-type]
+        for docname, ident in kind.pages(site):
             person = site.people.get(ident) if kind.one_item and ident else None
             if person is not None:
                 key = hashlib.sha256(" ".join(f"{y.edition}={fingerprints[y.edition]}" for y in person.years).encode()).hexdigest()[:32]
                 hit = known.get(person.slug)
-                digests[person.slug] = hit if isinstance(hit, list) and len(hit) == 2 and hit[0] == key else [key, site.digest(kind.shows(site, ident))]  # type: ignore[arg-type]
+                digests[person.slug] = hit if isinstance(hit, list) and len(hit) == 2 and hit[0] == key else [key, kind.shows(site, ident).digest()]
                 digest = digests[person.slug][1]
             else:
-                digest = site.digest(kind.shows(site, ident))  # type: ignore[arg-type]
+                digest = kind.shows(site, ident).digest()
             stub_toc = toctree if docname == "index" else None
             pages[docname] = stub(name, ident, digest, orphan=kind.orphan, toctree=stub_toc)
     try:

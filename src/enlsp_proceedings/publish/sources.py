@@ -43,10 +43,12 @@ def source_pages(volume: Volume, extra_toctree: Sequence[str] = ()) -> dict[str,
     receives (sphinxext.pages), so a page is re-read whenever what it shows changes.
     """
     pages: dict[str, str] = {}
+    # an edition's pages link people to the series' pages: a page moved into a series is a new page
+    salt = volume.series.edition if volume.series else ""
     for name, kind in PAGES.items():
         for docname, ident in kind.pages(volume):
             toctree = home.sections(volume) + list(extra_toctree) if kind is home.KIND else None
-            pages[docname] = stub(name, ident, volume.digest(kind.shows(volume, ident)), orphan=kind.orphan, toctree=toctree)
+            pages[docname] = stub(name, ident, kind.shows(volume, ident).digest(salt), orphan=kind.orphan, toctree=toctree)
     return pages
 
 

@@ -3,12 +3,15 @@ their papers as cards, their talks, their co-authors."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from docutils import nodes
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.model.people import role_label
+from enlsp_proceedings.model.people import PersonRecord, role_label
+from enlsp_proceedings.model.schema import Keynote, Labels
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, paper_card, required
+from enlsp_proceedings.sphinxext.pages.common import Card, Page, PageKind, Shown, paper_card, required
 from enlsp_proceedings.sphinxext.widgets import badge, bullet_list, grid, link, para, section, strong, text
 
 
@@ -19,12 +22,27 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.author_page(slug)), slug) for slug in v.people.by_slug]
 
 
-def shows(v: Volume, slug: str | None) -> Shown:
+@dataclass(frozen=True)
+class AuthorShows(Shown):
+    """What a person's page shows."""
+
+    record: PersonRecord
+    labels: Labels
+    #: their papers' cards
+    cards: list[Card]
+    keynotes: list[Keynote]
+    #: (the panel's title, "Moderator" or "Panelist") when they are on the panel
+    panel: tuple[str, str] | None
+    #: (name, slug) of each co-author
+    coauthors: list[tuple[str, str]]
+
+
+def shows(v: Volume, slug: str | None) -> AuthorShows:
     """The person's record, their papers' cards, their keynotes, their panel role, their co-authors' names, the labels."""
     record = v.people.by_slug[required(slug)]
     panel = v.proc.panel
     role = ("Moderator" if "moderator" in record.roles else "Panelist") if panel and {"panelist", "moderator"} & set(record.roles) else None
-    return Shown(
+    return AuthorShows(
         record=record, labels=v.workshop.labels,
         cards=[paper_card(v, i) for i in record.papers],
         keynotes=[v.keynotes_by_id[i] for i in record.keynotes],
@@ -33,7 +51,7 @@ def shows(v: Volume, slug: str | None) -> Shown:
     )
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: AuthorShows) -> list[nodes.Node]:
     """The person page body."""
     record = d.record
     out = section(record.name, "person")

@@ -4,11 +4,13 @@ with their roles and a contributors/committee filter."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from docutils import nodes
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import role_label
+from enlsp_proceedings.model.schema import Labels
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, az_jump, by_letter, letter_anchor
 from enlsp_proceedings.sphinxext.widgets import bullet_list, data_container, inline, link, para, section
@@ -22,12 +24,21 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.PEOPLE_INDEX), None)] if v.people.by_slug else []
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class AuthorIndexShows(Shown):
+    """What the people index shows."""
+
+    labels: Labels
+    #: (name, slug, roles, sorting name) of everyone, in sorting order
+    people: list[tuple[str, str, list[str], str]]
+
+
+def shows(v: Volume, ident: str | None = None) -> AuthorIndexShows:
     """Everyone's name, page, roles and sorting letter, and the labels."""
-    return Shown(labels=v.workshop.labels, people=[(r.name, r.slug, r.roles, r.sort_key[0]) for r in v.people.sorted()])
+    return AuthorIndexShows(labels=v.workshop.labels, people=[(r.name, r.slug, r.roles, r.sort_key[0]) for r in v.people.sorted()])
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: AuthorIndexShows) -> list[nodes.Node]:
     """The people index body."""
     out = section(d.labels.authors, "authors")
     records = d.people

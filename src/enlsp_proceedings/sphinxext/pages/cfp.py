@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from docutils import nodes
 
+from enlsp_proceedings.model.schema import CallForPapers, ImportantDate, Labels
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, single
 from enlsp_proceedings.sphinxext.widgets import admonition, badge, bullet_list, para, paragraphs, section, table
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class CfpShows(Shown):
+    """What the call for papers shows."""
+
+    cfp: CallForPapers
+    dates: list[ImportantDate]
+    labels: Labels
+    #: once the workshop is over, its name and last day
+    held: tuple[str, dt.date] | None
+
+
+def shows(v: Volume, ident: str | None = None) -> CfpShows:
     """The call, the important dates, the labels; once the workshop is over, its name and last day."""
-    return Shown(cfp=v.proc.cfp, dates=v.workshop.important_dates, labels=v.workshop.labels,
-                 held=(v.workshop.short_name, v.days[-1]) if v.held else None)
+    return CfpShows(cfp=v.proc.cfp, dates=v.workshop.important_dates, labels=v.workshop.labels,
+                    held=(v.workshop.short_name, v.days[-1]) if v.held else None)
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: CfpShows) -> list[nodes.Node]:
     """The call for papers body."""
     cfp = d.cfp
     out = section(d.labels.cfp, "call-for-papers")

@@ -2,10 +2,11 @@
 pieces of data and widgets more than one page shows (person links, paper and keynote cards,
 "When" lines, badges, author names, citation downloads, the correction box).
 
-Every page kind declares, once, the data its page shows (``shows(volume, ident)``, plain
-values and model objects). The stub digest hashes exactly that (publish.sources) and the
-renderer receives exactly that, with a `Page` that knows only the docname: a renderer has no
-`Volume` to reach into, so it cannot show anything its digest misses.
+Every page kind declares, once, the data its page shows: a frozen dataclass deriving from
+`Shown` (``PaperShows``, ``HomeShows``...), typed field by field and made by the kind's
+``shows(volume, ident)``. Its `Shown.digest` (written into the page's stub by publish.sources)
+hashes every value it holds, and the renderer receives exactly it, with a `Page` that knows only
+the docname: a renderer has no `Volume` to reach into, so it cannot show anything the digest misses.
 
 Author-supplied strings only ever become Text nodes or attribute values, which Sphinx's HTML
 writer escapes, or values of `Markup` templates (paper cards and title lists, repeated
@@ -14,13 +15,15 @@ hundreds of times per page), which markupsafe escapes.
 
 from __future__ import annotations
 
+import hashlib
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from docutils import nodes
 from markupsafe import Markup, escape
+from pydantic import TypeAdapter
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import AUTHORS_SHOWN, LONG_AUTHOR_LIST
@@ -57,27 +60,43 @@ SECTIONS = {
 LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video", "arxiv": "arXiv", "openreview": "OpenReview"}
 
 
-class Shown(dict):
-    """The data one page shows: a dict (hashed as JSON for the digest) read by attribute."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+#: serializes any value by what it is at run time (a model by its class, a dataclass field by
+#: field): what a page shows is hashed whole, and a value of a type it cannot serialize is an error,
+#: not a silently partial digest
+_DIGEST_JSON: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 @dataclass(frozen=True)
-class PageKind:
+class Shown:
+    """The data one page shows: each page kind derives a frozen dataclass from this, typed field by
+    field. Its renderer receives this and nothing else, and its digest covers all of it."""
+
+    def digest(self, salt: str = "") -> str:
+        """Hash of every value this page shows (the fields, serialized whole by pydantic, in
+        Rust): written into the page's stub so Sphinx re-reads the page only when it changes.
+        ``salt``: what else makes the page another, such as the edition of a series it is in."""
+        return hashlib.sha256(salt.encode() + b"\0" + _DIGEST_JSON.dump_json(self)).hexdigest()[:16]
+
+
+#: what a page kind reads its data from: a `Volume` (a workshop, or an edition) or the series' `SeriesSite`
+Data = TypeVar("Data")
+#: the page kind's own `Shown`
+S = TypeVar("S", bound=Shown)
+#: an item of a list (of people, papers, cards...)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageKind(Generic[Data, S]):
     """One kind of generated page: which pages it makes, what each shows, and how it renders that."""
 
     name: str
-    #: (docname, ident) of every page of this kind in a volume (ident None for a single page)
-    pages: Callable[[Volume], list[tuple[str, str | None]]]
+    #: (docname, ident) of every page of this kind (ident None for a single page)
+    pages: Callable[[Data], list[tuple[str, str | None]]]
     #: the data a page shows: its digest covers this and its renderer receives only this
-    shows: Callable[[Volume, str | None], Shown]
+    shows: Callable[[Data, str | None], S]
     #: the page body, from a `Page` (links) and the data `shows` returned
-    render: Callable[[Page, Shown], list[nodes.Node]]
+    render: Callable[[Page, S], list[nodes.Node]]
     #: outside the navigation tree (reached by links only)
     orphan: bool = False
     #: a page about one item: a few short sections, no "On this page" column
@@ -122,7 +141,7 @@ def person_ref(volume: Volume, person: Person | str) -> PersonRef:
     return PersonRef(volume.proc.canonical_name(name), volume.people.slug(name), None if isinstance(person, str) else person.affiliation)
 
 
-def person_refs(volume: Volume, persons) -> list[PersonRef]:
+def person_refs(volume: Volume, persons: Sequence[Person | str]) -> list[PersonRef]:
     """`person_ref` of each."""
     return [person_ref(volume, p) for p in persons]
 
@@ -140,7 +159,7 @@ def session_when(volume: Volume, slot: Slot) -> When:
                 volume.workshop.timezone, volume.slot_ics_path(slot), session=True)
 
 
-def shown_authors(people: list[Any]) -> tuple[list[Any], int]:
+def shown_authors(people: list[T]) -> tuple[list[T], int]:
     """(the people to show, how many more there are): a list longer than `LONG_AUTHOR_LIST` is
     cut to its first `AUTHORS_SHOWN` (the paper's page lists them all, once)."""
     if len(people) > LONG_AUTHOR_LIST:
@@ -194,20 +213,18 @@ def star_button(key: str, label: str = "") -> nodes.Node:
     return fragment(STAR_LABELLED.format(key=key, label=label), label)
 
 
+@dataclass(frozen=True)
 class Card:
-    """What a paper's card shows (paper lists, author pages). One per paper per volume (`paper_card`),
-    and it stands for its own digest in a page's: 2,600 author pages at 1,000 papers would
-    otherwise hash the same cards again and again (10 MB of JSON)."""
+    """What a paper's card shows (paper lists, author pages): one per paper per volume (`paper_card`),
+    hashed whole in the digest of every page that shows it."""
 
-    __slots__ = ("paper", "status", "authors", "badges", "held", "more")
-
-    def __init__(self, paper: Paper, status: PdfStatus | None, authors: list[PersonRef], badges: list[tuple[str, str, bool]], held: bool = False,
-                 more: int = 0):
-        self.paper, self.status, self.authors, self.badges, self.held, self.more = paper, status, authors, badges, held, more
-
-    def digest_parts(self) -> tuple:
-        """Everything the card shows (see `Volume.digest`)."""
-        return self.paper, self.status, self.authors, self.badges, self.held, self.more
+    paper: Paper
+    status: PdfStatus | None
+    authors: list[PersonRef]
+    badges: list[tuple[str, str, bool]]
+    held: bool = False
+    #: authors a long list leaves out (`shown_authors`)
+    more: int = 0
 
 
 def paper_card(volume: Volume, paper_id: str) -> Card:
@@ -217,10 +234,10 @@ def paper_card(volume: Volume, paper_id: str) -> Card:
         authors, more = shown_authors(paper.authors)
         return Card(paper, volume.pdfs.get(paper_id), [PersonRef(volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in authors],
                     badge_specs(volume.workshop, paper), volume.held, more)
-    return volume.memo(("card", paper_id, volume.held), make)  # type: ignore[return-value]
+    return volume.memo(("card", paper_id, volume.held), make)
 
 
-def paper_groups(workshop: Workshop, items: list, presentation: Callable[[Any], str]) -> list[tuple[str, str, list]]:
+def paper_groups(workshop: Workshop, items: list[T], presentation: Callable[[T], str]) -> list[tuple[str, str, list[T]]]:
     """(anchor, heading, items): papers by kind of presentation, every track included (tracks are
     badges and a filter). The home page and the papers list show these groups, so their counts agree."""
     groups = [(kind.id, kind.group, [p for p in items if presentation(p) == kind.id]) for kind in workshop.presentation_list]
@@ -415,11 +432,11 @@ class Page:
         return section("Report a correction", "report-a-correction", *body, classes=["enlsp-correction"])
 
 
-def by_letter(items: list, sort_name: Callable[[Any], str]) -> dict[str, list]:
+def by_letter(items: Sequence[T], sort_name: Callable[[T], str]) -> dict[str, list[T]]:
     """People grouped by the first letter of their sorting name (others under "#"), A to Z."""
     from enlsp_proceedings.util.text import fold
 
-    groups: dict[str, list] = {}
+    groups: dict[str, list[T]] = {}
     for item in items:
         letter = (fold(sort_name(item))[:1] or "#").upper()
         groups.setdefault(letter if letter.isalpha() else "#", []).append(item)

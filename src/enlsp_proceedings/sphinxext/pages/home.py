@@ -3,12 +3,14 @@ compact title lists by presentation, important dates, sponsors, and the section 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from docutils import nodes
 from markupsafe import Markup
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.schema import Keynote, Workshop
 from enlsp_proceedings.outputs.volume import PdfCounts, Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     BADGE,
@@ -76,18 +78,35 @@ def sections(volume: Volume) -> list[str]:
     return [d for d in SECTIONS if d != paths.docname(paths.PEOPLE_INDEX) or volume.people.by_slug]
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class HomeShows(Shown):
+    """What the home page shows."""
+
+    workshop: Workshop
+    keynotes: list[Keynote]
+    #: the workshop has a panel
+    panel: bool
+    #: the section pages, in navigation order (`sections`)
+    sections: list[str]
+    papers: list[ListedPaper]
+    #: papers, published PDFs, review copies (`Volume.pdf_counts`)
+    counts: tuple[int, int, int]
+    #: in a series: its short name, every edition (id, short name, date) newest first, this edition, the series' root
+    series: tuple[str, tuple[tuple[str, str, str], ...], str, str] | None
+
+
+def shows(v: Volume, ident: str | None = None) -> HomeShows:
     """The workshop, its keynotes, a line per paper, whether there is a panel, the sections."""
     proc = v.proc
-    return Shown(
+    return HomeShows(
         workshop=v.workshop, keynotes=list(proc.keynotes), panel=bool(proc.panel), sections=sections(v),
         papers=[ListedPaper(p.id, p.title, p.award, p.presentation, author_names(v, p), bool((s := v.pdfs.get(p.id)) and s.published)) for p in proc.papers],
-        counts=tuple(v.pdf_counts),
+        counts=(v.pdf_counts.papers, v.pdf_counts.published, v.pdf_counts.review_copies),
         series=(v.series.series_short_name, v.series.editions, v.series.edition, v.series.root) if v.series else None,
     )
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: HomeShows) -> list[nodes.Node]:
     """The home page body."""
     w = d.workshop
     hero = nodes.container(classes=["enlsp-hero"])
@@ -135,7 +154,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
     return [out]
 
 
-def _editions_line(page: Page, series: str, editions: list, current: str, root: str) -> nodes.paragraph:
+def _editions_line(page: Page, series: str, editions: tuple[tuple[str, str, str], ...], current: str, root: str) -> nodes.paragraph:
     """"Every WXYZ edition: WXYZ-III · WXYZ-II · All editions", this one in bold."""
     line = para(f"Every {series} edition: ", classes=["enlsp-editions"])
     for n, (ident, label, _date) in enumerate(editions):
@@ -163,7 +182,7 @@ def pdf_count_sentence(counts: PdfCounts) -> str:
     return lead + f"{who} their PDF published: {kinds}."
 
 
-def _papers(page: Page, w, papers: list[ListedPaper], counts: tuple[int, int, int]) -> nodes.section:
+def _papers(page: Page, w: Workshop, papers: list[ListedPaper], counts: tuple[int, int, int]) -> nodes.section:
     """Orals, spotlights and posters as compact title lists (the cards are on the papers page)."""
     out = section(w.labels.papers, "accepted-papers")
     out += para(pdf_count_sentence(PdfCounts(*counts)))
@@ -189,7 +208,7 @@ def _papers(page: Page, w, papers: list[ListedPaper], counts: tuple[int, int, in
     return out
 
 
-def _dates_list(w) -> nodes.bullet_list:
+def _dates_list(w: Workshop) -> nodes.bullet_list:
     items = []
     for d in w.important_dates:
         line = para(element("time", f"{d.date:%a} {d.date.day} {d.date:%b %Y}", datetime=d.date.isoformat(), class_="enlsp-date"), " ",
@@ -201,7 +220,7 @@ def _dates_list(w) -> nodes.bullet_list:
     return bullet_list(items, classes=["enlsp-dates-list"])
 
 
-def _sponsors(w) -> nodes.section:
+def _sponsors(w: Workshop) -> nodes.section:
     out = section(w.labels.sponsors, "sponsors")
     levels: dict[str, list] = {}
     for s in w.sponsors:

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from docutils import nodes
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.schema import Keynote, Workshop
 from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
-from enlsp_proceedings.sphinxext.pages.common import LINK_LABELS, Page, PageKind, Shown, person_refs, required, star_button, star_key, when
+from enlsp_proceedings.sphinxext.pages.common import (
+    LINK_LABELS,
+    Page,
+    PageKind,
+    PersonRef,
+    Shown,
+    When,
+    person_refs,
+    required,
+    star_button,
+    star_key,
+    when,
+)
 from enlsp_proceedings.sphinxext.richtext import rich_paragraphs, rich_title
 from enlsp_proceedings.sphinxext.widgets import badge, button, code_block, para, paragraphs, section, text
 
@@ -16,15 +31,27 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.keynote_page(k.id)), k.id) for k in v.proc.keynotes]
 
 
-def shows(v: Volume, keynote_id: str | None) -> Shown:
+@dataclass(frozen=True)
+class KeynoteShows(Shown):
+    """What a keynote's page shows."""
+
+    keynote: Keynote
+    speakers: list[PersonRef]
+    when: When | None
+    workshop: Workshop
+    #: its citation key
+    key: str
+
+
+def shows(v: Volume, keynote_id: str | None) -> KeynoteShows:
     """The keynote, its speakers, its slot, the workshop, its citation key."""
     keynote_id = required(keynote_id)
     keynote = v.keynotes_by_id[keynote_id]
-    return Shown(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
-                 key=v.keys[f"keynote:{keynote_id}"])
+    return KeynoteShows(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
+                        key=v.keys[f"keynote:{keynote_id}"])
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: KeynoteShows) -> list[nodes.Node]:
     """The keynote page body."""
     keynote, w = d.keynote, d.workshop
     out = rich_title(keynote.title, "keynote", classes=["enlsp-keynote"])

@@ -14,10 +14,13 @@ formats each kind has, and the names of the downloads.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from docutils import nodes
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.schema import Labels
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, single
 from enlsp_proceedings.sphinxext.widgets import data_container, inline, para, section
@@ -30,14 +33,28 @@ TITLE = "My list"
 CITATIONS = {"paper": ["bib", "ris", "csl.json"], "keynote": ["bib", "csl.json"], "panel": []}
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class MyListShows(Shown):
+    """What the reader's list page shows (and tells its script)."""
+
+    short_name: str
+    year: int
+    labels: Labels
+    base_url: str
+    #: the workshop has a program (its talks have calendar files)
+    program: bool
+    #: kind -> the address of an item's files, ``{id}`` and ``{ext}`` to fill in
+    files: dict[str, str]
+
+
+def shows(v: Volume, ident: str | None = None) -> MyListShows:
     """The workshop's names (for the downloads and the item kinds), and where the items' files live."""
     w = v.workshop
-    return Shown(short_name=w.short_name, year=w.year, labels=w.labels, base_url=w.base_url, program=bool(v.proc.schedule),
+    return MyListShows(short_name=w.short_name, year=w.year, labels=w.labels, base_url=w.base_url, program=bool(v.proc.schedule),
                  files={kind: paths.target_file(kind, "{id}", "{ext}") for kind in CITATIONS})
 
 
-def config(d: Shown) -> dict:
+def config(d: MyListShows) -> dict[str, Any]:
     """What enlsp-mylist.js needs to know of the site: file addresses by kind (``{id}`` and
     ``{ext}`` filled in by the script), citation formats by kind, labels, download names."""
     return {
@@ -53,7 +70,7 @@ def config(d: Shown) -> dict:
     }
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: MyListShows) -> list[nodes.Node]:
     """The page: what the list is, and the holder the script fills."""
     out = section(TITLE, "my-list", classes=["enlsp-mylist"])
     out += para("Star papers and talks anywhere on this site (the ", inline("My list", classes=["enlsp-star-sample"]),

@@ -3,17 +3,21 @@ the abstract, citations in four formats, errata, and the correction box."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from docutils import nodes
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Workshop
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Person, Workshop
 from enlsp_proceedings.outputs import cite
-from enlsp_proceedings.outputs.volume import Volume, paper_bibtex, paper_ris
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume, paper_bibtex, paper_ris
 from enlsp_proceedings.sphinxext.pages.common import (
     LINK_LABELS,
     Page,
     PageKind,
+    PersonRef,
     Shown,
+    When,
     person_refs,
     required,
     session_when,
@@ -46,14 +50,36 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.paper_page(p.id)), p.id) for p in v.proc.papers]
 
 
-def shows(v: Volume, paper_id: str | None) -> Shown:
+@dataclass(frozen=True)
+class PaperShows(Shown):
+    """What a paper's page shows."""
+
+    paper: Paper
+    #: its PDF's status (None: no PDF was ever submitted)
+    status: PdfStatus | None
+    authors: list[PersonRef]
+    badges: list[tuple[str, str, bool]]
+    #: its talk's slot, if it has one
+    when: When | None
+    #: the poster sessions that list it
+    sessions: list[When]
+    workshop: Workshop
+    #: its citation key
+    key: str
+    #: the workshop has taken place (`Volume.held`)
+    held: bool
+    #: the volume's editors, in its BibTeX
+    editors: list[Person]
+
+
+def shows(v: Volume, paper_id: str | None) -> PaperShows:
     """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key,
     the volume's editors (in its BibTeX)."""
     paper_id = required(paper_id)
     paper = v.papers_by_id[paper_id]
-    return Shown(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=page_badges(v.workshop, paper),
-                 when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
-                 workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], held=v.held, editors=list(v.proc.people.organizers))
+    return PaperShows(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=page_badges(v.workshop, paper),
+                      when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
+                      workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], held=v.held, editors=list(v.proc.people.organizers))
 
 
 def page_badges(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
@@ -65,7 +91,7 @@ def page_badges(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]
     return specs
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: PaperShows) -> list[nodes.Node]:
     """The paper page body."""
     paper, status, w = d.paper, d.status, d.workshop
     paper_id = paper.id
@@ -76,9 +102,8 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         out += para(UNKNOWN_AUTHORS_NOTE, classes=["enlsp-authors-note"])
     # what a reader came for, right under the title and authors, on a phone's first screen too:
     # the PDF, the citation, the star of the reading list, then the other files and links
-    published = bool(status and status.published)
     actions = para(classes=["enlsp-actions"])
-    if published:
+    if status is not None and status.published:
         actions += button(f"PDF ({status.pages} page{'s' if status.pages != 1 else ''})", f"{paper_id}.pdf", outline=False, download=True)
         actions += text(" ")
     actions += button("Cite", "#cite")
@@ -94,7 +119,7 @@ def render(page: Page, d: Shown) -> list[nodes.Node]:
         actions += button(LINK_LABELS[kind], url, external=True)
         actions += text(" ")
     out += actions
-    if published and status.thumbnail:
+    if status is not None and status.published and status.thumbnail:
         # the first page, linking to the PDF (the alt text names the link's target)
         out += para(link(thumbnail_img(status.thumbnail.rsplit("/", 1)[-1], status.thumb_size, alt="First page of the PDF", classes="enlsp-thumb enlsp-thumb-paper"),
                          f"{paper_id}.pdf", classes=["enlsp-thumb-link"]), classes=["enlsp-thumb-holder"])

@@ -4,22 +4,33 @@ filter controls and the whole volume's downloads."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.schema import Workshop
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, Volume
 from enlsp_proceedings.sphinxext.pages.common import Card, Page, PageKind, Shown, paper_card, paper_groups, single
 from enlsp_proceedings.sphinxext.widgets import data_container, grid, link, para, section
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class PaperListShows(Shown):
+    """What the papers list shows."""
+
+    workshop: Workshop
+    #: every paper's card, in the volume's order
+    cards: list[Card]
+
+
+def shows(v: Volume, ident: str | None = None) -> PaperListShows:
     """The workshop and every paper's card."""
-    return Shown(workshop=v.workshop, cards=[paper_card(v, p.id) for p in v.proc.papers])
+    return PaperListShows(workshop=v.workshop, cards=[paper_card(v, p.id) for p in v.proc.papers])
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: PaperListShows) -> list[nodes.Node]:
     """The papers list body."""
     w = d.workshop
     out = section(w.labels.papers, "accepted-papers")
@@ -39,7 +50,7 @@ def _grid(page: Page, cards: list[Card]) -> nodes.container:
     return grid([page.paper_card(c, grouped=True) for c in cards], "1 1 2 2", item_data=data)
 
 
-def _filters(w, cards: list[Card]) -> nodes.Node:
+def _filters(w: Workshop, cards: list[Card]) -> nodes.Node:
     """Placeholder the filter script fills with its controls (without JavaScript every card shows)."""
     papers = [c.paper for c in cards]
     award = w.labels.award

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from docutils import nodes
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, person_refs, single
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, PersonRef, Shown, person_refs, single
 from enlsp_proceedings.sphinxext.widgets import bullet_list, link, para, section
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class PeopleShows(Shown):
+    """What the people page shows."""
+
+    heading: str
+    #: (anchor, heading, members) of each group
+    groups: list[tuple[str, str, list[PersonRef]]]
+    #: the panel's title and panelists, if there is a panel
+    panel: tuple[str, list[PersonRef]] | None
+
+
+def shows(v: Volume, ident: str | None = None) -> PeopleShows:
     """The section's label, each group's members, the panel's title and panelists."""
     groups = v.proc.people
     panel = v.proc.panel
-    return Shown(
+    return PeopleShows(
         heading=v.workshop.labels.people,
         groups=[(ident, title, person_refs(v, members)) for ident, title, members in (
             ("organizers", "Organizers", groups.organizers),
@@ -25,7 +38,7 @@ def shows(v: Volume, ident: str | None = None) -> Shown:
     )
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: PeopleShows) -> list[nodes.Node]:
     """The people page body."""
     out = section(d.heading, "people")
     for ident, title, members in d.groups:

@@ -3,12 +3,15 @@ linking its page and its calendar file."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from docutils import nodes
 from markupsafe import Markup
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.schema import Presentation, Slot, Workshop
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     LIST_ITEM,
@@ -66,14 +69,14 @@ def _parallel_groups(slots: list[Row]) -> list[list[Row]]:
     return groups
 
 
-def _row(v: Volume, slot) -> Row:
+def _row(v: Volume, slot: Slot) -> Row:
     start, end = v.slot_datetimes(slot)
     hours = (f"{start:%H:%M}", f"{end:%H:%M}", start.tzname() or "")
     times = f"{hours[0]}–{hours[1]} {hours[2]}"
     target = slot.target
     if target is None:
         papers = [(i, v.papers_by_id[i].title, author_names(v, v.papers_by_id[i])) for i in slot.papers]
-        return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, slot.kind, slot.title or "", None, None, None, None, papers)
+        return Row(v.slot_anchor(slot), slot.start, slot.end, times, hours, slot.kind or "", slot.title or "", None, None, None, None, papers)
     kind, ident = target
     who: list[PersonRef] | None
     more = 0
@@ -88,22 +91,35 @@ def _row(v: Volume, slot) -> Row:
                star_key(kind, ident), more)
 
 
-def shows(v: Volume, ident: str | None = None) -> Shown:
+@dataclass(frozen=True)
+class ScheduleShows(Shown):
+    """What the schedule shows."""
+
+    workshop: Workshop
+    #: the time zone's name on the first day ('CST')
+    tzname: str
+    #: each day and its slots, by start
+    days: list[tuple[dt.date, list[Row]]]
+    #: the poster presentation kind, when a slot lists papers (a poster session)
+    poster: Presentation | None
+
+
+def shows(v: Volume, ident: str | None = None) -> ScheduleShows:
     """The workshop, the time zone's name, and each day's slots."""
     first = v.proc.schedule[0] if v.proc.schedule else None
-    days = []
+    days: list[tuple[dt.date, list[Row]]] = []
     for day in v.days:
         slots = sorted((s for s in v.proc.schedule if v.slot_date(s) == day), key=lambda s: (s.start, s.end))
         days.append((day, [_row(v, s) for s in slots]))
-    return Shown(workshop=v.workshop, tzname=v.slot_datetimes(first)[0].tzname() if first else "", days=days,
-                 poster=v.workshop.presentation("poster") if any(s.papers for s in v.proc.schedule) else None)
+    return ScheduleShows(workshop=v.workshop, tzname=(v.slot_datetimes(first)[0].tzname() or "") if first else "", days=days,
+                         poster=v.workshop.presentation("poster") if any(s.papers for s in v.proc.schedule) else None)
 
 
-def _day(day) -> str:
+def _day(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def render(page: Page, d: Shown) -> list[nodes.Node]:
+def render(page: Page, d: ScheduleShows) -> list[nodes.Node]:
     """The schedule body."""
     w = d.workshop
     out = section(w.labels.schedule, "schedule")
@@ -147,11 +163,11 @@ def _time(times: str) -> nodes.paragraph:
     return para(times, classes=["enlsp-time"])
 
 
-def _event(page: Page, d: Shown, slot: Row) -> tuple[list[nodes.Node], list[nodes.Node]]:
+def _event(page: Page, d: ScheduleShows, slot: Row) -> tuple[list[nodes.Node], list[nodes.Node]]:
     """The Event and Speakers cells of one slot."""
     if slot.page is None:
         event: list[nodes.Node] = [para(slot.title, classes=["enlsp-event", f"enlsp-kind-{slot.kind}"])]
-        if slot.papers:
+        if slot.papers and d.poster is not None:  # (`shows` names the poster kind whenever a slot lists papers)
             items = [LIST_ITEM.format(href=page.href(paths.paper_page(ident)), title=rich_markup(title), award=Markup(""), authors=authors) for ident, title, authors in slot.papers]
             summary = f"{len(items)} {d.poster.group.lower() if len(items) != 1 else d.poster.label.lower()}"
             event.append(flag_math(fragment(_SESSION_PAPERS.format(summary=summary, items=Markup("").join(items)), "\n".join(latex.plain(title) for _i, title, _a in slot.papers)),

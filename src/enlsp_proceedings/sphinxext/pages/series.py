@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
 from markupsafe import Markup
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.outputs.series_site import SeriesSite
+from enlsp_proceedings.outputs.series_site import EditionLine, ListedPaper, SeriesPerson, SeriesSite
 from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, az_jump, by_letter, letter_anchor, required
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
@@ -48,16 +49,32 @@ def _home_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
     return [("index", None)]
 
 
-def _home_shows(s: SeriesSite, ident: str | None = None) -> Shown:
-    return Shown(name=s.name, short_name=s.short_name, description=s.description, links=s.links, editions=s.editions, people=len(s.people),
-                 papers=len(s.papers))
+@dataclass(frozen=True)
+class SeriesHomeShows(Shown):
+    """What the series' home shows."""
+
+    name: str
+    short_name: str
+    description: str
+    #: (label, URL) of the series' links
+    links: list[tuple[str, str]]
+    #: every edition, newest first
+    editions: list[EditionLine]
+    #: how many people and papers the series has
+    people: int
+    papers: int
+
+
+def _home_shows(s: SeriesSite, ident: str | None = None) -> SeriesHomeShows:
+    return SeriesHomeShows(name=s.name, short_name=s.short_name, description=s.description, links=s.links, editions=s.editions, people=len(s.people),
+                           papers=len(s.papers))
 
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _home_render(page: Page, d: Shown) -> list[nodes.Node]:
+def _home_render(page: Page, d: SeriesHomeShows) -> list[nodes.Node]:
     out = section(d.name, "home", classes=["enlsp-home"])
     hero = nodes.container(classes=["enlsp-hero"])
     hero += para(f"{d.short_name} · the archive of every edition", classes=["enlsp-kicker"])
@@ -106,12 +123,22 @@ def _people_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.SERIES_PEOPLE), None)] if s.people else []
 
 
-def _people_shows(s: SeriesSite, ident: str | None = None) -> Shown:
-    return Shown(people=[(p.name, p.slug, p.sort_key[0], tuple(p.edition_ids)) for p in s.people.values()],
+@dataclass(frozen=True)
+class SeriesPeopleShows(Shown):
+    """What the series' people index shows."""
+
+    #: (name, slug, sorting name, editions newest first) of everyone
+    people: list[tuple[str, str, str, tuple[str, ...]]]
+    #: edition id -> its short name
+    editions: dict[str, str]
+
+
+def _people_shows(s: SeriesSite, ident: str | None = None) -> SeriesPeopleShows:
+    return SeriesPeopleShows(people=[(p.name, p.slug, p.sort_key[0], tuple(p.edition_ids)) for p in s.people.values()],
                  editions={e.id: e.short_name for e in s.editions})
 
 
-def _people_render(page: Page, d: Shown) -> list[nodes.Node]:
+def _people_render(page: Page, d: SeriesPeopleShows) -> list[nodes.Node]:
     out = section("People", "authors")
     several = sum(1 for p in d.people if len(p[3]) > 1)
     out += para(f"{len(d.people)} people across {_count(len(d.editions), 'edition')}: authors, speakers, organizers and committee members"
@@ -138,11 +165,20 @@ def _papers_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.SERIES_PAPERS), None)] if s.papers else []
 
 
-def _papers_shows(s: SeriesSite, ident: str | None = None) -> Shown:
-    return Shown(papers=s.papers, editions=[(e.id, e.label) for e in s.editions])
+@dataclass(frozen=True)
+class SeriesPapersShows(Shown):
+    """What the series' list of every paper shows."""
+
+    papers: list[ListedPaper]
+    #: (id, label) of every edition, newest first
+    editions: list[tuple[str, str]]
 
 
-def _papers_render(page: Page, d: Shown) -> list[nodes.Node]:
+def _papers_shows(s: SeriesSite, ident: str | None = None) -> SeriesPapersShows:
+    return SeriesPapersShows(papers=s.papers, editions=[(e.id, e.label) for e in s.editions])
+
+
+def _papers_render(page: Page, d: SeriesPapersShows) -> list[nodes.Node]:
     out = section("All papers", "all-papers")
     out += para(f"{len(d.papers)} papers of {_count(len(d.editions), 'edition')}. Every edition's at once: ",
                 link("BibTeX", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_BIB), download=paths.PROCEEDINGS_BIB), " · ",
@@ -182,11 +218,18 @@ def _person_pages(s: SeriesSite) -> list[tuple[str, str | None]]:
     return [(paths.docname(paths.author_page(slug)), slug) for slug in s.people]
 
 
-def _person_shows(s: SeriesSite, slug: str | None) -> Shown:
-    return Shown(person=s.people[required(slug)])
+@dataclass(frozen=True)
+class SeriesPersonShows(Shown):
+    """What a person's page of the series shows: the person, across the years."""
+
+    person: SeriesPerson
 
 
-def _person_render(page: Page, d: Shown) -> list[nodes.Node]:
+def _person_shows(s: SeriesSite, slug: str | None) -> SeriesPersonShows:
+    return SeriesPersonShows(person=s.people[required(slug)])
+
+
+def _person_render(page: Page, d: SeriesPersonShows) -> list[nodes.Node]:
     p = d.person
     out = section(p.name, "person")
     if p.orcid:
@@ -217,9 +260,10 @@ def _person_render(page: Page, d: Shown) -> list[nodes.Node]:
     return [out]
 
 
-SERIES_PAGES: dict[str, PageKind] = {k.name: k for k in (
-    PageKind("series-home", _home_pages, _home_shows, _home_render),  # type: ignore[arg-type]
-    PageKind("series-people", _people_pages, _people_shows, _people_render),  # type: ignore[arg-type]
-    PageKind("series-papers", _papers_pages, _papers_shows, _papers_render),  # type: ignore[arg-type]
-    PageKind("series-person", _person_pages, _person_shows, _person_render, orphan=True, one_item=True),  # type: ignore[arg-type]
+#: kind name -> the series' page kind (a kind's own `Shown` is checked where it is declared)
+SERIES_PAGES: dict[str, PageKind[SeriesSite, Any]] = {k.name: k for k in (
+    PageKind("series-home", _home_pages, _home_shows, _home_render),
+    PageKind("series-people", _people_pages, _people_shows, _people_render),
+    PageKind("series-papers", _papers_pages, _papers_shows, _papers_render),
+    PageKind("series-person", _person_pages, _person_shows, _person_render, orphan=True, one_item=True),
 )}
