@@ -10,7 +10,7 @@ from docutils import nodes
 from markupsafe import Markup
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.model.schema import Keynote, Workshop
+from enlsp_proceedings.model.schema import Keynote, Sponsor, Workshop
 from enlsp_proceedings.outputs.volume import PdfCounts, Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     BADGE,
@@ -222,7 +222,7 @@ def _dates_list(w: Workshop) -> nodes.bullet_list:
 
 def _sponsors(w: Workshop) -> nodes.section:
     out = section(w.labels.sponsors, "sponsors")
-    levels: dict[str, list] = {}
+    levels: dict[str, list[Sponsor]] = {}
     for s in w.sponsors:
         levels.setdefault(s.level or "", []).append(s)
     for level, members in levels.items():
