@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))  # synthetic.py: the test suite's synthetic workshops
 
 from enlsp_proceedings.model.load import load_proceedings  # noqa: E402
-from enlsp_proceedings.outputs import cite  # noqa: E402
+from enlsp_proceedings.outputs import citation, cite  # noqa: E402
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume  # noqa: E402
 from synthetic import make_pdf, random_papers, write_workshop  # noqa: E402
 
@@ -275,7 +275,7 @@ orphan: true
 
 ::::{{tab-set}}
 :::{{tab-item}} BibTeX
-{_fence(volume.paper_bibtex(paper), "bibtex")}
+{_fence(citation.bibtex(volume.paper_citation(paper)), "bibtex")}
 :::
 :::{{tab-item}} ACL
 {_fence(cite.to_acl_text(paper, w))}
@@ -284,7 +284,7 @@ orphan: true
 {_fence(cite.to_markdown(paper, w, url), "markdown")}
 :::
 :::{{tab-item}} RIS
-{_fence(volume.paper_ris(paper))}
+{_fence(citation.ris(volume.paper_citation(paper)))}
 :::
 ::::
 

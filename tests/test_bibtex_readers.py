@@ -30,7 +30,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Paper, Person, Proceedings
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs import citation, cite
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.util import latex
 from synthetic import UNICODE_AUTHORS, workshop_yaml
@@ -113,7 +113,7 @@ def assert_readers_get_the_text(volume: Volume, text: str, papers: list[Paper]) 
 def test_the_readers_decode_the_real_volume_to_its_names_and_titles(real):
     assert_readers_get_the_text(real, real.volume_bibtex(), real.proc.papers)
     for paper in real.proc.papers:
-        assert_readers_get_the_text(real, real.paper_bibtex(paper), [paper])
+        assert_readers_get_the_text(real, citation.bibtex(real.paper_citation(paper)), [paper])
     # the issue's compound family names
     found = read_with_pybtex(real.volume_bibtex())
     assert ("Niama", "El Khbir") in found["zaratiana-etal-2022-dyrex"][1]
@@ -126,7 +126,7 @@ def test_the_readers_decode_names_from_many_languages():
     assert "^^" not in text and r"{\d{o}}" in text  # the standard macros, as the ACL Anthology writes ọ
     assert_readers_get_the_text(volume, text, volume.proc.papers)
     for paper in volume.proc.papers:
-        assert_readers_get_the_text(volume, volume.paper_bibtex(paper), [paper])
+        assert_readers_get_the_text(volume, citation.bibtex(volume.paper_citation(paper)), [paper])
     # the customer's example: ọ̀ with its grave, read back whole
     for read in (read_with_pybtex, read_with_bibtexparser):
         assert ("Adébáyọ̀", "Ọlágúnjú") in read(text)[volume.keys["paper:p0"]][1]
@@ -160,12 +160,12 @@ def test_proceedings_bib_has_the_volume_with_its_editors_and_papers_cross_refere
 
 def test_a_papers_own_bib_is_one_entry_whole_by_itself(real):
     """Entries copied from several paper pages into one file never repeat an entry."""
-    copied = "\n".join(real.paper_bibtex(p) for p in real.proc.papers[:3])
+    copied = "\n".join(citation.bibtex(real.paper_citation(p)) for p in real.proc.papers[:3])
     library = bibtexparser.parse_string(copied)
     assert len(library.entries) == 3 and not library.failed_blocks
     for entry in library.entries:
         assert "crossref" not in entry.fields_dict and entry.fields_dict["editor"].value.startswith("Rezagholizadeh, Mehdi")
-    assert "crossref" not in real.keynote_bibtex(real.proc.keynotes[0])
+    assert "crossref" not in citation.keynote_bibtex(real.keynote_citation(real.proc.keynotes[0]))
 
 
 def test_proceedings_csl_json_has_the_keynotes_and_the_volume(real):

@@ -7,6 +7,7 @@ installed with the ``test`` extra), so no network is needed at test time.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 from pathlib import Path
 
@@ -188,8 +189,13 @@ def test_search_dialog_of_a_404_page_at_any_depth_goes_to_the_search_page(served
 
 
 def test_thumbnails_load_and_pending_paper_has_no_broken_image(served, browser):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context, page, _ = open_page(browser, served + "papers/index.html")
     try:
+        # lazy images load after layout: on a busy machine, some time after the page's load event
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function("[...document.querySelectorAll('img.enlsp-thumb')].every(i => i.complete && i.naturalWidth)", timeout=10_000)
         images = page.evaluate("[...document.querySelectorAll('img.enlsp-thumb')].map(i => [i.getAttribute('src'), i.complete && i.naturalWidth])")
         assert sorted(images) == [["alpha.png", 300], ["beta.png", 300]]
         broken = page.evaluate("""async () => { const p = await fetch('gamma.html').then(r => r.text());

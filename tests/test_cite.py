@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Workshop
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs import citation, cite
 from enlsp_proceedings.outputs.volume import Volume
 from synthetic import UNICODE_AUTHORS, UNICODE_TITLES, unicode_workshop, workshop_yaml
 
@@ -310,7 +310,7 @@ def test_specials_are_escaped_and_internal_capitals_protected():
 
 def test_ris_and_text_formats(volume):
     paper = volume.papers_by_id["uni-0"]
-    ris = volume.paper_ris(paper)
+    ris = citation.ris(volume.paper_citation(paper))
     lines = ris.splitlines()
     assert lines[0] == "TY  - CPAPER" and lines[-1] == "ER  - "
     assert "AU  - Nguyễn, Văn An" in lines and "AU  - Đặng, Thị Ngọc Ánh" in lines
@@ -421,16 +421,17 @@ def test_people_sort_by_declared_family_name(volume):
 
 
 def test_volume_bibtex_is_the_papers_entries_one_after_another(volume):
-    """The build assembles proceedings.bib from the per-paper files (reusing unchanged ones): each
-    paper's entry as its own .bib holds it, with a crossref to the volume added (none for a paper
-    without authors), in order, then the keynotes and the @proceedings entry, once, last."""
+    """proceedings.bib is each paper's entry as its own .bib holds it, with a crossref to the volume
+    added (none for a paper without authors), in order, then the keynotes and the @proceedings
+    entry, once, last: made from the same records as the papers' files, one way."""
     whole = volume.volume_bibtex()
-    own = {p.id: cite.without_preamble(volume.paper_bibtex(p).strip()) for p in volume.proc.papers}
+    own = {p.id: cite.without_preamble(citation.bibtex(volume.paper_citation(p)).strip()) for p in volume.proc.papers}
     key = volume.proceedings_key
     papers = [cite.with_crossref(own[p.id], key) if p.authors else own[p.id] for p in volume.proc.papers]
     assert cite.without_preamble(whole).startswith("\n\n\n".join(papers) + "\n\n\n@misc{")
     assert whole.count("@proceedings{") == 1 and whole.rstrip().endswith(cite.entry_text(cite.proceedings_entry(volume.workshop, volume.proc.people.organizers, key)))
-    assert volume.volume_bibtex(own) == whole  # the texts of the .bib files give the same file
+    # the build's memo of each record's texts (outputs.downloads) gives the same file
+    assert volume.volume_bibtex(lambda c: own[c.paper.id]) == whole
 
 
 def test_markdown_citation_escapes_only_what_markdown_would_read_as_markup():

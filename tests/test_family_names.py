@@ -13,7 +13,7 @@ import pytest
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 from enlsp_proceedings.model.load import load_proceedings
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs import citation, cite
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.headmeta import scholar_tags
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
@@ -45,11 +45,11 @@ def test_bibtex_ris_csl_and_scholar_use_the_whole_family_name(volume):
             [author] = [a for a in paper.authors if a.name == name]
             assert cite.bibtex_name(author) == f"{family}, {given}"
             assert cite.ris_name(author) == f"{family}, {given}"
-            assert f"AU  - {family}, {given}\n" in volume.paper_ris(paper)
-            assert {"family": family, "given": given} in volume.paper_csl(paper)["author"]
+            assert f"AU  - {family}, {given}\n" in citation.ris(volume.paper_citation(paper))
+            assert {"family": family, "given": given} in citation.csl(volume.paper_citation(paper))["author"]
             assert f'<meta name="citation_author" content="{family}, {given}">' in scholar_tags(volume, paper.id)
             # the .bib, read back by bibtexparser's name splitting
-            library = bibtexparser.parse_string(volume.paper_bibtex(paper), append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+            library = bibtexparser.parse_string(citation.bibtex(volume.paper_citation(paper)), append_middleware=[SeparateCoAuthors(), SplitNameParts()])
             [entry] = library.entries
             parts = [n for n in entry.fields_dict["author"].value if n.first == [given]]
             assert [" ".join(p.last) for p in parts] == [family], name

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
 from enlsp_proceedings.model.schema import Paper, Proceedings
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.outputs import citation, cite
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.headmeta import _meta
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
@@ -85,7 +85,7 @@ def test_meta_tags_round_trip(value):
 def test_bibtex_parses_back_to_one_entry(title, names):
     volume = _volume(title, names)
     paper = volume.proc.papers[0]
-    text = volume.paper_bibtex(paper)
+    text = citation.bibtex(volume.paper_citation(paper))
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks, text
     [entry] = library.entries
@@ -106,7 +106,7 @@ def test_bibtex_parses_back_to_one_entry(title, names):
 def test_ris_has_one_line_per_tag(title, names):
     volume = _volume(title, names)
     paper = volume.proc.papers[0]
-    lines = volume.paper_ris(paper).splitlines()
+    lines = citation.ris(volume.paper_citation(paper)).splitlines()
     assert [line[:2] for line in lines] == ["TY", "TI", *["AU"] * len(paper.authors), "PY", "DA", "T2", "CY", "UR", "L1", "AB", "N1", "ER"]
     assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in lines), lines
     assert lines[1][6:] == _plain(latex.plain(paper.title))  # RIS carries plain text (util.latex)

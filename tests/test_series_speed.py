@@ -162,12 +162,11 @@ def test_an_edition_whose_data_did_not_change_is_not_digested_again(built, monke
 def test_an_edit_digests_the_person_pages_of_its_editions_people_only(built, monkeypatch):
     """A person's page shows what the editions they are in say of them: its digest is remembered with
     those editions' fingerprints, so an edit to 2032 digests the pages of 2032's people alone."""
-    from enlsp_proceedings.outputs.series_site import SeriesPerson, SeriesSite
+    from enlsp_proceedings.sphinxext.pages.series import SeriesPersonShows
 
     people: list[str] = []
-    real = SeriesSite.digest
-    monkeypatch.setattr(SeriesSite, "digest", lambda self, *parts: people.extend(
-        part["person"].slug for part in parts if isinstance(part, dict) and isinstance(part.get("person"), SeriesPerson)) or real(self, *parts))
+    real = SeriesPersonShows.digest
+    monkeypatch.setattr(SeriesPersonShows, "digest", lambda self, salt="": people.append(self.person.slug) or real(self, salt))
     retitle(built / "conf", "2032", "Pruning Tiny Models Anew")
     build_series(options(built))
     assert "priya-raman" in people and "ola-nordmann" not in people and "wei-zhang" not in people, people

@@ -156,14 +156,14 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     """A one-paper edit neither ships the Sphinx environment to workers, nor forks writers, nor rebuilds every .bib/.ris."""
     from sphinx.builders import Builder
 
-    from enlsp_proceedings.outputs.volume import Volume
+    from enlsp_proceedings.outputs import citation
     from enlsp_proceedings.sphinxext.parallel import HTMLBuilder
 
     parallel_reads, parallel_writes, bibtex_for = [], [], []
-    real_parallel, real_write, real_bibtex = Builder._read_parallel, Builder._write_parallel, Volume.paper_bibtex
+    real_parallel, real_write, real_bibtex = Builder._read_parallel, Builder._write_parallel, citation.bibtex_entry
     monkeypatch.setattr(Builder, "_read_parallel", lambda self, docnames, nproc: parallel_reads.append(docnames) or real_parallel(self, docnames, nproc))
     monkeypatch.setattr(Builder, "_write_parallel", lambda self, docnames, nproc: parallel_writes.append(docnames) or real_write(self, docnames, nproc))
-    monkeypatch.setattr(Volume, "paper_bibtex", lambda self, paper: bibtex_for.append(paper.id) or real_bibtex(self, paper))
+    monkeypatch.setattr(citation, "bibtex_entry", lambda c, crossref=None: bibtex_for.append(c.paper.id) or real_bibtex(c, crossref))
     conf = fresh / "conf" / "papers.yaml"
     data = yaml.safe_load(conf.read_text())
     data["papers"][7]["title"] = "Edited Again"
@@ -174,7 +174,7 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     assert parallel_reads == [] and parallel_writes == []
     assert set(bibtex_for) == {data["papers"][7]["id"]}, bibtex_for
     assert "Edited Again" in (fresh / "site" / "papers" / f"{data['papers'][7]['id']}.bib").read_text()
-    # the volume's BibTeX reuses the other papers' files and carries the edit
+    # the volume's BibTeX, made from every paper's record (the others' texts remembered), carries the edit
     site = fresh / "site"
     volume_bib = (site / "proceedings.bib").read_text()
     assert "Edited Again" in volume_bib

@@ -1,88 +1,138 @@
 """The downloadable files of a volume: BibTeX, RIS, CSL-JSON, papers.json, iCalendar, PDFs.
 
-`artifact_files` gives the text of each download; `write_artifacts` brings a site copy up
-to date with them and with the published PDFs (and their old addresses), thumbnails and
-supplementary files, rewriting only what changed (a manifest in the site remembers what
-each file was made from).
+`artifact_files` gives the text of each download, every citation made from its paper's or
+keynote's record (outputs.citation); `write_artifacts` brings a site copy up to date with them
+and with the published PDFs (and their old addresses), thumbnails and supplementary files,
+rewriting only what changed (a manifest in the site remembers what each file was made from).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.outputs import cite, ics
+from enlsp_proceedings.outputs import citation, cite, ics
+from enlsp_proceedings.outputs.citation import PaperCitation
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
+from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 
 
-def artifact_files(volume: Volume, skip: AbstractSet[str] = frozenset(), site: Path | None = None) -> dict[str, str]:
-    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), except paths in ``skip``.
+@dataclass(frozen=True)
+class PaperTexts:
+    """A paper's citation texts, as its downloads hold them."""
 
-    A skipped paper's ``.bib`` in ``site`` is up to date, so the volume's BibTeX reuses its entry.
-    """
-    entries: dict[str, str] = {}
+    #: its BibTeX entry, whole by itself, without a @preamble (`citation.bibtex_entry`)
+    entry: str
+    #: its RIS record (`citation.ris`)
+    ris: str
+    #: its CSL-JSON item (`citation.csl`)
+    csl: dict[str, Any]
+
+    def files(self, paper_id: str) -> dict[str, str]:
+        """Site path -> text of the paper's ``.bib``, ``.ris`` and ``.csl.json``."""
+        return {paths.paper_file(paper_id, "bib"): cite.join_bibtex([self.entry]), paths.paper_file(paper_id, "ris"): self.ris,
+                paths.paper_file(paper_id, "csl.json"): csl_json([self.csl])}
+
+
+class CitationTexts:
+    """Each paper's `PaperTexts`, a pure function of its citation record, remembered by the
+    record's digest and the tool's code (`key`) in the build cache across builds: a one-paper
+    edit formats one paper's citations, and the volume's files are still made from every record
+    (`Volume.volume_bibtex`)."""
+
+    def __init__(self, memo: Path | None = None):
+        self.memo = memo
+        self.code = code_digest()
+        self.known: dict[str, Any] = {}
+        if memo is not None:
+            with contextlib.suppress(OSError, ValueError):
+                known = json.loads(memo.read_text(encoding="utf-8"))
+                if isinstance(known, dict):
+                    self.known = known
+        #: the texts of this build's records, by key: what `save` keeps
+        self.used: dict[str, dict[str, Any]] = {}
+
+    def key(self, c: PaperCitation) -> str:
+        """What the paper's texts are made from: its record and the code that formats it."""
+        return hashlib.sha256(f"{self.code}:{c.digest()}".encode()).hexdigest()[:24]
+
+    def of(self, c: PaperCitation) -> PaperTexts:
+        """The paper's texts, formatted unless remembered."""
+        key = self.key(c)
+        hit = self.used.get(key) or self.known.get(key)
+        if not (isinstance(hit, dict) and isinstance(hit.get("entry"), str) and isinstance(hit.get("ris"), str) and isinstance(hit.get("csl"), dict)):
+            hit = {"entry": citation.bibtex_entry(c), "ris": citation.ris(c), "csl": citation.csl(c)}
+        self.used[key] = hit
+        return PaperTexts(hit["entry"], hit["ris"], hit["csl"])
+
+    def save(self) -> None:
+        """Remember the texts of this build's records (and only those) for the next build."""
+        if self.memo is None:
+            return
+        try:
+            # not sort_keys: a CSL item's keys keep their order, or a rebuilt proceedings.csl.json would differ
+            write_if_changed(self.memo, json.dumps(self.used, ensure_ascii=False))
+        except OSError:  # a memo that cannot be written only costs time
+            pass
+
+
+def artifact_files(volume: Volume, texts: CitationTexts | None = None) -> dict[str, str]:
+    """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), each made from
+    the papers' and keynotes' citation records (``texts``: their texts, remembered)."""
+    texts = texts or CitationTexts()
+    files: dict[str, str] = {}
     for paper in volume.proc.papers:
-        path = paths.paper_file(paper.id, "bib")
-        if path in skip and site is not None:
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                entries[paper.id] = cite.without_preamble((site / path).read_text(encoding="utf-8").strip())
-        if paper.id not in entries:
-            entries[paper.id] = cite.without_preamble(volume.paper_bibtex(paper).strip())
+        files.update(texts.of(volume.paper_citation(paper)).files(paper.id))
+    files.update(volume_files(volume, texts))
+    return files
+
+
+def volume_files(volume: Volume, texts: CitationTexts) -> dict[str, str]:
+    """site path -> text of the downloads other than each paper's own: the volume's BibTeX, RIS and
+    CSL-JSON, papers.json and its schema, each keynote's citations, the calendars."""
     files = {
-        paths.PROCEEDINGS_BIB: volume.volume_bibtex(entries),
+        paths.PROCEEDINGS_BIB: volume.volume_bibtex(lambda c: texts.of(c).entry),
         paths.PAPERS_JSON: json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
+        paths.PROCEEDINGS_CSL: csl_json(volume.volume_csl(lambda c: texts.of(c).csl)),
+        # every paper's RIS record in one file (Zotero, EndNote, Mendeley import a file of many records)
+        paths.PROCEEDINGS_RIS: "".join(texts.of(volume.paper_citation(p)).ris for p in volume.proc.papers),
     }
-    for paper in volume.proc.papers:
-        if paths.paper_file(paper.id, "bib") not in skip:
-            files[paths.paper_file(paper.id, "bib")] = cite.join_bibtex([entries[paper.id]])
-        if paths.paper_file(paper.id, "ris") not in skip:
-            files[paths.paper_file(paper.id, "ris")] = volume.paper_ris(paper)
-        if paths.paper_file(paper.id, "csl.json") not in skip:
-            files[paths.paper_file(paper.id, "csl.json")] = csl_json([volume.paper_csl(paper)])
-    files[paths.PROCEEDINGS_CSL] = csl_json(volume.volume_csl())
-    # every paper's RIS record in one file (Zotero, EndNote, Mendeley import a file of many records)
-    files[paths.PROCEEDINGS_RIS] = "".join(files.get(paths.paper_file(p.id, "ris")) or _read_back(site, paths.paper_file(p.id, "ris"))
-                                           or volume.paper_ris(p) for p in volume.proc.papers)
     for keynote in volume.proc.keynotes:
-        files[paths.keynote_file(keynote.id, "bib")] = volume.keynote_bibtex(keynote)
-        files[paths.keynote_file(keynote.id, "csl.json")] = csl_json([volume.keynote_csl(keynote)])
+        record = volume.keynote_citation(keynote)
+        files[paths.keynote_file(keynote.id, "bib")] = citation.keynote_bibtex(record)
+        files[paths.keynote_file(keynote.id, "csl.json")] = csl_json([citation.keynote_csl(record)])
     if volume.proc.schedule:
         files[paths.SCHEDULE_ICS] = ics.schedule_ics(volume)
         files.update(ics.talk_ics_files(volume))
     return files
 
 
-def _read_back(site: Path | None, path: str) -> str | None:
-    """A download this site copy already holds (and which is up to date), or None."""
-    if site is None:
-        return None
-    try:
-        return (site / path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def csl_json(items: list[dict]) -> str:
+def csl_json(items: list[dict[str, Any]]) -> str:
     """A CSL-JSON file: a list of items (Zotero, Pandoc ``--bibliography``, citeproc)."""
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 MANIFEST = ".enlsp-artifacts.json"
+#: In the build cache: each paper's citation texts by what they are made from (`CitationTexts`).
+CITATIONS_MEMO = "citations.json"
 
 
 def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path], thumb_sources: dict[str, Path] | None = None,
-                    page_keys: dict[str, str] | None = None, supplement_sources: dict[str, Path] | None = None) -> None:
+                    supplement_sources: dict[str, Path] | None = None, memo: Path | None = None) -> None:
     """Write downloads, published PDFs, supplementary files (each also at its older addresses) and
     thumbnails into the site; remove ones no longer wanted.
 
-    ``page_keys`` maps a paper id to a key of everything its page shows (a superset of
-    what its .bib and .ris contain); a paper whose key is unchanged since this site
-    copy was last built keeps its files without regenerating them.
+    A paper's ``.bib``, ``.ris`` and ``.csl.json`` are made from its citation record
+    (`Volume.paper_citation`) and keyed in the site's manifest by what they are made from
+    (`CitationTexts.key`): a paper whose record is unchanged keeps its files untouched. ``memo``:
+    the cache file remembering each record's texts (`CitationTexts`).
     """
     manifest_path = out_dir / MANIFEST
     try:
@@ -90,13 +140,19 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
     except (OSError, ValueError):
         previous = {}
     current: dict[str, str] = {}
-    keys = {paths.paper_file(pid, ext): f"text:{key}" for pid, key in (page_keys or {}).items() for ext in ("bib", "ris", "csl.json")}
-    unchanged = {path for path, key in keys.items() if previous.get(path) == key and (out_dir / path).is_file()}
-    for site_path, content in artifact_files(volume, unchanged, out_dir).items():
+    texts = CitationTexts(memo)
+    for paper in volume.proc.papers:
+        record = volume.paper_citation(paper)
+        key = f"cite:{texts.key(record)}"
+        own = [paths.paper_file(paper.id, ext) for ext in ("bib", "ris", "csl.json")]
+        if not all(previous.get(path) == key and (out_dir / path).is_file() for path in own):
+            for site_path, content in texts.of(record).files(paper.id).items():
+                write_if_changed(out_dir / site_path, content)
+        current.update(dict.fromkeys(own, key))
+    for site_path, content in volume_files(volume, texts).items():
         write_if_changed(out_dir / site_path, content)
-        current[site_path] = keys.get(site_path, "text")
-    for site_path in unchanged:
-        current[site_path] = keys[site_path]
+        current[site_path] = "text"
+    texts.save()
 
     def publish(source: Path, site_path: str, sha256: str | None) -> None:
         """Copy a file into the site unless this copy already has that content there."""

@@ -10,16 +10,17 @@ import datetime as dt
 import json
 import os
 import zoneinfo
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import PeopleIndex
-from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot, Workshop
-from enlsp_proceedings.outputs import cite
+from enlsp_proceedings.model.schema import Keynote, Paper, Person, Proceedings, Slot
+from enlsp_proceedings.outputs import citation, cite
+from enlsp_proceedings.outputs.citation import KeynoteCitation, PaperCitation
 from enlsp_proceedings.pdf.facts import PaperPdf
 
 T = TypeVar("T")
@@ -344,57 +345,40 @@ class Volume:
         """(key, editors) of the volume as a citable work: the organizers edit it."""
         return self.proceedings_key, list(self.proc.people.organizers)
 
-    def paper_entry_text(self, paper: Paper) -> str:
-        """A paper's BibTeX entry, whole by itself (`paper_bibtex`): ``papers/<id>.bib`` without its @preamble."""
-        return paper_entry_text(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.proc.people.organizers)
-
-    def paper_bibtex(self, paper: Paper) -> str:
-        """The BibTeX of a paper (papers/<id>.bib): its entry, whole by itself (`paper_bibtex`)."""
-        return cite.join_bibtex([self.paper_entry_text(paper)])
-
-    def keynote_bibtex(self, keynote: Keynote) -> str:
-        """The BibTeX entry of a keynote (keynotes/<id>.bib)."""
-        return keynote_bibtex(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"])
-
-    def paper_ris(self, paper: Paper) -> str:
-        """The RIS record of a paper (papers/<id>.ris)."""
-        return paper_ris(paper, self.workshop, self.pdfs.get(paper.id, PdfStatus()).published)
-
-    def paper_csl(self, paper: Paper) -> dict:
-        """CSL-JSON item of a paper (papers/<id>.csl.json holds a list of just this one)."""
+    def paper_citation(self, paper: Paper) -> PaperCitation:
+        """Everything a citation of the paper says (`citation.PaperCitation`): every format, on its page and in the downloads, is made from this."""
         status = self.pdfs.get(paper.id, PdfStatus())
         pdf = self.pdf_path(paper.id)
-        return cite.csl_paper(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(paths.paper_page(paper.id)),
-                              self.url(pdf) if pdf else None, status.pages if status.published else None)
+        return PaperCitation(paper, self.workshop, self.keys[f"paper:{paper.id}"], self.url(paths.paper_page(paper.id)),
+                             self.url(pdf) if pdf else None, status.pages if status.published else None, tuple(self.proc.people.organizers))
 
-    def keynote_csl(self, keynote: Keynote) -> dict:
-        """CSL-JSON item of a keynote (keynotes/<id>.csl.json holds a list of just this one)."""
-        return cite.csl_keynote(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
+    def keynote_citation(self, keynote: Keynote) -> KeynoteCitation:
+        """Everything a citation of the keynote says (`citation.KeynoteCitation`)."""
+        return KeynoteCitation(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
 
-    def volume_csl(self) -> list[dict]:
-        """proceedings.csl.json: every paper, every keynote, then the volume itself (the keys of proceedings.bib)."""
+    def volume_csl(self, csl_of: Callable[[PaperCitation], dict[str, Any]] = citation.csl) -> list[dict[str, Any]]:
+        """proceedings.csl.json: every paper, every keynote, then the volume itself (the keys of
+        proceedings.bib). ``csl_of``: `citation.csl`, or a memo of it (outputs.downloads)."""
         key, editors = self.volume_citation
-        return ([self.paper_csl(p) for p in self.proc.papers] + [self.keynote_csl(k) for k in self.proc.keynotes]
+        return ([csl_of(self.paper_citation(p)) for p in self.proc.papers] + [citation.keynote_csl(self.keynote_citation(k)) for k in self.proc.keynotes]
                 + [cite.csl_proceedings(self.workshop, editors, key)])
 
-    def volume_bibtex(self, paper_texts: Mapping[str, str] | None = None) -> str:
-        """proceedings.bib: every paper's entry as its own .bib has it, with a ``crossref`` to the
-        volume's @proceedings (the organizers its editors) added; every keynote, cross-referencing it
-        too; then the @proceedings entry (bibtex resolves a crossref only to an entry further down).
+    def volume_bibtex(self, entry_of: Callable[[PaperCitation], str] = citation.bibtex_entry) -> str:
+        """proceedings.bib: every paper's entry as its own .bib has it (``entry_of``:
+        `citation.bibtex_entry`, or a memo of it), with a ``crossref`` to the volume's @proceedings
+        (the organizers its editors) instead of the editors; every keynote, cross-referencing it too;
+        then the @proceedings entry (bibtex resolves a crossref only to an entry further down).
 
         A paper whose authors no source names is a @misc naming the volume itself, without
         crossref (it would inherit the editors, which biblatex then shows, and sorts, in the
-        authors' place). ``paper_texts``: papers' entries already written (`paper_entry_text`, as
-        in the site's unchanged .bib files), so a rebuild does not write them again.
+        authors' place).
         """
         key, editors = self.volume_citation
         texts = []
         for paper in self.proc.papers:
-            text = (paper_texts or {}).get(paper.id) or self.paper_entry_text(paper)
+            text = entry_of(self.paper_citation(paper))
             texts.append(cite.with_crossref(text, key) if paper.authors else text)
-        for keynote in self.proc.keynotes:
-            entry = cite.keynote_entry(keynote, self.workshop, self.keys[f"keynote:{keynote.id}"], self.url(paths.keynote_page(keynote.id)))
-            texts.append(cite.with_crossref(cite.entry_text(entry), key))
+        texts += [citation.keynote_bibtex_entry(self.keynote_citation(k), crossref=key) for k in self.proc.keynotes]
         texts.append(cite.entry_text(cite.proceedings_entry(self.workshop, editors, key)))
         return cite.join_bibtex(texts)
 
@@ -481,31 +465,6 @@ class Volume:
         if key not in self._memos:
             self._memos[key] = make()
         return cast(T, self._memos[key])
-
-
-def paper_entry_text(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = (), et_al: bool = False) -> str:
-    """A paper's BibTeX entry, whole by itself (`cite.paper_entry` with the volume's editors;
-    ``et_al``: the paper's authors are the first of more)."""
-    return cite.entry_text(cite.paper_entry(paper, workshop, key, paths.site_url(workshop.base_url, paths.paper_page(paper.id)), editors=editors, et_al=et_al))
-
-
-def paper_bibtex(paper: Paper, workshop: Workshop, key: str, editors: Sequence[Person] = (), et_al: bool = False) -> str:
-    """The BibTeX of a paper (its page's Cite tab and ``papers/<id>.bib``): its entry, whole by itself
-    (with the volume's ``editors``, no crossref), so entries copied from several pages into one
-    file never repeat an entry. ``et_al``: the paper's authors are the first of more."""
-    return cite.join_bibtex([paper_entry_text(paper, workshop, key, editors, et_al)])
-
-
-def keynote_bibtex(keynote: Keynote, workshop: Workshop, key: str) -> str:
-    """The BibTeX entry of a keynote."""
-    return cite.to_bibtex([cite.keynote_entry(keynote, workshop, key, paths.site_url(workshop.base_url, paths.keynote_page(keynote.id)))])
-
-
-def paper_ris(paper: Paper, workshop: Workshop, published: bool) -> str:
-    """The RIS record of a paper (with its PDF's URL when the PDF is published)."""
-    url = paths.site_url(workshop.base_url, paths.paper_page(paper.id))
-    pdf = paths.site_url(workshop.base_url, paths.paper_file(paper.id, "pdf")) if published else None
-    return cite.to_ris(paper, workshop, url, pdf)
 
 
 def _slot_key(slot: Slot) -> str:

@@ -10,7 +10,6 @@ touches ``out``; its half-built staging is discarded on the next run.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import uuid
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from enlsp_proceedings import paths
 from enlsp_proceedings.model.codes import Level, Reported
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
-from enlsp_proceedings.outputs.downloads import write_artifacts
+from enlsp_proceedings.outputs.downloads import CITATIONS_MEMO, write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, decided_problems
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
@@ -46,7 +45,6 @@ from enlsp_proceedings.publish.site import (
 from enlsp_proceedings.publish.sources import fingerprint, remove_stale_pages, write_sources
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
-from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import write_if_changed
 
 T = TypeVar("T")
@@ -232,12 +230,9 @@ def render_volume(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf],
     remove_stale_pages(site, sources)
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
-    # a paper page's stub holds the digest of all it shows (a superset of its .bib/.ris/.csl.json): its key,
-    # with the tool's code (a new version may write these files differently)
-    code = code_digest()
-    page_keys = {p.id: hashlib.sha256((code + sources[paths.docname(paths.paper_page(p.id))]).encode()).hexdigest()[:20] for p in volume.proc.papers}
     supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}
-    write_artifacts(volume, site, pdf_sources, thumb_sources, page_keys, supplement_sources)
+    # the citations' memo beside the volume's data: an edition of a series has its own (cache/series/<edition>/)
+    write_artifacts(volume, site, pdf_sources, thumb_sources, supplement_sources, memo=data_path.parent / CITATIONS_MEMO)
     try:
         report.search_index = search.finish(site, published if published.is_dir() else None)
     except SearchIndexError as exc:

@@ -8,7 +8,9 @@ from docutils import nodes
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.schema import Keynote, Workshop
-from enlsp_proceedings.outputs.volume import Volume, keynote_bibtex
+from enlsp_proceedings.outputs import citation
+from enlsp_proceedings.outputs.citation import KeynoteCitation
+from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     LINK_LABELS,
     Page,
@@ -39,16 +41,16 @@ class KeynoteShows(Shown):
     speakers: list[PersonRef]
     when: When | None
     workshop: Workshop
-    #: its citation key
-    key: str
+    #: what its citation says (its downloads are made from the same record)
+    citation: KeynoteCitation
 
 
 def shows(v: Volume, keynote_id: str | None) -> KeynoteShows:
-    """The keynote, its speakers, its slot, the workshop, its citation key."""
+    """The keynote, its speakers, its slot, the workshop, its citation."""
     keynote_id = required(keynote_id)
     keynote = v.keynotes_by_id[keynote_id]
     return KeynoteShows(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
-                        key=v.keys[f"keynote:{keynote_id}"])
+                        citation=v.keynote_citation(keynote))
 
 
 def render(page: Page, d: KeynoteShows) -> list[nodes.Node]:
@@ -75,7 +77,7 @@ def render(page: Page, d: KeynoteShows) -> list[nodes.Node]:
     if keynote.bio:
         about = f"About {keynote.speakers[0].name}" if len(keynote.speakers) == 1 else "About the speakers"
         out += section(about, "bio", *paragraphs(keynote.bio))
-    out += section("Cite", "cite", code_block(keynote_bibtex(keynote, w, d.key), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
+    out += section("Cite", "cite", code_block(citation.keynote_bibtex(d.citation), "bibtex"), page.cite_downloads(keynote.id, ("bib", "csl.json")),
                    classes=["enlsp-cite"])
     out += page.correction_section(w, f"Correction: {keynote.title} (keynote {keynote.id})", paths.keynote_page(keynote.id))
     return [out]

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Person, Workshop
-from enlsp_proceedings.outputs import cite
-from enlsp_proceedings.outputs.volume import PdfStatus, Volume, paper_bibtex, paper_ris
+from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Workshop
+from enlsp_proceedings.outputs import citation
+from enlsp_proceedings.outputs.citation import PaperCitation
+from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.pages.common import (
     LINK_LABELS,
     Page,
@@ -64,22 +65,19 @@ class PaperShows(Shown):
     #: the poster sessions that list it
     sessions: list[When]
     workshop: Workshop
-    #: its citation key
-    key: str
+    #: what its citations say, in every format (the downloads are made from the same record)
+    citation: PaperCitation
     #: the workshop has taken place (`Volume.held`)
     held: bool
-    #: the volume's editors, in its BibTeX
-    editors: list[Person]
 
 
 def shows(v: Volume, paper_id: str | None) -> PaperShows:
-    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation key,
-    the volume's editors (in its BibTeX)."""
+    """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation."""
     paper_id = required(paper_id)
     paper = v.papers_by_id[paper_id]
     return PaperShows(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=page_badges(v.workshop, paper),
                       when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
-                      workshop=v.workshop, key=v.keys[f"paper:{paper_id}"], held=v.held, editors=list(v.proc.people.organizers))
+                      workshop=v.workshop, citation=v.paper_citation(paper), held=v.held)
 
 
 def page_badges(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
@@ -145,15 +143,14 @@ def render(page: Page, d: PaperShows) -> list[nodes.Node]:
             body.append(para("The submitted file could not be published: ", "; ".join(p["message"] for p in problems), "."))
         out += admonition("note", unavailable(True) if d.held else "Camera-ready not yet available", body)
     out += section("Abstract", "abstract", *rich_paragraphs(paper.abstract))
-    url = paths.site_url(w.base_url, paths.paper_page(paper_id))
     # a long list is cited by its first authors "and others" here; the files list every one
-    cited = paper.model_copy(update={"authors": paper.authors[:len(shown)]}) if more else paper
-    ris = (code_block(paper_ris(paper, w, bool(status and status.published))) if not more
+    cited = d.citation.first_authors(len(shown)) if more else d.citation
+    ris = (code_block(citation.ris(d.citation)) if not more
            else para(f"The RIS file lists all {len(d.authors):,} authors: download it below."))
     tabs = tab_set([
-        ("BibTeX", [code_block(paper_bibtex(cited, w, d.key, d.editors, et_al=bool(more)), "bibtex")]),
-        ("ACL", [code_block(cite.to_acl_text(cited, w, et_al=bool(more)))]),
-        ("Markdown", [code_block(cite.to_markdown(cited, w, url, et_al=bool(more)), "markdown")]),
+        ("BibTeX", [code_block(citation.bibtex(cited), "bibtex")]),
+        ("ACL", [code_block(citation.acl(cited))]),
+        ("Markdown", [code_block(citation.markdown(cited), "markdown")]),
         ("RIS", [ris]),
     ], classes=["enlsp-cite"])
     note = [para(f"These citations name the first {len(shown)} of the {len(d.authors):,} authors; the files list them all.",
