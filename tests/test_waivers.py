@@ -4,6 +4,7 @@ waived error that kept a PDF off the site (another paper's file, by the checks' 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ import yaml
 
 from conftest import run_build
 from enlsp_proceedings.cli import main as cli_main
-from enlsp_proceedings.model.codes import NOT_WAIVABLE, WAIVABLE
+from enlsp_proceedings.model.codes import NOT_WAIVABLE, WAIVABLE, Code, Level, code_named
 from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.pdf.check import waived
 from enlsp_proceedings.pdf.facts import PdfProblem, WaivedProblem
@@ -120,19 +121,32 @@ def test_unknown_and_unwaivable_codes_are_errors_naming_file_and_line(tmp_path, 
     assert any("papers[3].waive[0].reason (id 'pending'): is required" in m for m in messages)
 
 
-def test_every_code_the_checks_report_about_a_paper_is_waivable_or_says_why_not():
-    """A new check must decide whether organizers can waive it (model/codes.py), or its waiver is refused as unknown."""
-    pdf = Path(__file__).resolve().parent.parent / "src" / "enlsp_proceedings" / "pdf"
+def test_every_code_is_declared_once_with_its_level_meaning_and_waivability():
+    """A new check adds its code to model/codes.py's `Code`, saying there whether organizers can
+    waive it (its waiver is refused as unknown otherwise), and spells it nowhere else."""
+    assert {"pdf-over-limit", "pdf-wrong-file", "supplementary-encrypted", "pdf-active-content", "name-variant", "conf-invalid"} <= {c.value for c in Code}
+    for code in Code:
+        assert code.meaning and code.level in Level, code
+        assert code.scope is not None or NOT_WAIVABLE[code.value], code  # a waiver of it is refused saying why
+    assert not set(WAIVABLE) & set(NOT_WAIVABLE) and set(WAIVABLE) | set(NOT_WAIVABLE) == {c.value for c in Code}
+    # a supplementary PDF is read like a camera-ready: each reading problem has its supplementary- code
+    reading = [c for c in Code if c.value.startswith("pdf-") and c.instead == NOT_WAIVABLE["pdf-encrypted"]]
+    assert len(reading) == 8 and all(code_named("supplementary-" + c.value.removeprefix("pdf-")) for c in reading)
+    # no module but codes.py spells a code: they name its member
+    texts = {c.value for c in Code}
+    package = Path(__file__).resolve().parent.parent / "src" / "enlsp_proceedings"
+    spelled = [(path.name, node.lineno, node.value) for path in package.rglob("*.py") if path.name != "codes.py"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in texts]
+    assert spelled == []
 
-    def codes(*names: str) -> set[str]:
-        return {c for name in names for c in re.findall(r'"((?:pdf|supplementary)-[a-z-]+)"', (pdf / name).read_text(encoding="utf-8"))}
 
-    reading = codes("read.py", "extract.py", "pool.py")  # a supplementary PDF is read like a camera-ready: its problems renamed
-    reported = reading | codes("check.py", "supplementary.py", "active.py") | {"supplementary-" + c.removeprefix("pdf-") for c in reading}
-    not_a_papers = {"pdf-same-content", "pdf-unused", "pdf-facts", "pdf-within-limit-by-policy"}  # across papers, a directory, a note
-    assert {"pdf-over-limit", "pdf-wrong-file", "supplementary-encrypted", "pdf-active-content"} <= reported
-    assert reported - not_a_papers - set(WAIVABLE) - set(NOT_WAIVABLE) == set()
-    assert not set(WAIVABLE) & set(NOT_WAIVABLE)
+def test_every_problem_is_made_from_its_code_at_the_code_s_level_unless_said_otherwise():
+    problem = PdfProblem.of(Code.PDF_AUTHOR_EXTRA, "page 1 lists Leonard Lausen, who is not in the metadata")
+    assert (problem.level, problem.code) == (Level.WARNING, "pdf-author-extra") and problem.level == "warning"
+    assert PdfProblem.of(Code.PDF_MISSING, "no PDF", Level.ERROR).level == Level.ERROR  # `check`: a missing PDF is an error
+    with pytest.raises(ValueError, match="unknown problem code 'pdf-nonsense'"):
+        code_named("pdf-nonsense")
 
 
 def test_waivers_apply_only_to_their_code_and_keep_the_message():
@@ -175,3 +189,24 @@ def test_a_reason_is_shown_as_text_in_the_terminal():
     assert "reason (conf/papers.yaml): ok \\u202eevil\\x1b[2J" in text and "\u202e" not in text and "\x1b" not in text
     assert json.loads(json.dumps(CheckReport([PaperReport("x", "x.pdf", 6, [problem], 5.0)]).as_json()))["papers"][0]["problems"][0]["waived"] == {
         "level": "error", "reason": "ok \u202eevil\x1b[2J"}
+
+
+def test_the_codes_command_lists_every_code_and_the_guide_shows_its_list(capsys):
+    from enlsp_proceedings.cli import main
+
+    assert main(["codes", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [c["code"] for c in listed] == [c.value for c in Code]
+    over = next(c for c in listed if c["code"] == "pdf-over-limit")
+    assert over == {"code": "pdf-over-limit", "level": "error", "waivable": True, "meaning": Code.PDF_OVER_LIMIT.meaning, "instead": None}
+    encrypted = next(c for c in listed if c["code"] == "pdf-encrypted")
+    assert not encrypted["waivable"] and "waive pdf-missing" in encrypted["instead"]
+    assert main(["codes"]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert len(text) == len(Code) and text[0].split()[:3] == ["pdf-outside", "error", "-"]
+    # the organizers' guide holds the list as the command prints it: a new code shows there, or this fails
+    assert main(["codes", "--format", "markdown"]) == 0
+    table = capsys.readouterr().out
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
+    start = guide.index("<!-- codes: the output of `enlsp-proceedings codes --format markdown` -->\n")
+    assert guide[start:guide.index("<!-- /codes -->")].split("\n", 1)[1] == table

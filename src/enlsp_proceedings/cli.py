@@ -15,7 +15,7 @@ from pathlib import Path
 
 from enlsp_proceedings import __version__, paths
 from enlsp_proceedings.errors import UserError
-from enlsp_proceedings.model.codes import NAME_VARIANT, Level, Reported
+from enlsp_proceedings.model.codes import NAME_VARIANT, NOT_WAIVABLE, Code, Level, Reported
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
@@ -30,7 +30,7 @@ def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache 
 
 
 def make_parser() -> argparse.ArgumentParser:
-    """The command line: build, check, import-cmt, import-openreview, import-program, collect."""
+    """The command line: build, check, codes, import-cmt, import-openreview, import-program, collect."""
     parser = argparse.ArgumentParser(prog="enlsp-proceedings", description="Build a workshop proceedings website from metadata and camera-ready PDFs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -53,6 +53,10 @@ def make_parser() -> argparse.ArgumentParser:
                             "page_limit, problems}], problems, errors, warnings, notes}")
     check.add_argument("--out", type=Path, default=Path("docs/_build/html"),
                        help="the site `build --out` writes (default: docs/_build/html/): check reads and fills the same cache beside it")
+
+    codes = sub.add_parser("codes", help="list every problem code check and build report: its level, whether it can be waived, what it means")
+    codes.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                       help="text for people (default), json for tools ([{code, level, waivable, meaning, instead}]), or a Markdown table")
 
     for name, what, formats in (("import-cmt", "a Microsoft CMT accepted-papers export (or the accepted list kept as data)", CMT_FORMATS),
                                 ("import-openreview", "an OpenReview notes export (.json, API v1 or v2)", OPENREVIEW_FORMATS)):
@@ -185,7 +189,7 @@ def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
 
 #: Warnings the workshop's own configuration asks for: an over-limit paper is a warning only when
 #: page_policy's over_limit says so, a published review copy only with the paper's publish_review_copy.
-ACCEPTED_WARNINGS = {"pdf-over-limit": "page_policy over_limit", "pdf-review-copy-published": "publish_review_copy"}
+ACCEPTED_WARNINGS = {Code.PDF_OVER_LIMIT.value: "page_policy over_limit", Code.PDF_REVIEW_COPY_PUBLISHED.value: "publish_review_copy"}
 
 
 def warning_summary(problems: list[Reported]) -> list[str]:
@@ -262,7 +266,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     else:
         _write(format_text(report) + "\n", sys.stdout.encoding or "utf-8")
-    return 1 if report.count("error") else 0
+    return 1 if report.count(Level.ERROR) else 0
 
 
 def _check_series(args: argparse.Namespace, cache: Path) -> int:
@@ -285,7 +289,7 @@ def _check_series(args: argparse.Namespace, cache: Path) -> int:
         _write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     else:
         _write(format_series_text(report, args.conf, args.papers) + "\n", sys.stdout.encoding or "utf-8")
-    return 1 if report.count("error") else 0
+    return 1 if report.count(Level.ERROR) else 0
 
 
 def _write(text: str, encoding: str) -> None:
@@ -371,11 +375,27 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_codes(args: argparse.Namespace) -> int:
+    """Print every problem code (`model.codes.Code`): the one list, with its level and meaning."""
+    if args.format == "json":
+        print(json.dumps([{"code": c.value, "level": c.level.value, "waivable": c.scope is not None, "meaning": c.meaning,
+                           "instead": None if c.scope is not None else NOT_WAIVABLE[c.value]} for c in Code], ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print("| code | level | waivable | means |\n| --- | --- | --- | --- |")
+        for c in Code:
+            print(f"| `{c.value}` | {c.level.value} | {'yes' if c.scope is not None else 'no'} | {c.meaning.replace('|', '/')} |")
+    else:
+        width = max(len(c.value) for c in Code)
+        for c in Code:
+            print(f"{c.value:<{width}}  {c.level.value:<7}  {'waivable' if c.scope is not None else '-':<8}  {c.meaning}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit code."""
     args = make_parser().parse_args(argv)
     commands = {"build": cmd_build, "check": cmd_check, "import-cmt": cmd_import, "import-openreview": cmd_import, "import-program": cmd_import_program,
-                "collect": cmd_collect}
+                "collect": cmd_collect, "codes": cmd_codes}
     try:
         return commands[args.command](args)
     except UserError as exc:  # one a command did not expect: still a message, not a traceback
@@ -385,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted; the published site is unchanged")
         return 130
+    except BrokenPipeError:  # the output piped into a reader that stopped (``| head``): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush has nowhere left to fail
+        return 141
 
 
 def run() -> None:

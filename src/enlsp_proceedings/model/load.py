@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from enlsp_proceedings.errors import UserError
+from enlsp_proceedings.model.codes import Code
 from enlsp_proceedings.model.schema import (
     DEFAULT_PRESENTATIONS,
     DEFAULT_TRACKS,
@@ -48,7 +49,7 @@ class Problem:
     line: int | None
     field: str
     message: str
-    code: str = "conf-invalid"  # machine-readable kind, for `check --format json`
+    code: str = Code.CONF_INVALID.value  # machine-readable kind (a `Code`), for `check --format json`
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -143,7 +144,7 @@ def _read_yaml(path: Path, label: str, problems: list[Problem]) -> tuple[Any, ya
     if node is not None:
         alias = _alias_problem(node, text) if "*" in text else None  # no alias without a star
         if alias is not None:  # before anything walks the data: ten lines of aliases expand to a billion values
-            problems.append(Problem(label, alias[0], "", alias[1], "conf-alias"))
+            problems.append(Problem(label, alias[0], "", alias[1], Code.CONF_ALIAS.value))
             return None, None
         try:
             _check_duplicate_keys(node, label, problems)
@@ -386,9 +387,9 @@ def _address_clashes(proc: Proceedings, where: Callable[[str, int], tuple[str, i
         if other[0].lower() == paper.id.lower() and SITE_ADDRESS_FILE[other[1]] == SITE_ADDRESS_FILE[what]:
             continue  # the same file at the same address (a duplicate id is reported as such)
         whose = "its own" if other[0] == paper.id else f"paper {other[0]!r}'s"
-        code = {"pdf_aliases address": "duplicate-pdf-alias", "supplementary_aliases address": "duplicate-supplementary-alias"}.get(what, "duplicate-site-path")
+        code = {"pdf_aliases address": Code.DUPLICATE_PDF_ALIAS, "supplementary_aliases address": Code.DUPLICATE_SUPPLEMENTARY_ALIAS}.get(what, Code.DUPLICATE_SITE_PATH)
         problems.append(Problem(*where("papers", i), f"papers[{i}] (id {paper.id!r})",
-                                f"its {what} {path!r} is also {whose} {other[1]}: one file would replace the other on the site", code))
+                                f"its {what} {path!r} is also {whose} {other[1]}: one file would replace the other on the site", code.value))
     return problems
 
 
@@ -409,7 +410,7 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict[str, Any]
                 label, line = where(top, i)
                 first = items[seen[key]].id
                 same = "" if first == item.id else f" (same as {first!r} up to case)"
-                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r}{same} (first used by {top}[{seen[key]}])", "duplicate-id"))
+                problems.append(Problem(label, line, f"{top}[{i}].id", f"duplicate id {item.id!r}{same} (first used by {top}[{seen[key]}])", Code.DUPLICATE_ID.value))
             else:
                 seen[key] = i
         if top == "papers":
@@ -418,20 +419,21 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict[str, Any]
                 name = paper.pdf_name.lower()
                 if name in pdfs and pdfs[name] != paper.id:
                     label, line = where(top, i, "pdf")
-                    problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}", "duplicate-pdf"))
+                    problems.append(Problem(label, line, f"papers[{i}].pdf (id {paper.id!r})", f"PDF {paper.pdf_name!r} is also used by paper {pdfs[name]!r}", Code.DUPLICATE_PDF.value))
                 pdfs.setdefault(name, paper.id)
             problems += _address_clashes(proc, where)
 
     workshop = proc.workshop
-    kinds: tuple[tuple[str, Sequence[Track | Presentation] | Sequence[Any]], ...] = (
-        ("tracks", workshop.tracks), ("presentations", workshop.presentations), ("paper_types", workshop.paper_types))
-    for field_name, declared in kinds:
+    kinds: tuple[tuple[str, Sequence[Track | Presentation] | Sequence[Any], Code], ...] = (
+        ("tracks", workshop.tracks, Code.DUPLICATE_TRACK), ("presentations", workshop.presentations, Code.DUPLICATE_PRESENTATION),
+        ("paper_types", workshop.paper_types, Code.DUPLICATE_PAPER_TYPE))
+    for field_name, declared, duplicate in kinds:
         seen_ids: set[str] = set()
         for i, kind in enumerate(declared):
             if kind.id in seen_ids:
                 label, _data, node = origin.get("workshop", ("", {}, None))
                 line = _line_of(node, (field_name, i, "id"))
-                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", f"duplicate-{field_name[:-1].replace('_', '-')}"))
+                problems.append(Problem(label, line, f"{field_name}[{i}].id", f"duplicate id {kind.id!r}", duplicate.value))
             seen_ids.add(kind.id)
 
     known = {
@@ -444,15 +446,15 @@ def _cross_checks(proc: Proceedings, origin: dict[str, tuple[str, dict[str, Any]
         target = slot.target
         if target and target[1] not in known[target[0]]:
             label, line = where("schedule", i, target[0])
-            problems.append(Problem(label, line, f"schedule[{i}].{target[0]}", f"unknown {target[0]} id {target[1]!r}", "schedule-unknown-id"))
+            problems.append(Problem(label, line, f"schedule[{i}].{target[0]}", f"unknown {target[0]} id {target[1]!r}", Code.SCHEDULE_UNKNOWN_ID.value))
         for j, ident in enumerate(slot.papers):
             if ident not in known["paper"]:
                 label, _data, node = origin.get("schedule", ("", {}, None))
                 line = _line_of(node, ("schedule", i, "papers", j))
-                problems.append(Problem(label, line, f"schedule[{i}].papers[{j}]", f"unknown paper id {ident!r}", "schedule-unknown-id"))
+                problems.append(Problem(label, line, f"schedule[{i}].papers[{j}]", f"unknown paper id {ident!r}", Code.SCHEDULE_UNKNOWN_ID.value))
         for field_name in ("start", "end"):  # a time the clocks skip that day (one that happens twice: `check` warns)
             state, why = local_time(slot.date or workshop.date, getattr(slot, field_name), workshop.timezone)
             if state == "missing":
                 label, line = where("schedule", i, field_name)
-                problems.append(Problem(label, line, f"schedule[{i}].{field_name}", why, "schedule-time-missing"))
+                problems.append(Problem(label, line, f"schedule[{i}].{field_name}", why, Code.SCHEDULE_TIME_MISSING.value))
     return problems

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import Code, Level
 from enlsp_proceedings.model.load import Problem, _line_of, _read_yaml
 from enlsp_proceedings.model.people import affiliation_key, similar_name_pairs, slugify
 from enlsp_proceedings.model.schema import RESERVED_IDS, People, Person, Proceedings
@@ -114,10 +115,16 @@ class CrossVariant:
 class PeopleIssue:
     """Something `check` reports about people across the series: level, code, message, the editions it concerns."""
 
-    level: str  # "error", "warning" or "note"
+    level: Level
+    #: one of `codes.Code`
     code: str
     message: str
     editions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, code: Code, message: str, editions: tuple[str, ...] = ()) -> PeopleIssue:
+        """An issue of this code, at its level."""
+        return cls(code.level, code.value, message, editions)
 
 
 @dataclass(frozen=True)
@@ -200,9 +207,7 @@ class SeriesPeople:
                 for variant in alias.variants:
                     first = table.setdefault(variant, (alias.name, source))
                     if first[0] != alias.name:
-                        self.issues.append(PeopleIssue(
-                            "warning", "person-alias-conflict",
-                            f"{variant!r} is a variant of {first[0]!r} in {first[1]} and of {alias.name!r} in {source}: the series uses "
+                        self.issues.append(PeopleIssue.of(Code.PERSON_ALIAS_CONFLICT, f"{variant!r} is a variant of {first[0]!r} in {first[1]} and of {alias.name!r} in {source}: the series uses "
                             f"the first; if they are one person, make one alias of both names in {SERIES_PEOPLE_FILE}"))
         return {variant: name for variant, (name, _source) in table.items()}
 
@@ -285,13 +290,10 @@ class SeriesPeople:
                 name = next(m.person.name for m, k in zip(mentions, keys, strict=True) if k == key)
                 told = "; ".join(f"{o} ({', '.join(dict.fromkeys(self.edition_ids[e] for e in eds))})" for o, eds in ids.items())
                 editions = tuple(dict.fromkeys(self.edition_ids[e] for eds in ids.values() for e in eds))
-                self.issues.append(PeopleIssue("note", "person-orcid-split",
-                                               f"{name!r} is {len(ids)} people, told apart by their ORCID iDs: {told}", editions))
+                self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_SPLIT, f"{name!r} is {len(ids)} people, told apart by their ORCID iDs: {told}", editions))
         for (name, chosen), editions_of in unsure.items():
             where = tuple(dict.fromkeys(self.edition_ids[e] for e in editions_of))
-            self.issues.append(PeopleIssue(
-                "warning", "person-orcid-unsure",
-                f"{name!r} in {', '.join(where)} has no ORCID iD, and {len(ids_of[_key(self.canonical_name(name))])} people of that name "
+            self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_UNSURE, f"{name!r} in {', '.join(where)} has no ORCID iD, and {len(ids_of[_key(self.canonical_name(name))])} people of that name "
                 f"have one: it is taken to be the first of them met ({chosen}); if it is another, give the entry its orcid, "
                 f"or add {{name: {name}, orcid: ..., editions: [...]}} to orcids in {SERIES_PEOPLE_FILE}", where))
         return [find(node) for node in nodes]
@@ -346,8 +348,7 @@ class SeriesPeople:
                 first.setdefault(key, mention.person.name)
             record.merged_by_orcid = list(first.values())
             spelled = "; ".join(f"{n!r} ({', '.join(p.edition for p in record.editions if n in p.names)})" for n in record.merged_by_orcid)
-            self.issues.append(PeopleIssue("note", "person-orcid-merge",
-                                           f"{spelled} are one person: they share the ORCID iD {record.orcid}", tuple(record.edition_ids)))
+            self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_MERGE, f"{spelled} are one person: they share the ORCID iD {record.orcid}", tuple(record.edition_ids)))
         return record
 
     @property
@@ -445,7 +446,7 @@ def orcid_edition_problems(people_file: Path, edition_ids: Sequence[str]) -> lis
             if str(edition) not in edition_ids:
                 found.append(Problem(str(path), _line_of(node, ("orcids", i, "editions", j)), f"orcids[{i}].editions[{j}]",
                                      f"unknown edition {str(edition)!r}; the series' editions are: {', '.join(edition_ids)}",
-                                     "person-orcid-edition"))
+                                     Code.PERSON_ORCID_EDITION.value))
     return found
 
 

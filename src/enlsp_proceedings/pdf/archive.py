@@ -17,6 +17,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import Code
 from enlsp_proceedings.pdf.active import zip_escapes
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
 from enlsp_proceedings.util.memo import load_memo, save_memo
@@ -98,7 +99,7 @@ def read_zip(path: Path, sha256: str) -> PdfFacts:
     except OSError:
         size = 0
     entries, problem, escapes = _judge(path)
-    return PdfFacts(sha256, size, pages=entries, error=PdfProblem("error", "pdf-unreadable", problem) if problem else None,
+    return PdfFacts(sha256, size, pages=entries, error=PdfProblem.of(Code.PDF_UNREADABLE, problem) if problem else None,
                     active_content=escapes)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from enlsp_proceedings.model.codes import WAIVABLE
+from enlsp_proceedings.model.codes import WAIVABLE, Code, Level, code_named
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PARTICLES, PeopleIndex, assumed_family_names
 from enlsp_proceedings.model.policy import PageRules, page_rules
@@ -60,9 +60,9 @@ class PaperReport:
     @property
     def status(self) -> str:
         """"error", "warning" or "ready", from the worst problem (notes leave a paper ready)."""
-        if any(p.level == "error" for p in self.problems):
-            return "error"
-        return "warning" if any(p.level == "warning" for p in self.problems) else "ready"
+        if any(p.level == Level.ERROR for p in self.problems):
+            return Level.ERROR.value
+        return Level.WARNING.value if any(p.level == Level.WARNING for p in self.problems) else "ready"
 
     def as_json(self) -> dict:
         """This report as ``check --format json`` prints it."""
@@ -88,9 +88,9 @@ class CheckReport:
             "version": CHECK_JSON_VERSION,
             "papers": [r.as_json() for r in self.papers],
             "problems": [problem_json(p) for p in self.general],
-            "errors": self.count("error"),
-            "warnings": self.count("warning"),
-            "notes": self.count("note"),
+            "errors": self.count(Level.ERROR),
+            "warnings": self.count(Level.WARNING),
+            "notes": self.count(Level.NOTE),
         }
 
 
@@ -378,7 +378,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
     author: the file is another paper's (``pdf-wrong-file``, an error)."""
     first_page = _dehyphenate(facts.first_page_text)
     if not _normalize(first_page):
-        return [PdfProblem("warning", "pdf-no-text", "page 1 has no extractable text (scanned, or fonts converted to outlines?)")]
+        return [PdfProblem.of(Code.PDF_NO_TEXT, "page 1 has no extractable text (scanned, or fonts converted to outlines?)")]
     problems = []
     title_found = _normalize(paper.title) in _normalize(first_page)
     anonymous = any(_anonymous_mark(mark) for mark in facts.review_marks) and not names_its_authors(paper, facts)
@@ -395,19 +395,17 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
                 styles |= {style for text, style in styled if style is not None and _find_author(person, [text])[0] == "found"}
             elif result == "variant":
                 variants += 1
-                problems.append(PdfProblem("warning", "pdf-author-variant", f"page 1 has {printed!r}, the metadata {person.name!r}"))
+                problems.append(PdfProblem.of(Code.PDF_AUTHOR_VARIANT, f"page 1 has {printed!r}, the metadata {person.name!r}"))
             else:
                 missing.append(person.name)
     if not title_found and paper.authors and not found and not variants:
-        return [PdfProblem(
-            "error", "pdf-wrong-file",
-            f"page 1 shows neither the title {paper.title!r} nor any of its authors: is this another paper's PDF?"
+        return [PdfProblem.of(Code.PDF_WRONG_FILE, f"page 1 shows neither the title {paper.title!r} nor any of its authors: is this another paper's PDF?"
             + (f" (page 1 begins: {_printable(first_page)[:120]!r})" if first_page.strip() else ""),
         )]
     if not title_found:
-        problems.append(PdfProblem("warning", "pdf-title-mismatch", f"page 1 does not show the title in conf/papers.yaml: {paper.title!r}"))
+        problems.append(PdfProblem.of(Code.PDF_TITLE_MISMATCH, f"page 1 does not show the title in conf/papers.yaml: {paper.title!r}"))
     for name in missing:
-        problems.append(PdfProblem("error", "pdf-author-missing", f"page 1 does not list {name}, an author in conf/papers.yaml"))
+        problems.append(PdfProblem.of(Code.PDF_AUTHOR_MISSING, f"page 1 does not list {name}, an author in conf/papers.yaml"))
     if anonymous:
         if not paper.authors:  # nothing to compare either way: the site shows no authors
             problems.append(_authors_unchecked("; page 1 names none either"))
@@ -423,7 +421,7 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         problems.append(_authors_unchecked(f"; page 1 lists {', '.join(extra)}" if extra else ""))
         return problems
     for name in extra:
-        problems.append(PdfProblem("warning", "pdf-author-extra", f"page 1 lists {name}, who is not in the metadata"))
+        problems.append(PdfProblem.of(Code.PDF_AUTHOR_EXTRA, f"page 1 lists {name}, who is not in the metadata"))
     problems += affiliation_problems(paper, facts, styled, styles)
     return problems
 
@@ -513,15 +511,13 @@ def affiliation_problems(paper: Paper, facts: PdfFacts, styled: Sequence[tuple[s
     for person in paper.authors:
         if person.affiliation and not _affiliation_named(person.affiliation, words, domains, phrases):
             shown = "; ".join(_printable(i) for i in institutions[:3]) + ("; …" if len(institutions) > 3 else "")
-            problems.append(PdfProblem("warning", "pdf-affiliation-mismatch",
-                                       f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
+            problems.append(PdfProblem.of(Code.PDF_AFFILIATION_MISMATCH, f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
                                        f"its affiliations read {shown!r}"))
     return problems
 
 
 def _authors_unchecked(page_one: str) -> PdfProblem:
-    return PdfProblem("warning", "pdf-authors-unchecked",
-                      f"conf/papers.yaml lists no authors for this paper, so the site shows {UNKNOWN_AUTHORS!r} and page 1 was not compared"
+    return PdfProblem.of(Code.PDF_AUTHORS_UNCHECKED, f"conf/papers.yaml lists no authors for this paper, so the site shows {UNKNOWN_AUTHORS!r} and page 1 was not compared"
                       f"{page_one} (authors: send the organizers your author list)")
 
 
@@ -541,8 +537,8 @@ class FirstPageMemo:
         key = hashlib.sha256(blob.encode()).hexdigest()[:32]
         saved = self.known.get(key)
         try:
-            found = [PdfProblem(*item) for item in saved] if isinstance(saved, list) else None
-        except TypeError:
+            found = [PdfProblem(Level(item[0]), *item[1:]) for item in saved] if isinstance(saved, list) else None
+        except (TypeError, ValueError, IndexError):
             found = None
         if found is None:
             found = first_page_problems(paper, facts)
@@ -613,10 +609,11 @@ def length_problems(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[
     if length is None or length.counted <= rules.allowed + _SLACK:
         return []
     notes = [f"{_pages(length.acknowledgments)} of acknowledgments not counted"] if length.acknowledgments else []
-    return [PdfProblem(
-        rules.policy.over_limit, "pdf-over-limit",
+    return [PdfProblem.of(
+        Code.PDF_OVER_LIMIT,
         f"{_pages(length.counted)} pages of content, the limit is {_allowed(rules)}{rules.whose} ({_where(facts)}; "
         + "; ".join([*notes, f"{facts.pages} pages in all"]) + ")",
+        Level(rules.policy.over_limit),  # the workshop's page policy says how much it matters
     )]
 
 
@@ -634,9 +631,7 @@ def length_notes(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[Pdf
     if length.counted > rules.page_limit + _SLACK:
         extra = rules.policy.extra_camera_ready_pages
         reasons.append(f"the camera-ready may have {_pages(extra)} extra page{'s' if extra != 1 else ''}")
-    return [PdfProblem(
-        "note", "pdf-within-limit-by-policy",
-        f"within the limit: the content ends at {_pages(length.ends_at)} pages ({_where(facts)}); " + " and ".join(reasons)
+    return [PdfProblem.of(Code.PDF_WITHIN_LIMIT_BY_POLICY, f"within the limit: the content ends at {_pages(length.ends_at)} pages ({_where(facts)}); " + " and ".join(reasons)
         + f", so it counts {_pages(length.counted)} pages against the limit of {_allowed(rules)}{rules.whose}",
     )]
 
@@ -645,7 +640,7 @@ def active_content_problems(facts: PdfFacts) -> list[PdfProblem]:
     """A warning when the PDF holds JavaScript, a Launch action or embedded files (`active.pdf_active_content`)."""
     if not facts.active_content:
         return []
-    return [PdfProblem("warning", "pdf-active-content", describe_pdf(facts.active_content))]
+    return [PdfProblem.of(Code.PDF_ACTIVE_CONTENT, describe_pdf(facts.active_content))]
 
 
 def names_its_authors(paper: Paper, facts: PdfFacts) -> bool:
@@ -669,12 +664,10 @@ def leftover_problems(marks: list[str]) -> list[PdfProblem]:
     problems = []
     for mark in marks:
         if mark.startswith("page 1 says"):
-            problems.append(PdfProblem("warning", "pdf-submission-notice",
-                                       f"page 1 names its authors but kept the submission's notice ({mark[len('page 1 says '):]}): "
+            problems.append(PdfProblem.of(Code.PDF_SUBMISSION_NOTICE, f"page 1 names its authors but kept the submission's notice ({mark[len('page 1 says '):]}): "
                                        "a camera-ready made from the submission's file; published, but the notice should go"))
         elif "line numbers" in mark:
-            problems.append(PdfProblem("warning", "pdf-line-numbers",
-                                       f"page 1 names its authors but {mark}: a camera-ready set in the submission's format; "
+            problems.append(PdfProblem.of(Code.PDF_LINE_NUMBERS, f"page 1 names its authors but {mark}: a camera-ready set in the submission's format; "
                                        "published, but the line numbers should go"))
     return problems
 
@@ -693,12 +686,11 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
         shown = "the authors of conf/papers.yaml" if paper.authors else f"{UNKNOWN_AUTHORS!r} (conf/papers.yaml names no authors either)"
-        return [PdfProblem("warning", "pdf-anonymous-camera-ready",
-                           f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
+        return [PdfProblem.of(Code.PDF_ANONYMOUS_CAMERA_READY, f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
                            f"an anonymized camera-ready, published; the site shows {shown}")]
     if paper.publish_review_copy:
-        return [PdfProblem("warning", "pdf-review-copy-published", f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
-    return [PdfProblem("error", "pdf-review-copy", f"this is the anonymized review copy, not the camera-ready ({evidence})")]
+        return [PdfProblem.of(Code.PDF_REVIEW_COPY_PUBLISHED, f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
+    return [PdfProblem.of(Code.PDF_REVIEW_COPY, f"this is the anonymized review copy, not the camera-ready ({evidence})")]
 
 
 #: A footnote's mark at a line's start: a symbol, or a number standing alone ("1 https://...", not "37th").
@@ -768,21 +760,20 @@ def footer_problems(facts: PdfFacts, workshop: Workshop) -> list[PdfProblem]:
     words = set(_letters_and_ordinals(notice))
     venue = {w for w in _letters_and_ordinals(workshop.venue) if not w.isdigit()}
     if re.search(r"\bpreprint\b|\bunder\s+review\b", notice, re.IGNORECASE):
-        return [PdfProblem("warning", "pdf-preprint-footer", f"page 1's footer is a preprint's ({shown!r}), not the workshop's")]
+        return [PdfProblem.of(Code.PDF_PREPRINT_FOOTER, f"page 1's footer is a preprint's ({shown!r}), not the workshop's")]
     if "workshop" not in words and ("conference" in words or venue & words):
         years = sorted(set(re.findall(r"\b(?:19|20)\d\d\b", notice)) - {str(workshop.year)})
         other_year = f", of {years[0]}" if years and str(workshop.year) not in notice else ""
-        return [PdfProblem("warning", "pdf-main-conference-footer",
-                           f"page 1's footer names the main conference{other_year} ({shown!r}), not the workshop: "
+        return [PdfProblem.of(Code.PDF_MAIN_CONFERENCE_FOOTER, f"page 1's footer names the main conference{other_year} ({shown!r}), not the workshop: "
                            f"the authors kept the conference's camera-ready notice")]
-    return [PdfProblem("warning", "pdf-other-venue-footer", f"page 1's footer names another venue ({shown!r}), not the workshop")]
+    return [PdfProblem.of(Code.PDF_OTHER_VENUE_FOOTER, f"page 1's footer names another venue ({shown!r}), not the workshop")]
 
 
 #: Problems that keep a PDF off the site (``build`` publishes the paper as pending).
-UNPUBLISHABLE = frozenset({"pdf-review-copy", "pdf-wrong-file"})
+UNPUBLISHABLE = frozenset({Code.PDF_REVIEW_COPY.value, Code.PDF_WRONG_FILE.value})
 
 
-def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, missing_level: str = "error",
+def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, missing_level: Level = Level.ERROR,
                    memo: FirstPageMemo | None = None) -> list[PdfProblem]:
     """Everything wrong with one paper's camera-ready (shared by ``check`` and ``build``), and notes
     that explain a pass (level "note").
@@ -792,7 +783,7 @@ def paper_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRu
     """
     problems = []
     for problem in entry.problems:
-        if problem.code == "pdf-missing":
+        if problem.code == Code.PDF_MISSING:
             problems.append(PdfProblem(missing_level, problem.code, problem.message))
         else:
             problems.append(problem)
@@ -825,20 +816,20 @@ def waived(paper: Paper, problems: list[PdfProblem], judged: set[str]) -> list[P
     out: list[PdfProblem] = []
     used = set()
     for problem in problems:
-        if problem.code in reasons and problem.level != "note":
-            out.append(WaivedProblem("note", problem.code, problem.message, problem.level, reasons[problem.code]))
+        if problem.code in reasons and problem.level != Level.NOTE:
+            out.append(WaivedProblem(Level.NOTE, problem.code, problem.message, problem.level, reasons[problem.code]))
             used.add(problem.code)
         else:
             out.append(problem)
     for waiver in paper.waive:
         if waiver.code not in used and WAIVABLE[waiver.code].scope in judged:
-            out.append(PdfProblem("warning", "waiver-unused", f"conf/papers.yaml waives {waiver.code} for this paper, but it has no such "
+            out.append(PdfProblem.of(Code.WAIVER_UNUSED, f"conf/papers.yaml waives {waiver.code} for this paper, but it has no such "
                                                               "problem (any more?): remove the waiver"))
     return out
 
 
 def decided_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | PageRules, supplement: Supplement | None = None,
-                     missing_level: str = "error", memo: FirstPageMemo | None = None) -> list[PdfProblem]:
+                     missing_level: Level = Level.ERROR, memo: FirstPageMemo | None = None) -> list[PdfProblem]:
     """What ``check`` and ``build`` report about one paper: its PDF's problems (`paper_problems`) and its
     supplementary file's, with the organizers' waivers applied (`waived`)."""
     problems = paper_problems(paper, entry, rules, missing_level, memo)
@@ -861,8 +852,7 @@ def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
         for other_day, other_start, _other_end, other in talks[i + 1:]:
             if other_day != day or other_start >= end:
                 break
-            problems.append(PdfProblem("warning", "schedule-talks-overlap",
-                                       f"{target[0]} {target[1]!r} ({start}-{end}) and {other[0]} {other[1]!r} (from {other_start}) "
+            problems.append(PdfProblem.of(Code.SCHEDULE_TALKS_OVERLAP, f"{target[0]} {target[1]!r} ({start}-{end}) and {other[0]} {other[1]!r} (from {other_start}) "
                                        f"are both scheduled on {day:%Y-%m-%d} at the same time"))
     return problems
 
@@ -875,7 +865,7 @@ def ambiguous_times(proc: Proceedings) -> list[PdfProblem]:
         for field_name in ("start", "end"):
             state, why = local_time(slot.date or proc.workshop.date, getattr(slot, field_name), proc.workshop.timezone)
             if state == "ambiguous":
-                problems.append(PdfProblem("warning", "schedule-time-ambiguous", f"schedule.yaml: schedule[{i}].{field_name}: {why}"))
+                problems.append(PdfProblem.of(Code.SCHEDULE_TIME_AMBIGUOUS, f"schedule.yaml: schedule[{i}].{field_name}: {why}"))
     return problems
 
 
@@ -885,7 +875,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     names not to report as likely variants (in a series: one person already, or declared distinct elsewhere)."""
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
-    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level="error")
+    supplements = check_supplements(papers, papers_dir, cache_dir, missing_level=Level.ERROR)
     reports = []
     for paper in papers:
         entry = pdfs[paper.id]
@@ -906,17 +896,16 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
                 ids.append(paper.id)
     for ids in by_content.values():
         if len(ids) > 1:
-            general.append(PdfProblem("warning", "pdf-same-content", f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
+            general.append(PdfProblem.of(Code.PDF_SAME_CONTENT, f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
     if only is None and Path(papers_dir).is_dir():
         used = {p.pdf_name for p in proc.papers} | {p.supplementary for p in proc.papers if p.supplementary}
         for path in sorted(Path(papers_dir).rglob("*")):
             name = path.relative_to(papers_dir).as_posix()
             if path.suffix.lower() == ".pdf" and name not in used and not any(part.startswith(".") for part in path.parts):
-                general.append(PdfProblem("warning", "pdf-unused", f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
+                general.append(PdfProblem.of(Code.PDF_UNUSED, f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
         for leftover in partial_copies(Path(papers_dir)):
             size = leftover.stat().st_size / 2**20
-            general.append(PdfProblem("warning", "papers-partial-copy",
-                                      f"{printable(leftover.relative_to(papers_dir).as_posix())} ({size:.1f} MB) in the papers directory is a partial copy "
+            general.append(PdfProblem.of(Code.PAPERS_PARTIAL_COPY, f"{printable(leftover.relative_to(papers_dir).as_posix())} ({size:.1f} MB) in the papers directory is a partial copy "
                                       "left by an interrupted `collect` (or one still running): run collect again, which removes it, or delete it"))
     if only is None:
         general += overlapping_talks(proc)
@@ -925,7 +914,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     text_problems(proc, papers, reports, general, None if only is None else mine)
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if (only is None or {a, b} & mine) and not (settled is not None and settled(a, b)):
-            general.append(PdfProblem("warning", "name-variant", f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
+            general.append(PdfProblem.of(Code.NAME_VARIANT, f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)
 
 
@@ -938,15 +927,14 @@ def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperRep
     for paper in papers:
         for label, value in (("title", paper.title), ("abstract", paper.abstract)):
             for problem in latex.problems(value):
-                by_id[paper.id].problems.append(PdfProblem("warning", "text-markup", f"the {label} has {problem}"))
+                by_id[paper.id].problems.append(PdfProblem.of(Code.TEXT_MARKUP, f"the {label} has {problem}"))
     if only is None:
         for keynote in proc.keynotes:
             for label, value in (("title", keynote.title), ("abstract", keynote.abstract or "")):
                 for problem in latex.problems(value):
-                    general.append(PdfProblem("warning", "text-markup", f"keynote {keynote.id!r}: the {label} has {problem}"))
+                    general.append(PdfProblem.of(Code.TEXT_MARKUP, f"keynote {keynote.id!r}: the {label} has {problem}"))
     for name, last, files in assumed_family_names(PeopleIndex(proc), only):
-        general.append(PdfProblem("warning", "name-family-assumed",
-                                  f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
+        general.append(PdfProblem.of(Code.NAME_FAMILY_ASSUMED, f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
                                   f"set family: on this person in conf/{' and conf/'.join(files)}"))
 
 
@@ -963,12 +951,12 @@ def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | Non
     except ConfError as exc:
         for problem in exc.problems:
             if only is None or exc.partial is None or repr(only) in str(problem):
-                general.append(PdfProblem("error", problem.code, str(problem)))
+                general.append(PdfProblem.of(code_named(problem.code), str(problem), Level.ERROR))
         if exc.partial is None:
             return CheckReport([], general)
         proc = exc.partial
     if only is not None and only not in {p.id for p in proc.papers}:
-        return CheckReport([], general + [PdfProblem("error", "unknown-paper", f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
+        return CheckReport([], general + [PdfProblem.of(Code.UNKNOWN_PAPER, f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
     report = check_papers(proc, papers_dir, cache_dir, only, quiet, settled)
     report.general[:0] = general
     return report
@@ -1011,8 +999,8 @@ def format_text(report: CheckReport, edition: str | None = None) -> str:
         lines.append("metadata and across papers:")
         for p in report.general:
             lines += _problem_lines(p, edition)
-    ready = sum(r.status != "error" for r in report.papers)
-    notes = report.count("note")
+    ready = sum(r.status != Level.ERROR for r in report.papers)
+    notes = report.count(Level.NOTE)
     lines.append("")
     lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)"
                  + (f", {notes} note(s)" if notes else ""))

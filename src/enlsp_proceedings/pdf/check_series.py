@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from enlsp_proceedings.errors import UserError
+from enlsp_proceedings.model.codes import Code, Level, code_named
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import EDITION_ID, edition_dirs, load_series
@@ -47,7 +48,8 @@ class SeriesCheckReport:
         problems = [{**problem_json(p), "edition": eid} for eid, report in self.editions for p in report.general]
         problems += [{**problem_json(p), "edition": None, "editions": list(eds)} for p, eds in self.general]
         return {"version": CHECK_SERIES_JSON_VERSION, "editions": [eid for eid, _ in self.editions], "papers": papers,
-                "problems": problems, "errors": self.count("error"), "warnings": self.count("warning"), "notes": self.count("note")}
+                "problems": problems, "errors": self.count(Level.ERROR), "warnings": self.count(Level.WARNING),
+                "notes": self.count(Level.NOTE)}
 
 
 def _editions(conf_dir: Path) -> tuple[list[tuple[str, Path, Proceedings | None]], list[PdfProblem]]:
@@ -63,7 +65,7 @@ def _editions(conf_dir: Path) -> tuple[list[tuple[str, Path, Proceedings | None]
         for problem in exc.problems:
             path = Path(problem.file).resolve()
             if not any(path == d or d in path.parents for d in inside):
-                problems.append(PdfProblem("error", problem.code, str(problem)))
+                problems.append(PdfProblem.of(code_named(problem.code), str(problem), Level.ERROR))
     found: list[tuple[str, Path, Proceedings | None]] = []
     for folder in dirs:
         if not EDITION_ID.fullmatch(folder.name):
@@ -101,9 +103,9 @@ def run_series_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, editions
         settled = (lambda a, b, eid=eid: people.same_person(eid, a, b) or people.declared_distinct(a, b)) if proc is not None else None
         reports.append((eid, run_check(folder, papers_dir / eid, cache_dir, only, quiet, settled)))
     if only is not None and not reports:
-        general.append(PdfProblem("error", "unknown-paper", f"no paper with id {only!r} in edition(s) {', '.join(chosen)} of {conf_dir}"))
+        general.append(PdfProblem.of(Code.UNKNOWN_PAPER, f"no paper with id {only!r} in edition(s) {', '.join(chosen)} of {conf_dir}"))
     across: list[tuple[PdfProblem, tuple[str, ...]]] = [(p, ()) for p in general]
-    across += [(PdfProblem("error", p.code, str(p)), ()) for p in people_problems]
+    across += [(PdfProblem.of(code_named(p.code), str(p), Level.ERROR), ()) for p in people_problems]
     if only is None:
         across += people_problems_across(people, conf_dir, set(chosen))
     return SeriesCheckReport(reports, across)
@@ -122,7 +124,7 @@ def people_problems_across(people: SeriesPeople, conf_dir: Path, chosen: set[str
         message = (f"{v.a!r} ({', '.join(v.a_editions)}) and {v.b!r} ({', '.join(v.b_editions)}) may be one person ({v.reason}); "
                    f"if so, list one as a variant of the other under 'aliases' in {people_file} (or give both their orcid); "
                    f"if not, list both in a 'distinct' group there")
-        found.append((PdfProblem("warning", "person-variant-across-editions", message), editions))
+        found.append((PdfProblem.of(Code.PERSON_VARIANT_ACROSS_EDITIONS, message), editions))
     for issue in people.issues:
         if not issue.editions or set(issue.editions) & chosen:
             found.append((PdfProblem(issue.level, issue.code, issue.message.replace("the series' people.yaml", str(people_file))),
@@ -141,9 +143,9 @@ def format_series_text(report: SeriesCheckReport, conf_dir: Path, papers_dir: Pa
         for problem, editions in report.general:
             lines += _problem_lines(problem, ", ".join(editions) if editions else "series")
         blocks.append("\n".join(lines))
-    ready = sum(r.status != "error" for _eid, e in report.editions for r in e.papers)
+    ready = sum(r.status != Level.ERROR for _eid, e in report.editions for r in e.papers)
     total = sum(len(e.papers) for _eid, e in report.editions)
-    notes = report.count("note")
+    notes = report.count(Level.NOTE)
     blocks.append(f"series: {len(report.editions)} edition(s) checked; {ready} of {total} paper(s) ready; "
                   f"{report.count('error')} error(s), {report.count('warning')} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return "\n\n".join(blocks)

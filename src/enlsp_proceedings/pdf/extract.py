@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import Code
 from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.pdf.cache import HashMemo, PdfCache
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts, PdfProblem
@@ -84,13 +85,13 @@ def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | 
     candidate, wrong = locate(papers_dir, paper.pdf_name)
     if wrong in ("outside", "outside-link"):
         how = "points through a symbolic link to a file outside" if wrong == "outside-link" else "leaves"
-        return None, PdfProblem("error", "pdf-outside", f"pdf path {paper.pdf_name!r} {how} the papers directory")
+        return None, PdfProblem.of(Code.PDF_OUTSIDE, f"pdf path {paper.pdf_name!r} {how} the papers directory")
     if wrong == "missing":
-        return None, PdfProblem("warning", "pdf-missing", f"no camera-ready PDF {paper.pdf_name!r} in the papers directory")
+        return None, PdfProblem.of(Code.PDF_MISSING, f"no camera-ready PDF {paper.pdf_name!r} in the papers directory")
     if wrong == "not-a-file":
-        return None, PdfProblem("error", "pdf-unreadable", f"{paper.pdf_name!r} is not a regular file")
+        return None, PdfProblem.of(Code.PDF_UNREADABLE, f"{paper.pdf_name!r} is not a regular file")
     if wrong is not None:
-        return None, PdfProblem("error", "pdf-unreadable", located_problem("pdf", paper.pdf_name, wrong))
+        return None, PdfProblem.of(Code.PDF_UNREADABLE, located_problem("pdf", paper.pdf_name, wrong))
     return candidate, None
 
 
@@ -123,7 +124,7 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             sha = hashes.sha256(path)
         except OSError as exc:
             entry.path = None
-            entry.problems.append(PdfProblem("error", "pdf-unreadable", f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
+            entry.problems.append(PdfProblem.of(Code.PDF_UNREADABLE, f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
             continue
         if sha not in known and sha not in todo:
             cached = cache.get(sha)

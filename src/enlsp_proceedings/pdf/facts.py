@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import Code, Level
+
 #: Version of the facts `read.read_pdf` gives; cached facts of another version are read again.
 #: 4: page text from PDFium (lines joined at hyphenated line ends, ligatures as letters).
 #: 5: decimal content pages from the heading's place on its page, acknowledgments, page 1's author
@@ -35,9 +37,17 @@ class PdfProblem:
     is one sentence for the organizer, and may reach the public site: no server paths in it.
     """
 
-    level: str  # "error" | "warning" | "note" (explains, or was waived: `WaivedProblem`; never fails anything)
+    #: a note explains, or was waived (`WaivedProblem`), and never fails anything
+    level: Level
+    #: one of `model.codes.Code`
     code: str
     message: str
+
+    @classmethod
+    def of(cls, code: Code, message: str, level: Level | None = None) -> PdfProblem:
+        """A problem of this code, at the code's own level unless ``level`` says otherwise (the
+        workshop's page policy, or the command: a missing PDF fails ``check``, not ``build``)."""
+        return cls(level or code.level, code.value, message)
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ class WaivedProblem(PdfProblem):
     """A problem the organizers accepted for one paper (``waive`` in papers.yaml): ``level`` is
     "note"; ``waived_level`` is what it would have been, ``reason`` theirs."""
 
-    waived_level: str = "error"
+    waived_level: Level = Level.ERROR
     reason: str = ""
 
 
@@ -92,7 +102,7 @@ class PdfFacts:
     def from_json(cls, data: dict) -> PdfFacts:
         """Facts saved by `cache.PdfCache` (``dataclasses.asdict``); raises TypeError on unknown keys."""
         error = data.pop("error", None)
-        return cls(**data, error=PdfProblem(**error) if error else None)
+        return cls(**data, error=PdfProblem(**{**error, "level": Level(error["level"])}) if error else None)
 
 
 @dataclass
@@ -114,4 +124,4 @@ class PaperPdf:
     @property
     def publishable(self) -> bool:
         """A readable PDF with no error from the checks: the site links it."""
-        return self.facts is not None and self.facts.ok and not any(p.level == "error" for p in self.problems)
+        return self.facts is not None and self.facts.ok and not any(p.level == Level.ERROR for p in self.problems)

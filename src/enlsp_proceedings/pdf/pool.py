@@ -28,6 +28,7 @@ try:  # POSIX only: elsewhere PDFs are read without the kernel's CPU and memory 
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
+from enlsp_proceedings.model.codes import Code
 from enlsp_proceedings.pdf import archive, read
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
 from enlsp_proceedings.pdf.thumbs import ThumbCache
@@ -166,13 +167,13 @@ def _failure(code: int) -> PdfProblem:
             reason = f"the PDF reader crashed on it (signal {-code})"
     else:
         reason = f"the PDF reader stopped on it (exit status {code})"
-    return PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {reason}")
+    return PdfProblem.of(Code.PDF_UNREADABLE, f"the PDF cannot be read: {reason}")
 
 
 def _unanswered(task: Task, exc: BaseException | str) -> tuple[PdfFacts | None, bool]:
     """(result, cacheable) of a task whose worker raised (``exc``, or its description) instead of answering."""
     reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {str(exc)[:200]}"
-    problem = read.over_budget("memory") if isinstance(exc, MemoryError) else PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {reason}")
+    problem = read.over_budget("memory") if isinstance(exc, MemoryError) else PdfProblem.of(Code.PDF_UNREADABLE, f"the PDF cannot be read: {reason}")
     if not task.facts:
         log.warning("no thumbnail for %s: %s", Path(task.path).name, problem.message)
         return None, False

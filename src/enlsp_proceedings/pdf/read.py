@@ -16,6 +16,7 @@ import logging
 import re
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import Code
 from enlsp_proceedings.pdf.active import pdf_active_content
 from enlsp_proceedings.pdf.cache import file_sha256
 from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
@@ -323,24 +324,24 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
     sha256 = sha256 or file_sha256(path)
     facts = PdfFacts(sha256=sha256, size=size)
     if size == 0:
-        facts.error = PdfProblem("error", "pdf-empty", "the file is empty (0 bytes)")
+        facts.error = PdfProblem.of(Code.PDF_EMPTY, "the file is empty (0 bytes)")
         return facts
     with open(path, "rb") as fh:
         data = fh.read()
     head = data[:1024]
     if b"%PDF-" not in head:
         kind = "an HTML page" if re.search(rb"<(!doctype|html)", head, re.I) else "not a PDF"
-        facts.error = PdfProblem("error", "pdf-not-pdf", f"the file is {kind} (no %PDF- header)")
+        facts.error = PdfProblem.of(Code.PDF_NOT_PDF, f"the file is {kind} (no %PDF- header)")
         return facts
     png = None
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            facts.error = PdfProblem("error", "pdf-encrypted", "the PDF is encrypted; upload it without a password or restrictions")
+            facts.error = PdfProblem.of(Code.PDF_ENCRYPTED, "the PDF is encrypted; upload it without a password or restrictions")
             return facts
         facts.pages = len(reader.pages)
         if facts.pages == 0:
-            facts.error = PdfProblem("error", "pdf-no-pages", "the PDF has no pages")
+            facts.error = PdfProblem.of(Code.PDF_NO_PAGES, "the PDF has no pages")
             return facts
         facts.active_content = _active_content(reader)
         texts, png, analyzer, spans = _pdfium_pass(data, facts.pages, thumbs is not None)
@@ -355,13 +356,13 @@ def read_pdf(path: Path, sha256: str | None = None, thumbs: ThumbCache | None = 
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, AssertionError, IndexError) as exc:
         facts.pages = None
         reason = str(exc).strip() or type(exc).__name__
-        facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read (truncated or damaged): {reason[:200]}")
+        facts.error = PdfProblem.of(Code.PDF_UNREADABLE, f"the PDF cannot be read (truncated or damaged): {reason[:200]}")
     except MemoryError:
         facts.pages = None
         facts.error = over_budget("memory")
     except Exception as exc:  # noqa: BLE001 - pypdf raises many things on garbage
         facts.pages = None
-        facts.error = PdfProblem("error", "pdf-unreadable", f"the PDF cannot be read: {type(exc).__name__}: {str(exc)[:200]}")
+        facts.error = PdfProblem.of(Code.PDF_UNREADABLE, f"the PDF cannot be read: {type(exc).__name__}: {str(exc)[:200]}")
     if thumbs is not None and facts.ok:
         thumbs.put(sha256, png)
     return facts
@@ -374,7 +375,7 @@ def _megabytes(size: int) -> str:
 
 def too_large(size: int) -> PdfProblem:
     """The error of a file over `PDF_MAX_BYTES`, refused from its size alone (never hashed nor read)."""
-    return PdfProblem("error", "pdf-too-large", f"the file is {_megabytes(size)}; PDFs larger than {PDF_MAX_BYTES // (1024 * 1024)} MB "
+    return PdfProblem.of(Code.PDF_TOO_LARGE, f"the file is {_megabytes(size)}; PDFs larger than {PDF_MAX_BYTES // (1024 * 1024)} MB "
                                                 "are not read (compress its images, or check it is the right file)")
 
 
@@ -385,4 +386,4 @@ def over_budget(kind: str, detail: str = "") -> PdfProblem:
         "cpu": f"took more than {PDF_CPU_SECONDS} s of CPU time to read",
         "memory": f"needed more than {PDF_MEMORY_MB} MB of memory to read",
     }[kind]
-    return PdfProblem("error", "pdf-too-costly", f"the PDF {what} (damaged, or made to be hostile?{detail}); it is not published")
+    return PdfProblem.of(Code.PDF_TOO_COSTLY, f"the PDF {what} (damaged, or made to be hostile?{detail}); it is not published")

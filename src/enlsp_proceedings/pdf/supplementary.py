@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from enlsp_proceedings.model.codes import Code, Level, code_named
 from enlsp_proceedings.model.schema import Paper
 from enlsp_proceedings.pdf.active import describe_pdf, describe_zip
 from enlsp_proceedings.pdf.archive import ZipMemo
@@ -43,11 +44,11 @@ class Supplement:
     @property
     def publishable(self) -> bool:
         """Whether the file exists and has no error."""
-        return self.path is not None and not any(p.level == "error" for p in self.problems)
+        return self.path is not None and not any(p.level == Level.ERROR for p in self.problems)
 
 
-def _problem(level: str, code: str, message: str) -> PdfProblem:
-    return PdfProblem(level, code, f"supplementary material {message}")
+def _problem(code: Code, message: str, level: Level | None = None) -> PdfProblem:
+    return PdfProblem.of(code, f"supplementary material {message}", level)
 
 
 def _read_zips(zips: dict[str, tuple[Path, list[str]]], cache_dir: Path) -> dict[str, PdfFacts]:
@@ -74,7 +75,7 @@ def _read_zips(zips: dict[str, tuple[Path, list[str]]], cache_dir: Path) -> dict
     return answers
 
 
-def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, missing_level: str = "warning") -> dict[str, Supplement]:
+def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, missing_level: Level = Level.WARNING) -> dict[str, Supplement]:
     """Each paper that names supplementary material: where it is, and what is wrong with it."""
     found: dict[str, Supplement] = {}
     pdfs: list[Paper] = []
@@ -87,23 +88,21 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
         found[paper.id] = item
         candidate, wrong = locate(Path(papers_dir), paper.supplementary)
         if wrong in ("outside", "outside-link"):
-            item.problems.append(_problem("error", "supplementary-outside", f"{paper.supplementary!r} is not inside the papers directory"))
+            item.problems.append(_problem(Code.SUPPLEMENTARY_OUTSIDE, f"{paper.supplementary!r} is not inside the papers directory"))
             continue
         if wrong in ("missing", "not-a-file"):
-            item.problems.append(_problem(missing_level, "supplementary-missing", f"{paper.supplementary!r} is not in the papers directory"))
+            item.problems.append(_problem(Code.SUPPLEMENTARY_MISSING, f"{paper.supplementary!r} is not in the papers directory", missing_level))
             continue
         if wrong is not None or candidate is None:
-            item.problems.append(PdfProblem("error", "supplementary-unreadable", located_problem("supplementary", paper.supplementary, wrong or "missing")))
+            item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE, located_problem("supplementary", paper.supplementary, wrong or "missing")))
             continue
         try:
             item.size = os.stat(candidate).st_size
         except OSError as exc:
-            item.problems.append(PdfProblem("error", "supplementary-unreadable",
-                                            located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
+            item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE, located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
             continue
         if item.size > SUPPLEMENTARY_MAX_BYTES:
-            item.problems.append(_problem("error", "supplementary-too-large",
-                                          f"{paper.supplementary!r} is {item.size / 2**20:.0f} MB; at most {SUPPLEMENTARY_MAX_BYTES // 2**20} MB is published"))
+            item.problems.append(_problem(Code.SUPPLEMENTARY_TOO_LARGE, f"{paper.supplementary!r} is {item.size / 2**20:.0f} MB; at most {SUPPLEMENTARY_MAX_BYTES // 2**20} MB is published"))
             continue
         item.path = candidate
         if candidate.suffix.lower() == ".zip":
@@ -111,8 +110,7 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
                 item.sha256 = hashes.sha256(candidate)
             except OSError as exc:
                 item.path = None
-                item.problems.append(PdfProblem("error", "supplementary-unreadable",
-                                                located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
+                item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE, located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
                 continue
             zips.setdefault(item.sha256, (candidate, []))[1].append(paper.id)
         else:
@@ -123,17 +121,17 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
             item = found[ident]
             if facts.error is not None:
                 what = facts.error.message.replace("the PDF", "the ZIP file")  # a worker over its budget says "the PDF"
-                code = facts.error.code.replace("pdf-", "supplementary-", 1)
-                item.problems.append(_problem("error", code, f"{item.name!r}{' ' if what.startswith('is ') else ': '}{what}"))
+                code = code_named(facts.error.code.replace("pdf-", "supplementary-", 1))
+                item.problems.append(_problem(code, f"{item.name!r}{' ' if what.startswith('is ') else ': '}{what}", Level.ERROR))
             elif facts.active_content:  # entries that would unpack outside its folder (`active.zip_escapes`)
-                item.problems.append(_problem("warning", "supplementary-zip-escape", f"{item.name!r} {describe_zip(facts.active_content)}"))
+                item.problems.append(_problem(Code.SUPPLEMENTARY_ZIP_ESCAPE, f"{item.name!r} {describe_zip(facts.active_content)}"))
     if pdfs:
         for ident, entry in extract_all(pdfs, papers_dir, cache_dir).items():
             item = found[ident]
             item.sha256 = entry.facts.sha256 if entry.facts else None
             for pdf_problem in entry.problems:
-                code = pdf_problem.code.replace("pdf-", "supplementary-", 1)
-                item.problems.append(_problem(pdf_problem.level, code, f"{item.name!r}: {pdf_problem.message}"))
+                code = code_named(pdf_problem.code.replace("pdf-", "supplementary-", 1))
+                item.problems.append(_problem(code, f"{item.name!r}: {pdf_problem.message}", pdf_problem.level))
             if entry.facts is not None and entry.facts.ok and entry.facts.active_content:
-                item.problems.append(_problem("warning", "supplementary-active-content", f"{item.name!r}: {describe_pdf(entry.facts.active_content)}"))
+                item.problems.append(_problem(Code.SUPPLEMENTARY_ACTIVE_CONTENT, f"{item.name!r}: {describe_pdf(entry.facts.active_content)}"))
     return found

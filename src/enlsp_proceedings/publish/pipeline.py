@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.model.codes import Level, Reported
+from enlsp_proceedings.model.codes import Code, Level, Reported
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs.downloads import CITATIONS_MEMO, write_artifacts
@@ -122,15 +122,15 @@ def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf]
     PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted.
     ``memo`` remembers page-1 checks (the caller saves it, once for all the volumes it settles)."""
     for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-        problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level="warning", memo=memo)
+        problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level=Level.WARNING, memo=memo)
         for problem in problems:
-            if problem.level == "note":  # explained or waived by the organizers: `check` shows them, the build goes on
+            if problem.level == Level.NOTE:  # explained or waived by the organizers: `check` shows them, the build goes on
                 continue
             report.warnings.append(Reported(Level(problem.level), problem.code, f"paper {paper.id!r}: {problem.message} [{problem.code}]"))
-            if problem.level == "error" and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
+            if problem.level == Level.ERROR and problem.code in UNPUBLISHABLE:  # a review copy, another paper's file
                 pdfs[paper.id].problems.append(problem)
                 volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
-            elif problem.code == "pdf-review-copy-published":
+            elif problem.code == Code.PDF_REVIEW_COPY_PUBLISHED:
                 volume.pdfs[paper.id].review_note = paper.publish_review_copy
 
 

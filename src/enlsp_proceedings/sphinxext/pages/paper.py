@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from enlsp_proceedings import paths
+from enlsp_proceedings.model.codes import Code
 from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS_NOTE, Paper, Workshop
 from enlsp_proceedings.outputs import citation
 from enlsp_proceedings.outputs.citation import PaperCitation
@@ -138,7 +139,7 @@ def render(page: Page, d: PaperShows) -> list[nodes.Node]:
     if not (status and status.published):
         # once the workshop has taken place, no camera-ready is coming: not "not yet"
         body = [para("The camera-ready PDF of this paper is not available." if d.held else "The camera-ready PDF of this paper is not yet available.")]
-        problems = [p for p in (status.problems if status else []) if p["code"] != "pdf-missing"]
+        problems = [p for p in (status.problems if status else []) if p["code"] != Code.PDF_MISSING]
         if problems:
             body.append(para("The submitted file could not be published: ", "; ".join(p["message"] for p in problems), "."))
         out += admonition("note", unavailable(True) if d.held else "Camera-ready not yet available", body)
