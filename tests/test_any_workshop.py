@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PdfReads, run_build
+from conftest import REPO, PdfReads, run_build
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.pdf.check import run_check
 from synthetic import SynthPaper, make_pdf, workshop_yaml, write_workshop
 from test_build import html, visible
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "enlsp_proceedings"
+SRC = REPO / "src" / "enlsp_proceedings"
 
 TRACKS = [
     {"id": "core", "name": "Core track", "description": "Everything efficient."},
@@ -243,7 +243,7 @@ def test_nothing_of_enlsp_ii_is_in_the_code():
 def test_a_workshop_made_from_the_organizer_guide_alone_builds_first_time(tmp_path, monkeypatch, capsys):
     """Every YAML block of docs/guide/organizers.md that starts with `# conf/<file>` is written as is;
     then the guide's two commands are run from the folder."""
-    guide = (Path(__file__).resolve().parents[1] / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
+    guide = (REPO / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(# (conf/[a-z]+\.yaml)\n.*?)```", guide, re.S)
     assert {name for _, name in blocks} >= {"conf/workshop.yaml", "conf/papers.yaml", "conf/keynotes.yaml", "conf/schedule.yaml"}
     for text, name in blocks:

@@ -12,7 +12,9 @@ import importlib
 import re
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "enlsp_proceedings"
+from conftest import REPO
+
+PACKAGE = REPO / "src" / "enlsp_proceedings"
 
 #: Subpackage (or top-level module) -> its layer. Lower layers know nothing of higher ones.
 LAYERS = {

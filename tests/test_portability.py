@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import REPO
 from synthetic import random_papers, write_workshop
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = REPO / "src"
 
 #: Blocks the modules (an import of either raises ImportError, as on Windows), imports the
 #: command line and the checks, then runs `check` and says whether the blocked modules stayed out.

@@ -7,12 +7,12 @@ The website data is in ../shared beside the clone (as on CI); without it these t
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import REPO
+
 DATA = REPO.parent / "shared" / "enlsp-ii-2022-source" / "_data"
 
 # (website name, field) -> what conf/ shows instead; each has its reason in a `# source:` comment.

@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.importers.cmt import split_cmt_authors
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 
-REPO = Path(__file__).resolve().parents[1]
 CONF = REPO / "conf" / "2023"
 PAPERS = REPO / "papers" / "2023"
 SOURCE = REPO.parent / "shared" / "enlsp-iii-2023-source"
-CHECKSUMS = Path(__file__).parent / "data" / "enlsp3_papers.sha256"
+CHECKSUMS = REPO / "tests" / "data" / "enlsp3_papers.sha256"
 
 #: The papers the old site has no camera-ready for (README.md: "The files of papers 80 and 85 are missing").
 NO_CAMERA_READY = {"cmt-80", "cmt-85"}

@@ -17,15 +17,15 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from conftest import REPO
 from enlsp_proceedings.importers.cmt import read_cmt
 from enlsp_proceedings.model.load import load_proceedings
 from test_build import visible
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "enlsp-ii-2022-website.txt"
 SOURCE = SHARED / "enlsp-ii-2022-source"
-CHECKSUMS = Path(__file__).parent / "data" / "real_papers.sha256"
+CHECKSUMS = REPO / "tests" / "data" / "real_papers.sha256"
 
 #: The eight papers with a talk slot, in schedule order (the workshop page's program).
 TALKS = [

@@ -6,7 +6,7 @@ The structure comes from sphinx-design's public `create_component`; the class li
 written here because its other helpers give different ones (``create_bdg_classes`` adds
 ``sd-sphinx-override`` to each badge, ``row_columns_option``/``gutter_option`` add the
 ``xs``..``lg`` classes) and ``CardDirective.create_card`` needs a directive and parses
-the title as markup. tests/test_workarounds.py checks that sphinx-design still styles
+the title as markup. tests/sphinxext/test_workarounds.py checks that sphinx-design still styles
 every ``sd-`` class the site writes.
 """
 

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.policy import PageRules
 from enlsp_proceedings.model.schema import PagePolicy, Paper
 from enlsp_proceedings.pdf.check import content_length, format_text, length_notes, length_problems, run_check
 from enlsp_proceedings.pdf.extract import extract_all
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 ENLSP3 = ROOT.parent / "shared" / "enlsp-iii-2023-source"
 ENLSP2_POLICY = PageRules(4, PagePolicy(acknowledgments_count=False, over_limit="warning"))
 

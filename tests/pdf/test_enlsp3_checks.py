@@ -10,18 +10,18 @@ that prints its authors, and main-conference footers on workshop papers."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Person, Workshop
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, paper_problems
 from enlsp_proceedings.pdf.extract import extract_all
 from enlsp_proceedings.pdf.facts import PaperPdf
 
-SOURCE = Path(__file__).resolve().parents[1].parent / "shared" / "enlsp-iii-2023-source"
-TRUTH = yaml.safe_load((Path(__file__).resolve().parent / "data" / "enlsp3_checks.yaml").read_text(encoding="utf-8"))
+SOURCE = REPO.parent / "shared" / "enlsp-iii-2023-source"
+TRUTH = yaml.safe_load((REPO / "tests" / "data" / "enlsp3_checks.yaml").read_text(encoding="utf-8"))
 needs_source = pytest.mark.skipif(not (SOURCE / "papers").is_dir() or not (SOURCE / "_data" / "accepted_papers.yml").is_file(),
                                   reason="the real ENLSP-III data is not in ../shared/enlsp-iii-2023-source")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_build
+from conftest import REPO, run_build
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Person, Workshop
 from enlsp_proceedings.pdf.check import first_page_problems, length_problems, paper_problems, run_check
@@ -24,8 +24,8 @@ from enlsp_proceedings.pdf.extract import extract_all
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
 from enlsp_proceedings.pdf.read import read_pdf
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = REPO
+DATA = REPO / "tests" / "data"
 TRUTH = yaml.safe_load((DATA / "real_content_pages.yaml").read_text(encoding="utf-8"))["papers"]
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 
 from browsers import MARKS, chromium, results, start_server
-from conftest import run_build
+from conftest import REPO, run_build
 from synthetic import SynthPaper, write_workshop
 from test_search_records import REFERENCES, typeset
 
@@ -158,7 +158,7 @@ def real_records(real_site) -> dict:
     from enlsp_proceedings.publish.pipeline import prepare_volume
     from enlsp_proceedings.search.index import search_records
 
-    repo = Path(__file__).resolve().parents[1]
+    repo = REPO
     volume, pdfs = prepare_volume(load_proceedings(repo / "conf" / "2022"), repo / "papers" / "2022", real_site.parent / ".enlsp-cache", quiet=True)
     return {r.url: r for r in search_records(volume, pdfs)}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from browsers import MARKS, chromium, serving
-from conftest import run_build
+from conftest import REPO, run_build
 from test_design import design_workshop
 
 pytestmark = MARKS
@@ -243,7 +243,7 @@ def test_a_word_only_inside_a_real_camera_ready_finds_its_paper(served_real, bro
     camera-readies is searchable. 'acetaminophen' was the word here: it is only in a sample document
     printed in that paper's appendix, after its references, which search no longer indexes (a paper
     is found by what it says, not by what follows its reference list)."""
-    conf_text = " ".join(p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[1] / "conf" / "2022").glob("*.yaml"))
+    conf_text = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "conf" / "2022").glob("*.yaml"))
     assert "jurisdictions" not in conf_text.lower() and "acetaminophen" not in conf_text.lower()
     context, page, _ = open_page(browser, served_real + "search.html?q=jurisdictions")
     try:

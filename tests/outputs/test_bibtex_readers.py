@@ -28,6 +28,7 @@ import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 from pylatexenc.latex2text import LatexNodes2Text
 
+from conftest import REPO
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Paper, Person, Proceedings
 from enlsp_proceedings.outputs import citation, cite
@@ -35,7 +36,6 @@ from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.util import latex
 from synthetic import UNICODE_AUTHORS, workshop_yaml
 
-REPO = Path(__file__).resolve().parents[1]
 #: names whose letters T1 can typeset; a corporate name ("Smith and Wesson Research Group") is
 #: left out: bibtexparser decodes before it splits names, and the decoded name has lost its braces
 NAMES = [a for a in UNICODE_AUTHORS if " and " not in a["name"]] + [

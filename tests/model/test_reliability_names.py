@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from enlsp_proceedings.pdf.check import printable
 from synthetic import small_workshop
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = REPO / "src"
 HOSTILE_NAMES = [b"bad\xff\xfe.pdf", b"esc\x1b[2J\x1b[31mred.pdf", b"new\nline.pdf", b"bidi\xe2\x80\xaefdp.exe.pdf"]
 SHOWN = ["bad\\xff\\xfe.pdf", "esc\\x1b[2J\\x1b[31mred.pdf", "new\\nline.pdf", "bidi\\u202efdp.exe.pdf"]
 

@@ -13,13 +13,13 @@ import json
 import re
 import unicodedata
 import zlib
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from conftest import REPO
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex, _variant_reason, affiliation_key, slugify
 from enlsp_proceedings.model.schema import Paper, Person, Proceedings, Workshop
@@ -29,9 +29,6 @@ from enlsp_proceedings.pdf.thumbs import png_size
 from enlsp_proceedings.search.index import _ascii_names
 from enlsp_proceedings.util.text import ascii_words, compact, edits_within, fold, one_letter_apart, romanize, slug
 from synthetic import workshop_yaml
-
-REPO = Path(__file__).resolve().parent.parent
-
 
 # -- the code util.text replaced, kept as the reference for "nothing that worked changes" ----------
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import REPO
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex, assumed_family_names
 from synthetic import SynthPaper, write_workshop
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def check_json(capsys, root: Path, *extra: str) -> dict:

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from conftest import REPO
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.schema import Links, Paper, Person
 from enlsp_proceedings.pdf.extract import extract_all
@@ -153,7 +154,7 @@ def test_ids_differing_only_in_case_collide(tmp_path):
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "enlsp_proceedings", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
+                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
 
 
 def _build(root: Path) -> subprocess.CompletedProcess:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_build
+from conftest import REPO, run_build
 from enlsp_proceedings.outputs import downloads
 from enlsp_proceedings.publish import pipeline as build_module
 from enlsp_proceedings.publish import site as site_module
@@ -252,7 +252,7 @@ def test_sigkill_while_copying_pdfs_keeps_last_site(workshop_copy):
     _retitle(workshop_copy, "Retitled Before The Kill")
     for pdf in (workshop_copy / "papers").glob("*.pdf"):
         pdf.write_bytes(pdf.read_bytes() + b"\n% new camera-ready\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
     log = workshop_copy / "kill.log"
     with open(log, "w") as fh:
         proc = subprocess.Popen([sys.executable, "-c", KILL_DURING_COPY, str(workshop_copy)], env=env, stdout=fh, stderr=fh, start_new_session=True)

@@ -12,16 +12,16 @@ import os
 import random
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.model.people import MAX_COAUTHORS, PeopleIndex
 from enlsp_proceedings.model.schema import Proceedings
 from synthetic import workshop_yaml
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = REPO / "src"
 SYLLABLES = ["ka", "to", "mi", "ra", "lo", "ne", "su", "vi", "da", "re", "an", "el", "or", "in", "bu", "zo", "ha", "ji", "pe", "qu"]
 
 

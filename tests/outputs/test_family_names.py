@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import bibtexparser
 import pytest
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
+from conftest import REPO
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.outputs import citation, cite
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.sphinxext.headmeta import scholar_tags
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
 
-REPO = Path(__file__).resolve().parents[1]
 #: name -> (family, given): the issue's two and the two page 1's e-mail addresses give
 COMPOUND = {
     "Niama El Khbir": ("El Khbir", "Niama"),

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from conftest import REPO
 from enlsp_proceedings.importers.authors import split_affiliation, split_authors
 from enlsp_proceedings.model.load import load_proceedings
 from test_import import conf_dir, run
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ENLSP_II = SHARED / "enlsp-ii-2022-source" / "_data" / "accepted_papers.yml"
 ENLSP_III = SHARED / "enlsp-iii-2023-source" / "_data" / "accepted_papers.yml"

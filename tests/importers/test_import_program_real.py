@@ -19,13 +19,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_build
+from conftest import REPO, run_build
 from enlsp_proceedings.cli import main
 from enlsp_proceedings.importers.program import run_program_import
 from enlsp_proceedings.model.load import load_proceedings
 from synthetic import workshop_yaml
 
-REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ENLSP3 = SHARED / "enlsp-iii-2023-source" / "_data"
 ENLSP2 = SHARED / "enlsp-ii-2022-source" / "_data"

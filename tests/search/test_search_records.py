@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.pdf.extract import extract_all
 from enlsp_proceedings.pdf.facts import PdfFacts
@@ -31,7 +32,7 @@ from enlsp_proceedings.search.index import (
 from synthetic import SynthPaper, new_pdf, write_workshop
 from test_real_checks import CASES, latex_papers  # noqa: F401 - the pdfLaTeX papers (a fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 ENLSP3 = ROOT.parent / "shared" / "enlsp-iii-2023-source" / "papers"
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from synthetic import random_papers, write_workshop
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = REPO / "src"
 
 #: "Billion laughs": ten lines whose last alias expands to 10**9 strings.
 ALIAS_BOMB = "\n".join(

@@ -12,16 +12,15 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.importers.papers_yaml import read_doc, write_yaml
 from test_build import visible
 
-REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO.parent / "shared" / "enlsp-iii-2023-source"
 GUIDE = REPO / "docs" / "guide" / "organizers.md"
 HEADING = "## Next year's edition from your website's files, in one sitting"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.policy import PageRules, page_rules
@@ -18,7 +19,7 @@ from enlsp_proceedings.pdf.check import content_length, format_text, length_note
 from enlsp_proceedings.pdf.facts import PdfFacts
 from synthetic import SynthPaper, workshop_yaml, write_workshop
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 AUTHORS = [{"name": "Élodie Dubois"}, {"name": "Kwame Okafor"}]
 
 

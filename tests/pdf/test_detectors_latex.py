@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from enlsp_proceedings.model.schema import PagePolicy, Paper, Workshop
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, first_page_problems, footer_problems, paper_problems
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.pdf.read import read_pdf
 from hostile_pdfs import _pdf, _stream
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = REPO / "tests" / "data"
 WORDS = "efficient model inference training memory latency throughput accuracy benchmark dataset pruning distillation".split()
 MAIN_NOTICE = "36th Conference on Neural Information Processing Systems (NeurIPS 2022)."
 NOTICES = {

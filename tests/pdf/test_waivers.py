@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_build
+from conftest import REPO, run_build
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.model.codes import NOT_WAIVABLE, WAIVABLE, Code, Level, code_named
 from enlsp_proceedings.model.schema import Paper
@@ -134,7 +134,7 @@ def test_every_code_is_declared_once_with_its_level_meaning_and_waivability():
     assert len(reading) == 8 and all(code_named("supplementary-" + c.value.removeprefix("pdf-")) for c in reading)
     # no module but codes.py spells a code: they name its member
     texts = {c.value for c in Code}
-    package = Path(__file__).resolve().parent.parent / "src" / "enlsp_proceedings"
+    package = REPO / "src" / "enlsp_proceedings"
     spelled = [(path.name, node.lineno, node.value) for path in package.rglob("*.py") if path.name != "codes.py"
                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in texts]
@@ -207,6 +207,6 @@ def test_the_codes_command_lists_every_code_and_the_guide_shows_its_list(capsys)
     # the organizers' guide holds the list as the command prints it: a new code shows there, or this fails
     assert main(["codes", "--format", "markdown"]) == 0
     table = capsys.readouterr().out
-    guide = (Path(__file__).resolve().parent.parent / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
+    guide = (REPO / "docs" / "guide" / "organizers.md").read_text(encoding="utf-8")
     start = guide.index("<!-- codes: the output of `enlsp-proceedings codes --format markdown` -->\n")
     assert guide[start:guide.index("<!-- /codes -->")].split("\n", 1)[1] == table

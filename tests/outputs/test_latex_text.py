@@ -6,12 +6,12 @@ Fast: no build. What a built page and a browser make of it: tests/test_math_page
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 from docutils import nodes
 
+from conftest import REPO
 from enlsp_proceedings.model.schema import Paper, Workshop
 from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.sphinxext.pages import PAGES, Page
@@ -20,7 +20,7 @@ from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.latex import Span
 from synthetic import workshop_yaml
 
-SOURCE = Path(__file__).resolve().parents[1].parent / "shared" / "enlsp-ii-2022-source"
+SOURCE = REPO.parent / "shared" / "enlsp-ii-2022-source"
 WORKSHOP = Workshop.model_validate(workshop_yaml())
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
 from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex
@@ -18,7 +19,6 @@ from enlsp_proceedings.model.schema import People, Proceedings
 from enlsp_proceedings.model.series_people import SeriesPeople, orcid_edition_problems
 from synthetic import workshop_yaml
 
-REPO = Path(__file__).resolve().parents[1]
 ENLSP3 = REPO.parent / "shared" / "enlsp-iii-2023-source"
 
 ORCID_A = "0000-0002-1825-0097"  # ORCID's own example iD

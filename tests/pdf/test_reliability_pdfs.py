@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 
+import hostile_pdfs
+from conftest import REPO
 from enlsp_proceedings.pdf import cache, extract, pool, read
 from synthetic import random_papers, write_workshop
 
-sys.path.insert(0, str(Path(__file__).parent))
-import hostile_pdfs
-
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="bounded readers need fork()")
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = REPO / "src"
 
 #: Runs `check --format json` with low budgets, then prints the peak memory of the PDF readers.
 CHECK_WITH_LOW_BUDGETS = """
