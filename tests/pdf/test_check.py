@@ -441,3 +441,32 @@ def test_names_declared_distinct_are_no_longer_asked_about(tmp_path):
     (conf / "people.yaml").write_text("distinct:\n  - [Yang Liu, Yang You]\n")
     report = run_check(conf, papers_dir, tmp_path / "cache")  # the same cache: the remembered pairs are filtered too
     assert [p.code for p in report.general] == []
+
+
+def test_check_and_build_judge_the_papers_through_one_pipeline(tmp_path, monkeypatch):
+    """`check` prints and `build` settles the same `judge_papers` reports; only a missing PDF's level differs."""
+    from enlsp_proceedings.model.codes import Level
+    from enlsp_proceedings.model.load import load_proceedings
+    from enlsp_proceedings.pdf import check as check_module
+    from enlsp_proceedings.pdf.check import FirstPageMemo, check_papers, judge_papers
+    from enlsp_proceedings.pdf.extract import extract_all
+    from enlsp_proceedings.publish import pipeline
+    from synthetic import small_workshop
+
+    conf, papers_dir = small_workshop(tmp_path)
+    proc = load_proceedings(conf)
+    calls: list[Level] = []
+    real = check_module.judge_papers
+    monkeypatch.setattr(check_module, "judge_papers", lambda *a, **k: calls.append(k["missing_level"]) or real(*a, **k))
+    monkeypatch.setattr(pipeline, "judge_papers", check_module.judge_papers)
+    checked = check_papers(proc, papers_dir, tmp_path / "cache", quiet=True)
+    pdfs = extract_all(proc.papers, papers_dir, tmp_path / "cache")
+    volume = pipeline.Volume(proc, {pid: pipeline.PdfStatus.from_paper_pdf(e) for pid, e in pdfs.items()})
+    report = pipeline.BuildReport(volume, pdfs)
+    pipeline.settle_problems(proc, volume, pdfs, report, FirstPageMemo(tmp_path / "cache"))
+    assert calls == [Level.ERROR, Level.WARNING]
+    # what the build warns of is what check reports, the pending paper's missing PDF a warning there
+    settled = judge_papers(proc.workshop, proc.papers, pdfs, {}, missing_level=Level.WARNING)
+    assert [w.code for w in report.warnings] == [p.code for r in settled for p in r.problems if p.level != Level.NOTE]
+    assert [(p.code, p.level) for r in checked.papers for p in r.problems if p.code == "pdf-missing"] == [("pdf-missing", Level.ERROR)]
+    assert [(w.code, w.level) for w in report.warnings if w.code == "pdf-missing"] == [("pdf-missing", Level.WARNING)]

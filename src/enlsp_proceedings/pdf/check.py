@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -843,6 +843,24 @@ def decided_problems(paper: Paper, entry: PaperPdf, rules: Workshop | int | Page
     return waived(paper, problems, judged)
 
 
+def judge_papers(workshop: Workshop, papers: Sequence[Paper], pdfs: Mapping[str, PaperPdf], supplements: Mapping[str, Supplement],
+                 missing_level: Level, memo: FirstPageMemo | None = None) -> list[PaperReport]:
+    """Each paper judged by the camera-ready rules: its `PaperReport` (page counts, the problems
+    `decided_problems` finds, waivers applied). The one pipeline of both commands: `check` prints
+    these reports (a missing PDF an error), `build` settles them (publish.pipeline.settle_problems:
+    a missing PDF only pending, ``missing_level`` a warning)."""
+    reports = []
+    for paper in papers:
+        entry = pdfs[paper.id]
+        rules = page_rules(workshop, paper)
+        ready = entry.facts if entry.facts is not None and entry.facts.ok else None
+        length = content_length(ready, rules) if ready is not None else None
+        problems = decided_problems(paper, entry, workshop, supplements.get(paper.id), missing_level, memo)  # the workshop: its footer is judged too
+        reports.append(PaperReport(paper.id, paper.pdf_name, ready.pages if ready is not None else None, problems,
+                                   length.counted if length else None, length.ends_at if length else None, rules))
+    return reports
+
+
 def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
     """Two talks (paper, keynote or panel slots) at once on one day: parallel events are fine, two
     speakers on one stage are a mistake; breaks, meals and poster sessions may overlap anything."""
@@ -876,16 +894,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
     supplements = check_supplements(papers, papers_dir, cache_dir, missing_level=Level.ERROR)
-    reports = []
-    for paper in papers:
-        entry = pdfs[paper.id]
-        rules = page_rules(proc.workshop, paper)
-        ready = entry.facts if entry.facts is not None and entry.facts.ok else None
-        pages = ready.pages if ready is not None else None
-        length = content_length(ready, rules) if ready is not None else None
-        problems = decided_problems(paper, entry, proc.workshop, supplements.get(paper.id))  # the workshop: its footer is judged too
-        reports.append(PaperReport(paper.id, paper.pdf_name, pages, problems, length.counted if length else None,
-                                   length.ends_at if length else None, rules))
+    reports = judge_papers(proc.workshop, papers, pdfs, supplements, missing_level=Level.ERROR)
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:

@@ -23,7 +23,7 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs.downloads import CITATIONS_MEMO, write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
-from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, decided_problems
+from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, judge_papers
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
@@ -121,9 +121,10 @@ def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf]
     """The problems `check` reports, settled for the build: warnings into ``report``, an unpublishable
     PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted.
     ``memo`` remembers page-1 checks (the caller saves it, once for all the volumes it settles)."""
-    for paper in proc.papers:  # the same problems `check` reports; a missing PDF is only pending here
-        problems = decided_problems(paper, pdfs[paper.id], proc.workshop, report.supplements.get(paper.id), missing_level=Level.WARNING, memo=memo)
-        for problem in problems:
+    # the reports `check` prints (one pipeline: `judge_papers`); a missing PDF is only pending here
+    for judged in judge_papers(proc.workshop, proc.papers, pdfs, report.supplements, missing_level=Level.WARNING, memo=memo):
+        paper = volume.papers_by_id[judged.id]
+        for problem in judged.problems:
             if problem.level == Level.NOTE:  # explained or waived by the organizers: `check` shows them, the build goes on
                 continue
             report.warnings.append(Reported(Level(problem.level), problem.code, f"paper {paper.id!r}: {problem.message} [{problem.code}]"))
