@@ -16,13 +16,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from enlsp_proceedings.model.schema import Keynote, Paper, Person, Workshop
 from enlsp_proceedings.outputs import cite
-
-#: serializes every value a record holds by what it is at run time (see `PaperCitation.digest`)
-_DIGEST_JSON: TypeAdapter[Any] = TypeAdapter(Any)
+from enlsp_proceedings.util.digest import value_json
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ class PaperCitation:
 
     def digest(self) -> str:
         """Hash of everything the record holds: the key the downloads' freshness comes from."""
-        return hashlib.sha256(_DIGEST_JSON.dump_json(self)).hexdigest()[:20]
+        return hashlib.sha256(value_json(self)).hexdigest()[:20]
 
     def first_authors(self, count: int) -> PaperCitation:
         """The citation of the paper by its first ``count`` authors "and others" (a long list cut, as a page shows it)."""

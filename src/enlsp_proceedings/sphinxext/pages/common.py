@@ -19,11 +19,10 @@ import hashlib
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from docutils import nodes
 from markupsafe import Markup, escape
-from pydantic import TypeAdapter
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import AUTHORS_SHOWN, LONG_AUTHOR_LIST
@@ -46,6 +45,7 @@ from enlsp_proceedings.sphinxext.widgets import (
     text,
 )
 from enlsp_proceedings.util import latex
+from enlsp_proceedings.util.digest import value_json
 
 #: Fixed section pages of every site, in navigation order: docname -> the `model.schema.Labels` field naming it.
 SECTIONS = {
@@ -60,12 +60,6 @@ SECTIONS = {
 LINK_LABELS = {"code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video", "arxiv": "arXiv", "openreview": "OpenReview"}
 
 
-#: serializes any value by what it is at run time (a model by its class, a dataclass field by
-#: field): what a page shows is hashed whole, and a value of a type it cannot serialize is an error,
-#: not a silently partial digest
-_DIGEST_JSON: TypeAdapter[Any] = TypeAdapter(Any)
-
-
 @dataclass(frozen=True)
 class Shown:
     """The data one page shows: each page kind derives a frozen dataclass from this, typed field by
@@ -75,7 +69,7 @@ class Shown:
         """Hash of every value this page shows (the fields, serialized whole by pydantic, in
         Rust): written into the page's stub so Sphinx re-reads the page only when it changes.
         ``salt``: what else makes the page another, such as the edition of a series it is in."""
-        return hashlib.sha256(salt.encode() + b"\0" + _DIGEST_JSON.dump_json(self)).hexdigest()[:16]
+        return hashlib.sha256(salt.encode() + b"\0" + value_json(self)).hexdigest()[:16]
 
 
 #: what a page kind reads its data from: a `Volume` (a workshop, or an edition) or the series' `SeriesSite`
