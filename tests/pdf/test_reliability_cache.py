@@ -148,3 +148,24 @@ def test_a_fresh_cache_directory_works_and_keeps_working(workshop, tmp_path):
     assert (cache / CACHE_MARKER).is_file() and (cache / "source" / "index.md").is_file()
     assert _check(workshop, cache) == 1  # paper gamma has no PDF: an error for check, not for the cache
     assert _build(workshop, cache, workshop / "site") == 0
+
+
+def test_cached_facts_with_a_level_this_version_does_not_know_are_read_again(tmp_path):
+    """A problem level in the PDF-facts cache is a `Level`; anything else (a hand edit, another
+    version) makes the entry a miss, never a crash."""
+    import json
+
+    from enlsp_proceedings.model.codes import Code, Level
+    from enlsp_proceedings.pdf.cache import PdfCache
+    from enlsp_proceedings.pdf.facts import PdfFacts, PdfProblem
+
+    cache = PdfCache(tmp_path / "cache")
+    facts = PdfFacts("ab" * 32, 10, error=PdfProblem.of(Code.PDF_EMPTY, "the file is empty (0 bytes)"))
+    cache.put(facts)
+    got = cache.get(facts.sha256)
+    assert got is not None and got.error == facts.error and got.error.level is Level.ERROR
+    path = next((tmp_path / "cache").rglob(f"{facts.sha256}.json"))
+    data = json.loads(path.read_text())
+    data["error"]["level"] = "fatal"
+    path.write_text(json.dumps(data))
+    assert cache.get(facts.sha256) is None

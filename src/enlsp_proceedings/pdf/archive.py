@@ -119,7 +119,7 @@ class ZipMemo:
             return None
         try:
             return PdfFacts.from_json(dict(entry))
-        except TypeError:
+        except (TypeError, ValueError, KeyError):  # not an answer this version wrote: read the archive again
             return None
 
     def put(self, facts: PdfFacts) -> None:

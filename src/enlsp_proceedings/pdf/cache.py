@@ -83,7 +83,7 @@ class PdfCache:
             return None
         try:
             return PdfFacts.from_json(data)
-        except TypeError:
+        except (TypeError, ValueError, KeyError):  # not facts this version wrote (an unknown key or level): read the PDF again
             return None
 
     def put(self, facts: PdfFacts) -> None:

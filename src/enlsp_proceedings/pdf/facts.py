@@ -100,7 +100,8 @@ class PdfFacts:
 
     @classmethod
     def from_json(cls, data: dict) -> PdfFacts:
-        """Facts saved by `cache.PdfCache` (``dataclasses.asdict``); raises TypeError on unknown keys."""
+        """Facts saved by `cache.PdfCache` (``dataclasses.asdict``); raises TypeError on unknown keys,
+        ValueError on an unknown level."""
         error = data.pop("error", None)
         return cls(**data, error=PdfProblem(**{**error, "level": Level(error["level"])}) if error else None)
 
