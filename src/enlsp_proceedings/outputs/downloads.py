@@ -8,9 +8,9 @@ rewriting only what changed (a manifest in the site remembers what each file was
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from enlsp_proceedings.outputs.citation import PaperCitation
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
+from enlsp_proceedings.util.memo import load_memo, save_memo
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,8 @@ class CitationTexts:
     def __init__(self, memo: Path | None = None):
         self.memo = memo
         self.code = code_digest()
-        self.known: dict[str, Any] = {}
-        if memo is not None:
-            with contextlib.suppress(OSError, ValueError):
-                known = json.loads(memo.read_text(encoding="utf-8"))
-                if isinstance(known, dict):
-                    self.known = known
+        known = load_memo(memo) if memo is not None else None
+        self.known: dict[str, Any] = known if isinstance(known, dict) else {}
         #: the texts of this build's records, by key: what `save` keeps
         self.used: dict[str, dict[str, Any]] = {}
 
@@ -62,9 +59,9 @@ class CitationTexts:
         """What the paper's texts are made from: its record and the code that formats it."""
         return hashlib.sha256(f"{self.code}:{c.digest()}".encode()).hexdigest()[:24]
 
-    def of(self, c: PaperCitation) -> PaperTexts:
-        """The paper's texts, formatted unless remembered."""
-        key = self.key(c)
+    def of(self, c: PaperCitation, key: str | None = None) -> PaperTexts:
+        """The paper's texts, formatted unless remembered (``key``: its `key`, if the caller has it)."""
+        key = key or self.key(c)
         hit = self.used.get(key) or self.known.get(key)
         if not (isinstance(hit, dict) and isinstance(hit.get("entry"), str) and isinstance(hit.get("ris"), str) and isinstance(hit.get("csl"), dict)):
             hit = {"entry": citation.bibtex_entry(c), "ris": citation.ris(c), "csl": citation.csl(c)}
@@ -73,36 +70,33 @@ class CitationTexts:
 
     def save(self) -> None:
         """Remember the texts of this build's records (and only those) for the next build."""
-        if self.memo is None:
-            return
-        try:
-            # not sort_keys: a CSL item's keys keep their order, or a rebuilt proceedings.csl.json would differ
-            write_if_changed(self.memo, json.dumps(self.used, ensure_ascii=False))
-        except OSError:  # a memo that cannot be written only costs time
-            pass
+        if self.memo is not None:
+            save_memo(self.memo, self.used)  # not sorted: a CSL item keeps its keys' order, as proceedings.csl.json has them
 
 
 def artifact_files(volume: Volume, texts: CitationTexts | None = None) -> dict[str, str]:
     """site path -> text of every generated download (BibTeX, RIS, JSON, iCalendar), each made from
     the papers' and keynotes' citation records (``texts``: their texts, remembered)."""
     texts = texts or CitationTexts()
+    made = {paper.id: texts.of(volume.paper_citation(paper)) for paper in volume.proc.papers}
     files: dict[str, str] = {}
-    for paper in volume.proc.papers:
-        files.update(texts.of(volume.paper_citation(paper)).files(paper.id))
-    files.update(volume_files(volume, texts))
+    for paper_id, paper_texts in made.items():
+        files.update(paper_texts.files(paper_id))
+    files.update(volume_files(volume, made))
     return files
 
 
-def volume_files(volume: Volume, texts: CitationTexts) -> dict[str, str]:
-    """site path -> text of the downloads other than each paper's own: the volume's BibTeX, RIS and
-    CSL-JSON, papers.json and its schema, each keynote's citations, the calendars."""
+def volume_files(volume: Volume, made: Mapping[str, PaperTexts]) -> dict[str, str]:
+    """site path -> text of the downloads other than each paper's own (``made``: each paper's texts,
+    by id): the volume's BibTeX, RIS and CSL-JSON, papers.json and its schema, each keynote's
+    citations, the calendars."""
     files = {
-        paths.PROCEEDINGS_BIB: volume.volume_bibtex(lambda c: texts.of(c).entry),
+        paths.PROCEEDINGS_BIB: volume.volume_bibtex(lambda c: made[c.paper.id].entry),
         paths.PAPERS_JSON: json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
-        paths.PROCEEDINGS_CSL: csl_json(volume.volume_csl(lambda c: texts.of(c).csl)),
+        paths.PROCEEDINGS_CSL: csl_json(volume.volume_csl(lambda c: made[c.paper.id].csl)),
         # every paper's RIS record in one file (Zotero, EndNote, Mendeley import a file of many records)
-        paths.PROCEEDINGS_RIS: "".join(texts.of(volume.paper_citation(p)).ris for p in volume.proc.papers),
+        paths.PROCEEDINGS_RIS: "".join(made[p.id].ris for p in volume.proc.papers),
     }
     for keynote in volume.proc.keynotes:
         record = volume.keynote_citation(keynote)
@@ -141,15 +135,17 @@ def write_artifacts(volume: Volume, out_dir: Path, pdf_sources: dict[str, Path],
         previous = {}
     current: dict[str, str] = {}
     texts = CitationTexts(memo)
+    made: dict[str, PaperTexts] = {}
     for paper in volume.proc.papers:
         record = volume.paper_citation(paper)
-        key = f"cite:{texts.key(record)}"
+        key = texts.key(record)
+        made[paper.id] = texts.of(record, key)
         own = [paths.paper_file(paper.id, ext) for ext in ("bib", "ris", "csl.json")]
-        if not all(previous.get(path) == key and (out_dir / path).is_file() for path in own):
-            for site_path, content in texts.of(record).files(paper.id).items():
+        if not all(previous.get(path) == f"cite:{key}" and (out_dir / path).is_file() for path in own):
+            for site_path, content in made[paper.id].files(paper.id).items():
                 write_if_changed(out_dir / site_path, content)
-        current.update(dict.fromkeys(own, key))
-    for site_path, content in volume_files(volume, texts).items():
+        current.update(dict.fromkeys(own, f"cite:{key}"))
+    for site_path, content in volume_files(volume, made).items():
         write_if_changed(out_dir / site_path, content)
         current[site_path] = "text"
     texts.save()

@@ -35,22 +35,29 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True)
 class KeynoteShows(Shown):
-    """What a keynote's page shows."""
+    """What a keynote's page shows (the keynote and the workshop are its citation record's)."""
 
-    keynote: Keynote
-    speakers: list[PersonRef]
-    when: When | None
-    workshop: Workshop
     #: what its citation says (its downloads are made from the same record)
     citation: KeynoteCitation
+    speakers: list[PersonRef]
+    when: When | None
+
+    @property
+    def keynote(self) -> Keynote:
+        """The keynote."""
+        return self.citation.keynote
+
+    @property
+    def workshop(self) -> Workshop:
+        """The workshop."""
+        return self.citation.workshop
 
 
 def shows(v: Volume, keynote_id: str | None) -> KeynoteShows:
     """The keynote, its speakers, its slot, the workshop, its citation."""
     keynote_id = required(keynote_id)
     keynote = v.keynotes_by_id[keynote_id]
-    return KeynoteShows(keynote=keynote, speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)), workshop=v.workshop,
-                        citation=v.keynote_citation(keynote))
+    return KeynoteShows(citation=v.keynote_citation(keynote), speakers=person_refs(v, keynote.speakers), when=when(v, v.slot("keynote", keynote_id)))
 
 
 def render(page: Page, d: KeynoteShows) -> list[nodes.Node]:

@@ -54,9 +54,10 @@ def pages(v: Volume) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True)
 class PaperShows(Shown):
-    """What a paper's page shows."""
+    """What a paper's page shows (the paper and the workshop are its citation record's)."""
 
-    paper: Paper
+    #: what its citations say, in every format (the downloads are made from the same record)
+    citation: PaperCitation
     #: its PDF's status (None: no PDF was ever submitted)
     status: PdfStatus | None
     authors: list[PersonRef]
@@ -65,20 +66,27 @@ class PaperShows(Shown):
     when: When | None
     #: the poster sessions that list it
     sessions: list[When]
-    workshop: Workshop
-    #: what its citations say, in every format (the downloads are made from the same record)
-    citation: PaperCitation
     #: the workshop has taken place (`Volume.held`)
     held: bool
+
+    @property
+    def paper(self) -> Paper:
+        """The paper."""
+        return self.citation.paper
+
+    @property
+    def workshop(self) -> Workshop:
+        """The workshop."""
+        return self.citation.workshop
 
 
 def shows(v: Volume, paper_id: str | None) -> PaperShows:
     """The paper, its PDF's status, its authors, badges, slot and poster sessions, the workshop, its citation."""
     paper_id = required(paper_id)
     paper = v.papers_by_id[paper_id]
-    return PaperShows(paper=paper, status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors), badges=page_badges(v.workshop, paper),
-                      when=when(v, v.slot("paper", paper_id)), sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)],
-                      workshop=v.workshop, citation=v.paper_citation(paper), held=v.held)
+    return PaperShows(citation=v.paper_citation(paper), status=v.pdfs.get(paper_id), authors=person_refs(v, paper.authors),
+                      badges=page_badges(v.workshop, paper), when=when(v, v.slot("paper", paper_id)),
+                      sessions=[session_when(v, s) for s in v.poster_sessions(paper_id)], held=v.held)
 
 
 def page_badges(workshop: Workshop, paper: Paper) -> list[tuple[str, str, bool]]:
