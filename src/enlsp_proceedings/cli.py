@@ -350,7 +350,7 @@ def cmd_import_program(args: argparse.Namespace) -> int:
         return 1
     _write(report.format() + "\n", sys.stdout.encoding or "utf-8")
     if report.failed:
-        _error(f"{report.issues.count('error')} problem(s) listed above; nothing was written")
+        _error(f"{report.issues.count(Level.ERROR)} problem(s) listed above; nothing was written")
         return 1
     return 0
 

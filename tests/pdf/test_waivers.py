@@ -139,6 +139,14 @@ def test_every_code_is_declared_once_with_its_level_meaning_and_waivability():
                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in texts]
     assert spelled == []
+    # nor a level: every problem, issue and count names a `Level`
+    levels = {level.value for level in Level}
+    makers = {"add", "count", "of", "PdfProblem", "WaivedProblem", "PeopleIssue", "Issue", "Reported"}
+    literal = [(path.name, node.lineno) for path in package.rglob("*.py") if path.name != "codes.py"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) in makers
+               and any(isinstance(arg, ast.Constant) and arg.value in levels for arg in node.args)]
+    assert literal == []
 
 
 def test_every_problem_is_made_from_its_code_at_the_code_s_level_unless_said_otherwise():

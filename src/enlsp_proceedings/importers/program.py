@@ -21,6 +21,7 @@ from enlsp_proceedings.importers.papers_yaml import set_fields
 from enlsp_proceedings.importers.program_map import Program, build_program, find_inputs, read_conf
 from enlsp_proceedings.importers.program_text import Issues, Where
 from enlsp_proceedings.importers.program_write import Planned, documents, plan, write_all
+from enlsp_proceedings.model.codes import Level
 
 
 @dataclass
@@ -36,7 +37,7 @@ class ProgramReport:
     @property
     def failed(self) -> bool:
         """Whether the import stopped on an error (nothing was written)."""
-        return self.issues.count("error") > 0
+        return self.issues.count(Level.ERROR) > 0
 
     def format(self) -> str:
         """The report: the slots as mapped, the notes, warnings and errors with file and line, and each file's fate."""
@@ -44,7 +45,7 @@ class ProgramReport:
         if self.program.mapped:
             lines.append("program:")
             lines += [f"  {line}" for line in self.program.mapped]
-        for level in ("note", "warning", "error"):
+        for level in (Level.NOTE, Level.WARNING, Level.ERROR):
             lines += [str(issue) for issue in self.issues.items if issue.level == level]
         verbs = {"new": "new      ", "updated": "updated  ", "unchanged": "unchanged", "refused": "refused  ", "forced": "replaced "}
         for item in self.planned:
@@ -52,7 +53,8 @@ class ProgramReport:
             lines += [f"    - {change}" for change in item.changes[:200]]
             if len(item.changes) > 200:
                 lines.append(f"    - ... and {len(item.changes) - 200} more")
-        counts = f"{self.issues.count('error')} error(s), {self.issues.count('warning')} warning(s), {self.issues.count('note')} note(s)"
+        counts = (f"{self.issues.count(Level.ERROR)} error(s), {self.issues.count(Level.WARNING)} warning(s), "
+                  f"{self.issues.count(Level.NOTE)} note(s)")
         if self.failed:
             lines.append(f"nothing written: {counts}")
         elif self.dry_run:
@@ -75,11 +77,11 @@ def run_program_import(paths: list[Path], conf_dir: Path, explicit: dict[str, Pa
     issues = Issues()
     program = build_program(inputs, conf, issues, fix_times, set_presentations)
     if program.schedule is not None and program.panel is None and (conf_dir / "panel.yaml").is_file():
-        issues.add("note", Where(conf_dir / "panel.yaml"), "the schedule has no panel; this file is left as it is (delete it if the "
+        issues.add(Level.NOTE, Where(conf_dir / "panel.yaml"), "the schedule has no panel; this file is left as it is (delete it if the "
                    "workshop has no panel)")
     planned = plan(documents(program, conf), conf, force, issues)
     written: list[Path] = []
-    if not issues.count("error") and not dry_run:
+    if not issues.count(Level.ERROR) and not dry_run:
         written = write_all(planned)
         if set_presentations and program.presentations:
             papers_file = conf_dir / "papers.yaml"

@@ -44,6 +44,7 @@ from enlsp_proceedings.importers.program_read import (
 )
 from enlsp_proceedings.importers.program_text import Issues, Where, is_placeholder
 from enlsp_proceedings.importers.records import ExportError
+from enlsp_proceedings.model.codes import Level
 from enlsp_proceedings.model.load import Problem, read_conf_yaml
 from enlsp_proceedings.model.schema import ID_PATTERN, Person, Workshop
 from enlsp_proceedings.util.text import compact, edits_within, fold, slug
@@ -315,7 +316,7 @@ def _person(p: SourcePerson, issues: Issues) -> dict[str, Any]:
             Person.model_validate({"name": p.name, "url": p.url})
             data["url"] = p.url
         except ValidationError:
-            issues.add("note", p.where, f"{p.name}: url {p.url!r} not imported (not an absolute http(s) URL)")
+            issues.add(Level.NOTE, p.where, f"{p.name}: url {p.url!r} not imported (not an absolute http(s) URL)")
     return data
 
 
@@ -431,7 +432,7 @@ def _slot_kind(slot: SourceSlot, conf: Conf, issues: Issues) -> str | None:
         key = " ".join(re.sub(r"[^a-z]+", " ", slot.kind.lower()).split())
         kind = SHEET_KINDS.get(key) or ("paper" if _presentation(slot.kind, conf) else None)
         if kind is None:
-            issues.add("error", slot.where, f"kind {slot.kind!r} is not one of: {', '.join(sorted(set(SHEET_KINDS)))} "
+            issues.add(Level.ERROR, slot.where, f"kind {slot.kind!r} is not one of: {', '.join(sorted(set(SHEET_KINDS)))} "
                        "(or a presentation kind of workshop.yaml, e.g. spotlight)")
         return kind
     if slot.is_paper or slot.paper:
@@ -441,7 +442,7 @@ def _slot_kind(slot: SourceSlot, conf: Conf, issues: Issues) -> str | None:
     if slot.presenters and re.search(r"\bpanel", slot.title, re.IGNORECASE):
         return "panel"
     if slot.presenters and (slot.bio or slot.abstract):
-        issues.add("warning", slot.where, f"{slot.title!r} has presenters and a bio or abstract but no keynote label; imported as a keynote")
+        issues.add(Level.WARNING, slot.where, f"{slot.title!r} has presenters and a bio or abstract but no keynote label; imported as a keynote")
         return "keynote"
     return event_kind(slot.title)
 
@@ -477,17 +478,17 @@ class _People:
         if found is None:
             near = [p for p in self.people if _near(p.name, person.name)]
             if near:
-                issues.add("warning", person.where, f"{role} {person.name!r} is spelled {near[0].name!r} in {near[0].where.short}; "
+                issues.add(Level.WARNING, person.where, f"{role} {person.name!r} is spelled {near[0].name!r} in {near[0].where.short}; "
                            f"not merged (no honorific or affiliation taken): correct one spelling, or add an alias in people.yaml")
                 self.used.add(id(near[0]))
             else:
-                issues.add("warning", person.where, f"{role} {person.name!r} is not in {self.path.name}: no honorific or affiliation")
+                issues.add(Level.WARNING, person.where, f"{role} {person.name!r} is not in {self.path.name}: no honorific or affiliation")
             return person, None
         self.used.add(id(found))
         merged = SourcePerson(person.name, person.where, person.affiliation or found.affiliation,
                               person.honorific or found.honorific, person.url or found.url)
         if person.affiliation and found.affiliation and fold(person.affiliation) != fold(found.affiliation):
-            issues.add("warning", person.where, f"{person.name}: affiliation {person.affiliation!r} here, {found.affiliation!r} in {found.where.short}; "
+            issues.add(Level.WARNING, person.where, f"{person.name}: affiliation {person.affiliation!r} here, {found.affiliation!r} in {found.where.short}; "
                        "the schedule's is written")
         return merged, found.where
 
@@ -501,7 +502,7 @@ def build_program(inputs: Inputs, conf: Conf, issues: Issues, fix_times: bool, s
     program = Program()
     files = inputs.files
     for path in inputs.unused:
-        issues.add("note", Where(path), "not read: not program or people data" + (" (the accepted papers are imported with import-cmt)"
+        issues.add(Level.NOTE, Where(path), "not read: not program or people data" + (" (the accepted papers are imported with import-cmt)"
                                                                                     if "accepted" in path.name else ""))
     if "navigation" in files:
         read_navigation(files["navigation"], issues)
@@ -537,7 +538,7 @@ def _people_entries(people: list[SourcePerson], issues: Issues, role: str) -> li
             continue
         key = fold(" ".join(person.name.split()))
         if key in seen:
-            issues.add("warning", person.where, f"{role} {person.name!r} is listed twice (also {seen[key].where.short}); both kept")
+            issues.add(Level.WARNING, person.where, f"{role} {person.name!r} is listed twice (also {seen[key].where.short}); both kept")
         seen.setdefault(key, person)
         entries.append(Entry(_person(person, issues), person.where.short))
     return entries
@@ -568,17 +569,17 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
         if slot.times.defect:
             settled = f"time {slot.time_text!r}: {slot.times.defect}; read as {slot.times.start}–{slot.times.end} ({slot.times.rule})"
             if fix_times:
-                issues.add("warning", slot.time_where or slot.where, f"{settled}, as --fix-times asks")
+                issues.add(Level.WARNING, slot.time_where or slot.where, f"{settled}, as --fix-times asks")
                 comment.append(settled)
             else:
-                issues.add("error", slot.time_where or slot.where, f"{settled} with --fix-times; or correct it in the file")
+                issues.add(Level.ERROR, slot.time_where or slot.where, f"{settled} with --fix-times; or correct it in the file")
         what = ""
         if kind == "paper":
             presentation = _presentation(slot.kind, conf) if slot.kind else _presentation(slot.label, conf)
             ref = slot.paper or slot.title
             paper, how = papers.by_title_or_ref(ref)
             if paper is None:
-                issues.add("error", slot.where, f"paper {ref!r}: {how}")
+                issues.add(Level.ERROR, slot.where, f"paper {ref!r}: {how}")
                 continue
             data["paper"] = paper.id
             placed.setdefault(paper.id, []).append(slot.where.short)
@@ -599,7 +600,7 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
             what = f"keynote {entry.data['id']}: {entry.data['title']}"
         elif kind == "panel":
             if program.panel is not None:
-                issues.add("error", slot.where, f"a second panel ({slot.title!r}); panel.yaml holds one panel (the first is at "
+                issues.add(Level.ERROR, slot.where, f"a second panel ({slot.title!r}); panel.yaml holds one panel (the first is at "
                            f"{program.panel.source.split(' ')[0]}): make this one a keynote or an event in the file")
                 continue
             program.panel = _panel(slot, panelists, issues)
@@ -621,33 +622,33 @@ def _schedule(program: Program, slots: list[SourceSlot], conf: Conf, speakers: _
             if not what:
                 what = f"{kind} {data['title']!r}"
             if slot.presenters:
-                issues.add("warning", slot.where, f"presenters of {title!r} not imported ({', '.join(p.name for p in slot.presenters)}): "
+                issues.add(Level.WARNING, slot.where, f"presenters of {title!r} not imported ({', '.join(p.name for p in slot.presenters)}): "
                            f"an event ({kind}) names no people; if it is a talk, label it a keynote")
             if slot.bio or slot.abstract:
-                issues.add("warning", slot.where, f"the bio/abstract of {title!r} not imported: an event ({kind}) has none")
+                issues.add(Level.WARNING, slot.where, f"the bio/abstract of {title!r} not imported: an event ({kind}) has none")
         program.schedule.append(Entry(data, "; ".join(comment)))
         timed.append((slot, data))
         program.mapped.append(f"{slot.where.short:<22} {data['start']}–{data['end']}  {what}")
     _check_order(timed, issues)
     _unused_people(program, speakers, panelists, issues)
     if talk_presenters:
-        issues.add("note", None, "presenters of paper talks are not written (a slot has no presenter field; the schedule shows the "
+        issues.add(Level.NOTE, None, "presenters of paper talks are not written (a slot has no presenter field; the schedule shows the "
                    f"paper's authors): {'; '.join(talk_presenters)}")
     if talk_texts:
-        issues.add("note", None, "the abstracts of paper talks are not imported: papers.yaml holds each paper's abstract "
+        issues.add(Level.NOTE, None, "the abstracts of paper talks are not imported: papers.yaml holds each paper's abstract "
                    f"({', '.join(talk_texts)})")
     if presentation_notes:
         what = ("presentation set in papers.yaml, as --set-presentations asks" if set_presentations else
                 "papers.yaml is not edited; set presentation there, or run again with --set-presentations, if the schedule is right")
-        issues.add("note" if set_presentations else "warning", None, f"the schedule presents these papers otherwise than papers.yaml's presentation says ({what}): "
+        issues.add(Level.NOTE if set_presentations else Level.WARNING, None, f"the schedule presents these papers otherwise than papers.yaml's presentation says ({what}): "
                    f"{'; '.join(presentation_notes)}")
     for what, found in (("talk slots", talks), ("poster sessions", sessions)):
         for ident, where in found.items():
             if len(where) > 1:
-                issues.add("warning", None, f"paper {ident} is in {len(where)} {what}: {', '.join(where)}")
+                issues.add(Level.WARNING, None, f"paper {ident} is in {len(where)} {what}: {', '.join(where)}")
     nowhere = [p.id for p in conf.papers if p.id not in placed]
     if nowhere and conf.papers:
-        issues.add("note", None, f"{len(nowhere)} of the {len(conf.papers)} accepted papers are in no slot (no talk, no poster session), "
+        issues.add(Level.NOTE, None, f"{len(nowhere)} of the {len(conf.papers)} accepted papers are in no slot (no talk, no poster session), "
                    f"so their pages give no time: {', '.join(nowhere[:12])}{', ...' if len(nowhere) > 12 else ''}")
 
 
@@ -658,7 +659,7 @@ def _paper_people(slot: SourceSlot, paper: PaperRef, issues: Issues, talk_presen
     if slot.presenters:
         talk_presenters.append(f"{slot.where.short} {', '.join(p.name for p in slot.presenters)}")
     if strangers and paper.authors:
-        issues.add("warning", slot.where, f"presenter(s) {', '.join(strangers)} of {paper.id} are not among its authors in papers.yaml "
+        issues.add(Level.WARNING, slot.where, f"presenter(s) {', '.join(strangers)} of {paper.id} are not among its authors in papers.yaml "
                    f"({', '.join(paper.authors)}): another spelling? (add an alias in people.yaml)")
     listed = [a for a in slot.authors if not re.fullmatch(r"anonymous( authors?)?", a, re.IGNORECASE)]
     if listed and paper.authors:
@@ -666,7 +667,7 @@ def _paper_people(slot: SourceSlot, paper: PaperRef, issues: Issues, talk_presen
         missing = [a for a in paper.authors if name_key(a) not in theirs]
         extra = [a for a in listed if name_key(a) not in authors]
         if missing or extra:
-            issues.add("note", slot.where, f"its Authors line differs from {paper.id}'s authors in papers.yaml (the site shows papers.yaml's):"
+            issues.add(Level.NOTE, slot.where, f"its Authors line differs from {paper.id}'s authors in papers.yaml (the site shows papers.yaml's):"
                        + (f" not in it: {', '.join(missing)};" if missing else "") + (f" only in it: {', '.join(extra)}" if extra else ""))
 
 
@@ -682,7 +683,7 @@ def _speaker_people(slot: SourceSlot, people: _People, issues: Issues, role: str
 
 def _keynote(slot: SourceSlot, speakers: _People, taken: set[str], issues: Issues) -> Entry | None:
     if not slot.presenters:
-        issues.add("error", slot.where, f"keynote {slot.title!r} names no speaker (Presenter); a keynote needs one")
+        issues.add(Level.ERROR, slot.where, f"keynote {slot.title!r} names no speaker (Presenter); a keynote needs one")
         return None
     people, sources = _speaker_people(slot, speakers, issues, "speaker")
     if slot.ident and re.match(ID_PATTERN, slot.ident) and slot.ident.lower() not in taken:
@@ -690,7 +691,7 @@ def _keynote(slot: SourceSlot, speakers: _People, taken: set[str], issues: Issue
         taken.add(ident.lower())
     else:
         if slot.ident:
-            issues.add("warning", slot.where, f"id {slot.ident!r} is not a usable id (letters, digits, - and _; unique); made from the speakers' names")
+            issues.add(Level.WARNING, slot.where, f"id {slot.ident!r} is not a usable id (letters, digits, - and _; unique); made from the speakers' names")
         ident = _unique(" ".join(p.name for p in slot.presenters), taken, "keynote")
     data: dict[str, Any] = {"id": ident, "title": slot.title, "speakers": people}
     facts = ["title", "speakers"]
@@ -699,11 +700,11 @@ def _keynote(slot: SourceSlot, speakers: _People, taken: set[str], issues: Issue
         facts.append("bio")
         for person in slot.presenters:
             for spelling in bio_spellings(person.name, slot.bio):
-                issues.add("warning", person.where, f"speaker {person.name!r}, but the bio ({slot.bio_where.short if slot.bio_where else '?'}) "
+                issues.add(Level.WARNING, person.where, f"speaker {person.name!r}, but the bio ({slot.bio_where.short if slot.bio_where else '?'}) "
                            f"writes {spelling!r}: written as the schedule spells it; correct one of them (or add an alias in people.yaml)")
     if slot.abstract:
         if is_placeholder(slot.abstract):
-            issues.add("note", slot.abstract_where or slot.where, f"keynote {ident}: abstract {slot.abstract!r} is a placeholder; left empty")
+            issues.add(Level.NOTE, slot.abstract_where or slot.where, f"keynote {ident}: abstract {slot.abstract!r} is a placeholder; left empty")
         else:
             data["abstract"] = slot.abstract
             facts.append("abstract")
@@ -744,16 +745,16 @@ def _poster_papers(slot: SourceSlot, papers: Papers, issues: Issues) -> tuple[st
     else:
         numbers = paper_numbers(slot.title)
         if numbers is None:
-            issues.add("note", slot.where, f"poster session {slot.title!r} names no papers (e.g. 'Paper IDs 1-45'); it lists none")
+            issues.add(Level.NOTE, slot.where, f"poster session {slot.title!r} names no papers (e.g. 'Paper IDs 1-45'); it lists none")
             return None
         why = papers.number_problem()
         if why:
-            issues.add("error", slot.where, f"poster session {slot.title!r}: {why}")
+            issues.add(Level.ERROR, slot.where, f"poster session {slot.title!r}: {why}")
             return None
         found, absent, unknown = papers.refs(",".join(str(n) for n in numbers[0]))
         title, given = numbers[1] or slot.title, f"Paper IDs {_ranges(numbers[0])}"
     for token in unknown:
-        issues.add("error", slot.where, f"poster session {slot.title!r}: {token!r} is neither a paper id, a review id nor a number")
+        issues.add(Level.ERROR, slot.where, f"poster session {slot.title!r}: {token!r} is neither a paper id, a review id nor a number")
     ids = list(dict.fromkeys(p.id for p in found))
     summary = f"{len(ids)} papers ({given}"
     if absent:
@@ -790,22 +791,22 @@ def _check_order(timed: list[tuple[SourceSlot, dict[str, Any]]], issues: Issues)
             start = _minutes(data["start"])
             if ((previous is not None and same_day(previous, data) and start < _minutes(previous["start"]))
                     or (following is not None and same_day(following, data) and start > _minutes(following["start"]))):
-                issues.add("error", slot.time_where or slot.where, f"time {slot.time_text!r}: read as {data['start']}–{data['end']}, it does not fit between the "
+                issues.add(Level.ERROR, slot.time_where or slot.where, f"time {slot.time_text!r}: read as {data['start']}–{data['end']}, it does not fit between the "
                            "slots before and after it in the file; correct it in the file")
         if following is not None and same_day(following, data) and any(k in data for k in ("paper", "keynote", "panel")) and _minutes(following["start"]) < _minutes(data["end"]):
-            issues.add("warning", slot.where, f"this talk ({data['start']}–{data['end']}) overlaps the next slot, which starts at "
+            issues.add(Level.WARNING, slot.where, f"this talk ({data['start']}–{data['end']}) overlaps the next slot, which starts at "
                        f"{following['start']} ({timed[index + 1][0].where.short}); written as the file says")
 
 
 def _unused_people(program: Program, speakers: _People, panelists: _People, issues: Issues) -> None:
     for person in speakers.unused():
         program.invited.append(Entry(_person(person, issues), person.where.short))
-        issues.add("note", person.where, f"speaker {person.name!r} gives no talk in the schedule: listed under invited_speakers_without_talk")
+        issues.add(Level.NOTE, person.where, f"speaker {person.name!r} gives no talk in the schedule: listed under invited_speakers_without_talk")
     if panelists.path is not None:
         unused = panelists.unused()
         if program.panel is None and panelists.people:
-            issues.add("warning", Where(panelists.path), f"{len(panelists.people)} panelist(s) but the schedule has no panel "
+            issues.add(Level.WARNING, Where(panelists.path), f"{len(panelists.people)} panelist(s) but the schedule has no panel "
                        "(a talk with 'panel' in its title); they are not imported")
         else:
             for person in unused:
-                issues.add("warning", person.where, f"panelist {person.name!r} is not on the panel in the schedule; not imported")
+                issues.add(Level.WARNING, person.where, f"panelist {person.name!r} is not on the panel in the schedule; not imported")

@@ -20,6 +20,7 @@ from enlsp_proceedings.importers.cmt import split_cmt_authors
 from enlsp_proceedings.importers.program_text import Issues, TimeError, Times, Where, html_text, parse_times, person_entry, split_honorific
 from enlsp_proceedings.importers.records import ExportError
 from enlsp_proceedings.importers.tables import MAX_EXPORT_BYTES, header_key, human_size, read_table
+from enlsp_proceedings.model.codes import Level
 from enlsp_proceedings.model.load import alias_problem
 
 
@@ -165,7 +166,7 @@ def read_presenters(value: str, where: Where, issues: Issues) -> tuple[list[Sour
     "A, B"), each "Name (Affiliation)" read; an item "Moderator: X" is the moderator."""
     fragment = html_text(value)
     for lost in fragment.lost:
-        issues.add("note", where, f"presenter: {lost} (not imported)")
+        issues.add(Level.NOTE, where, f"presenter: {lost} (not imported)")
     people, moderator = [], None
     for item in fragment.items:
         is_moderator = False
@@ -187,7 +188,7 @@ def _read_time(text: str, end_text: str | None, where: Where, issues: Issues) ->
     try:
         return parse_times(text, end_text)
     except TimeError as exc:
-        issues.add("error", where, f"time {exc}; correct it in the file")
+        issues.add(Level.ERROR, where, f"time {exc}; correct it in the file")
         return None
 
 
@@ -211,7 +212,7 @@ def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
     for index, item in enumerate(data):
         where = Where(path, _item_line(data, index))
         if not isinstance(item, dict):
-            issues.add("error", where, "a schedule entry must be a mapping with Title and Time; not imported")
+            issues.add(Level.ERROR, where, "a schedule entry must be a mapping with Title and Time; not imported")
             continue
         keys = _keys(item)
 
@@ -227,11 +228,11 @@ def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
         raw_title, title_where = get("title")
         fragment = html_text(raw_title)
         for lost in fragment.lost:
-            issues.add("note", title_where, f"title: {lost} (not imported)")
+            issues.add(Level.NOTE, title_where, f"title: {lost} (not imported)")
         label, title = split_label(fragment.text.replace("\n\n", " "))
         slot = SourceSlot(where=where, title=title, label=label)
         if not title:
-            issues.add("error", where, "a schedule entry without a title; not imported")
+            issues.add(Level.ERROR, where, "a schedule entry without a title; not imported")
             continue
         time_text, time_where = get("time")
         start_text, _ = get("start")
@@ -244,7 +245,7 @@ def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
             slot.time_text = f"{start_text.strip()} - {end_text.strip()}"
             slot.times = _read_time(start_text, end_text, time_where, issues)
         else:
-            issues.add("error", where, f"{title!r} has no Time; not imported")
+            issues.add(Level.ERROR, where, f"{title!r} has no Time; not imported")
             continue
         date_text, date_where = get("date", "day")
         if date_text.strip():
@@ -261,7 +262,7 @@ def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
             value, value_where = get(name)
             fragment = html_text(value)
             for lost in fragment.lost:
-                issues.add("note", value_where, f"{name}: {lost} (not imported)")
+                issues.add(Level.NOTE, value_where, f"{name}: {lost} (not imported)")
             setattr(slot, name, fragment.text)
             setattr(slot, f"{name}_where", value_where)
         authors, _ = get("authors")
@@ -269,7 +270,7 @@ def read_jekyll_schedule(path: Path, issues: Issues) -> list[SourceSlot]:
         slots.append(slot)
     for key, lines in ignored.items():
         shown = ", ".join(str(n) for n in lines[:8]) + (", ..." if len(lines) > 8 else "")
-        issues.add("note", Where(path), f"field {key!r} not imported (lines {shown}): the program has no such field")
+        issues.add(Level.NOTE, Where(path), f"field {key!r} not imported (lines {shown}): the program has no such field")
     return slots
 
 
@@ -281,7 +282,7 @@ def read_date(text: str, where: Where, issues: Issues) -> dt.date | None:
             return dt.date.fromisoformat(match.group(1))
     except ValueError:
         pass
-    issues.add("error", where, f"date {text.strip()!r} is not an ISO date like 2023-12-16")
+    issues.add(Level.ERROR, where, f"date {text.strip()!r} is not an ISO date like 2023-12-16")
     return None
 
 
@@ -316,7 +317,7 @@ def read_people(path: Path, issues: Issues, role: str) -> list[SourcePerson]:
                     entry = person_entry(html_text(value).text)
                     where = Where(path, _item_line(node, index))
                     if entry.problem:
-                        issues.add("error", where, f"{role} {value!r}: {entry.problem}; not imported")
+                        issues.add(Level.ERROR, where, f"{role} {value!r}: {entry.problem}; not imported")
                     else:
                         people.append(SourcePerson(entry.name, where, entry.affiliation, entry.honorific))
                 else:
@@ -324,9 +325,9 @@ def read_people(path: Path, issues: Issues, role: str) -> list[SourcePerson]:
 
     visit(data, None)
     for key, count in ignored.items():
-        issues.add("note", Where(path), f"field {key!r} of {count} {role}(s) not imported: people have no such field")
+        issues.add(Level.NOTE, Where(path), f"field {key!r} of {count} {role}(s) not imported: people have no such field")
     if not people:
-        issues.add("warning", Where(path), f"no {role}s found (entries with a 'name')")
+        issues.add(Level.WARNING, Where(path), f"no {role}s found (entries with a 'name')")
     return people
 
 
@@ -346,7 +347,7 @@ def _person(node: Any, keys: dict[str, Any], where: Where, issues: Issues, ignor
         elif loose != "name" and value and loose not in ("num row",):
             ignored[str(key)] = ignored.get(str(key), 0) + 1
     if not name:
-        issues.add("error", where, f"a {role} without a name; not imported")
+        issues.add(Level.ERROR, where, f"a {role} without a name; not imported")
     return person
 
 
@@ -372,12 +373,12 @@ def read_people_mapping(item: Any, where: Where, issues: Issues) -> list[SourceP
     """One person given as a mapping (name, affiliation, ...) inside a list of strings."""
     keys = _keys(item)
     if "name" not in keys:
-        issues.add("error", where, "an entry without a name; not imported")
+        issues.add(Level.ERROR, where, "an entry without a name; not imported")
         return []
     ignored: dict[str, int] = {}
     person = _person(item, keys, where, issues, ignored, "person")
     for key in ignored:
-        issues.add("note", where, f"field {key!r} not imported")
+        issues.add(Level.NOTE, where, f"field {key!r} not imported")
     return [person] if person.name else []
 
 
@@ -393,11 +394,11 @@ def read_navigation(path: Path, issues: Issues) -> None:
         url = _text(item.get(keys.get("url", "url"))).strip()
         title = _text(item.get(keys.get("title", "title"))).strip()
         if re.match(r"https?://", url):
-            issues.add("note", Where(path, _item_line(data, index)), f"link {title!r} -> {url} not imported: no conf file has a field for it")
+            issues.add(Level.NOTE, Where(path, _item_line(data, index)), f"link {title!r} -> {url} not imported: no conf file has a field for it")
         else:
             internal += 1
     if internal:
-        issues.add("note", Where(path), f"{internal} links to the old site's own pages not imported (the new site makes its own navigation)")
+        issues.add(Level.NOTE, Where(path), f"{internal} links to the old site's own pages not imported (the new site makes its own navigation)")
 
 
 # -- a spreadsheet ----------------------------------------------------------------------------------
@@ -443,7 +444,7 @@ def read_sheet(path: Path, issues: Issues) -> list[SourceSlot]:
                 break
     unknown = [rows[header_at][i] for i, h in enumerate(header) if h and i not in columns.values()]
     if unknown:
-        issues.add("note", Where(path, header_at + 1), f"column(s) not imported: {', '.join(repr(u) for u in unknown)}")
+        issues.add(Level.NOTE, Where(path, header_at + 1), f"column(s) not imported: {', '.join(repr(u) for u in unknown)}")
     slots = []
     for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if not any(cell.strip() for cell in row):
@@ -464,7 +465,7 @@ def read_sheet(path: Path, issues: Issues) -> list[SourceSlot]:
             slot.time_text = f"{get('start')} - {get('end')}"
             slot.times = _read_time(get("start"), get("end"), where, issues)
         else:
-            issues.add("error", where, "no time (a 'time' range, or 'start' and 'end'); not imported")
+            issues.add(Level.ERROR, where, "no time (a 'time' range, or 'start' and 'end'); not imported")
             continue
         if get("date"):
             slot.date = read_date(get("date"), where, issues)
@@ -478,11 +479,11 @@ def read_sheet(path: Path, issues: Issues) -> list[SourceSlot]:
         for name in ("abstract", "bio"):
             text = html_text(get(name))
             for lost in text.lost:
-                issues.add("note", where, f"{name}: {lost} (not imported)")
+                issues.add(Level.NOTE, where, f"{name}: {lost} (not imported)")
             setattr(slot, name, text.text)
             setattr(slot, f"{name}_where", where)
         if not title and not slot.paper:
-            issues.add("error", where, "a row with neither a title nor a paper; not imported")
+            issues.add(Level.ERROR, where, "a row with neither a title nor a paper; not imported")
             continue
         slots.append(slot)
     return slots
@@ -493,8 +494,8 @@ def _source_person(text: str, where: Where, issues: Issues, what: str, advice: s
     (a presenter, a committee entry); an odd reading (no space before the parenthesis) is a note."""
     entry = person_entry(text)
     if entry.problem:
-        issues.add("error", where, f"{what} {text!r}: {entry.problem}{advice}")
+        issues.add(Level.ERROR, where, f"{what} {text!r}: {entry.problem}{advice}")
         return None
     if entry.oddity:
-        issues.add("note", where, f"{what} {text!r} ({entry.oddity}) read as name {entry.name!r}, affiliation {entry.affiliation!r}")
+        issues.add(Level.NOTE, where, f"{what} {text!r} ({entry.oddity}) read as name {entry.name!r}, affiliation {entry.affiliation!r}")
     return SourcePerson(entry.name, where, entry.affiliation, entry.honorific)

@@ -14,7 +14,8 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+
+from enlsp_proceedings.model.codes import Level
 
 # -- where a fact came from ------------------------------------------------------------------
 
@@ -33,9 +34,6 @@ class Where:
     def short(self) -> str:
         """``schedule.yml:9``: the file's name and line, as the written files' ``# source:`` comments say it."""
         return f"{self.file.name}:{self.line}" if self.line else self.file.name
-
-
-Level = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 from enlsp_proceedings.importers.program_map import Conf, Entry, Program
 from enlsp_proceedings.importers.program_text import Issues, Where
 from enlsp_proceedings.importers.records import ExportError
+from enlsp_proceedings.model.codes import Level
 from enlsp_proceedings.model.load import ConfError, Problem, load_proceedings, read_conf_yaml, reads_as_string
 from enlsp_proceedings.util.files import write_atomically
 from enlsp_proceedings.util.text import fold
@@ -410,7 +411,7 @@ def _data(path: Path, keys: list[str], date: dt.date, issues: Issues | None = No
     data = read_conf_yaml(path, problems) if path.is_file() else None
     if problems and issues is not None:
         for problem in problems:
-            issues.add("error", Where(path, problem.line), f"{problem.message} (the import cannot compare it; fix it, or use --force to replace it)")
+            issues.add(Level.ERROR, Where(path, problem.line), f"{problem.message} (the import cannot compare it; fix it, or use --force to replace it)")
         return None
     data = data if isinstance(data, dict) else {}
     return {key: normalized(key, data.get(key), date) for key in keys if data.get(key) is not None}
@@ -426,7 +427,7 @@ def plan(targets: list[Target], conf: Conf, force: bool, issues: Issues) -> list
         if existing is not None and not target.whole:
             recorded = _split_header(existing)[1]
             if regions(recorded) == {} and recorded.strip() and not recorded.lstrip().startswith("#"):
-                issues.add("error", Where(path), "is not a YAML mapping the import can add to; fix it first (run `enlsp-proceedings check`)")
+                issues.add(Level.ERROR, Where(path), "is not a YAML mapping the import can add to; fix it first (run `enlsp-proceedings check`)")
                 continue
         planned.append(Planned(target, path, render(target, existing)))
     with tempfile.TemporaryDirectory(prefix="enlsp-import-program-") as tmp:
@@ -454,11 +455,11 @@ def plan(targets: list[Target], conf: Conf, force: bool, issues: Issues) -> list
                 item.status = "updated"
             elif force:
                 item.status = "forced"
-                issues.add("warning", Where(item.path), "had edits of its own since the last import (or was written by hand); --force replaces "
+                issues.add(Level.WARNING, Where(item.path), "had edits of its own since the last import (or was written by hand); --force replaces "
                            f"{'it' if item.target.whole else ', '.join(item.target.parts)}")
             else:
                 item.status = "refused"
-                issues.add("error", Where(item.path), "has edits of its own since the last import (or was written by hand), and the import "
+                issues.add(Level.ERROR, Where(item.path), "has edits of its own since the last import (or was written by hand), and the import "
                            f"would change {len(item.changes)} thing(s) in {'it' if item.target.whole else ', '.join(item.target.parts)} "
                            "(listed below); nothing is written. Apply them by hand, or run again with --force to replace "
                            f"{'the file' if item.target.whole else 'those parts'} (your edits there are then lost)")
@@ -474,9 +475,9 @@ def _validate(staged: Path, conf_dir: Path, written: list[str], issues: Issues) 
             name = Path(problem.file).name
             shown = str(conf_dir / name) + (f":{problem.line}" if problem.line else "")
             if name in written:
-                issues.add("error", None, f"the imported {shown} would not load: {problem.field + ': ' if problem.field else ''}{problem.message}")
+                issues.add(Level.ERROR, None, f"the imported {shown} would not load: {problem.field + ': ' if problem.field else ''}{problem.message}")
             else:
-                issues.add("note", None, f"{shown} has a problem of its own (`enlsp-proceedings check` lists it): {problem.message}")
+                issues.add(Level.NOTE, None, f"{shown} has a problem of its own (`enlsp-proceedings check` lists it): {problem.message}")
 
 
 def write_all(planned: list[Planned]) -> list[Path]:

@@ -78,7 +78,7 @@ class CheckReport:
     papers: list[PaperReport]
     general: list[PdfProblem] = field(default_factory=list)  # metadata and across-papers problems
 
-    def count(self, level: str) -> int:
+    def count(self, level: Level) -> int:
         """The number of problems of this level ("error", "warning" or "note")."""
         return sum(p.level == level for r in self.papers for p in r.problems) + sum(p.level == level for p in self.general)
 
@@ -1011,6 +1011,6 @@ def format_text(report: CheckReport, edition: str | None = None) -> str:
     ready = sum(r.status != Level.ERROR for r in report.papers)
     notes = report.count(Level.NOTE)
     lines.append("")
-    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count('error')} error(s), {report.count('warning')} warning(s)"
+    lines.append(f"{ready} of {len(report.papers)} paper(s) ready; {report.count(Level.ERROR)} error(s), {report.count(Level.WARNING)} warning(s)"
                  + (f", {notes} note(s)" if notes else ""))
     return "\n".join(lines)

@@ -38,7 +38,7 @@ class SeriesCheckReport:
     editions: list[tuple[str, CheckReport]]
     general: list[tuple[PdfProblem, tuple[str, ...]]] = field(default_factory=list)
 
-    def count(self, level: str) -> int:
+    def count(self, level: Level) -> int:
         """The number of problems of this level ("error", "warning" or "note"), every edition's and across them."""
         return sum(report.count(level) for _eid, report in self.editions) + sum(p.level == level for p, _eds in self.general)
 
@@ -147,5 +147,5 @@ def format_series_text(report: SeriesCheckReport, conf_dir: Path, papers_dir: Pa
     total = sum(len(e.papers) for _eid, e in report.editions)
     notes = report.count(Level.NOTE)
     blocks.append(f"series: {len(report.editions)} edition(s) checked; {ready} of {total} paper(s) ready; "
-                  f"{report.count('error')} error(s), {report.count('warning')} warning(s)" + (f", {notes} note(s)" if notes else ""))
+                  f"{report.count(Level.ERROR)} error(s), {report.count(Level.WARNING)} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return "\n\n".join(blocks)
