@@ -378,16 +378,16 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_codes(args: argparse.Namespace) -> int:
     """Print every problem code (`model.codes.Code`): the one list, with its level and meaning."""
     if args.format == "json":
-        print(json.dumps([{"code": c.value, "level": c.level.value, "waivable": c.scope is not None, "meaning": c.meaning,
-                           "instead": None if c.scope is not None else NOT_WAIVABLE[c.value]} for c in Code], ensure_ascii=False, indent=2))
+        print(json.dumps([{"code": c.value, "level": c.level.value, "waivable": c.waivable, "meaning": c.meaning,
+                           "instead": None if c.waivable else NOT_WAIVABLE[c.value]} for c in Code], ensure_ascii=False, indent=2))
     elif args.format == "markdown":
         print("| code | level | waivable | means |\n| --- | --- | --- | --- |")
         for c in Code:
-            print(f"| `{c.value}` | {c.level.value} | {'yes' if c.scope is not None else 'no'} | {c.meaning.replace('|', '/')} |")
+            print(f"| `{c.value}` | {c.level.value} | {'yes' if c.waivable else 'no'} | {c.meaning.replace('|', '/')} |")
     else:
         width = max(len(c.value) for c in Code)
         for c in Code:
-            print(f"{c.value:<{width}}  {c.level.value:<7}  {'waivable' if c.scope is not None else '-':<8}  {c.meaning}")
+            print(f"{c.value:<{width}}  {c.level.value:<7}  {'waivable' if c.waivable else '-':<8}  {c.meaning}")
     return 0
 
 

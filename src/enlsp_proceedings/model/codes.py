@@ -74,6 +74,11 @@ class Code(StrEnum):
     #: for a code that cannot be waived, what to do instead
     instead: str
 
+    @property
+    def waivable(self) -> bool:
+        """Whether an organizer may waive it (``waive`` in papers.yaml)."""
+        return self.scope is not None
+
     def __new__(cls, value: str, level: Level, meaning: str, scope: Scope | None = None, instead: str = "") -> Code:
         member = str.__new__(cls, value)
         member._value_ = value
@@ -181,10 +186,10 @@ def code_named(text: str) -> Code:
 
 
 #: Codes that can be waived, in the order the guide lists them.
-WAIVABLE: dict[str, Code] = {c.value: c for c in Code if c.scope is not None}
+WAIVABLE: dict[str, Code] = {c.value: c for c in Code if c.waivable}
 
 #: Codes that cannot be waived, and what to do instead.
-NOT_WAIVABLE: dict[str, str] = {c.value: c.instead or "it is not about one paper: there is nothing to waive in its entry" for c in Code if c.scope is None}
+NOT_WAIVABLE: dict[str, str] = {c.value: c.instead or "it is not about one paper: there is nothing to waive in its entry" for c in Code if not c.waivable}
 
 #: A build's warning about people, not about one paper: two spellings that may be one person (the
 #: organizer settles them in people.yaml's ``aliases`` or ``distinct``).

@@ -207,8 +207,9 @@ class SeriesPeople:
                 for variant in alias.variants:
                     first = table.setdefault(variant, (alias.name, source))
                     if first[0] != alias.name:
-                        self.issues.append(PeopleIssue.of(Code.PERSON_ALIAS_CONFLICT, f"{variant!r} is a variant of {first[0]!r} in {first[1]} and of {alias.name!r} in {source}: the series uses "
-                            f"the first; if they are one person, make one alias of both names in {SERIES_PEOPLE_FILE}"))
+                        self.issues.append(PeopleIssue.of(Code.PERSON_ALIAS_CONFLICT,
+                                                          f"{variant!r} is a variant of {first[0]!r} in {first[1]} and of {alias.name!r} in {source}: the series uses "
+                                                          f"the first; if they are one person, make one alias of both names in {SERIES_PEOPLE_FILE}"))
         return {variant: name for variant, (name, _source) in table.items()}
 
     def canonical_name(self, name: str) -> str:
@@ -290,12 +291,14 @@ class SeriesPeople:
                 name = next(m.person.name for m, k in zip(mentions, keys, strict=True) if k == key)
                 told = "; ".join(f"{o} ({', '.join(dict.fromkeys(self.edition_ids[e] for e in eds))})" for o, eds in ids.items())
                 editions = tuple(dict.fromkeys(self.edition_ids[e] for eds in ids.values() for e in eds))
-                self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_SPLIT, f"{name!r} is {len(ids)} people, told apart by their ORCID iDs: {told}", editions))
+                self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_SPLIT,
+                                                  f"{name!r} is {len(ids)} people, told apart by their ORCID iDs: {told}", editions))
         for (name, chosen), editions_of in unsure.items():
             where = tuple(dict.fromkeys(self.edition_ids[e] for e in editions_of))
-            self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_UNSURE, f"{name!r} in {', '.join(where)} has no ORCID iD, and {len(ids_of[_key(self.canonical_name(name))])} people of that name "
-                f"have one: it is taken to be the first of them met ({chosen}); if it is another, give the entry its orcid, "
-                f"or add {{name: {name}, orcid: ..., editions: [...]}} to orcids in {SERIES_PEOPLE_FILE}", where))
+            self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_UNSURE,
+                                              f"{name!r} in {', '.join(where)} has no ORCID iD, and {len(ids_of[_key(self.canonical_name(name))])} people of that name "
+                                              f"have one: it is taken to be the first of them met ({chosen}); if it is another, give the entry its orcid, "
+                                              f"or add {{name: {name}, orcid: ..., editions: [...]}} to orcids in {SERIES_PEOPLE_FILE}", where))
         return [find(node) for node in nodes]
 
     # --- records and slugs ---------------------------------------------------------------------
@@ -348,7 +351,8 @@ class SeriesPeople:
                 first.setdefault(key, mention.person.name)
             record.merged_by_orcid = list(first.values())
             spelled = "; ".join(f"{n!r} ({', '.join(p.edition for p in record.editions if n in p.names)})" for n in record.merged_by_orcid)
-            self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_MERGE, f"{spelled} are one person: they share the ORCID iD {record.orcid}", tuple(record.edition_ids)))
+            self.issues.append(PeopleIssue.of(Code.PERSON_ORCID_MERGE,
+                                              f"{spelled} are one person: they share the ORCID iD {record.orcid}", tuple(record.edition_ids)))
         return record
 
     @property

@@ -399,8 +399,9 @@ def first_page_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
             else:
                 missing.append(person.name)
     if not title_found and paper.authors and not found and not variants:
-        return [PdfProblem.of(Code.PDF_WRONG_FILE, f"page 1 shows neither the title {paper.title!r} nor any of its authors: is this another paper's PDF?"
-            + (f" (page 1 begins: {_printable(first_page)[:120]!r})" if first_page.strip() else ""),
+        return [PdfProblem.of(Code.PDF_WRONG_FILE,
+                              f"page 1 shows neither the title {paper.title!r} nor any of its authors: is this another paper's PDF?"
+                              + (f" (page 1 begins: {_printable(first_page)[:120]!r})" if first_page.strip() else ""),
         )]
     if not title_found:
         problems.append(PdfProblem.of(Code.PDF_TITLE_MISMATCH, f"page 1 does not show the title in conf/papers.yaml: {paper.title!r}"))
@@ -511,14 +512,16 @@ def affiliation_problems(paper: Paper, facts: PdfFacts, styled: Sequence[tuple[s
     for person in paper.authors:
         if person.affiliation and not _affiliation_named(person.affiliation, words, domains, phrases):
             shown = "; ".join(_printable(i) for i in institutions[:3]) + ("; …" if len(institutions) > 3 else "")
-            problems.append(PdfProblem.of(Code.PDF_AFFILIATION_MISMATCH, f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
-                                       f"its affiliations read {shown!r}"))
+            problems.append(PdfProblem.of(Code.PDF_AFFILIATION_MISMATCH,
+                                          f"page 1 does not name {person.affiliation!r}, {person.name}'s affiliation in the metadata; "
+                                          f"its affiliations read {shown!r}"))
     return problems
 
 
 def _authors_unchecked(page_one: str) -> PdfProblem:
-    return PdfProblem.of(Code.PDF_AUTHORS_UNCHECKED, f"conf/papers.yaml lists no authors for this paper, so the site shows {UNKNOWN_AUTHORS!r} and page 1 was not compared"
-                      f"{page_one} (authors: send the organizers your author list)")
+    return PdfProblem.of(Code.PDF_AUTHORS_UNCHECKED,
+                         f"conf/papers.yaml lists no authors for this paper, so the site shows {UNKNOWN_AUTHORS!r} and page 1 was not compared"
+                         f"{page_one} (authors: send the organizers your author list)")
 
 
 class FirstPageMemo:
@@ -631,8 +634,9 @@ def length_notes(facts: PdfFacts, rules: Workshop | int | PageRules) -> list[Pdf
     if length.counted > rules.page_limit + _SLACK:
         extra = rules.policy.extra_camera_ready_pages
         reasons.append(f"the camera-ready may have {_pages(extra)} extra page{'s' if extra != 1 else ''}")
-    return [PdfProblem.of(Code.PDF_WITHIN_LIMIT_BY_POLICY, f"within the limit: the content ends at {_pages(length.ends_at)} pages ({_where(facts)}); " + " and ".join(reasons)
-        + f", so it counts {_pages(length.counted)} pages against the limit of {_allowed(rules)}{rules.whose}",
+    return [PdfProblem.of(Code.PDF_WITHIN_LIMIT_BY_POLICY,
+                          f"within the limit: the content ends at {_pages(length.ends_at)} pages ({_where(facts)}); " + " and ".join(reasons)
+                          + f", so it counts {_pages(length.counted)} pages against the limit of {_allowed(rules)}{rules.whose}",
     )]
 
 
@@ -664,11 +668,13 @@ def leftover_problems(marks: list[str]) -> list[PdfProblem]:
     problems = []
     for mark in marks:
         if mark.startswith("page 1 says"):
-            problems.append(PdfProblem.of(Code.PDF_SUBMISSION_NOTICE, f"page 1 names its authors but kept the submission's notice ({mark[len('page 1 says '):]}): "
-                                       "a camera-ready made from the submission's file; published, but the notice should go"))
+            problems.append(PdfProblem.of(Code.PDF_SUBMISSION_NOTICE,
+                                          f"page 1 names its authors but kept the submission's notice ({mark[len('page 1 says '):]}): "
+                                          "a camera-ready made from the submission's file; published, but the notice should go"))
         elif "line numbers" in mark:
-            problems.append(PdfProblem.of(Code.PDF_LINE_NUMBERS, f"page 1 names its authors but {mark}: a camera-ready set in the submission's format; "
-                                       "published, but the line numbers should go"))
+            problems.append(PdfProblem.of(Code.PDF_LINE_NUMBERS,
+                                          f"page 1 names its authors but {mark}: a camera-ready set in the submission's format; "
+                                          "published, but the line numbers should go"))
     return problems
 
 
@@ -686,10 +692,12 @@ def review_copy_problems(paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         # an anonymous byline alone, set in the final style (no line numbers, no "Submitted to ... Do
         # not distribute"): the authors' camera-ready, anonymized; published, the authors come from conf/
         shown = "the authors of conf/papers.yaml" if paper.authors else f"{UNKNOWN_AUTHORS!r} (conf/papers.yaml names no authors either)"
-        return [PdfProblem.of(Code.PDF_ANONYMOUS_CAMERA_READY, f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
-                           f"an anonymized camera-ready, published; the site shows {shown}")]
+        return [PdfProblem.of(Code.PDF_ANONYMOUS_CAMERA_READY,
+                              f"{evidence}, but it has none of a review copy's marks (line numbers, a submission notice): "
+                              f"an anonymized camera-ready, published; the site shows {shown}")]
     if paper.publish_review_copy:
-        return [PdfProblem.of(Code.PDF_REVIEW_COPY_PUBLISHED, f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
+        return [PdfProblem.of(Code.PDF_REVIEW_COPY_PUBLISHED,
+                              f"this is the anonymized review copy ({evidence}); published anyway with the note in publish_review_copy")]
     return [PdfProblem.of(Code.PDF_REVIEW_COPY, f"this is the anonymized review copy, not the camera-ready ({evidence})")]
 
 
@@ -764,8 +772,9 @@ def footer_problems(facts: PdfFacts, workshop: Workshop) -> list[PdfProblem]:
     if "workshop" not in words and ("conference" in words or venue & words):
         years = sorted(set(re.findall(r"\b(?:19|20)\d\d\b", notice)) - {str(workshop.year)})
         other_year = f", of {years[0]}" if years and str(workshop.year) not in notice else ""
-        return [PdfProblem.of(Code.PDF_MAIN_CONFERENCE_FOOTER, f"page 1's footer names the main conference{other_year} ({shown!r}), not the workshop: "
-                           f"the authors kept the conference's camera-ready notice")]
+        return [PdfProblem.of(Code.PDF_MAIN_CONFERENCE_FOOTER,
+                              f"page 1's footer names the main conference{other_year} ({shown!r}), not the workshop: "
+                              f"the authors kept the conference's camera-ready notice")]
     return [PdfProblem.of(Code.PDF_OTHER_VENUE_FOOTER, f"page 1's footer names another venue ({shown!r}), not the workshop")]
 
 
@@ -870,8 +879,9 @@ def overlapping_talks(proc: Proceedings) -> list[PdfProblem]:
         for other_day, other_start, _other_end, other in talks[i + 1:]:
             if other_day != day or other_start >= end:
                 break
-            problems.append(PdfProblem.of(Code.SCHEDULE_TALKS_OVERLAP, f"{target[0]} {target[1]!r} ({start}-{end}) and {other[0]} {other[1]!r} (from {other_start}) "
-                                       f"are both scheduled on {day:%Y-%m-%d} at the same time"))
+            problems.append(PdfProblem.of(Code.SCHEDULE_TALKS_OVERLAP,
+                                          f"{target[0]} {target[1]!r} ({start}-{end}) and {other[0]} {other[1]!r} (from {other_start}) "
+                                          f"are both scheduled on {day:%Y-%m-%d} at the same time"))
     return problems
 
 
@@ -905,7 +915,8 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
                 ids.append(paper.id)
     for ids in by_content.values():
         if len(ids) > 1:
-            general.append(PdfProblem.of(Code.PDF_SAME_CONTENT, f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
+            general.append(PdfProblem.of(Code.PDF_SAME_CONTENT,
+                                         f"papers {', '.join(map(repr, ids))} have byte-identical PDFs (a wrong upload?)"))
     if only is None and Path(papers_dir).is_dir():
         used = {p.pdf_name for p in proc.papers} | {p.supplementary for p in proc.papers if p.supplementary}
         for path in sorted(Path(papers_dir).rglob("*")):
@@ -914,8 +925,9 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
                 general.append(PdfProblem.of(Code.PDF_UNUSED, f"{printable(name)} in the papers directory belongs to no paper (misnamed?)"))
         for leftover in partial_copies(Path(papers_dir)):
             size = leftover.stat().st_size / 2**20
-            general.append(PdfProblem.of(Code.PAPERS_PARTIAL_COPY, f"{printable(leftover.relative_to(papers_dir).as_posix())} ({size:.1f} MB) in the papers directory is a partial copy "
-                                      "left by an interrupted `collect` (or one still running): run collect again, which removes it, or delete it"))
+            general.append(PdfProblem.of(Code.PAPERS_PARTIAL_COPY,
+                                         f"{printable(leftover.relative_to(papers_dir).as_posix())} ({size:.1f} MB) in the papers directory is a partial copy "
+                                         "left by an interrupted `collect` (or one still running): run collect again, which removes it, or delete it"))
     if only is None:
         general += overlapping_talks(proc)
         general += ambiguous_times(proc)
@@ -923,7 +935,8 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     text_problems(proc, papers, reports, general, None if only is None else mine)
     for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
         if (only is None or {a, b} & mine) and not (settled is not None and settled(a, b)):
-            general.append(PdfProblem.of(Code.NAME_VARIANT, f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
+            general.append(PdfProblem.of(Code.NAME_VARIANT,
+                                         f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
     return CheckReport(reports, general)
 
 
@@ -943,8 +956,9 @@ def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperRep
                 for problem in latex.problems(value):
                     general.append(PdfProblem.of(Code.TEXT_MARKUP, f"keynote {keynote.id!r}: the {label} has {problem}"))
     for name, last, files in assumed_family_names(PeopleIndex(proc), only):
-        general.append(PdfProblem.of(Code.NAME_FAMILY_ASSUMED, f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
-                                  f"set family: on this person in conf/{' and conf/'.join(files)}"))
+        general.append(PdfProblem.of(Code.NAME_FAMILY_ASSUMED,
+                                     f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
+                                     f"set family: on this person in conf/{' and conf/'.join(files)}"))
 
 
 def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False,

@@ -124,7 +124,8 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
             sha = hashes.sha256(path)
         except OSError as exc:
             entry.path = None
-            entry.problems.append(PdfProblem.of(Code.PDF_UNREADABLE, f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
+            entry.problems.append(PdfProblem.of(Code.PDF_UNREADABLE,
+                                                f"cannot open {paper.pdf_name!r}: {exc.strerror or type(exc).__name__}"))
             continue
         if sha not in known and sha not in todo:
             cached = cache.get(sha)

@@ -173,7 +173,10 @@ def _failure(code: int) -> PdfProblem:
 def _unanswered(task: Task, exc: BaseException | str) -> tuple[PdfFacts | None, bool]:
     """(result, cacheable) of a task whose worker raised (``exc``, or its description) instead of answering."""
     reason = exc if isinstance(exc, str) else f"{type(exc).__name__}: {str(exc)[:200]}"
-    problem = read.over_budget("memory") if isinstance(exc, MemoryError) else PdfProblem.of(Code.PDF_UNREADABLE, f"the PDF cannot be read: {reason}")
+    if isinstance(exc, MemoryError):
+        problem = read.over_budget("memory")
+    else:
+        problem = PdfProblem.of(Code.PDF_UNREADABLE, f"the PDF cannot be read: {reason}")
     if not task.facts:
         log.warning("no thumbnail for %s: %s", Path(task.path).name, problem.message)
         return None, False

@@ -91,18 +91,22 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
             item.problems.append(_problem(Code.SUPPLEMENTARY_OUTSIDE, f"{paper.supplementary!r} is not inside the papers directory"))
             continue
         if wrong in ("missing", "not-a-file"):
-            item.problems.append(_problem(Code.SUPPLEMENTARY_MISSING, f"{paper.supplementary!r} is not in the papers directory", missing_level))
+            item.problems.append(_problem(Code.SUPPLEMENTARY_MISSING,
+                                          f"{paper.supplementary!r} is not in the papers directory", missing_level))
             continue
         if wrong is not None or candidate is None:
-            item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE, located_problem("supplementary", paper.supplementary, wrong or "missing")))
+            item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE,
+                                               located_problem("supplementary", paper.supplementary, wrong or "missing")))
             continue
         try:
             item.size = os.stat(candidate).st_size
         except OSError as exc:
-            item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE, located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
+            item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE,
+                                               located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
             continue
         if item.size > SUPPLEMENTARY_MAX_BYTES:
-            item.problems.append(_problem(Code.SUPPLEMENTARY_TOO_LARGE, f"{paper.supplementary!r} is {item.size / 2**20:.0f} MB; at most {SUPPLEMENTARY_MAX_BYTES // 2**20} MB is published"))
+            item.problems.append(_problem(Code.SUPPLEMENTARY_TOO_LARGE,
+                                          f"{paper.supplementary!r} is {item.size / 2**20:.0f} MB; at most {SUPPLEMENTARY_MAX_BYTES // 2**20} MB is published"))
             continue
         item.path = candidate
         if candidate.suffix.lower() == ".zip":
@@ -110,7 +114,8 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
                 item.sha256 = hashes.sha256(candidate)
             except OSError as exc:
                 item.path = None
-                item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE, located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
+                item.problems.append(PdfProblem.of(Code.SUPPLEMENTARY_UNREADABLE,
+                                                   located_problem("supplementary", paper.supplementary, f"unreadable: {exc.strerror or exc}")))
                 continue
             zips.setdefault(item.sha256, (candidate, []))[1].append(paper.id)
         else:
@@ -133,5 +138,6 @@ def check_supplements(papers: list[Paper], papers_dir: Path, cache_dir: Path, mi
                 code = code_named(pdf_problem.code.replace("pdf-", "supplementary-", 1))
                 item.problems.append(_problem(code, f"{item.name!r}: {pdf_problem.message}", pdf_problem.level))
             if entry.facts is not None and entry.facts.ok and entry.facts.active_content:
-                item.problems.append(_problem(Code.SUPPLEMENTARY_ACTIVE_CONTENT, f"{item.name!r}: {describe_pdf(entry.facts.active_content)}"))
+                item.problems.append(_problem(Code.SUPPLEMENTARY_ACTIVE_CONTENT,
+                                              f"{item.name!r}: {describe_pdf(entry.facts.active_content)}"))
     return found

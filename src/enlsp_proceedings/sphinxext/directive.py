@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -19,10 +19,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from enlsp_proceedings.sphinxext.data import get_series, get_volume
 from enlsp_proceedings.sphinxext.pages import PAGES, Page, PageKind
+from enlsp_proceedings.sphinxext.pages.common import Data
 from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
-
-#: what a page kind reads: a `Volume` or the series' `SeriesSite`
-Data = TypeVar("Data")
 
 
 class EnlspPage(SphinxDirective):
