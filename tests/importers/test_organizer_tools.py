@@ -160,3 +160,21 @@ def test_progress_reads_sphinx_single_line_status_too():
                    "\x1b[2K\x1b[01mreading sources... \x1b[39;49;00m[100%] \x1b[35mz\x1b[39;49;00m\r\n")
     progress.write("\x1b[2Kwriting output... [ 50%] a\r\x1b[2Kwriting output... [100%] b\r\n")
     assert out.getvalue().splitlines() == ["reading pages... 4%", "reading pages... 100%", "writing pages... 50%", "writing pages... 100%"]
+
+
+def test_progress_of_a_write_in_batches_counts_every_page():
+    """A large write goes to Sphinx in batches (`HTMLBuilder.BATCH`), each with its own 0-100%:
+    the organizer sees one count of all the pages, rising, not the first batch's alone."""
+    import io
+
+    from enlsp_proceedings.publish.sphinx_run import SphinxProgress
+    from enlsp_proceedings.sphinxext.parallel import BATCH_MESSAGE
+
+    out = io.StringIO()
+    progress = SphinxProgress(out)
+    progress.write("reading sources... [100%] z\n")
+    for first, last in ((1, 500), (501, 1000)):
+        progress.write(BATCH_MESSAGE.format(first=first, last=last, total=1000) + "\n")
+        progress.write("writing output... [ 50%] a\nwriting output... [100%] b\n")
+    assert out.getvalue().splitlines() == ["reading pages... 100%", "writing pages... 25%", "writing pages... 50%", "writing pages... 75%",
+                                           "writing pages... 100%"]

@@ -192,6 +192,39 @@ def test_small_update_is_read_in_process_and_downloads_of_other_papers_are_not_r
     assert len(parallel_writes) == 1 and parallel_writes[0]
 
 
+def test_a_large_write_goes_to_sphinx_in_batches_and_makes_the_same_site(tmp_path, monkeypatch, capsys):
+    """Sphinx's parallel write resolves every page before it writes any: `HTMLBuilder` hands it at most
+    `BATCH` pages at a time (even batches, in Sphinx's order), and the site is the same, byte for byte."""
+    from sphinx.builders import Builder
+
+    from enlsp_proceedings.sphinxext.parallel import HTMLBuilder
+
+    written: list[list[str]] = []
+    real_write = Builder._write_parallel
+    monkeypatch.setattr(Builder, "_write_parallel", lambda self, docnames, nproc: written.append(list(docnames)) or real_write(self, docnames, nproc))
+    sites = {}
+    for name, batch in (("whole", 100_000), ("batched", 7)):
+        root = tmp_path / name
+        write_workshop(root, random_papers(12, seed=5))
+        monkeypatch.setattr(HTMLBuilder, "BATCH", batch)
+        written.clear()
+        capsys.readouterr()
+        opts = options(root)
+        opts.jobs, opts.quiet = 2, False
+        build_site(opts)
+        sites[name] = {str(p.relative_to(root / "site")): p.read_bytes() for p in (root / "site").rglob("*.html")}
+        pages = [d for part in written for d in part]
+        assert pages == sorted(pages) and len(set(pages)) == len(pages) and len(pages) > 30
+        if name == "batched":
+            sizes = [len(part) for part in written]
+            assert len(sizes) > 3 and max(sizes) <= 7 and max(sizes) - min(sizes) <= 1, sizes
+            shown = [int(line.split()[-1].rstrip("%")) for line in capsys.readouterr().err.splitlines() if line.startswith("writing pages")]
+            assert shown == sorted(shown) and shown[-1] == 100 and len(shown) > 2, shown
+        else:
+            assert len(written) == 1
+    assert sites["batched"] == sites["whole"]
+
+
 def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fresh, monkeypatch):
     """Pagefind starts before Sphinx (records come from the data); a failure kills it and leaves no debris."""
     from enlsp_proceedings.publish import pipeline as build

@@ -51,6 +51,8 @@ class SphinxProgress:
         self.stream = stream or sys.stderr
         self.buffer = ""
         self.shown: set[tuple[str, int]] = set()
+        #: the batch of pages being written (pages before it, its pages, all pages), when Sphinx writes in batches
+        self.batch: tuple[int, int, int] | None = None
 
     def write(self, text: str) -> int:
         """Take Sphinx's status text; complete lines are shown (reduced), the rest waits for its line end."""
@@ -74,13 +76,22 @@ class SphinxProgress:
             added, modified, removed = (int(x) for x in changed.groups())
             print(f"pages: {added} new, {modified} changed, {removed} removed", file=self.stream, flush=True)
             return
+        batch = re.fullmatch(r"writing pages (\d+)-(\d+) of (\d+)", line)  # `parallel.BATCH_MESSAGE`
+        if batch:
+            first, last, total = (int(x) for x in batch.groups())
+            self.batch = (first - 1, last - first + 1, total)
+            return
         step = re.match(r"(reading sources|writing output)\.\.\. \[\s*(\d+)%\]", line)
         if step:
             phase = "reading" if step.group(1) == "reading sources" else "writing"
-            percent = int(step.group(2)) // 25 * 25  # at most five lines per phase
+            shown = int(step.group(2))
+            if phase == "writing" and self.batch is not None:  # a batch's own percentage, of every page written
+                done, size, total = self.batch
+                shown = (done + size * shown // 100) * 100 // total
+            percent = shown // 25 * 25  # at most five lines per phase
             if (phase, percent) not in self.shown:
                 self.shown.add((phase, percent))
-                print(f"{phase} pages... {int(step.group(2))}%", file=self.stream, flush=True)
+                print(f"{phase} pages... {shown}%", file=self.stream, flush=True)
 
 
 class _WarningStream:

@@ -6,18 +6,26 @@ parallelism. Sphinx has no public setting for either threshold (sphinx-doc/sphin
 asks for a chunk-size setting, #10779 for a cheaper parallel write; both open): when it
 has one, or when its parallel read and write stop costing seconds for a handful of pages,
 this module can go (measured in docs/workarounds.md). `slim_one_item_tocs` keeps the saved
-environment, which a parallel read ships once per chunk of pages, small.
+environment, which a parallel read ships once per chunk of pages, small. `HTMLBuilder` writes a
+large update in batches, which bounds the memory of its parallel write (sphinx-doc/sphinx#11448).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
 
 from enlsp_proceedings.sphinxext.data import proceedings_site
+
+logger = logging.getLogger(__name__)
+
+#: What `HTMLBuilder` says before each batch of a write in batches (`publish.sphinx_run.SphinxProgress` reads it).
+BATCH_MESSAGE = "writing pages {first}-{last} of {total}"
 
 
 def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) -> None:
@@ -36,20 +44,38 @@ def serial_read_for_small_updates(app: Sphinx, env: Any, docnames: list[str]) ->
 
 
 class HTMLBuilder(StandaloneHTMLBuilder):
-    """Sphinx's HTML builder, except that it writes a few pages in this process.
+    """Sphinx's HTML builder, except that it writes a few pages in this process, and many in batches.
 
     Sphinx's parallel write forks a worker per chunk of pages; at 1,000 papers that copies
     a 400 MB process to write the eight pages of a one-paper edit, slower than writing
     them here. Large writes (a full build, a template change) stay parallel.
+
+    Sphinx's parallel write resolves every page before its workers have written the first
+    chunk (``ParallelTasks.add_task`` does not wait), so the main process holds the doctree of
+    every page it writes at once: some 500 MB for the 13,700 person pages of a series of ten
+    editions of 1,000 papers. Handing Sphinx at most `BATCH` pages at a time (each batch
+    written whole before the next is resolved) holds one batch's.
     """
 
     SERIAL_WRITES = 50
+    BATCH = 1000
 
     def write_documents(self, docnames) -> None:
-        """Write the pages, in this process when there are fewer than `SERIAL_WRITES`."""
+        """Write the pages: in this process when there are fewer than `SERIAL_WRITES`, else in
+        parallel, in even batches of at most `BATCH` pages, in Sphinx's (sorted) order."""
         parallel, self.parallel_ok = self.parallel_ok, self.parallel_ok and len(docnames) >= self.SERIAL_WRITES
         try:
-            super().write_documents(docnames)
+            batches = math.ceil(len(docnames) / self.BATCH) if self.parallel_ok else 1
+            if batches <= 1:
+                super().write_documents(docnames)
+                return
+            ordered, start = sorted(docnames), 0
+            size, longer = divmod(len(ordered), batches)  # the first ``longer`` batches take one page more
+            for number in range(batches):
+                part = ordered[start:start + size + (number < longer)]
+                logger.info(BATCH_MESSAGE.format(first=start + 1, last=start + len(part), total=len(ordered)))
+                super().write_documents(set(part))
+                start += len(part)
         finally:
             self.parallel_ok = parallel
 
