@@ -15,7 +15,7 @@ from pathlib import Path
 
 from enlsp_proceedings import __version__, paths
 from enlsp_proceedings.errors import UserError
-from enlsp_proceedings.model.codes import NAME_VARIANT, NOT_WAIVABLE, Code, Level, Reported
+from enlsp_proceedings.model.codes import NOT_WAIVABLE, Code, Level, Reported
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
@@ -152,7 +152,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _error(f"{exc}; {args.out} is unchanged")
         return 1
-    _print_warnings(report.warnings + _name_variant_warnings(report, args.conf, opts.cache), opts.cache)
+    _print_warnings(report.warnings, opts.cache)
     counts = report.volume.pdf_counts  # the count the home page gives
     review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
     # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
@@ -228,19 +228,6 @@ def _once(problems: list[Reported], memory: Path) -> tuple[list[Reported], list[
     with contextlib.suppress(OSError):
         write_if_changed(memory, json.dumps(sorted({str(p) for p in warnings}), ensure_ascii=False, indent=0))
     return new, known
-
-
-MAX_VARIANT_WARNINGS = 50
-
-
-def _name_variant_warnings(report, conf_dir: Path, cache_dir: Path) -> list[Reported]:
-    """Names that look like one person spelled two ways: the organizer decides (aliases)."""
-    pairs = report.volume.people.likely_variants_cached(cache_dir)
-    found = [Reported(Level.WARNING, NAME_VARIANT, f"people: {a!r} and {b!r} may be the same person ({reason}); if so, list one as a "
-                      f"variant of the other under 'aliases' in {conf_dir / 'people.yaml'}") for a, b, reason in pairs[:MAX_VARIANT_WARNINGS]]
-    if len(pairs) > MAX_VARIANT_WARNINGS:
-        found.append(Reported(Level.WARNING, NAME_VARIANT, f"people: {len(pairs) - MAX_VARIANT_WARNINGS} more possible name variants not shown"))
-    return found
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -66,6 +66,20 @@ def test_problems_name_what_the_site_cannot_show_as_meant():
     assert r"\textit with its backslash lost" in mangled and r"write \textit" in mangled
 
 
+def test_problems_skip_only_text_no_problem_can_start_from(monkeypatch):
+    """`problems` answers at once for a text with no brace, dollar, backslash or JSON-mangled control
+    character (most titles and abstracts): the same answer the full reading gives, on both editions'
+    real titles and abstracts and on each character a problem starts from."""
+    texts = [value for path in sorted((REPO / "conf").glob("*/papers.yaml"))
+             for paper in yaml.safe_load(path.read_text(encoding="utf-8"))["papers"]
+             for value in (paper.get("title", ""), paper.get("abstract") or "")]
+    texts += ["plain words", "a } alone", "a { alone", "$x", r"\(x", r"\unknown", "\textit{x}", "\bf", "\frac", "\rm", "\vec{x}", "100 % sure"]
+    quick = [latex.problems(t) for t in texts]
+    monkeypatch.setattr(latex, "_MAY_HAVE_PROBLEMS", __import__("re").compile(""))  # every text read in full
+    assert quick == [latex.problems(t) for t in texts]
+    assert sum(bool(found) for found in quick) >= 9  # the crafted ones and the real archive's own
+
+
 def test_the_organizers_file_of_enlsp_ii_holds_a_mangled_textit_that_check_names():
     """The accepted list's abstract of DyREx as a YAML/JSON reader decodes it ("\\t" is a tab):
     the customer's "we propose extit{DyREx}"."""

@@ -444,29 +444,51 @@ def test_names_declared_distinct_are_no_longer_asked_about(tmp_path):
 
 
 def test_check_and_build_judge_the_papers_through_one_pipeline(tmp_path, monkeypatch):
-    """`check` prints and `build` settles the same `judge_papers` reports; only a missing PDF's level differs."""
+    """`check` prints and `build` settles the same problems, through one pipeline: each paper's
+    (`judge_papers`) and those across papers (`across_papers`: here a file no paper names, markup
+    a title cannot show, a likely name variant, a family name assumed, two talks at once); only a
+    missing PDF's level differs (an error for `check`, pending for `build`)."""
+    import shutil
+
+    import yaml
+
     from enlsp_proceedings.model.codes import Level
     from enlsp_proceedings.model.load import load_proceedings
     from enlsp_proceedings.pdf import check as check_module
-    from enlsp_proceedings.pdf.check import FirstPageMemo, check_papers, judge_papers
+    from enlsp_proceedings.pdf.check import FirstPageMemo, check_papers
     from enlsp_proceedings.pdf.extract import extract_all
     from enlsp_proceedings.publish import pipeline
     from synthetic import small_workshop
 
     conf, papers_dir = small_workshop(tmp_path)
+    shutil.copy(papers_dir / "alpha.pdf", papers_dir / "alpha-v2.pdf")  # misnamed: belongs to no paper
+    data = yaml.safe_load((conf / "papers.yaml").read_text(encoding="utf-8"))
+    data["papers"][1]["title"] = r"Sparse Attention on \emph{Phones"  # an opening brace never closed
+    data["papers"][2]["authors"] = [{"name": "Wei Zhang"}, {"name": "Priya Ramann"}, {"name": "Ana Maria Lopez Garcia"}]
+    (conf / "papers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    schedule = yaml.safe_load((conf / "schedule.yaml").read_text(encoding="utf-8"))
+    schedule["schedule"].append({"start": "09:55", "end": "10:00", "paper": "beta"})  # during alpha's talk
+    (conf / "schedule.yaml").write_text(yaml.safe_dump(schedule, allow_unicode=True), encoding="utf-8")
     proc = load_proceedings(conf)
-    calls: list[Level] = []
-    real = check_module.judge_papers
-    monkeypatch.setattr(check_module, "judge_papers", lambda *a, **k: calls.append(k["missing_level"]) or real(*a, **k))
+    calls: list[tuple[str, object]] = []
+    judge, across = check_module.judge_papers, check_module.across_papers
+    monkeypatch.setattr(check_module, "judge_papers", lambda *a, **k: calls.append(("judge", k["missing_level"])) or judge(*a, **k))
+    monkeypatch.setattr(check_module, "across_papers", lambda *a, **k: calls.append(("across", None)) or across(*a, **k))
     monkeypatch.setattr(pipeline, "judge_papers", check_module.judge_papers)
-    checked = check_papers(proc, papers_dir, tmp_path / "cache", quiet=True)
+    monkeypatch.setattr(pipeline, "across_papers", check_module.across_papers)
+    checked = check_papers(proc, papers_dir, tmp_path / "cache", quiet=True, conf_dir=conf)
     pdfs = extract_all(proc.papers, papers_dir, tmp_path / "cache")
     volume = pipeline.Volume(proc, {pid: pipeline.PdfStatus.from_paper_pdf(e) for pid, e in pdfs.items()})
     report = pipeline.BuildReport(volume, pdfs)
-    pipeline.settle_problems(proc, volume, pdfs, report, FirstPageMemo(tmp_path / "cache"))
-    assert calls == [Level.ERROR, Level.WARNING]
+    pipeline.settle_problems(proc, volume, pdfs, report, FirstPageMemo(tmp_path / "cache"), papers_dir, tmp_path / "cache", conf)
+    assert calls == [("judge", Level.ERROR), ("across", None), ("judge", Level.WARNING), ("across", None)]
     # what the build warns of is what check reports, the pending paper's missing PDF a warning there
-    settled = judge_papers(proc.workshop, proc.papers, pdfs, {}, missing_level=Level.WARNING)
-    assert [w.code for w in report.warnings] == [p.code for r in settled for p in r.problems if p.level != Level.NOTE]
+    by_check = [(p.code, p.message) for r in checked.papers for p in r.problems if p.level != Level.NOTE]
+    by_check += [(p.code, p.message) for p in checked.general if p.level != Level.NOTE]
+    assert [w.code for w in report.warnings] == [code for code, _message in by_check]
+    assert all(message in w.text for w, (_code, message) in zip(report.warnings, by_check, strict=True))
+    assert {"pdf-unused", "text-markup", "name-variant", "name-family-assumed", "schedule-talks-overlap"} <= {w.code for w in report.warnings}
+    variant = next(w for w in report.warnings if w.code == "name-variant")
+    assert "'Priya Raman'" in variant.text and "'Priya Ramann'" in variant.text and str(conf / "people.yaml") in variant.text
     assert [(p.code, p.level) for r in checked.papers for p in r.problems if p.code == "pdf-missing"] == [("pdf-missing", Level.ERROR)]
     assert [(w.code, w.level) for w in report.warnings if w.code == "pdf-missing"] == [("pdf-missing", Level.WARNING)]

@@ -6,8 +6,10 @@ across editions (variants across years, ORCID merges), an unknown edition refuse
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from enlsp_proceedings.cli import main as cli_main
@@ -119,3 +121,43 @@ def test_series_problems_name_file_and_line_and_the_editions_are_still_checked(t
             "[person-orcid-edition]") in out
     assert f"[2032] error: {conf / '2032' / 'papers.yaml'}:2: papers[0].authors (id 'q1'): is required" in out
     assert "edition 2031" in out and "[2031] error:" in out
+
+
+@pytest.mark.slow
+def test_a_series_build_warns_of_what_check_finds_across_editions(tmp_path, capsys):
+    """One pipeline: `build` prints the problems about people across editions that `check` lists
+    (here two variants across years), with the same text; the ORCID merge, a note, it leaves to `check`."""
+    conf, papers = series(tmp_path)
+    _status, out, _err = check(capsys, conf, papers, tmp_path / "html")
+    by_check = re.findall(r"^    \[2031, 2032\] warning: (.*\[person-variant-across-editions\])$", out, flags=re.M)
+    assert len(by_check) == 2
+    assert cli_main(["build", "--conf", str(conf), "--papers", str(papers), "--out", str(tmp_path / "html"), "-j", "1", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    by_build = re.findall(r"^warning: editions 2031, 2032: (.*\[person-variant-across-editions\])$", err, flags=re.M)
+    assert by_build == by_check
+    assert "person-orcid-merge" not in err
+
+
+def test_variants_across_editions_are_compared_once_for_the_same_names(tmp_path, monkeypatch):
+    """The comparison of every spelling of every edition (seconds at 10 editions of 1,000 papers) is
+    remembered in the cache for the same names: a rebuild does not pay it again; new names do."""
+    from enlsp_proceedings.model import people as people_module
+    from enlsp_proceedings.model.series import load_series
+    from enlsp_proceedings.model.series_people import SeriesPeople
+
+    conf, _papers = series(tmp_path)
+    calls = []
+    real = people_module.similar_name_pairs
+    monkeypatch.setattr(people_module, "similar_name_pairs", lambda names: calls.append(len(names)) or real(names))
+
+    def variants():
+        loaded = load_series(conf)
+        return [(v.a, v.b) for v in SeriesPeople([(e.id, e.proc) for e in loaded.editions], loaded.people).likely_variants(tmp_path / "cache")]
+
+    first, second = variants(), variants()
+    assert first == second == [("Tiago H Falk", "Tiago Falk"), ("Wenhu Chen", "Weizhu Chen")] and len(calls) == 1
+    (tmp_path / "cache" / "name-pairs.json").write_text("{not json", encoding="utf-8")  # a broken memo is only a miss
+    assert variants() == first and len(calls) == 2
+    papers_file = conf / "2032" / "papers.yaml"
+    papers_file.write_text(papers_file.read_text(encoding="utf-8").replace("Weizhu Chen", "Weizhu Chan"), encoding="utf-8")
+    assert variants() == [("Tiago H Falk", "Tiago Falk")] and len(calls) == 3  # other names: compared again

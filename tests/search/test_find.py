@@ -193,7 +193,7 @@ def test_build_warns_about_likely_name_variants(workshop_copy, capsys):
     capsys.readouterr()
     assert run_build(workshop_copy) == 0
     err = capsys.readouterr().err
-    assert "'Priya Raman' and 'P. Raman' may be the same person" in err or "'P. Raman' and 'Priya Raman' may be the same person" in err
+    assert "'Priya Raman' and 'P. Raman' may be one person" in err or "'P. Raman' and 'Priya Raman' may be one person" in err
     assert "Zhnag" in err and "aliases" in err and "people.yaml" in err
     assert "Jurgen Muller" not in err  # already merged by an alias
 

@@ -191,11 +191,6 @@ WAIVABLE: dict[str, Code] = {c.value: c for c in Code if c.waivable}
 #: Codes that cannot be waived, and what to do instead.
 NOT_WAIVABLE: dict[str, str] = {c.value: c.instead or "it is not about one paper: there is nothing to waive in its entry" for c in Code if not c.waivable}
 
-#: A build's warning about people, not about one paper: two spellings that may be one person (the
-#: organizer settles them in people.yaml's ``aliases`` or ``distinct``).
-NAME_VARIANT = Code.NAME_VARIANT
-
-
 def waivable_code(value: str) -> str:
     """``value`` when it is a code that may be waived; else a ValueError saying why not (for the loader)."""
     if value in WAIVABLE:

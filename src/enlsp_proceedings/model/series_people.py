@@ -30,7 +30,7 @@ from pathlib import Path
 
 from enlsp_proceedings.model.codes import Code, Level
 from enlsp_proceedings.model.load import Problem, _line_of, _read_yaml
-from enlsp_proceedings.model.people import affiliation_key, similar_name_pairs, slugify
+from enlsp_proceedings.model.people import affiliation_key, similar_name_pairs_cached, slugify
 from enlsp_proceedings.model.schema import RESERVED_IDS, People, Person, Proceedings
 from enlsp_proceedings.util.text import fold
 
@@ -406,14 +406,15 @@ class SeriesPeople:
 
     # --- variants across editions --------------------------------------------------------------
 
-    def likely_variants(self) -> list[CrossVariant]:
+    def likely_variants(self, cache_dir: Path | None = None) -> list[CrossVariant]:
         """Pairs of people of no common edition whose names look like one person spelled two ways
-        (`people.similar_name_pairs` on every spelling), less those a ``distinct`` group or two
-        different ORCID iDs settle. Pairs within one edition are that edition's own (`PeopleIndex.likely_variants`)."""
+        (`people.similar_name_pairs` on every spelling, remembered in ``cache_dir``), less those a
+        ``distinct`` group or two different ORCID iDs settle. Pairs within one edition are that
+        edition's own (`PeopleIndex.likely_variants`)."""
         order = {eid: i for i, eid in enumerate(self.edition_ids)}
         records = list(self.by_slug.values())
         spellings = [(r, n) for r in records for n in dict.fromkeys(r.names)]
-        pairs, _compared = similar_name_pairs([n for _r, n in spellings])
+        pairs = similar_name_pairs_cached([n for _r, n in spellings], cache_dir)
         found: dict[tuple[str, str], CrossVariant] = {}
         for i, j, reason in pairs:
             (ra, na), (rb, nb) = spellings[i], spellings[j]

@@ -898,13 +898,27 @@ def ambiguous_times(proc: Proceedings) -> list[PdfProblem]:
 
 
 def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False,
-                 settled: Callable[[str, str], bool] | None = None) -> CheckReport:
-    """Read every paper's PDF (or only ``only``) and apply the camera-ready rules. ``settled``: pairs of
-    names not to report as likely variants (in a series: one person already, or declared distinct elsewhere)."""
+                 settled: Callable[[str, str], bool] | None = None, conf_dir: Path = Path("conf")) -> CheckReport:
+    """Read every paper's PDF (or only ``only``) and apply the camera-ready rules (`judge_papers`),
+    then the rules across papers (`across_papers`). ``settled`` and ``conf_dir``: as `across_papers`'."""
     papers = [p for p in proc.papers if only is None or p.id == only]
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
     supplements = check_supplements(papers, papers_dir, cache_dir, missing_level=Level.ERROR)
     reports = judge_papers(proc.workshop, papers, pdfs, supplements, missing_level=Level.ERROR)
+    general = across_papers(proc, papers, pdfs, reports, papers_dir, cache_dir, PeopleIndex(proc), only, settled, conf_dir)
+    return CheckReport(reports, general)
+
+
+def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str, PaperPdf], reports: Sequence[PaperReport], papers_dir: Path,
+                  cache_dir: Path, people: PeopleIndex, only: str | None = None, settled: Callable[[str, str], bool] | None = None,
+                  conf_dir: Path = Path("conf")) -> list[PdfProblem]:
+    """The rules across papers, the second half of the one pipeline of `check` and `build` (the
+    first is `judge_papers`): byte-identical PDFs, files of the papers directory no paper names,
+    partial copies, talks that overlap, ambiguous times, names whose family name is assumed, and
+    likely variants of one name (``settled``: pairs not to report, in a series one person already or
+    declared distinct elsewhere). ``conf_dir``: the data's folder, which the messages name. Markup a title
+    or abstract cannot show is added to its paper's report (``text-markup``). ``only``: one
+    paper's (``check --paper``): what concerns its names, no rule about the whole program."""
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:
@@ -932,15 +946,17 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
         general += overlapping_talks(proc)
         general += ambiguous_times(proc)
     mine = {a.name for p in papers for a in p.authors}
-    text_problems(proc, papers, reports, general, None if only is None else mine)
-    for a, b, reason in PeopleIndex(proc).likely_variants_cached(cache_dir):
+    text_problems(proc, papers, list(reports), general, people, None if only is None else mine, conf_dir)
+    for a, b, reason in people.likely_variants_cached(cache_dir):
         if (only is None or {a, b} & mine) and not (settled is not None and settled(a, b)):
             general.append(PdfProblem.of(Code.NAME_VARIANT,
-                                         f"{a!r} and {b!r} may be one person ({reason}); if so, add an alias in conf/people.yaml"))
-    return CheckReport(reports, general)
+                                         f"{a!r} and {b!r} may be one person ({reason}); if so, list one as a variant of the other "
+                                         f"under 'aliases' in {Path(conf_dir) / 'people.yaml'}; if not, list both in a 'distinct' group there"))
+    return general
 
 
-def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperReport], general: list[PdfProblem], only: set[str] | None) -> None:
+def text_problems(proc: Proceedings, papers: Sequence[Paper], reports: list[PaperReport], general: list[PdfProblem], people: PeopleIndex,
+                  only: set[str] | None, conf_dir: Path = Path("conf")) -> None:
     """Warnings about text the site cannot show as meant: markup in titles and abstracts that
     `util.latex` cannot render (``text-markup``, on the paper), and names of three or more words
     whose family name was assumed (``name-family-assumed``, once per person, listed for the
@@ -955,10 +971,10 @@ def text_problems(proc: Proceedings, papers: list[Paper], reports: list[PaperRep
             for label, value in (("title", keynote.title), ("abstract", keynote.abstract or "")):
                 for problem in latex.problems(value):
                     general.append(PdfProblem.of(Code.TEXT_MARKUP, f"keynote {keynote.id!r}: the {label} has {problem}"))
-    for name, last, files in assumed_family_names(PeopleIndex(proc), only):
+    for name, last, files in assumed_family_names(people, only):
         general.append(PdfProblem.of(Code.NAME_FAMILY_ASSUMED,
                                      f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
-                                     f"set family: on this person in conf/{' and conf/'.join(files)}"))
+                                     f"set family: on this person in {' and '.join(str(Path(conf_dir) / file) for file in files)}"))
 
 
 def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | None = None, quiet: bool = False,
@@ -980,7 +996,7 @@ def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | Non
         proc = exc.partial
     if only is not None and only not in {p.id for p in proc.papers}:
         return CheckReport([], general + [PdfProblem.of(Code.UNKNOWN_PAPER, f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
-    report = check_papers(proc, papers_dir, cache_dir, only, quiet, settled)
+    report = check_papers(proc, papers_dir, cache_dir, only, quiet, settled, Path(conf_dir))
     report.general[:0] = general
     return report
 

@@ -107,17 +107,17 @@ def run_series_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, editions
     across: list[tuple[PdfProblem, tuple[str, ...]]] = [(p, ()) for p in general]
     across += [(PdfProblem.of(code_named(p.code), str(p), Level.ERROR), ()) for p in people_problems]
     if only is None:
-        across += people_problems_across(people, conf_dir, set(chosen))
+        across += people_problems_across(people, conf_dir, set(chosen), cache_dir)
     return SeriesCheckReport(reports, across)
 
 
-def people_problems_across(people: SeriesPeople, conf_dir: Path, chosen: set[str]) -> list[tuple[PdfProblem, tuple[str, ...]]]:
+def people_problems_across(people: SeriesPeople, conf_dir: Path, chosen: set[str], cache_dir: Path | None = None) -> list[tuple[PdfProblem, tuple[str, ...]]]:
     """What `SeriesPeople` finds across editions that concerns the chosen editions: likely variants
     of one person across years (``person-variant-across-editions``), and its issues (ORCID merges and
     splits, entries an ORCID iD cannot place, aliases in conflict)."""
     people_file = Path(conf_dir) / "people.yaml"
     found = []
-    for v in people.likely_variants():
+    for v in people.likely_variants(cache_dir):
         editions = tuple(dict.fromkeys(v.a_editions + v.b_editions))
         if not set(editions) & chosen:
             continue

@@ -23,7 +23,7 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs.downloads import CITATIONS_MEMO, write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
-from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, judge_papers
+from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, across_papers, judge_papers
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
@@ -117,14 +117,19 @@ def _check_out_dir(out: Path, opts: BuildOptions) -> None:
                          "refusing to replace them (empty it or choose another directory)")
 
 
-def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, memo: FirstPageMemo) -> None:
+def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, memo: FirstPageMemo,
+                    papers_dir: Path, cache: Path, conf_dir: Path, settled: Callable[[str, str], bool] | None = None) -> None:
     """The problems `check` reports, settled for the build: warnings into ``report``, an unpublishable
     PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted.
-    ``memo`` remembers page-1 checks (the caller saves it, once for all the volumes it settles)."""
-    # the reports `check` prints (one pipeline: `judge_papers`); a missing PDF is only pending here
-    for judged in judge_papers(proc.workshop, proc.papers, pdfs, report.supplements, missing_level=Level.WARNING, memo=memo):
-        paper = volume.papers_by_id[judged.id]
-        for problem in judged.problems:
+    ``memo`` remembers page-1 checks (the caller saves it, once for all the volumes it settles);
+    ``papers_dir``, ``cache``, ``conf_dir`` and ``settled`` are `across_papers`' (the problems across papers)."""
+    # the reports and the problems across papers `check` prints (one pipeline: `judge_papers`,
+    # `across_papers`); a missing PDF is only pending here
+    judged = judge_papers(proc.workshop, proc.papers, pdfs, report.supplements, missing_level=Level.WARNING, memo=memo)
+    general = across_papers(proc, proc.papers, pdfs, judged, papers_dir, cache, volume.people, settled=settled, conf_dir=conf_dir)
+    for paper_report in judged:
+        paper = volume.papers_by_id[paper_report.id]
+        for problem in paper_report.problems:
             if problem.level == Level.NOTE:  # explained or waived by the organizers: `check` shows them, the build goes on
                 continue
             report.warnings.append(Reported(Level(problem.level), problem.code, f"paper {paper.id!r}: {problem.message} [{problem.code}]"))
@@ -133,6 +138,8 @@ def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf]
                 volume.pdfs[paper.id] = PdfStatus.from_paper_pdf(pdfs[paper.id])
             elif problem.code == Code.PDF_REVIEW_COPY_PUBLISHED:
                 volume.pdfs[paper.id].review_note = paper.publish_review_copy
+    report.warnings += [Reported(Level(problem.level), problem.code, f"{problem.message} [{problem.code}]")
+                        for problem in general if problem.level != Level.NOTE]
 
 
 def attach_supplements(volume: Volume, report: BuildReport) -> None:
@@ -178,7 +185,7 @@ def _build_site(opts: BuildOptions) -> BuildReport:
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         attach_supplements(volume, report)
         memo = FirstPageMemo(cache)
-        settle_problems(proc, volume, pdfs, report, memo)
+        settle_problems(proc, volume, pdfs, report, memo, opts.papers_dir, cache, opts.conf_dir)
         memo.save()
         errors = [str(w) for w in report.warnings if w.level is Level.ERROR]
         if opts.strict and errors:

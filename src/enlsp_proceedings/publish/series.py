@@ -44,6 +44,7 @@ from enlsp_proceedings.outputs.series_site import (
 )
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
 from enlsp_proceedings.pdf.check import FirstPageMemo
+from enlsp_proceedings.pdf.check_series import people_problems_across
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import (
@@ -112,13 +113,20 @@ class SeriesReport:
     """What a series build did: each edition's report, and whether anything had to be built."""
 
     editions: dict[str, BuildReport] = field(default_factory=dict)
+    #: the problems about people across editions `check` reports (`check_series.people_problems_across`)
+    across: list[Reported] = field(default_factory=list)
     site: SeriesSite | None = None
     up_to_date: bool = False
 
     @property
     def warnings(self) -> list[Reported]:
-        """Every edition's warnings, each naming its edition."""
-        return [problem.naming(f"edition {eid}") for eid, edition in self.editions.items() for problem in edition.warnings]
+        """Every edition's warnings, each naming its edition, then those across editions."""
+        return [problem.naming(f"edition {eid}") for eid, edition in self.editions.items() for problem in edition.warnings] + self.across
+
+
+def _settled(people: SeriesPeople, edition_id: str, a: str, b: str) -> bool:
+    """Whether two names of an edition are settled series-wide: one person already, or declared distinct."""
+    return people.same_person(edition_id, a, b) or people.declared_distinct(a, b)
 
 
 def build_series(opts: BuildOptions) -> SeriesReport:
@@ -171,10 +179,15 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             volume.held = volume.held_on(today)
             edition_report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
             attach_supplements(volume, edition_report)
-            settle_problems(proc, volume, pdfs, edition_report, memo)
+            settled = functools.partial(_settled, people, edition.id)  # as `check`: pairs the series' people.yaml settles
+            settle_problems(proc, volume, pdfs, edition_report, memo, papers_dir, cache, opts.conf_dir / edition.id, settled)
             report.editions[edition.id] = edition_report
             volumes.append((edition, volume))
         memo.save()
+        for problem, editions in people_problems_across(people, opts.conf_dir, set(people.edition_ids), cache):
+            if problem.level != Level.NOTE:
+                where = f"editions {', '.join(editions)}" if editions else "series"
+                report.across.append(Reported(Level(problem.level), problem.code, f"{where}: {problem.message} [{problem.code}]"))
         errors = [str(w) for w in report.warnings if w.level is Level.ERROR]
         if opts.strict and errors:
             raise BuildError("--strict: " + "; ".join(errors))

@@ -173,9 +173,16 @@ def _has_math(span: Span) -> bool:
     return span.kind == "math" or any(_has_math(child) for child in span.children)
 
 
+#: The characters every problem of `problems` involves: a brace, a dollar, a backslash, or a
+#: control character a JSON export made of one (a tab from the ``\t`` of ``\textbf``).
+_MAY_HAVE_PROBLEMS = re.compile(r"[{}$\\\t\b\f\r\v]")
+
+
 def problems(text: str) -> list[str]:
     """What of the text cannot be shown as its author meant: unknown commands, unbalanced braces or
     dollars, and LaTeX commands whose backslash a JSON export turned into a control character."""
+    if not _MAY_HAVE_PROBLEMS.search(text):  # most titles and abstracts: no character any problem starts from
+        return []
     found = list(_parse(text)[1])
     for match in re.finditer(r"([\t\b\f\r\v])([A-Za-z]+)", text):
         command = _JSON_ESCAPES[match.group(1)] + match.group(2)
