@@ -191,10 +191,10 @@ def test_every_error_a_user_can_fix_shares_one_base_and_never_ends_in_a_tracebac
     from enlsp_proceedings.errors import UserError
     from enlsp_proceedings.importers.records import ExportError
     from enlsp_proceedings.model.load import ConfError, Problem
-    from enlsp_proceedings.pdf.check_series import UnknownEdition
+    from enlsp_proceedings.pdf.check_series import UnknownEditionError
     from enlsp_proceedings.publish.errors import BuildError
 
-    assert all(issubclass(kind, UserError) for kind in (ConfError, BuildError, ExportError, UnknownEdition))
+    assert all(issubclass(kind, UserError) for kind in (ConfError, BuildError, ExportError, UnknownEditionError))
     problems = [Problem("papers.yaml", 3, "papers[0].title", "is empty"), Problem("workshop.yaml", 1, "", "date is missing")]
     assert ConfError(problems).lines() == [str(p) for p in problems]
 

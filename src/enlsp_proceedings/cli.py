@@ -258,14 +258,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_series(args: argparse.Namespace, cache: Path) -> int:
     """``check`` on a series: every edition (or ``--edition``'s), each against ``<papers>/<edition id>/``, and the people across them."""
-    from enlsp_proceedings.pdf.check_series import UnknownEdition, format_series_text, run_series_check
+    from enlsp_proceedings.pdf.check_series import UnknownEditionError, format_series_text, run_series_check
 
     if not is_series(args.conf):
         _error(f"--edition needs a series: {args.conf} holds no series.yaml (it is one workshop; leave --edition out)")
         return 1
     try:
         report = run_series_check(args.conf, args.papers, cache, args.edition, only=args.paper, quiet=args.format == "json")
-    except UnknownEdition as exc:
+    except UnknownEditionError as exc:
         _error(f"{exc}; nothing was checked")
         return 1
     except OSError as exc:

@@ -6,7 +6,7 @@ Each stage raises its own subclass, defined where it is raised:
 - `model.load.ConfError`: every problem of ``conf/`` at once (its ``problems``);
 - `publish.errors.BuildError`: a build that cannot produce a site;
 - `importers.records.ExportError`: an export or a target file the importers cannot use;
-- `pdf.check_series.UnknownEdition`: ``--edition`` names no edition of the series.
+- `pdf.check_series.UnknownEditionError`: ``--edition`` names no edition of the series.
 
 A command says what did not happen (``nothing was built and … is unchanged``); `cli.main`
 catches any that a command leaves, so none ever ends in a traceback.

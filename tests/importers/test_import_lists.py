@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from enlsp_proceedings.cli import make_parser
-from enlsp_proceedings.importers.authors import AmbiguousAuthors, choose_separator, clean_affiliation, clean_name, split_authors
+from enlsp_proceedings.importers.authors import AmbiguousAuthorsError, choose_separator, clean_affiliation, clean_name, split_authors
 from enlsp_proceedings.importers.escapes import JSON_ESCAPES, YAML_ESCAPES, repair_escapes
 from enlsp_proceedings.model.load import load_proceedings
 from test_import import HEADER, conf_dir, run, write_export
@@ -172,7 +172,7 @@ def test_author_lists_split_outside_parentheses_in_each_form():
     assert choose_separator({"1": "Ann Lee", "2": "Bo Park (MIT)"}).separator == "semicolon"  # one author each: any form
     assert choose_separator({"1": "A B, C D", "2": "E F and G H"}).separator == "comma"
     assert choose_separator({"1": "Martin Luther King, Jr. (MIT); Ann Lee (X)"}).separator == "semicolon"
-    with pytest.raises(AmbiguousAuthors, match="paper 1 has a comma outside the parentheses"):
+    with pytest.raises(AmbiguousAuthorsError, match="paper 1 has a comma outside the parentheses"):
         choose_separator({"1": "Jane Doe, MIT; Bo Park, CMU"})
 
 

@@ -88,17 +88,17 @@ def test_nox_sessions_run_on_the_python_that_runs_nox():
 def test_nox_fails_loudly_on_an_unsupported_python(monkeypatch):
     noxfile = _noxfile()
 
-    class Stop(Exception):
+    class StopError(Exception):
         pass
 
     def error(message):
-        raise Stop(message)
+        raise StopError(message)
 
     session = types.SimpleNamespace(name="build", error=error)
     install = noxfile["install"]
     monkeypatch.setitem(install.__globals__, "sys", types.SimpleNamespace(version_info=(3, 9, 18), executable="/usr/bin/python3.9"))
     monkeypatch.setitem(install.__globals__, "platform", types.SimpleNamespace(python_version=lambda: "3.9.18"))
-    with pytest.raises(Stop, match=r"needs Python 3\.11 or newer; nox runs on Python 3\.9\.18"):
+    with pytest.raises(StopError, match=r"needs Python 3\.11 or newer; nox runs on Python 3\.9\.18"):
         install(session)
 
 

@@ -6,7 +6,7 @@ Three forms are read, one per file: CMT's ``Name (Affiliation)*; Name (Affiliati
 a list separated by ``, `` and a final `` and `` (``comma``), and BibTeX's ``Last, First and Last, First``
 (``and``). The form is recognised from the whole file; where the file allows two readings (papers with
 ``;`` beside papers with ``,``; ``Wu, Yangchao and Dukler, Yonatan``), `choose_separator` raises
-`AmbiguousAuthors` naming the papers, and the import's ``--author-separator`` settles it.
+`AmbiguousAuthorsError` naming the papers, and the import's ``--author-separator`` settles it.
 
 Footnote marks glued to a name ("Yangchao Wu1", "Yonatan Dukler*†", "Ann Lee⇤") are removed and
 reported; CMT's contact-author ``*`` is CMT's, removed without a report per name. Affiliations keep
@@ -44,11 +44,11 @@ _NICKNAME = re.compile(r'\([^()]*\)|"[^"]*"|“[^”]*”')
 Note = tuple[str, str]
 
 
-class AmbiguousAuthors(Exception):
+class AmbiguousAuthorsError(Exception):
     """The file's author lists can be read more than one way; the message says which papers and how to choose."""
 
 
-class NotOneName(ValueError):
+class NotOneNameError(ValueError):
     """A part of an author list that still holds a separator (",", ";", "and"): more than one name, or a
     name the chosen form does not read; cleaning it would hide that."""
 
@@ -138,7 +138,7 @@ class Choice:
 
 def choose_separator(fields: dict[str, str], given: str | None = None) -> Choice:
     """The form of the author lists ``fields`` (paper id -> list) share; ``given`` (a name or symbol of
-    `SEPARATOR_NAMES`) when the organizer said. Raises `AmbiguousAuthors` where the file allows two readings."""
+    `SEPARATOR_NAMES`) when the organizer said. Raises `AmbiguousAuthorsError` where the file allows two readings."""
     if given is not None:
         name = SEPARATOR_NAMES[given]
         return Choice(name, f"authors read with {DESCRIBED[name]}, as {_OPTION} says")
@@ -151,7 +151,7 @@ def choose_separator(fields: dict[str, str], given: str | None = None) -> Choice
         verb = "have" if len(odd) > 1 else "has"
         what = (f"{verb} ',' or 'and' between names and no ';'" if other else f"{verb} a comma outside the parentheses of an "
                 "affiliation ('Doe, Jane; ...' or 'Jane Doe, MIT; ...')")
-        raise AmbiguousAuthors(
+        raise AmbiguousAuthorsError(
             f"the author lists can be read two ways: {len(semi)} of {len(fields)} papers separate authors with ';' (e.g. {_papers(semi[:3])}), but "
             f"{_papers(odd)} {what}. Say how to read them: {_OPTION} ';' (each part between semicolons is one author), "
             f"{_OPTION} ',' (commas, semicolons and 'and' all separate authors), or correct those papers in the file")
@@ -163,7 +163,7 @@ def choose_separator(fields: dict[str, str], given: str | None = None) -> Choice
     odd = [p for p in other if _is_last_first(fields[p]) or (len(parts := split_authors(fields[p], "comma")) >= 2
                                                              and all(len(x.split()) == 1 for x in parts))]
     if odd:
-        raise AmbiguousAuthors(
+        raise AmbiguousAuthorsError(
             f"the author lists can be read two ways: {_papers(odd)} {'look' if len(odd) > 1 else 'looks'} like 'Last, First' names "
             f"({fields[odd[0]]!r}). Say how to read "
             f"them: {_OPTION} and (authors separated by ' and ', a comma inside a name means 'Last, First'), or "
@@ -294,7 +294,7 @@ def split_affiliation(text: str) -> tuple[str, str]:
 def parse_author(part: str, separator: str) -> tuple[dict[str, str] | None, bool, list[Note]]:
     """One author of a list in the form ``separator``: ({name, affiliation}, is the contact author, sentences
     about what was cleaned). CMT's lists (``semicolon``) star the contact author; elsewhere a star is a
-    footnote mark. None when nothing of a name is left (a part that is only marks); `NotOneName` when the
+    footnote mark. None when nothing of a name is left (a part that is only marks); `NotOneNameError` when the
     name still holds a separator."""
     contact = separator == "semicolon" and "*" in part
     if contact:
@@ -305,7 +305,7 @@ def parse_author(part: str, separator: str) -> tuple[dict[str, str] | None, bool
     if separator == "and":
         name, said = flip_last_first(name)
     if separators_in(name):
-        raise NotOneName(name)
+        raise NotOneNameError(name)
     name, more = clean_name(name)
     said += more
     if not name:

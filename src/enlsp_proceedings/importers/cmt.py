@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from enlsp_proceedings.importers.authors import (
-    AmbiguousAuthors,
+    AmbiguousAuthorsError,
     Note,
-    NotOneName,
+    NotOneNameError,
     choose_separator,
     clean_affiliation,
     clean_name,
@@ -118,7 +118,7 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
     texts = {paper: text for paper, text in texts.items() if not ANONYMOUS.fullmatch(text)}
     try:
         choice = choose_separator(texts, separator)
-    except AmbiguousAuthors as exc:
+    except AmbiguousAuthorsError as exc:
         raise ExportError(f"{path}: {exc}; nothing was written") from None
     notes = [choice.reason] if texts else []
     if "authors" not in columns:
@@ -149,7 +149,7 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
         for position, (item, style) in enumerate(entries):
             try:
                 author, is_contact, said = _listed_author(item) if isinstance(item, dict) else parse_author(item, style)
-            except NotOneName as exc:
+            except NotOneNameError as exc:
                 wrong.append(f"paper {r.source_id}: {exc.args[0]!r}")
                 continue
             paper.notes += [(kind, f"authors[{position}] {sentence}") for kind, sentence in said]
@@ -174,7 +174,7 @@ def read_cmt_export(path: Path, separator: str | None = None) -> Reading:
 def _listed_author(item: dict[str, str]) -> tuple[dict[str, str] | None, bool, list[Note]]:
     """An author a data file gives as {name, affiliation}: cleaned like any other (marks, placeholders)."""
     if separators_in(item["name"]):
-        raise NotOneName(item["name"])
+        raise NotOneNameError(item["name"])
     name, said = clean_name(item["name"])
     if not name:
         return None, False, [("cleaned", f"{item['name']!r} dropped: not a name (only marks, digits or symbols)")]

@@ -194,7 +194,7 @@ def _strip_trailing_commas(text: str) -> str:
     return "".join(out)
 
 
-class _Unreadable(Exception):
+class _UnreadableError(Exception):
     """One format's reason a data file is not readable, with where."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
@@ -242,22 +242,22 @@ def _load_as(kind: str, text: str) -> Any:
         try:
             return load_json(text)
         except json.JSONDecodeError as exc:
-            raise _Unreadable(exc.msg, exc.lineno, exc.colno) from None
+            raise _UnreadableError(exc.msg, exc.lineno, exc.colno) from None
         except ValueError as exc:  # from a hook: a duplicate key, NaN, 1e999
-            raise _Unreadable(str(exc)) from None
+            raise _UnreadableError(str(exc)) from None
         except RecursionError:
-            raise _Unreadable("nested too deeply to be a list of papers") from None
+            raise _UnreadableError("nested too deeply to be a list of papers") from None
     bomb = alias_problem(text)
     if bomb is not None:
-        raise _Unreadable(bomb[1], bomb[0], 1)
+        raise _UnreadableError(bomb[1], bomb[0], 1)
     try:
         return YAML(typ="safe", pure=True).load(text)
     except RecursionError:
-        raise _Unreadable("nested too deeply to be a list of papers") from None
+        raise _UnreadableError("nested too deeply to be a list of papers") from None
     except Exception as exc:  # noqa: BLE001 - ruamel's errors carry the position
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _Unreadable(str(problem), mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+        raise _UnreadableError(str(problem), mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
 
 
 def _load_data(path: Path, text: str) -> tuple[Any, dict[str, str]]:
@@ -266,11 +266,11 @@ def _load_data(path: Path, text: str) -> tuple[Any, dict[str, str]]:
     kinds: tuple[str, ...] = ("json",) if path.suffix.lower() == ".json" else ("yaml", "json")
     if text.lstrip()[:1] not in ("[", "{"):
         kinds = ("yaml",)  # JSON's lists of papers start with a bracket
-    failures: dict[str, _Unreadable] = {}
+    failures: dict[str, _UnreadableError] = {}
     for kind in kinds:
         try:
             return _load_as(kind, text), (JSON_ESCAPES if kind == "json" else YAML_ESCAPES)
-        except _Unreadable as exc:
+        except _UnreadableError as exc:
             failures[kind] = exc
     first, *others = failures
     error = failures[first]

@@ -27,7 +27,7 @@ from enlsp_proceedings.pdf.facts import PdfProblem
 CHECK_SERIES_JSON_VERSION = 3
 
 
-class UnknownEdition(UserError, ValueError):
+class UnknownEditionError(UserError, ValueError):
     """``--edition`` names no edition of the series (the message lists them)."""
 
 
@@ -81,7 +81,7 @@ def _editions(conf_dir: Path) -> tuple[list[tuple[str, Path, Proceedings | None]
 
 def run_series_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, editions: list[str] | None = None,
                      only: str | None = None, quiet: bool = False) -> SeriesCheckReport:
-    """Check the editions (all, or those named: `UnknownEdition` otherwise), each against its PDFs in
+    """Check the editions (all, or those named: `UnknownEditionError` otherwise), each against its PDFs in
     ``papers_dir/<edition id>``, and the people across all editions. ``only``: one paper id, checked
     in every chosen edition that has it."""
     conf_dir, papers_dir = Path(conf_dir), Path(papers_dir)
@@ -89,7 +89,7 @@ def run_series_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, editions
     ids = [eid for eid, _folder, _proc in found]
     unknown = [e for e in editions or [] if e not in ids]
     if unknown:
-        raise UnknownEdition(f"no edition {', '.join(map(repr, unknown))} in {conf_dir}; the series' editions are: "
+        raise UnknownEditionError(f"no edition {', '.join(map(repr, unknown))} in {conf_dir}; the series' editions are: "
                              f"{', '.join(ids) if ids else 'none'}")
     chosen = [e for e in ids if editions is None or e in editions]
     series_people, people_problems = read_series_people(conf_dir)
