@@ -480,7 +480,8 @@ def test_check_and_build_judge_the_papers_through_one_pipeline(tmp_path, monkeyp
     pdfs = extract_all(proc.papers, papers_dir, tmp_path / "cache")
     volume = pipeline.Volume(proc, {pid: pipeline.PdfStatus.from_paper_pdf(e) for pid, e in pdfs.items()})
     report = pipeline.BuildReport(volume, pdfs)
-    pipeline.settle_problems(proc, volume, pdfs, report, FirstPageMemo(tmp_path / "cache"), papers_dir, tmp_path / "cache", conf)
+    names = check_module.name_findings(volume.people, tmp_path / "cache")
+    pipeline.settle_problems(proc, volume, pdfs, report, FirstPageMemo(tmp_path / "cache"), papers_dir, names, conf)
     assert calls == [("judge", Level.ERROR), ("across", None), ("judge", Level.WARNING), ("across", None)]
     # what the build warns of is what check reports, the pending paper's missing PDF a warning there
     by_check = [(p.code, p.message) for r in checked.papers for p in r.problems if p.level != Level.NOTE]
@@ -492,3 +493,34 @@ def test_check_and_build_judge_the_papers_through_one_pipeline(tmp_path, monkeyp
     assert "'Priya Raman'" in variant.text and "'Priya Ramann'" in variant.text and str(conf / "people.yaml") in variant.text
     assert [(p.code, p.level) for r in checked.papers for p in r.problems if p.code == "pdf-missing"] == [("pdf-missing", Level.ERROR)]
     assert [(w.code, w.level) for w in report.warnings if w.code == "pdf-missing"] == [("pdf-missing", Level.WARNING)]
+
+
+def test_an_editions_name_findings_are_remembered_by_the_hash_of_its_files(tmp_path):
+    """A series build does not make an unchanged edition's people index again for the rules
+    across papers: what it found is remembered in the cache under the edition's digest."""
+    from enlsp_proceedings.model.load import load_proceedings
+    from enlsp_proceedings.model.people import PeopleIndex
+    from enlsp_proceedings.pdf.check import name_findings, remembered_name_findings
+    from synthetic import small_workshop
+
+    conf, _papers = small_workshop(tmp_path)
+    papers_file = conf / "papers.yaml"  # a name of three words and a likely variant, to remember
+    papers_file.write_text(papers_file.read_text(encoding="utf-8").replace("Wei Zhang", "Ana Maria Lopez"), encoding="utf-8")
+    people_file = conf / "people.yaml"
+    people_file.write_text(people_file.read_text(encoding="utf-8").replace("Tara Reviewer", "Priya Ramann"), encoding="utf-8")
+    proc = load_proceedings(conf)
+    made = []
+
+    def people() -> PeopleIndex:
+        made.append(1)
+        return PeopleIndex(proc)
+
+    cache = tmp_path / "cache"
+    first = remembered_name_findings("digest-a", people, cache)
+    assert first == name_findings(PeopleIndex(proc), cache) and len(made) == 1
+    assert [name for name, _family, _files in first.assumed] == ["Ana Maria Lopez"] and len(first.variants) == 1
+    assert remembered_name_findings("digest-a", people, cache) == first and len(made) == 1  # remembered
+    assert remembered_name_findings("digest-b", people, cache) == first and len(made) == 2  # other files: made again
+    assert remembered_name_findings(None, people, cache) == first and len(made) == 3  # no digest: never remembered
+    (cache / "name-findings.json").write_text('{"entries": {"digest-a": {"assumed": 7}}}', encoding="utf-8")
+    assert remembered_name_findings("digest-a", people, cache) == first and len(made) == 4  # unreadable: made again

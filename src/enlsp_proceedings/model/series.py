@@ -71,6 +71,9 @@ class Edition:
     id: str
     conf_dir: Path
     proc: Proceedings
+    #: the hash of its files' bytes and of the tool's code, when loaded with a memo (`load_edition`):
+    #: what the build remembers about the edition's data is keyed by it
+    digest: str | None = None
 
 
 @dataclass
@@ -124,7 +127,8 @@ def load_series(conf_dir: Path, memo: Path | None = None) -> SeriesConf:
                                     "(2023) or year and suffix (2023-spring): lower-case letters, digits and '-', starting with a digit"))
             continue
         try:
-            editions.append(Edition(folder.name, folder, load_edition(folder, memo)))
+            proc, digest = load_edition(folder, memo)
+            editions.append(Edition(folder.name, folder, proc, digest))
         except ConfError as exc:
             problems.extend(exc.problems)
     stray = sorted(p.name for p in conf_dir.glob("*.yaml") if p.name not in (SERIES_FILE, "people.yaml"))
@@ -140,9 +144,10 @@ def load_series(conf_dir: Path, memo: Path | None = None) -> SeriesConf:
     return SeriesConf(series, editions, people, conf_dir)
 
 
-def load_edition(folder: Path, memo: Path | None) -> Proceedings:
+def load_edition(folder: Path, memo: Path | None) -> tuple[Proceedings, str | None]:
     """One edition's data: `load_proceedings`, or, when ``memo`` holds it for the very bytes of the
-    folder's files (and these versions of the tool and of pydantic), the data validated last time.
+    folder's files (and these versions of the tool and of pydantic), the data validated last time;
+    with the hash of those bytes (None without a memo, or when a file cannot be read).
 
     Reading and validating the YAML of a 1,000-paper edition takes 0.2–0.3 s, reading it back from
     JSON 0.03–0.07 s, unpickling it 0.01 s: a one-paper edit to one edition of ten no longer loads
@@ -151,7 +156,7 @@ def load_edition(folder: Path, memo: Path | None) -> Proceedings:
     problem is still reported, every time.
     """
     if memo is None:
-        return load_proceedings(folder)
+        return load_proceedings(folder), None
     digest = hashlib.sha256(f"{code_digest()}\0pydantic {pydantic.VERSION}\0pickle {pickle.HIGHEST_PROTOCOL}".encode())
     for name in CONF_FILES:
         try:
@@ -160,24 +165,24 @@ def load_edition(folder: Path, memo: Path | None) -> Proceedings:
             digest.update(f"\0{name}\0missing".encode())
             continue
         except OSError:  # unreadable: load_proceedings says so
-            return load_proceedings(folder)
+            return load_proceedings(folder), None
         digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
-    key = digest.hexdigest().encode()
+    key = digest.hexdigest()
     path = memo / f"{folder.name}.pickle"
     try:
         with open(path, "rb") as fh:
-            if fh.readline().rstrip(b"\n") == key:
+            if fh.readline().rstrip(b"\n") == key.encode():
                 proc = pickle.load(fh)
                 if isinstance(proc, Proceedings):
-                    return proc
+                    return proc, key
     except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by other versions: load the YAML again
         pass
     proc = load_proceedings(folder)
     try:
-        write_atomically(path, key + b"\n" + pickle.dumps(proc, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, key.encode() + b"\n" + pickle.dumps(proc, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:  # a cache that cannot be written only costs time
         pass
-    return proc
+    return proc, key
 
 
 def _read_model(path: Path, model: type[Model], problems: list[Problem], *, required: bool) -> Any:

@@ -905,20 +905,66 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     pdfs = extract_all(papers, papers_dir, cache_dir, progress=None if quiet else print_progress)
     supplements = check_supplements(papers, papers_dir, cache_dir, missing_level=Level.ERROR)
     reports = judge_papers(proc.workshop, papers, pdfs, supplements, missing_level=Level.ERROR)
-    general = across_papers(proc, papers, pdfs, reports, papers_dir, cache_dir, PeopleIndex(proc), only, settled, conf_dir)
+    mine = None if only is None else {a.name for p in papers for a in p.authors}
+    names = name_findings(PeopleIndex(proc), cache_dir, mine)
+    general = across_papers(proc, papers, pdfs, reports, papers_dir, names, only, settled, conf_dir)
     return CheckReport(reports, general)
 
 
+@dataclass(frozen=True)
+class NameFindings:
+    """What `across_papers` reports of a volume's people: each name whose family name was assumed
+    (name, assumed family name, conf files: `people.assumed_family_names`), and the pairs of names
+    that may be one person (a, b, why: `PeopleIndex.likely_variants`)."""
+
+    assumed: list[tuple[str, str, list[str]]]
+    variants: list[tuple[str, str, str]]
+
+
+def name_findings(people: PeopleIndex, cache_dir: Path, only: set[str] | None = None) -> NameFindings:
+    """The `NameFindings` of ``people`` (``only``: these names', one paper's authors)."""
+    return NameFindings(assumed_family_names(people, only), people.likely_variants_cached(cache_dir))
+
+
+#: How many editions' `NameFindings` `remembered_name_findings` keeps (a series of more rebuilds
+#: the rest when they are needed).
+NAME_FINDINGS_KEPT = 64
+
+
+def remembered_name_findings(key: str | None, people: Callable[[], PeopleIndex], cache_dir: Path) -> NameFindings:
+    """The `NameFindings` of a series' edition, remembered in the cache by ``key`` (the hash of the
+    edition's files, `series.load_edition`): an edition whose data did not change does not build
+    its people index again (0.03–0.07 s per 500 papers, every rebuild). No key: computed."""
+    if key is None:
+        return name_findings(people(), cache_dir)
+    path = Path(cache_dir) / "name-findings.json"
+    saved = load_memo(path)
+    entries = saved.get("entries") if isinstance(saved, dict) else None
+    entries = entries if isinstance(entries, dict) else {}
+    found = entries.get(key)
+    if isinstance(found, dict):
+        try:
+            return NameFindings([(str(n), str(f), [str(x) for x in files]) for n, f, files in found["assumed"]],
+                                [(str(a), str(b), str(why)) for a, b, why in found["variants"]])
+        except (TypeError, KeyError, ValueError):  # written otherwise: computed again
+            pass
+    names = name_findings(people(), cache_dir)
+    kept = {k: v for k, v in list(entries.items())[-(NAME_FINDINGS_KEPT - 1):] if k != key}
+    save_memo(path, {"entries": {**kept, key: {"assumed": names.assumed, "variants": names.variants}}})
+    return names
+
+
 def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str, PaperPdf], reports: Sequence[PaperReport], papers_dir: Path,
-                  cache_dir: Path, people: PeopleIndex, only: str | None = None, settled: Callable[[str, str], bool] | None = None,
+                  names: NameFindings, only: str | None = None, settled: Callable[[str, str], bool] | None = None,
                   conf_dir: Path = Path("conf")) -> list[PdfProblem]:
     """The rules across papers, the second half of the one pipeline of `check` and `build` (the
     first is `judge_papers`): byte-identical PDFs, files of the papers directory no paper names,
-    partial copies, talks that overlap, ambiguous times, names whose family name is assumed, and
-    likely variants of one name (``settled``: pairs not to report, in a series one person already or
-    declared distinct elsewhere). ``conf_dir``: the data's folder, which the messages name. Markup a title
-    or abstract cannot show is added to its paper's report (``text-markup``). ``only``: one
-    paper's (``check --paper``): what concerns its names, no rule about the whole program."""
+    partial copies, talks that overlap, ambiguous times, and what ``names`` found (names whose family
+    name is assumed, likely variants of one name; ``settled``: pairs not to report, in a series one
+    person already or declared distinct elsewhere). ``conf_dir``: the data's folder, which the
+    messages name. Markup a title or abstract cannot show is added to its paper's report
+    (``text-markup``). ``only``: one paper's (``check --paper``): what concerns its names, no rule
+    about the whole program."""
     general = []
     by_content: dict[str, list[str]] = {}
     for paper in papers:
@@ -946,8 +992,8 @@ def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str,
         general += overlapping_talks(proc)
         general += ambiguous_times(proc)
     mine = {a.name for p in papers for a in p.authors}
-    text_problems(proc, papers, list(reports), general, people, None if only is None else mine, conf_dir)
-    for a, b, reason in people.likely_variants_cached(cache_dir):
+    text_problems(proc, papers, list(reports), general, names.assumed, only is None, conf_dir)
+    for a, b, reason in names.variants:
         if (only is None or {a, b} & mine) and not (settled is not None and settled(a, b)):
             general.append(PdfProblem.of(Code.NAME_VARIANT,
                                          f"{a!r} and {b!r} may be one person ({reason}); if so, list one as a variant of the other "
@@ -955,23 +1001,23 @@ def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str,
     return general
 
 
-def text_problems(proc: Proceedings, papers: Sequence[Paper], reports: list[PaperReport], general: list[PdfProblem], people: PeopleIndex,
-                  only: set[str] | None, conf_dir: Path = Path("conf")) -> None:
+def text_problems(proc: Proceedings, papers: Sequence[Paper], reports: list[PaperReport], general: list[PdfProblem],
+                  assumed: Sequence[tuple[str, str, list[str]]], keynotes: bool, conf_dir: Path = Path("conf")) -> None:
     """Warnings about text the site cannot show as meant: markup in titles and abstracts that
-    `util.latex` cannot render (``text-markup``, on the paper), and names of three or more words
-    whose family name was assumed (``name-family-assumed``, once per person, listed for the
-    organizer to confirm or to set ``family:``)."""
+    `util.latex` cannot render (``text-markup``, on the paper; the keynotes' too with ``keynotes``),
+    and the names of ``assumed``, three or more words whose family name was assumed
+    (``name-family-assumed``, once per person, listed for the organizer to confirm or to set ``family:``)."""
     by_id = {r.id: r for r in reports}
     for paper in papers:
         for label, value in (("title", paper.title), ("abstract", paper.abstract)):
             for problem in latex.problems(value):
                 by_id[paper.id].problems.append(PdfProblem.of(Code.TEXT_MARKUP, f"the {label} has {problem}"))
-    if only is None:
+    if keynotes:
         for keynote in proc.keynotes:
             for label, value in (("title", keynote.title), ("abstract", keynote.abstract or "")):
                 for problem in latex.problems(value):
                     general.append(PdfProblem.of(Code.TEXT_MARKUP, f"keynote {keynote.id!r}: the {label} has {problem}"))
-    for name, last, files in assumed_family_names(people, only):
+    for name, last, files in assumed:
         general.append(PdfProblem.of(Code.NAME_FAMILY_ASSUMED,
                                      f"{name!r} is filed and cited under the family name {last!r} (its last word); if that is wrong, "
                                      f"set family: on this person in {' and '.join(str(Path(conf_dir) / file) for file in files)}"))

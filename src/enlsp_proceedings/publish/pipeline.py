@@ -23,7 +23,7 @@ from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs.downloads import CITATIONS_MEMO, write_artifacts
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
-from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, across_papers, judge_papers
+from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, NameFindings, across_papers, judge_papers, name_findings
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
 from enlsp_proceedings.pdf.supplementary import Supplement, check_supplements
@@ -118,15 +118,15 @@ def _check_out_dir(out: Path, opts: BuildOptions) -> None:
 
 
 def settle_problems(proc: Proceedings, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, memo: FirstPageMemo,
-                    papers_dir: Path, cache: Path, conf_dir: Path, settled: Callable[[str, str], bool] | None = None) -> None:
+                    papers_dir: Path, names: NameFindings, conf_dir: Path, settled: Callable[[str, str], bool] | None = None) -> None:
     """The problems `check` reports, settled for the build: warnings into ``report``, an unpublishable
     PDF (a review copy, another paper's file) withheld, a review copy the organizers publish noted.
     ``memo`` remembers page-1 checks (the caller saves it, once for all the volumes it settles);
-    ``papers_dir``, ``cache``, ``conf_dir`` and ``settled`` are `across_papers`' (the problems across papers)."""
+    ``papers_dir``, ``names``, ``conf_dir`` and ``settled`` are `across_papers`' (the problems across papers)."""
     # the reports and the problems across papers `check` prints (one pipeline: `judge_papers`,
     # `across_papers`); a missing PDF is only pending here
     judged = judge_papers(proc.workshop, proc.papers, pdfs, report.supplements, missing_level=Level.WARNING, memo=memo)
-    general = across_papers(proc, proc.papers, pdfs, judged, papers_dir, cache, volume.people, settled=settled, conf_dir=conf_dir)
+    general = across_papers(proc, proc.papers, pdfs, judged, papers_dir, names, settled=settled, conf_dir=conf_dir)
     for paper_report in judged:
         paper = volume.papers_by_id[paper_report.id]
         for problem in paper_report.problems:
@@ -185,7 +185,7 @@ def _build_site(opts: BuildOptions) -> BuildReport:
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         attach_supplements(volume, report)
         memo = FirstPageMemo(cache)
-        settle_problems(proc, volume, pdfs, report, memo, opts.papers_dir, cache, opts.conf_dir)
+        settle_problems(proc, volume, pdfs, report, memo, opts.papers_dir, name_findings(volume.people, cache), opts.conf_dir)
         memo.save()
         errors = [str(w) for w in report.warnings if w.level is Level.ERROR]
         if opts.strict and errors:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.codes import Level, Reported
+from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
@@ -43,7 +44,7 @@ from enlsp_proceedings.outputs.series_site import (
     merge_people,
 )
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
-from enlsp_proceedings.pdf.check import FirstPageMemo
+from enlsp_proceedings.pdf.check import FirstPageMemo, remembered_name_findings
 from enlsp_proceedings.pdf.check_series import people_problems_across
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.publish.errors import BuildError
@@ -124,6 +125,11 @@ class SeriesReport:
         return [problem.naming(f"edition {eid}") for eid, edition in self.editions.items() for problem in edition.warnings] + self.across
 
 
+def _people_of(volume: Volume) -> PeopleIndex:
+    """The edition's people index (`Volume.people`), made only when it is needed."""
+    return volume.people
+
+
 def _settled(people: SeriesPeople, edition_id: str, a: str, b: str) -> bool:
     """Whether two names of an edition are settled series-wide: one person already, or declared distinct."""
     return people.same_person(edition_id, a, b) or people.declared_distinct(a, b)
@@ -180,7 +186,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             edition_report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
             attach_supplements(volume, edition_report)
             settled = functools.partial(_settled, people, edition.id)  # as `check`: pairs the series' people.yaml settles
-            settle_problems(proc, volume, pdfs, edition_report, memo, papers_dir, cache, opts.conf_dir / edition.id, settled)
+            names = remembered_name_findings(edition.digest, functools.partial(_people_of, volume), cache)
+            settle_problems(proc, volume, pdfs, edition_report, memo, papers_dir, names, opts.conf_dir / edition.id, settled)
             report.editions[edition.id] = edition_report
             volumes.append((edition, volume))
         memo.save()
