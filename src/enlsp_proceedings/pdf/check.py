@@ -926,8 +926,8 @@ def name_findings(people: PeopleIndex, cache_dir: Path, only: set[str] | None = 
     return NameFindings(assumed_family_names(people, only), people.likely_variants_cached(cache_dir))
 
 
-#: How many editions' `NameFindings` `remembered_name_findings` keeps (a series of more rebuilds
-#: the rest when they are needed).
+#: How many editions' `NameFindings` `remembered_name_findings` keeps (in a series of more
+#: editions, the others' are made again when needed).
 NAME_FINDINGS_KEPT = 64
 
 
@@ -991,7 +991,7 @@ def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str,
     if only is None:
         general += overlapping_talks(proc)
         general += ambiguous_times(proc)
-    mine = {a.name for p in papers for a in p.authors}
+    mine = {a.name for p in papers for a in p.authors} if only is not None else set()
     text_problems(proc, papers, list(reports), general, names.assumed, only is None, conf_dir)
     for a, b, reason in names.variants:
         if (only is None or {a, b} & mine) and not (settled is not None and settled(a, b)):
