@@ -497,10 +497,11 @@ def test_check_and_build_judge_the_papers_through_one_pipeline(tmp_path, monkeyp
 
 def test_an_editions_name_findings_are_remembered_by_the_hash_of_its_files(tmp_path):
     """A series build does not make an unchanged edition's people index again for the rules
-    across papers: what it found is remembered in the cache under the edition's digest."""
+    across papers: what it found is remembered in the cache under the edition's digest, read
+    once and saved once for all the editions."""
     from enlsp_proceedings.model.load import load_proceedings
     from enlsp_proceedings.model.people import PeopleIndex
-    from enlsp_proceedings.pdf.check import name_findings, remembered_name_findings
+    from enlsp_proceedings.pdf.check import NameFindingsMemo, name_findings
     from synthetic import small_workshop
 
     conf, _papers = small_workshop(tmp_path)
@@ -516,11 +517,16 @@ def test_an_editions_name_findings_are_remembered_by_the_hash_of_its_files(tmp_p
         return PeopleIndex(proc)
 
     cache = tmp_path / "cache"
-    first = remembered_name_findings("digest-a", people, cache)
+    memo = NameFindingsMemo(cache)
+    first = memo.findings("digest-a", people)
     assert first == name_findings(PeopleIndex(proc), cache) and len(made) == 1
     assert [name for name, _family, _files in first.assumed] == ["Ana Maria Lopez"] and len(first.variants) == 1
-    assert remembered_name_findings("digest-a", people, cache) == first and len(made) == 1  # remembered
-    assert remembered_name_findings("digest-b", people, cache) == first and len(made) == 2  # other files: made again
-    assert remembered_name_findings(None, people, cache) == first and len(made) == 3  # no digest: never remembered
-    (cache / "name-findings.json").write_text('{"entries": {"digest-a": {"assumed": 7}}}', encoding="utf-8")
-    assert remembered_name_findings("digest-a", people, cache) == first and len(made) == 4  # unreadable: made again
+    memo.save()
+    again = NameFindingsMemo(cache)
+    assert again.findings("digest-a", people) == first and len(made) == 1  # remembered
+    assert again.findings("digest-b", people) == first and len(made) == 2  # other files: made again
+    assert again.findings(None, people) == first and len(made) == 3  # no digest: never remembered
+    again.save()
+    assert set(NameFindingsMemo(cache).known) == {"digest-a", "digest-b"}  # the editions of the last build
+    (cache / "name-findings.json").write_text('{"digest-a": {"assumed": 7}}', encoding="utf-8")
+    assert NameFindingsMemo(cache).findings("digest-a", people) == first and len(made) == 4  # unreadable: made again

@@ -926,32 +926,41 @@ def name_findings(people: PeopleIndex, cache_dir: Path, only: set[str] | None = 
     return NameFindings(assumed_family_names(people, only), people.likely_variants_cached(cache_dir))
 
 
-#: How many editions' `NameFindings` `remembered_name_findings` keeps (in a series of more
-#: editions, the others' are made again when needed).
-NAME_FINDINGS_KEPT = 64
+class NameFindingsMemo:
+    """The `NameFindings` of a series' editions, remembered in the cache by the hash of each
+    edition's files (`series.load_edition`): an edition whose data did not change does not build
+    its people index again (0.03–0.07 s per 500 papers, every rebuild). Read once for all the
+    editions, saved once (`save`); it keeps the editions of the last build."""
 
+    def __init__(self, cache_dir: Path):
+        self.path = Path(cache_dir) / "name-findings.json"
+        self.cache_dir = Path(cache_dir)
+        known = load_memo(self.path)
+        self.known: dict[str, object] = known if isinstance(known, dict) else {}
+        self.used: dict[str, object] = {}
 
-def remembered_name_findings(key: str | None, people: Callable[[], PeopleIndex], cache_dir: Path) -> NameFindings:
-    """The `NameFindings` of a series' edition, remembered in the cache by ``key`` (the hash of the
-    edition's files, `series.load_edition`): an edition whose data did not change does not build
-    its people index again (0.03–0.07 s per 500 papers, every rebuild). No key: computed."""
-    if key is None:
-        return name_findings(people(), cache_dir)
-    path = Path(cache_dir) / "name-findings.json"
-    saved = load_memo(path)
-    entries = saved.get("entries") if isinstance(saved, dict) else None
-    entries = entries if isinstance(entries, dict) else {}
-    found = entries.get(key)
-    if isinstance(found, dict):
-        try:
-            return NameFindings([(str(n), str(f), [str(x) for x in files]) for n, f, files in found["assumed"]],
-                                [(str(a), str(b), str(why)) for a, b, why in found["variants"]])
-        except (TypeError, KeyError, ValueError):  # written otherwise: computed again
-            pass
-    names = name_findings(people(), cache_dir)
-    kept = {k: v for k, v in list(entries.items())[-(NAME_FINDINGS_KEPT - 1):] if k != key}
-    save_memo(path, {"entries": {**kept, key: {"assumed": names.assumed, "variants": names.variants}}})
-    return names
+    def findings(self, key: str | None, people: Callable[[], PeopleIndex]) -> NameFindings:
+        """The edition's `NameFindings`, remembered under ``key``, or made now from ``people()``
+        (always without a key)."""
+        found = self.known.get(key) if key is not None else None
+        if isinstance(found, dict):
+            try:
+                names = NameFindings([(str(n), str(f), [str(x) for x in files]) for n, f, files in found["assumed"]],
+                                     [(str(a), str(b), str(why)) for a, b, why in found["variants"]])
+            except (TypeError, KeyError, ValueError):  # written otherwise: made again
+                pass
+            else:
+                self.used[str(key)] = found
+                return names
+        names = name_findings(people(), self.cache_dir)
+        if key is not None:
+            self.used[key] = {"assumed": names.assumed, "variants": names.variants}
+        return names
+
+    def save(self) -> None:
+        """Write the memo to the cache when it changed (skipped quietly when the cache cannot be written)."""
+        if self.used != self.known:
+            save_memo(self.path, self.used)
 
 
 def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str, PaperPdf], reports: Sequence[PaperReport], papers_dir: Path,

@@ -44,7 +44,7 @@ from enlsp_proceedings.outputs.series_site import (
     merge_people,
 )
 from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
-from enlsp_proceedings.pdf.check import FirstPageMemo, remembered_name_findings
+from enlsp_proceedings.pdf.check import FirstPageMemo, NameFindingsMemo
 from enlsp_proceedings.pdf.check_series import people_problems_across
 from enlsp_proceedings.pdf.supplementary import check_supplements
 from enlsp_proceedings.publish.errors import BuildError
@@ -173,6 +173,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         people = SeriesPeople([(e.id, e.proc) for e in conf.editions], conf.people)
         volumes: list[tuple[Edition, Volume]] = []
         memo = FirstPageMemo(cache)  # one for every edition: each one's save would drop the others'
+        name_memo = NameFindingsMemo(cache)
         for edition in conf.editions:
             try:
                 today = build_date(edition.proc.workshop.timezone)
@@ -186,11 +187,12 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             edition_report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
             attach_supplements(volume, edition_report)
             settled = functools.partial(_settled, people, edition.id)  # as `check`: pairs the series' people.yaml settles
-            names = remembered_name_findings(edition.digest, functools.partial(_people_of, volume), cache)
+            names = name_memo.findings(edition.digest, functools.partial(_people_of, volume))
             settle_problems(proc, volume, pdfs, edition_report, memo, papers_dir, names, opts.conf_dir / edition.id, settled)
             report.editions[edition.id] = edition_report
             volumes.append((edition, volume))
         memo.save()
+        name_memo.save()
         for problem, editions in people_problems_across(people, opts.conf_dir, set(people.edition_ids), cache):
             if problem.level != Level.NOTE:
                 where = f"editions {', '.join(editions)}" if editions else "series"
