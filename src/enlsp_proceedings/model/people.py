@@ -12,9 +12,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from enlsp_proceedings.model.schema import RESERVED_IDS, Labels, Person, Proceedings
 from enlsp_proceedings.util.memo import load_memo, save_memo
@@ -213,18 +214,10 @@ class PeopleIndex:
         """`likely_variants`, remembered for this exact set of names (a second on 2,600 people,
         which every rebuild would otherwise pay again)."""
         names = sorted(r.name for r in self.by_slug.values())
-        key = hashlib.sha256(json.dumps([VARIANTS_VERSION, names], ensure_ascii=False).encode()).hexdigest()
-        path = Path(cache_dir) / "name-variants.json"
-        saved = load_memo(path)
-        entries = saved.get("entries") if isinstance(saved, dict) else None
-        entries = entries if isinstance(entries, dict) else {}
-        if isinstance(entries.get(key), list):
-            return self._not_declared_distinct([tuple(pair) for pair in entries[key]])
-        pairs = self.likely_variants()
         # a few sets of names at once: a series' editions (and check's and build's) share the cache
-        kept = dict(list(entries.items())[-(VARIANTS_KEPT - 1):])
-        save_memo(path, {"entries": {**kept, key: pairs}})
-        return self._not_declared_distinct(pairs)
+        pairs = _keyed_memo(Path(cache_dir) / "name-variants.json", [VARIANTS_VERSION, names], VARIANTS_KEPT,
+                            lambda saved: isinstance(saved, list), self.likely_variants)
+        return self._not_declared_distinct([tuple(pair) for pair in pairs])
 
     def _not_declared_distinct(self, pairs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         """Without the pairs people.yaml's ``distinct`` says are different people."""
@@ -253,18 +246,24 @@ def similar_name_pairs_cached(names: list[str], cache_dir: Path | None) -> list[
     10 editions of 1,000 papers), which each rebuild would otherwise pay again. No cache: computed."""
     if cache_dir is None:
         return similar_name_pairs(names)[0]
-    key = hashlib.sha256(json.dumps([VARIANTS_VERSION, names], ensure_ascii=False).encode()).hexdigest()
-    path = Path(cache_dir) / "name-pairs.json"
+    pairs = _keyed_memo(Path(cache_dir) / "name-pairs.json", [VARIANTS_VERSION, names], NAME_PAIRS_KEPT,
+                        lambda saved: isinstance(saved, list) and all(isinstance(p, list) and len(p) == 3 for p in saved),
+                        lambda: similar_name_pairs(names)[0])
+    return [(int(a), int(b), str(reason)) for a, b, reason in pairs]
+
+
+def _keyed_memo(path: Path, key_data: object, kept: int, valid: Callable[[object], bool], compute: Callable[[], Any]) -> Any:
+    """The value remembered in the memo file ``path`` for ``key_data`` (hashed) when ``valid`` accepts
+    it, else ``compute()``, saved there with the last ``kept`` - 1 others."""
+    key = hashlib.sha256(json.dumps(key_data, ensure_ascii=False).encode()).hexdigest()
     saved = load_memo(path)
     entries = saved.get("entries") if isinstance(saved, dict) else None
     entries = entries if isinstance(entries, dict) else {}
-    found = entries.get(key)
-    if isinstance(found, list) and all(isinstance(p, list) and len(p) == 3 for p in found):
-        return [(int(a), int(b), str(reason)) for a, b, reason in found]
-    pairs = similar_name_pairs(names)[0]
-    kept = dict(list(entries.items())[-(NAME_PAIRS_KEPT - 1):])
-    save_memo(path, {"entries": {**kept, key: pairs}})
-    return pairs
+    if valid(entries.get(key)):
+        return entries[key]
+    value = compute()
+    save_memo(path, {"entries": {**dict(list(entries.items())[-(kept - 1):]), key: value}})
+    return value
 
 
 def similar_name_pairs(names: list[str]) -> tuple[list[tuple[int, int, str]], int]:
