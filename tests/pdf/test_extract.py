@@ -289,3 +289,30 @@ def test_a_pool_that_breaks_between_answers_loses_no_pdf(tmp_path, monkeypatch):
     result = extract_all(proc.papers, papers_dir, tmp_path / "cache", jobs=1)
     assert len(calls) >= 3
     assert all(result[p.id].publishable and result[p.id].facts.pages == p.pages for p in papers)
+
+
+def test_the_papers_folder_listed_once_answers_as_each_name_looked_up(tmp_path):
+    """`extract_all` lists the papers directory once (`listing`) instead of resolving it and each
+    name (0.6 s at 10,000 papers): for every kind of name, `locate` answers the same either way."""
+    from enlsp_proceedings.pdf.extract import listing, locate
+
+    papers = tmp_path / "papers"
+    (papers / "sub").mkdir(parents=True)
+    for name in ("a.pdf", "Ünï code.pdf", "sub/b.pdf"):
+        (papers / name).write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF-1.4\n")
+    (papers / "inside-link.pdf").symlink_to(papers / "a.pdf")
+    (papers / "outside-link.pdf").symlink_to(tmp_path / "secret.pdf")
+    (papers / "dangling.pdf").symlink_to(papers / "gone.pdf")
+    (papers / "loop.pdf").symlink_to(papers / "loop.pdf")
+    (papers / "folder.pdf").mkdir()
+    names = ["a.pdf", "A.PDF", "Ünï code.pdf", "missing.pdf", "sub/b.pdf", "sub\\b.pdf", "sub", "../secret.pdf",
+             "inside-link.pdf", "outside-link.pdf", "dangling.pdf", "loop.pdf", "folder.pdf", ".", "..", "x" * 300 + ".pdf"]
+    listed = listing(papers)
+    assert listed is not None and listed.files == {"a.pdf", "Ünï code.pdf"}
+    for name in names:
+        assert locate(papers, name, listed) == locate(papers, name), name
+    assert locate(papers, "a.pdf", listed) == (papers.resolve() / "a.pdf", None)
+    assert locate(papers, "missing.pdf", listed) == (None, "missing")
+    assert listing(tmp_path / "no-such-folder") is None  # each name is then looked up on its own
+    assert locate(tmp_path / "no-such-folder", "a.pdf", None) == (None, "missing")

@@ -159,3 +159,16 @@ def test_a_missing_address_offers_every_edition_s_papers(archive):
     page = (archive / "404.html").read_text(encoding="utf-8")
     assert 'all/index.html">Browse the papers</a>' in page
     assert 'papers/index.html">Browse the papers</a>' in (archive / "2023" / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_series_people_index_lists_each_letter_by_family_name(archive):
+    """Within a letter, people come by family name, then given name, as an edition's index lists
+    them; the list once followed series.json's order of slugs (by first name): Azeemi before Agarwal."""
+    page = (archive / "authors" / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('id="letter-a"'):page.index('id="letter-b"')]
+    names = [html.unescape(n) for n in re.findall(r'<a [^>]*href="[a-z0-9-]+\.html"[^>]*>([^<]+)</a>', section)]
+    assert len(names) > 10 and names.index("Ankur Agarwal") < names.index("Abdul Hameed Azeemi")
+    from enlsp_proceedings.util.text import fold
+
+    families = [fold(name.split()[-1]) for name in names]  # (each of these names ends with its family name)
+    assert families == sorted(families), names

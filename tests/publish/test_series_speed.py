@@ -224,3 +224,21 @@ def test_remembered_page_sources_are_made_again_when_the_data_the_configuration_
         assert len(made) == before + 1 and not result.remembered, change
         fingerprints.add(result.fingerprint)
     assert len(fingerprints) == 4  # the data, the configuration, the guide: each a new fingerprint; a broken memo the same one
+
+
+@pytest.mark.slow
+def test_the_series_pages_are_handed_the_builds_own_data_equal_to_what_series_json_says(built, monkeypatch):
+    """The series' Sphinx project takes the data the build holds (`remember_series`) instead of
+    reading series.json back: the two must be equal, or a page would differ with the process."""
+    from enlsp_proceedings.outputs.series_site import SeriesSite
+    from enlsp_proceedings.sphinxext import data
+
+    handed = []
+    real = data.remember_series
+    monkeypatch.setattr(data, "remember_series", lambda path, site: (handed.append((path, site)), real(path, site)))
+    retitle(built / "conf", "2032", "A retitled paper")
+    build_series(options(built))
+    [(path, site)] = handed
+    assert site.papers and site.people and site.editions
+    assert SeriesSite.from_json(path.read_text(encoding="utf-8")) == site
+    assert data.get_series(type("App", (), {"config": type("Config", (), {"enlsp_series": str(path)})})()) is site

@@ -110,3 +110,17 @@ def test_a_helper_is_not_a_page_kind(workshop_copy, capsys):
         assert f"unknown enlsp page kind {name!r}" in err
     html = (workshop_copy / "site" / "extra.html").read_text(encoding="utf-8")
     assert "sd-card" not in html
+
+
+def test_the_series_people_index_orders_people_by_name_whatever_the_datas_order():
+    """series.json keeps its people by slug (first name first); the index lists them by family name,
+    then given name, read back from that file or handed over by the build."""
+    from enlsp_proceedings.outputs.series_site import SeriesPerson, SeriesSite
+    from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
+
+    people = [SeriesPerson("abdul-azeemi", "Abdul Azeemi", ("azeemi", "abdul")), SeriesPerson("ankur-agarwal", "Ankur Agarwal", ("agarwal", "ankur")),
+              SeriesPerson("zoe-agarwal", "Zoë Agarwal", ("agarwal", "zoe"))]
+    for order in (people, people[::-1]):
+        site = SeriesSite("S", "S", "", "", people={p.slug: p for p in order})
+        shown = SERIES_PAGES["series-people"].shows(site, None)
+        assert [slug for _name, slug, _key, _editions in shown.people] == ["ankur-agarwal", "zoe-agarwal", "abdul-azeemi"]

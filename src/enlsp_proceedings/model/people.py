@@ -63,6 +63,7 @@ ROLE_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every mention of a person: at 10,000 papers, 0.12 s of every series build
 def affiliation_key(text: str) -> str:
     """Affiliations that differ only in apostrophe style or spacing are one ("King's College", "King’s College").
     Not `fold`: an affiliation is shown as first written, and accents or case can tell two institutions apart."""

@@ -11,7 +11,7 @@ import json
 import os
 import zoneinfo
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
@@ -53,6 +53,10 @@ class PdfStatus:
             sha256=facts.sha256 if facts else None,
             problems=[asdict(p) for p in entry.problems],
         )
+
+
+#: `PdfStatus`'s fields, as `Volume.to_json` writes them
+_STATUS_FIELDS = tuple(f.name for f in fields(PdfStatus))
 
 
 class PdfCounts(NamedTuple):
@@ -171,7 +175,8 @@ class Volume:
         """The volume as the JSON the build saves for the Sphinx extension (``volume.json``)."""
         # the metadata as pydantic writes it (in Rust: a fifth of the time of json.dumps over model_dump,
         # which was 0.07 s per 1,000 papers of every edition of a series, every build), the rest by json
-        data: dict[str, object] = {"held": self.held, "pdfs": {k: asdict(v) for k, v in self.pdfs.items()}}
+        # each status's fields as they are (`asdict` copies each nested list and dict first: 17 ms per 1,000 papers)
+        data: dict[str, object] = {"held": self.held, "pdfs": {k: {name: getattr(v, name) for name in _STATUS_FIELDS} for k, v in self.pdfs.items()}}
         if self.series is not None:
             data["series"] = self.series.to_json()
         rest = json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -13,6 +13,8 @@ import errno
 import os
 import re
 import sys
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from enlsp_proceedings.model.codes import Code
@@ -25,6 +27,8 @@ from enlsp_proceedings.pdf.thumbs import ThumbCache
 
 #: The longest name one directory entry may have on the usual file systems (ext4, APFS, NTFS: 255 bytes or UTF-16 units).
 NAME_MAX_BYTES = 255
+#: What separates folders in a name of papers.yaml (either slash, on every system).
+_FOLDER_SEPARATOR = re.compile(r"[\\/]")
 
 
 def shown_name(name: str, keep: int = 60) -> str:
@@ -35,19 +39,57 @@ def shown_name(name: str, keep: int = 60) -> str:
     return repr(name[: keep - 15] + "…" + name[-12:]) + f" ({len(os.fsencode(name))} bytes)"
 
 
-def locate(papers_dir: Path, name: str) -> tuple[Path | None, str | None]:
+def _folded(name: str) -> str:
+    """A file name as a file system that ignores case and Unicode normalization may take it."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+@dataclass(frozen=True)
+class PapersListing:
+    """The papers directory listed once (`listing`), for `locate` to answer for a plain file name
+    without resolving it: at 10,000 papers, resolving the directory and each name took 0.6 s of
+    every build."""
+
+    #: the directory, resolved
+    root: Path
+    #: names of the regular files directly in it (symbolic links excluded)
+    files: frozenset[str]
+    #: every entry's name as `_folded`: a name not among them is in no form in the directory
+    folded: frozenset[str]
+
+
+def listing(papers_dir: Path) -> PapersListing | None:
+    """The papers directory's `PapersListing`; None when it cannot be listed (`locate` then
+    looks up each name on its own, and says what is wrong with it)."""
+    try:
+        root = papers_dir.resolve()
+        with os.scandir(root) as entries:
+            names = {entry.name: entry.is_file(follow_symlinks=False) for entry in entries}
+    except (OSError, RuntimeError):
+        return None
+    return PapersListing(root, frozenset(n for n, regular in names.items() if regular), frozenset(map(_folded, names)))
+
+
+def locate(papers_dir: Path, name: str, listed: PapersListing | None = None) -> tuple[Path | None, str | None]:
     """Where the file ``name`` (a ``pdf`` or ``supplementary`` of papers.yaml) is in the papers
     directory: (its resolved path, None), or (None, what is wrong), one of ``outside`` (it leaves
     the directory, symbolic links included; "outside-link": through a link), ``missing``,
     ``not-a-file``, ``too-long`` (a name no file system allows), ``loop`` (symbolic links that lead
     back to themselves) or ``unreadable: <reason>``. Never raises for what the name or the
-    directory holds."""
+    directory holds. With the directory's ``listed`` (`listing`), a plain name (no folder) that
+    is a regular file there, or in no form an entry there, is answered from it: the same answer,
+    without a system call."""
     for part in re.split(r"[\\/]", name):
         if len(os.fsencode(part)) > NAME_MAX_BYTES:
             return None, "too-long"
+    if listed is not None and name not in ("", ".", "..") and not _FOLDER_SEPARATOR.search(name):
+        if name in listed.files:
+            return listed.root / name, None
+        if os.name == "posix" and _folded(name) not in listed.folded:  # not even under another case or normalization
+            return None, "missing"  # (Windows also finds a file by its short 8.3 name, or with a dot added)
     given = papers_dir / name
     try:
-        root = papers_dir.resolve()
+        root = listed.root if listed is not None else papers_dir.resolve()
         candidate = given.resolve()
         if root not in candidate.parents:  # messages reach the public site: no server paths in them
             return None, "outside-link" if candidate != Path(os.path.abspath(given)) else "outside"
@@ -80,9 +122,9 @@ def located_problem(field: str, name: str, where: str) -> str:
     return f"{field} {shown} cannot be opened: {where.removeprefix('unreadable: ')}"
 
 
-def _resolve(papers_dir: Path, paper: Paper) -> tuple[Path | None, PdfProblem | None]:
+def _resolve(papers_dir: Path, paper: Paper, listed: PapersListing | None) -> tuple[Path | None, PdfProblem | None]:
     """Where the paper's PDF is; refuses paths that leave the papers directory."""
-    candidate, wrong = locate(papers_dir, paper.pdf_name)
+    candidate, wrong = locate(papers_dir, paper.pdf_name, listed)
     if wrong in ("outside", "outside-link"):
         how = "points through a symbolic link to a file outside" if wrong == "outside-link" else "leaves"
         return None, PdfProblem.of(Code.PDF_OUTSIDE, f"pdf path {paper.pdf_name!r} {how} the papers directory")
@@ -108,8 +150,9 @@ def extract_all(papers: list[Paper], papers_dir: Path, cache_dir: Path, *, progr
     todo: dict[str, tuple[Path, list[str]]] = {}
     known: dict[str, PdfFacts] = {}
     hashes = HashMemo(cache_dir)
+    listed = listing(Path(papers_dir))
     for paper in papers:
-        path, problem = _resolve(Path(papers_dir), paper)
+        path, problem = _resolve(Path(papers_dir), paper, listed)
         entry = PaperPdf(paper.id, paper.pdf_name, path)
         result[paper.id] = entry
         if problem:

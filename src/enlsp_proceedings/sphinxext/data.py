@@ -60,6 +60,13 @@ def remember_volume(path: Path, volume: Volume) -> None:
     _CACHE[resolved] = (os.stat(resolved).st_mtime, volume)
 
 
+def remember_series(path: Path, site: SeriesSite) -> None:
+    """Hand the extension the series' data the build has just saved at ``path`` (`remember_volume`
+    for the series' own project): at 10,000 papers, reading it back took 0.3 s of every build."""
+    resolved = str(Path(path).resolve())
+    _SERIES[resolved] = (os.stat(resolved).st_mtime, site)
+
+
 def warm(volume: Volume) -> None:
     """Compute, in the main process, what the pages of a volume share and compute on first use.
 
