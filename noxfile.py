@@ -86,7 +86,7 @@ def serve(session: nox.Session) -> None:
     """Preview the built site at http://127.0.0.1:8000 (search, PDFs and downloads included);
     rebuilds and reloads the page when conf/, papers/ or docs/ change. Extra args go to build."""
     install(session)
-    session.run("python", "-m", "enlsp_proceedings.publish.preview", "--", *session.posargs)
+    session.run("python", "-m", "enlsp_proceedings.serve", "--", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -30,6 +30,7 @@ LAYERS = {
     "publish": 5,
     "cli": 6,
     "__main__": 7,
+    "serve": 7,
     "sphinx_conf": 7,
 }
 

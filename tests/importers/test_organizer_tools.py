@@ -178,3 +178,35 @@ def test_progress_of_a_write_in_batches_counts_every_page():
         progress.write("writing output... [ 50%] a\nwriting output... [100%] b\n")
     assert out.getvalue().splitlines() == ["reading pages... 100%", "writing pages... 25%", "writing pages... 50%", "writing pages... 75%",
                                            "writing pages... 100%"]
+
+
+@pytest.mark.slow
+def test_the_preview_rebuilds_in_a_process_forked_from_one_that_has_imported_the_build(workshop_copy):
+    """`nox -s serve` forks each build from a process that has already imported Sphinx, the theme,
+    the extensions and the tool (0.9 s of a 2 s edit of the real archive); each build still runs in
+    a process of its own: it rebuilds what changed, and a failed one leaves the site as it was."""
+    from enlsp_proceedings import serve
+    from enlsp_proceedings.publish.preview import Preview
+
+    context = serve.forkserver()
+    if context is None:
+        pytest.skip("no forkserver on this platform: the preview starts each build as a new process")
+    imported = "all(m in __import__('sys').modules for m in ('sphinx.application', 'sphinx_design.grids', "\
+               "'pydata_sphinx_theme.toctree', 'myst_parser.sphinx_ext.main', 'enlsp_proceedings.cli', 'enlsp_proceedings.sphinxext.pages'))"
+    with context.Pool(1) as pool:  # a process forked from the same server, as a build is
+        assert pool.apply(eval, (imported,)) is True
+    root = workshop_copy
+    site = root / "site"
+    args = ["build", "--conf", str(root / "conf"), "--papers", str(root / "papers"), "--out", str(site), "--docs", str(root / "docs"), "-q"]
+    preview = Preview(site, ["false"], [root / "conf"], runner=serve.warm_runner(args))
+    assert isinstance(preview.runner, serve.WarmBuilds)
+    papers_yaml = root / "conf" / "papers.yaml"
+    data = yaml.safe_load(papers_yaml.read_text(encoding="utf-8"))
+    data["papers"][0]["title"] = "Quantizing DistilHuBERT, Warm"
+    papers_yaml.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert preview.build() and preview.generation == 1
+    assert "Quantizing DistilHuBERT, Warm" in (site / "papers" / "alpha.html").read_text(encoding="utf-8")
+    before = {p: p.read_bytes() for p in site.rglob("*.html")}
+    papers_yaml.write_text("papers: [\n", encoding="utf-8")
+    assert not preview.build() and preview.generation == 1
+    assert {p: p.read_bytes() for p in site.rglob("*.html")} == before

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -46,17 +47,19 @@ def snapshot(folders: list[Path]) -> dict[str, int]:
 
 
 class Preview:
-    """A built site served locally, rebuilt when its inputs change."""
+    """A built site served locally, rebuilt when its inputs change. Each build runs ``build_command``
+    in a new process, or, given ``runner``, is that call (it returns the build's exit status)."""
 
-    def __init__(self, site: Path, build_command: list[str], watch: list[Path]):
+    def __init__(self, site: Path, build_command: list[str], watch: list[Path], runner: Callable[[], int] | None = None):
         self.site = site
         self.build_command = build_command
         self.watch = watch
+        self.runner = runner
         self.generation = 0
 
     def build(self) -> bool:
-        """Run the build command; whether it succeeded."""
-        ok = subprocess.run(self.build_command).returncode == 0
+        """Run the build; whether it succeeded."""
+        ok = (self.runner() if self.runner is not None else subprocess.run(self.build_command).returncode) == 0
         if ok:
             self.generation += 1
         return ok
@@ -116,17 +119,21 @@ def make_handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
     return Handler
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``nox -s serve``: build, serve and rebuild on change."""
-    parser = argparse.ArgumentParser(prog="python -m enlsp_proceedings.publish.preview", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, make_runner: Callable[[list[str]], Callable[[], int] | None] | None = None,
+         prog: str = "python -m enlsp_proceedings.publish.preview") -> int:
+    """Build, serve and rebuild on change (``nox -s serve`` calls it through `enlsp_proceedings.serve`,
+    whose ``make_runner`` turns the command line's arguments into a faster way to run the build)."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("docs/_build/html"), help="the built site to serve (build --out)")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--watch", type=Path, action="append", help="folders to watch (default: conf, papers, docs)")
     parser.add_argument("build_args", nargs="*", help="extra arguments for `enlsp-proceedings build` (after --)")
     args = parser.parse_args(argv)
-    command = [sys.executable, "-m", "enlsp_proceedings", "build", "--out", str(args.site), *args.build_args]
-    preview = Preview(args.site, command, args.watch or [Path("conf"), Path("papers"), Path("docs")])
+    cli_args = ["build", "--out", str(args.site), *args.build_args]
+    runner = make_runner(cli_args) if make_runner is not None else None
+    preview = Preview(args.site, [sys.executable, "-m", "enlsp_proceedings", *cli_args], args.watch or [Path("conf"), Path("papers"), Path("docs")],
+                      runner)
     if not preview.build() and not (args.site / paths.HOME).is_file():
         return 1
     server = ThreadingHTTPServer((args.host, args.port), make_handler(preview))

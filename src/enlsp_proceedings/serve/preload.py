@@ -1,0 +1,66 @@
+"""What a build imports, imported once by the process the preview forks its builds from
+(`serve.forkserver`, which imports this module): the tool, Sphinx with its built-in extensions,
+the extensions and theme of `sphinxext.settings`, the Pygments styles the theme looks up, and the
+libraries the tool loads on first use. A child process forked afterwards finds them imported.
+
+Nothing here is needed for a build to work: an import that fails is left to the build, which
+reports it, and a module missing from the list is imported by the build that needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import pkgutil
+
+#: Imported by a build on first use (inside functions), not by importing the tool.
+ON_FIRST_USE = ("enlsp_proceedings.cli", "enlsp_proceedings.publish.series", "enlsp_proceedings.sphinxext.data",
+                "enlsp_proceedings.sphinxext.pages", "sphinx.builders.html", "pydata_sphinx_theme", "pydata_sphinx_theme.toctree",
+                "pydata_sphinx_theme.translator", "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "rapidfuzz",
+                "rapidfuzz.distance", "PIL.Image", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "xml.dom.minidom", "unittest", "pdb",
+                "sphinx.ext.mathjax", "sphinx.builders.latex.transforms", "pylatexenc.latex2text._defaultspecs",
+                "pylatexenc.latexwalker._defaultspecs", "pylatexenc.latexencode._uni2latexmap")
+#: Packages whose every module a build may load (the tool's stages a build runs, and the site's
+#: components that Sphinx's setup imports one by one).
+EVERY_MODULE = ("enlsp_proceedings.model", "enlsp_proceedings.pdf", "enlsp_proceedings.outputs", "enlsp_proceedings.sphinxext",
+                "enlsp_proceedings.search", "enlsp_proceedings.publish", "sphinx_design", "myst_parser.sphinx_ext")
+
+
+def _quietly(name: str) -> None:
+    with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):  # sphinxext-opengraph prints a note
+        importlib.import_module(name)
+
+
+def preload() -> None:
+    """Import everything a build imports (`ON_FIRST_USE`, `EVERY_MODULE`'s modules, Sphinx's built-in
+    extensions, the site's extensions, Pygments' styles)."""
+    names: list[str] = list(ON_FIRST_USE)
+    with contextlib.suppress(Exception):
+        from sphinx.application import builtin_extensions
+
+        names += list(builtin_extensions)
+    with contextlib.suppress(Exception):
+        from enlsp_proceedings.sphinxext.settings import settings
+
+        names += list(settings()["extensions"])
+    for package in EVERY_MODULE:
+        with contextlib.suppress(Exception):
+            found = importlib.import_module(package)
+            names += [info.name for info in pkgutil.walk_packages(found.__path__, package + ".") if not info.name.endswith("__main__")]
+    for name in names:
+        _quietly(name)
+    with contextlib.suppress(Exception):
+        from enlsp_proceedings.util.code import code_digest
+
+        code_digest()  # of the code loaded here, which every build forked from here runs (a build computing it
+        # would read the files on disk: after an upgrade, outputs of the old code would carry the new code's digest)
+    with contextlib.suppress(Exception):
+        from pygments.styles import get_all_styles, get_style_by_name
+
+        for style in get_all_styles():
+            with contextlib.suppress(Exception):
+                get_style_by_name(style)
+
+
+preload()
