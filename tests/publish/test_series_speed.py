@@ -242,3 +242,27 @@ def test_the_series_pages_are_handed_the_builds_own_data_equal_to_what_series_js
     assert site.papers and site.people and site.editions
     assert SeriesSite.from_json(path.read_text(encoding="utf-8")) == site
     assert data.get_series(type("App", (), {"config": type("Config", (), {"enlsp_series": str(path)})})()) is site
+
+
+def test_page_stubs_are_not_read_back_when_their_file_is_as_last_written(tmp_path, monkeypatch):
+    """`write_pages` remembers each stub's size, mtime and digest (`source.written.json`): a stub as
+    last written is not read back (13,700 person pages at 10 × 1,000); one changed, removed or
+    unknown behind its back is rewritten or removed all the same."""
+    from enlsp_proceedings.publish.sources import WRITTEN_SUFFIX, write_pages
+
+    src = tmp_path / "source"
+    pages = {"index": "stub of the home\n", "papers/x": "stub of x\n"}
+    assert sorted(write_pages(pages, src, None)) == ["index", "papers/x"]
+    assert (tmp_path / f"source{WRITTEN_SUFFIX}").is_file()
+    reads: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    before = {p: p.stat().st_mtime_ns for p in src.rglob("*.md")}
+    assert write_pages(pages, src, None) == [] and [name for name in reads if name.endswith(".md")] == []
+    assert {p: p.stat().st_mtime_ns for p in src.rglob("*.md")} == before
+    (src / "papers" / "x.md").write_text("edited by hand, and longer\n", encoding="utf-8")
+    (src / "index.md").unlink()
+    (src / "stale.md").write_text("a page no longer generated\n", encoding="utf-8")
+    assert sorted(write_pages(pages, src, None)) == ["index", "papers/x"]
+    assert (src / "papers" / "x.md").read_text(encoding="utf-8") == "stub of x\n" and not (src / "stale.md").exists()
+    assert write_pages({**pages, "index": "stub of the home, changed\n"}, src, None) == ["index"]
