@@ -75,7 +75,7 @@ from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
 from enlsp_proceedings.util.code import code_digest
-from enlsp_proceedings.util.files import copy_atomically, write_atomically, write_if_changed
+from enlsp_proceedings.util.files import copy_atomically, read_json_object, write_atomically, write_if_changed
 
 #: Where an edition's build remembers what it was made from (in its folder of the site).
 EDITION_STAMP = ".enlsp-edition.json"
@@ -333,7 +333,7 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
     toctree += [paths.docname(paths.SERIES_PEOPLE)] if site.people else []
     if docs_dir is not None and (docs_dir / "guide" / "index.md").is_file():
         toctree.append("guide/index")
-    known = _read_manifest(memo)
+    known = read_json_object(memo)
     digests: dict[str, list[str]] = {}
     pages: dict[str, str] = {}
     for name, kind in SERIES_PAGES.items():
@@ -403,7 +403,7 @@ def write_legacy_addresses(site: Path, conf: SeriesConf, series_pages: set[str])
     """Every address the root once served for `root_edition` keeps answering: a page with a pointer
     (``rel=canonical``) to its new address, any other file (a PDF, a .bib, papers.json) as itself."""
     root_edition = conf.series.root_edition
-    previous = _read_manifest(site / LEGACY_MANIFEST)
+    previous = read_json_object(site / LEGACY_MANIFEST)
     wanted: dict[str, str] = {}
     if root_edition is not None and (site / root_edition).is_dir():
         edition = site / root_edition
@@ -438,14 +438,6 @@ def write_legacy_addresses(site: Path, conf: SeriesConf, series_pages: set[str])
     write_if_changed(site / LEGACY_MANIFEST, json.dumps(wanted, sort_keys=True, indent=0))
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def write_series_search(site: Path, editions: list[str], labels: dict[str, str]) -> None:
     """The root's search index: every edition's bundles, merged by the search page, each with its
     edition's address as the base of its results and its edition for the filter. An edition's bundle
@@ -477,7 +469,7 @@ def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str
     edition's share is remembered in its folder of the cache (``work``, `_downloads_part`)."""
     outputs = [site / paths.SERIES_ALL / name for name in DOWNLOADS] + [site / paths.SERIES_JSON]
     key = _downloads_key(site, conf, [e for e, _v in volumes])
-    if key is not None and _read_manifest(site / paths.SERIES_ALL / ALL_STAMP).get("key") == key and all(p.is_file() for p in outputs):
+    if key is not None and read_json_object(site / paths.SERIES_ALL / ALL_STAMP).get("key") == key and all(p.is_file() for p in outputs):
         return
     bib, csl, ris, papers, editions = [], [], [], [], []
     for edition, volume in reversed(volumes):

@@ -10,6 +10,7 @@ mtime changed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -67,6 +68,16 @@ def write_atomically(path: Path, content: str | bytes, *, mode: int | None = FIL
 
     _replace(target, fill, mode)
     return target
+
+
+def read_json_object(path: Path) -> dict:
+    """The JSON object a file holds (a memo, a manifest); empty when the file is missing, unreadable
+    or holds anything else: whoever asks then starts afresh."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
