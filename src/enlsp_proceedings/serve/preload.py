@@ -14,11 +14,13 @@ import importlib
 import io
 import pkgutil
 
-#: Imported by a build on first use (inside functions), not by importing the tool.
+#: Imported by a build on first use (inside functions), not by importing the tool: found by listing
+#: the modules a forked build imported itself (pylatexenc's tables of macros are its own modules,
+#: loaded on first use; were they renamed, the build would load them as before).
 ON_FIRST_USE = ("enlsp_proceedings.cli", "enlsp_proceedings.publish.series", "enlsp_proceedings.sphinxext.data",
                 "enlsp_proceedings.sphinxext.pages", "sphinx.builders.html", "pydata_sphinx_theme", "pydata_sphinx_theme.toctree",
                 "pydata_sphinx_theme.translator", "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "rapidfuzz",
-                "rapidfuzz.distance", "PIL.Image", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "xml.dom.minidom", "unittest", "pdb",
+                "rapidfuzz.distance", "PIL.Image", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "xml.dom.minidom",
                 "sphinx.ext.mathjax", "sphinx.builders.latex.transforms", "pylatexenc.latex2text._defaultspecs",
                 "pylatexenc.latexwalker._defaultspecs", "pylatexenc.latexencode._uni2latexmap")
 #: Packages whose every module a build may load (the tool's stages a build runs, and the site's
