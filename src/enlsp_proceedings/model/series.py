@@ -27,7 +27,7 @@ from pydantic import Field, ValidationError
 from enlsp_proceedings.model.load import CONF_FILES, ConfError, Problem, _format_loc, _line_of, _read_yaml, load_proceedings
 from enlsp_proceedings.model.schema import HttpUrl, Model, OptionalText, People, Proceedings, Text
 from enlsp_proceedings.util.code import code_digest
-from enlsp_proceedings.util.files import write_atomically
+from enlsp_proceedings.util.files import remembered
 
 SERIES_FILE = "series.yaml"
 #: An edition's folder name, which is also its site prefix (``/2023/``) and part of its citation
@@ -168,21 +168,7 @@ def load_edition(folder: Path, memo: Path | None) -> tuple[Proceedings, str | No
             return load_proceedings(folder), None
         digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
     key = digest.hexdigest()
-    path = memo / f"{folder.name}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            if fh.readline().rstrip(b"\n") == key.encode():
-                proc = pickle.load(fh)
-                if isinstance(proc, Proceedings):
-                    return proc, key
-    except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by other versions: load the YAML again
-        pass
-    proc = load_proceedings(folder)
-    try:
-        write_atomically(path, key.encode() + b"\n" + pickle.dumps(proc, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a cache that cannot be written only costs time
-        pass
-    return proc, key
+    return remembered(memo / f"{folder.name}.pickle", key, lambda: load_proceedings(folder), lambda proc: isinstance(proc, Proceedings)), key
 
 
 def _read_model(path: Path, model: type[Model], problems: list[Problem], *, required: bool) -> Any:

@@ -19,7 +19,6 @@ import hashlib
 import html
 import json
 import os
-import pickle
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -75,7 +74,7 @@ from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
 from enlsp_proceedings.util.code import code_digest
-from enlsp_proceedings.util.files import copy_atomically, read_json_object, write_atomically, write_if_changed
+from enlsp_proceedings.util.files import copy_atomically, read_json_object, remembered, write_if_changed
 
 #: Where an edition's build remembers what it was made from (in its folder of the site).
 EDITION_STAMP = ".enlsp-edition.json"
@@ -294,23 +293,10 @@ def _series_part(plan: _Plan) -> tuple[EditionLine, list[ListedPaper], list[Pers
     paper, its people), remembered in its cache folder with its pages' fingerprint: the person
     records of an unchanged edition are read back (a pickle, trusted as Sphinx's environment
     beside it is) instead of being made again from its volume, 0.15 s per 1,000 papers."""
-    path = plan.folder / SERIES_PART
-    key = plan.sources.fingerprint.encode()
-    try:
-        with open(path, "rb") as fh:
-            if fh.readline().rstrip(b"\n") == key:
-                part = pickle.load(fh)
-                if isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], EditionLine):
-                    return part
-    except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by another version: made again
-        pass
     volume, eid = plan.volume, plan.edition.id
-    part = (edition_line(volume, eid, sections(volume)), listed_papers(eid, volume), edition_people(eid, volume))
-    try:
-        write_atomically(path, key + b"\n" + pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a cache that cannot be written only costs time
-        pass
-    return part
+    return remembered(plan.folder / SERIES_PART, plan.sources.fingerprint,
+                      lambda: (edition_line(volume, eid, sections(volume)), listed_papers(eid, volume), edition_people(eid, volume)),
+                      lambda part: isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], EditionLine))
 
 
 def _stamp(folder: Path) -> str | None:
@@ -506,26 +492,17 @@ def _downloads_part(folder: Path, edition: str, memo: Path) -> tuple[str, str, s
     except OSError as exc:
         raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
     key = json.dumps([code_digest(), edition, [[name, st.st_size, st.st_mtime_ns] for name, st in stats]])
-    try:
-        with open(memo, "rb") as fh:
-            if fh.readline().rstrip(b"\n") == key.encode():
-                part = pickle.load(fh)
-                if isinstance(part, tuple) and len(part) == 4 and all(isinstance(text, str) for text in part):
-                    return part
-    except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by another version: made again
-        pass
-    try:
-        part = (cite.without_preamble((folder / paths.PROCEEDINGS_BIB).read_text(encoding="utf-8").strip()),
-                array_items((folder / paths.PROCEEDINGS_CSL).read_text(encoding="utf-8")),
-                (folder / paths.PROCEEDINGS_RIS).read_text(encoding="utf-8"),
-                nested_object((folder / paths.PAPERS_JSON).read_text(encoding="utf-8"), {"edition": edition}))
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
-    try:
-        write_atomically(memo, key.encode() + b"\n" + pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a cache that cannot be written only costs time
-        pass
-    return part
+
+    def read() -> tuple[str, str, str, str]:
+        try:
+            return (cite.without_preamble((folder / paths.PROCEEDINGS_BIB).read_text(encoding="utf-8").strip()),
+                    array_items((folder / paths.PROCEEDINGS_CSL).read_text(encoding="utf-8")),
+                    (folder / paths.PROCEEDINGS_RIS).read_text(encoding="utf-8"),
+                    nested_object((folder / paths.PAPERS_JSON).read_text(encoding="utf-8"), {"edition": edition}))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
+
+    return remembered(memo, key, read, lambda part: isinstance(part, tuple) and len(part) == 4 and all(isinstance(t, str) for t in part))
 
 
 def join_arrays(items: list[str]) -> str:

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: msvcrt's byte-range locks instead
     fcntl = None  # type: ignore[assignment]
+
+T = TypeVar("T")
 
 #: Permissions of the files the tool writes (the site is served as is).
 FILE_MODE = 0o644
@@ -68,6 +71,27 @@ def write_atomically(path: Path, content: str | bytes, *, mode: int | None = FIL
 
     _replace(target, fill, mode)
     return target
+
+
+def remembered(path: Path, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
+    """``make()``'s value, remembered in ``path``: a first line holding ``key`` (no line break), then
+    the value pickled. Read back while the key is the same and ``valid`` accepts what was read; made
+    and saved again otherwise. The pickle is the build's own cache, trusted as Sphinx's saved
+    environment beside it is; one that cannot be read or written only costs time."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.readline().rstrip(b"\n") == key.encode():
+                value = pickle.load(fh)
+                if valid(value):
+                    return value
+    except Exception:  # noqa: BLE001 - missing, unreadable, or pickled by another version: made again
+        pass
+    value = make()
+    try:
+        write_atomically(path, key.encode() + b"\n" + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return value
 
 
 def read_json_object(path: Path) -> dict:
