@@ -79,7 +79,7 @@ def locate(papers_dir: Path, name: str, listed: PapersListing | None = None) -> 
     directory holds. With the directory's ``listed`` (`listing`), a plain name (no folder) that
     is a regular file there, or in no form an entry there, is answered from it: the same answer,
     without a system call."""
-    for part in re.split(r"[\\/]", name):
+    for part in _FOLDER_SEPARATOR.split(name):
         if len(os.fsencode(part)) > NAME_MAX_BYTES:
             return None, "too-long"
     if listed is not None and name not in ("", ".", "..") and not _FOLDER_SEPARATOR.search(name):
@@ -112,7 +112,7 @@ def located_problem(field: str, name: str, where: str) -> str:
     """The sentence for what `locate` found wrong (``where``) with ``field`` (``pdf``, ``supplementary``) ``name``."""
     shown = shown_name(name)
     if where == "too-long":
-        longest = max(len(os.fsencode(part)) for part in re.split(r"[\\/]", name))
+        longest = max(len(os.fsencode(part)) for part in _FOLDER_SEPARATOR.split(name))
         return (f"{field} {shown} cannot be a file name: it is {longest} bytes long and file systems allow at most "
                 f"{NAME_MAX_BYTES} (rename the file, and its {field}: in papers.yaml)")
     if where == "loop":
