@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from enlsp_proceedings import __version__, paths
 from enlsp_proceedings.errors import UserError
@@ -21,6 +22,7 @@ from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 from enlsp_proceedings.publish.series import SeriesReport, build_series
+from enlsp_proceedings.util.heap import kept_until_exit
 
 
 def _common(parser: argparse.ArgumentParser, cache_default: str = ".enlsp-cache beside --out") -> None:
@@ -401,17 +403,19 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def run() -> None:
+def run(argv: list[str] | None = None) -> NoReturn:
     """Console entry point: `main`, then exit without tearing down the interpreter.
 
     After a build the process holds Sphinx's whole environment (millions of objects for
     a 1,000-paper volume); freeing them one by one at exit took over a second of every
     rebuild. Nothing is left to clean up (worker pools and the indexer have finished),
-    so flush the output and leave.
+    so flush the output and leave. For the same reason what the build set aside from the
+    garbage collector stays aside (`util.heap.kept_until_exit`).
     """
     import logging
 
-    code = main()
+    kept_until_exit()
+    code = main(argv)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

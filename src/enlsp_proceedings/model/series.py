@@ -28,6 +28,7 @@ from enlsp_proceedings.model.load import CONF_FILES, ConfError, Problem, _format
 from enlsp_proceedings.model.schema import HttpUrl, Model, OptionalText, People, Proceedings, Text
 from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import remembered
+from enlsp_proceedings.util.heap import set_aside
 
 SERIES_FILE = "series.yaml"
 #: An edition's folder name, which is also its site prefix (``/2023/``) and part of its citation
@@ -129,6 +130,7 @@ def load_series(conf_dir: Path, memo: Path | None = None) -> SeriesConf:
         try:
             proc, digest = load_edition(folder, memo)
             editions.append(Edition(folder.name, folder, proc, digest))
+            set_aside()  # kept as long as a build runs (`util.heap`)
         except ConfError as exc:
             problems.extend(exc.problems)
     stray = sorted(p.name for p in conf_dir.glob("*.yaml") if p.name not in (SERIES_FILE, "people.yaml"))

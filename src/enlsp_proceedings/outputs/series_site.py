@@ -173,13 +173,19 @@ def edition_people(edition: str, volume: Volume) -> list[PersonYear]:
     w = volume.workshop
     label = f"{w.short_name} · {w.venue}"
     out = []
+    papers: dict[str, Work] = {}  # a paper's line is the same on each of its authors' pages: made once
+
+    def paper_work(pid: str) -> Work:
+        paper = volume.papers_by_id[pid]
+        authors = tuple((volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors)
+        return Work("paper", paper.title, paths.in_edition(edition, paths.paper_page(pid)), w.presentation(paper.presentation).label, authors)
+
     for record in volume.people.sorted():
         works: list[Work] = []
         for pid in record.papers:
-            paper = volume.papers_by_id[pid]
-            authors = tuple((volume.proc.canonical_name(a.name), volume.people.slug(a.name)) for a in paper.authors)
-            works.append(Work("paper", paper.title, paths.in_edition(edition, paths.paper_page(pid)),
-                              w.presentation(paper.presentation).label, authors))
+            if pid not in papers:
+                papers[pid] = paper_work(pid)
+            works.append(papers[pid])
         for kid in record.keynotes:
             works.append(Work("keynote", volume.keynotes_by_id[kid].title, paths.in_edition(edition, paths.keynote_page(kid)), w.labels.keynote))
         panel = volume.proc.panel

@@ -114,7 +114,7 @@ class EditionContext:
     editions: tuple[tuple[str, str, str], ...]
     #: every name as this edition writes it -> the person's slug in the series
     slugs: Mapping[str, str] = field(default_factory=dict)
-    #: people (slugs) also in a later edition: its search index lists them, so one search over every
+    #: people (slugs) of this edition also in a later one: its search index lists them, so one search over every
     #: edition finds each person once
     later_people: frozenset[str] = frozenset()
     #: the series' address (its home page is ``<series_url>index.html``)

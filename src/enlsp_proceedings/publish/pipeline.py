@@ -46,6 +46,7 @@ from enlsp_proceedings.publish.sources import fingerprint, remove_stale_pages, w
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
 from enlsp_proceedings.util.files import write_if_changed
+from enlsp_proceedings.util.heap import build_heap, set_aside
 
 T = TypeVar("T")
 
@@ -179,8 +180,9 @@ def _build_site(opts: BuildOptions) -> BuildReport:
         raise BuildError(str(exc)) from None
     cache = opts.cache
     claim_cache(cache)
-    with lock_out(opts.out_dir.resolve()), lock_cache(cache):
+    with lock_out(opts.out_dir.resolve()), lock_cache(cache), build_heap():
         volume, pdfs = prepare_volume(proc, opts.papers_dir, cache, opts.quiet)
+        set_aside()
         volume.held = volume.held_on(today)
         report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, opts.papers_dir, cache))
         attach_supplements(volume, report)

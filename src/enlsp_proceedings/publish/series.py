@@ -62,6 +62,7 @@ from enlsp_proceedings.publish.site import (
     claim_cache,
     follow_published,
     forget_old_doctrees,
+    has_doctrees,
     lock_cache,
     lock_out,
     mark,
@@ -70,11 +71,12 @@ from enlsp_proceedings.publish.site import (
     publish,
 )
 from enlsp_proceedings.publish.sources import Sources, remembered_sources, source_pages, stub, write_pages
-from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
+from enlsp_proceedings.publish.sphinx_run import SphinxRun, cores, run_sphinx, sphinx_confdir, worker_count
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
 from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import copy_atomically, read_json_object, remembered, write_if_changed
+from enlsp_proceedings.util.heap import build_heap, set_aside
 
 #: Where an edition's build remembers what it was made from (in its folder of the site).
 EDITION_STAMP = ".enlsp-edition.json"
@@ -142,13 +144,15 @@ def build_series(opts: BuildOptions) -> SeriesReport:
 
 
 def edition_context(conf: SeriesConf, edition: Edition, people: SeriesPeople) -> EditionContext:
-    """Where an edition sits in its series (its id, the other editions, the series' person slugs, who is in a later one)."""
+    """Where an edition sits in its series (its id, the other editions, the series' person slugs, which of its people are in a later one)."""
     listed = tuple((e.id, e.proc.workshop.short_name, e.proc.workshop.date.isoformat()) for e in conf.newest_first())
     position = conf.editions.index(edition)
-    later_people = frozenset(slug for e in conf.editions[position + 1:] for slug in people.edition_slugs(e.id).values())
+    own = set(people.edition_slugs(edition.id).values())
+    # only this edition's own people: a newcomer to a later edition changes nothing of this one's pages
+    later_people = frozenset(slug for e in conf.editions[position + 1:] for slug in people.edition_slugs(e.id).values() if slug in own)
     short_names = {e.id: e.proc.workshop.short_name for e in conf.editions[:position]}
     earlier_roles: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
-    for slug in sorted(set(people.edition_slugs(edition.id).values())):
+    for slug in sorted(own):
         years = tuple((short_names[part.edition], tuple(part.roles)) for part in reversed(people.record(slug).editions)
                       if part.edition in short_names and part.roles)
         if years:
@@ -169,9 +173,11 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
     cache = opts.cache
     claim_cache(cache)
     report = SeriesReport()
-    with lock_out(out), lock_cache(cache):
+    with lock_out(out), lock_cache(cache), build_heap():
         conf = load_series(opts.conf_dir, memo=cache / "series" / "conf")
+        set_aside()
         people = SeriesPeople([(e.id, e.proc) for e in conf.editions], conf.people)
+        set_aside()
         volumes: list[tuple[Edition, Volume]] = []
         memo = FirstPageMemo(cache)  # one for every edition: each one's save would drop the others'
         name_memo = NameFindingsMemo(cache)
@@ -192,6 +198,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             settle_problems(proc, volume, pdfs, edition_report, memo, papers_dir, names, opts.conf_dir / edition.id, settled)
             report.editions[edition.id] = edition_report
             volumes.append((edition, volume))
+            set_aside()
         memo.save()
         name_memo.save()
         for problem, editions in people_problems_across(people, opts.conf_dir, set(people.edition_ids), cache):
@@ -214,10 +221,14 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             volume_json = volume.to_json()
             made = remembered_sources(volume_json, functools.partial(source_pages, volume), None, confdir, folder / SOURCES_MEMO)
             plans.append(_Plan(edition, volume, volume_json, folder, made))
-        parts = [_series_part(plan) for plan in plans]
+        parts = []
+        for plan in plans:
+            parts.append(_series_part(plan))
+            set_aside()
         site.editions = [line for line, _papers, _people in reversed(parts)]
         site.people = merge_people([people for _line, _papers, people in parts])
         site.papers = [paper for _line, papers, _people in reversed(parts) for paper in papers]
+        set_aside()
         series_json = site.to_json()
         docs_dir = opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None
         fingerprints = {p.edition.id: p.sources.fingerprint for p in plans}
@@ -236,42 +247,34 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         alike = frozenset(e.id for e in conf.editions if (done := _stamp(staging / e.id)) is not None and done == _stamp(out / e.id))
         site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike)
         doctrees = cache / "doctrees" / site_id
-        warnings = 0
-        for plan in plans:
-            edition, volume, pages, stamp = plan.edition, plan.volume, plan.sources.pages, plan.sources.fingerprint
-            target, published = staging / edition.id, out / edition.id
-            if _stamp(target) == stamp and all((target / f"{d}.html").is_file() for d in pages):
-                continue  # this edition's inputs did not change: its pages stay exactly as they are
-            if not opts.quiet:
-                print(f"edition {edition.id}: building", file=sys.stderr, flush=True)
-            edition_report = report.editions[edition.id]
-            data_path, src = plan.folder / "volume.json", plan.folder / "source"
-            write_if_changed(data_path, plan.volume_json)
-            edition_report.rewritten = write_pages(pages, src, None)
-            search = SearchIndexJob(volume, edition_report.pdfs, plan.folder)
-            search.start(target, published)
-            try:
-                target.mkdir(parents=True, exist_ok=True)
-                (target / EDITION_STAMP).unlink(missing_ok=True)  # until this edition is whole again
-                warnings += render_volume(opts, volume, edition_report.pdfs, edition_report, search, pages, src,
-                                          data_path, target, published, doctrees / edition.id)
-            finally:
-                search.cancel()
-            write_if_changed(target / EDITION_STAMP, json.dumps({"inputs": stamp}))
-        for stale in staging.iterdir():  # an edition removed from the series
-            if stale.is_dir() and (stale / EDITION_STAMP).is_file() and stale.name not in {e.id for e in conf.editions}:
-                shutil.rmtree(stale)
-        # what is made of the editions' files first: joining 10,000 papers' downloads takes 280 MB for
-        # a moment, which the series' Sphinx build would otherwise add to its own peak
-        write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
-        write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes], work)
+        to_build = [plan for plan in plans  # an edition whose inputs did not change keeps its pages exactly as they are
+                    if _stamp(staging / plan.edition.id) != plan.sources.fingerprint
+                    or not all((staging / plan.edition.id / f"{d}.html").is_file() for d in plan.sources.pages)]
+        # the series' own pages need nothing the editions' builds write but their sitemaps (read last,
+        # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's
         data_path, src = work / "series.json", work / "source"
         write_if_changed(data_path, series_json)
         write_pages(series_made.pages, src, docs_dir)
         from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
 
         remember_series(data_path, site)  # the very data of series.json (`SeriesSite.from_json` of it is equal)
-        warnings += run_sphinx(None, src, staging, doctrees / "_series", data_path, opts, config_key="enlsp_series")
+        series_run = SphinxRun(functools.partial(run_sphinx, None, src, staging, doctrees / "_series", data_path, opts, "enlsp_series"))
+        series_run.start(alongside=_alongside(to_build, doctrees / "_series", opts))
+        try:
+            warnings = 0
+            for plan in to_build:
+                warnings += _build_edition(opts, plan, report.editions[plan.edition.id], staging, out, doctrees)
+            for stale in staging.iterdir():  # an edition removed from the series
+                if stale.is_dir() and (stale / EDITION_STAMP).is_file() and stale.name not in {e.id for e in conf.editions}:
+                    shutil.rmtree(stale)
+            series_run.editions_built()
+            # what is made of the editions' files: joining 10,000 papers' downloads takes 280 MB for a
+            # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
+            write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
+            write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes], work)
+            warnings += series_run.result()
+        finally:
+            series_run.close()
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
         _remove_stale_people(staging, series_made.pages)
@@ -286,6 +289,36 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         forget_old_doctrees(cache, {site_id, marker_id(staging)[0]})
         report.site = site
     return report
+
+
+def _alongside(to_build: list[_Plan], doctrees: Path, opts: BuildOptions) -> bool:
+    """Whether the series' pages are built beside the editions' (`SphinxRun`): for an update of one
+    edition (a one-paper edit), whose two small Sphinx builds each keep one core busy, on two cores
+    or more. A first build, or one that rebuilds several editions, keeps the two one after the other:
+    each is large, runs in parallel on its own, and would add its memory to the other's."""
+    return len(to_build) == 1 and min(cores(), worker_count(opts.jobs)) > 1 and has_doctrees(doctrees)
+
+
+def _build_edition(opts: BuildOptions, plan: _Plan, edition_report: BuildReport, staging: Path, out: Path, doctrees: Path) -> int:
+    """One edition's pages, downloads and search index into its folder of the staging copy; Sphinx's warnings."""
+    edition, volume, pages, stamp = plan.edition, plan.volume, plan.sources.pages, plan.sources.fingerprint
+    target, published = staging / edition.id, out / edition.id
+    if not opts.quiet:
+        print(f"edition {edition.id}: building", file=sys.stderr, flush=True)
+    data_path, src = plan.folder / "volume.json", plan.folder / "source"
+    write_if_changed(data_path, plan.volume_json)
+    edition_report.rewritten = write_pages(pages, src, None)
+    search = SearchIndexJob(volume, edition_report.pdfs, plan.folder)
+    search.start(target, published)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        (target / EDITION_STAMP).unlink(missing_ok=True)  # until this edition is whole again
+        warnings = render_volume(opts, volume, edition_report.pdfs, edition_report, search, pages, src,
+                                 data_path, target, published, doctrees / edition.id)
+    finally:
+        search.cancel()
+    write_if_changed(target / EDITION_STAMP, json.dumps({"inputs": stamp}))
+    return warnings
 
 
 def _series_part(plan: _Plan) -> tuple[EditionLine, list[ListedPaper], list[PersonYear]]:

@@ -8,15 +8,24 @@ has a ``conf.py``, else the extension's default one (`sphinx_confdir`).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
+import importlib
+import io
+import multiprocessing
 import os
+import pickle
 import re
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.publish.errors import USER_OS_ERRORS, BuildError
+from enlsp_proceedings.util.heap import set_aside
 
 if TYPE_CHECKING:
     from enlsp_proceedings.publish.pipeline import BuildOptions
@@ -29,7 +38,8 @@ def sphinx_confdir(docs_dir: Path | None) -> Path:
     return Path(__file__).resolve().parent.parent / "sphinxext" / "default_conf"
 
 
-def _jobs(jobs: int | str) -> int:
+def worker_count(jobs: int | str) -> int:
+    """The processes ``--jobs`` allows Sphinx ("auto": one per core)."""
     if jobs == "auto":
         return os.cpu_count() or 1
     return max(1, int(jobs))
@@ -130,36 +140,195 @@ def _unwritten_problem(warning: str) -> str:
     return "Sphinx could not write a page: " + warning[warning.find("error writing file"):]
 
 
-def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions, config_key: str = "enlsp_data") -> int:
+def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions, config_key: str = "enlsp_data",
+               progress: IO[str] | None = None) -> int:
     """Incremental Sphinx HTML build of ``src`` into ``site``; returns the number of warnings it showed. A page
     Sphinx could not write (it only warns) is a BuildError: the site is not published. ``data_path`` is
-    the saved volume (``config_key`` "enlsp_data") or a series' data ("enlsp_series")."""
+    the saved volume (``config_key`` "enlsp_data") or a series' data ("enlsp_series"). The progress
+    goes to ``progress`` (standard error by default), warnings to standard error."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     overrides = {config_key: str(data_path)}
     confdir = sphinx_confdir(opts.docs_dir)
-    status = None if opts.quiet else SphinxProgress()
+    status = None if opts.quiet else SphinxProgress(progress)
     warnings = _WarningStream(sys.stderr)
     with patch_docutils(confdir), docutils_namespace():
         # Loading the saved environment unpickles millions of objects; with the cyclic garbage
         # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at
         # 1,000 papers). Loading makes no garbage, so collect nothing until it is done, then
-        # freeze what was loaded so later collections don't scan it again and again.
+        # set aside what was loaded so later collections don't scan it again and again (`util.heap`).
         gc.disable()
         try:
             app = Sphinx(
                 src, confdir, site, doctrees, "html",
                 confoverrides=overrides, status=cast("IO[str] | None", status), warning=cast("IO[str]", warnings),  # Sphinx only writes to them
-                freshenv=False, warningiserror=False, parallel=_jobs(opts.jobs), keep_going=True,
+                freshenv=False, warningiserror=False, parallel=worker_count(opts.jobs), keep_going=True,
             )
         finally:
             gc.enable()
-        gc.freeze()
-        try:
-            app.build(force_all=False)
-        finally:
-            gc.unfreeze()
+        set_aside()
+        app.build(force_all=False)
         if warnings.unwritten:
             raise BuildError(_unwritten_problem(warnings.unwritten[0]))
         return warnings.count
+
+
+#: the start method that copies this process, with the data it holds (None where there is none: Windows)
+_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+#: Modules a Sphinx run of the site imports on first use, besides Sphinx's built-in extensions and the site's own (`import_sphinx`)
+SPHINX_MODULES = ("sphinx.application", "sphinx.builders.html", "enlsp_proceedings.sphinxext", "enlsp_proceedings.sphinxext.pages",
+                  "pydata_sphinx_theme", "pydata_sphinx_theme.toctree", "pydata_sphinx_theme.translator", "myst_parser.sphinx_ext.main",
+                  "myst_parser.parsers.sphinx_", "sphinx.ext.mathjax", "sphinx.builders.latex.transforms")
+
+
+def import_sphinx() -> list[str]:
+    """Import what a Sphinx run of the site imports: `SPHINX_MODULES`, Sphinx's built-in extensions and
+    the site's extensions and theme (`sphinxext.settings`). A process forked afterwards finds them
+    imported. A module that fails to import is left to the run, which reports it. Returns the names."""
+    from sphinx.application import builtin_extensions
+
+    from enlsp_proceedings.sphinxext.settings import settings
+
+    names = [*SPHINX_MODULES, *builtin_extensions, *settings()["extensions"]]
+    for name in names:
+        with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):  # sphinxext-opengraph prints a note
+            importlib.import_module(name)
+    return names
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+class SphinxRun:
+    """One `run_sphinx` (of a series' own pages), run beside the editions' builds where it can be.
+
+    A one-paper edit rebuilds two Sphinx projects: its edition's and the series' pages. Each reads
+    and writes its handful of pages in one process (`sphinxext.parallel`), one after the other, so
+    the second core stayed idle: user plus system time was the wall time of the edit. `start` with
+    ``alongside`` forks this process, which holds the series' data (`sphinxext.data.remember_series`),
+    and the copy builds the series' pages while this process goes on with the edition's; `result`
+    waits for it. The copy reads what the editions' builds wrote (their sitemaps) only after
+    `editions_built` (`sphinxext.data.editions_built`). Its progress lines are held and shown with
+    its result, so the two builds' lines do not interleave; its warnings are shown as they come. An
+    error in the copy is raised by `result`, as it would have been here. Without ``alongside`` (or
+    without ``fork``), `result` runs the build here, when it is asked for.
+    """
+
+    def __init__(self, run: Callable[[IO[str] | None], int]):
+        self._run = run  # takes the stream for its progress (None: standard error)
+        self._process: Any = None
+        self._receive: Any = None
+        self._ready: int | None = None  # the pipe's end the copy waits on (`editions_built` writes it)
+
+    @property
+    def alongside(self) -> bool:
+        """Whether the build runs in a forked copy of this process."""
+        return self._process is not None
+
+    def start(self, alongside: bool) -> None:
+        """Fork the copy that runs the build (when ``alongside`` and the platform can fork)."""
+        if not alongside or _FORK is None:
+            return
+        import_sphinx()  # once, before the fork: the copy and this process would each import it
+        ready_read, self._ready = os.pipe()
+        self._receive, send = _FORK.Pipe(duplex=False)
+        self._process = _FORK.Process(target=_run_alongside, args=(self._run, ready_read, self._ready, send, os.getpid()))
+        set_aside()  # the copy's collections leave what it inherits alone: they would copy every page of it
+        self._process.start()
+        os.close(ready_read)
+        send.close()
+
+    def editions_built(self) -> None:
+        """Tell the copy that the editions' builds are done: it may read what they wrote."""
+        if self._ready is not None:
+            ready, self._ready = self._ready, None
+            try:
+                os.write(ready, b"1")
+            finally:
+                os.close(ready)
+
+    def result(self) -> int:
+        """The build's number of warnings (run here now, or waited for); its error is raised here."""
+        if self._process is None:
+            return self._run(None)
+        self.editions_built()
+        try:
+            kind, value, progress = self._receive.recv()
+        except EOFError:  # the copy ended without an answer: killed, or out of memory
+            kind, value, progress = "stopped", None, ""
+        self._process.join(30)  # it ends once it has answered
+        exitcode = self._process.exitcode
+        self.close()
+        sys.stderr.write(progress)
+        if kind == "stopped":
+            raise BuildError(f"the build of the series' pages stopped without finishing (exit status {exitcode}); the published site is unchanged")
+        if kind == "raised":
+            raise cast("BaseException", value)
+        return cast("int", value)
+
+    def close(self) -> None:
+        """End the copy: at once if it still runs (this build failed before it took the result)."""
+        process, self._process = self._process, None
+        if process is not None:
+            if process.is_alive():
+                process.terminate()
+            process.join(10)
+            if process.is_alive():  # pragma: no cover - a copy that ignores SIGTERM
+                process.kill()
+                process.join()
+        if self._ready is not None:
+            os.close(self._ready)
+            self._ready = None
+        if self._receive is not None:
+            self._receive.close()
+            self._receive = None
+
+
+def _run_alongside(run: Callable[[IO[str] | None], int], ready: int, ready_written: int, send: Any, parent: int) -> None:
+    """The forked copy of `SphinxRun`: runs the build, sends back its answer and its held progress."""
+    os.close(ready_written)
+    _end_with(parent)
+    from enlsp_proceedings.sphinxext.data import wait_for_editions
+
+    wait_for_editions(functools.partial(_wait_for, ready))
+    progress = io.StringIO()
+    answer: tuple[str, object, str]
+    try:
+        answer = ("ok", run(progress), progress.getvalue())
+    except BaseException as exc:  # noqa: BLE001 - sent back, and raised by `SphinxRun.result` as if the build had run there
+        answer = ("raised", exc, progress.getvalue())
+    try:
+        try:
+            send.send(answer)
+        except (TypeError, AttributeError, pickle.PicklingError):  # an error that cannot be pickled is sent as its text
+            send.send(("raised", BuildError(f"the build of the series' pages failed: {type(answer[1]).__name__}: {answer[1]}"), answer[2]))
+    except OSError:  # the build that forked this copy has stopped listening: it failed
+        pass
+    send.close()
+
+
+def _wait_for(ready: int) -> None:
+    if not os.read(ready, 1):  # the build stopped before its editions were built: this copy's work is void
+        raise BuildError("the editions' pages were not built")
+
+
+def _end_with(parent: int) -> None:
+    """Where Linux allows it, the copy is killed when the build that forked it dies (killed with a
+    signal it cannot handle, that build could not end the copy itself)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, prctl(2)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)

@@ -15,10 +15,7 @@ started (and stamp their outputs with that code's digest): restart it after upgr
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
-import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -56,13 +53,9 @@ class WarmBuilds:
 
 def _build(cli_args: list[str]) -> None:
     """One build, as the command line runs it (`cli.run`: flush, then leave without tearing down)."""
-    from enlsp_proceedings.cli import main as cli_main
+    from enlsp_proceedings.cli import run
 
-    code = cli_main(cli_args)
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    run(cli_args)
 
 
 def warm_runner(cli_args: list[str]) -> Callable[[], int] | None:

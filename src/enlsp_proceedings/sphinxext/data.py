@@ -24,6 +24,8 @@ from enlsp_proceedings.outputs.volume import Volume
 T = TypeVar("T")
 _CACHE: dict[str, tuple[float, Volume]] = {}
 _SERIES: dict[str, tuple[float, SeriesSite]] = {}
+#: what the series' project calls before it reads what the editions' builds wrote (`editions_built`)
+_EDITIONS_BUILT: list[Callable[[], None]] = []
 
 
 def proceedings_site(config: Any) -> bool:
@@ -65,6 +67,20 @@ def remember_series(path: Path, site: SeriesSite) -> None:
     for the series' own project): at 10,000 papers, reading it back took 0.3 s of every build."""
     resolved = str(Path(path).resolve())
     _SERIES[resolved] = (os.stat(resolved).st_mtime, site)
+
+
+def wait_for_editions(wait: Callable[[], None] | None) -> None:
+    """Make `editions_built` call ``wait`` (None: return at once). The build sets it in the process
+    that builds the series' pages while the editions' pages are still being built beside it
+    (`publish.sphinx_run.SphinxRun`)."""
+    _EDITIONS_BUILT[:] = [wait] if wait is not None else []
+
+
+def editions_built() -> None:
+    """Return once the editions' own builds are done: the series' project reads their output (each
+    edition's ``sitemap.xml``) only after this."""
+    for wait in _EDITIONS_BUILT:
+        wait()
 
 
 def warm(volume: Volume) -> None:

@@ -261,8 +261,9 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     for docname in sorted(app.env.found_docs):
         ElementTree.SubElement(ElementTree.SubElement(root, "url"), "loc").text = base + app.builder.get_target_uri(docname)
     if app.config.enlsp_series:  # a series' root: its pages, then every edition's (built before it, in their folders)
-        from enlsp_proceedings.sphinxext.data import get_series
+        from enlsp_proceedings.sphinxext.data import editions_built, get_series
 
+        editions_built()  # the series' pages may be built beside the editions' (`publish.sphinx_run.SphinxRun`)
         for edition in get_series(app).editions:
             try:
                 found = ElementTree.parse(Path(app.outdir) / edition.id / "sitemap.xml").getroot()

@@ -1,0 +1,50 @@
+"""A build's data and Python's cyclic garbage collector.
+
+A build loads its data once and keeps nearly all of it to its end. Python's collector scans every
+tracked object in each of its full passes, and makes a full pass whenever the tracked objects have
+grown by a quarter since the last one. A one-paper edit of a series of 10 editions × 1,000 papers
+made twelve full passes before Sphinx started: 2.3 s of a 12 s build, none of which freed
+anything. `set_aside`, called when a stage of the build is done, tells the collector that what exists
+now lives as long as the build (`gc.freeze`): its passes stop scanning it. `build_heap`, around a
+build, hands all of it back at the end (`gc.unfreeze`), so that a process running many builds (the
+tests, the preview) frees each one's data as before. Sphinx's run sets aside the environment it
+loads (`publish.sphinx_run.run_sphinx`), and the series' pages, built beside an edition's, are forked
+from a process whose data is set aside (`publish.sphinx_run.SphinxRun`): the copy's passes would
+otherwise touch, and so copy, every page of memory it shares with its parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+_builds = 0  # builds running in this process (`build_heap`s entered and not left)
+
+
+@contextlib.contextmanager
+def build_heap() -> Iterator[None]:
+    """One build: what `set_aside` set aside is handed back to the collector when it ends, however it ends."""
+    global _builds
+    _builds += 1
+    try:
+        yield
+    finally:
+        _builds -= 1
+        if not _builds:
+            gc.unfreeze()
+
+
+def set_aside() -> None:
+    """What exists now lives as long as the build: the collector's passes stop scanning it. Outside a
+    `build_heap` (nothing would hand it back), nothing is done."""
+    if _builds:
+        gc.freeze()
+
+
+def kept_until_exit() -> None:
+    """This process ends when its command does, without tearing down (`cli.run`): what its build sets
+    aside is never handed back, which would cost one more pass over all of it (0.7 s at 10 × 1,000
+    papers) just before the process leaves."""
+    global _builds
+    _builds += 1

@@ -1,0 +1,225 @@
+"""An edit of one edition builds the series' pages beside the edition's, on the second core.
+
+`publish.sphinx_run.SphinxRun` runs the series' Sphinx project in a forked copy of the build
+while the build goes on with the edition's; the copy reads the editions' output (their sitemaps)
+only once they are built, its error is the build's error, a failed build ends it, and it never
+outlives the build. The site is the one a clean build makes. `util.heap` sets a build's data aside
+from the garbage collector while it runs and hands it back at its end.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from enlsp_proceedings.publish import sphinx_run
+from enlsp_proceedings.publish.errors import BuildError
+from enlsp_proceedings.publish.series import build_series
+from enlsp_proceedings.publish.sphinx_run import SphinxRun
+from enlsp_proceedings.util.heap import build_heap, set_aside
+
+needs_fork = pytest.mark.skipif(sphinx_run._FORK is None, reason="no fork on this platform: the series' pages are built after the editions'")
+
+
+def test_without_alongside_the_run_happens_here_when_its_result_is_asked_for():
+    calls: list[tuple[int, object]] = []
+    run = SphinxRun(lambda progress: calls.append((os.getpid(), progress)) or 3)
+    run.start(alongside=False)
+    assert not run.alongside and calls == []
+    assert run.result() == 3
+    assert calls == [(os.getpid(), None)]  # here, its progress on standard error as it comes
+
+
+@needs_fork
+def test_alongside_the_run_happens_in_a_forked_copy_and_its_result_and_progress_come_back(tmp_path, capsys):
+    def build(progress):
+        (tmp_path / "pid").write_text(str(os.getpid()), encoding="utf-8")
+        progress.write("writing pages... 100%\n")
+        return 7
+
+    run = SphinxRun(build)
+    run.start(alongside=True)
+    assert run.alongside
+    print("edition 2032: building", file=sys.stderr)
+    assert run.result() == 7
+    assert int((tmp_path / "pid").read_text(encoding="utf-8")) != os.getpid()
+    # the copy's progress is held and shown with its result: the two builds' lines do not interleave
+    assert capsys.readouterr().err == "edition 2032: building\nwriting pages... 100%\n"
+
+
+@needs_fork
+def test_the_copy_reads_what_the_editions_wrote_only_once_they_are_built(tmp_path):
+    from enlsp_proceedings.sphinxext.data import editions_built
+
+    sitemap = tmp_path / "sitemap.xml"
+
+    def build(progress):
+        editions_built()  # what the series' sitemap does before it reads each edition's
+        return len(sitemap.read_text(encoding="utf-8"))
+
+    run = SphinxRun(build)
+    run.start(alongside=True)
+    time.sleep(0.5)  # a copy that did not wait would have read (and missed) the file by now
+    sitemap.write_text("<urlset/>", encoding="utf-8")
+    run.editions_built()
+    assert run.result() == len("<urlset/>")
+    editions_built()  # in this process, nothing to wait for
+
+
+@needs_fork
+def test_an_error_in_the_copy_is_raised_by_result_as_it_would_be_here():
+    def build(progress):
+        raise BuildError("no space left on the device while writing site/all/index.html")
+
+    run = SphinxRun(build)
+    run.start(alongside=True)
+    with pytest.raises(BuildError, match="no space left on the device while writing site/all/index.html"):
+        run.result()
+
+
+@needs_fork
+def test_a_copy_that_dies_is_a_build_error_not_a_hang():
+    run = SphinxRun(lambda progress: os.kill(os.getpid(), signal.SIGKILL))
+    run.start(alongside=True)
+    with pytest.raises(BuildError, match=r"stopped without finishing \(exit status -9\)"):
+        run.result()
+
+
+@needs_fork
+def test_a_failed_build_ends_its_copy_at_once(tmp_path):
+    from enlsp_proceedings.sphinxext.data import editions_built
+
+    def waiting(progress):
+        editions_built()
+        (tmp_path / "went-on").write_text("the editions were never built", encoding="utf-8")
+        return 0
+
+    for build in (waiting, lambda progress: time.sleep(60)):
+        run = SphinxRun(build)
+        run.start(alongside=True)
+        pid = run._process.pid
+        time.sleep(0.2)
+        started = time.monotonic()
+        run.close()  # what the build does when the edition's pages failed
+        assert time.monotonic() - started < 5
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not (tmp_path / "went-on").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl ends the copy with its build")
+def test_the_copy_does_not_outlive_a_build_killed_outright(tmp_path):
+    """A build killed with SIGKILL cannot end its copy; the copy ends with it instead of writing
+    into the next build's site copy."""
+    script = textwrap.dedent("""
+        import os, signal, sys, time
+        from enlsp_proceedings.publish.sphinx_run import SphinxRun
+        run = SphinxRun(lambda progress: time.sleep(60))
+        run.start(alongside=True)
+        print(run._process.pid, flush=True)
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    pid = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the copy outlived the build that forked it")
+
+
+def test_a_build_sets_its_data_aside_from_the_collector_and_hands_it_back_at_its_end():
+    assert gc.get_freeze_count() == 0
+    set_aside()
+    assert gc.get_freeze_count() == 0  # outside a build nothing would hand it back: nothing is set aside
+    with build_heap():
+        data = [[n] for n in range(1000)]
+        set_aside()
+        assert gc.get_freeze_count() >= len(data)
+        with build_heap():  # a build inside another (the preview's, the tests')
+            set_aside()
+        assert gc.get_freeze_count() >= len(data)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(BuildError), build_heap():
+        set_aside()
+        raise BuildError("a failed build")
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sphinx_run._FORK is None or sphinx_run.cores() < 2, reason="needs fork and two cores")
+def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clean_build_makes(tmp_path, monkeypatch):
+    import yaml
+
+    from test_incremental import clean_copy, site_files
+    from test_series import make_series
+    from test_series_speed import options
+
+    root = tmp_path / "archive"
+    make_series(root, pdfs=True)
+    build_series(options(root))
+    path = root / "conf" / "2032" / "papers.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["papers"][0]["title"] = "Pruning Tiny Models Beside Each Other"
+    data["papers"][0]["authors"] += [{"name": "Noor Alongside"}]  # a new person page, and the people index
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    started: list[bool] = []
+    real_start = SphinxRun.start
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    opts = options(root)
+    opts.jobs = 2
+    report = build_series(opts)
+    assert started == [True]
+    assert gc.get_freeze_count() == 0
+    assert not [w for w in report.warnings if "Sphinx" in str(w)]
+    site = root / "site"
+    assert "Pruning Tiny Models Beside Each Other" in (site / "all" / "index.html").read_text(encoding="utf-8")
+    assert (site / "authors" / "noor-alongside.html").is_file()
+    assert "/2032/papers/alpha.html</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")  # the series' sitemap lists the editions' pages
+
+    clean = clean_copy(root, tmp_path / "clean")
+    build_series(options(clean))
+    manifests = {".enlsp-legacy.json", "all/.enlsp-all.json"}  # the build's own records of its files' sizes and times
+    got, want = ({k: v for k, v in site_files(s).items() if k not in manifests} for s in (site, clean / "site"))
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
+
+
+@pytest.mark.slow
+def test_a_first_build_or_one_that_rebuilds_every_edition_keeps_them_one_after_the_other(tmp_path, monkeypatch):
+    """Both projects are large then, each runs in parallel on its own, and their memory would add up."""
+    from test_series import make_series
+    from test_series_speed import options, retitle
+
+    started: list[bool] = []
+    real_start = SphinxRun.start
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    make_series(tmp_path, pdfs=False)
+    opts = options(tmp_path)
+    opts.jobs = 2
+    build_series(opts)  # nothing built yet
+    retitle(tmp_path / "conf", "2031", "A Retitled Paper of 2031")
+    retitle(tmp_path / "conf", "2032", "A Retitled Paper of 2032")
+    build_series(opts)
+    assert started == [False, False]
+    opts.jobs = 1  # one process asked for: never a second
+    retitle(tmp_path / "conf", "2032", "Retitled Once More")
+    build_series(opts)
+    assert started == [False, False, False]
