@@ -3,7 +3,10 @@
 Sphinx's status stream is reduced to what an organizer needs (`SphinxProgress`); its warning
 stream is passed on, counted, and watched for pages it could not write (`_WarningStream`),
 which fail the build. The Sphinx configuration directory is the project's ``docs/`` when it
-has a ``conf.py``, else the extension's default one (`sphinx_confdir`).
+has a ``conf.py``, else the extension's default one (`sphinx_confdir`). `SphinxRun` runs one
+such build in a forked copy of the process, beside the build's own work (a series' pages
+beside the edited edition's), and `import_sphinx` imports what a run imports, once, before
+processes are forked (the copy, the preview's builds).
 """
 
 from __future__ import annotations

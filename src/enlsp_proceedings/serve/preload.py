@@ -14,15 +14,13 @@ import importlib
 import io
 import pkgutil
 
-#: Imported by a build on first use (inside functions), not by importing the tool: found by listing
-#: the modules a forked build imported itself (pylatexenc's tables of macros are its own modules,
-#: loaded on first use; were they renamed, the build would load them as before).
-ON_FIRST_USE = ("enlsp_proceedings.cli", "enlsp_proceedings.publish.series", "enlsp_proceedings.sphinxext.data",
-                "enlsp_proceedings.sphinxext.pages", "sphinx.builders.html", "pydata_sphinx_theme", "pydata_sphinx_theme.toctree",
-                "pydata_sphinx_theme.translator", "myst_parser.sphinx_ext.main", "myst_parser.parsers.sphinx_", "rapidfuzz",
+#: Imported by a build on first use (inside functions), not by importing the tool, besides what a
+#: Sphinx run imports (`publish.sphinx_run.import_sphinx`): found by listing the modules a forked
+#: build imported itself (pylatexenc's tables of macros are its own modules, loaded on first use;
+#: were they renamed, the build would load them as before).
+ON_FIRST_USE = ("enlsp_proceedings.cli", "enlsp_proceedings.publish.series", "enlsp_proceedings.sphinxext.data", "rapidfuzz",
                 "rapidfuzz.distance", "PIL.Image", "PIL.PngImagePlugin", "PIL.JpegImagePlugin", "xml.dom.minidom",
-                "sphinx.ext.mathjax", "sphinx.builders.latex.transforms", "pylatexenc.latex2text._defaultspecs",
-                "pylatexenc.latexwalker._defaultspecs", "pylatexenc.latexencode._uni2latexmap")
+                "pylatexenc.latex2text._defaultspecs", "pylatexenc.latexwalker._defaultspecs", "pylatexenc.latexencode._uni2latexmap")
 #: Packages whose every module a build may load (the tool's stages a build runs, and the site's
 #: components that Sphinx's setup imports one by one).
 EVERY_MODULE = ("enlsp_proceedings.model", "enlsp_proceedings.pdf", "enlsp_proceedings.outputs", "enlsp_proceedings.sphinxext",
@@ -35,17 +33,13 @@ def _quietly(name: str) -> None:
 
 
 def preload() -> None:
-    """Import everything a build imports (`ON_FIRST_USE`, `EVERY_MODULE`'s modules, Sphinx's built-in
-    extensions, the site's extensions, Pygments' styles)."""
+    """Import everything a build imports (what a Sphinx run imports, `ON_FIRST_USE`, `EVERY_MODULE`'s
+    modules, Pygments' styles)."""
     names: list[str] = list(ON_FIRST_USE)
     with contextlib.suppress(Exception):
-        from sphinx.application import builtin_extensions
+        from enlsp_proceedings.publish.sphinx_run import import_sphinx
 
-        names += list(builtin_extensions)
-    with contextlib.suppress(Exception):
-        from enlsp_proceedings.sphinxext.settings import settings
-
-        names += list(settings()["extensions"])
+        import_sphinx()
     for package in EVERY_MODULE:
         with contextlib.suppress(Exception):
             found = importlib.import_module(package)
