@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,39 @@ def test_a_build_sets_its_data_aside_from_the_collector_and_hands_it_back_at_its
         set_aside()
         raise BuildError("a failed build")
     assert gc.get_freeze_count() == 0
+
+
+def test_what_a_sphinx_run_leaves_behind_is_freed_before_the_next_stage(monkeypatch):
+    """A Sphinx application and its environment are cyclic: set aside with the build's data, each
+    edition's would stay in memory until the build ends."""
+    from enlsp_proceedings.util import heap
+
+    class Application:
+        pass
+
+    monkeypatch.setattr(heap, "_last_stage", False)
+    with build_heap():
+        app = Application()
+        app.env = {"app": app}  # a cycle: only the collector frees it
+        left = weakref.ref(app)
+        set_aside()
+        del app
+        gc.collect()
+        assert left() is not None  # set aside: the collector's passes do not see it
+        heap.free_garbage()
+        assert left() is None
+        assert gc.get_freeze_count() > 0  # what remains is set aside again
+        heap.last_stage()  # a process that ends with its stage skips the pass
+        app = Application()
+        app.env = {"app": app}
+        left = weakref.ref(app)
+        set_aside()
+        del app
+        heap.free_garbage()
+        assert left() is not None
+    assert left() is not None and gc.get_freeze_count() == 0
+    gc.collect()
+    assert left() is None
 
 
 @pytest.mark.slow

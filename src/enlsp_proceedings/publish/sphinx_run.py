@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.publish.errors import USER_OS_ERRORS, BuildError
-from enlsp_proceedings.util.heap import set_aside
+from enlsp_proceedings.util.heap import free_garbage, last_stage, set_aside
 
 if TYPE_CHECKING:
     from enlsp_proceedings.publish.pipeline import BuildOptions
@@ -172,9 +172,11 @@ def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, dat
             gc.enable()
         set_aside()
         app.build(force_all=False)
-        if warnings.unwritten:
-            raise BuildError(_unwritten_problem(warnings.unwritten[0]))
-        return warnings.count
+        del app  # cyclic, like its environment: freed below
+    free_garbage()
+    if warnings.unwritten:
+        raise BuildError(_unwritten_problem(warnings.unwritten[0]))
+    return warnings.count
 
 
 #: the start method that copies this process, with the data it holds (None where there is none: Windows)
@@ -299,6 +301,7 @@ def _run_alongside(run: Callable[[IO[str] | None], int], ready: int, ready_writt
     """The forked copy of `SphinxRun`: runs the build, sends back its answer and its held progress."""
     os.close(ready_written)
     _end_with(parent)
+    last_stage()
     from enlsp_proceedings.sphinxext.data import wait_for_editions
 
     wait_for_editions(functools.partial(_wait_for, ready))
