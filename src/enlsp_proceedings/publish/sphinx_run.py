@@ -189,19 +189,17 @@ SPHINX_MODULES = ("sphinx.application", "sphinx.builders.html", "enlsp_proceedin
                   "myst_parser.parsers.sphinx_", "sphinx.ext.mathjax", "sphinx.builders.latex.transforms")
 
 
-def import_sphinx() -> list[str]:
+def import_sphinx() -> None:
     """Import what a Sphinx run of the site imports: `SPHINX_MODULES`, Sphinx's built-in extensions and
     the site's extensions and theme (`sphinxext.settings`). A process forked afterwards finds them
-    imported. A module that fails to import is left to the run, which reports it. Returns the names."""
+    imported. A module that fails to import is left to the run, which reports it."""
     from sphinx.application import builtin_extensions
 
     from enlsp_proceedings.sphinxext.settings import settings
 
-    names = [*SPHINX_MODULES, *builtin_extensions, *settings()["extensions"]]
-    for name in names:
+    for name in (*SPHINX_MODULES, *builtin_extensions, *settings()["extensions"]):
         with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):  # sphinxext-opengraph prints a note
             importlib.import_module(name)
-    return names
 
 
 def cores() -> int:
