@@ -198,8 +198,13 @@ def import_sphinx() -> None:
     from enlsp_proceedings.sphinxext.settings import settings
 
     for name in (*SPHINX_MODULES, *builtin_extensions, *settings()["extensions"]):
-        with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):  # sphinxext-opengraph prints a note
-            importlib.import_module(name)
+        import_quietly(name)
+
+
+def import_quietly(name: str) -> None:
+    """Import a module ahead of its use, saying nothing: one that fails is left to the code that needs it."""
+    with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):  # sphinxext-opengraph prints a note
+        importlib.import_module(name)
 
 
 def cores() -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import io
 import pkgutil
 
 #: Imported by a build on first use (inside functions), not by importing the tool, besides what a
@@ -27,25 +26,20 @@ EVERY_MODULE = ("enlsp_proceedings.model", "enlsp_proceedings.pdf", "enlsp_proce
                 "enlsp_proceedings.search", "enlsp_proceedings.publish", "sphinx_design", "myst_parser.sphinx_ext")
 
 
-def _quietly(name: str) -> None:
-    with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):  # sphinxext-opengraph prints a note
-        importlib.import_module(name)
-
-
 def preload() -> None:
     """Import everything a build imports (what a Sphinx run imports, `ON_FIRST_USE`, `EVERY_MODULE`'s
     modules, Pygments' styles)."""
+    from enlsp_proceedings.publish.sphinx_run import import_quietly, import_sphinx
+
     names: list[str] = list(ON_FIRST_USE)
     with contextlib.suppress(Exception):
-        from enlsp_proceedings.publish.sphinx_run import import_sphinx
-
         import_sphinx()
     for package in EVERY_MODULE:
         with contextlib.suppress(Exception):
             found = importlib.import_module(package)
             names += [info.name for info in pkgutil.walk_packages(found.__path__, package + ".") if not info.name.endswith("__main__")]
     for name in names:
-        _quietly(name)
+        import_quietly(name)
     with contextlib.suppress(Exception):
         from enlsp_proceedings.util.code import code_digest
 
