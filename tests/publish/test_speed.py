@@ -313,3 +313,38 @@ def test_paths_spelled_differently_are_the_same_build(fresh, monkeypatch):
     for d in (fresh / ".enlsp-cache" / "doctrees").iterdir():
         reread |= {k for k, v in mtimes(d, "*.doctree").items() if v >= started}
     assert 0 < len(reread) < 20, sorted(reread)  # never all pages (config unchanged)
+
+
+def test_a_rebuild_compiles_no_template_again(fresh, monkeypatch):
+    """The theme's and the extension's templates are compiled once, into the build's cache
+    (`sphinxext.html.template_cache`): an edit's Sphinx run loads them compiled."""
+    import jinja2
+
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def spy(self, source, name=None, filename=None, *args, **kwargs):
+        if name is not None:  # a template file; Sphinx also renders a few static files from strings
+            compiled.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", spy)
+    retitle_paper(fresh, 2, "A Title Edited Once")
+    build_site(options(fresh))
+    assert compiled == []
+    assert list((fresh / ".enlsp-cache" / "templates").glob("*/__jinja2_*.cache"))
+
+
+def test_the_compiled_templates_are_kept_apart_per_python_jinja_and_sphinx(tmp_path, monkeypatch):
+    import jinja2
+
+    from enlsp_proceedings.sphinxext import html
+
+    assert html.template_cache("") is None  # a Sphinx run without the build's cache (a guide built by hand)
+    first = html.template_cache(str(tmp_path))
+    assert isinstance(first, jinja2.FileSystemBytecodeCache)
+    monkeypatch.setattr(jinja2, "__version__", "0.0-other")
+    other = html.template_cache(str(tmp_path))
+    assert isinstance(other, jinja2.FileSystemBytecodeCache) and other.directory != first.directory
+    (tmp_path / "file").write_text("not a folder")
+    assert html.template_cache(str(tmp_path / "file")) is None  # the cache only saves time: none, no error

@@ -143,6 +143,10 @@ def _unwritten_problem(warning: str) -> str:
     return "Sphinx could not write a page: " + warning[warning.find("error writing file"):]
 
 
+#: In the build's cache: the templates Jinja compiled (`sphinxext.html.template_cache`).
+TEMPLATE_CACHE = "templates"
+
+
 def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions, config_key: str = "enlsp_data",
                progress: IO[str] | None = None) -> int:
     """Incremental Sphinx HTML build of ``src`` into ``site``; returns the number of warnings it showed. A page
@@ -152,7 +156,7 @@ def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, dat
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    overrides = {config_key: str(data_path)}
+    overrides = {config_key: str(data_path), "enlsp_template_cache": str(opts.cache / TEMPLATE_CACHE)}
     confdir = sphinx_confdir(opts.docs_dir)
     status = None if opts.quiet else SphinxProgress(progress)
     warnings = _WarningStream(sys.stderr)
