@@ -10,11 +10,9 @@ build, hands all of it back at the end (`gc.unfreeze`), so that a process runnin
 tests, the preview) frees each one's data as before. Sphinx's run sets aside the environment it
 loads (`publish.sphinx_run.run_sphinx`), and the series' pages, built beside an edition's, are forked
 from a process whose data is set aside (`publish.sphinx_run.SphinxRun`): the copy's passes would
-otherwise touch, and so copy, every page of memory it shares with its parent. A Sphinx run leaves
-its application behind (`garbage_left`); the next stage frees it (`free_garbage`: one full pass)
-before it sets anything aside or loads another environment, so that a first build of many editions
-does not hold every edition's. After a build's last Sphinx run nothing frees it: the process
-leaves soon after (a one-paper edit of 500 papers saved the pass, 0.15 s).
+otherwise touch, and so copy, every page of memory it shares with its parent. After a Sphinx run,
+`free_garbage` frees the application it leaves behind (one full pass), so that a first build of many
+editions does not hold every edition's.
 """
 
 from __future__ import annotations
@@ -25,53 +23,37 @@ from collections.abc import Iterator
 
 _builds = 0  # builds running in this process (`build_heap`s entered and not left)
 _last_stage = False  # this process ends after the stage it runs (`last_stage`)
-_garbage = False  # a stage left cyclic garbage behind, not freed yet (`garbage_left`)
 
 
 @contextlib.contextmanager
 def build_heap() -> Iterator[None]:
     """One build: what `set_aside` set aside is handed back to the collector when it ends, however it ends."""
-    global _builds, _garbage
+    global _builds
     _builds += 1
     try:
         yield
     finally:
         _builds -= 1
         if not _builds:
-            _garbage = False  # the collector's own passes free it from now on
             gc.unfreeze()
 
 
 def set_aside() -> None:
     """What exists now lives as long as the build: the collector's passes stop scanning it. Outside a
-    `build_heap` (nothing would hand it back), nothing is done. What a stage left behind
-    (`garbage_left`) is freed first: set aside, it would stay in memory until the build ends."""
+    `build_heap` (nothing would hand it back), nothing is done."""
     if _builds:
-        if _garbage:
-            free_garbage()
         gc.freeze()
-
-
-def garbage_left() -> None:
-    """A stage left cyclic garbage behind (a Sphinx application and its environment, set aside while
-    they ran): the next `set_aside` or `free_garbage` frees it."""
-    global _garbage
-    if _builds:
-        _garbage = True
 
 
 def free_garbage() -> None:
-    """Free what a stage left behind (`garbage_left`), and set aside what remains: one full pass of
-    the collector. A Sphinx application and its environment are cyclic: set aside, each edition's
+    """Free what a stage left behind, and set aside what remains: one full pass of the collector
+    (within a build). A Sphinx application and its environment are cyclic: set aside, each edition's
     would stay in memory until the build ends (a first build of 10 × 1,000 papers grew by 130 MB).
-    Nothing is done when no stage left any, nor in a process that ends with its stage (`last_stage`):
-    the pass would only delay its end."""
-    global _garbage
-    if _builds and _garbage and not _last_stage:
+    Not in a process that ends with its stage (`last_stage`): the pass would only delay its end."""
+    if _builds and not _last_stage:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
-    _garbage = False
 
 
 def last_stage() -> None:
