@@ -264,6 +264,8 @@ class SphinxRun:
             ready, self._ready = self._ready, None
             try:
                 os.write(ready, b"1")
+            except BrokenPipeError:  # the copy stopped already: `result` says so
+                pass
             finally:
                 os.close(ready)
 
