@@ -88,10 +88,13 @@ def test_an_error_in_the_copy_is_raised_by_result_as_it_would_be_here():
 
 @needs_fork
 def test_a_copy_that_dies_is_a_build_error_not_a_hang():
-    run = SphinxRun(lambda progress: os.kill(os.getpid(), signal.SIGKILL))
-    run.start(alongside=True)
-    with pytest.raises(BuildError, match=r"stopped without finishing \(exit status -9\)"):
-        run.result()
+    for dead_first in (False, True):
+        run = SphinxRun(lambda progress: os.kill(os.getpid(), signal.SIGKILL))
+        run.start(alongside=True)
+        if dead_first:  # gone before the editions were built: telling it so must not fail on the closed pipe
+            run._process.join(30)
+        with pytest.raises(BuildError, match=r"stopped without finishing \(exit status -9\)"):
+            run.result()
 
 
 @needs_fork
@@ -183,6 +186,16 @@ def test_what_a_sphinx_run_leaves_behind_is_freed_before_the_next_stage(monkeypa
         heap.free_garbage()
         assert left() is None
         assert gc.get_freeze_count() > 0  # what remains is set aside again
+        with heap.garbage_kept():  # the one small run of a one-edition update: its garbage lives until the command ends
+            app = Application()
+            app.env = {"app": app}
+            left = weakref.ref(app)
+            set_aside()
+            del app
+            heap.free_garbage()
+            assert left() is not None
+        heap.free_garbage()  # kept only within it
+        assert left() is None
         heap.last_stage()  # a process that ends with its stage skips the pass
         app = Application()
         app.env = {"app": app}
@@ -217,10 +230,15 @@ def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clea
     started: list[bool] = []
     real_start = SphinxRun.start
     monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    indexers, staged = _count_indexers_and_staging(monkeypatch)
+    passes = _count_garbage_passes(monkeypatch)
     opts = options(root)
     opts.jobs = 2
     report = build_series(opts)
     assert started == [True]
+    # the edition's search index started before the staging copy and the Sphinx builds, on the idle core
+    assert staged == [1] and len(indexers) == 1
+    assert passes == []  # the edition's small Sphinx run left its garbage to the command's end
     assert gc.get_freeze_count() == 0
     assert not [w for w in report.warnings if "Sphinx" in str(w)]
     site = root / "site"
@@ -248,12 +266,50 @@ def test_a_first_build_or_one_that_rebuilds_every_edition_keeps_them_one_after_t
     make_series(tmp_path, pdfs=False)
     opts = options(tmp_path)
     opts.jobs = 2
+    indexers, staged = _count_indexers_and_staging(monkeypatch)
+    passes = _count_garbage_passes(monkeypatch)
     build_series(opts)  # nothing built yet
+    assert staged == [0] and len(indexers) == 2  # each edition's indexer starts with its own build, not all at once before them
+    assert len(passes) == 3  # each run's garbage is freed: the two editions' and the series'
     retitle(tmp_path / "conf", "2031", "A Retitled Paper of 2031")
     retitle(tmp_path / "conf", "2032", "A Retitled Paper of 2032")
     build_series(opts)
     assert started == [False, False]
+    assert staged == [0, 2] and len(indexers) == 4 and len(passes) == 6
     opts.jobs = 1  # one process asked for: never a second
     retitle(tmp_path / "conf", "2032", "Retitled Once More")
     build_series(opts)
     assert started == [False, False, False]
+
+
+def _count_indexers_and_staging(monkeypatch) -> tuple[list[object], list[int]]:
+    """The search indexers a build launches, and how many of them ran when it made its staging copy."""
+    from enlsp_proceedings.publish import series
+    from enlsp_proceedings.search import index as search
+
+    indexers: list[object] = []
+    staged: list[int] = []
+    real_indexer, real_staging = search._start_indexer, series.prepare_staging
+    monkeypatch.setattr(search, "_start_indexer", lambda records, out: indexers.append(out) or real_indexer(records, out))
+    monkeypatch.setattr(series, "prepare_staging", lambda *args, **kw: staged.append(len(indexers)) or real_staging(*args, **kw))
+    return indexers, staged
+
+
+def _count_garbage_passes(monkeypatch) -> list[int]:
+    """The collector's full passes `util.heap.free_garbage` makes in this process."""
+    from enlsp_proceedings.util import heap
+
+    passes: list[int] = []
+    collect = gc.collect
+
+    class Collector:
+        def __getattr__(self, name):
+            return getattr(gc, name)
+
+        @staticmethod
+        def collect(*args):
+            passes.append(os.getpid())
+            return collect(*args)
+
+    monkeypatch.setattr(heap, "gc", Collector())
+    return passes

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 _builds = 0  # builds running in this process (`build_heap`s entered and not left)
 _last_stage = False  # this process ends after the stage it runs (`last_stage`)
+_garbage_kept = False  # within `garbage_kept`
 
 
 @contextlib.contextmanager
@@ -50,10 +51,25 @@ def free_garbage() -> None:
     (within a build). A Sphinx application and its environment are cyclic: set aside, each edition's
     would stay in memory until the build ends (a first build of 10 × 1,000 papers grew by 130 MB).
     Not in a process that ends with its stage (`last_stage`): the pass would only delay its end."""
-    if _builds and not _last_stage:
+    if _builds and not _last_stage and not _garbage_kept:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+
+
+@contextlib.contextmanager
+def garbage_kept() -> Iterator[None]:
+    """Within it, `free_garbage` frees nothing: for the one small Sphinx run of a one-edition update
+    (a one-paper edit), after which the process only writes downloads and publishes. Its pass took
+    0.17 s of a 2 × 500-paper edit and 0.2–0.6 s at 10 × 1,000; what it would free (that run's
+    application, its environment of one edition) lives until the command ends. Not for a first
+    build, or one of several editions: each run's garbage would add to the next one's peak."""
+    global _garbage_kept
+    before, _garbage_kept = _garbage_kept, True
+    try:
+        yield
+    finally:
+        _garbage_kept = before
 
 
 def last_stage() -> None:
