@@ -230,7 +230,7 @@ def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clea
     started: list[bool] = []
     real_start = SphinxRun.start
     monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
-    indexers, staged = _count_indexers_and_staging(monkeypatch)
+    indexers, staged, _prepared = _count_indexers_and_staging(monkeypatch)
     passes = _count_garbage_passes(monkeypatch)
     opts = options(root)
     opts.jobs = 2
@@ -266,7 +266,7 @@ def test_a_first_build_or_one_that_rebuilds_every_edition_keeps_them_one_after_t
     make_series(tmp_path, pdfs=False)
     opts = options(tmp_path)
     opts.jobs = 2
-    indexers, staged = _count_indexers_and_staging(monkeypatch)
+    indexers, staged, prepared = _count_indexers_and_staging(monkeypatch)
     passes = _count_garbage_passes(monkeypatch)
     build_series(opts)  # nothing built yet
     assert staged == [0] and len(indexers) == 2  # each edition's indexer starts with its own build, not all at once before them
@@ -275,24 +275,29 @@ def test_a_first_build_or_one_that_rebuilds_every_edition_keeps_them_one_after_t
     retitle(tmp_path / "conf", "2032", "A Retitled Paper of 2032")
     build_series(opts)
     assert started == [False, False]
-    assert staged == [0, 2] and len(indexers) == 4 and len(passes) == 6
+    # with a site published, the first changed edition's indexer starts before the next edition is
+    # even loaded; the other's with its build
+    assert prepared[2:] == [2, 3] and staged == [0, 3] and len(indexers) == 4 and len(passes) == 6
     opts.jobs = 1  # one process asked for: never a second
     retitle(tmp_path / "conf", "2032", "Retitled Once More")
     build_series(opts)
     assert started == [False, False, False]
 
 
-def _count_indexers_and_staging(monkeypatch) -> tuple[list[object], list[int]]:
-    """The search indexers a build launches, and how many of them ran when it made its staging copy."""
+def _count_indexers_and_staging(monkeypatch) -> tuple[list[object], list[int], list[int]]:
+    """The search indexers a build launches, how many of them ran when it made its staging copy, and
+    when it prepared each edition's volume (its PDFs' facts)."""
     from enlsp_proceedings.publish import series
     from enlsp_proceedings.search import index as search
 
     indexers: list[object] = []
     staged: list[int] = []
-    real_indexer, real_staging = search._start_indexer, series.prepare_staging
+    prepared: list[int] = []
+    real_indexer, real_staging, real_prepare = search._start_indexer, series.prepare_staging, series.prepare_volume
     monkeypatch.setattr(search, "_start_indexer", lambda records, out: indexers.append(out) or real_indexer(records, out))
     monkeypatch.setattr(series, "prepare_staging", lambda *args, **kw: staged.append(len(indexers)) or real_staging(*args, **kw))
-    return indexers, staged
+    monkeypatch.setattr(series, "prepare_volume", lambda *args, **kw: prepared.append(len(indexers)) or real_prepare(*args, **kw))
+    return indexers, staged, prepared
 
 
 def _count_garbage_passes(monkeypatch) -> list[int]:
