@@ -299,11 +299,11 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
 def _early_search(plan: _Plan, report: BuildReport, staging: Path, out: Path, stack: contextlib.ExitStack) -> SearchIndexJob:
     """The search index of the first edition found changed, started as soon as its data is settled,
     while the build goes on loading the others: its indexer runs on the core that stays idle until
-    the Sphinx builds start, instead of beside them. A one-paper edit waited for it after its pages
-    were written: 0.16-0.3 s at 2 × 500 papers, 0.34 s for the real archive with its start moved only
-    to the end of the loading. Only when a site is published (a first build starts each edition's
-    with its build, as every other edition's does: ten indexers at once would add up their memory).
-    Whatever the staging copy turns out to lack, `SearchIndexJob.finish` indexes."""
+    the Sphinx builds start, instead of beside them (a 2 × 500-paper edit waited 0.3 s for it after
+    its pages were written, the real archive's 0.34 s). Only when a site is published: a first build
+    starts each edition's with its build, as it does every other edition's (ten indexers at once
+    would add up their memory). Whatever the staging copy turns out to lack, `SearchIndexJob.finish`
+    indexes."""
     job = SearchIndexJob(plan.volume, report.pdfs, plan.folder)
     stack.callback(job.cancel)  # a build that fails before the edition's stops its indexer
     job.start(staging / plan.edition.id, out / plan.edition.id)
