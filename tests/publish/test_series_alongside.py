@@ -174,34 +174,29 @@ def test_what_a_sphinx_run_leaves_behind_is_freed_before_the_next_stage(monkeypa
     class Application:
         pass
 
-    monkeypatch.setattr(heap, "_last_stage", False)
-    with build_heap():
+    def garbage() -> weakref.ref:
+        """What a Sphinx run leaves: an application in a cycle with its environment, set aside."""
         app = Application()
         app.env = {"app": app}  # a cycle: only the collector frees it
-        left = weakref.ref(app)
         set_aside()
-        del app
+        return weakref.ref(app)
+
+    monkeypatch.setattr(heap, "_last_stage", False)
+    with build_heap():
+        left = garbage()
         gc.collect()
         assert left() is not None  # set aside: the collector's passes do not see it
         heap.free_garbage()
         assert left() is None
         assert gc.get_freeze_count() > 0  # what remains is set aside again
         with heap.garbage_kept():  # the one small run of a one-edition update: its garbage lives until the command ends
-            app = Application()
-            app.env = {"app": app}
-            left = weakref.ref(app)
-            set_aside()
-            del app
+            left = garbage()
             heap.free_garbage()
             assert left() is not None
         heap.free_garbage()  # kept only within it
         assert left() is None
         heap.last_stage()  # a process that ends with its stage skips the pass
-        app = Application()
-        app.env = {"app": app}
-        left = weakref.ref(app)
-        set_aside()
-        del app
+        left = garbage()
         heap.free_garbage()
         assert left() is not None
     assert left() is not None and gc.get_freeze_count() == 0
