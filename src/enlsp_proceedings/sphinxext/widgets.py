@@ -342,13 +342,12 @@ class MarkupTemplate:
     Only plain named fields (``{name}``): a format spec, a conversion or a positional field is a
     ValueError when the template is made."""
 
-    __slots__ = ("_parts", "_tail", "template")
+    __slots__ = ("_parts", "_tail")
 
     def __init__(self, template: str):
-        self.template = Markup(template)
         parts: list[tuple[str, str]] = []
         pending = ""  # text before the next field (``{{`` and ``}}`` end a piece of text early)
-        for text, name, spec, conversion in string.Formatter().parse(str(self.template)):
+        for text, name, spec, conversion in string.Formatter().parse(template):
             pending += text
             if name is None:
                 continue
