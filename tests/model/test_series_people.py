@@ -16,7 +16,7 @@ from enlsp_proceedings.cli import main as cli_main
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import People, Proceedings
-from enlsp_proceedings.model.series_people import SeriesPeople, orcid_edition_problems
+from enlsp_proceedings.model.series_people import SeriesPeople, orcid_edition_problems, people_key
 from synthetic import workshop_yaml
 
 ENLSP3 = REPO.parent / "shared" / "enlsp-iii-2023-source"
@@ -139,6 +139,58 @@ def test_series_orcids_tell_apart_one_name_per_edition():
     assert [(r.slug, r.orcid, r.edition_ids) for r in sorted(people.records, key=lambda r: r.slug)] == [
         ("yang-liu", ORCID_A, ["2031"]), ("yang-liu-2", ORCID_C, ["2032"])]
     assert people.person_slug("2032", y2.papers[0].authors[0]) == "yang-liu-2"
+
+
+def _two_years(title: str = "Paper", ada: dict | None = None, people: dict | None = None) -> list[tuple[str, Proceedings]]:
+    y1 = volume(2031, [("p1", [person("Ada Lovelace", affiliation="Analytical Engines"), person("Yang Liu", orcid=ORCID_A)])],
+                people={"organizers": [person("Alan Turing")]})
+    y2 = volume(2032, [("q1", [ada or person("Ada Lovelace", affiliation="Difference Ltd")]), ("q2", [person("Yang Liu")])], people=people,
+                keynotes=[{"id": "k1", "title": "Notes", "speakers": [person("Alan Turing")]}])
+    return [("2031", y1), ("2032", y2.model_copy(update={"papers": [p.model_copy(update={"title": f"{title} {p.id}"}) for p in y2.papers]}))]
+
+
+def _same(a: SeriesPeople, b: SeriesPeople) -> None:
+    assert [vars(r) for r in a.records] == [vars(r) for r in b.records] and a.issues == b.issues and a.distinct == b.distinct
+    for eid in a.edition_ids:
+        assert a.edition_slugs(eid) == b.edition_slugs(eid)
+
+
+def test_the_series_people_are_read_back_while_no_one_they_name_changes(tmp_path, monkeypatch):
+    memo = tmp_path / "people.pickle"
+    first = SeriesPeople.remembered(_two_years(), None, memo)
+    _same(first, SeriesPeople(_two_years(), None))
+    made = []
+    monkeypatch.setattr(SeriesPeople, "__init__", lambda self, *a, **k: made.append(a) or pytest.fail("made again"))
+    editions = _two_years(title="Retitled")  # titles, abstracts, PDFs: no one's name, role or item
+    again = SeriesPeople.remembered(editions, None, memo)
+    assert made == []
+    _same(first, again)
+    assert again.person_slug("2032", editions[1][1].papers[1].authors[0]) == "yang-liu"  # its lookups read this build's data
+    assert again.same_person("2032", "Yang Liu", "Yang Liu")
+
+
+@pytest.mark.parametrize("change", ["affiliation", "orcid", "alias", "series alias", "author added", "edition renamed"])
+def test_the_series_people_are_made_again_when_anyone_they_name_changes(tmp_path, change):
+    memo = tmp_path / "people.pickle"
+    SeriesPeople.remembered(_two_years(), None, memo)
+    series = None
+    editions = _two_years()
+    if change == "affiliation":
+        editions = _two_years(ada=person("Ada Lovelace", affiliation="Babbage & Co"))
+    elif change == "orcid":
+        editions = _two_years(ada=person("Ada Lovelace", orcid=ORCID_B))
+    elif change == "alias":
+        editions = _two_years(people={"aliases": [{"name": "Ada Lovelace", "variants": ["Ada King"]}]})
+    elif change == "series alias":
+        series = People.model_validate({"aliases": [{"name": "Ada K. Lovelace", "variants": ["Ada Lovelace"]}]})
+    elif change == "author added":
+        y2 = editions[1][1]
+        extra = y2.papers[0].model_copy(update={"authors": [*y2.papers[0].authors, y2.papers[1].authors[0]]})
+        editions = [editions[0], ("2032", y2.model_copy(update={"papers": [extra, y2.papers[1]]}))]
+    else:
+        editions = [editions[0], ("2033", editions[1][1])]
+    assert people_key(editions, series) != people_key(_two_years(), None)
+    _same(SeriesPeople.remembered(editions, series, memo), SeriesPeople(editions, series))
 
 
 def test_a_wrong_orcid_is_an_error_naming_file_line_and_check_digit(tmp_path):

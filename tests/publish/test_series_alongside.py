@@ -25,7 +25,8 @@ from enlsp_proceedings.publish import sphinx_run
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.series import build_series
 from enlsp_proceedings.publish.sphinx_run import SphinxRun
-from enlsp_proceedings.util.heap import build_heap, set_aside
+from enlsp_proceedings.util.files import remembered
+from enlsp_proceedings.util.heap import build_heap, loading, set_aside
 
 needs_fork = pytest.mark.skipif(sphinx_run._FORK is None, reason="no fork on this platform: the series' pages are built after the editions'")
 
@@ -164,6 +165,22 @@ def test_a_build_sets_its_data_aside_from_the_collector_and_hands_it_back_at_its
         set_aside()
         raise BuildError("a failed build")
     assert gc.get_freeze_count() == 0
+
+
+def test_a_memo_is_read_back_without_the_collector_and_leaves_it_as_it_was(tmp_path, monkeypatch):
+    states = []
+    monkeypatch.setattr("enlsp_proceedings.util.files.pickle.load", lambda fh: states.append(gc.isenabled()) or [1])
+    memo = tmp_path / "memo.pickle"
+    assert remembered(memo, "k", lambda: [1], lambda v: True) == [1] and states == []  # made and saved
+    assert remembered(memo, "k", lambda: [2], lambda v: True) == [1] and states == [False]  # read back, the collector off
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with loading():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # off before, off after: a caller's choice is kept
+    finally:
+        gc.enable()
 
 
 def test_what_a_sphinx_run_leaves_behind_is_freed_before_the_next_stage(monkeypatch):

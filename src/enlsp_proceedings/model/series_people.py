@@ -23,6 +23,7 @@ that one person has one page listing, by year, everything they did. The rules:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from enlsp_proceedings.model.codes import Code, Level
 from enlsp_proceedings.model.load import Problem, _line_of, _read_yaml
 from enlsp_proceedings.model.people import affiliation_key, similar_name_pairs_cached, slugify
 from enlsp_proceedings.model.schema import RESERVED_IDS, People, Person, Proceedings
+from enlsp_proceedings.util.code import code_digest
+from enlsp_proceedings.util.files import remembered
 from enlsp_proceedings.util.text import fold
 
 #: Where the series' own people file is, as messages name it.
@@ -154,10 +157,43 @@ def _key(name: str) -> str:
     return fold(re.sub(r"\s+", " ", name))
 
 
+def people_key(editions: list[tuple[str, Proceedings]], series_people: People | None = None) -> str:
+    """The hash of everything `SeriesPeople` reads: the tool's code, the series' people.yaml, and of
+    each edition its id, its people.yaml (aliases, ``distinct``, ``orcids``: its `canonical_name`)
+    and every person it names (`_mentions`, the one way `SeriesPeople` reads an edition's people,
+    each with its role and item). A title, an abstract, a PDF or a schedule changes none of it."""
+    digest = hashlib.sha256(f"{code_digest()}\0{(series_people or People()).model_dump_json()}".encode())
+    for index, (edition_id, proc) in enumerate(editions):
+        digest.update(f"\0edition\0{edition_id}\0{proc.people.model_dump_json()}".encode())
+        for mention in _mentions(index, proc):
+            digest.update(f"\0{mention.role}\0{mention.item}\0{mention.person.model_dump_json()}".encode())
+    return digest.hexdigest()
+
+
 class SeriesPeople:
     """Every person of every edition, one record each, keyed by a slug that never changes when an
     edition is added. ``editions``: (edition id, its `Proceedings`) pairs, oldest first;
     ``series_people``: the series' own ``conf/people.yaml`` (aliases, ``distinct``, ``orcids``), if any."""
+
+    @classmethod
+    def remembered(cls, editions: list[tuple[str, Proceedings]], series_people: People | None, memo: Path) -> SeriesPeople:
+        """The series' people, remembered in ``memo`` (a pickle in the build's cache) for as long as
+        what they are made from (`people_key`) is the same. A one-paper edit that changes no one's
+        name made them all again: 0.68–1.08 s at 10 × 1,000 papers. Hashing what they are made from
+        and reading them back takes 0.36–0.52 s, most of it the hash."""
+        procs = [proc for _, proc in editions]
+        people = remembered(memo, people_key(editions, series_people), lambda: cls(editions, series_people),
+                            lambda value: isinstance(value, cls) and value.edition_ids == [eid for eid, _ in editions])
+        people._procs = procs  # noqa: SLF001 - this class's own: what was read back has none (`__getstate__`)
+        return people
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the editions' data: `remembered` gives it back as loaded by the build."""
+        return {name: value for name, value in vars(self).items() if name != "_procs"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._procs: list[Proceedings] = []
 
     def __init__(self, editions: list[tuple[str, Proceedings]], series_people: People | None = None):
         self.edition_ids = [eid for eid, _ in editions]

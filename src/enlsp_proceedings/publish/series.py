@@ -94,6 +94,8 @@ _NOT_ADDRESSES = {*paths.MACHINERY_FOLDERS, paths.AUTHORS.rstrip("/")}
 SOURCES_MEMO = "sources.json"
 #: In the cache's ``series/<edition>/``: what the edition gives the series' pages (`_series_part`).
 SERIES_PART = "series-part.pickle"
+#: In the cache's ``series/``: the series' people (`SeriesPeople.remembered`).
+PEOPLE_MEMO = "people.pickle"
 #: In the cache's ``series/``: each person page's digest and what it was made from (`_series_pages`).
 PERSON_DIGESTS = "person-digests.json"
 #: In the cache's ``series/<edition>/``: what the edition's downloads give ``all/`` (`_downloads_part`).
@@ -177,15 +179,15 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
     with lock_out(out), lock_cache(cache), build_heap(), contextlib.ExitStack() as cleanup:
         conf = load_series(opts.conf_dir, memo=cache / "series" / "conf")
         set_aside()
-        people = SeriesPeople([(e.id, e.proc) for e in conf.editions], conf.people)
+        work = cache / "series"
+        work.mkdir(parents=True, exist_ok=True)
+        people = SeriesPeople.remembered([(e.id, e.proc) for e in conf.editions], conf.people, work / PEOPLE_MEMO)
         set_aside()
         volumes: list[tuple[Edition, Volume]] = []
         plans: list[_Plan] = []
         searches: dict[str, SearchIndexJob] = {}  # the search index started early (`_early_search`), of at most one edition
         staging = out.with_name(f".{out.name}.staging")
         published = marker_id(out)[1]
-        work = cache / "series"
-        work.mkdir(parents=True, exist_ok=True)
         confdir = sphinx_confdir(opts.docs_dir)
         memo = FirstPageMemo(cache)  # one for every edition: each one's save would drop the others'
         name_memo = NameFindingsMemo(cache)

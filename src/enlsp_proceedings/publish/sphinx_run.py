@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import importlib
 import io
 import multiprocessing
@@ -28,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.publish.errors import USER_OS_ERRORS, BuildError
-from enlsp_proceedings.util.heap import free_garbage, last_stage, set_aside
+from enlsp_proceedings.util.heap import free_garbage, last_stage, loading, set_aside
 
 if TYPE_CHECKING:
     from enlsp_proceedings.publish.pipeline import BuildOptions
@@ -161,19 +160,14 @@ def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, dat
     status = None if opts.quiet else SphinxProgress(progress)
     warnings = _WarningStream(sys.stderr)
     with patch_docutils(confdir), docutils_namespace():
-        # Loading the saved environment unpickles millions of objects; with the cyclic garbage
-        # collector running meanwhile it took four times as long (0.4 s instead of 0.1 s at
-        # 1,000 papers). Loading makes no garbage, so collect nothing until it is done, then
-        # set aside what was loaded so later collections don't scan it again and again (`util.heap`).
-        gc.disable()
-        try:
+        # Loading the saved environment unpickles millions of objects (`util.heap.loading`); what
+        # was loaded is then set aside, so later collections don't scan it again and again.
+        with loading():
             app = Sphinx(
                 src, confdir, site, doctrees, "html",
                 confoverrides=overrides, status=cast("IO[str] | None", status), warning=cast("IO[str]", warnings),  # Sphinx only writes to them
                 freshenv=False, warningiserror=False, parallel=worker_count(opts.jobs), keep_going=True,
             )
-        finally:
-            gc.enable()
         set_aside()
         app.build(force_all=False)
         del app  # cyclic, like its environment: freed below

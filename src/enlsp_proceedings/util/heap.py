@@ -46,6 +46,21 @@ def set_aside() -> None:
         gc.freeze()
 
 
+@contextlib.contextmanager
+def loading() -> Iterator[None]:
+    """No pass of the collector within it: for reading back a pickle (Sphinx's environment, a
+    memo of the build's cache). Unpickling makes millions of objects and no garbage; with the
+    collector running meanwhile, Sphinx's environment of 1,000 papers took 0.4 s to load instead
+    of 0.1 s. The collector runs again as before when it ends."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def free_garbage() -> None:
     """Free what a stage left behind, and set aside what remains: one full pass of the collector
     (within a build). A Sphinx application and its environment are cyclic: set aside, each edition's
