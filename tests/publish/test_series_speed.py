@@ -239,10 +239,24 @@ def test_the_series_pages_are_handed_the_builds_own_data_equal_to_what_series_js
     monkeypatch.setattr(data, "remember_series", lambda path, site: (handed.append((path, site)), real(path, site)))
     retitle(built / "conf", "2032", "A retitled paper")
     build_series(options(built))
-    [(path, site)] = handed
+    path, site = handed[0]
+    assert [(p, id(s)) for p, s in handed] == [(path, id(site))] * 2  # before its Sphinx run, and once series.json is saved after it
     assert site.papers and site.people and site.editions
     assert SeriesSite.from_json(path.read_text(encoding="utf-8")) == site
     assert data.get_series(type("App", (), {"config": type("Config", (), {"enlsp_series": str(path)})})()) is site
+
+
+@pytest.mark.slow
+def test_a_change_to_series_yaml_alone_rebuilds_the_series_pages(built):
+    """Whether the series' pages changed is known from series.yaml's fields and each edition's
+    fingerprint, without saving every paper's data as JSON first: a new description alone is one."""
+    path = built / "conf" / "series.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["description"] = "A workshop held every year, now with a longer description."
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert not build_series(options(built)).up_to_date
+    assert "now with a longer description" in (built / "site" / "index.html").read_text(encoding="utf-8")
+    assert build_series(options(built)).up_to_date
 
 
 def test_page_stubs_are_not_read_back_when_their_file_is_as_last_written(tmp_path, monkeypatch):
