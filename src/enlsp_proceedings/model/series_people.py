@@ -179,8 +179,8 @@ class SeriesPeople:
     def remembered(cls, editions: list[tuple[str, Proceedings]], series_people: People | None, memo: Path) -> SeriesPeople:
         """The series' people, remembered in ``memo`` (a pickle in the build's cache) for as long as
         what they are made from (`people_key`) is the same. A one-paper edit that changes no one's
-        name made them all again: 0.68–1.08 s at 10 × 1,000 papers. Hashing what they are made from
-        and reading them back takes 0.36–0.52 s, most of it the hash."""
+        name made them all again: 0.67–1.10 s at 10 × 1,000 papers. Hashing what they are made from
+        and reading them back takes 0.35–0.52 s, most of it the hash."""
         procs = [proc for _, proc in editions]
         people = remembered(memo, people_key(editions, series_people), lambda: cls(editions, series_people),
                             lambda value: isinstance(value, cls) and value.edition_ids == [eid for eid, _ in editions])
