@@ -78,8 +78,9 @@ def write_atomically(path: Path, content: str | bytes, *, mode: int | None = FIL
 def remembered(path: Path, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
     """``make()``'s value, remembered in ``path``: a first line holding ``key`` (no line break), then
     the value pickled. Read back (without the collector's passes: `util.heap.loading`) while the key
-    is the same and ``valid`` accepts what was read; made and saved again otherwise. The pickle is the build's own cache, trusted as Sphinx's saved
-    environment beside it is; one that cannot be read or written only costs time."""
+    is the same and ``valid`` accepts what was read; made and saved again otherwise. The pickle is
+    the build's own cache, trusted as Sphinx's saved environment beside it is; one that cannot be
+    read or written only costs time."""
     try:
         with open(path, "rb") as fh:
             if fh.readline().rstrip(b"\n") == key.encode():
