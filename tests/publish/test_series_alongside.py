@@ -247,7 +247,13 @@ def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clea
     passes = _count_garbage_passes(monkeypatch)
     reads = tmp_path / "series-json-reads"  # written by any process that parses series.json, the forked copy included
     real_from_json = SeriesSite.from_json.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(SeriesSite, "from_json", classmethod(lambda cls, text: (reads.open("a").write("read\n"), real_from_json(cls, text))[1]))
+
+    def from_json(cls, text):
+        with reads.open("a") as fh:
+            fh.write("read\n")
+        return real_from_json(cls, text)
+
+    monkeypatch.setattr(SeriesSite, "from_json", classmethod(from_json))
     opts = options(root)
     opts.jobs = 2
     report = build_series(opts)
