@@ -210,3 +210,17 @@ def test_the_preview_rebuilds_in_a_process_forked_from_one_that_has_imported_the
     papers_yaml.write_text("papers: [\n", encoding="utf-8")
     assert not preview.build() and preview.generation == 1
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
+
+
+def test_a_build_shows_each_warning_once_and_every_error_every_time(tmp_path):
+    """The second build counts the warnings the first showed, in their order; errors are always shown."""
+    from enlsp_proceedings.cli import _once
+    from enlsp_proceedings.model.codes import Level, Reported
+
+    memory = tmp_path / "reported-warnings.json"
+    w1, w2, w3 = (Reported(Level.WARNING, "pdf-missing", f"paper {i}: no camera-ready PDF") for i in "abc")
+    error = Reported(Level.ERROR, "pdf-unreadable", "paper d: cannot be read")
+    assert _once([w1, error, w2], memory) == ([w1, error, w2], [])
+    assert _once([w3, w2, error, w1], memory) == ([w3, error], [w2, w1])
+    assert _once([w1, w1], memory) == ([], [w1, w1])  # one line twice (two editions' one text): both counted
+    assert _once([w2], memory) == ([w2], [])  # the last build's alone are remembered: w2 went away and came back

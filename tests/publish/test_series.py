@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import enlsp_proceedings.publish.series as series_module
 from conftest import run_build
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series, load_series
@@ -139,6 +140,30 @@ def test_old_addresses_of_the_root_edition_answer_pages_point_on_files_stay(tmp_
     (site / "2031" / "papers" / "alpha.pdf").unlink()  # gone from the edition: gone from the root
     write_legacy_addresses(site, series, {"index.html"})
     assert not (site / "papers" / "alpha.pdf").exists() and (site / "papers" / "alpha.html").exists()
+
+
+def test_old_addresses_are_written_again_only_when_their_page_changes(tmp_path, monkeypatch):
+    conf, _ = make_series(tmp_path)
+    series = load_series(conf)
+    site = tmp_path / "site"
+    (site / "2031" / "papers").mkdir(parents=True)
+    for name in ("alpha", "beta"):
+        (site / "2031" / "papers" / f"{name}.html").write_text(f"<html>{name}</html>")
+    write_legacy_addresses(site, series, {"index.html"})
+    written: list[str] = []
+    real = series_module.write_if_changed
+    monkeypatch.setattr(series_module, "write_if_changed", lambda path, data: written.append(path.name) or real(path, data))
+    write_legacy_addresses(site, series, {"index.html"})
+    assert written == [series_module.LEGACY_MANIFEST]  # the pages the manifest knows are not read again
+    (site / "papers" / "beta.html").unlink()  # gone from the site copy: written again
+    written.clear()
+    write_legacy_addresses(site, series, {"index.html"})
+    assert written == ["beta.html", series_module.LEGACY_MANIFEST]
+    series.series = series.series.model_copy(update={"base_url": "https://moved.example.org/"})  # every page says its address
+    written.clear()
+    write_legacy_addresses(site, series, {"index.html"})
+    assert sorted(written) == [series_module.LEGACY_MANIFEST, "alpha.html", "beta.html"]
+    assert 'href="https://moved.example.org/2031/papers/alpha.html"' in (site / "papers" / "alpha.html").read_text()
 
 
 def test_a_redirect_page_escapes_its_address():

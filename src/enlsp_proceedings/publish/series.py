@@ -76,7 +76,7 @@ from enlsp_proceedings.publish.sphinx_run import SphinxRun, cores, run_sphinx, s
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
 from enlsp_proceedings.util.code import code_digest
-from enlsp_proceedings.util.files import copy_atomically, read_json_object, remembered, write_if_changed
+from enlsp_proceedings.util.files import PendingWrite, copy_atomically, read_json_object, remembered, write_if_changed
 from enlsp_proceedings.util.heap import build_heap, garbage_kept, set_aside
 
 #: Where an edition's build remembers what it was made from (in its folder of the site).
@@ -222,8 +222,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             if problem.level != Level.NOTE:
                 where = f"editions {', '.join(editions)}" if editions else "series"
                 report.across.append(Reported(Level(problem.level), problem.code, f"{where}: {problem.message} [{problem.code}]"))
-        errors = [str(w) for w in report.warnings if w.level is Level.ERROR]
-        if opts.strict and errors:
+        if opts.strict and (errors := [str(w) for w in report.warnings if w.level is Level.ERROR]):
             raise BuildError("--strict: " + "; ".join(errors))
         site = SeriesSite(conf.series.name, conf.series.short_name, conf.series.description, conf.series.base_url,
                           [(link.label, link.url) for link in conf.series.links])
@@ -286,11 +285,13 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
             write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
             write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes], work)
-            series_json = series_json or site.to_json()  # while the series' pages are built beside
+            # made, compared with the file and written beside it while the series' pages are built
+            # beside (19.7 MB at 10 × 1,000: 0.15 s after the run); renamed onto it once the run is over
+            pending = cleanup.enter_context(PendingWrite(data_path, series_json or site.to_json()))
             warnings += series_run.result()
         finally:
             series_run.close()
-        write_if_changed(data_path, series_json)
+        pending.commit()
         remember_series(data_path, site)  # the file as now written
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
@@ -474,9 +475,13 @@ def write_legacy_addresses(site: Path, conf: SeriesConf, series_pages: set[str])
                 target = site / path
                 if name.endswith(".html"):
                     depth = path.count("/")
-                    new = "../" * depth + f"{root_edition}/{path}"
-                    write_if_changed(target, redirect_page(new, conf.series.edition_url(root_edition) + path))
-                    wanted[path] = "redirect"
+                    page = redirect_page("../" * depth + f"{root_edition}/{path}", conf.series.edition_url(root_edition) + path)
+                    # the staging copy holds the last build's pages: one the manifest says is this very
+                    # page is not read again (1,000 papers' redirects: 0.2–0.5 s after the series' run)
+                    key = "redirect " + hashlib.sha256(page.encode()).hexdigest()[:32]
+                    if previous.get(path) != key or not target.is_file():
+                        write_if_changed(target, page)
+                    wanted[path] = key
                 else:
                     stat = source.stat()
                     key = f"{stat.st_size}:{stat.st_mtime_ns}"
