@@ -13,6 +13,7 @@ import yaml
 
 from conftest import REPO
 from enlsp_proceedings.cli import main as cli_main
+from enlsp_proceedings.model import series_people
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import People, Proceedings
@@ -191,6 +192,34 @@ def test_the_series_people_are_made_again_when_anyone_they_name_changes(tmp_path
         editions = [editions[0], ("2033", editions[1][1])]
     assert people_key(editions, series) != people_key(_two_years(), None)
     _same(SeriesPeople.remembered(editions, series, memo), SeriesPeople(editions, series))
+
+
+def test_each_editions_share_of_the_key_is_remembered_by_its_files_and_only_a_changed_one_is_hashed(tmp_path, monkeypatch):
+    memo = tmp_path / "people.pickle"
+    editions = _two_years()
+    key = SeriesPeople.remembered(editions, None, memo, ["files-1", "files-2"]).key
+    assert key == people_key(editions, None)  # the very key of hashing every edition
+    hashed: list[str] = []
+    real = series_people.edition_people_digest
+    monkeypatch.setattr(series_people, "edition_people_digest", lambda eid, i, proc: hashed.append(eid) or real(eid, i, proc))
+    assert SeriesPeople.remembered(editions, None, memo, ["files-1", "files-2"]).key == key and hashed == []
+    changed = _two_years(ada=person("Ada Lovelace", affiliation="Babbage & Co"))
+    people = SeriesPeople.remembered(changed, None, memo, ["files-1", "files-2-edited"])
+    assert hashed == ["2032"] and people.key == people_key(changed, None) != key
+    _same(people, SeriesPeople(changed, None))
+    hashed.clear()
+    renamed = [editions[0], ("2033", editions[1][1])]  # the same files in a folder of another name: hashed again
+    assert SeriesPeople.remembered(renamed, None, memo, ["files-1", "files-2"]).key == people_key(renamed, None) and "2033" in hashed
+
+
+def test_the_likely_variants_across_years_are_read_back_with_the_people(tmp_path, monkeypatch):
+    y1 = volume(2031, [("p1", [person("Wenhu Chen")])])
+    editions = [("2031", y1), ("2032", volume(2032, [("q1", [person("Weizhu Chen")])]))]
+    memo = tmp_path / "people.pickle"
+    first = SeriesPeople.remembered(editions, None, memo, None, tmp_path).likely_variants(tmp_path)
+    assert [(v.a, v.b) for v in first] == [("Wenhu Chen", "Weizhu Chen")]
+    monkeypatch.setattr(SeriesPeople, "_find_variants", lambda self, cache: pytest.fail("found again"))
+    assert SeriesPeople.remembered(editions, None, memo, None, tmp_path).likely_variants(tmp_path) == first
 
 
 def test_a_wrong_orcid_is_an_error_naming_file_line_and_check_digit(tmp_path):

@@ -184,6 +184,19 @@ def test_a_memo_is_read_back_without_the_collector_and_leaves_it_as_it_was(tmp_p
         gc.enable()
 
 
+def test_what_a_build_reads_back_is_set_aside_before_the_collector_runs_again():
+    """Within a build, what a memo gave back lives to the build's end: the pass its new objects
+    bring on does not scan it. Outside a build nothing is set aside (nothing would hand it back)."""
+    with loading():
+        read_outside = [object() for _ in range(10)]
+    assert gc.get_freeze_count() == 0
+    with build_heap():
+        with loading():
+            read_back = [[n] for n in range(1000)]
+        assert gc.get_freeze_count() >= len(read_back) and gc.isenabled()
+    assert gc.get_freeze_count() == 0 and read_outside  # handed back when the build ends
+
+
 def test_what_a_sphinx_run_leaves_behind_is_freed_before_the_next_stage(monkeypatch):
     """A Sphinx application and its environment are cyclic: set aside with the build's data, each
     edition's would stay in memory until the build ends."""

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from enlsp_proceedings.publish import series as series_module
+from enlsp_proceedings.publish import settled as settled_module
 from enlsp_proceedings.publish.pipeline import BuildOptions
 from enlsp_proceedings.publish.series import build_series
 from test_series import make_series
@@ -148,14 +149,40 @@ def test_an_edition_whose_data_did_not_change_is_not_digested_again(built, monke
     """Each edition's page sources are remembered with the hash of the data they were made from: an
     edit to one edition digests that edition's pages only, a no-change rebuild none."""
     digested: list[str] = []
-    real = series_module.source_pages
-    monkeypatch.setattr(series_module, "source_pages", lambda volume, *a: digested.append(volume.series.edition) or real(volume, *a))
+    real = settled_module.source_pages
+    monkeypatch.setattr(settled_module, "source_pages", lambda volume, *a: digested.append(volume.series.edition) or real(volume, *a))
     retitle(built / "conf", "2032", "Pruning Tiny Models Faster")
     build_series(options(built))
     assert digested == ["2032"]
     assert "Pruning Tiny Models Faster" in (built / "site" / "2032" / "papers" / "alpha.html").read_text(encoding="utf-8")
     digested.clear()
     assert build_series(options(built)).up_to_date and digested == []
+
+
+@pytest.mark.slow
+def test_an_edit_to_one_edition_settles_that_edition_alone_and_still_reports_the_others(built, monkeypatch):
+    """The other edition's volume, checks and pages' fingerprint are read back as the last build
+    settled them (`publish.settled`); its warnings are reported as before. A no-change rebuild
+    settles none, a PDF replaced settles its edition again."""
+    (built / "papers" / "2031" / "beta.pdf").unlink()
+    before = build_series(options(built))
+    assert "no camera-ready PDF" in " ".join(str(w) for w in before.editions["2031"].warnings)
+    settled: list[str] = []
+    real = series_module._settle
+    monkeypatch.setattr(series_module, "_settle", lambda conf, edition, *a: settled.append(edition.id) or real(conf, edition, *a))
+    retitle(built / "conf", "2032", "Pruning Tiny Models, Settled")
+    report = build_series(options(built))
+    assert settled == ["2032"]
+    assert [str(w) for w in report.editions["2031"].warnings] == [str(w) for w in before.editions["2031"].warnings]
+    assert {str(w) for w in before.warnings if "edition 2031" in str(w)} <= {str(w) for w in report.warnings}
+    assert report.editions["2031"].volume.pdf_counts == before.editions["2031"].volume.pdf_counts
+    settled.clear()
+    assert build_series(options(built)).up_to_date and settled == []
+    pdf = built / "papers" / "2031" / "alpha.pdf"
+    pdf.write_bytes((built / "papers" / "2032" / "alpha.pdf").read_bytes())  # another paper's file: a warning of its own
+    report = build_series(options(built))
+    assert settled == ["2031"]
+    assert len(report.editions["2031"].warnings) > len(before.editions["2031"].warnings)
 
 
 @pytest.mark.slow

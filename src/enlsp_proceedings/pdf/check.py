@@ -533,6 +533,8 @@ class FirstPageMemo:
         known = load_memo(self.path)
         self.known: dict[str, list] = known if isinstance(known, dict) else {}
         self.used: dict[str, list] = {}
+        #: the key of each check asked for, in order (`publish.settled`: those of one edition)
+        self.order: list[str] = []
 
     def problems(self, paper: Paper, facts: PdfFacts) -> list[PdfProblem]:
         """The first-page problems of this paper's PDF, remembered or computed now."""
@@ -546,7 +548,14 @@ class FirstPageMemo:
         if found is None:
             found = first_page_problems(paper, facts)
         self.used[key] = [[p.level, p.code, p.message] for p in found]
+        self.order.append(key)
         return found
+
+    def keep(self, keys: list[str]) -> None:
+        """Keep these checks remembered, though not asked for (an edition this build did not check again)."""
+        for key in keys:
+            if key in self.known:
+                self.used[key] = self.known[key]
 
     def save(self) -> None:
         """Write the memo to the cache (skipped quietly when the cache cannot be written)."""
@@ -956,6 +965,11 @@ class NameFindingsMemo:
         if key is not None:
             self.used[key] = {"assumed": names.assumed, "variants": names.variants}
         return names
+
+    def keep(self, key: str) -> None:
+        """Keep an edition's findings remembered, though not asked for (this build did not check it again)."""
+        if key in self.known:
+            self.used[key] = self.known[key]
 
     def save(self) -> None:
         """Write the memo to the cache when it changed (skipped quietly when the cache cannot be written)."""

@@ -14,6 +14,7 @@ archive as it was.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import filecmp
 import functools
 import hashlib
@@ -59,6 +60,7 @@ from enlsp_proceedings.publish.pipeline import (
     settle_problems,
     with_user_errors,
 )
+from enlsp_proceedings.publish.settled import SOURCES_MEMO, SettledEdition, settle_edition, settled_key
 from enlsp_proceedings.publish.site import (
     claim_cache,
     follow_published,
@@ -71,7 +73,7 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import Sources, remembered_sources, source_pages, stub, write_pages
+from enlsp_proceedings.publish.sources import Sources, remembered_sources, stub, write_pages
 from enlsp_proceedings.publish.sphinx_run import SphinxRun, cores, run_sphinx, sphinx_confdir, worker_count
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
@@ -90,8 +92,6 @@ _SERIES_OWN = {paths.HOME, paths.SEARCH, paths.NOT_FOUND, "genindex.html", "site
                "robots.txt", LEGACY_MANIFEST}
 #: Folders of an edition that are its own machinery, not addresses anyone handed out.
 _NOT_ADDRESSES = {*paths.MACHINERY_FOLDERS, paths.AUTHORS.rstrip("/")}
-#: In the cache's ``series/<edition>/`` and ``series/``: the pages last generated and their fingerprint (`remembered_sources`).
-SOURCES_MEMO = "sources.json"
 #: In the cache's ``series/<edition>/``: what the edition gives the series' pages (`_series_part`).
 SERIES_PART = "series-part.pickle"
 #: In the cache's ``series/``: the series' people (`SeriesPeople.remembered`).
@@ -110,7 +110,8 @@ class _Plan:
 
     edition: Edition
     volume: Volume
-    volume_json: str
+    #: its data as JSON, when this build made it (None: remembered, made when the edition is built)
+    volume_json: str | None
     folder: Path
     sources: Sources
 
@@ -170,6 +171,22 @@ def in_series(conf: SeriesConf, edition: Edition) -> Proceedings:
     return edition.proc.model_copy(update={"workshop": workshop})
 
 
+def _settle(conf: SeriesConf, edition: Edition, people: SeriesPeople, today: dt.date, papers_dir: Path, conf_dir: Path, cache: Path,
+            memo: FirstPageMemo, name_memo: NameFindingsMemo, quiet: bool) -> SettledEdition:
+    """An edition's volume in the series, its PDFs read (cached) and its checks settled, as a
+    single workshop's build does (`pipeline`); `publish.settled` fills in the rest."""
+    proc = in_series(conf, edition)
+    volume, pdfs = prepare_volume(proc, papers_dir, cache, quiet)
+    volume.series = edition_context(conf, edition, people)
+    volume.held = volume.held_on(today)
+    report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
+    attach_supplements(volume, report)
+    settled = functools.partial(_settled, people, edition.id)  # as `check`: pairs the series' people.yaml settles
+    names = name_memo.findings(edition.digest, functools.partial(_people_of, volume))
+    settle_problems(proc, volume, pdfs, report, memo, papers_dir, names, conf_dir, settled)
+    return SettledEdition(volume, pdfs, report.warnings, report.supplements, fingerprint="", first_pages=[])
+
+
 def _build_series(opts: BuildOptions) -> SeriesReport:
     out = opts.out_dir.resolve()
     _check_out_dir(out, opts)
@@ -181,7 +198,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         set_aside()
         work = cache / "series"
         work.mkdir(parents=True, exist_ok=True)
-        people = SeriesPeople.remembered([(e.id, e.proc) for e in conf.editions], conf.people, work / PEOPLE_MEMO)
+        people = SeriesPeople.remembered([(e.id, e.proc) for e in conf.editions], conf.people, work / PEOPLE_MEMO,
+                                         [e.digest for e in conf.editions], cache)
         set_aside()
         volumes: list[tuple[Edition, Volume]] = []
         plans: list[_Plan] = []
@@ -196,23 +214,16 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                 today = build_date(edition.proc.workshop.timezone)
             except ValueError as exc:
                 raise BuildError(f"{edition.id}: {exc}") from None
-            proc = in_series(conf, edition)
-            papers_dir = opts.papers_dir / edition.id
-            volume, pdfs = prepare_volume(proc, papers_dir, cache, opts.quiet)
-            volume.series = edition_context(conf, edition, people)
-            volume.held = volume.held_on(today)
-            edition_report = BuildReport(volume, pdfs, supplements=check_supplements(proc.papers, papers_dir, cache))
-            attach_supplements(volume, edition_report)
-            settled = functools.partial(_settled, people, edition.id)  # as `check`: pairs the series' people.yaml settles
-            names = name_memo.findings(edition.digest, functools.partial(_people_of, volume))
-            settle_problems(proc, volume, pdfs, edition_report, memo, papers_dir, names, opts.conf_dir / edition.id, settled)
-            report.editions[edition.id] = edition_report
-            volumes.append((edition, volume))
-            # its pages' sources and fingerprint: an archive whose inputs are all unchanged is up to date
+            papers_dir, edition_conf = opts.papers_dir / edition.id, opts.conf_dir / edition.id
+            # its volume, checks and pages' sources and fingerprint (an archive whose inputs are all
+            # unchanged is up to date), remembered while nothing they are made from changes
             folder = work / edition.id
-            volume_json = volume.to_json()
-            made = remembered_sources(volume_json, functools.partial(source_pages, volume), None, confdir, folder / SOURCES_MEMO)
-            plans.append(plan := _Plan(edition, volume, volume_json, folder, made))
+            settle = functools.partial(_settle, conf, edition, people, today, papers_dir, edition_conf, cache, memo, name_memo, opts.quiet)
+            key = settled_key(edition, conf, people, today, papers_dir, edition_conf, confdir)
+            kept, made, volume_json = settle_edition(key, folder, settle, confdir, memo, name_memo, edition.digest)
+            report.editions[edition.id] = edition_report = kept.report()
+            volumes.append((edition, kept.volume))
+            plans.append(plan := _Plan(edition, kept.volume, volume_json, folder, made))
             if not searches and published and _stamp(out / edition.id) != made.fingerprint:
                 searches[edition.id] = _early_search(plan, edition_report, staging, out, cleanup)
             set_aside()
@@ -340,7 +351,7 @@ def _build_edition(opts: BuildOptions, plan: _Plan, edition_report: BuildReport,
     if not opts.quiet:
         print(f"edition {edition.id}: building", file=sys.stderr, flush=True)
     data_path, src = plan.folder / "volume.json", plan.folder / "source"
-    write_if_changed(data_path, plan.volume_json)
+    write_if_changed(data_path, plan.volume_json if plan.volume_json is not None else volume.to_json())
     edition_report.rewritten = write_pages(pages, src, None)
     search = search or SearchIndexJob(volume, edition_report.pdfs, plan.folder)
     search.start(target, published)  # nothing more if it runs already

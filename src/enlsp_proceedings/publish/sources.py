@@ -157,7 +157,12 @@ def remembered_sources(data_json: str, make_pages: Callable[[], dict[str, str]],
     ``volume.json`` instead of a digest of every page (0.3 s per 1,000 papers) and reading every
     source back. `write_pages` writes them when the project is built.
     """
-    key = fingerprint(data_json, docs_dir, confdir)
+    return sources_of(fingerprint(data_json, docs_dir, confdir), make_pages, memo)
+
+
+def sources_of(key: str, make_pages: Callable[[], dict[str, str]], memo: Path) -> Sources:
+    """The pages whose fingerprint is ``key``: read back from ``memo`` when the last build saved
+    them with it, made by ``make_pages`` (and saved there) otherwise."""
     try:
         saved = json.loads(memo.read_text(encoding="utf-8"))
         if saved["fingerprint"] == key and isinstance(saved["pages"], dict):

@@ -51,12 +51,16 @@ def loading() -> Iterator[None]:
     """No pass of the collector within it: for reading back a pickle (Sphinx's environment, a
     memo of the build's cache). Unpickling makes millions of objects and no garbage; with the
     collector running meanwhile, Sphinx's environment of 1,000 papers took 0.4 s to load instead
-    of 0.1 s. The collector runs again as before when it ends."""
+    of 0.1 s. The collector runs again as before when it ends; within a build, what was read is
+    set aside first (`set_aside`: a build keeps what it reads back to its end), so that the pass
+    its new objects bring on does not scan them all (0.1–0.2 s over the memos of a 10 × 1,000-paper
+    edit)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        set_aside()
         if collecting:
             gc.enable()
 
