@@ -166,6 +166,37 @@ def test_old_addresses_are_written_again_only_when_their_page_changes(tmp_path, 
     assert 'href="https://moved.example.org/2031/papers/alpha.html"' in (site / "papers" / "alpha.html").read_text()
 
 
+def test_old_addresses_are_not_walked_again_while_the_root_edition_and_the_series_pages_are_the_same(tmp_path, monkeypatch):
+    conf, _ = make_series(tmp_path)
+    series = load_series(conf)
+    site = tmp_path / "site"
+    (site / "2031" / "papers").mkdir(parents=True)
+    (site / "2031" / "papers" / "alpha.html").write_text("<html>alpha</html>")
+    (site / "2031" / "papers" / "alpha.pdf").write_bytes(b"%PDF-1.4 alpha")
+    (site / "2031" / series_module.EDITION_STAMP).write_text(json.dumps({"inputs": "fingerprint-1"}))
+    write_legacy_addresses(site, series, {"index.html"})
+    walked: list[str] = []
+    real_walk = series_module.os.walk
+    monkeypatch.setattr(series_module.os, "walk", lambda top, *a, **k: walked.append(str(top)) or real_walk(top, *a, **k))
+    write_legacy_addresses(site, series, {"index.html"})
+    assert walked == []
+    for change in ("stamp", "series pages", "a file gone"):
+        if change == "stamp":  # the root edition was built again
+            (site / "2031" / series_module.EDITION_STAMP).write_text(json.dumps({"inputs": "fingerprint-2"}))
+            write_legacy_addresses(site, series, {"index.html"})
+        elif change == "series pages":  # a series page now takes one of the old addresses
+            write_legacy_addresses(site, series, {"index.html", "papers/alpha.html"})
+            assert "papers/alpha.html" not in json.loads((site / series_module.LEGACY_MANIFEST).read_text())["files"]
+            write_legacy_addresses(site, series, {"index.html"})
+        else:
+            (site / "papers" / "alpha.pdf").unlink()
+            write_legacy_addresses(site, series, {"index.html"})
+            assert (site / "papers" / "alpha.pdf").read_bytes() == b"%PDF-1.4 alpha"
+        assert walked, change
+        walked.clear()
+    assert (site / "papers" / "alpha.html").is_file()
+
+
 def test_a_redirect_page_escapes_its_address():
     page = redirect_page('../2031/papers/a"b<c>.html', 'https://x.org/2031/papers/a"b<c>.html')
     assert '<c>' not in page.split("<script>")[0] and "&lt;c&gt;" in page
