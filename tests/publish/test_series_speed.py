@@ -186,6 +186,30 @@ def test_an_edit_to_one_edition_settles_that_edition_alone_and_still_reports_the
 
 
 @pytest.mark.slow
+def test_a_site_deleted_is_built_again_from_the_editions_read_back_as_a_clean_build_makes_it(built, tmp_path, monkeypatch):
+    """Every edition's pages, thumbnails, downloads and search index come from what the cache
+    remembers of it (nothing is settled again), and equal a build with no cache at all."""
+    import shutil
+
+    from test_incremental import clean_copy, site_files
+
+    shutil.rmtree(built / "site")
+    settled: list[str] = []
+    real = series_module._settle
+    monkeypatch.setattr(series_module, "_settle", lambda conf, edition, *a: settled.append(edition.id) or real(conf, edition, *a))
+    build_series(options(built))
+    assert settled == []
+    assert (built / "site" / "2031" / "papers" / "alpha.png").is_file()
+    monkeypatch.undo()
+    clean = clean_copy(built, tmp_path / "clean")
+    build_series(options(clean))
+    manifests = {".enlsp-legacy.json", "all/.enlsp-all.json"}  # the build's own records of its files' sizes and times
+    got, want = ({k: v for k, v in site_files(s).items() if k not in manifests} for s in (built / "site", clean / "site"))
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
+
+
+@pytest.mark.slow
 def test_an_edit_digests_the_person_pages_of_its_editions_people_only(built, monkeypatch):
     """A person's page shows what the editions they are in say of them: its digest is remembered with
     those editions' fingerprints, so an edit to 2032 digests the pages of 2032's people alone."""
