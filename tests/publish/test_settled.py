@@ -66,9 +66,20 @@ def edit_yaml(path: Path, change) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """The series made once, its PDFs' facts in the cache (nothing of it settled or remembered)."""
+    root = tmp_path_factory.mktemp("settled-template")
+    make_series(root, pdfs=True)
+    Archive(root).settle()
+    shutil.rmtree(root / "cache" / "series")
+    return root
+
+
 @pytest.fixture()
-def archive(tmp_path) -> Archive:
-    make_series(tmp_path, pdfs=True)
+def archive(template, tmp_path) -> Archive:
+    for name in ("conf", "papers", "cache"):
+        shutil.copytree(template / name, tmp_path / name, symlinks=True, copy_function=shutil.copy)  # new files: their own identity
     return Archive(tmp_path)
 
 
