@@ -73,8 +73,8 @@ class SettledEdition:
 def _listing(folder: Path) -> list[list[object]] | None:
     """Every entry under ``folder`` with its identity (`pdf.cache.HashMemo`'s: size, modification and
     change times, inode; a link also by its target, a broken one as such); ``[]`` when the folder is
-    not there. None when it cannot be listed whole: a folder that is a link (its files could change
-    unseen), or an error."""
+    not there. None when it cannot be listed whole: a folder inside it that is a link (its files
+    could change unseen), or an error."""
     entries: list[list[object]] = []
     if not os.path.lexists(folder):
         return entries
