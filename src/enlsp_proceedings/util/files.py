@@ -35,9 +35,9 @@ FILE_MODE = 0o644
 TEMP_PREFIX = ".tmp-"
 
 
-def _replace(target: Path, fill: Callable[[int, str], None], mode: int | None) -> None:
-    """Make a temporary file beside ``target``, ``fill(fd, name)`` it, give it ``mode`` (None: the
-    mode of the file it replaces, or `FILE_MODE`) and rename it onto ``target``. ``fill`` owns ``fd``."""
+def _temporary(target: Path, fill: Callable[[int, str], None], mode: int | None) -> str:
+    """A temporary file beside ``target``, filled by ``fill(fd, name)`` (which owns ``fd``), with
+    ``mode`` (None: the mode of the file it will replace, or `FILE_MODE`); its name."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=target.suffix)
     try:
@@ -48,8 +48,18 @@ def _replace(target: Path, fill: Callable[[int, str], None], mode: int | None) -
             except OSError:
                 mode = FILE_MODE
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
     except BaseException:  # a full disk: no half-written temporary file stays behind
+        _unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def _replace(target: Path, fill: Callable[[int, str], None], mode: int | None) -> None:
+    """`_temporary`, renamed onto ``target``."""
+    tmp = _temporary(target, fill, mode)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
         _unlink_quietly(tmp)
         raise
 
@@ -67,12 +77,13 @@ def write_atomically(path: Path, content: str | bytes, *, mode: int | None = FIL
     if follow_symlinks and target.is_symlink():
         target = Path(os.path.realpath(target))
 
-    def fill(fd: int, _tmp: str) -> None:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-
-    _replace(target, fill, mode)
+    _replace(target, lambda fd, _tmp: _fill(fd, data), mode)
     return target
+
+
+def _fill(fd: int, data: bytes) -> None:
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def remembered(path: Path, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
@@ -135,16 +146,7 @@ class PendingWrite:
                 return
         except OSError:
             pass
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=TEMP_PREFIX, suffix=self.path.suffix)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, FILE_MODE)
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
-        self._tmp = tmp
+        self._tmp = _temporary(self.path, lambda fd, _tmp: _fill(fd, data), FILE_MODE)
 
     def commit(self) -> bool:
         """Put the new content in place (one rename); False when ``path`` already held it."""
