@@ -40,7 +40,7 @@ from enlsp_proceedings.pdf.check import FirstPageMemo, NameFindingsMemo
 from enlsp_proceedings.pdf.extract import PaperPdf
 from enlsp_proceedings.pdf.supplementary import Supplement
 from enlsp_proceedings.publish.pipeline import BuildReport
-from enlsp_proceedings.publish.sources import Sources, remembered_sources, source_pages, sources_of
+from enlsp_proceedings.publish.sources import Sources, configuration_files, files_digest, remembered_sources, source_pages, sources_of
 from enlsp_proceedings.util.files import remembered
 
 #: In the cache's ``series/<edition>/``: the edition as the last build settled it.
@@ -124,8 +124,7 @@ def settled_key(edition: Edition, conf: SeriesConf, people: SeriesPeople, today:
     digest = hashlib.sha256(json.dumps([_KEY_VERSION, edition.id, edition.digest, people.key, today.isoformat(), str(papers_dir),
                                         str(conf_dir), conf.series.model_dump(mode="json"), editions, listing]).encode())
     try:
-        for path in sorted(p for p in confdir.iterdir() if p.is_file() and p.suffix == ".py"):
-            digest.update(b"\0" + os.fsencode(path) + b"\0" + path.read_bytes())
+        digest.update(files_digest(configuration_files(confdir)).encode())
     except OSError:
         return None
     return digest.hexdigest()

@@ -179,9 +179,21 @@ def fingerprint(data_json: str, docs_dir: Path | None, confdir: Path) -> str:
     versions, the Sphinx configuration and the hand-written pages copied beside the generated ones."""
     h = hashlib.sha256(data_json.encode())
     h.update(code_digest().encode())
-    files = sorted(p for p in confdir.iterdir() if p.is_file() and p.suffix == ".py")
+    files = configuration_files(confdir)
     if docs_dir is not None and docs_dir.is_dir():
         files += sorted(_docs_files(docs_dir))
+    h.update(files_digest(files).encode())
+    return h.hexdigest()
+
+
+def configuration_files(confdir: Path) -> list[Path]:
+    """The Sphinx configuration a generated project is built with: ``confdir``'s ``.py`` files."""
+    return sorted(p for p in confdir.iterdir() if p.is_file() and p.suffix == ".py")
+
+
+def files_digest(files: list[Path]) -> str:
+    """The hash of each file's path and bytes, in order (raises OSError when one cannot be read)."""
+    h = hashlib.sha256()
     for path in files:
         h.update(b"\0" + os.fsencode(path) + b"\0" + path.read_bytes())
     return h.hexdigest()
