@@ -155,10 +155,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         _error(f"{exc}; {args.out} is unchanged")
         return 1
     _print_warnings(report.warnings, opts.cache)
-    counts = report.volume.pdf_counts  # the count the home page gives
+    summary = report.summary  # the count the home page gives
+    counts = summary.counts
     review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
     # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
-    print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {len(report.volume.proc.keynotes)} keynotes",
+    print(f"built {counts.papers} papers ({counts.published} with PDF{review}, {counts.without_pdf} without), {summary.keynotes} keynotes",
           file=sys.stderr)
     print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)
     return 0
@@ -179,10 +180,11 @@ def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
     """What a series build prints: its warnings (each naming its edition), then a line per edition."""
     _print_warnings(report.warnings, args.cache_dir_resolved)
     for eid, edition in report.editions.items():
-        counts = edition.volume.pdf_counts
+        summary = edition.summary  # an edition read back is not read for it (`publish.settled`)
+        counts = summary.counts
         review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
-        print(f"built {eid} ({edition.volume.workshop.short_name}): {counts.papers} papers ({counts.published} with PDF{review}, "
-              f"{counts.without_pdf} without), {len(edition.volume.proc.keynotes)} keynotes", file=sys.stderr)
+        print(f"built {eid} ({summary.short_name}): {counts.papers} papers ({counts.published} with PDF{review}, "
+              f"{counts.without_pdf} without), {summary.keynotes} keynotes", file=sys.stderr)
     if report.site is not None:
         print(f"series: {len(report.editions)} editions, {len(report.site.people)} people", file=sys.stderr)
     print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 import stat
 
 import pytest
 
 from enlsp_proceedings.util import files
-from enlsp_proceedings.util.files import PendingWrite, write_atomically, write_if_changed
+from enlsp_proceedings.util.files import Deferred, PendingWrite, remembered, write_atomically, write_if_changed
 from enlsp_proceedings.util.memo import load_memo, save_memo
 
 
@@ -70,3 +71,31 @@ def test_a_pending_write_keeps_the_old_file_until_its_commit_and_drops_the_new_o
     with PendingWrite(tmp_path / "sub" / "new.json", "made") as fresh:  # a file not there yet, in a folder not there yet
         fresh.commit()
     assert (tmp_path / "sub" / "new.json").read_text() == "made"
+
+
+class _Counted:
+    """Counts how often it is unpickled."""
+
+    loads = 0
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __setstate__(self, state: dict) -> None:
+        _Counted.loads += 1
+        self.__dict__.update(state)
+
+
+def test_a_deferred_value_is_read_back_only_when_asked_for(tmp_path):
+    holder = {"small": 1, "large": Deferred(_Counted("the volume"))}
+    assert holder["large"].loaded and holder["large"].get().value == "the volume"
+    remembered(tmp_path / "memo.pickle", "k", lambda: holder, lambda v: isinstance(v, dict))
+    _Counted.loads = 0
+    back = remembered(tmp_path / "memo.pickle", "k", lambda: pytest.fail("made again"), lambda v: isinstance(v, dict))
+    assert back["small"] == 1 and _Counted.loads == 0 and not back["large"].loaded  # read back, the large part left unread
+    assert back["large"].get().value == "the volume" and _Counted.loads == 1
+    assert back["large"].get() is back["large"].get() and _Counted.loads == 1  # once
+    again = pickle.loads(pickle.dumps(back))  # pickled again, read or not, it is the same value
+    assert again["large"].get().value == "the volume"
+    unread = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(holder))))
+    assert unread["large"].get().value == "the volume"

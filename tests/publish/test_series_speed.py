@@ -17,8 +17,9 @@ import yaml
 
 from enlsp_proceedings.publish import series as series_module
 from enlsp_proceedings.publish import settled as settled_module
-from enlsp_proceedings.publish.pipeline import BuildOptions
+from enlsp_proceedings.publish.pipeline import BuildOptions, VolumeSummary
 from enlsp_proceedings.publish.series import build_series
+from enlsp_proceedings.util.files import Deferred
 from test_series import make_series
 
 
@@ -175,7 +176,10 @@ def test_an_edit_to_one_edition_settles_that_edition_alone_and_still_reports_the
     assert settled == ["2032"]
     assert [str(w) for w in report.editions["2031"].warnings] == [str(w) for w in before.editions["2031"].warnings]
     assert {str(w) for w in before.warnings if "edition 2031" in str(w)} <= {str(w) for w in report.warnings}
-    assert report.editions["2031"].volume.pdf_counts == before.editions["2031"].volume.pdf_counts
+    read_back = report.editions["2031"]
+    assert isinstance(read_back.data, Deferred) and not read_back.data.loaded  # the edition read back was never read for its volume: not built, not needed
+    assert read_back.summary == VolumeSummary.of(before.editions["2031"].volume)  # what the command says of it, without it
+    assert read_back.volume.to_json() == before.editions["2031"].volume.to_json()  # read when asked for
     settled.clear()
     assert build_series(options(built)).up_to_date and settled == []
     pdf = built / "papers" / "2031" / "alpha.pdf"

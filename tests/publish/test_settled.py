@@ -16,6 +16,7 @@ from enlsp_proceedings.model.series import load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
 from enlsp_proceedings.pdf.check import FirstPageMemo, NameFindingsMemo
 from enlsp_proceedings.publish import series as series_module
+from enlsp_proceedings.publish.pipeline import VolumeSummary
 from enlsp_proceedings.publish.settled import SETTLED_MEMO, settle_edition, settled_key
 from enlsp_proceedings.publish.sphinx_run import sphinx_confdir
 from test_series import make_series
@@ -99,6 +100,15 @@ def test_an_unchanged_edition_is_read_back_as_it_was_settled(archive):
     report = again.report()
     report.warnings.append(report.warnings[0] if report.warnings else None)  # the report is the build's own copy
     assert len(again.warnings) == len(first.warnings)
+
+
+def test_an_edition_read_back_is_not_read_for_its_volume_until_it_is_asked_for(archive):
+    first, _sources, _json = archive.settle()
+    again, _sources, _json = archive.settle()
+    assert not again.deferred.loaded  # neither its pages' sources (remembered) nor its report needed it
+    report = again.report()
+    assert report.summary == VolumeSummary.of(first.volume) and not again.deferred.loaded  # the command's line, without it
+    assert report.volume.to_json() == first.volume.to_json() and again.deferred.loaded
 
 
 def test_the_checks_an_unchanged_edition_used_stay_remembered(archive):

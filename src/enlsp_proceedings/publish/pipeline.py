@@ -22,7 +22,7 @@ from enlsp_proceedings.model.codes import Code, Level, Reported
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.outputs.downloads import CITATIONS_MEMO, write_artifacts
-from enlsp_proceedings.outputs.volume import PdfStatus, Volume, build_date
+from enlsp_proceedings.outputs.volume import PdfCounts, PdfStatus, Volume, build_date
 from enlsp_proceedings.pdf.check import UNPUBLISHABLE, FirstPageMemo, NameFindings, across_papers, judge_papers, name_findings
 from enlsp_proceedings.pdf.extract import extract_all, print_progress
 from enlsp_proceedings.pdf.facts import PaperPdf
@@ -45,7 +45,7 @@ from enlsp_proceedings.publish.site import (
 from enlsp_proceedings.publish.sources import fingerprint, remove_stale_pages, write_sources
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
-from enlsp_proceedings.util.files import write_if_changed
+from enlsp_proceedings.util.files import Deferred, write_if_changed
 from enlsp_proceedings.util.heap import build_heap, set_aside
 
 T = TypeVar("T")
@@ -73,15 +73,46 @@ class BuildOptions:
 
 @dataclass
 class BuildReport:
-    """What a build did: the volume and PDFs it published, the checks' warnings, the pages it rewrote."""
+    """What a build did: the volume and PDFs it published, the checks' warnings, the pages it rewrote.
 
-    volume: Volume
+    The volume may be `Deferred` (an edition of a series read back, `publish.settled`): it is read
+    only when asked for, and the line the command prints of it (`summary`) is given with it."""
+
+    #: the volume published, or its `Deferred` pickle (read through `volume`)
+    data: Volume | Deferred[Volume]
     pdfs: dict[str, PaperPdf]
     warnings: list[Reported] = field(default_factory=list)
     rewritten: list[str] = field(default_factory=list)
     supplements: dict[str, Supplement] = field(default_factory=dict)
     up_to_date: bool = False  # the published site was already built from these exact inputs: Sphinx did not run
     search_index: str = ""  # "indexed", "copied" or "unchanged"
+    #: the summary of a `Deferred` volume, made when it was settled (None: made from the volume when asked for)
+    known_summary: VolumeSummary | None = None
+
+    @property
+    def volume(self) -> Volume:
+        """The volume published."""
+        return self.data.get() if isinstance(self.data, Deferred) else self.data
+
+    @property
+    def summary(self) -> VolumeSummary:
+        """What the command says of the volume."""
+        return self.known_summary if self.known_summary is not None else VolumeSummary.of(self.volume)
+
+
+@dataclass(frozen=True)
+class VolumeSummary:
+    """What the build command says of a volume it built (its short name, papers and PDFs, keynotes),
+    known without the volume for an edition of a series read back (`publish.settled`)."""
+
+    short_name: str
+    counts: PdfCounts
+    keynotes: int
+
+    @classmethod
+    def of(cls, volume: Volume) -> VolumeSummary:
+        """The volume's summary, from its settled PDF statuses."""
+        return cls(volume.workshop.short_name, volume.pdf_counts, len(volume.proc.keynotes))
 
 
 def prepare_volume(proc: Proceedings, papers_dir: Path, cache_dir: Path, quiet: bool = False) -> tuple[Volume, dict[str, PaperPdf]]:

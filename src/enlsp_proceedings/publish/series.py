@@ -109,11 +109,16 @@ class _Plan:
     """One edition on its way to the site: its volume, saved data and page sources (where they live: ``folder``)."""
 
     edition: Edition
-    volume: Volume
+    settled: SettledEdition
     #: its data as JSON, when this build made it (None: remembered, made when the edition is built)
     volume_json: str | None
     folder: Path
     sources: Sources
+
+    @property
+    def volume(self) -> Volume:
+        """The edition's volume (an edition read back reads it only now: `SettledEdition`)."""
+        return self.settled.volume
 
 
 @dataclass
@@ -184,7 +189,7 @@ def _settle(conf: SeriesConf, edition: Edition, people: SeriesPeople, today: dt.
     settled = functools.partial(_settled, people, edition.id)  # as `check`: pairs the series' people.yaml settles
     names = name_memo.findings(edition.digest, functools.partial(_people_of, volume))
     settle_problems(proc, volume, pdfs, report, memo, papers_dir, names, conf_dir, settled)
-    return SettledEdition(volume, pdfs, report.warnings, report.supplements, fingerprint="", first_pages=[])
+    return SettledEdition.of(volume, pdfs, report.warnings, report.supplements)
 
 
 def _build_series(opts: BuildOptions) -> SeriesReport:
@@ -201,7 +206,6 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         people = SeriesPeople.remembered([(e.id, e.proc) for e in conf.editions], conf.people, work / PEOPLE_MEMO,
                                          [e.digest for e in conf.editions], cache)
         set_aside()
-        volumes: list[tuple[Edition, Volume]] = []
         plans: list[_Plan] = []
         searches: dict[str, SearchIndexJob] = {}  # the search index started early (`_early_search`), of at most one edition
         staging = out.with_name(f".{out.name}.staging")
@@ -222,8 +226,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             key = settled_key(edition, conf, people, today, papers_dir, edition_conf, confdir)
             kept, made, volume_json = settle_edition(key, folder, settle, confdir, memo, name_memo, edition.digest)
             report.editions[edition.id] = edition_report = kept.report()
-            volumes.append((edition, kept.volume))
-            plans.append(plan := _Plan(edition, kept.volume, volume_json, folder, made))
+            plans.append(plan := _Plan(edition, kept, volume_json, folder, made))
             if not searches and published and _stamp(out / edition.id) != made.fingerprint:
                 searches[edition.id] = _early_search(plan, edition_report, staging, out, cleanup)
             set_aside()
@@ -294,8 +297,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             series_run.editions_built()
             # what is made of the editions' files: joining 10,000 papers' downloads takes 280 MB for a
             # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
-            write_series_search(staging, [e.id for e, _v in volumes], {e.id: v.workshop.short_name for e, v in volumes})
-            write_series_downloads(staging, conf, [(e.id, v) for e, v in volumes], work)
+            write_series_search(staging, [e.id for e in conf.editions], {e.id: e.proc.workshop.short_name for e in conf.editions})
+            write_series_downloads(staging, conf, work)
             # made, compared with the file and written beside it while the series' pages are built
             # beside (19.7 MB at 10 × 1,000: 0.15 s after the run); renamed onto it once the run is over
             pending = cleanup.enter_context(PendingWrite(data_path, series_json or site.to_json()))
@@ -371,9 +374,13 @@ def _series_part(plan: _Plan) -> tuple[EditionLine, list[ListedPaper], list[Pers
     paper, its people), remembered in its cache folder with its pages' fingerprint: the person
     records of an unchanged edition are read back (a pickle, trusted as Sphinx's environment
     beside it is) instead of being made again from its volume, 0.15 s per 1,000 papers."""
-    volume, eid = plan.volume, plan.edition.id
-    return remembered(plan.folder / SERIES_PART, plan.sources.fingerprint,
-                      lambda: (edition_line(volume, eid, sections(volume)), listed_papers(eid, volume), edition_people(eid, volume)),
+    eid = plan.edition.id
+
+    def make() -> tuple[EditionLine, list[ListedPaper], list[PersonYear]]:
+        volume = plan.volume  # read only when the part is made (`SettledEdition`)
+        return edition_line(volume, eid, sections(volume)), listed_papers(eid, volume), edition_people(eid, volume)
+
+    return remembered(plan.folder / SERIES_PART, plan.sources.fingerprint, make,
                       lambda part: isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], EditionLine))
 
 
@@ -537,26 +544,27 @@ def write_series_search(site: Path, editions: list[str], labels: dict[str, str])
     write_if_changed(site / INDEX_DIR / MANIFEST, json.dumps(manifest, ensure_ascii=False))
 
 
-def write_series_downloads(site: Path, conf: SeriesConf, volumes: list[tuple[str, Volume]], work: Path) -> None:
+def write_series_downloads(site: Path, conf: SeriesConf, work: Path) -> None:
     """``all/``: every edition's BibTeX, CSL-JSON and papers.json in one file each, newest edition first,
     and ``editions.json``: the editions and where their downloads are. Nothing is read or written when
     neither the editions' downloads (their sizes and mtimes) nor their inputs (`EDITION_STAMP`) changed:
     at 10,000 papers, reading them back and joining them took seconds of every one-paper edit. Each
     edition's share is remembered in its folder of the cache (``work``, `_downloads_part`)."""
     outputs = [site / paths.SERIES_ALL / name for name in DOWNLOADS] + [site / paths.SERIES_JSON]
-    key = _downloads_key(site, conf, [e for e, _v in volumes])
+    key = _downloads_key(site, conf, [e.id for e in conf.editions])
     if key is not None and read_json_object(site / paths.SERIES_ALL / ALL_STAMP).get("key") == key and all(p.is_file() for p in outputs):
         return
     bib, csl, ris, papers, editions = [], [], [], [], []
-    for edition, volume in reversed(volumes):
+    for e in reversed(conf.editions):  # the editions' own data, not their volumes: an edition read back leaves its volume unread
+        edition = e.id
         part = _downloads_part(site / edition, edition, work / edition / ALL_PART)
         bib.append(part[0])
         csl.append(part[1])
         ris.append(part[2])
         papers.append(part[3])
-        w = volume.workshop
+        w = e.proc.workshop
         editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
-                         "location": w.location, "url": conf.series.edition_url(edition), "papers": len(volume.proc.papers),
+                         "location": w.location, "url": conf.series.edition_url(edition), "papers": len(e.proc.papers),
                          "downloads": {name: f"{edition}/{name}" for name in DOWNLOADS}})
     write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_BIB, cite.join_bibtex(bib))
     write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_RIS, "".join(ris))

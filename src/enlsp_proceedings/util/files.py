@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, Generic, TypeVar, cast
 
 from enlsp_proceedings.util.heap import loading
 
@@ -107,6 +107,38 @@ def remembered(path: Path, key: str, make: Callable[[], T], valid: Callable[[obj
     except OSError:
         pass
     return value
+
+
+class Deferred(Generic[T]):
+    """A value pickled apart from what holds it, and read back only when it is asked for (`get`):
+    a memo that a build reads back every time can leave unread the part that build does not need.
+    Pickled, it is the value's own pickle (as bytes); read back, those bytes until `get` unpickles
+    them, once (with the collector paused: `util.heap.loading`)."""
+
+    __slots__ = ("_pickled", "_value")
+
+    def __init__(self, value: T) -> None:
+        self._value: T | None = value
+        self._pickled: bytes | None = None
+
+    def get(self) -> T:
+        """The value (unpickled now, when it was read back and not asked for yet)."""
+        if self._pickled is not None:
+            with loading():
+                self._value = pickle.loads(self._pickled)
+            self._pickled = None
+        return cast(T, self._value)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the value is in memory (made here, or read back and asked for)."""
+        return self._pickled is None
+
+    def __getstate__(self) -> bytes:
+        return self._pickled if self._pickled is not None else pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __setstate__(self, state: bytes) -> None:
+        self._value, self._pickled = None, state
 
 
 def read_json_object(path: Path) -> dict:
