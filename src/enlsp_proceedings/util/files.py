@@ -56,7 +56,11 @@ def _temporary(target: Path, fill: Callable[[int, str], None], mode: int | None)
 
 def _replace(target: Path, fill: Callable[[int, str], None], mode: int | None) -> None:
     """`_temporary`, renamed onto ``target``."""
-    tmp = _temporary(target, fill, mode)
+    _rename_onto(_temporary(target, fill, mode), target)
+
+
+def _rename_onto(tmp: str, target: Path) -> None:
+    """The temporary file ``tmp`` renamed onto ``target`` (one rename); removed when that fails."""
     try:
         os.replace(tmp, target)
     except BaseException:
@@ -185,11 +189,7 @@ class PendingWrite:
         tmp, self._tmp = self._tmp, None
         if tmp is None:
             return False
-        try:
-            os.replace(tmp, self.path)
-        except BaseException:
-            _unlink_quietly(tmp)
-            raise
+        _rename_onto(tmp, self.path)
         return True
 
     def discard(self) -> None:
