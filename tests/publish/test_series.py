@@ -17,6 +17,7 @@ import yaml
 
 import enlsp_proceedings.publish.series as series_module
 from conftest import run_build
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.load import ConfError
 from enlsp_proceedings.model.series import is_series, load_series
 from enlsp_proceedings.publish.errors import BuildError
@@ -382,3 +383,15 @@ def test_an_editions_data_is_remembered_for_the_very_bytes_of_its_files_and_prob
         with pytest.raises(ConfError) as caught:
             load_series(conf, memo)
         assert any("2032" in p.file for p in caught.value.problems)
+
+
+def test_the_page_of_a_person_no_longer_in_any_edition_is_removed(tmp_path):
+    _remove_stale_people = series_module._remove_stale_people
+    _remove_stale_people(tmp_path, {})  # no person pages yet: nothing to do
+    authors = tmp_path / paths.AUTHORS
+    authors.mkdir()
+    for name in ("wei-zhang.html", "priya-raman.html", "notes.txt"):
+        (authors / name).write_text("page", encoding="utf-8")
+    (authors / "folder.html").mkdir()
+    _remove_stale_people(tmp_path, {paths.docname(paths.author_page("wei-zhang")): "stub"})
+    assert sorted(p.name for p in authors.iterdir()) == ["folder.html", "notes.txt", "wei-zhang.html"]

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,8 +271,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike)
         doctrees = cache / "doctrees" / site_id
         to_build = [plan for plan in plans  # an edition whose inputs did not change keeps its pages exactly as they are
-                    if _stamp(staging / plan.edition.id) != plan.sources.fingerprint
-                    or not all((staging / plan.edition.id / f"{d}.html").is_file() for d in plan.sources.pages)]
+                    if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not _all_pages(staging / plan.edition.id, plan.sources.pages)]
         # the series' own pages need nothing the editions' builds write but their sitemaps (read last,
         # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's
         data_path, src = work / "series.json", work / "source"
@@ -384,6 +384,13 @@ def _series_part(plan: _Plan) -> tuple[EditionLine, list[ListedPaper], list[Pers
                       lambda part: isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], EditionLine))
 
 
+def _all_pages(folder: Path, docnames: Iterable[str]) -> bool:
+    """Whether ``folder`` has the page of every docname (as strings: at 10,000 papers, a path object
+    per page took 0.1 s of every build)."""
+    base = os.fspath(folder) + os.sep
+    return all(os.path.isfile(f"{base}{d}.html") for d in docnames)
+
+
 def _stamp(folder: Path) -> str | None:
     try:
         return json.loads((folder / EDITION_STAMP).read_text(encoding="utf-8")).get("inputs")
@@ -428,11 +435,13 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
 
 def _remove_stale_people(site: Path, docnames: dict[str, str]) -> None:
     """Person pages of people no longer in any edition (Sphinx never deletes a removed page)."""
-    folder = site / paths.AUTHORS
-    if folder.is_dir():
-        for path in folder.glob("*.html"):
-            if paths.docname(paths.author_page(path.stem)) not in docnames:
-                path.unlink()
+    try:
+        found = list(os.scandir(site / paths.AUTHORS))  # not a path object per page: 13,700 of them took 0.08 s of every build
+    except FileNotFoundError:
+        return
+    for entry in found:
+        if entry.name.endswith(".html") and entry.is_file() and paths.docname(paths.author_page(entry.name[:-5])) not in docnames:
+            os.unlink(entry.path)
 
 
 def leave_out_shared_static(site: Path, editions: list[str]) -> None:

@@ -109,8 +109,9 @@ def write_pages(pages: dict[str, str], src_dir: Path, docs_dir: Path | None) -> 
     known = read_json_object(memo)  # empty when missing or unreadable: every page is then compared with its file
     written: dict[str, list[object]] = {}
     changed = []
+    files = _source_files(src_dir, pages)  # as strings: a path object per page took 0.2 s of 13,700 person pages
     for docname, content in pages.items():
-        path = src_dir / f"{docname}.md"
+        path = files[docname]
         data = content.encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         try:
@@ -120,13 +121,13 @@ def write_pages(pages: dict[str, str], src_dir: Path, docs_dir: Path | None) -> 
                 continue
         except OSError:
             pass
-        if write_if_changed(path, data):
+        if write_if_changed(Path(path), data):
             changed.append(docname)
         st = os.stat(path)
         written[docname] = [st.st_size, st.st_mtime_ns, digest]
-    keep = {os.fspath(src_dir / f"{d}.md") for d in pages} | {os.fspath(p) for p in copy_docs_pages(docs_dir, src_dir, set(pages))}
-    for folder, _dirs, files in os.walk(src_dir):
-        for name in files:
+    keep = set(files.values()) | {os.fspath(p) for p in copy_docs_pages(docs_dir, src_dir, set(pages))}
+    for folder, _dirs, names in os.walk(src_dir):
+        for name in names:
             path_name = os.path.join(folder, name)
             if path_name not in keep:
                 os.unlink(path_name)
@@ -135,6 +136,15 @@ def write_pages(pages: dict[str, str], src_dir: Path, docs_dir: Path | None) -> 
     except OSError:  # a cache that cannot be written only costs time
         pass
     return changed
+
+
+def _source_files(src_dir: Path, docnames: Iterable[str]) -> dict[str, str]:
+    """docname -> the path of its source in ``src_dir``, as `os.walk` names it (``/`` in a docname
+    is the system's separator)."""
+    base = os.path.join(os.fspath(src_dir), "")
+    if os.sep == "/":
+        return {d: f"{base}{d}.md" for d in docnames}
+    return {d: os.path.normpath(f"{base}{d}.md") for d in docnames}
 
 
 @dataclass
