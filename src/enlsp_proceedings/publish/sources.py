@@ -139,8 +139,8 @@ def write_pages(pages: dict[str, str], src_dir: Path, docs_dir: Path | None) -> 
 
 
 def _source_files(src_dir: Path, docnames: Iterable[str]) -> dict[str, str]:
-    """docname -> the path of its source in ``src_dir``, as `os.walk` names it (``/`` in a docname
-    is the system's separator)."""
+    """docname -> the path of its source in ``src_dir``, spelled as `os.walk` spells it (a docname's
+    ``/`` becomes the system's separator)."""
     base = os.path.join(os.fspath(src_dir), "")
     if os.sep == "/":
         return {d: f"{base}{d}.md" for d in docnames}
