@@ -395,3 +395,16 @@ def test_the_page_of_a_person_no_longer_in_any_edition_is_removed(tmp_path):
     (authors / "folder.html").mkdir()
     _remove_stale_people(tmp_path, {paths.docname(paths.author_page("wei-zhang")): "stub"})
     assert sorted(p.name for p in authors.iterdir()) == ["folder.html", "notes.txt", "wei-zhang.html"]
+
+
+def test_the_pages_a_build_misses_are_named_in_order_and_a_folder_is_no_page(tmp_path):
+    from enlsp_proceedings.publish.sources import has_all_pages, missing_pages
+
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "index.html").write_text("home", encoding="utf-8")
+    (tmp_path / "papers" / "alpha.html").write_text("alpha", encoding="utf-8")
+    (tmp_path / "papers" / "beta.html").mkdir()  # not a page
+    docnames = ["index", "papers/beta", "papers/alpha", "papers/gamma"]
+    assert list(missing_pages(tmp_path, docnames)) == ["papers/beta", "papers/gamma"]
+    assert not has_all_pages(tmp_path, docnames) and has_all_pages(tmp_path, ["index", "papers/alpha"]) and has_all_pages(tmp_path, [])
+    assert not has_all_pages(tmp_path / "gone", ["index"])

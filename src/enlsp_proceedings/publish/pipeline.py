@@ -42,7 +42,7 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import fingerprint, remove_stale_pages, write_sources
+from enlsp_proceedings.publish.sources import fingerprint, has_all_pages, missing_pages, remove_stale_pages, write_sources
 from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
 from enlsp_proceedings.util.files import Deferred, write_if_changed
@@ -265,7 +265,7 @@ def render_volume(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf],
     warnings = run_sphinx(volume, src, site, doctrees, data_path, opts)
     if opts.strict and warnings:
         raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-    missing = [d for d in sources if not (site / f"{d}.html").is_file()]
+    missing = list(missing_pages(site, sources))
     if missing:
         raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
     remove_stale_pages(site, sources)
@@ -294,7 +294,7 @@ def _build_and_publish(opts: BuildOptions, volume: Volume, pdfs: dict[str, Paper
 
     inputs = fingerprint(volume_json, opts.docs_dir, sphinx_confdir(opts.docs_dir))  # the sources are made from exactly these
     published_inputs, published_warnings = marker_inputs(out)
-    if published_inputs == inputs and not (opts.strict and published_warnings) and all((out / f"{d}.html").is_file() for d in sources):
+    if published_inputs == inputs and not (opts.strict and published_warnings) and has_all_pages(out, sources):
         if not opts.quiet:
             print("nothing changed since the published build; site is up to date", file=sys.stderr)
         report.up_to_date = True
