@@ -11,6 +11,7 @@ import contextlib
 import functools
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,51 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class InTwoPieces(QuietHandler):
+    """Serves each HTML page in two pieces, the second 0.4 s after the first, as a long page (a
+    volume's papers list) reaches a reader: the browser paints what it has read so far. The second
+    piece starts at the "On this page" column, or on a page without one at the end of ``<main>``;
+    the footer, near the very end, marks a page read (``footer.bd-footer``)."""
+
+    def copyfile(self, source, outputfile):
+        if not self.path.split("?")[0].endswith((".html", "/")):
+            return super().copyfile(source, outputfile)
+        body = source.read()
+        cut = body.find(b'<dialog id="pst-secondary-sidebar-modal"')
+        cut = cut if cut >= 0 else body.rfind(b"</main>")  # -1 (a page that points on): the last byte later
+        outputfile.write(body[:cut])
+        outputfile.flush()
+        time.sleep(0.4)
+        outputfile.write(body[cut:])
+
+
+def layout_shift(browser, viewport: dict, url: str, ready: str) -> float:
+    """The cumulative layout shift of loading ``url`` in a fresh context of ``browser`` (Lighthouse's
+    CLS; 'good' is below 0.1), measured 0.5 s after the element ``ready`` is in the page."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.add_init_script("""window.__cls = 0; new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+        }).observe({type: "layout-shift", buffered: true});""")
+        page.goto(url)
+        page.wait_for_selector(ready, state="attached")
+        page.wait_for_timeout(500)
+        return page.evaluate("window.__cls")
+    finally:
+        context.close()
+
+
+def header_lines(page) -> float:
+    """How far apart, in px, the middles of the header's visible items are (the logo, the links,
+    "More", the buttons): 0 for a header on one line."""
+    return page.evaluate("""() => {
+        const items = [...document.querySelectorAll('.bd-header .navbar-brand, .bd-header .navbar-header-items a.nav-link:not(.dropdown-item), .bd-header .dropdown-toggle, .bd-header .navbar-header-items__end button')]
+            .filter(e => e.offsetParent).map(e => e.getBoundingClientRect()).map(r => r.top + r.height / 2);
+        return Math.max(...items) - Math.min(...items);
+    }""")
 
 
 def start_server(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> tuple[str, http.server.ThreadingHTTPServer]:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browsers import MARKS, chromium, serving
+from browsers import MARKS, chromium, header_lines, serving
 
 pytestmark = MARKS
 
@@ -88,6 +88,27 @@ def test_menu_lists_the_links_under_more_and_the_dropdown_works(phone, desktop, 
     more.click()  # Bootstrap's dropdown (its script is loaded on this site only)
     desktop.locator(".bd-header .dropdown-menu a", has_text="Guide for authors").click()
     desktop.wait_for_url("**/guide/index.html")
+
+
+@pytest.mark.parametrize("site", ["small", "guide"])
+def test_the_header_is_one_line_at_every_desktop_width(browser, urls, site):
+    """Six links (a workshop of one edition: "More" holds no single link) or five and "More", the
+    reading list, the colour switch and search stay on one line from 960 px, and the default labels
+    are not cut from 970 px."""
+    page = browser.new_page()
+    try:
+        for width in [*range(960, 1440, 20), 1199, 1279]:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(urls[site] + "papers/index.html")
+            page.wait_for_selector(".bd-header .search-button__button")
+            inline = page.locator(".bd-header .navbar-header-items a.nav-link:not(.dropdown-item)").count()
+            assert (inline, page.locator(".bd-header .dropdown-toggle").count()) == ((6, 0) if site == "small" else (5, 1))
+            assert header_lines(page) <= 4, width
+            cut = page.eval_on_selector_all(".bd-header .navbar-header-items a.nav-link:not(.dropdown-item)",
+                                            "links => links.filter(a => a.scrollWidth > a.clientWidth + 1).map(a => a.textContent.trim())")
+            assert cut == [] or width < 970, (width, cut)
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("width", [390, 1280])

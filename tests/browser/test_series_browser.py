@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from browsers import MARKS, chromium, results, serving
+from browsers import MARKS, InTwoPieces, chromium, header_lines, layout_shift, results, serving
 from test_browser_design import axe_script
 
 pytestmark = MARKS
@@ -357,3 +357,26 @@ def test_on_a_phone_the_menu_leads_from_an_edition_to_every_edition(browser, ser
         assert path_of(page) == "/2022/papers/index.html"
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def in_two_pieces(real_archive):
+    """The archive served with each page in two pieces (browsers.InTwoPieces)."""
+    with serving(real_archive, InTwoPieces) as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", [390, 1200, 1280, 1920])
+def test_the_papers_lists_keep_their_place_while_they_load(browser, in_two_pieces, width):
+    """ENLSP-III's list (123 KB) is painted before its "On this page" column is read; its article
+    moved 136 px to the left when the column came, at 1280 px on every load of a reader's browser."""
+    for path in ("2023/papers/", "2022/papers/"):
+        assert layout_shift(browser, {"width": width, "height": 900}, in_two_pieces + path, "footer.bd-footer") < 0.02, path
+
+
+def test_the_header_is_one_line_at_every_desktop_width(page, served):
+    for width in range(960, 1440, 40):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(served + "2023/papers/")
+        page.wait_for_selector(".bd-header .search-button__button")
+        assert header_lines(page) <= 4, width
