@@ -162,7 +162,8 @@ def run(cmd: list[str], label: str, env: dict | None = None, timeout: float | No
 
 
 def median_run(runs: list[dict]) -> dict:
-    """The run with the median wall time, with every run's time and the highest peak memory."""
+    """The run with the median wall time (of an even number, the slower of the two middle runs), with
+    every run's time and the highest peak memory."""
     middle = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
     return {**middle, "runs": [r["seconds"] for r in runs], "peak_mb": max(r["peak_mb"] for r in runs)}
 

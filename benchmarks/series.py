@@ -357,7 +357,7 @@ def _t(r: dict, key: str, digits: int = 1) -> str:
         return f"**{m['failed']}**"
     cell = f"{m['seconds']:.{digits}f} s (CPU {m['cpu']:.{digits}f} s)"
     if len(m.get("runs", ())) > 1:
-        cell += "; runs " + ", ".join(f"{t:.2f}" for t in sorted(m["runs"])) + " s"
+        cell += f"; {len(m['runs'])} runs: " + ", ".join(f"{t:.2f}" for t in sorted(m["runs"])) + " s"
     return cell
 
 
@@ -396,7 +396,7 @@ def table(results: list[dict]) -> str:
     row("series, cold build", "", lambda r: _t(r, "cold"))
     row("floor: one `sphinx-build -j auto` of the same pages", "", lambda r: _t(r, "floor"))
     row("series cold ÷ floor", "≤ 1.00×", lambda r: _ratio(r, "cold"))
-    row("floor: one title edited, `sphinx-build` again (median of 3)", "", lambda r: _t(r, "floor_edit", 2) + (
+    row("floor: one title edited, `sphinx-build` again (median run)", "", lambda r: _t(r, "floor_edit", 2) + (
         f"; {max(r['floor_edit_pages'])} pages rewritten" if r.get("floor_edit_pages") else ""))
     row("one title edited ÷ the floor's", "", lambda r: _ratio_of(r, "edit", "floor_edit"))
     row("peak memory, cold: one process / process tree", "≤ 2 GB", lambda r: _mem(r, ("cold",)))
@@ -406,10 +406,10 @@ def table(results: list[dict]) -> str:
         lambda r: f"{per_paper(r, 'cold')} / {per_paper(r, 'single')}")
     row("one workshop ÷ floor", "", lambda r: _ratio(r, "single"))
     row("no-change rebuild", "", lambda r: _t(r, "noop", 2))
-    row("one paper's title edited (median of 3)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "edit", 2))
+    row("one paper's title edited (median run)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "edit", 2))
     row("files changed in the other editions by an edit", "0",
         lambda r: str(max((sum(t.values()) for t in r.get("untouched_editions_changed_files", [])), default="–")))
-    row("one PDF replaced (median of 3)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "pdf", 2))
+    row("one PDF replaced (median run)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "pdf", 2))
     row("peak memory of the rebuilds: one / tree", "", lambda r: _mem(r, ("noop", "edit", "pdf")))
     def kb(sizes: dict | None) -> str:
         return f"{sizes['site_kb_per_paper']:.1f}" if sizes else "–"
