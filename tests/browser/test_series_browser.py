@@ -369,7 +369,8 @@ def in_two_pieces(real_archive):
 @pytest.mark.parametrize("width", [390, 1200, 1280, 1920])
 def test_the_papers_lists_keep_their_place_while_they_load(browser, in_two_pieces, width):
     """ENLSP-III's list (123 KB) is painted before its "On this page" column is read; its article
-    moved 136 px to the left when the column came, at 1280 px on every load of a reader's browser."""
+    moved 136 px to the left when the column came (at 1280 px, one load in three from a local
+    server; every load here, where the page comes in two pieces)."""
     for path in ("2023/papers/", "2022/papers/"):
         assert layout_shift(browser, {"width": width, "height": 900}, in_two_pieces + path, "footer.bd-footer") < 0.02, path
 
