@@ -11,6 +11,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.docutils import docutils_namespace
 
+from conftest import run_build
+
 
 def _plain_project(tmp_path: Path) -> Path:
     src = tmp_path / "src"
@@ -92,3 +94,73 @@ def test_sphinx_still_ships_the_whole_environment_back_from_a_parallel_read():
 
     source = inspect.getsource(Builder._read_parallel)  # the fact the workaround rests on
     assert "pickle.dumps(self.env" in source and "merge_info_from" in source
+
+
+#: Tables of contents as Sphinx writes them for a page (``toc`` in its context): the guide's (three
+#: levels), the people index's letters, a page with its title only, a page of two top sections, and
+#: titles that need escaping or hold math.
+_TOCS = {
+    "three levels": '<ul>\n<li><a class="reference internal" href="#">Guide for organizers</a><ul>\n'
+                    '<li><a class="reference internal" href="#start">Start a new workshop</a></li>\n'
+                    '<li><a class="reference internal" href="#import">Import the accepted papers</a><ul>\n'
+                    '<li><a class="reference internal" href="#cmt">From CMT</a></li>\n'
+                    '<li><a class="reference internal" href="#openreview">From OpenReview</a></li>\n</ul>\n</li>\n'
+                    '<li><a class="reference internal" href="#publish">Publish</a></li>\n</ul>\n</li>\n</ul>\n',
+    "letters": '<ul>\n<li><a class="reference internal" href="#">People</a><ul>\n'
+               + "".join(f'<li><a class="reference internal" href="#letter-{c}">{c.upper()}</a></li>\n' for c in "abcz")
+               + "</ul>\n</li>\n</ul>\n",
+    "title only": '<ul>\n<li><a class="reference internal" href="#">Jürgen Müller</a></li>\n</ul>\n',
+    "two top sections": '<ul>\n<li><a class="reference internal" href="#one">One</a><ul>\n'
+                        '<li><a class="reference internal" href="#a">A</a></li>\n</ul>\n</li>\n'
+                        '<li><a class="reference internal" href="#two">Two</a></li>\n</ul>\n',
+    "escaped titles": '<ul>\n<li><a class="reference internal" href="#">Q&amp;A &lt;b&gt; &quot;x&quot; &#64;home</a><ul>\n'
+                      '<li><a class="reference internal" href="#m">Sparse <span class="math notranslate nohighlight">\\(O(n)\\)</span> '
+                      'attention</a></li>\n</ul>\n</li>\n</ul>\n',
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+@pytest.mark.parametrize("name", sorted(_TOCS))
+def test_page_toc_is_the_themes(name, level):
+    """``templates/page-toc.html`` lists what the theme's `generate_toc_html` lists, with its classes,
+    but without Beautiful Soup and soupsieve (see sphinxext/toc.py and docs/workarounds.md): the
+    same HTML once both are read by an HTML parser. When the theme changes what it adds, this fails."""
+    from bs4 import BeautifulSoup
+    from pydata_sphinx_theme.toctree import add_toctree_functions
+
+    from enlsp_proceedings.sphinxext.toc import page_toc
+
+    context = {"toc": _TOCS[name], "theme_show_toc_level": level}
+    add_toctree_functions(None, "page", "page.html", context, None)  # type: ignore[arg-type]  # the function reads the context only
+    theirs = str(context["generate_toc_html"]())
+    assert str(BeautifulSoup(page_toc(_TOCS[name], level), "html.parser")) == theirs
+    assert ("toc-h2" in theirs) == (name not in {"title only", "empty"})  # the samples reach both outcomes
+
+
+def test_the_theme_still_renders_page_toc_from_its_component():
+    """Our ``page-toc.html`` replaces the theme's component of that name: if the theme stops using it
+    for the "On this page" column, the column would go back to the theme's own (slower) list."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    component = (theme / "components" / "page-toc.html").read_text(encoding="utf-8")
+    assert "generate_toc_html()" in component
+    ours = (Path(__file__).parents[2] / "src" / "enlsp_proceedings" / "sphinxext" / "templates" / "page-toc.html").read_text(encoding="utf-8")
+    assert ours.splitlines()[1:] == [line.replace("generate_toc_html()", "enlsp_page_toc()") for line in component.splitlines()[1:]]
+
+
+def test_a_rebuild_selects_nothing_with_css(workshop_copy, monkeypatch):
+    """No page of a build runs a CSS selector: the first one in a process made soupsieve compile its
+    tokenizer (0.05–0.1 s of every build process, on a one-paper edit too; see sphinxext/toc.py)."""
+    import soupsieve.css_parser
+
+    compiled: list[str] = []
+    real = soupsieve.css_parser._cached_css_compile
+    monkeypatch.setattr(soupsieve.css_parser, "_cached_css_compile", lambda pattern, *a, **k: compiled.append(pattern) or real(pattern, *a, **k))
+    papers = workshop_copy / "conf" / "papers.yaml"
+    papers.write_text(papers.read_text(encoding="utf-8").replace("Sparse Attention", "Sparser Attention", 1), encoding="utf-8")
+    assert run_build(workshop_copy) == 0
+    assert "Sparser Attention" in (workshop_copy / "site" / "papers" / "index.html").read_text(encoding="utf-8")
+    assert 'class="toc-h2 nav-item toc-entry"' in (workshop_copy / "site" / "papers" / "index.html").read_text(encoding="utf-8")
+    assert compiled == []

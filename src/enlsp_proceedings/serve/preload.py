@@ -24,17 +24,9 @@ ON_FIRST_USE = ("enlsp_proceedings.cli", "enlsp_proceedings.publish.series", "en
 #: components that Sphinx's setup imports one by one).
 EVERY_MODULE = ("enlsp_proceedings.model", "enlsp_proceedings.pdf", "enlsp_proceedings.outputs", "enlsp_proceedings.sphinxext",
                 "enlsp_proceedings.search", "enlsp_proceedings.publish", "sphinx_design", "myst_parser.sphinx_ext")
-#: CSS selectors using every kind of token of soupsieve's grammar. soupsieve compiles the regular
-#: expressions of its tokenizer on first use, once per process: 0.23 s of every build, whose theme
-#: selects in the table of contents of a page (pydata-sphinx-theme's `generate_toc_html`). Compiled
-#: here, they are compiled in every build forked from here.
-CSS_GRAMMAR = ('a#b.c[d="e"] > f ~ g + h:not(.i):nth-child(2n+1 of .j) k:is(l, m)[n^=o i]:first-of-type:nth-of-type(2), p|q, *|*, *',
-               ':root r:has(> s, + t) :lang(en) :-soup-contains("u") :dir(ltr) v[w|x] /* y */ z\\:a')
-
-
 def preload() -> None:
     """Import everything a build imports (what a Sphinx run imports, `ON_FIRST_USE`, `EVERY_MODULE`'s
-    modules, Pygments' styles), and compile soupsieve's tokenizer (`CSS_GRAMMAR`)."""
+    modules, Pygments' styles)."""
     from enlsp_proceedings.publish.sphinx_run import import_quietly, import_sphinx
 
     names: list[str] = list(ON_FIRST_USE)
@@ -51,11 +43,6 @@ def preload() -> None:
 
         code_digest()  # of the code loaded here, which every build forked from here runs (a build computing it
         # would read the files on disk: after an upgrade, outputs of the old code would carry the new code's digest)
-    with contextlib.suppress(Exception):
-        import soupsieve
-
-        for selector in CSS_GRAMMAR:
-            soupsieve.compile(selector, namespaces={"p": "urn:p", "w": "urn:w"})
     with contextlib.suppress(Exception):
         from pygments.styles import get_all_styles, get_style_by_name
 

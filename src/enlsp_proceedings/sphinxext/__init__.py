@@ -5,7 +5,7 @@
 `widgets` (shared node builders: cards, badges, tabs, tables), `richtext` (titles and
 abstracts with their LaTeX subset: italics, bold, inline math), `html` (their HTML writers,
 compact templates, search and 404 pages), `nav` (the header's links, escaped), `headmeta` (Scholar,
-OpenGraph, JSON-LD, sitemap),
+OpenGraph, JSON-LD, sitemap), `toc` (the "On this page" column),
 `frame` (which scripts and stylesheets each page loads),
 `parallel` (parallel reading and writing for large builds), `data` (the saved volume) and
 `settings` (the default Sphinx configuration of a proceedings site; ``static/`` and
@@ -64,6 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         use_proceedings_builder,
     )
     from enlsp_proceedings.sphinxext.richtext import depart_as_plain, math_text, visit_as_plain, visit_math_text
+    from enlsp_proceedings.sphinxext.toc import add_page_toc
     from enlsp_proceedings.sphinxext.widgets import (
         data_container,
         depart_as_reference,
@@ -98,6 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", disable_unsafe_markup)
     app.connect("builder-inited", use_pagefind_search)
     app.connect("html-collect-pages", search_page)
+    app.connect("html-page-context", add_page_toc, priority=400)  # before the theme renders page-toc.html to see if it is empty
     app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", portable_404)
