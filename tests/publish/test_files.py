@@ -10,7 +10,7 @@ import stat
 import pytest
 
 from enlsp_proceedings.util import files
-from enlsp_proceedings.util.files import Deferred, PendingWrite, remembered, write_atomically, write_if_changed
+from enlsp_proceedings.util.files import Deferred, remembered, write_atomically, write_if_changed
 from enlsp_proceedings.util.memo import load_memo, save_memo
 
 
@@ -52,25 +52,6 @@ def test_a_failed_write_leaves_the_file_and_no_temporary_one(tmp_path, monkeypat
     monkeypatch.undo()
     save_memo(target, {"new": "é"})
     assert load_memo(target) == {"new": "é"} and _mode(target) == 0o644
-
-
-def test_a_pending_write_keeps_the_old_file_until_its_commit_and_drops_the_new_one_without(tmp_path):
-    target = tmp_path / "series.json"
-    write_if_changed(target, "old")
-    before = target.stat().st_mtime_ns
-    with PendingWrite(target, "old") as same:  # the file holds it already: nothing to write
-        assert [p.name for p in tmp_path.iterdir()] == ["series.json"]
-        assert same.commit() is False and target.stat().st_mtime_ns == before
-    with PendingWrite(target, "new") as pending:
-        assert target.read_text() == "old"  # a reader meanwhile sees the old file whole
-        assert pending.commit() is True and target.read_text() == "new" and _mode(target) == 0o644
-        assert pending.commit() is False  # once
-    with pytest.raises(RuntimeError), PendingWrite(target, "newer"):
-        raise RuntimeError("the run it waited for failed")
-    assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["series.json"]
-    with PendingWrite(tmp_path / "sub" / "new.json", "made") as fresh:  # a file not there yet, in a folder not there yet
-        fresh.commit()
-    assert (tmp_path / "sub" / "new.json").read_text() == "made"
 
 
 class _Counted:

@@ -265,6 +265,86 @@ def test_a_series_builds_into_one_archive_with_one_page_per_person(tmp_path):
     assert {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()} == before
 
 
+def _series_doctrees(out: Path) -> Path:
+    """Where the published copy's series project keeps its environment and doctrees."""
+    from enlsp_proceedings.publish.site import marker_id
+
+    return out.parent / ".enlsp-cache" / "doctrees" / str(marker_id(out)[0]) / "_series"
+
+
+def _series_documents(out: Path) -> set[str]:
+    """The person pages the published copy's series project holds as Sphinx documents (their saved
+    doctrees, and the environment's documents)."""
+    import pickle
+
+    saved = {p.stem for p in (_series_doctrees(out) / "authors").glob("*.doctree")} - {"index"}
+    with (_series_doctrees(out) / "environment.pickle").open("rb") as fh:
+        documents = {d.removeprefix("authors/") for d in pickle.load(fh).all_docs if d.startswith("authors/")} - {"index"}
+    assert documents == saved
+    return documents
+
+
+def _retitle(conf: Path, edition: str, number: int, title: str) -> None:
+    data = yaml.safe_load((conf / edition / "papers.yaml").read_text(encoding="utf-8"))
+    data["papers"][number]["title"] = title
+    (conf / edition / "papers.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_person_page_is_a_sphinx_document_only_in_the_build_that_writes_it(tmp_path, monkeypatch):
+    """A one-paper edit writes the pages of that paper's people only, and only those are documents of
+    the series' Sphinx project (its work for every document, changed or not, was three quarters of a
+    one-paper edit at 10 × 1,000 papers); every other person's page stays as it was, in the site and
+    in its sitemap. A page missing from the site, a changed frame (the series' name) or a lost record
+    of what each page was written from writes them again. The pages are those of a full build."""
+    conf, papers = make_series(tmp_path)
+    out = tmp_path / "site"
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    people = {"priya-raman", "wei-zhang", "ola-nordmann"}
+    assert _series_documents(out) == people  # a first build writes every page, and they stay documents until the next
+    before = {name: (out / "authors" / f"{name}.html").read_bytes() for name in people}
+
+    _retitle(conf, "2032", 0, "Pruning Tiny Models Well")
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert _series_documents(out) == {"priya-raman"}
+    assert "Pruning Tiny Models Well" in (out / "authors" / "priya-raman.html").read_text(encoding="utf-8")
+    assert {name: (out / "authors" / f"{name}.html").read_bytes() for name in people - {"priya-raman"}} == \
+        {name: before[name] for name in people - {"priya-raman"}}
+    listed = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(f"https://wtt.example.org/authors/{name}.html" in listed for name in people)
+    fresh = tmp_path / "fresh"
+    assert run_build(tmp_path, conf=conf, papers=papers, out=fresh / "site") == 0  # its own cache, beside it
+    for name in people:
+        assert (out / "authors" / f"{name}.html").read_bytes() == (fresh / "site" / "authors" / f"{name}.html").read_bytes(), name
+    assert (out / "sitemap.xml").read_bytes() == (fresh / "site" / "sitemap.xml").read_bytes()
+    assert (out / "objects.inv").read_bytes() == (fresh / "site" / "objects.inv").read_bytes()  # no person page, after any build
+    from sphinx.util.inventory import InventoryFile
+
+    inventory = InventoryFile.loads((out / "objects.inv").read_bytes(), uri="https://wtt.example.org/")
+    documents = set(inventory.data["std:doc"])
+    assert {"index", "all/index", "authors/index"} <= documents and not any(f"authors/{name}" in documents for name in people)
+
+    (out / "authors" / "ola-nordmann.html").unlink()  # gone from the published site (and so from the next build's copy)
+    _retitle(conf, "2031", 0, "Quantizing Tiny Models Well")
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert _series_documents(out) == {"priya-raman", "wei-zhang", "ola-nordmann"}
+    assert (out / "authors" / "ola-nordmann.html").read_bytes() == before["ola-nordmann"]
+
+    (_series_doctrees(out) / series_module.PEOPLE_MANIFEST).write_text("{not json", encoding="utf-8")
+    _retitle(conf, "2031", 1, "Sparse Attention Again")
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert _series_documents(out) == people
+
+    # a build that writes many pages forgets them before it ends (`FORGET_AT_ONCE`): the next edit does not pay for it
+    monkeypatch.setattr(series_module, "FORGET_AT_ONCE", 2)
+    (conf / "series.yaml").write_text(yaml.safe_dump({**SERIES, "short_name": "WTTS"}), encoding="utf-8")
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert _series_documents(out) == set()
+    assert all("WTTS" in (out / "authors" / f"{name}.html").read_text(encoding="utf-8") for name in people)
+    assert sorted((tmp_path / ".enlsp-cache" / "series" / "source" / "authors").iterdir()) == [
+        tmp_path / ".enlsp-cache" / "series" / "source" / "authors" / "index.md"]
+
+
 def test_the_editions_share_the_caches_without_undoing_each_other(tmp_path, monkeypatch):
     """Name variants and page-1 checks are remembered for every edition: one edition's answers do not
     replace another's (a series rebuild used to compare every name and first page again)."""

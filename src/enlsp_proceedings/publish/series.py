@@ -25,6 +25,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.codes import Level, Reported
@@ -73,12 +74,12 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import Sources, has_all_pages, remembered_sources, stub, write_pages
+from enlsp_proceedings.publish.sources import Sources, doc_files, fingerprint, has_all_pages, remembered_sources, stub, write_pages
 from enlsp_proceedings.publish.sphinx_run import SphinxRun, cores, run_sphinx, sphinx_confdir, worker_count
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
 from enlsp_proceedings.util.code import code_digest
-from enlsp_proceedings.util.files import PendingWrite, copy_atomically, read_json_object, remembered, write_if_changed
+from enlsp_proceedings.util.files import copy_atomically, read_json_object, remembered, write_if_changed
 from enlsp_proceedings.util.heap import build_heap, garbage_kept, set_aside
 
 #: Where an edition's build remembers what it was made from (in its folder of the site).
@@ -100,6 +101,9 @@ PEOPLE_MEMO = "people.pickle"
 PERSON_DIGESTS = "person-digests.json"
 #: In the cache's ``series/<edition>/``: what the edition's downloads give ``all/`` (`_downloads_part`).
 ALL_PART = "all-part.pickle"
+#: Beside the series' saved environment of a site copy (``<cache>/doctrees/<copy>/_series/``): the stub each
+#: person page in that copy was written from, and the frame (`_people_to_write`).
+PEOPLE_MANIFEST = "people-pages.json"
 #: In ``all/``: what its files were made from (`write_series_downloads`).
 ALL_STAMP = ".enlsp-all.json"
 
@@ -243,7 +247,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         # the site is made from the series' own fields and each edition's part (`_series_part`, remembered
         # with the edition's fingerprint): these say whether its pages changed, without saving 10,000
         # papers' data as JSON first (0.8 s at 10 × 1,000, every build), which waits until later
-        series_inputs = json.dumps([site.to_json(), [[p.edition.id, p.sources.fingerprint] for p in plans]])
+        own = site.to_json()  # the series' own fields: the frame of every one of its pages
+        series_inputs = json.dumps([own, [[p.edition.id, p.sources.fingerprint] for p in plans]])
         parts = []
         for plan in plans:
             parts.append(_series_part(plan))
@@ -277,13 +282,19 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         series_json = None
         if not data_path.is_file():  # the first build: Sphinx's configuration names the file
             write_if_changed(data_path, series_json := site.to_json())
-        write_pages(series_made.pages, src, docs_dir)
+        # a person's page is a Sphinx document only in the build that writes it (`_people_to_write`)
+        people_pages = {d: series_made.pages[d] for d in _person_docnames(site) if d in series_made.pages}
+        people_frame = fingerprint(json.dumps(["person pages", own]), docs_dir, confdir)
+        people_written = _people_to_write(staging, doctrees / "_series", people_pages, people_frame)
+        core_pages = {d: text for d, text in series_made.pages.items() if d not in people_pages}
+        write_pages({**core_pages, **{d: people_pages[d] for d in people_written}}, src, docs_dir)
         from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
 
         # the series' Sphinx run is handed the site itself; series.json (`SeriesSite.from_json` of it
         # is equal) is saved once that run is over: a file changed under it would be read again
         remember_series(data_path, site)
-        series_run = SphinxRun(functools.partial(run_sphinx, None, src, staging, doctrees / "_series", data_path, opts, "enlsp_series"))
+        series_run = SphinxRun(functools.partial(_series_run, site, src, staging, doctrees / "_series", data_path, opts, core_pages, people_written,
+                                                 docs_dir, series_json))
         series_run.start(alongside=_alongside(to_build, doctrees / "_series", opts))
         try:
             warnings = 0
@@ -298,17 +309,14 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
             write_series_search(staging, [e.id for e in conf.editions], {e.id: e.proc.workshop.short_name for e in conf.editions})
             write_series_downloads(staging, conf, work)
-            # made, compared with the file and written beside it while the series' pages are built
-            # beside (19.7 MB at 10 × 1,000: 0.15 s after the run); renamed onto it once the run is over
-            pending = cleanup.enter_context(PendingWrite(data_path, series_json or site.to_json()))
             warnings += series_run.result()
         finally:
             series_run.close()
-        pending.commit()
-        remember_series(data_path, site)  # the file as now written
+        remember_series(data_path, site)  # the file as the series' run saved it
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
         _remove_stale_people(staging, series_made.pages)
+        _remember_people(doctrees / "_series", people_pages, people_frame)
         leave_out_shared_static(staging, [e.id for e in conf.editions])
         write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_made.pages})
         mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
@@ -320,6 +328,35 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         forget_old_doctrees(cache, {site_id, marker_id(staging)[0]})
         report.site = site
     return report
+
+
+#: A build that writes more person pages than this (a first build, a new configuration or version of the
+#: tool) also takes them out of the series' Sphinx project before it ends (`_series_run`).
+FORGET_AT_ONCE = 1000
+
+
+def _series_run(site: SeriesSite, src: Path, staging: Path, doctrees: Path, data_path: Path, opts: BuildOptions, core_pages: dict[str, str],
+                people_written: set[str], docs_dir: Path | None, series_json: str | None, progress: IO[str] | None = None) -> int:
+    """The series' Sphinx run (`run_sphinx` of ``src`` into ``staging``) and what follows it in the same
+    process (the forked copy, when it runs beside the editions' builds); returns Sphinx's warnings.
+
+    The person pages it wrote (``people_written``) stay documents of the project until the next build,
+    which finds their stubs gone (`_people_to_write`). When there are many (a first build wrote 13,727
+    at 10 × 1,000 papers), the project forgets them now, in a second run over the series' own pages,
+    which writes nothing: the next two builds (one into each site copy) each spent 2 s forgetting them
+    and deleting their stubs and saved doctrees. Then ``series.json`` is saved (made here: 0.42 s at
+    10 × 1,000 papers, which the build's own process, the longer of the two, no longer spends), once
+    the run is over: a file changed under it would be read again."""
+    warnings = run_sphinx(None, src, staging, doctrees, data_path, opts, "enlsp_series", progress)
+    if len(people_written) > FORGET_AT_ONCE:
+        write_pages(core_pages, src, docs_dir)
+        # Sphinx saves its environment only when it reads a page: the home, read again, is written as it was
+        os.utime(next(path for _docname, path in doc_files(src, [paths.docname(paths.HOME)], ".md")))
+        warnings += run_sphinx(None, src, staging, doctrees, data_path, opts, "enlsp_series", progress)
+        people_written = set()
+    _forget_people_doctrees(doctrees, people_written)
+    write_if_changed(data_path, series_json or site.to_json())
+    return warnings
 
 
 def _early_search(plan: _Plan, report: BuildReport, staging: Path, out: Path, stack: contextlib.ExitStack) -> SearchIndexJob:
@@ -423,6 +460,53 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
     except OSError:  # a cache that cannot be written only costs time
         pass
     return pages
+
+
+def _person_docnames(site: SeriesSite) -> list[str]:
+    """The docname of every person's page of the series (`sphinxext.pages.series`, ``series-person``)."""
+    return [paths.docname(paths.author_page(slug)) for slug in site.people]
+
+
+def _source_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _people_to_write(site: Path, doctrees: Path, pages: dict[str, str], frame: str) -> set[str]:
+    """The person pages (docnames of ``pages``: docname -> MyST stub) the series' Sphinx run writes
+    into the site copy ``site``: those whose page there was written from another stub (`PEOPLE_MANIFEST`,
+    beside the copy's saved environment, in ``doctrees``) or is missing; every one when the frame of the pages (``frame``: the series' own fields, the tool's
+    code, the Sphinx configuration, the hand-written pages whose titles the header shows) changed.
+
+    Only these are Sphinx documents in this build: Sphinx's work for every document of a project,
+    changed or not (finding its file, checking its source and its page, loading and saving the
+    environment, the object inventory), was three quarters of the series' run on a one-paper edit at
+    10 × 1,000 papers (13,727 person pages). The other pages stay in the site as they are; Sphinx
+    drops them from its environment and never deletes a page."""
+    saved = read_json_object(doctrees / PEOPLE_MANIFEST)
+    known = saved.get("pages") if saved.get("frame") == frame else None
+    written = known if isinstance(known, dict) else {}
+    return {docname for docname, path in doc_files(site, pages, ".html")
+            if written.get(docname) != _source_digest(pages[docname]) or not os.path.isfile(path)}
+
+
+def _remember_people(doctrees: Path, pages: dict[str, str], frame: str) -> None:
+    """Record beside a site copy's saved environment what each person's page there was written from (`_people_to_write`)."""
+    if pages:
+        write_if_changed(doctrees / PEOPLE_MANIFEST,
+                         json.dumps({"frame": frame, "pages": {d: _source_digest(text) for d, text in pages.items()}}, sort_keys=True, indent=0))
+
+
+def _forget_people_doctrees(doctrees: Path, kept: set[str]) -> None:
+    """The saved doctrees of the person pages the series' environment no longer holds (all but ``kept``,
+    those this build wrote): Sphinx leaves them behind, and each build's copy of the site would copy them."""
+    try:
+        found = list(os.scandir(doctrees / paths.AUTHORS))
+    except FileNotFoundError:
+        return
+    for entry in found:
+        name = entry.name.removesuffix(".doctree")
+        if name != entry.name and name != "index" and f"{paths.AUTHORS}{name}" not in kept:
+            os.unlink(entry.path)
 
 
 def _remove_stale_people(site: Path, docnames: dict[str, str]) -> None:

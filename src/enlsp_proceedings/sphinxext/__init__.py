@@ -46,7 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         mark_titles_escaped,
     )
     from enlsp_proceedings.sphinxext.directive import EnlspPage
-    from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, write_sitemap
+    from enlsp_proceedings.sphinxext.headmeta import add_page_metadata, leave_people_out_of_inventory, write_sitemap
     from enlsp_proceedings.sphinxext.html import (
         portable_404,
         search_page,
@@ -102,6 +102,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_page_toc, priority=400)  # before the theme renders page-toc.html to see if it is empty
     app.connect("html-page-context", add_page_metadata, priority=400)  # before sphinxext-opengraph reads the fields
     app.connect("build-finished", write_sitemap)
+    app.connect("build-finished", leave_people_out_of_inventory)
     app.connect("build-finished", portable_404)
     app.connect("html-page-context", add_footer)
     app.connect("html-page-context", add_series_context)

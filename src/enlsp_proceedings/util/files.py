@@ -167,44 +167,6 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
-class PendingWrite:
-    """`write_if_changed` in two steps: the comparison, and the new content written beside ``path``,
-    now; the rename onto ``path`` at `commit`. Meanwhile a reader of ``path`` sees the old file
-    whole, and the work is done while the writer would otherwise wait. Left without a commit (the
-    ``with`` block ends, an error), the new content is dropped and ``path`` stays as it was."""
-
-    def __init__(self, path: Path, content: str | bytes) -> None:
-        self.path = Path(path)
-        self._tmp: str | None = None
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        try:
-            if self.path.stat().st_size == len(data) and self.path.read_bytes() == data:
-                return
-        except OSError:
-            pass
-        self._tmp = _temporary(self.path, lambda fd, _tmp: _fill(fd, data), FILE_MODE)
-
-    def commit(self) -> bool:
-        """Put the new content in place (one rename); False when ``path`` already held it."""
-        tmp, self._tmp = self._tmp, None
-        if tmp is None:
-            return False
-        _rename_onto(tmp, self.path)
-        return True
-
-    def discard(self) -> None:
-        """Drop the new content: ``path`` stays as it was."""
-        tmp, self._tmp = self._tmp, None
-        if tmp is not None:
-            _unlink_quietly(tmp)
-
-    def __enter__(self) -> PendingWrite:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.discard()
-
-
 def _unlink_quietly(path: str) -> None:
     try:
         os.unlink(path)
