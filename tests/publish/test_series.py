@@ -298,6 +298,10 @@ def test_a_person_page_is_a_sphinx_document_only_in_the_build_that_writes_it(tmp
     in its sitemap. A page missing from the site, a changed frame (the series' name) or a lost record
     of what each page was written from writes them again. The pages are those of a full build."""
     conf, papers = make_series(tmp_path)
+    guide = tmp_path / "docs" / "guide"
+    guide.mkdir(parents=True)
+    (guide / "index.md").write_text("# Guides\n\n```{toctree}\nhow\n```\n", encoding="utf-8")
+    (guide / "how.md").write_text("# How to cite\n\nLike this.\n", encoding="utf-8")
     out = tmp_path / "site"
     assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
     people = {"priya-raman", "wei-zhang", "ola-nordmann"}
@@ -329,6 +333,14 @@ def test_a_person_page_is_a_sphinx_document_only_in_the_build_that_writes_it(tmp
     assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
     assert _series_documents(out) == {"priya-raman", "wei-zhang", "ola-nordmann"}
     assert (out / "authors" / "ola-nordmann.html").read_bytes() == before["ola-nordmann"]
+
+    (guide / "how.md").write_text("# How to cite\n\nLike that.\n", encoding="utf-8")  # a guide's text: no person page shows it
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert "Like that." in (out / "guide" / "how.html").read_text(encoding="utf-8") and _series_documents(out) == set()
+    (guide / "index.md").write_text("# Guides for everyone\n\n```{toctree}\nhow\n```\n", encoding="utf-8")  # in every header
+    assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert _series_documents(out) == people
+    assert all("Guides for everyone" in (out / "authors" / f"{name}.html").read_text(encoding="utf-8") for name in people)
 
     (_series_doctrees(out) / series_module.PEOPLE_MANIFEST).write_text("{not json", encoding="utf-8")
     _retitle(conf, "2031", 1, "Sparse Attention Again")

@@ -74,7 +74,16 @@ from enlsp_proceedings.publish.site import (
     marker_inputs,
     publish,
 )
-from enlsp_proceedings.publish.sources import Sources, doc_files, fingerprint, has_all_pages, remembered_sources, stub, write_pages
+from enlsp_proceedings.publish.sources import (
+    GUIDE_INDEX,
+    Sources,
+    doc_files,
+    frame_fingerprint,
+    has_all_pages,
+    remembered_sources,
+    stub,
+    write_pages,
+)
 from enlsp_proceedings.publish.sphinx_run import SphinxRun, cores, run_sphinx, sphinx_confdir, worker_count
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
@@ -284,7 +293,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             write_if_changed(data_path, series_json := site.to_json())
         # a person's page is a Sphinx document only in the build that writes it (`_people_to_write`)
         people_pages = {d: series_made.pages[d] for d in _person_docnames(site) if d in series_made.pages}
-        people_frame = fingerprint(json.dumps(["person pages", own]), docs_dir, confdir)
+        people_frame = frame_fingerprint(json.dumps(["person pages", own]), docs_dir, confdir, [GUIDE_INDEX])
         people_written = _people_to_write(staging, doctrees / "_series", people_pages, people_frame)
         core_pages = {d: text for d, text in series_made.pages.items() if d not in people_pages}
         write_pages({**core_pages, **{d: people_pages[d] for d in people_written}}, src, docs_dir)
@@ -438,8 +447,8 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
 
     toctree = [paths.docname(paths.SERIES_PAPERS)] if site.papers else []
     toctree += [paths.docname(paths.SERIES_PEOPLE)] if site.people else []
-    if docs_dir is not None and (docs_dir / "guide" / "index.md").is_file():
-        toctree.append("guide/index")
+    if docs_dir is not None and (docs_dir / f"{GUIDE_INDEX}.md").is_file():
+        toctree.append(GUIDE_INDEX)
     known = read_json_object(memo)
     digests: dict[str, list[str]] = {}
     pages: dict[str, str] = {}
@@ -474,8 +483,9 @@ def _source_digest(text: str) -> str:
 def _people_to_write(site: Path, doctrees: Path, pages: dict[str, str], frame: str) -> set[str]:
     """The person pages (docnames of ``pages``: docname -> MyST stub) the series' Sphinx run writes
     into the site copy ``site``: those whose page there was written from another stub (`PEOPLE_MANIFEST`,
-    beside the copy's saved environment, in ``doctrees``) or is missing; every one when the frame of the pages (``frame``: the series' own fields, the tool's
-    code, the Sphinx configuration, the hand-written pages whose titles the header shows) changed.
+    beside the copy's saved environment, in ``doctrees``) or is missing; every one when the frame of
+    the pages changed (``frame``, `sources.frame_fingerprint`: the series' own fields, the tool's
+    code, the Sphinx configuration, the templates and static files, the guide whose title the header shows).
 
     Only these are Sphinx documents in this build: Sphinx's work for every document of a project,
     changed or not (finding its file, checking its source and its page, loading and saving the
