@@ -78,7 +78,7 @@ from enlsp_proceedings.publish.sources import (
     GUIDE_INDEX,
     Sources,
     doc_files,
-    frame_fingerprint,
+    fingerprint,
     has_all_pages,
     remembered_sources,
     stub,
@@ -293,8 +293,9 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             write_if_changed(data_path, series_json := site.to_json())
         # a person's page is a Sphinx document only in the build that writes it (`_people_to_write`)
         people_pages = {d: series_made.pages[d] for d in _person_docnames(site) if d in series_made.pages}
-        people_frame = frame_fingerprint(json.dumps(["person pages", own]), docs_dir, confdir, [GUIDE_INDEX])
-        people_written = _people_to_write(staging, doctrees / "_series", people_pages, people_frame)
+        people_digests = {d: _source_digest(text) for d, text in people_pages.items()}
+        people_frame = fingerprint(json.dumps(["person pages", own]), docs_dir, confdir, headed=[GUIDE_INDEX])
+        people_written = _people_to_write(staging, doctrees / "_series", people_digests, people_frame)
         core_pages = {d: text for d, text in series_made.pages.items() if d not in people_pages}
         write_pages({**core_pages, **{d: people_pages[d] for d in people_written}}, src, docs_dir)
         from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
@@ -325,7 +326,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
         _remove_stale_people(staging, series_made.pages)
-        _remember_people(doctrees / "_series", people_pages, people_frame)
+        _remember_people(doctrees / "_series", people_digests, people_frame)
         leave_out_shared_static(staging, [e.id for e in conf.editions])
         write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_made.pages})
         mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
@@ -481,10 +482,10 @@ def _source_digest(text: str) -> str:
 
 
 def _people_to_write(site: Path, doctrees: Path, pages: dict[str, str], frame: str) -> set[str]:
-    """The person pages (docnames of ``pages``: docname -> MyST stub) the series' Sphinx run writes
+    """The person pages (docnames of ``pages``: docname -> digest of its stub) the series' Sphinx run writes
     into the site copy ``site``: those whose page there was written from another stub (`PEOPLE_MANIFEST`,
     beside the copy's saved environment, in ``doctrees``) or is missing; every one when the frame of
-    the pages changed (``frame``, `sources.frame_fingerprint`: the series' own fields, the tool's
+    the pages changed (``frame``, `sources.fingerprint` of it: the series' own fields, the tool's
     code, the Sphinx configuration, the templates and static files, the guide whose title the header shows).
 
     Only these are Sphinx documents in this build: Sphinx's work for every document of a project,
@@ -496,14 +497,14 @@ def _people_to_write(site: Path, doctrees: Path, pages: dict[str, str], frame: s
     known = saved.get("pages") if saved.get("frame") == frame else None
     written = known if isinstance(known, dict) else {}
     return {docname for docname, path in doc_files(site, pages, ".html")
-            if written.get(docname) != _source_digest(pages[docname]) or not os.path.isfile(path)}
+            if written.get(docname) != pages[docname] or not os.path.isfile(path)}
 
 
 def _remember_people(doctrees: Path, pages: dict[str, str], frame: str) -> None:
-    """Record beside a site copy's saved environment what each person's page there was written from (`_people_to_write`)."""
+    """Record beside a site copy's saved environment what each person's page there was written from
+    (``pages``: docname -> digest of its stub; `_people_to_write`)."""
     if pages:
-        write_if_changed(doctrees / PEOPLE_MANIFEST,
-                         json.dumps({"frame": frame, "pages": {d: _source_digest(text) for d, text in pages.items()}}, sort_keys=True, indent=0))
+        write_if_changed(doctrees / PEOPLE_MANIFEST, json.dumps({"frame": frame, "pages": pages}, sort_keys=True, indent=0))
 
 
 def _forget_people_doctrees(doctrees: Path, kept: set[str]) -> None:

@@ -188,28 +188,23 @@ def sources_of(key: str, make_pages: Callable[[], dict[str, str]], memo: Path) -
     return Sources(pages, key, remembered=False)
 
 
-def fingerprint(data_json: str, docs_dir: Path | None, confdir: Path) -> str:
+def fingerprint(data_json: str, docs_dir: Path | None, confdir: Path, headed: Iterable[str] | None = None) -> str:
     """Hash of everything a generated Sphinx project is made from: its saved data, the tool's code and
-    versions, the Sphinx configuration and the hand-written pages copied beside the generated ones."""
+    versions, the Sphinx configuration and the hand-written pages copied beside the generated ones.
+    With ``headed`` (docnames), the frame of a page instead: of the hand-written files, only those that
+    are no page (templates, static files) or whose title the header shows; editing a guide's text
+    changes no frame."""
     h = hashlib.sha256(data_json.encode())
     h.update(code_digest().encode())
     files = configuration_files(confdir)
     if docs_dir is not None and docs_dir.is_dir():
-        files += sorted(_docs_files(docs_dir))
+        found = sorted(_docs_files(docs_dir))
+        if headed is not None:
+            shown = {f"{docname}.md" for docname in headed}
+            found = [p for p in found if p.suffix != ".md" or p.relative_to(docs_dir).as_posix() in shown]
+        files += found
     h.update(files_digest(files).encode())
     return h.hexdigest()
-
-
-def frame_fingerprint(data_json: str, docs_dir: Path | None, confdir: Path, headed: Iterable[str]) -> str:
-    """Hash of what every page of a generated project shows besides its own data (its frame): the
-    project's own data (``data_json``), the tool's code and versions, the Sphinx configuration, and of
-    the hand-written files of ``docs_dir`` those that are no page (templates, static files) or whose
-    title the header shows (``headed``: their docnames). Editing the text of a guide changes no frame."""
-    files = configuration_files(confdir)
-    if docs_dir is not None and docs_dir.is_dir():
-        shown = {f"{docname}.md" for docname in headed}
-        files += [p for p in sorted(_docs_files(docs_dir)) if p.suffix != ".md" or p.relative_to(docs_dir).as_posix() in shown]
-    return hashlib.sha256("\0".join([data_json, code_digest(), files_digest(files)]).encode()).hexdigest()
 
 
 def configuration_files(confdir: Path) -> list[Path]:
