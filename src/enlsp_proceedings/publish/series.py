@@ -81,6 +81,7 @@ from enlsp_proceedings.publish.sources import (
     fingerprint,
     has_all_pages,
     remembered_sources,
+    source_digest,
     stub,
     write_pages,
 )
@@ -293,7 +294,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             write_if_changed(data_path, series_json := site.to_json())
         # a person's page is a Sphinx document only in the build that writes it (`_people_to_write`)
         people_pages = {d: series_made.pages[d] for d in _person_docnames(site) if d in series_made.pages}
-        people_digests = {d: _source_digest(text) for d, text in people_pages.items()}
+        people_digests = {d: source_digest(text.encode("utf-8")) for d, text in people_pages.items()}
         people_frame = fingerprint(json.dumps(["person pages", own]), docs_dir, confdir, headed=[GUIDE_INDEX])
         people_written = _people_to_write(staging, doctrees / "_series", people_digests, people_frame)
         core_pages = {d: text for d, text in series_made.pages.items() if d not in people_pages}
@@ -477,10 +478,6 @@ def _person_docnames(site: SeriesSite) -> list[str]:
     return [paths.docname(paths.author_page(slug)) for slug in site.people]
 
 
-def _source_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
 def _people_to_write(site: Path, doctrees: Path, pages: dict[str, str], frame: str) -> set[str]:
     """The person pages (docnames of ``pages``: docname -> digest of its stub) the series' Sphinx run writes
     into the site copy ``site``: those whose page there was written from another stub (`PEOPLE_MANIFEST`,
@@ -514,9 +511,10 @@ def _forget_people_doctrees(doctrees: Path, kept: set[str]) -> None:
         found = list(os.scandir(doctrees / paths.AUTHORS))
     except FileNotFoundError:
         return
+    people_index = paths.docname(paths.SERIES_PEOPLE)
     for entry in found:
-        name = entry.name.removesuffix(".doctree")
-        if name != entry.name and name != "index" and f"{paths.AUTHORS}{name}" not in kept:
+        docname = paths.AUTHORS + entry.name.removesuffix(".doctree")
+        if entry.name.endswith(".doctree") and docname != people_index and docname not in kept:
             os.unlink(entry.path)
 
 

@@ -115,7 +115,7 @@ def write_pages(pages: dict[str, str], src_dir: Path, docs_dir: Path | None) -> 
     for docname, content in pages.items():
         path = files[docname]
         data = content.encode("utf-8")
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = source_digest(data)
         try:
             st = os.stat(path)
             if known.get(docname) == [st.st_size, st.st_mtime_ns, digest]:
@@ -138,6 +138,11 @@ def write_pages(pages: dict[str, str], src_dir: Path, docs_dir: Path | None) -> 
     except OSError:  # a cache that cannot be written only costs time
         pass
     return changed
+
+
+def source_digest(data: bytes) -> str:
+    """The digest of a page's source as `write_pages` remembers it (and the series' person pages, `publish.series`)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def doc_files(folder: Path, docnames: Iterable[str], suffix: str) -> Iterator[tuple[str, str]]:
