@@ -66,6 +66,7 @@ def test_the_copy_reads_what_the_editions_wrote_only_once_they_are_built(tmp_pat
 
     def build(progress):
         editions_built()  # what the series' sitemap does before it reads each edition's
+        editions_built()  # a second Sphinx run in the copy (`_series_run`): they are built, nothing to wait for
         return len(sitemap.read_text(encoding="utf-8"))
 
     run = SphinxRun(build)
@@ -289,6 +290,32 @@ def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clea
     got, want = ({k: v for k, v in site_files(s).items() if k not in manifests} for s in (site, clean / "site"))
     assert sorted(got) == sorted(want)
     assert [name for name in want if got[name] != want[name]] == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sphinx_run._FORK is None or sphinx_run.cores() < 2, reason="needs fork and two cores")
+def test_an_edit_that_writes_many_person_pages_beside_its_edition_forgets_them_and_publishes(tmp_path, monkeypatch):
+    """The copy's second run, which takes many written person pages out of the series' project
+    (`publish.series.FORGET_AT_ONCE`), finds the editions built: it used to wait for them again on
+    the pipe the build had closed, and every later edit of that archive failed the same way."""
+    from enlsp_proceedings.publish import series as series_module
+    from test_series import _series_documents, make_series
+    from test_series_speed import options, retitle
+
+    make_series(tmp_path, pdfs=True)
+    opts = options(tmp_path)
+    opts.jobs = 2
+    build_series(opts)
+    started: list[bool] = []
+    real_start = SphinxRun.start
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    monkeypatch.setattr(series_module, "FORGET_AT_ONCE", 0)  # every person page written is "many"
+    for title in ("Pruning, Forgotten Beside", "Pruning, Forgotten Again"):
+        retitle(tmp_path / "conf", "2032", title)
+        build_series(opts)
+        assert title in (tmp_path / "site" / "all" / "index.html").read_text(encoding="utf-8")
+    assert started == [True, True]
+    assert _series_documents(tmp_path / "site") == set()
 
 
 @pytest.mark.slow

@@ -78,9 +78,11 @@ def wait_for_editions(wait: Callable[[], None] | None) -> None:
 
 def editions_built() -> None:
     """Return once the editions' own builds are done: the series' project reads their output (each
-    edition's ``sitemap.xml``) only after this."""
-    for wait in _EDITIONS_BUILT:
-        wait()
+    edition's ``sitemap.xml``) only after this. The wait is done once: a second Sphinx run in the
+    same process (`publish.series._series_run` forgetting many person pages) finds them built,
+    where it used to wait again on a pipe its build had closed, and fail."""
+    while _EDITIONS_BUILT:
+        _EDITIONS_BUILT.pop()()
 
 
 def warm(volume: Volume) -> None:
