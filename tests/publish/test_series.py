@@ -434,14 +434,17 @@ def test_the_series_wide_json_downloads_are_the_editions_joined_byte_for_byte_as
     def dumped(value) -> str:
         return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
+    def joined(value) -> bytes:  # the bytes of the series' file, as json.dumps would write it
+        return dumped(value).encode("utf-8")
+
     head = {"$schema": "papers.schema.json", "version": 1, "series": "WTT·II"}
     cases = [([], []), ([[]], [("2031", {})]),
              ([[{"a": "x\ny\u2028", "b": [1, {"c": []}]}], [], [{"t": 'é "q"'}]], [("2031", {"p": [{"q": "r\n"}], "e": {}}), ("2032", {"s": []})])]
     for csls, papers in cases:
         for write in (dumped, lambda v: json.dumps(v) + "\n"):  # our own files, and valid JSON written another way
-            assert join_arrays([array_items(write(c)) for c in csls]) == dumped([item for items in csls for item in items])
+            assert join_arrays([array_items(write(c)) for c in csls]) == joined([item for items in csls for item in items])
             assert join_objects(head, "editions", [nested_object(write(p), {"edition": e}) for e, p in papers]) == \
-                dumped({**head, "editions": [{"edition": e, **p} for e, p in papers]})
+                joined({**head, "editions": [{"edition": e, **p} for e, p in papers]})
     for bad in ("[1,", '{"a": 1}'):
         with pytest.raises(ValueError):
             array_items(bad)
