@@ -269,11 +269,11 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         set_aside()
         docs_dir = opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None
         fingerprints = {p.edition.id: p.sources.fingerprint for p in plans}
-        series_made = remembered_sources(series_inputs, lambda: _series_pages(site, docs_dir, fingerprints, work / PERSON_DIGESTS), docs_dir, confdir,
-                                         work / SOURCES_MEMO)
-        inputs = hashlib.sha256(" ".join([series_made.fingerprint, *(p.sources.fingerprint for p in plans),
-                                          conf.series.root_edition or ""]).encode()).hexdigest()
-        if marker_inputs(out)[0] == inputs and not opts.strict and (out / paths.HOME).is_file():
+        pages = _SeriesPages(site, series_inputs, own, fingerprints, docs_dir, confdir, work)
+        # whether anything changed: at once when an edition's inputs differ from its published build's;
+        # otherwise by the series' pages' fingerprint, which a no-change build reads back from its memo
+        edited = any(_stamp(out / p.edition.id) != p.sources.fingerprint for p in plans)
+        if not edited and marker_inputs(out)[0] == _inputs(pages.sources().fingerprint, plans, conf) and not opts.strict and (out / paths.HOME).is_file():
             if not opts.quiet:
                 print("nothing changed since the published build; site is up to date", file=sys.stderr)
             report.up_to_date = True
@@ -288,24 +288,16 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                     if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not has_all_pages(staging / plan.edition.id, plan.sources.pages)]
         # the series' own pages need nothing the editions' builds write but their sitemaps (read last,
         # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's
-        data_path, src = work / "series.json", work / "source"
+        data_path = work / "series.json"
         series_json = None
         if not data_path.is_file():  # the first build: Sphinx's configuration names the file
             write_if_changed(data_path, series_json := site.to_json())
-        # a person's page is a Sphinx document only in the build that writes it (`_people_to_write`)
-        people_pages = {d: series_made.pages[d] for d in _person_docnames(site) if d in series_made.pages}
-        people_digests = {d: source_digest(text.encode("utf-8")) for d, text in people_pages.items()}
-        people_frame = fingerprint(json.dumps(["person pages", own]), docs_dir, confdir, headed=[GUIDE_INDEX])
-        people_written = _people_to_write(staging, doctrees / "_series", people_digests, people_frame)
-        core_pages = {d: text for d, text in series_made.pages.items() if d not in people_pages}
-        write_pages({**core_pages, **{d: people_pages[d] for d in people_written}}, src, docs_dir)
         from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
 
         # the series' Sphinx run is handed the site itself; series.json (`SeriesSite.from_json` of it
         # is equal) is saved once that run is over: a file changed under it would be read again
         remember_series(data_path, site)
-        series_run = SphinxRun(functools.partial(_series_run, site, src, staging, doctrees / "_series", data_path, opts, core_pages, people_written,
-                                                 docs_dir, series_json))
+        series_run = SphinxRun(functools.partial(_series_run, pages, staging, doctrees / "_series", data_path, opts, series_json))
         series_run.start(alongside=_alongside(to_build, doctrees / "_series", opts))
         try:
             warnings = 0
@@ -320,16 +312,16 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
             write_series_search(staging, [e.id for e in conf.editions], {e.id: e.proc.workshop.short_name for e in conf.editions})
             write_series_downloads(staging, conf, work)
-            warnings += series_run.result()
+            finished = series_run.result()
         finally:
             series_run.close()
+        warnings += finished.warnings
         remember_series(data_path, site)  # the file as the series' run saved it
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
-        _remove_stale_people(staging, series_made.pages)
-        _remember_people(doctrees / "_series", people_digests, people_frame)
+        inputs = _inputs(finished.fingerprint, plans, conf)
         leave_out_shared_static(staging, [e.id for e in conf.editions])
-        write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in series_made.pages})
+        write_legacy_addresses(staging, conf, {paths.docname_page(d) for d in finished.docnames})
         mark(staging, site_id, complete=True, inputs=inputs, warnings=warnings)
         publish(staging, out)
         if not staging.exists():
@@ -346,18 +338,71 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
 FORGET_AT_ONCE = 1000
 
 
-def _series_run(site: SeriesSite, src: Path, staging: Path, doctrees: Path, data_path: Path, opts: BuildOptions, core_pages: dict[str, str],
-                people_written: set[str], docs_dir: Path | None, series_json: str | None, progress: IO[str] | None = None) -> int:
-    """The series' Sphinx run (`run_sphinx` of ``src`` into ``staging``) and what follows it in the same
-    process (the forked copy, when it runs beside the editions' builds); returns Sphinx's warnings.
+def _inputs(series_fingerprint: str, plans: list[_Plan], conf: SeriesConf) -> str:
+    """What the whole archive is built from (the published site's marker holds it): the series' pages'
+    fingerprint, each edition's, and the edition the root once was."""
+    return hashlib.sha256(" ".join([series_fingerprint, *(p.sources.fingerprint for p in plans), conf.series.root_edition or ""]).encode()).hexdigest()
 
-    The person pages it wrote (``people_written``) stay documents of the project until the next build,
-    which finds their stubs gone (`_people_to_write`). When there are many (a first build wrote 13,727
-    at 10 × 1,000 papers), the project forgets them now, in a second run over the series' own pages,
-    which writes nothing: the next two builds (one into each site copy) each spent 2 s forgetting them
-    and deleting their stubs and saved doctrees. Then ``series.json`` is saved (made here: 0.42 s at
-    10 × 1,000 papers, which the build's own process, the longer of the two, no longer spends), once
-    the run is over: a file changed under it would be read again."""
+
+@dataclass
+class _SeriesPages:
+    """The series' own pages of one build: the site's data, what they are made from, and their sources
+    (`sources`, made once: in the build's process when it asks whether anything changed, or else in
+    the series' run, `_series_run`, which on a one-paper edit runs beside the edition's build)."""
+
+    site: SeriesSite
+    #: the series' own fields and each edition's fingerprint: what the pages' memo is keyed by
+    inputs: str
+    #: the series' own fields (`SeriesSite.to_json` of the site without editions): the frame of every page
+    own: str
+    #: edition id -> `Sources.fingerprint`
+    fingerprints: dict[str, str]
+    docs_dir: Path | None
+    confdir: Path
+    work: Path
+    _made: Sources | None = None
+
+    def sources(self) -> Sources:
+        """docname -> MyST stub of every series page, and their fingerprint (remembered in the cache)."""
+        if self._made is None:
+            self._made = remembered_sources(self.inputs, lambda: _series_pages(self.site, self.docs_dir, self.fingerprints, self.work / PERSON_DIGESTS),
+                                            self.docs_dir, self.confdir, self.work / SOURCES_MEMO)
+        return self._made
+
+
+@dataclass(frozen=True)
+class _SeriesDone:
+    """What the series' run (`_series_run`) gives back to the build."""
+
+    warnings: int
+    #: the series' pages' fingerprint (`Sources.fingerprint`): part of the archive's inputs (`_inputs`)
+    fingerprint: str
+    #: the docname of every series page, to tell the root edition's old addresses from them
+    docnames: frozenset[str]
+
+
+def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, data_path: Path, opts: BuildOptions, series_json: str | None,
+                progress: IO[str] | None = None) -> _SeriesDone:
+    """The series' pages, from their sources (`_SeriesPages.sources`) to `run_sphinx` into ``staging``,
+    and what follows it; in the forked copy when it runs beside the editions' builds (`SphinxRun`),
+    which then also makes the sources: 0.3 s at 10 × 1,000 papers that the build's own process no
+    longer spends before the fork.
+
+    A person's page is a Sphinx document only in the build that writes it (`_people_to_write`). The
+    person pages it wrote (``people_written``) stay documents of the project until the next build,
+    which finds their stubs gone. When there are many (a first build wrote 13,727 at 10 × 1,000
+    papers), the project forgets them now, in a second run over the series' own pages, which writes
+    nothing: the next two builds (one into each site copy) each spent 2 s forgetting them and deleting
+    their stubs and saved doctrees. Then ``series.json`` is saved (made here when the build did not:
+    0.19 s at 10 × 1,000 papers), once the run is over: a file changed under it would be read again."""
+    site, docs_dir, src = pages.site, pages.docs_dir, pages.work / "source"
+    made = pages.sources()
+    people_pages = {d: made.pages[d] for d in _person_docnames(site) if d in made.pages}
+    people_digests = {d: source_digest(text.encode("utf-8")) for d, text in people_pages.items()}
+    people_frame = fingerprint(json.dumps(["person pages", pages.own]), docs_dir, pages.confdir, headed=[GUIDE_INDEX])
+    people_written = _people_to_write(staging, doctrees, people_digests, people_frame)
+    core_pages = {d: text for d, text in made.pages.items() if d not in people_pages}
+    write_pages({**core_pages, **{d: people_pages[d] for d in people_written}}, src, docs_dir)
     warnings = run_sphinx(None, src, staging, doctrees, data_path, opts, "enlsp_series", progress)
     if len(people_written) > FORGET_AT_ONCE:
         write_pages(core_pages, src, docs_dir)
@@ -366,8 +411,10 @@ def _series_run(site: SeriesSite, src: Path, staging: Path, doctrees: Path, data
         warnings += run_sphinx(None, src, staging, doctrees, data_path, opts, "enlsp_series", progress)
         people_written = set()
     _forget_people_doctrees(doctrees, people_written)
+    _remove_stale_people(staging, made.pages)
+    _remember_people(doctrees, people_digests, people_frame)
     write_if_changed(data_path, series_json or site.to_json())
-    return warnings
+    return _SeriesDone(warnings, made.fingerprint, frozenset(made.pages))
 
 
 def _early_search(plan: _Plan, report: BuildReport, staging: Path, out: Path, stack: contextlib.ExitStack) -> SearchIndexJob:

@@ -23,7 +23,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.publish.errors import USER_OS_ERRORS, BuildError
@@ -31,6 +31,9 @@ from enlsp_proceedings.util.heap import free_garbage, last_stage, loading, set_a
 
 if TYPE_CHECKING:
     from enlsp_proceedings.publish.pipeline import BuildOptions
+
+#: what a `SphinxRun`'s build returns (its number of warnings, or more)
+R = TypeVar("R")
 
 
 def sphinx_confdir(docs_dir: Path | None) -> Path:
@@ -213,7 +216,7 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-class SphinxRun:
+class SphinxRun(Generic[R]):
     """One `run_sphinx` (of a series' own pages), run beside the editions' builds where it can be.
 
     A one-paper edit rebuilds two Sphinx projects: its edition's and the series' pages. Each reads
@@ -228,7 +231,7 @@ class SphinxRun:
     without ``fork``), `result` runs the build here, when it is asked for.
     """
 
-    def __init__(self, run: Callable[[IO[str] | None], int]):
+    def __init__(self, run: Callable[[IO[str] | None], R]):
         self._run = run  # takes the stream for its progress (None: standard error)
         self._process: Any = None
         self._receive: Any = None
@@ -263,8 +266,8 @@ class SphinxRun:
             finally:
                 os.close(ready)
 
-    def result(self) -> int:
-        """The build's number of warnings (run here now, or waited for); its error is raised here."""
+    def result(self) -> R:
+        """The build's answer (run here now, or waited for: its number of warnings, or what it returns); its error is raised here."""
         if self._process is None:
             return self._run(None)
         self.editions_built()
@@ -280,7 +283,7 @@ class SphinxRun:
             raise BuildError(f"the build of the series' pages stopped without finishing (exit status {exitcode}); the published site is unchanged")
         if kind == "raised":
             raise cast("BaseException", value)
-        return cast("int", value)
+        return cast("R", value)
 
     def close(self) -> None:
         """End the copy: at once if it still runs (this build failed before it took the result)."""
@@ -300,7 +303,7 @@ class SphinxRun:
             self._receive = None
 
 
-def _run_alongside(run: Callable[[IO[str] | None], int], ready: int, ready_written: int, send: Any, parent: int) -> None:
+def _run_alongside(run: Callable[[IO[str] | None], object], ready: int, ready_written: int, send: Any, parent: int) -> None:
     """The forked copy of `SphinxRun`: runs the build, sends back its answer and its held progress."""
     os.close(ready_written)
     _end_with(parent)
