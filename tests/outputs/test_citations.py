@@ -125,3 +125,19 @@ def test_proceedings_bib_is_made_one_way_from_the_records(volume):
         own = cite.without_preamble(files[paths.paper_file(paper.id, "bib")].strip())
         assert (cite.with_crossref(own, key) if paper.authors else own) in whole
     assert files[paths.PROCEEDINGS_RIS] == "".join(files[paths.paper_file(p.id, "ris")] for p in volume.proc.papers)
+
+
+@pytest.mark.parametrize("edition", ["2022", "2023"])
+def test_the_json_downloads_are_laid_out_as_json_dumps_lays_them_out(edition):
+    """proceedings.csl.json and papers.json are written by pydantic's serializer (a fifth of the
+    time), byte for byte what ``json.dumps(..., ensure_ascii=False, indent=2)`` writes: the real
+    editions' files, and text holding quotes, backslashes, control characters, U+2028 and emoji."""
+    from conftest import REPO
+    from enlsp_proceedings.util.digest import value_json
+
+    volume = Volume(load_proceedings(REPO / "conf" / edition), {})
+    files = artifact_files(volume)
+    for name in (paths.PROCEEDINGS_CSL, paths.PAPERS_JSON):
+        assert files[name] == json.dumps(json.loads(files[name]), ensure_ascii=False, indent=2) + "\n"
+    odd = [{"title": 'a "q" \\ / \x00\x1f\x7f \u2028 é 😀', "n": [0, -1, 2**70], "e": {}, "l": [], "t": True, "f": None}, {}]
+    assert value_json(odd, indent=2).decode("utf-8") == json.dumps(odd, ensure_ascii=False, indent=2)

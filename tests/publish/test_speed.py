@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PdfReads
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
@@ -143,6 +145,16 @@ def test_pages_are_compact_and_code_blocks_keep_their_whitespace(small_site):
     # the field name and the "=")
     assert re.search(r"\n\tauthor = ", re.sub(r"</?span[^>]*>", "", page))
     assert len(page.encode()) <= 25_000
+
+
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</P>", "<pre>", "</pre>", "<PRE class='x'>", "<script>", "</script>",
+                                  "<style>", "</style>", "<textarea>", "</textarea>", "<!--", "-->", "<preview>", "a", "b c", " ", "  ",
+                                  "\t", "\n", "\r\n", "\f", "\v", "\xa0", "\u2028", "\u3000", "<", ">", "é"]), max_size=40).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_compact_html_is_the_one_pattern_it_replaced(markup):
+    """`compact_html` runs two passes that start at a literal character instead of one pattern that could start at every space."""
+    one_pattern = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|([ \t\r\f\v]*\n\s*)|<!--.*?-->", re.S | re.I)
+    assert compact_html(markup) == one_pattern.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
 
 
 def test_compact_html_keeps_preformatted_text():

@@ -20,6 +20,7 @@ from enlsp_proceedings.outputs import citation, cite, ics
 from enlsp_proceedings.outputs.citation import PaperCitation
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.code import code_digest
+from enlsp_proceedings.util.digest import value_json
 from enlsp_proceedings.util.files import copy_atomically, write_if_changed
 from enlsp_proceedings.util.memo import load_memo, save_memo
 
@@ -92,7 +93,7 @@ def volume_files(volume: Volume, made: Mapping[str, PaperTexts]) -> dict[str, st
     citations, the calendars."""
     files = {
         paths.PROCEEDINGS_BIB: volume.volume_bibtex(lambda c: made[c.paper.id].entry),
-        paths.PAPERS_JSON: json.dumps(volume.papers_json(), ensure_ascii=False, indent=2) + "\n",
+        paths.PAPERS_JSON: value_json(volume.papers_json(), indent=2).decode("utf-8") + "\n",
         PAPERS_SCHEMA: SCHEMA_FILE.read_text(encoding="utf-8"),
         paths.PROCEEDINGS_CSL: csl_json(volume.volume_csl(lambda c: made[c.paper.id].csl)),
         # every paper's RIS record in one file (Zotero, EndNote, Mendeley import a file of many records)
@@ -109,8 +110,9 @@ def volume_files(volume: Volume, made: Mapping[str, PaperTexts]) -> dict[str, st
 
 
 def csl_json(items: list[dict[str, Any]]) -> str:
-    """A CSL-JSON file: a list of items (Zotero, Pandoc ``--bibliography``, citeproc)."""
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    """A CSL-JSON file: a list of items (Zotero, Pandoc ``--bibliography``, citeproc), laid out as
+    ``json.dumps(..., indent=2)`` lays it out (`util.digest.value_json`)."""
+    return value_json(items, indent=2).decode("utf-8") + "\n"
 
 
 MANIFEST = ".enlsp-artifacts.json"

@@ -514,7 +514,7 @@ def _series_pages(site: SeriesSite, docs_dir: Path | None, fingerprints: dict[st
             stub_toc = toctree if docname == "index" else None
             pages[docname] = stub(name, ident, digest, orphan=kind.orphan, toctree=stub_toc)
     try:
-        write_if_changed(memo, json.dumps(digests, sort_keys=True, indent=0))
+        write_if_changed(memo, json.dumps(digests, sort_keys=True, separators=(",", ":")))  # not indented: that is Python's slow encoder
     except OSError:  # a cache that cannot be written only costs time
         pass
     return pages
@@ -548,7 +548,7 @@ def _remember_people(doctrees: Path, pages: dict[str, str], frame: str) -> None:
     """Record beside a site copy's saved environment what each person's page there was written from
     (``pages``: docname -> digest of its stub; `_people_to_write`)."""
     if pages:
-        write_if_changed(doctrees / PEOPLE_MANIFEST, json.dumps({"frame": frame, "pages": pages}, sort_keys=True, indent=0))
+        write_if_changed(doctrees / PEOPLE_MANIFEST, json.dumps({"frame": frame, "pages": pages}, sort_keys=True, separators=(",", ":")))
 
 
 def _forget_people_doctrees(doctrees: Path, kept: set[str]) -> None:

@@ -57,7 +57,12 @@ def visit_tab_label(self, node: nodes.Element) -> None:
     self.body.append(self.starttag(node, "label", **attributes))
 
 
-_KEEP_OR_SPACE = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|([ \t\r\f\v]*\n\s*)|<!--.*?-->", re.S | re.I)
+#: What `compact_html` leaves as it is (``pre``, ``textarea``, ``script``, ``style``) or drops (comments):
+#: each starts with ``<``, which the regular expression engine finds by a fast search.
+_KEPT_OR_COMMENT = re.compile(r"<(?:(pre|textarea|script|style)\b.*?</\1>|!--.*?-->)", re.S | re.I)
+#: Spaces and tabs before a line break; a line break and every whitespace after it.
+_BEFORE_BREAK = re.compile(r"[ \t\r\f\v]+\n")
+_BREAK_AND_AFTER = re.compile(r"\n\s*")
 
 
 def compact_html(markup: str) -> str:
@@ -67,12 +72,29 @@ def compact_html(markup: str) -> str:
     page. Browsers render any whitespace run between tags as one space at most, so this
     changes no rendering; ``pre``, ``textarea``, ``script`` and ``style`` are left untouched.
 
+    The text between those is compacted in two passes, each starting at a literal character: one
+    pattern for the whole run (``[ \t\r\f\v]*\n\\s*``) could start at every space of the text, and
+    took 0.13 s of the series' list of 10,000 papers (3.9 MB) on every one-paper edit; this takes
+    0.06 s, with the same result (tested against that pattern).
+
     minify-html (0.18.1) was measured instead on the real site's 272 pages: 5% fewer bytes
     (3.5% gzipped), slightly faster (50 ms against 67 ms), but it unquotes and reorders attributes and rewrites
     the markup inside ``pre`` (every page's bytes change, and the site's tests read that
     markup). Not adopted; see docs/workarounds.md.
     """
-    return _KEEP_OR_SPACE.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
+    out: list[str] = []
+    start = 0
+    for match in _KEPT_OR_COMMENT.finditer(markup):
+        out.append(_compact_text(markup[start:match.start()]))
+        if match.group(1):  # a comment is dropped
+            out.append(match.group(0))
+        start = match.end()
+    out.append(_compact_text(markup[start:]))
+    return "".join(out)
+
+
+def _compact_text(text: str) -> str:
+    return _BREAK_AND_AFTER.sub("\n", _BEFORE_BREAK.sub("\n", text)) if "\n" in text else text
 
 
 _LAYOUT_SPACE = re.compile(r"\s*(</?(?:ul|li|button)\b[^>]*>)\s*|(<a\b[^>]*>)\s+|\s+(</a>)")

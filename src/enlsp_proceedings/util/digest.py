@@ -24,6 +24,11 @@ def _adapter() -> TypeAdapter[Any]:
     return TypeAdapter(Any)
 
 
-def value_json(value: object) -> bytes:
-    """``value`` as JSON, everything it holds included (see the module's docstring)."""
-    return _adapter().dump_json(value)
+def value_json(value: object, indent: int | None = None) -> bytes:
+    """``value`` as JSON, everything it holds included (see the module's docstring). With ``indent``,
+    the layout of ``json.dumps(value, ensure_ascii=False, indent=indent)``, byte for byte for the
+    strings, integers, lists and objects of a download (floats may be spelled otherwise, ``1e-7``
+    for ``1e-07``), in a fifth of its time: Python's encoder has no fast path with an indent, and a
+    one-paper edit of a 1,000-paper edition wrote its 5 MB of CSL-JSON and papers.json again
+    (0.07 s and 0.05 s)."""
+    return _adapter().dump_json(value, indent=indent)
