@@ -268,6 +268,21 @@ def test_search_index_is_built_while_sphinx_runs_and_a_failed_build_stops_it(fre
     assert json.loads(meta)["records"] > 12
 
 
+def test_a_build_s_own_process_does_not_import_what_only_the_indexer_needs():
+    """asyncio (0.02 s of every command's start) is the Pagefind child's: the build checks the
+    bundles it wrote with `search.written`, and neither the command nor Sphinx's modules pull it in."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "import enlsp_proceedings.cli, enlsp_proceedings.publish.series, enlsp_proceedings.search.index\n"
+              "from enlsp_proceedings.publish.sphinx_run import import_sphinx\n"
+              "import_sphinx()\n"
+              "print('asyncio' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_an_edit_reindexes_only_the_search_bundle_that_holds_its_record(tmp_path, monkeypatch):
     """The index is split into bundles by record; one changed paper re-indexes one bundle, the
     others are kept (or linked from the other site copy), and the bundles hold every record once."""

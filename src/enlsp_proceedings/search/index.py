@@ -42,7 +42,7 @@ from enlsp_proceedings import paths
 from enlsp_proceedings.model.people import role_label
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.pdf.facts import PaperPdf, PdfFacts
-from enlsp_proceedings.search.pagefind_child import index_problem
+from enlsp_proceedings.search.written import index_problem
 from enlsp_proceedings.util.files import link_or_copy, write_if_changed
 from enlsp_proceedings.util.latex import plain
 from enlsp_proceedings.util.text import romanize

@@ -14,6 +14,8 @@ import sys
 import types
 from pathlib import Path
 
+from enlsp_proceedings.search.written import index_problem
+
 
 def _without_poll_delay() -> None:
     """pagefind's service sleeps 0.1 s before reading each answer of its binary, so indexing
@@ -39,37 +41,6 @@ def _without_poll_delay() -> None:
         return await real_sleep(0, *args, **kwargs)
 
     service.asyncio = types.SimpleNamespace(**{**vars(asyncio), "sleep": sleep})  # type: ignore[assignment]  # a stand-in module, on purpose
-
-
-def _entry_problem(directory: Path) -> tuple[str | None, dict]:
-    """(what is wrong with the index's entry file, its languages): valid JSON naming at least
-    one language whose metadata file exists and is not empty."""
-    try:
-        languages = json.loads((directory / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"pagefind-entry.json unreadable: {type(exc).__name__}", {}
-    if not isinstance(languages, dict) or not languages:
-        return "pagefind-entry.json names no language", {}
-    for language, info in languages.items():
-        meta = directory / f"pagefind.{info.get('hash', '')}.pf_meta" if isinstance(info, dict) else None
-        if meta is None or not meta.is_file() or meta.stat().st_size == 0:
-            return f"no metadata file for language {language!r}", {}
-    return None, languages
-
-
-def index_problem(directory: Path, records: int | None = None) -> str | None:
-    """What is wrong with a written Pagefind index, or None: a complete entry file (see
-    `_entry_problem`), (if given) as many pages as records, and no empty file."""
-    problem, languages = _entry_problem(directory)
-    if problem is not None:
-        return problem
-    pages = sum(info.get("page_count", 0) for info in languages.values())
-    if records is not None and pages != records:
-        return f"{pages} pages indexed for {records} records"
-    for path in directory.rglob("*"):
-        if path.is_file() and path.stat().st_size == 0 and not path.name.startswith("."):
-            return f"{path.relative_to(directory)} is empty"
-    return None
 
 
 async def _written(directory: Path, records: int, timeout: float = 60.0) -> None:
