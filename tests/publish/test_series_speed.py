@@ -161,6 +161,37 @@ def test_an_edition_whose_data_did_not_change_is_not_digested_again(built, monke
 
 
 @pytest.mark.slow
+def test_an_edit_to_one_edition_reads_back_no_other_editions_data(built, monkeypatch):
+    """The editions an edit leaves alone give their workshop and number of papers from the memo of
+    their data (`model.series.RememberedEdition`), whose papers stay pickled: nothing of the build
+    (people, settling, the series' pages and downloads, the root edition's old addresses) reads them."""
+    from enlsp_proceedings.model.schema import Proceedings
+    from enlsp_proceedings.model.series import load_series
+    from enlsp_proceedings.util.files import Deferred
+
+    read_back: list[str] = []
+    real_get = Deferred.get
+
+    def get(self):
+        pickled = not self.loaded
+        value = real_get(self)
+        if pickled and isinstance(value, Proceedings):
+            read_back.append(value.workshop.short_name)
+        return value
+
+    monkeypatch.setattr(Deferred, "get", get)
+    retitle(built / "conf", "2032", "Retitled Alone")
+    report = build_series(options(built))
+    assert read_back == []
+    assert "Retitled Alone" in (built / "site" / "all" / "index.html").read_text(encoding="utf-8")
+    assert set(report.editions) == {"2031", "2032"}
+    # asked for, an edition's data is read back whole, as it was loaded
+    series = load_series(built / "conf", memo=built / ".enlsp-cache" / "series" / "conf")
+    first = series.edition("2031")
+    assert (first.workshop, first.paper_count) == (first.proc.workshop, len(first.proc.papers)) and read_back == [first.workshop.short_name]
+
+
+@pytest.mark.slow
 def test_an_edit_to_one_edition_settles_that_edition_alone_and_still_reports_the_others(built, monkeypatch):
     """The other edition's volume, checks and pages' fingerprint are read back as the last build
     settled them (`publish.settled`); its warnings are reported as before. A no-change rebuild

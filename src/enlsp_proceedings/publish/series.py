@@ -168,12 +168,12 @@ def build_series(opts: BuildOptions) -> SeriesReport:
 
 def edition_context(conf: SeriesConf, edition: Edition, people: SeriesPeople) -> EditionContext:
     """Where an edition sits in its series (its id, the other editions, the series' person slugs, which of its people are in a later one)."""
-    listed = tuple((e.id, e.proc.workshop.short_name, e.proc.workshop.date.isoformat()) for e in conf.newest_first())
+    listed = tuple((e.id, e.workshop.short_name, e.workshop.date.isoformat()) for e in conf.newest_first())
     position = conf.editions.index(edition)
     own = set(people.edition_slugs(edition.id).values())
     # only this edition's own people: a newcomer to a later edition changes nothing of this one's pages
     later_people = frozenset(slug for e in conf.editions[position + 1:] for slug in people.edition_slugs(e.id).values() if slug in own)
-    short_names = {e.id: e.proc.workshop.short_name for e in conf.editions[:position]}
+    short_names = {e.id: e.workshop.short_name for e in conf.editions[:position]}
     earlier_roles: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
     for slug in sorted(own):
         years = tuple((short_names[part.edition], tuple(part.roles)) for part in reversed(people.record(slug).editions)
@@ -217,7 +217,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         set_aside()
         work = cache / "series"
         work.mkdir(parents=True, exist_ok=True)
-        people = SeriesPeople.remembered([(e.id, e.proc) for e in conf.editions], conf.people, work / PEOPLE_MEMO,
+        people = SeriesPeople.remembered([(e.id, e.proc_source()) for e in conf.editions], conf.people, work / PEOPLE_MEMO,
                                          [e.digest for e in conf.editions], cache)
         set_aside()
         plans: list[_Plan] = []
@@ -229,7 +229,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         name_memo = NameFindingsMemo(cache)
         for edition in conf.editions:
             try:
-                today = build_date(edition.proc.workshop.timezone)
+                today = build_date(edition.workshop.timezone)
             except ValueError as exc:
                 raise BuildError(f"{edition.id}: {exc}") from None
             papers_dir, edition_conf = opts.papers_dir / edition.id, opts.conf_dir / edition.id
@@ -310,7 +310,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             series_run.editions_built()
             # what is made of the editions' files: joining 10,000 papers' downloads takes 280 MB for a
             # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
-            write_series_search(staging, [e.id for e in conf.editions], {e.id: e.proc.workshop.short_name for e in conf.editions})
+            write_series_search(staging, [e.id for e in conf.editions], {e.id: e.workshop.short_name for e in conf.editions})
             write_series_downloads(staging, conf, work)
             finished = series_run.result()
         finally:
@@ -707,9 +707,9 @@ def write_series_downloads(site: Path, conf: SeriesConf, work: Path) -> None:
         csl.append(part[1])
         ris.append(part[2])
         papers.append(part[3])
-        w = e.proc.workshop
+        w = e.workshop
         editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
-                         "location": w.location, "url": conf.series.edition_url(edition), "papers": len(e.proc.papers),
+                         "location": w.location, "url": conf.series.edition_url(edition), "papers": e.paper_count,
                          "downloads": {name: f"{edition}/{name}" for name in DOWNLOADS}})
     write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_BIB, cite.join_bibtex(bib))
     write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_RIS, b"".join(ris))

@@ -135,7 +135,7 @@ def settled_key(edition: Edition, conf: SeriesConf, people: SeriesPeople, today:
     listing = _listing(papers_dir)
     if listing is None:
         return None
-    editions = [[e.id, e.proc.workshop.short_name, e.proc.workshop.date.isoformat()] for e in conf.editions]
+    editions = [[e.id, e.workshop.short_name, e.workshop.date.isoformat()] for e in conf.editions]
     digest = hashlib.sha256(json.dumps([_KEY_VERSION, edition.id, edition.digest, people.key, today.isoformat(), str(papers_dir),
                                         str(conf_dir), conf.series.model_dump(mode="json"), editions, listing]).encode())
     try:
