@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from enlsp_proceedings.publish.errors import BuildError
@@ -185,9 +186,15 @@ def _remove(entry: os.DirEntry) -> None:
         os.unlink(entry.path)
 
 
-def _inner(paths: frozenset[str], name: str) -> frozenset[str]:
-    """The paths of ``paths`` below the folder ``name``, relative to it (``2023/papers`` -> ``papers``)."""
-    return frozenset(p.split("/", 1)[1] for p in paths if p.startswith(f"{name}/"))
+def _below(paths: frozenset[str]) -> dict[str, frozenset[str]]:
+    """The paths of ``paths`` below each folder, relative to it (``2023/papers`` -> ``{"2023": {"papers"}}``):
+    split once per folder, as a series' person pages (13,727 of them at 10 × 1,000 papers) may be among them."""
+    found: dict[str, set[str]] = {}
+    for path in paths:
+        head, slash, rest = path.partition("/")
+        if slash:
+            found.setdefault(head, set()).add(rest)
+    return {head: frozenset(rest) for head, rest in found.items()}
 
 
 def _link_bundle(src: str, dst: str) -> None:
@@ -217,6 +224,8 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
         os.mkdir(dst)
         existing = {}
     copied = 0
+    skip_below: dict[str, frozenset[str]] | None = None  # made at the first folder
+    link_below: dict[str, frozenset[str]] = {}
     for entry in os.scandir(src):
         name = entry.name
         if name in skip:
@@ -232,8 +241,10 @@ def _mirror(src: str, dst: str, skip: frozenset[str] = frozenset(), link_pdfs_in
                     _link_bundle(entry.path, target)
                     copied += 1
                 continue
-            copied += _mirror(entry.path, target, _inner(skip, name), _inner(link_pdfs_in, name), link or name in link_pdfs_in,
-                              bundles=name == INDEX_DIR)
+            if skip_below is None:
+                skip_below, link_below = _below(skip), _below(link_pdfs_in)
+            copied += _mirror(entry.path, target, skip_below.get(name, frozenset()), link_below.get(name, frozenset()),
+                              link or name in link_pdfs_in, bundles=name == INDEX_DIR)
             continue
         if old is not None:
             if not old.is_dir(follow_symlinks=False):
@@ -262,7 +273,8 @@ def has_doctrees(doctrees: Path) -> bool:
 
 
 def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"}),
-                     rebuilt: frozenset[str] = frozenset(), alike: frozenset[str] = frozenset()) -> str | None:
+                     rebuilt: frozenset[str] = frozenset(), alike: frozenset[str] = frozenset(),
+                     alike_files: Callable[[Path, Path], frozenset[str]] | None = None) -> str | None:
     """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
 
     After an exchange staging holds the build before the published one; built into as
@@ -274,6 +286,10 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     workshop's, their search index is left to the search step. ``alike`` names folders (a series'
     editions) that the caller found built from the same inputs in both copies: a complete copy's are
     left as they are, pages and doctrees (at 10,000 papers, walking them was seconds of every edit).
+    ``alike_files``, given the doctrees of the published copy and of a complete staging copy, names
+    files (paths in the site) that the caller can tell are the same in both copies from what those
+    doctrees record (a series' person pages, `publish.series._alike_person_pages`): those are left
+    as they are too.
     """
     out_id, out_complete = marker_id(out)
     if not out_complete or out_id is None or not has_doctrees(cache / "doctrees" / out_id):
@@ -282,10 +298,12 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     trusted = complete and site_id is not None and site_id != out_id
     if trusted and marker_inputs(staging)[0] == marker_inputs(out)[0]:
         return site_id  # already a build of the published inputs
-    if trusted:
+    if trusted and site_id is not None:
         # A lagging copy keeps its search index: the search job has already chosen, by
         # digest, which copy's index this build reuses.
         skip = frozenset({MARKER, INDEX_DIR, *alike, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt)})
+        if alike_files is not None:  # before the doctrees are copied: they say what the staging copy holds
+            skip |= alike_files(cache / "doctrees" / out_id, cache / "doctrees" / site_id)
         same = alike
     else:  # missing, or a build or copy that did not finish
         discard(staging)
@@ -294,7 +312,6 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
             shutil.rmtree(cache / "doctrees" / site_id, ignore_errors=True)
         site_id, skip, same = uuid.uuid4().hex[:12], frozenset({MARKER}), frozenset()
         staging.mkdir(parents=True)
-    assert site_id is not None  # trusted: a complete copy has its id
     mark(staging, site_id, complete=False)
     copied = _mirror(str(cache / "doctrees" / out_id), str(cache / "doctrees" / site_id), same)
     copied += _mirror(str(out), str(staging), skip, link_pdfs_in=link_pdfs_in)
