@@ -157,6 +157,40 @@ def test_compact_html_is_the_one_pattern_it_replaced(markup):
     assert compact_html(markup) == one_pattern.sub(lambda m: m.group(1) or ("\n" if m.group(3) else ""), markup)
 
 
+_SEGMENT = st.sampled_from(["papers", "authors", "x.html", "paper-1.html", "index.html", "2023", "all", "..", ".", "", "a b", "é.pdf"])
+
+
+@given(st.lists(_SEGMENT, min_size=1, max_size=3).map("/".join), st.lists(_SEGMENT, min_size=0, max_size=3).map("/".join),
+       st.sampled_from(["", "#cite", "#a#b"]))
+@settings(max_examples=1000, deadline=None)
+def test_relative_links_lead_where_posixpath_relpath_leads(target, page, anchor):
+    """`widgets.rel` makes the links of list pages (thousands of people and papers) without
+    `posixpath.relpath`, which asks the system for the working directory twice per link: from every
+    page, each link leads to its path, those above the site's root (an edition's link to the series'
+    person pages, ``../authors/x.html``) included, and is relpath's own for a file below a page's
+    folder or one folder up (below a working directory deep enough that ``..`` never stops at ``/``)."""
+    import posixpath
+    from unittest import mock
+
+    from enlsp_proceedings.sphinxext.widgets import rel
+
+    page = page.strip("/") or "index"
+    if page.startswith(".") or "/." in page or "//" in page or not target or target.startswith("/"):
+        return  # a docname is a plain path; a link is to a path of the site
+    here = page.rpartition("/")[0]
+    with mock.patch("os.getcwd", lambda: "/a/b/c/d/e/f/g/h"):
+        link = rel(page, target + anchor)
+        expected = posixpath.relpath(target, here or ".")
+    path, _, rest = link.partition("#")
+    assert rest == anchor.removeprefix("#")
+    assert posixpath.normpath(posixpath.join(here, path)) == posixpath.normpath(posixpath.join(here, expected)), (page, target, link)
+    folders = target.split("/")[:-1]
+    while folders[:1] == [".."]:
+        folders = folders[1:]
+    if target.endswith(".html") and all(f not in {"", ".", ".."} for f in folders):
+        assert path == expected, (page, target)
+
+
 def test_compact_html_keeps_preformatted_text():
     markup = "<div>\n    <p>a\n\n   b</p>\n<!-- note -->\n<pre>x\n   y\n\n z</pre>\n<textarea>p\n  q</textarea><script>if (a)\n  b()</script></div>"
     out = compact_html(markup)

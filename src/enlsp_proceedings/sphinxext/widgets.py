@@ -43,12 +43,16 @@ def rel(from_doc: str, site_path: str) -> str:
     """Relative link from a page (docname) to a site path like 'papers/x.html#a'."""
     path, _, anchor = site_path.partition("#")
     here = from_doc.rpartition("/")[0]
-    if "/" not in here and path and not path.startswith((".", "/")) and "/." not in path and "//" not in path and not path.endswith("/"):
-        # the common case, without posixpath.relpath (thousands of links on a list page):
-        # a page at the top or one folder down, a plain path
+    plain = path
+    while plain.startswith("../"):  # above the root: an edition's link to the series' person pages
+        plain = plain[3:]
+    if "/" not in here and plain and not plain.startswith((".", "/")) and "/." not in plain and "//" not in plain and not plain.endswith("/"):
+        # the common case, without posixpath.relpath (thousands of links on a list page, each of
+        # which asked the system for the working directory twice): a page at the top or one folder
+        # down, a plain path
         if not here:
             out = path
-        elif path.startswith(here + "/"):
+        elif plain == path and path.startswith(here + "/"):
             out = path[len(here) + 1:]
         else:
             out = "../" + path
