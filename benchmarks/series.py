@@ -31,7 +31,11 @@ one process and the peak total of the whole process tree (``bench.run``):
   sources (the paper, its edition's list, its authors' person pages), then ``sphinx-build``
   again into the same site: what Sphinx itself costs for the edit our ``edit`` makes;
 * ``single``: the same E × N papers (and PDFs) as ONE single workshop, built cold: the per-paper
-  cost of a series build against a one-edition build.
+  cost of a series build against a one-edition build;
+* ``warm-edit``: one title edited (three rounds, other papers), built the way the preview
+  (``nox -s serve``) builds after each save: forked from a process that imported the tool, Sphinx
+  and the extensions once (`serve.warm_runner`), instead of a new ``build`` process each time. Wall
+  time only (the build is the preview's forkserver's child, not ours).
 
 Sizes: every file of the site but PDFs, divided by E × N.
 """
@@ -39,11 +43,15 @@ Sizes: every file of the site but PDFs, divided by E × N.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import shutil
+import signal
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -124,6 +132,51 @@ def ours(conf: Path, papers: Path, site: Path, cache: Path, docs: Path, jobs: st
     """The ``build`` command line."""
     return [sys.executable, "-m", "enlsp_proceedings", "build", "--conf", conf, "--papers", papers, "--out", site,
             "--docs", docs, "--cache", cache, "-j", jobs]
+
+
+#: A process that runs the preview's builds (`serve.warm_runner`) of the arguments it is given, one
+#: for each line it reads, and answers each with its wall time and exit status.
+_WARM_BUILDS = """
+import sys, time
+from enlsp_proceedings.serve import warm_runner
+build = warm_runner(sys.argv[1:])
+for _ in sys.stdin:
+    start = time.perf_counter()
+    status = build()
+    print(f"{time.perf_counter() - start:.4f} {status}", flush=True)
+"""
+
+
+class WarmBuilds:
+    """The preview's builds of the series, each forked from a process that imported everything once."""
+
+    def __init__(self, cmd: list, env: dict, timeout: float):
+        self.timeout = timeout
+        self.process = subprocess.Popen([sys.executable, "-c", _WARM_BUILDS, *[str(c) for c in cmd[3:]]], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, start_new_session=True)
+
+    def build(self, label: str) -> dict:
+        """One build: its wall time (``seconds``); a failed build raises SystemExit, as `bench.run` does."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        print(f"[series] {label}", file=sys.stderr, flush=True)
+        self.process.stdin.write("build\n")
+        self.process.stdin.flush()
+        answer: list[str] = []
+        reader = threading.Thread(target=lambda: answer.append(self.process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        reader.join(self.timeout)
+        if not answer or not answer[0].strip():
+            self.close()
+            raise SystemExit(f"no answer after {self.timeout:.0f} s")
+        seconds, status = answer[0].split()
+        if status != "0":
+            raise SystemExit(f"exit status {status}")
+        return {"seconds": float(seconds)}
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 # -- the floor: the same archive as hand-made MyST pages, one Sphinx project ----------------
@@ -305,6 +358,27 @@ def measure(editions: int, n: int, pdfs: int, jobs: str, timeout: float, repeat:
         res["untouched_editions_changed_files"] = touched
     if replacements:
         res["pdf"] = median_run(replacements)
+    if "warm" not in skip and edits:
+        warm = WarmBuilds(build, env, timeout)
+        try:
+            warm.build(f"series {editions} × {n}: the preview's first build (its imports, nothing changed)")
+            warm_edits = []
+            for i in range(repeat):
+                edited = f"paper-{(n // 2 + 7 * i + 5) % n:04d}"
+                page = site / middle / "papers" / f"{edited}.html"
+                before_page = page.read_bytes()
+                edit_title(conf / middle / "papers.yaml", edited, i + 1)
+                warm_edits.append(warm.build(f"series {editions} × {n}: one title edited, the preview's build ({i + 1}/{repeat})"))
+                if page.read_bytes() == before_page:
+                    raise SystemExit(f"the preview's build left {page} as it was")
+            res["warm_edit"] = {"seconds": sorted(r["seconds"] for r in warm_edits)[len(warm_edits) // 2],
+                                "runs": [r["seconds"] for r in warm_edits]}
+        except SystemExit as exc:
+            res["warm_edit"] = {"failed": str(exc)}
+            res.setdefault("failed", []).append("warm_edit")
+        finally:
+            warm.close()
+        save()
     res["load_between"] = load()
     # the floor's pages are written from the same data (the edited one); not timed
     floor_src = run_dir / "floor-src"
@@ -361,6 +435,15 @@ def _t(r: dict, key: str, digits: int = 1) -> str:
     return cell
 
 
+def _warm(r: dict) -> str:
+    m = r.get("warm_edit")
+    if not m:
+        return "not measured"
+    if "failed" in m:
+        return f"**{m['failed']}**"
+    return f"{m['seconds']:.2f} s; {len(m['runs'])} runs: " + ", ".join(f"{t:.2f}" for t in sorted(m["runs"])) + " s"
+
+
 def _ratio(r: dict, key: str) -> str:
     return _ratio_of(r, key, "floor")
 
@@ -410,6 +493,7 @@ def table(results: list[dict]) -> str:
     row("files changed in the other editions by an edit", "0",
         lambda r: str(max((sum(t.values()) for t in r.get("untouched_editions_changed_files", [])), default="–")))
     row("one PDF replaced (median run)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "pdf", 2))
+    row("one title edited, in the preview (`nox -s serve`; median run, wall)", "", lambda r: _warm(r))
     row("peak memory of the rebuilds: one / tree", "", lambda r: _mem(r, ("noop", "edit", "pdf")))
     def kb(sizes: dict | None) -> str:
         return f"{sizes['site_kb_per_paper']:.1f}" if sizes else "–"
@@ -433,6 +517,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="edit / PDF rounds (default 3)")
     parser.add_argument("--skip-single", action="store_true", help="do not build the same papers as one workshop")
     parser.add_argument("--skip-floor", action="store_true", help="do not build the floor (its figures can be merged in from an earlier run)")
+    parser.add_argument("--skip-warm", action="store_true", help="do not measure the preview's edits")
     parser.add_argument("--from-results", action="store_true", help="do not build: reuse _work/series-results-ExN.json")
     args = parser.parse_args()
     editions, papers = args.editions or [2], args.papers or [500]
@@ -443,7 +528,8 @@ def main() -> int:
         if args.from_results:
             results.append(json.loads((WORK / f"series-results-{e}x{n}.json").read_text()))
         else:
-            results.append(measure(e, n, args.pdfs, args.jobs, args.timeout, args.repeat, {name for name, skipped in (("single", args.skip_single), ("floor", args.skip_floor)) if skipped}))
+            results.append(measure(e, n, args.pdfs, args.jobs, args.timeout, args.repeat, {name for name, skipped in (("single", args.skip_single), ("floor", args.skip_floor),
+                                                                                                             ("warm", args.skip_warm)) if skipped}))
     print(table(results))
     failed = [f"{r['editions']} × {r['papers']}: {', '.join(r['failed'])}" for r in results if r.get("failed")]
     if failed:
