@@ -170,7 +170,8 @@ def test_relative_links_lead_where_posixpath_relpath_leads(target, page, anchor)
     `posixpath.relpath`, which asks the system for the working directory twice per link: from every
     page, each link leads to its path, those above the site's root (an edition's link to the series'
     person pages, ``../authors/x.html``) included, and is relpath's own for a file below a page's
-    folder or one folder up (below a working directory deep enough that ``..`` never stops at ``/``)."""
+    folder or one folder up (below a working directory deep enough that ``..`` never stops at ``/``);
+    the same wherever the build runs (relpath's link from ``/`` came out one level short)."""
     import posixpath
     from unittest import mock
 
@@ -185,6 +186,9 @@ def test_relative_links_lead_where_posixpath_relpath_leads(target, page, anchor)
     path, _, rest = link.partition("#")
     assert rest == anchor.removeprefix("#")
     assert posixpath.normpath(posixpath.join(here, path)) == posixpath.normpath(posixpath.join(here, expected)), (page, target, link)
+    for cwd in ("/", "/a"):  # wherever the build runs
+        with mock.patch("os.getcwd", lambda: cwd):  # noqa: B023 - called at once
+            assert rel(page, target + anchor) == link, cwd
     folders = target.split("/")[:-1]
     while folders[:1] == [".."]:
         folders = folders[1:]

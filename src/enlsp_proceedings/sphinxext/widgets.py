@@ -57,7 +57,11 @@ def rel(from_doc: str, site_path: str) -> str:
         else:
             out = "../" + path
     else:
-        out = posixpath.relpath(path, here or ".")
+        # below a made-up root deep enough that no ".." of the link climbs out of it: relpath of
+        # two absolute paths never asks for the working directory, which a link must not depend on
+        # (from the system's root, "../authors/x.html" from papers/ came out one level short)
+        root = "/" + "/".join(["_"] * (path.count("..") + 1))
+        out = posixpath.relpath(posixpath.join(root, path), posixpath.join(root, here))
     return out + (f"#{anchor}" if anchor else "")
 
 
