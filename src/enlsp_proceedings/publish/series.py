@@ -551,8 +551,8 @@ def _alike_person_pages(published: Path, kept: Path) -> frozenset[str]:
     ``published`` and ``kept``, both hold as written from the same stub under the same frame (their
     `PEOPLE_MANIFEST`, `_people_to_write`): the copy of the published site into the other one
     (`follow_published`) leaves these as they are, instead of comparing the size and mtime of every
-    person's page in both (13,727 of them at 10 × 1,000 papers: 0.1 s of every edit). None when
-    either manifest is missing or the frames differ."""
+    person's page in both (13,727 of them at 10 × 1,000 papers: 0.1 s of every edit). None of them
+    when either record is missing or unreadable, or the frames differ."""
     one, other = read_json_object(published / SERIES_DOCTREES / PEOPLE_MANIFEST), read_json_object(kept / SERIES_DOCTREES / PEOPLE_MANIFEST)
     pages, kept_pages = one.get("pages"), other.get("pages")
     if not one.get("frame") or one.get("frame") != other.get("frame") or not isinstance(pages, dict) or not isinstance(kept_pages, dict):
