@@ -429,19 +429,10 @@ def _t(r: dict, key: str, digits: int = 1) -> str:
         return "not measured"
     if "failed" in m:
         return f"**{m['failed']}**"
-    cell = f"{m['seconds']:.{digits}f} s (CPU {m['cpu']:.{digits}f} s)"
+    cell = f"{m['seconds']:.{digits}f} s" + (f" (CPU {m['cpu']:.{digits}f} s)" if "cpu" in m else "")  # the preview's: wall only
     if len(m.get("runs", ())) > 1:
         cell += f"; {len(m['runs'])} runs: " + ", ".join(f"{t:.2f}" for t in sorted(m["runs"])) + " s"
     return cell
-
-
-def _warm(r: dict) -> str:
-    m = r.get("warm_edit")
-    if not m:
-        return "not measured"
-    if "failed" in m:
-        return f"**{m['failed']}**"
-    return f"{m['seconds']:.2f} s; {len(m['runs'])} runs: " + ", ".join(f"{t:.2f}" for t in sorted(m["runs"])) + " s"
 
 
 def _ratio(r: dict, key: str) -> str:
@@ -493,7 +484,7 @@ def table(results: list[dict]) -> str:
     row("files changed in the other editions by an edit", "0",
         lambda r: str(max((sum(t.values()) for t in r.get("untouched_editions_changed_files", [])), default="–")))
     row("one PDF replaced (median run)", "< 2 s at 1,000; < 3 s at 10,000", lambda r: _t(r, "pdf", 2))
-    row("one title edited, in the preview (`nox -s serve`; median run, wall)", "", lambda r: _warm(r))
+    row("one title edited, in the preview (`nox -s serve`; median run, wall)", "", lambda r: _t(r, "warm_edit", 2))
     row("peak memory of the rebuilds: one / tree", "", lambda r: _mem(r, ("noop", "edit", "pdf")))
     def kb(sizes: dict | None) -> str:
         return f"{sizes['site_kb_per_paper']:.1f}" if sizes else "–"
