@@ -539,9 +539,8 @@ def _people_to_write(site: Path, doctrees: Path, pages: dict[str, str], frame: s
     environment, the object inventory), was three quarters of the series' run on a one-paper edit at
     10 × 1,000 papers (13,727 person pages). The other pages stay in the site as they are; Sphinx
     drops them from its environment and never deletes a page."""
-    saved = read_json_object(doctrees / PEOPLE_MANIFEST)
-    known = saved.get("pages") if saved.get("frame") == frame else None
-    written = known if isinstance(known, dict) else {}
+    saved_frame, saved = _people_record(doctrees)
+    written = saved if saved_frame == frame else {}
     return {docname for docname, path in doc_files(site, pages, ".html")
             if written.get(docname) != pages[docname] or not os.path.isfile(path)}
 
@@ -553,12 +552,21 @@ def _alike_person_pages(published: Path, kept: Path) -> frozenset[str]:
     (`follow_published`) leaves these as they are, instead of comparing the size and mtime of every
     person's page in both (13,727 of them at 10 × 1,000 papers: 0.1 s of every edit). None of them
     when either record is missing or unreadable, or the frames differ."""
-    one, other = read_json_object(published / SERIES_DOCTREES / PEOPLE_MANIFEST), read_json_object(kept / SERIES_DOCTREES / PEOPLE_MANIFEST)
-    pages, kept_pages = one.get("pages"), other.get("pages")
-    if not one.get("frame") or one.get("frame") != other.get("frame") or not isinstance(pages, dict) or not isinstance(kept_pages, dict):
+    frame, pages = _people_record(published / SERIES_DOCTREES)
+    kept_frame, kept_pages = _people_record(kept / SERIES_DOCTREES)
+    if frame is None or frame != kept_frame:
         return frozenset()
-    return frozenset(paths.docname_page(docname) for docname, digest in pages.items()
-                     if isinstance(docname, str) and isinstance(digest, str) and kept_pages.get(docname) == digest)
+    return frozenset(paths.docname_page(docname) for docname, digest in pages.items() if kept_pages.get(docname) == digest)
+
+
+def _people_record(doctrees: Path) -> tuple[str | None, dict[str, str]]:
+    """A site copy's record of its person pages (`PEOPLE_MANIFEST` in its series' ``doctrees``): the
+    frame they were written under (None without one) and docname -> digest of each page's stub
+    (empty when the record is missing, unreadable or holds no such mapping)."""
+    saved = read_json_object(doctrees / PEOPLE_MANIFEST)
+    frame, pages = saved.get("frame"), saved.get("pages")
+    return (frame if isinstance(frame, str) and frame else None,
+            {d: v for d, v in pages.items() if isinstance(d, str) and isinstance(v, str)} if isinstance(pages, dict) else {})
 
 
 def _remember_people(doctrees: Path, pages: dict[str, str], frame: str) -> None:
