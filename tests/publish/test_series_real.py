@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from links import broken_links
+
 #: The site's machinery, not addresses anyone handed out.
 MACHINERY = ("_static/", "_sources/", "pagefind/", ".buildinfo", ".enlsp", "objects.inv")
 
@@ -35,6 +37,13 @@ def test_every_address_of_the_enlsp_ii_site_still_answers(archive, real_site):
         assert f'<link rel="canonical" href="https://neurips2022-enlsp.github.io/2022/{path}">' in page
     for path in [p for p in old if p.endswith((".pdf", ".bib", ".ics"))]:  # files answer as themselves
         assert (archive / path).read_bytes() == (archive / "2022" / path).read_bytes(), path
+
+
+def test_no_link_of_any_page_of_the_archive_leads_nowhere(archive):
+    """Every href and src of the archive's 700-odd pages (menus, cards, person pages, old addresses,
+    the 404 pages' links under their base) names a file of the site, every #fragment an element."""
+    assert len(list(archive.rglob("*.html"))) > 700
+    assert broken_links(archive) == []
 
 
 def test_a_person_of_both_years_has_one_page_listing_both(archive):

@@ -13,8 +13,8 @@ import pytest
 from conftest import run_build
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.outputs.volume import PdfStatus, Volume
-from enlsp_proceedings.publish.sources import source_pages
-from enlsp_proceedings.sphinxext.pages import PAGES, SECTIONS, Page, Shown
+from enlsp_proceedings.publish.sources import page_salt, source_pages
+from enlsp_proceedings.sphinxext.pages import PAGES, SECTIONS, Page, Shown, home
 from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 from synthetic import small_workshop
 
@@ -30,10 +30,11 @@ def test_every_stub_names_a_registered_kind_and_its_digest_is_what_the_page_show
     small_workshop(tmp_path)
     volume = Volume(load_proceedings(tmp_path / "conf"), {"alpha": PdfStatus(published=True, pages=5)})
     pages = source_pages(volume)
+    salt = page_salt(volume, home.sections(volume))  # the menu's sections: every page shows them
     for name, kind in PAGES.items():
         for docname, ident in kind.pages(volume):
             shown = kind.shows(volume, ident)
-            assert f"{{enlsp-page}} {name}{' ' + ident if ident else ''}\n:digest: {shown.digest()}\n" in pages[docname]
+            assert f"{{enlsp-page}} {name}{' ' + ident if ident else ''}\n:digest: {shown.digest(salt)}\n" in pages[docname]
             assert kind.render(Page(docname), shown)  # renders from the declared data alone
     assert len(pages) == sum(len(kind.pages(volume)) for kind in PAGES.values())
 

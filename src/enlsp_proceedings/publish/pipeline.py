@@ -270,7 +270,7 @@ def render_volume(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf],
     missing = list(missing_pages(site, sources))
     if missing:
         raise BuildError(f"Sphinx did not write {len(missing)} page(s), e.g. {missing[0]}.html; see the messages above")
-    remove_stale_pages(site, sources)
+    remove_stale_pages(site, sources, src)
     pdf_sources = {pid: e.path for pid, e in pdfs.items() if e.publishable and e.path is not None}
     thumb_sources = {pid: ThumbCache(cache).path(sha) for pid in pdf_sources if volume.pdfs[pid].thumbnail and (sha := volume.pdfs[pid].sha256)}
     supplement_sources = {pid: s.path for pid, s in report.supplements.items() if s.publishable and s.path is not None}

@@ -45,13 +45,20 @@ def source_pages(volume: Volume, extra_toctree: Sequence[str] = ()) -> dict[str,
     receives (sphinxext.pages), so a page is re-read whenever what it shows changes.
     """
     pages: dict[str, str] = {}
-    # an edition's pages link people to the series' pages: a page moved into a series is a new page
-    salt = volume.series.edition if volume.series else ""
+    toctree = home.sections(volume) + list(extra_toctree)
+    salt = page_salt(volume, toctree)
     for name, kind in PAGES.items():
         for docname, ident in kind.pages(volume):
-            toctree = home.sections(volume) + list(extra_toctree) if kind is home.KIND else None
-            pages[docname] = stub(name, ident, kind.shows(volume, ident).digest(salt), orphan=kind.orphan, toctree=toctree)
+            pages[docname] = stub(name, ident, kind.shows(volume, ident).digest(salt), orphan=kind.orphan, toctree=toctree if kind is home.KIND else None)
     return pages
+
+
+def page_salt(volume: Volume, toctree: Sequence[str]) -> str:
+    """What makes every page of a volume another besides what it shows (`Shown.digest`): the edition
+    of a series it is in (its links to people lead to the series' pages), and the sections its menu
+    lists (the home's toctree), so that a program imported or taken out reaches every page's menu:
+    Sphinx re-reads and rewrites a page only when its source changes."""
+    return "\0".join([volume.series.edition if volume.series else "", *toctree])
 
 
 def _docs_files(docs_dir: Path) -> list[Path]:
@@ -236,17 +243,28 @@ def has_all_pages(site: Path, docnames: Iterable[str]) -> bool:
     return next(missing_pages(site, docnames), None) is None
 
 
-def remove_stale_pages(out_dir: Path, docnames: Iterable[str]) -> None:
+#: The generated pages that an edition has only while ``conf/`` has what they show (`home.sections`),
+#: outside the folders `remove_stale_pages` sweeps whole.
+OPTIONAL_PAGES = (paths.PANEL, paths.SCHEDULE, paths.docname_page("people"), paths.docname_page("cfp"))
+
+
+def remove_stale_pages(out_dir: Path, docnames: Iterable[str], src_dir: Path | None = None) -> None:
     """Sphinx never deletes the HTML of a removed page: drop generated pages (``docnames``, what
-    `write_sources` wrote this time) whose data is gone."""
-    wanted = {paths.PAPERS_INDEX, paths.KEYNOTES_INDEX, paths.PEOPLE_INDEX}
+    `write_sources` wrote this time) whose data is gone, such as the schedule of a program taken
+    out. A page with a source in ``src_dir`` (a hand-written page of ``docs/``) is not stale."""
+    wanted = {paths.PAPERS_INDEX, paths.PEOPLE_INDEX}
     wanted |= {f"{docname}.html" for docname in docnames}
+
+    def stale(path: str) -> bool:
+        return path not in wanted and not (src_dir is not None and (src_dir / f"{paths.docname(path)}.md").is_file())
+
     for folder in ("papers", "keynotes", "authors"):
         directory = out_dir / folder
         if not directory.is_dir():
             continue
         for path in directory.glob("*.html"):
-            if f"{folder}/{path.name}" not in wanted:
+            if stale(f"{folder}/{path.name}"):
                 path.unlink()
-    if paths.PANEL not in wanted:
-        (out_dir / paths.PANEL).unlink(missing_ok=True)
+    for page in OPTIONAL_PAGES:
+        if stale(page):
+            (out_dir / page).unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from docutils import nodes
 
 from enlsp_proceedings.model.schema import CallForPapers, ImportantDate, Labels
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown, single
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, Shown
 from enlsp_proceedings.sphinxext.widgets import admonition, badge, bullet_list, para, paragraphs, section, table
 
 
@@ -57,4 +57,10 @@ def render(page: Page, d: CfpShows) -> list[nodes.Node]:
     return [out]
 
 
-KIND = PageKind("cfp", single("cfp"), shows, render)
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """The call, if the edition has its text, topics, instructions or dates."""
+    cfp = v.proc.cfp
+    return [("cfp", None)] if cfp.intro or cfp.topics or cfp.submission or v.workshop.important_dates else []
+
+
+KIND = PageKind("cfp", pages, shows, render)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.schema import Keynote, Sponsor, Workshop
 from enlsp_proceedings.outputs.volume import PdfCounts, Volume
+from enlsp_proceedings.sphinxext.pages import author_index, cfp, keynote_list, paper_list, people, schedule
 from enlsp_proceedings.sphinxext.pages.common import (
     BADGE,
     LIST_ITEM,
@@ -74,8 +75,12 @@ class ListedPaper(NamedTuple):
 
 
 def sections(volume: Volume) -> list[str]:
-    """The section pages this volume has (no authors index without people), in navigation order."""
-    return [d for d in SECTIONS if d != paths.docname(paths.PEOPLE_INDEX) or volume.people.by_slug]
+    """The section pages this volume has, in navigation order: those their kinds make of it. An
+    edition whose program, keynotes, people or call are not in ``conf/`` yet has no page for them,
+    rather than an empty one (and no link to it: menu, home, series home)."""
+    made = {doc for kind in (paper_list.KIND, keynote_list.KIND, schedule.KIND, author_index.KIND, people.KIND, cfp.KIND)
+            for doc, _ident in kind.pages(volume)}
+    return [d for d in SECTIONS if d in made]
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,8 @@ def render(page: Page, d: HomeShows) -> list[nodes.Node]:
         hero += para(badge("Non-archival", "secondary"), " Accepted papers are hosted here but are not formal publications; authors may publish them elsewhere.", classes=["enlsp-archival"])
     buttons = para(classes=["enlsp-hero-buttons"])
     for path, label in ((paths.PAPERS_INDEX, w.labels.papers), (paths.SCHEDULE, w.labels.schedule), (paths.KEYNOTES_INDEX, w.labels.keynotes)):
+        if paths.docname(path) not in d.sections:
+            continue
         buttons += button(label, page.href(path), outline=path != paths.PAPERS_INDEX)
         buttons += text(" ")
     hero += buttons

@@ -9,7 +9,7 @@ from docutils import nodes
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.schema import Keynote
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, PersonRef, Shown, person_refs, single
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, PersonRef, Shown, person_refs
 from enlsp_proceedings.sphinxext.widgets import bullet_list, grid, para, section
 
 
@@ -38,4 +38,9 @@ def render(page: Page, d: KeynoteListShows) -> list[nodes.Node]:
     return [out]
 
 
-KIND = PageKind("keynote-list", single(paths.docname(paths.KEYNOTES_INDEX)), shows, render)
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """The list, if the edition has a keynote or an invited speaker."""
+    return [(paths.docname(paths.KEYNOTES_INDEX), None)] if v.proc.keynotes or v.proc.invited_speakers_without_talk else []
+
+
+KIND = PageKind("keynote-list", pages, shows, render)

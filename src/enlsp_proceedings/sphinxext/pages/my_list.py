@@ -64,7 +64,7 @@ def config(d: MyListShows) -> dict[str, Any]:
         "download": slug(f"{d.short_name} {d.year} my list"),
         "calendar": f"{d.short_name} {d.year}: {TITLE}",
         "papers": paths.PAPERS_INDEX, "papers_label": d.labels.papers,
-        "schedule": paths.SCHEDULE, "schedule_label": d.labels.schedule,
+        "schedule": paths.SCHEDULE if d.program else None, "schedule_label": d.labels.schedule,
         # the talks' calendar events, by the address of their page (base_url + its path)
         "schedule_ics": paths.SCHEDULE_ICS if d.program else None, "base_url": d.base_url,
     }

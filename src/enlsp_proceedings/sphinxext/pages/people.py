@@ -8,7 +8,7 @@ from docutils import nodes
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, PersonRef, Shown, person_refs, single
+from enlsp_proceedings.sphinxext.pages.common import Page, PageKind, PersonRef, Shown, person_refs
 from enlsp_proceedings.sphinxext.widgets import bullet_list, link, para, section
 
 
@@ -50,4 +50,10 @@ def render(page: Page, d: PeopleShows) -> list[nodes.Node]:
     return [out]
 
 
-KIND = PageKind("people", single("people"), shows, render)
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """The page, if the edition names an organizer, a volunteer, a committee member or a panel."""
+    groups = v.proc.people
+    return [("people", None)] if groups.organizers or groups.volunteers or groups.technical_committee or v.proc.panel else []
+
+
+KIND = PageKind("people", pages, shows, render)

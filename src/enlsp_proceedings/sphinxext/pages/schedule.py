@@ -23,7 +23,6 @@ from enlsp_proceedings.sphinxext.pages.common import (
     calendar_icon,
     person_refs,
     shown_authors,
-    single,
     star_button,
     star_key,
 )
@@ -184,4 +183,9 @@ def _event(page: Page, d: ScheduleShows, slot: Row) -> tuple[list[nodes.Node], l
     return event, who
 
 
-KIND = PageKind("schedule", single("schedule"), shows, render)
+def pages(v: Volume) -> list[tuple[str, str | None]]:
+    """The schedule, once the edition has a program (one imported later adds it)."""
+    return [("schedule", None)] if v.proc.schedule else []
+
+
+KIND = PageKind("schedule", pages, shows, render)

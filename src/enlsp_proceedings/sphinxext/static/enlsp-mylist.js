@@ -204,8 +204,11 @@
 
   function empty() {
     const p = element("p", "enlsp-mylist-empty");
-    p.append("Your list is empty: star papers and talks on their pages, in ", link(config.papers_label, new URL(config.papers, list.root).href),
-      " or on the ", link(config.schedule_label, new URL(config.schedule, list.root).href), ", and they are collected here.");
+    p.append("Your list is empty: star papers and talks on their pages, in ", link(config.papers_label, new URL(config.papers, list.root).href));
+    if (config.schedule) {  // an edition without a program has no schedule page
+      p.append(" or on the ", link(config.schedule_label, new URL(config.schedule, list.root).href));
+    }
+    p.append(", and they are collected here.");
     return p;
   }
 

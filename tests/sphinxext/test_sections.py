@@ -1,0 +1,106 @@
+"""An edition in progress: the section pages a volume has are those ``conf/`` has data for.
+
+An organizer imports next year's accepted papers first and the program, keynotes and people later;
+the site built in between has no empty Schedule, Keynote talks, Organizers or Call for papers page,
+and nothing links one (menu, home buttons and cards, the series home). Fast: which pages each piece
+of data brings, and that a page whose data is gone leaves the site. The built sites, links checked,
+are in publish/test_edition_in_progress.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from docutils import nodes
+
+from enlsp_proceedings.model.load import load_proceedings
+from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.publish.sources import remove_stale_pages, source_pages
+from enlsp_proceedings.sphinxext.pages import home
+from enlsp_proceedings.sphinxext.pages.common import Page
+from links import broken_links
+from synthetic import SynthPaper, workshop_yaml, write_workshop
+
+PAPERS = [SynthPaper("alpha", "Quantizing Tiny Models", [{"name": "Priya Raman"}], "We quantize.", presentation="oral")]
+KEYNOTE = {"id": "kay", "title": "Efficient Everything", "speaker": {"name": "Kay Note"}}
+SLOT = {"start": "09:00", "end": "09:10", "title": "Opening", "kind": "opening"}
+
+
+def _volume(root: Path, files: dict[str, dict] | None = None, dates: bool = False) -> Volume:
+    """A volume of one paper, plus these conf/ files (name -> YAML data) and the important dates."""
+    conf, _papers = write_workshop(root, PAPERS, workshop=workshop_yaml() if dates else workshop_yaml(important_dates=[]), make_pdfs=False)
+    for name, data in (files or {}).items():
+        (conf / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+    return Volume(load_proceedings(conf), {})
+
+
+def _buttons(volume: Volume) -> list[str]:
+    """The targets of the home page's hero buttons."""
+    [body] = home.render(Page("index"), home.shows(volume))
+    [hero] = [n for n in body.findall(nodes.Element) if "enlsp-hero-buttons" in n["classes"]]
+    return [n["refuri"] for n in hero.findall(nodes.Element) if "refuri" in n]
+
+
+def test_an_edition_with_its_papers_only_has_their_list_and_its_authors(tmp_path):
+    volume = _volume(tmp_path)
+    assert home.sections(volume) == ["papers/index", "authors/index"]
+    pages = source_pages(volume)
+    assert not {"schedule", "keynotes/index", "people", "cfp", "panel"} & pages.keys()
+    assert "```{toctree}\n:hidden:\n\npapers/index\nauthors/index\n```" in pages["index"]  # the menu
+    assert _buttons(volume) == ["papers/index.html"]
+
+
+@pytest.mark.parametrize(("files", "dates", "brings"), [
+    ({"schedule.yaml": {"schedule": [SLOT]}}, False, ["schedule"]),
+    ({"keynotes.yaml": {"keynotes": [KEYNOTE]}}, False, ["keynotes/index"]),
+    ({"keynotes.yaml": {"keynotes": [KEYNOTE]}, "schedule.yaml": {"schedule": [SLOT, {"start": "09:10", "end": "09:50", "keynote": "kay"}]}}, False,
+     ["keynotes/index", "schedule"]),
+    ({"keynotes.yaml": {"keynotes": [], "invited_speakers_without_talk": [{"name": "Ada Invited"}]}}, False, ["keynotes/index"]),
+    ({"people.yaml": {"organizers": [{"name": "Olga Organizer"}]}}, False, ["people"]),
+    ({"people.yaml": {"technical_committee": [{"name": "Tara Reviewer"}]}}, False, ["people"]),
+    ({"panel.yaml": {"panel": {"id": "p", "title": "Panel", "panelists": [{"name": "Pat Panelist"}]}}}, False, ["people"]),
+    ({}, True, ["cfp"]),
+    ({"cfp.yaml": {"intro": "Send us papers."}}, False, ["cfp"]),
+], ids=["program", "keynote", "keynote in the program", "invited speaker", "organizer", "committee", "panel", "dates", "call"])
+def test_each_piece_of_data_brings_its_section_page_and_its_links(tmp_path, files, dates, brings):
+    volume = _volume(tmp_path, files, dates)
+    assert [d for d in home.sections(volume) if d not in ("papers/index", "authors/index")] == brings
+    assert set(brings) <= source_pages(volume).keys()
+    assert _buttons(volume) == ["papers/index.html"] + [f"{d}.html" for d in ("schedule", "keynotes/index") if d in brings]
+
+
+def test_a_section_page_whose_data_is_gone_leaves_the_site_but_a_hand_written_page_stays(tmp_path):
+    site, src = tmp_path / "site", tmp_path / "src"
+    for page in ("index.html", "papers/index.html", "schedule.html", "people.html", "cfp.html", "panel.html", "keynotes/index.html",
+                 "keynotes/kay.html", "search.html", "guide/index.html"):
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text("<p>old</p>", encoding="utf-8")
+    src.mkdir()
+    (src / "cfp.md").write_text("# Our call, written by hand\n", encoding="utf-8")  # docs/cfp.md, now that none is generated
+    remove_stale_pages(site, {"index", "papers/index"}, src)
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert left == ["cfp.html", "guide/index.html", "index.html", "papers/index.html", "search.html"]
+
+
+def test_the_link_check_finds_missing_files_fragments_and_paths_above_the_root(tmp_path):
+    """The check the built sites are held to (tests/links.py) fails where a reader's click would."""
+    pages = {
+        "index.html": '<a href="papers/index.html#alpha">a</a> <a href="https://x.org/nowhere">x</a> <img src="_static/logo.svg"> '
+                      '<a href="#top" id="top">t</a> <a href="mailto:a@b.c">m</a>',
+        "papers/index.html": '<p id="alpha"></p><a href="../index.html">home</a> <a href="../schedule.ics">ics</a> <a href="#beta">b</a>'
+                             ' <a href="../../outside.html">o</a>',
+        "2023/404.html": '<head><base href="/site/2023/"></head><a href="index.html">edition</a> <a href="papers/index.html">papers</a>',
+        "2023/index.html": "",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert sorted(broken_links(tmp_path)) == [
+        ("2023/404.html", "papers/index.html", "no such file"),  # 2023/papers/index.html: the base is followed
+        ("papers/index.html", "#beta", "no such fragment"),
+        ("papers/index.html", "../../outside.html", "above the site's root"),
+        ("papers/index.html", "../schedule.ics", "no such file"),
+    ]
