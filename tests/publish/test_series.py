@@ -139,8 +139,14 @@ def test_old_addresses_of_the_root_edition_answer_pages_point_on_files_stay(tmp_
     assert (site / "index.html").read_text() == "<html>series home</html>"  # the series' own page is not replaced
     assert not (site / "_static" / "x.css").exists()  # machinery, not an address
     (site / "2031" / "papers" / "alpha.pdf").unlink()  # gone from the edition: gone from the root
+    (site / "2031" / "keynotes").mkdir()
+    (site / "2031" / "keynotes" / "index.html").write_text("<html>keynotes</html>")
     write_legacy_addresses(site, series, {"index.html"})
     assert not (site / "papers" / "alpha.pdf").exists() and (site / "papers" / "alpha.html").exists()
+    assert (site / "keynotes" / "index.html").is_file()
+    shutil.rmtree(site / "2031" / "keynotes")  # the edition's keynotes gone: their folder at the root too
+    write_legacy_addresses(site, series, {"index.html"})
+    assert not (site / "keynotes").exists() and (site / "papers").is_dir()
 
 
 def test_old_addresses_are_written_again_only_when_their_page_changes(tmp_path, monkeypatch):

@@ -81,6 +81,7 @@ def test_a_section_page_whose_data_is_gone_leaves_the_site_but_a_hand_written_pa
     remove_stale_pages(site, {"index", "papers/index"}, src)
     left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     assert left == ["cfp.html", "guide/index.html", "index.html", "papers/index.html", "search.html"]
+    assert not (site / "keynotes").exists()  # no keynote left: no empty folder either
 
 
 def test_the_link_check_finds_missing_files_fragments_and_paths_above_the_root(tmp_path):

@@ -684,6 +684,9 @@ def write_legacy_addresses(site: Path, conf: SeriesConf, series_pages: set[str])
     for path in previous:
         if path not in wanted and path not in series_pages:
             (site / path).unlink(missing_ok=True)
+            folder = (site / path).parent  # once empty, its folder too (keynotes/ when the root edition has none left)
+            if folder != site and folder.is_dir() and next(folder.iterdir(), None) is None:
+                folder.rmdir()
     write_if_changed(site / LEGACY_MANIFEST, json.dumps({"state": state, "files": wanted}, sort_keys=True, indent=0))
 
 

@@ -265,6 +265,8 @@ def remove_stale_pages(out_dir: Path, docnames: Iterable[str], src_dir: Path | N
         for path in directory.glob("*.html"):
             if stale(f"{folder}/{path.name}"):
                 path.unlink()
+        if next(directory.iterdir(), None) is None:  # the keynotes' folder of an edition that has none left
+            directory.rmdir()
     for page in OPTIONAL_PAGES:
         if stale(page):
             (out_dir / page).unlink(missing_ok=True)
