@@ -21,6 +21,7 @@ from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.cite import _INVISIBLE
 from enlsp_proceedings.util import latex
 from hostile import PWN
+from links import broken_links
 from test_build import links, visible
 
 
@@ -153,6 +154,13 @@ def as_shown(field: str, value: str) -> str:
     if field.endswith(".title"):
         return _source(latex.parse(value))
     return " ".join(_source(latex.parse(re.sub(r"\s*\n\s*", " ", p.strip()))) for p in re.split(r"\n\s*\n", value) if p.strip())
+
+
+def test_hostile_text_breaks_no_link(hostile):
+    """Ids and addresses are made from hostile titles, names and ids: every link still leads somewhere."""
+    _corpus, root = hostile
+    assert len(list((root / "site").rglob("*.html"))) > 15
+    assert broken_links(root / "site") == []
 
 
 def test_every_field_is_shown_literally(hostile):

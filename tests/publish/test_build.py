@@ -10,6 +10,8 @@ from pathlib import Path
 import bibtexparser
 import pypdf
 
+from links import broken_links
+
 
 def html(site: Path, page: str) -> str:
     return (site / page).read_text(encoding="utf-8")
@@ -46,6 +48,11 @@ def test_every_page_exists(small_site):
                  "people.html", "panel.html", "cfp.html", "authors/index.html", "search.html", "sitemap.xml",
                  "proceedings.bib", "papers.json"]:
         assert (site / page).is_file(), page
+
+
+def test_no_link_of_any_page_leads_nowhere(small_site):
+    assert len(list((small_site / "site").rglob("*.html"))) > 15
+    assert broken_links(small_site / "site") == []
 
 
 def test_paper_page_shows_metadata_and_pdf_with_page_count(small_site):
