@@ -33,12 +33,13 @@ def _edition_card(home: str, edition: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', card)
 
 
-def test_an_edition_gets_its_schedule_and_keynote_pages_when_its_program_comes_and_loses_them_when_it_goes(tmp_path):
+def test_an_edition_gets_its_schedule_and_keynote_pages_when_its_program_comes_and_loses_them_when_it_goes(tmp_path, capsys):
     conf, papers = make_series(tmp_path)
     (conf / "2032" / "workshop.yaml").write_text(
         yaml.safe_dump({**yaml.safe_load((conf / "2032" / "workshop.yaml").read_text(encoding="utf-8")), "important_dates": []}), encoding="utf-8")
     out = tmp_path / "site"
     assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert "built 2032 (WTT-II): 1 paper (0 with PDF, 1 without), 0 keynotes\n" in capsys.readouterr().err
 
     # the accepted papers alone: their list and authors, and nothing empty
     edition = out / "2032"
@@ -61,6 +62,7 @@ def test_an_edition_gets_its_schedule_and_keynote_pages_when_its_program_comes_a
     (conf / "2032" / "keynotes.yaml").write_text(yaml.safe_dump(keynotes), encoding="utf-8")
     (conf / "2032" / "schedule.yaml").write_text(yaml.safe_dump(program), encoding="utf-8")
     assert run_build(tmp_path, conf=conf, papers=papers, out=out) == 0
+    assert "built 2032 (WTT-II): 1 paper (0 with PDF, 1 without), 1 keynote\n" in capsys.readouterr().err
     assert (edition / "schedule.html").is_file() and (edition / "schedule.ics").is_file() and (edition / "keynotes" / "index.html").is_file()
     home = (edition / "index.html").read_text(encoding="utf-8")
     assert _buttons(home, "enlsp-hero-buttons") == ["papers/index.html", "schedule.html", "keynotes/index.html"]
@@ -70,6 +72,9 @@ def test_an_edition_gets_its_schedule_and_keynote_pages_when_its_program_comes_a
     assert 'href="../schedule.html"' in (edition / "papers" / "alpha.html").read_text(encoding="utf-8")  # every page's menu
     assert broken_links(out) == []
     assert {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()} == other
+    assert '<meta name="description" content="Kay Note at WTT: WTT-II · TestConf 2032 (1 talk).">' in (out / "authors" / "kay-note.html").read_text(
+        encoding="utf-8")
+    assert "WTT-I · TestConf 2031 (2 papers).\"" in (out / "authors" / "priya-raman.html").read_text(encoding="utf-8")
 
     # the program taken out again (the keynote stays): its page and every link to it go
     (conf / "2032" / "schedule.yaml").unlink()

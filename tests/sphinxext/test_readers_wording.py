@@ -51,6 +51,10 @@ def test_the_volume_counts_a_review_copy_as_a_published_pdf_but_never_as_a_camer
                          "1 camera-ready version and 2 anonymized review copies."),
     (PdfCounts(3, 1, 1), "3 papers were accepted. Each has a page with its abstract and a citation; 1 of them has their PDF published: "
                          "1 anonymized review copy."),
+    (PdfCounts(3, 1, 0), "3 papers were accepted. Each has a page with its abstract and a citation; 1 of them has their camera-ready PDF published."),
+    (PdfCounts(3, 0, 0), "3 papers were accepted. Each has a page with its abstract and a citation; none of them has its PDF published."),
+    (PdfCounts(1, 1, 0), "1 paper was accepted. It has a page with its abstract, the camera-ready PDF and a citation."),
+    (PdfCounts(1, 0, 0), "1 paper was accepted. It has a page with its abstract and a citation; its PDF is not published."),
 ])
 def test_the_home_page_sentence_says_how_many_pdfs_are_camera_ready(counts, expected):
     assert pdf_count_sentence(counts) == expected

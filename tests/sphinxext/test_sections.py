@@ -17,7 +17,7 @@ from docutils import nodes
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.outputs.volume import Volume
 from enlsp_proceedings.publish.sources import remove_stale_pages, source_pages
-from enlsp_proceedings.sphinxext.pages import home
+from enlsp_proceedings.sphinxext.pages import home, paper_list
 from enlsp_proceedings.sphinxext.pages.common import Page
 from links import broken_links
 from synthetic import SynthPaper, workshop_yaml, write_workshop
@@ -49,6 +49,14 @@ def test_an_edition_with_its_papers_only_has_their_list_and_its_authors(tmp_path
     assert not {"schedule", "keynotes/index", "people", "cfp", "panel"} & pages.keys()
     assert "```{toctree}\n:hidden:\n\npapers/index\nauthors/index\n```" in pages["index"]  # the menu
     assert _buttons(volume) == ["papers/index.html"]
+
+
+def test_an_edition_before_its_accepted_papers_says_they_are_not_listed_yet(tmp_path):
+    conf, _papers = write_workshop(tmp_path, [], workshop=workshop_yaml(important_dates=[]), make_pdfs=False)
+    volume = Volume(load_proceedings(conf), {})
+    assert home.sections(volume) == ["papers/index"]
+    [body] = paper_list.render(Page("papers/index"), paper_list.shows(volume))
+    assert body.astext() == "Accepted papers\n\nThe accepted papers of SYNTH-I are not listed here yet."  # no count, downloads or filters
 
 
 @pytest.mark.parametrize(("files", "dates", "brings"), [

@@ -756,7 +756,7 @@ def _poster_papers(slot: SourceSlot, papers: Papers, issues: Issues) -> tuple[st
     for token in unknown:
         issues.add(Level.ERROR, slot.where, f"poster session {slot.title!r}: {token!r} is neither a paper id, a review id nor a number")
     ids = list(dict.fromkeys(p.id for p in found))
-    summary = f"{len(ids)} papers ({given}"
+    summary = f"{len(ids)} paper{'' if len(ids) == 1 else 's'} ({given}"
     if absent:
         summary += f"; no accepted paper has {len(absent)} of the numbers: {_ranges([int(a) for a in absent])}"
     summary += ")"

@@ -33,6 +33,7 @@ from enlsp_proceedings.model.people import LONG_AUTHOR_LIST
 from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.series_site import SeriesSite
 from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.sphinxext.pages.common import count
 from enlsp_proceedings.util import latex
 from enlsp_proceedings.util.files import write_if_changed
 
@@ -65,7 +66,7 @@ def page_info(volume: Volume, pagename: str) -> tuple[str | None, str | None]:
         return "profile", f"{volume.people.by_slug[parts[1]].name} at {at}: papers, talks and roles."
     fixed = {
         "index": w.description or f"{w.title}, {w.venue}, {w.location}.",
-        paths.docname(paths.PAPERS_INDEX): f"The {len(volume.proc.papers)} papers accepted at {at}, with PDFs and citations.",
+        paths.docname(paths.PAPERS_INDEX): f"The {count(len(volume.proc.papers), 'paper')} accepted at {at}, with PDFs and citations.",
         paths.docname(paths.KEYNOTES_INDEX): f"Keynote talks at {at}.",
         "schedule": f"Schedule of {at}, {w.date.day} {w.date:%B %Y}, {w.location}.",
         "people": f"Organizers of {at}.",
@@ -205,8 +206,10 @@ def series_page_info(site: SeriesSite, pagename: str) -> tuple[dict | None, str 
     if newest is not None and newest.affiliations:
         data["affiliation"] = [{"@type": "Organization", "name": a} for a in newest.affiliations]
     editions = [y.label for y in person.years]
-    works = sum(len(y.works) for y in person.years)
-    description = f"{person.name} at {site.short_name}: {'; '.join(editions)}" + (f" ({works} papers and talks)" if works else "") + "."
+    papers = sum(1 for y in person.years for w in y.works if w.kind == "paper")
+    talks = sum(1 for y in person.years for w in y.works if w.kind != "paper")
+    works = ", ".join(count(n, word) for n, word in ((papers, "paper"), (talks, "talk")) if n)
+    description = f"{person.name} at {site.short_name}: {'; '.join(editions)}" + (f" ({works})" if works else "") + "."
     return data, "profile", description
 
 

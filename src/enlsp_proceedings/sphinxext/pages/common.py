@@ -162,6 +162,11 @@ def shown_authors(people: list[T]) -> tuple[list[T], int]:
     return people, 0
 
 
+def count(n: int, word: str) -> str:
+    """'1 paper', '2 papers', '0 papers'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def more_authors(more: int) -> str:
     """What stands for the authors left out of a long list: 'and 1,990 more'."""
     return f"and {more:,} more"

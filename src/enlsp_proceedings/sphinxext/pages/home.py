@@ -22,6 +22,7 @@ from enlsp_proceedings.sphinxext.pages.common import (
     PageKind,
     Shown,
     author_names,
+    count,
     paper_groups,
     single,
 )
@@ -177,11 +178,14 @@ def pdf_count_sentence(counts: PdfCounts) -> str:
     """'40 papers were accepted. ...; 39 of them have their PDF published: 38 camera-ready versions
     and 1 anonymized review copy.' A review copy is never counted as a camera-ready."""
     total, published, review = counts.papers, counts.published, counts.review_copies
+    accepted = f"{count(total, 'paper')} {'was' if total == 1 else 'were'} accepted. {'It' if total == 1 else 'Each'} has a page with its abstract"
     if published == total and not review:
-        return f"{total} papers were accepted. Each has a page with its abstract, the camera-ready PDF and a citation."
-    lead = f"{total} papers were accepted. Each has a page with its abstract and a citation; "
+        return f"{accepted}, the camera-ready PDF and a citation."
+    lead = f"{accepted} and a citation; "
+    if not published:
+        return lead + ("its PDF is not published." if total == 1 else "none of them has its PDF published.")
     if not review:
-        return lead + f"{published} of them have their camera-ready PDF published."
+        return lead + f"{published} of them {'has' if published == 1 else 'have'} their camera-ready PDF published."
     camera = counts.camera_ready
     kinds = (f"{camera} camera-ready version{'s' if camera != 1 else ''} and " if camera else "") + \
         f"{review} anonymized review cop{'ies' if review != 1 else 'y'}"

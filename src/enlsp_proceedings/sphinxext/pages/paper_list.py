@@ -12,7 +12,7 @@ from docutils import nodes
 from enlsp_proceedings import paths
 from enlsp_proceedings.model.schema import Workshop
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, Volume
-from enlsp_proceedings.sphinxext.pages.common import Card, Page, PageKind, Shown, paper_card, paper_groups, single
+from enlsp_proceedings.sphinxext.pages.common import Card, Page, PageKind, Shown, count, paper_card, paper_groups, single
 from enlsp_proceedings.sphinxext.widgets import data_container, grid, link, para, section
 
 
@@ -34,7 +34,10 @@ def render(page: Page, d: PaperListShows) -> list[nodes.Node]:
     """The papers list body."""
     w = d.workshop
     out = section(w.labels.papers, "accepted-papers")
-    out += para(f"{len(d.cards)} papers accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", page.href(paths.PROCEEDINGS_BIB), download=paths.PROCEEDINGS_BIB), " · ",
+    if not d.cards:  # an edition whose accepted papers are not imported yet
+        out += para(f"The accepted papers of {w.short_name} are not listed here yet.")
+        return [out]
+    out += para(f"{count(len(d.cards), 'paper')} accepted at {w.short_name}. ", "The whole volume: ", link("BibTeX", page.href(paths.PROCEEDINGS_BIB), download=paths.PROCEEDINGS_BIB), " · ",
                 link("CSL-JSON", page.href(paths.PROCEEDINGS_CSL), download=paths.PROCEEDINGS_CSL), " · ",
                 link("RIS", page.href(paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ", link("JSON", page.href(paths.PAPERS_JSON)),
                 " (", link("schema", page.href(PAPERS_SCHEMA)), ").")

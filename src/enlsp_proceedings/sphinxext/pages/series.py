@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.series_site import EditionLine, ListedPaper, SeriesPerson, SeriesSite
-from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, az_jump, by_letter, letter_anchor, required
+from enlsp_proceedings.sphinxext.pages.common import BADGE, Page, PageKind, Shown, az_jump, by_letter, count, letter_anchor, required
 from enlsp_proceedings.sphinxext.richtext import flag_math, rich, rich_markup
 from enlsp_proceedings.sphinxext.widgets import (
     MarkupTemplate,
@@ -71,15 +71,11 @@ def _home_shows(s: SeriesSite, ident: str | None = None) -> SeriesHomeShows:
                            papers=len(s.papers))
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _home_render(page: Page, d: SeriesHomeShows) -> list[nodes.Node]:
     out = section(d.name, "home", classes=["enlsp-home"])
     hero = nodes.container(classes=["enlsp-hero"])
     hero += para(f"{d.short_name} · the archive of every edition", classes=["enlsp-kicker"])
-    hero += para(f"{_count(len(d.editions), 'edition')} · {sum(e.papers for e in d.editions)} papers · {d.people} people",
+    hero += para(f"{count(len(d.editions), 'edition')} · {count(sum(e.papers for e in d.editions), 'paper')} · {d.people} people",
                  classes=["enlsp-stats"])
     buttons = para(classes=["enlsp-hero-buttons"])
     if d.editions:
@@ -100,8 +96,8 @@ def _home_render(page: Page, d: SeriesHomeShows) -> list[nodes.Node]:
         day = dt.date.fromisoformat(e.date)
         body: list[nodes.Node] = [
             para(element("time", f"{day:%A} {day.day} {day:%B %Y}", datetime=e.date), " · ", e.location, classes=["enlsp-edition-when"]),
-            para(" · ".join(x for x in (_count(e.papers, "paper"), f"{e.pdfs} PDFs",
-                                         _count(e.keynotes, "keynote") if e.keynotes else "", "a panel" if e.panel else "") if x),
+            para(" · ".join(x for x in (count(e.papers, "paper"), f"{e.pdfs} PDFs",
+                                         count(e.keynotes, "keynote") if e.keynotes else "", "a panel" if e.panel else "") if x),
                  *([text(" "), badge("Non-archival", "secondary")] if not e.archival else []), classes=["enlsp-edition-counts"]),
         ]
         links = para(classes=["enlsp-edition-links"])
@@ -145,7 +141,7 @@ def _people_shows(s: SeriesSite, ident: str | None = None) -> SeriesPeopleShows:
 def _people_render(page: Page, d: SeriesPeopleShows) -> list[nodes.Node]:
     out = section("People", "authors")
     several = sum(1 for p in d.people if len(p[3]) > 1)
-    out += para(f"{len(d.people)} people across {_count(len(d.editions), 'edition')}: authors, speakers, organizers and committee members"
+    out += para(f"{len(d.people)} people across {count(len(d.editions), 'edition')}: authors, speakers, organizers and committee members"
                 + (f"; {several} of them in more than one edition." if several else "."))
     groups = by_letter(d.people, lambda p: p[2])
     out += az_jump(list(groups))
@@ -184,7 +180,7 @@ def _papers_shows(s: SeriesSite, ident: str | None = None) -> SeriesPapersShows:
 
 def _papers_render(page: Page, d: SeriesPapersShows) -> list[nodes.Node]:
     out = section("All papers", "all-papers")
-    out += para(f"{len(d.papers)} papers of {_count(len(d.editions), 'edition')}. Every edition's at once: ",
+    out += para(f"{count(len(d.papers), 'paper')} of {count(len(d.editions), 'edition')}. Every edition's at once: ",
                 link("BibTeX", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_BIB), download=paths.PROCEEDINGS_BIB), " · ",
                 link("CSL-JSON", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_CSL), download=paths.PROCEEDINGS_CSL), " · ",
                 link("RIS", page.href(paths.SERIES_ALL + paths.PROCEEDINGS_RIS), download=paths.PROCEEDINGS_RIS), " · ",
