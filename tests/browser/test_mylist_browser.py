@@ -4,6 +4,7 @@ entries as one BibTeX, RIS, CSL-JSON and iCalendar file, made from the site's ow
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -261,3 +262,37 @@ def test_without_javascript_the_stars_are_hidden_and_my_list_says_why(browser, s
     page.goto(site + "my-list.html")
     assert "needs JavaScript" in page.locator(".enlsp-mylist-app").inner_text()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def papers_only(tmp_path_factory) -> Path:
+    """A workshop of its accepted papers alone (no program yet), built."""
+    from conftest import run_build
+    from synthetic import SynthPaper, workshop_yaml, write_workshop
+
+    root = tmp_path_factory.mktemp("papers-only")
+    write_workshop(root, [SynthPaper("alpha", "Quantizing Tiny Models", [{"name": "Priya Raman"}], "We quantize.")],
+                   workshop=workshop_yaml(important_dates=[]), make_pdfs=False)
+    assert run_build(root) == 0
+    return root / "site"
+
+
+@pytest.mark.parametrize("program", [True, False], ids=["with a program", "before the program"])
+def test_an_empty_list_points_to_the_pages_with_stars_the_site_has(browser, served, papers_only, program):
+    site = served[0] if program else None
+    with contextlib.ExitStack() as stack:
+        if site is None:
+            site = stack.enter_context(serving(papers_only))
+        page = browser.new_page()
+        page.goto(site + "my-list.html")
+        empty = page.locator(".enlsp-mylist-empty")
+        empty.wait_for()
+        links = empty.locator("a").evaluate_all("links => links.map(a => a.pathname)")  # each site served at its root
+        if program:
+            assert empty.inner_text() == ("Your list is empty: star papers and talks on their pages, in Accepted papers or on the Schedule, "
+                                          "and they are collected here.")
+            assert links == ["/papers/index.html", "/schedule.html"]
+        else:  # no schedule page to point to
+            assert empty.inner_text() == "Your list is empty: star papers and talks on their pages, in Accepted papers, and they are collected here."
+            assert links == ["/papers/index.html"]
+        page.close()
