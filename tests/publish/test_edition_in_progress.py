@@ -70,6 +70,7 @@ def test_an_edition_gets_its_schedule_and_keynote_pages_when_its_program_comes_a
         "2032/index.html", "2032/papers/index.html", "2032/keynotes/index.html", "2032/schedule.html"]
     assert '"schedule": "schedule.html"' in (edition / "my-list.html").read_text(encoding="utf-8").replace("&quot;", '"')
     assert 'href="../schedule.html"' in (edition / "papers" / "alpha.html").read_text(encoding="utf-8")  # every page's menu
+    assert "<loc>https://wtt.example.org/2032/schedule.html</loc>" in (edition / "sitemap.xml").read_text(encoding="utf-8")
     assert broken_links(out) == []
     assert {p.relative_to(out): p.read_bytes() for p in (out / "2031").rglob("*") if p.is_file()} == other
     assert '<meta name="description" content="Kay Note at WTT: WTT-II · TestConf 2032 (1 talk).">' in (out / "authors" / "kay-note.html").read_text(
@@ -83,4 +84,5 @@ def test_an_edition_gets_its_schedule_and_keynote_pages_when_its_program_comes_a
     assert (edition / "keynotes" / "index.html").is_file()
     assert _buttons((edition / "index.html").read_text(encoding="utf-8"), "enlsp-hero-buttons") == ["papers/index.html", "keynotes/index.html"]
     assert "schedule.html" not in (edition / "papers" / "alpha.html").read_text(encoding="utf-8")
+    assert "schedule.html" not in (edition / "sitemap.xml").read_text(encoding="utf-8")
     assert broken_links(out) == []
