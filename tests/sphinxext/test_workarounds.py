@@ -84,6 +84,23 @@ def test_the_theme_still_writes_header_titles_raw():
     assert "escape(link.title" not in source and "escape(title" not in source
 
 
+def test_the_fixed_columns_are_still_the_themes_article_width_and_sidebar():
+    """static/enlsp.css lays out pages with an "On this page" column as two fixed columns, the
+    article's width and the column's (docs/workarounds.md): the article's is the theme's
+    ``max-width`` written again (the theme has no variable for it). When a theme release changes
+    that width or centres the two in another way, this fails and the rule must follow."""
+    import pydata_sphinx_theme
+
+    theme = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    ours = (Path(__file__).parents[2] / "src" / "enlsp_proceedings" / "sphinxext" / "static" / "enlsp.css").read_text(encoding="utf-8")
+    [rule] = re.findall(r"\.bd-main \.bd-content\.enlsp-with-toc \{[^}]*\}", ours)
+    [width] = re.findall(r"grid-template-columns: minmax\(0, ([^)]+)\) var\(--pst-sidebar-secondary\)", rule)
+    [article] = re.findall(r"\.bd-main \.bd-content \.bd-article-container\{([^}]*)\}", theme)
+    assert f"max-width:{width};" in article, article
+    assert re.search(r"\.bd-main \.bd-content\{display:flex;[^}]*justify-content:center", theme)  # pydata-sphinx-theme#753's centring
+    assert re.search(r"--pst-sidebar-secondary:\s*\d", theme)
+
+
 def test_sphinx_still_ships_the_whole_environment_back_from_a_parallel_read():
     """sphinxext/parallel.py cuts one-item pages' tables of contents to their title because a
     parallel read returns the whole environment once per chunk (docs/workarounds.md): when Sphinx
