@@ -22,6 +22,7 @@ from enlsp_proceedings.model.series import is_series
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import BuildOptions, build_site
 from enlsp_proceedings.publish.series import SeriesReport, build_series
+from enlsp_proceedings.sphinxext.pages.common import count
 from enlsp_proceedings.util.heap import kept_until_exit
 
 
@@ -159,8 +160,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     counts = summary.counts
     review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
     # (the pages Sphinx read again are counted once, in the progress: "pages: N new, N changed, N removed")
-    print(f"built {counts.papers} paper{'' if counts.papers == 1 else 's'} ({counts.published} with PDF{review}, {counts.without_pdf} without), "
-          f"{summary.keynotes} keynote{'' if summary.keynotes == 1 else 's'}",
+    print(f"built {count(counts.papers, 'paper')} ({counts.published} with PDF{review}, {counts.without_pdf} without), {count(summary.keynotes, 'keynote')}",
           file=sys.stderr)
     print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)
     return 0
@@ -184,8 +184,8 @@ def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
         summary = edition.summary  # an edition read back is not read for it (`publish.settled`)
         counts = summary.counts
         review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
-        print(f"built {eid} ({summary.short_name}): {counts.papers} paper{'' if counts.papers == 1 else 's'} ({counts.published} with PDF{review}, "
-              f"{counts.without_pdf} without), {summary.keynotes} keynote{'' if summary.keynotes == 1 else 's'}", file=sys.stderr)
+        print(f"built {eid} ({summary.short_name}): {count(counts.papers, 'paper')} ({counts.published} with PDF{review}, "
+              f"{counts.without_pdf} without), {count(summary.keynotes, 'keynote')}", file=sys.stderr)
     if report.site is not None:
         print(f"series: {len(report.editions)} editions, {len(report.site.people)} people", file=sys.stderr)
     print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)

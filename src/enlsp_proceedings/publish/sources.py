@@ -18,7 +18,7 @@ from pathlib import Path
 
 from enlsp_proceedings import paths
 from enlsp_proceedings.outputs.volume import Volume
-from enlsp_proceedings.sphinxext.pages import PAGES, home
+from enlsp_proceedings.sphinxext.pages import PAGES, SECTIONS, home
 from enlsp_proceedings.util.code import code_digest
 from enlsp_proceedings.util.files import read_json_object, write_if_changed
 
@@ -243,9 +243,9 @@ def has_all_pages(site: Path, docnames: Iterable[str]) -> bool:
     return next(missing_pages(site, docnames), None) is None
 
 
-#: The generated pages that an edition has only while ``conf/`` has what they show (`home.sections`),
-#: outside the folders `remove_stale_pages` sweeps whole.
-OPTIONAL_PAGES = (paths.PANEL, paths.SCHEDULE, paths.docname_page("people"), paths.docname_page("cfp"))
+#: The generated pages outside the folders `remove_stale_pages` sweeps whole: the section pages at
+#: the top (an edition has each only while ``conf/`` has what it shows, `home.sections`) and the panel.
+OPTIONAL_PAGES = (paths.PANEL, *(paths.docname_page(d) for d in SECTIONS if "/" not in d))
 
 
 def remove_stale_pages(out_dir: Path, docnames: Iterable[str], src_dir: Path | None = None) -> None:
@@ -262,10 +262,10 @@ def remove_stale_pages(out_dir: Path, docnames: Iterable[str], src_dir: Path | N
         directory = out_dir / folder
         if not directory.is_dir():
             continue
-        for path in directory.glob("*.html"):
-            if stale(f"{folder}/{path.name}"):
-                path.unlink()
-        if next(directory.iterdir(), None) is None:  # the keynotes' folder of an edition that has none left
+        removed = [path for path in directory.glob("*.html") if stale(f"{folder}/{path.name}")]
+        for path in removed:
+            path.unlink()
+        if removed and next(directory.iterdir(), None) is None:  # the keynotes' folder of an edition that has none left
             directory.rmdir()
     for page in OPTIONAL_PAGES:
         if stale(page):
