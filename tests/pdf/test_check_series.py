@@ -161,3 +161,26 @@ def test_variants_across_editions_are_compared_once_for_the_same_names(tmp_path,
     papers_file = conf / "2032" / "papers.yaml"
     papers_file.write_text(papers_file.read_text(encoding="utf-8").replace("Weizhu Chen", "Weizhu Chan"), encoding="utf-8")
     assert variants() == [("Tiago H Falk", "Tiago Falk")] and len(calls) == 3  # other names: compared again
+
+
+def test_a_series_check_names_the_edition_whose_section_pages_are_not_on_the_site_yet(tmp_path, capsys):
+    """Next year's edition, its papers imported, beside a complete one: only the new one is listed,
+    each line naming it, its JSON entries too; nothing counted as a problem."""
+    conf, papers = series(tmp_path)
+    for name, data in (("schedule.yaml", {"schedule": [{"start": "09:00", "end": "09:10", "title": "Opening", "kind": "opening"}]}),
+                       ("keynotes.yaml", {"keynotes": [{"id": "kay", "title": "Efficient Everything", "speaker": {"name": "Kay Note"}}]}),
+                       ("people.yaml", {"organizers": [{"name": "Olga Organizer"}]})):
+        write(conf / "2031" / name, data)
+    write(conf / "2032" / "workshop.yaml", workshop_yaml(year=2032, date="2032-12-05", important_dates=[]))
+    _status, out, _err = check(capsys, conf, papers, tmp_path / "html")
+    block = out[out.index("not on the site yet"):].split("\n\n")[0].splitlines()[1:]
+    assert block == ["    [2032] Keynote talks: no keynote or invited speaker (keynotes.yaml)",
+                     "    [2032] Schedule: no program (schedule.yaml)",
+                     "    [2032] Organizers and committee: no organizer, volunteer or committee member (people.yaml), no panel (panel.yaml)",
+                     "    [2032] Call for papers: no call for papers (cfp.yaml), no important dates (workshop.yaml)"]
+    assert out.count("not on the site yet") == 1
+    assert out.rstrip().splitlines()[-1].endswith("2 error(s), 2 warning(s), 1 note(s)")  # as without the new lines
+    _status, out, _err = check(capsys, conf, papers, tmp_path / "html", "--format", "json")
+    report = json.loads(out)
+    assert [(m["edition"], m["page"]) for m in report["not_on_site"]] == [("2032", "keynotes/index"), ("2032", "schedule"), ("2032", "people"),
+                                                                         ("2032", "cfp")]

@@ -8,17 +8,20 @@ are in publish/test_edition_in_progress.py."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 from docutils import nodes
 
+from enlsp_proceedings.cli import main
 from enlsp_proceedings.model.load import load_proceedings
 from enlsp_proceedings.outputs.volume import Volume
+from enlsp_proceedings.pdf.check import missing_sections
 from enlsp_proceedings.publish.sources import remove_stale_pages, source_pages
 from enlsp_proceedings.sphinxext.pages import home, paper_list
-from enlsp_proceedings.sphinxext.pages.common import Page
+from enlsp_proceedings.sphinxext.pages.common import SECTIONS, Page
 from links import broken_links
 from synthetic import SynthPaper, workshop_yaml, write_workshop
 
@@ -51,6 +54,31 @@ def test_an_edition_with_its_papers_only_has_their_list_and_its_authors(tmp_path
     assert _buttons(volume) == ["papers/index.html"]
 
 
+def test_check_says_which_section_pages_the_site_does_not_have_yet_and_what_brings_them(tmp_path, capsys):
+    """An organizer who imported the accepted papers only sees, in `check`, what is still to import
+    (not a problem: no count, no failure); one who has everything sees nothing of it."""
+    conf, papers = write_workshop(tmp_path, PAPERS, workshop=workshop_yaml(important_dates=[]))
+    args = ["check", "--conf", str(conf), "--papers", str(papers), "--cache", str(tmp_path / "cache")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("not on the site yet"):].split("\n\n")[0].splitlines()
+    assert block == ["not on the site yet, for want of data (import-program writes the program, keynotes, panel and people from the organizers' files):",
+                     "    Keynote talks: no keynote or invited speaker (keynotes.yaml)",
+                     "    Schedule: no program (schedule.yaml)",
+                     "    Organizers and committee: no organizer, volunteer or committee member (people.yaml), no panel (panel.yaml)",
+                     "    Call for papers: no call for papers (cfp.yaml), no important dates (workshop.yaml)"]
+    assert out.rstrip().endswith("1 of 1 paper(s) ready; 0 error(s), 0 warning(s)")  # no note counted
+    (conf / "schedule.yaml").write_text(yaml.safe_dump({"schedule": [SLOT]}), encoding="utf-8")
+    (conf / "cfp.yaml").write_text(yaml.safe_dump({"intro": "Send us papers."}), encoding="utf-8")
+    assert main([*args, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(m["page"], m["label"]) for m in report["not_on_site"]] == [("keynotes/index", "Keynote talks"), ("people", "Organizers and committee")]
+    (conf / "keynotes.yaml").write_text(yaml.safe_dump({"keynotes": [KEYNOTE]}), encoding="utf-8")
+    (conf / "people.yaml").write_text(yaml.safe_dump({"organizers": [{"name": "Olga Organizer"}]}), encoding="utf-8")
+    assert main(args) == 0
+    assert "not on the site yet" not in capsys.readouterr().out
+
+
 def test_an_edition_before_its_accepted_papers_says_they_are_not_listed_yet(tmp_path):
     conf, _papers = write_workshop(tmp_path, [], workshop=workshop_yaml(important_dates=[]), make_pdfs=False)
     volume = Volume(load_proceedings(conf), {})
@@ -76,6 +104,8 @@ def test_each_piece_of_data_brings_its_section_page_and_its_links(tmp_path, file
     assert [d for d in home.sections(volume) if d not in ("papers/index", "authors/index")] == brings
     assert set(brings) <= source_pages(volume).keys()
     assert _buttons(volume) == ["papers/index.html"] + [f"{d}.html" for d in ("schedule", "keynotes/index") if d in brings]
+    # `check` lists the others as not on the site yet: the one rule of the pages
+    assert [m.page for m in missing_sections(volume.proc)] == [d for d in SECTIONS if d not in home.sections(volume)]
 
 
 def test_a_section_page_whose_data_is_gone_leaves_the_site_but_a_hand_written_page_stays(tmp_path):

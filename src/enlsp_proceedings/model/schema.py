@@ -689,6 +689,28 @@ class Proceedings(Model):
     #: variant -> alias name, for `canonical_name`
     _alias_table: _Derived = PrivateAttr(default_factory=_Derived)
 
+    # -- the optional section pages: each has a page only while the data has what it shows (one
+    # rule for the pages, `sphinxext.pages`, and for `check`'s note about an edition in progress) --
+    @property
+    def has_program(self) -> bool:
+        """The Schedule page's data: a program (schedule.yaml)."""
+        return bool(self.schedule)
+
+    @property
+    def has_keynote_list(self) -> bool:
+        """The Keynote talks page's data: a keynote or an invited speaker (keynotes.yaml)."""
+        return bool(self.keynotes or self.invited_speakers_without_talk)
+
+    @property
+    def has_people_page(self) -> bool:
+        """The Organizers and committee page's data: an organizer, a volunteer, a committee member (people.yaml) or a panel (panel.yaml)."""
+        return bool(self.people.organizers or self.people.volunteers or self.people.technical_committee or self.panel)
+
+    @property
+    def has_call(self) -> bool:
+        """The Call for papers page's data: the call's text, topics or instructions (cfp.yaml), or important dates (workshop.yaml)."""
+        return bool(self.cfp.intro or self.cfp.topics or self.cfp.submission or self.workshop.important_dates)
+
     def paper(self, paper_id: str) -> Paper:
         """The paper with this id (StopIteration when there is none)."""
         return next(p for p in self.papers if p.id == paper_id)

@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
+from enlsp_proceedings import paths
 from enlsp_proceedings.model.codes import WAIVABLE, Code, Level, code_named
 from enlsp_proceedings.model.load import ConfError, load_proceedings
 from enlsp_proceedings.model.people import PARTICLES, PeopleIndex, assumed_family_names
@@ -77,6 +79,8 @@ class CheckReport:
 
     papers: list[PaperReport]
     general: list[PdfProblem] = field(default_factory=list)  # metadata and across-papers problems
+    #: the section pages the site does not have yet: no problem, what is still to import
+    not_on_site: list[MissingSection] = field(default_factory=list)
 
     def count(self, level: Level) -> int:
         """The number of problems of this level ("error", "warning" or "note")."""
@@ -91,6 +95,7 @@ class CheckReport:
             "errors": self.count(Level.ERROR),
             "warnings": self.count(Level.WARNING),
             "notes": self.count(Level.NOTE),
+            "not_on_site": [m._asdict() for m in self.not_on_site],
         }
 
 
@@ -917,7 +922,7 @@ def check_papers(proc: Proceedings, papers_dir: Path, cache_dir: Path, only: str
     mine = None if only is None else {a.name for p in papers for a in p.authors}
     names = name_findings(PeopleIndex(proc), cache_dir, mine)
     general = across_papers(proc, papers, pdfs, reports, papers_dir, names, only, settled, conf_dir)
-    return CheckReport(reports, general)
+    return CheckReport(reports, general, missing_sections(proc) if only is None else [])
 
 
 @dataclass(frozen=True)
@@ -1024,6 +1029,32 @@ def across_papers(proc: Proceedings, papers: Sequence[Paper], pdfs: Mapping[str,
     return general
 
 
+class MissingSection(NamedTuple):
+    """A section page the site leaves out because the data has nothing for it yet (`missing_sections`)."""
+
+    #: the page's docname ("schedule")
+    page: str
+    #: its title as the site shows it ("Schedule", the workshop's ``labels``)
+    label: str
+    #: what the data lacks, and where it goes
+    needs: str
+
+
+def missing_sections(proc: Proceedings) -> list[MissingSection]:
+    """The section pages the site leaves out because the data has nothing for them yet
+    (``Proceedings.has_program`` and the others, the rule the pages follow). Not a problem: an
+    edition brought in step by step, its accepted papers first, lacks them for a while, and
+    `check` shows what is still to import."""
+    labels = proc.workshop.labels
+    missing = [  # in the menu's order
+        (proc.has_keynote_list, paths.docname(paths.KEYNOTES_INDEX), labels.keynotes, "no keynote or invited speaker (keynotes.yaml)"),
+        (proc.has_program, "schedule", labels.schedule, "no program (schedule.yaml)"),
+        (proc.has_people_page, "people", labels.people, "no organizer, volunteer or committee member (people.yaml), no panel (panel.yaml)"),
+        (proc.has_call, "cfp", labels.cfp, "no call for papers (cfp.yaml), no important dates (workshop.yaml)"),
+    ]
+    return [MissingSection(page, label, needs) for present, page, label, needs in missing if not present]
+
+
 def text_problems(proc: Proceedings, papers: Sequence[Paper], reports: list[PaperReport], general: list[PdfProblem],
                   assumed: Sequence[tuple[str, str, list[str]]], keynotes: bool, conf_dir: Path = Path("conf")) -> None:
     """Warnings about text the site cannot show as meant: markup in titles and abstracts that
@@ -1107,6 +1138,11 @@ def format_text(report: CheckReport, edition: str | None = None) -> str:
         lines.append("metadata and across papers:")
         for p in report.general:
             lines += _problem_lines(p, edition)
+    if report.not_on_site:
+        lines.append("")
+        lines.append("not on the site yet, for want of data (import-program writes the program, keynotes, panel and people from the organizers' files):")
+        where = f"[{edition}] " if edition is not None else ""
+        lines += [f"    {where}{printable(m.label)}: {m.needs}" for m in report.not_on_site]
     ready = sum(r.status != Level.ERROR for r in report.papers)
     notes = report.count(Level.NOTE)
     lines.append("")

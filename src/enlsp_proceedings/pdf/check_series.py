@@ -49,7 +49,8 @@ class SeriesCheckReport:
         problems += [{**problem_json(p), "edition": None, "editions": list(eds)} for p, eds in self.general]
         return {"version": CHECK_SERIES_JSON_VERSION, "editions": [eid for eid, _ in self.editions], "papers": papers,
                 "problems": problems, "errors": self.count(Level.ERROR), "warnings": self.count(Level.WARNING),
-                "notes": self.count(Level.NOTE)}
+                "notes": self.count(Level.NOTE),
+                "not_on_site": [{**m._asdict(), "edition": eid} for eid, report in self.editions for m in report.not_on_site]}
 
 
 def _editions(conf_dir: Path) -> tuple[list[tuple[str, Path, Proceedings | None]], list[PdfProblem]]:

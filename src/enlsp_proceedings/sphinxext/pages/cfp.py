@@ -59,8 +59,7 @@ def render(page: Page, d: CfpShows) -> list[nodes.Node]:
 
 def pages(v: Volume) -> list[tuple[str, str | None]]:
     """The call, if the edition has its text, topics, instructions or dates."""
-    cfp = v.proc.cfp
-    return [("cfp", None)] if cfp.intro or cfp.topics or cfp.submission or v.workshop.important_dates else []
+    return [("cfp", None)] if v.proc.has_call else []
 
 
 KIND = PageKind("cfp", pages, shows, render)

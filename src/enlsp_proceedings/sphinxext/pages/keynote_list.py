@@ -40,7 +40,7 @@ def render(page: Page, d: KeynoteListShows) -> list[nodes.Node]:
 
 def pages(v: Volume) -> list[tuple[str, str | None]]:
     """The list, if the edition has a keynote or an invited speaker."""
-    return [(paths.docname(paths.KEYNOTES_INDEX), None)] if v.proc.keynotes or v.proc.invited_speakers_without_talk else []
+    return [(paths.docname(paths.KEYNOTES_INDEX), None)] if v.proc.has_keynote_list else []
 
 
 KIND = PageKind("keynote-list", pages, shows, render)

@@ -52,8 +52,7 @@ def render(page: Page, d: PeopleShows) -> list[nodes.Node]:
 
 def pages(v: Volume) -> list[tuple[str, str | None]]:
     """The page, if the edition names an organizer, a volunteer, a committee member or a panel."""
-    groups = v.proc.people
-    return [("people", None)] if groups.organizers or groups.volunteers or groups.technical_committee or v.proc.panel else []
+    return [("people", None)] if v.proc.has_people_page else []
 
 
 KIND = PageKind("people", pages, shows, render)

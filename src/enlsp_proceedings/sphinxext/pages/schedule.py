@@ -185,7 +185,7 @@ def _event(page: Page, d: ScheduleShows, slot: Row) -> tuple[list[nodes.Node], l
 
 def pages(v: Volume) -> list[tuple[str, str | None]]:
     """The schedule, once the edition has a program (one imported later adds it)."""
-    return [("schedule", None)] if v.proc.schedule else []
+    return [("schedule", None)] if v.proc.has_program else []
 
 
 KIND = PageKind("schedule", pages, shows, render)
