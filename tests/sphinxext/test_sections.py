@@ -73,6 +73,10 @@ def test_check_says_which_section_pages_the_site_does_not_have_yet_and_what_brin
     assert main([*args, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert [(m["page"], m["label"]) for m in report["not_on_site"]] == [("keynotes/index", "Keynote talks"), ("people", "Organizers and committee")]
+    (conf / "keynotes.yaml").write_text("keynotes: [{id: kay, title: Efficient Everything, speaker: {name: Kay Note}}", encoding="utf-8")
+    assert main(args) == 1
+    out = capsys.readouterr().out  # a file that cannot be read is an error, and nothing says its page is missing for want of data
+    assert "keynotes.yaml" in out and "not on the site yet" not in out
     (conf / "keynotes.yaml").write_text(yaml.safe_dump({"keynotes": [KEYNOTE]}), encoding="utf-8")
     (conf / "people.yaml").write_text(yaml.safe_dump({"organizers": [{"name": "Olga Organizer"}]}), encoding="utf-8")
     assert main(args) == 0

@@ -1098,6 +1098,8 @@ def run_check(conf_dir: Path, papers_dir: Path, cache_dir: Path, only: str | Non
         return CheckReport([], general + [PdfProblem.of(Code.UNKNOWN_PAPER, f"no paper with id {only!r} in {conf_dir / 'papers.yaml'}")])
     report = check_papers(proc, papers_dir, cache_dir, only, quiet, settled, Path(conf_dir))
     report.general[:0] = general
+    if general:  # what a file that cannot be read would hold is unknown: its errors say what to fix first
+        report.not_on_site = []
     return report
 
 
