@@ -103,7 +103,7 @@ def volume_files(volume: Volume, made: Mapping[str, PaperTexts]) -> dict[str, st
         record = volume.keynote_citation(keynote)
         files[paths.keynote_file(keynote.id, "bib")] = citation.keynote_bibtex(record)
         files[paths.keynote_file(keynote.id, "csl.json")] = csl_json([citation.keynote_csl(record)])
-    if volume.proc.schedule:
+    if volume.proc.has_program:  # the Schedule page links them: one rule for both
         files[paths.SCHEDULE_ICS] = ics.schedule_ics(volume)
         files.update(ics.talk_ics_files(volume))
     return files

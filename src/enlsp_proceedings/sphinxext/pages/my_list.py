@@ -50,7 +50,7 @@ class MyListShows(Shown):
 def shows(v: Volume, ident: str | None = None) -> MyListShows:
     """The workshop's names (for the downloads and the item kinds), and where the items' files live."""
     w = v.workshop
-    return MyListShows(short_name=w.short_name, year=w.year, labels=w.labels, base_url=w.base_url, program=bool(v.proc.schedule),
+    return MyListShows(short_name=w.short_name, year=w.year, labels=w.labels, base_url=w.base_url, program=v.proc.has_program,
                  files={kind: paths.target_file(kind, "{id}", "{ext}") for kind in CITATIONS})
 
 
