@@ -172,7 +172,7 @@ def test_a_missing_address_offers_every_edition_s_papers(archive):
 
 def test_the_series_people_index_lists_each_letter_by_family_name(archive):
     """Within a letter, people come by family name, then given name, as an edition's index lists
-    them; the list once followed series.json's order of slugs (by first name): Azeemi before Agarwal."""
+    them; the list once followed the data's order of slugs (by first name): Azeemi before Agarwal."""
     page = (archive / "authors" / "index.html").read_text(encoding="utf-8")
     section = page[page.index('id="letter-a"'):page.index('id="letter-b"')]
     names = [html.unescape(n) for n in re.findall(r'<a [^>]*href="[a-z0-9-]+\.html"[^>]*>([^<]+)</a>', section)]

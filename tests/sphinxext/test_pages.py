@@ -114,8 +114,8 @@ def test_a_helper_is_not_a_page_kind(workshop_copy, capsys):
 
 
 def test_the_series_people_index_orders_people_by_name_whatever_the_datas_order():
-    """series.json keeps its people by slug (first name first); the index lists them by family name,
-    then given name, read back from that file or handed over by the build."""
+    """The series' data keeps its people by slug (first name first); the index lists them by family
+    name, then given name."""
     from enlsp_proceedings.outputs.series_site import SeriesPerson, SeriesSite
     from enlsp_proceedings.sphinxext.pages.series import SERIES_PAGES
 

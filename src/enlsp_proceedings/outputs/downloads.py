@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from enlsp_proceedings import paths
-from enlsp_proceedings.outputs import citation, cite, ics
+from enlsp_proceedings.outputs import citation, cite
 from enlsp_proceedings.outputs.citation import PaperCitation
 from enlsp_proceedings.outputs.volume import PAPERS_SCHEMA, SCHEMA_FILE, Volume
 from enlsp_proceedings.util.code import code_digest
@@ -104,6 +104,8 @@ def volume_files(volume: Volume, made: Mapping[str, PaperTexts]) -> dict[str, st
         files[paths.keynote_file(keynote.id, "bib")] = citation.keynote_bibtex(record)
         files[paths.keynote_file(keynote.id, "csl.json")] = csl_json([citation.keynote_csl(record)])
     if volume.proc.has_program:  # the Schedule page links them: one rule for both
+        from enlsp_proceedings.outputs import ics  # icalendar only for a program: 34 ms of every build's start otherwise
+
         files[paths.SCHEDULE_ICS] = ics.schedule_ics(volume)
         files.update(ics.talk_ics_files(volume))
     return files

@@ -290,16 +290,12 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                     if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not has_all_pages(staging / plan.edition.id, plan.sources.pages)]
         # the series' own pages need nothing the editions' builds write but their sitemaps (read last,
         # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's
-        data_path = work / "series.json"
-        series_json = None
-        if not data_path.is_file():  # the first build: Sphinx's configuration names the file
-            write_if_changed(data_path, series_json := site.to_json())
         from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
 
-        # the series' Sphinx run is handed the site itself; series.json (`SeriesSite.from_json` of it
-        # is equal) is saved once that run is over: a file changed under it would be read again
-        remember_series(data_path, site)
-        series_run = SphinxRun(functools.partial(_series_run, pages, staging, doctrees / SERIES_DOCTREES, data_path, opts, series_json))
+        # the series' Sphinx run is handed the site itself, under its folder of the cache (``enlsp_series``)
+        remember_series(work, site)
+        (work / "series.json").unlink(missing_ok=True)  # what earlier builds saved there, which nothing reads now
+        series_run = SphinxRun(functools.partial(_series_run, pages, staging, doctrees / SERIES_DOCTREES, work, opts))
         series_run.start(alongside=_alongside(to_build, doctrees / SERIES_DOCTREES, opts))
         try:
             warnings = 0
@@ -318,7 +314,6 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         finally:
             series_run.close()
         warnings += finished.warnings
-        remember_series(data_path, site)  # the file as the series' run saved it
         if opts.strict and warnings:
             raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
         inputs = _inputs(finished.fingerprint, plans, conf)
@@ -383,7 +378,7 @@ class _SeriesDone:
     docnames: frozenset[str]
 
 
-def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, data_path: Path, opts: BuildOptions, series_json: str | None,
+def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, work: Path, opts: BuildOptions,
                 progress: IO[str] | None = None) -> _SeriesDone:
     """The series' pages, from their sources (`_SeriesPages.sources`) to `run_sphinx` into ``staging``,
     and what follows it; in the forked copy when it runs beside the editions' builds (`SphinxRun`),
@@ -395,8 +390,9 @@ def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, data_path: P
     which finds their stubs gone. When there are many (a first build wrote 13,727 at 10 × 1,000
     papers), the project forgets them now, in a second run over the series' own pages, which writes
     nothing: the next two builds (one into each site copy) each spent 2 s forgetting them and deleting
-    their stubs and saved doctrees. Then ``series.json`` is saved (made here when the build did not:
-    0.19 s at 10 × 1,000 papers), once the run is over: a file changed under it would be read again."""
+    their stubs and saved doctrees. The series' data (`SeriesSite`) is the one the build handed the
+    extension under ``work`` (`sphinxext.data.remember_series`): this process holds it, or is a fork
+    of the one that does."""
     site, docs_dir, src = pages.site, pages.docs_dir, pages.work / "source"
     made = pages.sources()
     people_pages = {d: made.pages[d] for d in _person_docnames(site) if d in made.pages}
@@ -405,17 +401,16 @@ def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, data_path: P
     people_written = _people_to_write(staging, doctrees, people_digests, people_frame)
     core_pages = {d: text for d, text in made.pages.items() if d not in people_pages}
     write_pages({**core_pages, **{d: people_pages[d] for d in people_written}}, src, docs_dir)
-    warnings = run_sphinx(None, src, staging, doctrees, data_path, opts, "enlsp_series", progress)
+    warnings = run_sphinx(None, src, staging, doctrees, work, opts, "enlsp_series", progress)
     if len(people_written) > FORGET_AT_ONCE:
         write_pages(core_pages, src, docs_dir)
         # Sphinx saves its environment only when it reads a page: the home, read again, is written as it was
         os.utime(next(path for _docname, path in doc_files(src, [paths.docname(paths.HOME)], ".md")))
-        warnings += run_sphinx(None, src, staging, doctrees, data_path, opts, "enlsp_series", progress)
+        warnings += run_sphinx(None, src, staging, doctrees, work, opts, "enlsp_series", progress)
         people_written = set()
     _forget_people_doctrees(doctrees, people_written)
     _remove_stale_people(staging, made.pages)
     _remember_people(doctrees, people_digests, people_frame)
-    write_if_changed(data_path, series_json or site.to_json())
     return _SeriesDone(warnings, made.fingerprint, frozenset(made.pages))
 
 

@@ -153,7 +153,8 @@ def run_sphinx(volume: Volume | None, src: Path, site: Path, doctrees: Path, dat
                progress: IO[str] | None = None) -> int:
     """Incremental Sphinx HTML build of ``src`` into ``site``; returns the number of warnings it showed. A page
     Sphinx could not write (it only warns) is a BuildError: the site is not published. ``data_path`` is
-    the saved volume (``config_key`` "enlsp_data") or a series' data ("enlsp_series"). The progress
+    the saved volume (``config_key`` "enlsp_data") or the folder a series' data was handed under
+    ("enlsp_series", `sphinxext.data.remember_series`). The progress
     goes to ``progress`` (standard error by default), warnings to standard error."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils

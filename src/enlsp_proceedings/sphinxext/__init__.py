@@ -79,7 +79,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
 
     app.add_config_value("enlsp_data", "", "env", types=[str])
-    app.add_config_value("enlsp_series", "", "env", types=[str])  # a series' own pages: its series.json
+    app.add_config_value("enlsp_series", "", "env", types=[str])  # a series' own pages: the folder their data is handed under (`data.remember_series`)
     app.add_config_value("enlsp_template_cache", "", "", types=[str])  # compiled templates (`html.template_cache`)
     app.add_directive("enlsp-page", EnlspPage)
     app.add_node(html_element, html=(visit_html_element, None), latex=(skip_node, None), text=(skip_node, None), man=(skip_node, None), texinfo=(skip_node, None))

@@ -131,8 +131,8 @@ class SeriesPeopleShows(Shown):
 
 
 def _people_shows(s: SeriesSite, ident: str | None = None) -> SeriesPeopleShows:
-    # by family name, then given name (`SeriesPerson.sort_key`), whatever the order of the data: series.json
-    # keeps its people by slug, so a page read back from it listed each letter by first name
+    # by family name, then given name (`SeriesPerson.sort_key`), whatever the order of the data: the
+    # build keeps its people by slug, and the index once listed each letter by first name
     ordered = sorted(s.people.values(), key=lambda p: (p.sort_key, p.slug))
     return SeriesPeopleShows(people=[(p.name, p.slug, p.sort_key[0], tuple(p.edition_ids)) for p in ordered],
                  editions={e.id: e.short_name for e in s.editions})
