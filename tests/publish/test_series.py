@@ -509,35 +509,6 @@ def test_the_series_own_text_is_text_on_every_page(tmp_path):
     assert json.loads((out / "editions.json").read_text(encoding="utf-8"))["series"]["short_name"] == "WTT" + evil
 
 
-def test_the_series_wide_json_downloads_are_the_editions_joined_byte_for_byte_as_json_would_write_them():
-    """all/proceedings.csl.json and all/papers.json are joined from the editions' files as text (no
-    10,000-paper JSON written again per edit): the bytes are json.dumps(..., indent=2)'s, line breaks,
-    U+2028, quotes, empty lists and objects and files written another way included; what is not the
-    JSON expected is a ValueError (the build names the edition)."""
-    from enlsp_proceedings.publish.series import array_items, join_arrays, join_objects, nested_object
-
-    def dumped(value) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
-
-    def joined(value) -> bytes:  # the bytes of the series' file, as json.dumps would write it
-        return dumped(value).encode("utf-8")
-
-    head = {"$schema": "papers.schema.json", "version": 1, "series": "WTT·II"}
-    cases = [([], []), ([[]], [("2031", {})]),
-             ([[{"a": "x\ny\u2028", "b": [1, {"c": []}]}], [], [{"t": 'é "q"'}]], [("2031", {"p": [{"q": "r\n"}], "e": {}}), ("2032", {"s": []})])]
-    for csls, papers in cases:
-        for write in (dumped, lambda v: json.dumps(v) + "\n"):  # our own files, and valid JSON written another way
-            assert join_arrays([array_items(write(c)) for c in csls]) == joined([item for items in csls for item in items])
-            assert join_objects(head, "editions", [nested_object(write(p), {"edition": e}) for e, p in papers]) == \
-                joined({**head, "editions": [{"edition": e, **p} for e, p in papers]})
-    for bad in ("[1,", '{"a": 1}'):
-        with pytest.raises(ValueError):
-            array_items(bad)
-    for bad in ("[]", '{"a": '):
-        with pytest.raises(ValueError):
-            nested_object(bad, {"edition": "2031"})
-
-
 def test_an_editions_data_is_remembered_for_the_very_bytes_of_its_files_and_problems_are_reported_every_time(tmp_path, monkeypatch):
     from enlsp_proceedings.model import series as series_model
 

@@ -539,6 +539,13 @@ def utf8_declarations(entries: list[Entry] | list[str]) -> list[str]:
     to Unicode and pdflatex's utf8 input does not set up (ọ, ẹ, ạ: T1 typesets them from accent
     macros, which the .bib holds). bibtex passes the macros through and needs none of this. Only
     the accent groups are decoded, each once per process (a 1,000-paper volume has a few dozen)."""
+    return declaration_lines(utf8_wanted(entries))
+
+
+def utf8_wanted(entries: list[Entry] | list[str]) -> dict[str, str]:
+    """The letters `utf8_declarations` declares, each with what it is declared as (the last group
+    met that decodes to it): what a series keeps of each edition's BibTeX, to declare the letters
+    of all of them (``dict.update`` of each edition's in order) without reading them again."""
     wanted: dict[str, str] = {}
     for item in entries:
         values = [item] if isinstance(item, str) else [f.value for f in item.fields if isinstance(f.value, str)]
@@ -546,6 +553,11 @@ def utf8_declarations(entries: list[Entry] | list[str]) -> list[str]:
             if "\\" in value:
                 for group in _accent_groups(value):
                     wanted.update(_group_declarations(group))
+    return wanted
+
+
+def declaration_lines(wanted: dict[str, str]) -> list[str]:
+    """``\\DeclareUnicodeCharacter`` of each letter of ``wanted`` (`utf8_wanted`), in code point order."""
     return [f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted)]
 
 
@@ -575,12 +587,17 @@ def join_bibtex(texts: list[str]) -> str:
     pdflatex's utf8 input does not know, an ``@preamble`` first declares them (`utf8_declarations`),
     only where LaTeX takes declarations (in the preamble, where biblatex reads it; bibtex's .bbl
     is read in the document, and needs none) and only in a LaTeX that has them (``\ifdefined``)."""
-    declarations = utf8_declarations(texts)
-    preamble = ""
-    if declarations:  # one line, then one blank line (a page's Cite tab shows it)
-        preamble = ('@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
-                    + "".join(declarations) + '\\fi\\fi"}\n\n')
-    return preamble + "\n\n\n".join(texts) + "\n"
+    return bib_preamble(utf8_wanted(texts)) + "\n\n\n".join(texts) + "\n"
+
+
+def bib_preamble(wanted: dict[str, str]) -> str:
+    """The ``@preamble`` that `join_bibtex` starts a .bib with, declaring the letters of ``wanted``
+    (`utf8_wanted`): one line, then one blank line (a page's Cite tab shows it); none without any."""
+    declarations = declaration_lines(wanted)
+    if not declarations:
+        return ""
+    return ('@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
+            + "".join(declarations) + '\\fi\\fi"}\n\n')
 
 
 def to_bibtex(entries: list[Entry]) -> str:

@@ -33,9 +33,7 @@ from enlsp_proceedings.model.people import PeopleIndex
 from enlsp_proceedings.model.schema import Proceedings
 from enlsp_proceedings.model.series import Edition, SeriesConf, load_series
 from enlsp_proceedings.model.series_people import SeriesPeople
-from enlsp_proceedings.outputs import cite
 from enlsp_proceedings.outputs.series_site import (
-    SERIES_SCHEMA_FILE,
     EditionLine,
     ListedPaper,
     PersonYear,
@@ -49,6 +47,7 @@ from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
 from enlsp_proceedings.pdf.check import FirstPageMemo, NameFindingsMemo
 from enlsp_proceedings.pdf.check_series import people_problems_across
 from enlsp_proceedings.pdf.supplementary import check_supplements
+from enlsp_proceedings.publish.all_downloads import write_series_downloads
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import (
     BuildOptions,
@@ -96,8 +95,6 @@ from enlsp_proceedings.util.heap import build_heap, garbage_kept, set_aside
 EDITION_STAMP = ".enlsp-edition.json"
 #: The root's record of the old addresses it answers for `root_edition` (what to remove when they go).
 LEGACY_MANIFEST = ".enlsp-legacy.json"
-#: The downloads of a whole volume, each edition's and (in ``all/``) the series'.
-DOWNLOADS = (paths.PROCEEDINGS_BIB, paths.PROCEEDINGS_CSL, paths.PROCEEDINGS_RIS, paths.PAPERS_JSON)
 #: What the series' own Sphinx build writes at the root: never replaced by an old address.
 _SERIES_OWN = {paths.HOME, paths.SEARCH, paths.NOT_FOUND, "genindex.html", "sitemap.xml", "objects.inv", ".buildinfo",
                "robots.txt", LEGACY_MANIFEST}
@@ -109,15 +106,11 @@ SERIES_PART = "series-part.pickle"
 PEOPLE_MEMO = "people.pickle"
 #: In the cache's ``series/``: each person page's digest and what it was made from (`_series_pages`).
 PERSON_DIGESTS = "person-digests.json"
-#: In the cache's ``series/<edition>/``: what the edition's downloads give ``all/`` (`_downloads_part`).
-ALL_PART = "all-part.pickle"
 #: In a site copy's doctrees (``<cache>/doctrees/<copy>/``): the series' own Sphinx project's, beside each edition's.
 SERIES_DOCTREES = "_series"
 #: Beside the series' saved environment of a site copy (``<cache>/doctrees/<copy>/_series/``): the stub each
 #: person page in that copy was written from, and the frame (`_people_to_write`).
 PEOPLE_MANIFEST = "people-pages.json"
-#: In ``all/``: what its files were made from (`write_series_downloads`).
-ALL_STAMP = ".enlsp-all.json"
 
 
 @dataclass
@@ -309,7 +302,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             # what is made of the editions' files: joining 10,000 papers' downloads takes 280 MB for a
             # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
             write_series_search(staging, [e.id for e in conf.editions], {e.id: e.workshop.short_name for e in conf.editions})
-            write_series_downloads(staging, conf, work)
+            write_series_downloads(staging, conf, work, {p.edition.id: p.sources.fingerprint for p in plans})
             finished = series_run.result()
         finally:
             series_run.close()
@@ -708,133 +701,3 @@ def write_series_search(site: Path, editions: list[str], labels: dict[str, str])
     write_if_changed(site / INDEX_DIR / MANIFEST, json.dumps(manifest, ensure_ascii=False))
 
 
-def write_series_downloads(site: Path, conf: SeriesConf, work: Path) -> None:
-    """``all/``: every edition's BibTeX, CSL-JSON and papers.json in one file each, newest edition first,
-    and ``editions.json``: the editions and where their downloads are. Nothing is read or written when
-    neither the editions' downloads (their sizes and mtimes) nor their inputs (`EDITION_STAMP`) changed:
-    at 10,000 papers, reading them back and joining them took seconds of every one-paper edit. Each
-    edition's share is remembered in its folder of the cache (``work``, `_downloads_part`)."""
-    outputs = [site / paths.SERIES_ALL / name for name in DOWNLOADS] + [site / paths.SERIES_JSON]
-    key = _downloads_key(site, conf, [e.id for e in conf.editions])
-    if key is not None and read_json_object(site / paths.SERIES_ALL / ALL_STAMP).get("key") == key and all(p.is_file() for p in outputs):
-        return
-    bib: list[str] = []
-    csl: list[bytes] = []
-    ris: list[bytes] = []
-    papers: list[bytes] = []
-    editions = []
-    for e in reversed(conf.editions):  # the editions' own data, not their volumes: an edition read back leaves its volume unread
-        edition = e.id
-        part = _downloads_part(site / edition, edition, work / edition / ALL_PART)
-        bib.append(part[0])
-        csl.append(part[1])
-        ris.append(part[2])
-        papers.append(part[3])
-        w = e.workshop
-        editions.append({"id": edition, "short_name": w.short_name, "title": w.title, "venue": w.venue, "date": w.date.isoformat(),
-                         "location": w.location, "url": conf.series.edition_url(edition), "papers": e.paper_count,
-                         "downloads": {name: f"{edition}/{name}" for name in DOWNLOADS}})
-    write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_BIB, cite.join_bibtex(bib))
-    write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_RIS, b"".join(ris))
-    write_if_changed(site / paths.SERIES_ALL / paths.PROCEEDINGS_CSL, join_arrays(csl))
-    write_if_changed(site / paths.SERIES_ALL / paths.PAPERS_SCHEMA, SERIES_SCHEMA_FILE.read_text(encoding="utf-8"))
-    write_if_changed(site / paths.SERIES_ALL / paths.PAPERS_JSON, join_objects({"$schema": paths.PAPERS_SCHEMA, "version": 1, "series": conf.series.short_name},
-                                                                            "editions", papers))
-    write_if_changed(site / paths.SERIES_JSON, json.dumps({"version": 1, "series": {"name": conf.series.name, "short_name": conf.series.short_name,
-                                                                                     "url": conf.series.base_url},
-                                                           "editions": editions, "all": {n: f"{paths.SERIES_ALL}{n}" for n in DOWNLOADS}},
-                                                          ensure_ascii=False, indent=2) + "\n")
-    if key is not None:
-        write_if_changed(site / paths.SERIES_ALL / ALL_STAMP, json.dumps({"key": key}))
-
-
-def _downloads_part(folder: Path, edition: str, memo: Path) -> tuple[str, bytes, bytes, bytes]:
-    """What one edition's downloads (in its ``folder`` of the site) give ``all/``: its BibTeX without
-    preamble (text: `cite.join_bibtex` reads its letters), and as UTF-8 its CSL-JSON items, its RIS
-    and its papers.json as an item of the series' list. Remembered in ``memo`` with the files' sizes
-    and mtimes: an edit to one edition of ten reads and parses that edition's files only (the
-    others' took 0.5 s at 10 × 1,000 papers). Bytes, because they are joined as they are: joining
-    the 65 MB of ten editions as text, which holds letters beyond Latin-1, and encoding it again
-    took 0.3 s of every one-paper edit at 10 × 1,000 papers; as bytes it takes 0.02 s."""
-    try:
-        stats = [(name, (folder / name).stat()) for name in DOWNLOADS]
-    except OSError as exc:
-        raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
-    key = json.dumps([code_digest(), edition, [[name, st.st_size, st.st_mtime_ns] for name, st in stats]])
-
-    def read() -> tuple[str, bytes, bytes, bytes]:
-        try:
-            ris = (folder / paths.PROCEEDINGS_RIS).read_bytes()
-            ris.decode("utf-8")  # what is joined is UTF-8, as every download is
-            return (cite.without_preamble((folder / paths.PROCEEDINGS_BIB).read_text(encoding="utf-8").strip()),
-                    array_items((folder / paths.PROCEEDINGS_CSL).read_text(encoding="utf-8")), ris,
-                    nested_object((folder / paths.PAPERS_JSON).read_text(encoding="utf-8"), {"edition": edition}))
-        except (OSError, ValueError) as exc:
-            raise BuildError(f"edition {edition}: its downloads could not be read back ({exc})") from None
-
-    return remembered(memo, key, read, lambda part: isinstance(part, tuple) and len(part) == 4 and isinstance(part[0], str)
-                      and all(isinstance(b, bytes) for b in part[1:]))
-
-
-def join_arrays(items: list[bytes]) -> bytes:
-    """One JSON array of several arrays' items (`array_items` of each), as ``json.dumps(..., indent=2)``
-    writes it (UTF-8), line end included."""
-    items = [part for part in items if part]
-    return (b"[\n" + b",\n".join(items) + b"\n]\n") if items else b"[]\n"
-
-
-def join_objects(head: dict[str, object], key: str, objects: list[bytes]) -> bytes:
-    """``head``'s keys and ``key``: a list of objects (`nested_object` of each), as ``json.dumps(..., indent=2)``
-    writes the whole (UTF-8), line end included."""
-    start = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ",\n" if head else "{\n"
-    listed = (b"[\n" + b",\n".join(objects) + b"\n  ]") if objects else b"[]"
-    return f"{start}  {json.dumps(key, ensure_ascii=False)}: ".encode() + listed + b"\n}\n"
-
-
-def array_items(text: str) -> bytes:
-    """The items of a JSON array written with ``indent=2`` (as every download of an edition is), as
-    the UTF-8 text between its brackets: the series-wide file is these joined, byte for byte what
-    ``json.dumps`` of all the items would write, without writing 10,000 papers again for each
-    one-paper edit (Python's JSON encoder has no fast path with ``indent``). Parsed all the same:
-    a file that is not a JSON array is a ValueError."""
-    data = json.loads(text)
-    if not isinstance(data, list):
-        raise ValueError("not a JSON array")
-    body = text.rstrip("\n")
-    if not data:
-        return b""
-    if not (body.startswith("[\n  ") and body.endswith("\n]")):  # valid, but written another way
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-    return body[2:-2].encode("utf-8")
-
-
-def nested_object(text: str, first: dict[str, str]) -> bytes:
-    """A JSON object written with ``indent=2``, as an item of a list two levels down (the
-    ``editions`` of the series' papers.json) with the keys of ``first`` before its own: each of its
-    lines indented four more spaces (a JSON string never holds a line break of its own). Parsed
-    all the same: a file that is not a JSON object is a ValueError."""
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
-    body = text.rstrip("\n")
-    if data and not (body.startswith("{\n  ") and body.endswith("\n}")):  # valid, but written another way
-        body = json.dumps(data, ensure_ascii=False, indent=2)
-    keys = [f"      {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in first.items()]
-    own = ["\n".join("    " + line for line in body[2:-2].split("\n"))] if data else []
-    return ("    {\n" + ",\n".join(keys + own) + "\n    }").encode("utf-8")
-
-
-def _downloads_key(site: Path, conf: SeriesConf, editions: list[str]) -> str | None:
-    """What ``all/`` and ``editions.json`` are made from: the series, each edition's inputs and its
-    downloads' sizes and mtimes; None when an edition's folder lacks one of them."""
-    parts: list[object] = [conf.series.name, conf.series.short_name, conf.series.base_url, code_digest()]
-    for edition in editions:
-        folder = site / edition
-        try:
-            parts.append([edition, (folder / EDITION_STAMP).read_text(encoding="utf-8")])
-            for name in DOWNLOADS:
-                st = (folder / name).stat()
-                parts.append([name, st.st_size, st.st_mtime_ns])
-        except OSError:
-            return None
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -15,7 +15,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Generic, TypeVar, cast
 
@@ -33,6 +33,8 @@ FILE_MODE = 0o644
 #: How the temporary file of an atomic write begins: a write killed before its rename (SIGKILL,
 #: power loss) leaves one behind, which `partial_copies` finds.
 TEMP_PREFIX = ".tmp-"
+#: The buffer `write_joined` copies a file's content through.
+COPY_BUFFER = 1 << 20
 
 
 def _temporary(target: Path, fill: Callable[[int, str], None], mode: int | None) -> str:
@@ -88,6 +90,22 @@ def write_atomically(path: Path, content: str | bytes, *, mode: int | None = FIL
 def _fill(fd: int, data: bytes) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+
+
+def write_joined(path: Path, parts: Sequence[bytes | Path]) -> None:
+    """Replace ``path`` (in one rename, as `write_atomically`) with ``parts`` one after the other:
+    bytes as they are, each file's content copied through one buffer, never read into memory
+    whole. Raises OSError when it cannot read or write; ``path`` is then unchanged."""
+    def fill(fd: int, _tmp: str) -> None:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                if isinstance(part, bytes):
+                    out.write(part)
+                else:
+                    with open(part, "rb") as source:
+                        shutil.copyfileobj(source, out, COPY_BUFFER)
+
+    _replace(Path(path), fill, FILE_MODE)
 
 
 def remembered(path: Path, key: str, make: Callable[[], T], valid: Callable[[object], bool]) -> T:
