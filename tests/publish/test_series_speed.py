@@ -345,6 +345,31 @@ def test_the_series_pages_are_handed_the_builds_own_data_and_no_file_of_it_is_sa
 
 
 @pytest.mark.slow
+def test_all_is_the_editions_downloads_joined_edit_after_edit_in_both_site_copies(built, monkeypatch):
+    """The copy of the published site into the other copy leaves all/'s joined files and their
+    record as they are (65 MB at 10 × 1,000 papers, copied on every edit, then written again): the
+    build writes them from that copy's own record. Edit after edit, in each copy, all/ is that
+    copy's editions' downloads joined, byte for byte."""
+    from enlsp_proceedings.model.series import load_series
+    from enlsp_proceedings.publish import site as site_module
+    from enlsp_proceedings.publish.all_downloads import OWN_FILES
+    from test_all_downloads import all_files, reference
+
+    copied: list[str] = []
+    real = site_module._copy_file
+    monkeypatch.setattr(site_module, "_copy_file", lambda source, target, link: copied.append(target) or real(source, target, link))
+    series = load_series(built / "conf")
+    for n, edition in enumerate(["2032", "2031", "2032", "2032"]):
+        retitle(built / "conf", edition, f"Pruning Tiny Models, take {n}")
+        build_series(options(built))
+        for copy in (built / "site", built / ".site.staging"):
+            assert all_files(copy) == reference(copy, series), (n, copy)
+        assert f"take {n}" in (built / "site" / "all" / "proceedings.bib").read_text(encoding="utf-8")
+    staged = [Path(t).relative_to(built / ".site.staging").as_posix() for t in copied if Path(t).is_relative_to(built / ".site.staging")]
+    assert "all/index.html" in staged and not OWN_FILES & set(staged)  # the list of every paper is Sphinx's: copied
+
+
+@pytest.mark.slow
 def test_a_change_to_series_yaml_alone_rebuilds_the_series_pages(built):
     """Whether the series' pages changed is known from series.yaml's fields and each edition's
     fingerprint, without saving every paper's data as JSON first: a new description alone is one."""

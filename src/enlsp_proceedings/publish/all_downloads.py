@@ -40,6 +40,10 @@ _OLD_SHARE = "all-part.pickle"
 PIECES = ("bib", "csl", "ris", "papers")
 #: In ``all/``: what its files were made from (`write_series_downloads`).
 ALL_STAMP = ".enlsp-all.json"
+#: The files of a site copy that `write_series_downloads` keeps up to date from that copy's own
+#: record (`ALL_STAMP`): a copy of the published site into the other copy leaves them as they are
+#: (`publish.site.follow_published`); the build writes them again when they differ.
+OWN_FILES = frozenset(f"{paths.SERIES_ALL}{name}" for name in (*DOWNLOADS, ALL_STAMP))
 
 
 @dataclass(frozen=True)

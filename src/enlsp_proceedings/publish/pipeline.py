@@ -238,14 +238,14 @@ def _build_site(opts: BuildOptions) -> BuildReport:
 
 def prepare_staging(out: Path, staging: Path, cache: Path, quiet: bool, link_pdfs_in: frozenset[str] = frozenset({"papers"}),
                     rebuilt: frozenset[str] = frozenset(), alike: frozenset[str] = frozenset(),
-                    alike_files: Callable[[Path, Path], frozenset[str]] | None = None) -> str:
+                    alike_files: Callable[[Path, Path], frozenset[str]] | None = None, own: frozenset[str] = frozenset()) -> str:
     """Make the staging copy ready to build into (a copy of the published site, or a fresh
     folder after a failed build), marked incomplete; returns its site id. PDFs under
     ``link_pdfs_in`` (folders of the site) are hard-linked from the published copy; the search
     index of the ``rebuilt`` folders (a series' editions this build rebuilds) is left to the search step,
-    and the ``alike`` ones (built from the same inputs in both copies) and ``alike_files`` (`follow_published`)
-    are left as they are."""
-    site_id = follow_published(out, staging, cache, quiet, link_pdfs_in, rebuilt, alike, alike_files)
+    and the ``alike`` ones (built from the same inputs in both copies), ``alike_files`` and ``own``
+    (`follow_published`) are left as they are."""
+    site_id = follow_published(out, staging, cache, quiet, link_pdfs_in, rebuilt, alike, alike_files, own)
     if site_id is None:  # no published site to start from
         site_id, complete = marker_id(staging)
         if not complete or site_id is None:

@@ -47,7 +47,7 @@ from enlsp_proceedings.outputs.volume import EditionContext, Volume, build_date
 from enlsp_proceedings.pdf.check import FirstPageMemo, NameFindingsMemo
 from enlsp_proceedings.pdf.check_series import people_problems_across
 from enlsp_proceedings.pdf.supplementary import check_supplements
-from enlsp_proceedings.publish.all_downloads import write_series_downloads
+from enlsp_proceedings.publish.all_downloads import OWN_FILES, write_series_downloads
 from enlsp_proceedings.publish.errors import BuildError
 from enlsp_proceedings.publish.pipeline import (
     BuildOptions,
@@ -277,7 +277,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         pdf_folders = frozenset({"papers", *(f"{e.id}/papers" for e in conf.editions)})  # the root edition's old addresses, each edition's
         rebuilt = frozenset(p.edition.id for p in plans if _stamp(out / p.edition.id) != p.sources.fingerprint)  # their search index: the search step's
         alike = frozenset(e.id for e in conf.editions if (done := _stamp(staging / e.id)) is not None and done == _stamp(out / e.id))
-        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike, _alike_person_pages)
+        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike, _alike_person_pages, OWN_FILES)
         doctrees = cache / "doctrees" / site_id
         to_build = [plan for plan in plans  # an edition whose inputs did not change keeps its pages exactly as they are
                     if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not has_all_pages(staging / plan.edition.id, plan.sources.pages)]

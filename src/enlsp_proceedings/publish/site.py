@@ -274,7 +274,7 @@ def has_doctrees(doctrees: Path) -> bool:
 
 def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, link_pdfs_in: frozenset[str] = frozenset({"papers"}),
                      rebuilt: frozenset[str] = frozenset(), alike: frozenset[str] = frozenset(),
-                     alike_files: Callable[[Path, Path], frozenset[str]] | None = None) -> str | None:
+                     alike_files: Callable[[Path, Path], frozenset[str]] | None = None, own: frozenset[str] = frozenset()) -> str | None:
     """Make staging (and its doctrees) a copy of the published site, copying only what differs; returns its site id.
 
     After an exchange staging holds the build before the published one; built into as
@@ -289,7 +289,10 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     ``alike_files``, given the doctrees of the published copy and of a complete staging copy, names
     files (paths in the site) that the caller can tell are the same in both copies from what those
     doctrees record (a series' person pages, `publish.series._alike_person_pages`): those are left
-    as they are too.
+    as they are too. So are the files of ``own`` (paths in the site) in a complete staging copy: the
+    build brings them up to date itself, from that copy's own record of what they hold (a series'
+    ``all/``, `publish.all_downloads.OWN_FILES`: 65 MB at 10 × 1,000 papers that were copied on every
+    edit, then written again).
     """
     out_id, out_complete = marker_id(out)
     if not out_complete or out_id is None or not has_doctrees(cache / "doctrees" / out_id):
@@ -301,7 +304,7 @@ def follow_published(out: Path, staging: Path, cache: Path, quiet: bool = True, 
     if trusted and site_id is not None:
         # A lagging copy keeps its search index: the search job has already chosen, by
         # digest, which copy's index this build reuses.
-        skip = frozenset({MARKER, INDEX_DIR, *alike, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt)})
+        skip = frozenset({MARKER, INDEX_DIR, *alike, *(f"{folder}/{INDEX_DIR}" for folder in rebuilt), *own})
         if alike_files is not None:  # before the doctrees are copied: they say what the staging copy holds
             skip |= alike_files(cache / "doctrees" / out_id, cache / "doctrees" / site_id)
         same = alike
