@@ -186,8 +186,8 @@ def _report_series(report: SeriesReport, args: argparse.Namespace) -> int:
         review = f", {counts.review_copies} of them the review copy" if counts.review_copies else ""
         print(f"built {eid} ({summary.short_name}): {count(counts.papers, 'paper')} ({counts.published} with PDF{review}, "
               f"{counts.without_pdf} without), {count(summary.keynotes, 'keynote')}", file=sys.stderr)
-    if report.people is not None:
-        print(f"series: {len(report.editions)} editions, {report.people} people", file=sys.stderr)
+    if report.site is not None:
+        print(f"series: {len(report.editions)} editions, {len(report.site.people)} people", file=sys.stderr)
     print(f"site: {args.out.resolve() / paths.HOME}", file=sys.stderr)
     return 0
 

@@ -57,26 +57,6 @@ def test_alongside_the_run_happens_in_a_forked_copy_and_its_result_and_progress_
     assert capsys.readouterr().err == "edition 2032: building\nwriting pages... 100%\n"
 
 
-def test_what_the_build_learns_after_start_is_given_to_the_run_here():
-    run: SphinxRun[str] = SphinxRun(lambda progress: run.given())
-    run.start(alongside=False)
-    run.give("3f2a9c")
-    assert run.result() == "3f2a9c"
-    lone: SphinxRun[str] = SphinxRun(lambda progress: lone.given())
-    with pytest.raises(BuildError, match="before it prepared the staging copy"):
-        lone.result()
-
-
-@needs_fork
-def test_what_the_build_learns_after_the_fork_is_given_to_the_copy_which_waits_for_it():
-    run: SphinxRun[tuple[int, str]] = SphinxRun(lambda progress: (os.getpid(), run.given()))
-    run.start(alongside=True)
-    time.sleep(0.3)  # the copy is waiting
-    run.give("3f2a9c")
-    pid, given = run.result()
-    assert pid != os.getpid() and given == "3f2a9c"
-
-
 @needs_fork
 def test_the_copy_reads_what_the_editions_wrote_only_once_they_are_built(tmp_path):
     from enlsp_proceedings.sphinxext.data import editions_built
@@ -273,30 +253,15 @@ def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clea
     data["papers"][0]["authors"] += [{"name": "Noor Alongside"}]  # a new person page, and the people index
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    from enlsp_proceedings.publish import series as series_module
-
-    indexers, staged, _prepared = _count_indexers_and_staging(monkeypatch)
-    started: list[tuple[bool, int]] = []
+    started: list[bool] = []
     real_start = SphinxRun.start
-    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append((alongside, len(staged))), real_start(self, alongside))[1])
-    merged = tmp_path / "merged-in"  # the process that merges the editions' people, the forked copy's included
-    real_merge = series_module.merge_people
-
-    def merge(parts):
-        with merged.open("a") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return real_merge(parts)
-
-    monkeypatch.setattr(series_module, "merge_people", merge)
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    indexers, staged, _prepared = _count_indexers_and_staging(monkeypatch)
     passes = _count_garbage_passes(monkeypatch)
     opts = options(root)
     opts.jobs = 2
     report = build_series(opts)
-    # the copy was forked as soon as the editions were settled, before the staging copy was prepared,
-    # and it made the series' data (the people merged) while this process went on
-    assert started == [(True, 0)]
-    assert [int(pid) for pid in merged.read_text(encoding="utf-8").split()] not in ([], [os.getpid()])
-    assert report.site is None and report.people is not None and report.people >= 4
+    assert started == [True]
     assert not (opts.cache / "series" / "series.json").exists()  # the forked copy was handed the data: no file of it
     # the edition's search index started before the staging copy and the Sphinx builds, on the idle core
     assert staged == [1] and len(indexers) == 1

@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -138,10 +137,7 @@ class SeriesReport:
     editions: dict[str, BuildReport] = field(default_factory=dict)
     #: the problems about people across editions `check` reports (`check_series.people_problems_across`)
     across: list[Reported] = field(default_factory=list)
-    #: the series' data, when the build's own process made it (not when the copy beside it did: `_series_run`)
     site: SeriesSite | None = None
-    #: how many people the series has (one page each)
-    people: int | None = None
     up_to_date: bool = False
 
     @property
@@ -251,35 +247,50 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                 report.across.append(Reported(Level(problem.level), problem.code, f"{where}: {problem.message} [{problem.code}]"))
         if opts.strict and (errors := [str(w) for w in report.warnings if w.level is Level.ERROR]):
             raise BuildError("--strict: " + "; ".join(errors))
+        site = SeriesSite(conf.series.name, conf.series.short_name, conf.series.description, conf.series.base_url,
+                          [(link.label, link.url) for link in conf.series.links])
+        # the site is made from the series' own fields and each edition's part (`_series_part`, remembered
+        # with the edition's fingerprint): these say whether its pages changed, without saving 10,000
+        # papers' data as JSON first (0.8 s at 10 × 1,000, every build), which waits until later
+        own = site.to_json()  # the series' own fields: the frame of every one of its pages
+        series_inputs = json.dumps([own, [[p.edition.id, p.sources.fingerprint] for p in plans]])
+        parts = []
+        for plan in plans:
+            parts.append(_series_part(plan))
+            set_aside()
+        site.editions = [line for line, _papers, _people in reversed(parts)]
+        site.people = merge_people([people for _line, _papers, people in parts])
+        site.papers = [paper for _line, papers, _people in reversed(parts) for paper in papers]
+        set_aside()
         docs_dir = opts.docs_dir if opts.docs_dir and opts.docs_dir.is_dir() else None
-        series = _SeriesMaker(conf, plans, docs_dir, confdir, work)
+        fingerprints = {p.edition.id: p.sources.fingerprint for p in plans}
+        pages = _SeriesPages(site, series_inputs, own, fingerprints, docs_dir, confdir, work)
         # whether anything changed: at once when an edition's inputs differ from its published build's;
         # otherwise by the series' pages' fingerprint, which a no-change build reads back from its memo
         edited = any(_stamp(out / p.edition.id) != p.sources.fingerprint for p in plans)
-        if not edited and marker_inputs(out)[0] == _inputs(series.pages().sources().fingerprint, plans, conf) and not opts.strict and (out / paths.HOME).is_file():
+        if not edited and marker_inputs(out)[0] == _inputs(pages.sources().fingerprint, plans, conf) and not opts.strict and (out / paths.HOME).is_file():
             if not opts.quiet:
                 print("nothing changed since the published build; site is up to date", file=sys.stderr)
             report.up_to_date = True
-            report.site = series.pages().site
-            report.people = len(report.site.people)
+            report.site = site
             return report
         pdf_folders = frozenset({"papers", *(f"{e.id}/papers" for e in conf.editions)})  # the root edition's old addresses, each edition's
         rebuilt = frozenset(p.edition.id for p in plans if _stamp(out / p.edition.id) != p.sources.fingerprint)  # their search index: the search step's
         alike = frozenset(e.id for e in conf.editions if (done := _stamp(staging / e.id)) is not None and done == _stamp(out / e.id))
-        (work / "series.json").unlink(missing_ok=True)  # what earlier builds saved there, which nothing reads now
+        site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike, _alike_person_pages, OWN_FILES)
+        doctrees = cache / "doctrees" / site_id
+        to_build = [plan for plan in plans  # an edition whose inputs did not change keeps its pages exactly as they are
+                    if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not has_all_pages(staging / plan.edition.id, plan.sources.pages)]
         # the series' own pages need nothing the editions' builds write but their sitemaps (read last,
-        # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's, in a
-        # copy forked now, which makes their data while this process prepares the staging copy (whose
-        # id it is given) and builds the edition
-        series_run: SphinxRun[_SeriesDone] = SphinxRun(lambda progress: _series_run(series, staging, opts, series_run.given, progress))
-        published_id = marker_id(out)[0]
-        series_run.start(alongside=published_id is not None and _alongside(rebuilt, cache / "doctrees" / published_id / SERIES_DOCTREES, opts))
+        # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's
+        from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
+
+        # the series' Sphinx run is handed the site itself, under its folder of the cache (``enlsp_series``)
+        remember_series(work, site)
+        (work / "series.json").unlink(missing_ok=True)  # what earlier builds saved there, which nothing reads now
+        series_run = SphinxRun(functools.partial(_series_run, pages, staging, doctrees / SERIES_DOCTREES, work, opts))
+        series_run.start(alongside=_alongside(to_build, doctrees / SERIES_DOCTREES, opts))
         try:
-            site_id = prepare_staging(out, staging, cache, opts.quiet, pdf_folders, rebuilt, alike, _alike_person_pages, OWN_FILES)
-            series_run.give(site_id)
-            doctrees = cache / "doctrees" / site_id
-            to_build = [plan for plan in plans  # an edition whose inputs did not change keeps its pages exactly as they are
-                        if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not has_all_pages(staging / plan.edition.id, plan.sources.pages)]
             warnings = 0
             with garbage_kept() if series_run.alongside else contextlib.nullcontext():
                 for plan in to_build:
@@ -308,8 +319,7 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
             if copy_id is not None:
                 mark(staging, copy_id, complete=True, inputs=inputs, warnings=warnings)
         forget_old_doctrees(cache, {site_id, marker_id(staging)[0]})
-        report.site = series.made  # None when the copy made it
-        report.people = finished.people
+        report.site = site
     return report
 
 
@@ -350,47 +360,6 @@ class _SeriesPages:
         return self._made
 
 
-@dataclass
-class _SeriesMaker:
-    """The series' own pages (`_SeriesPages`) of one build, made when first asked for: by the build
-    when it must tell whether anything changed, otherwise by the series' run (`_series_run`), which
-    on a one-paper edit runs in a copy forked as soon as the editions are settled. The site is made
-    from the series' own fields and each edition's part (`_series_part`, remembered with the
-    edition's fingerprint); merging them (0.45 s at 10 × 1,000 papers) no longer holds up the fork."""
-
-    conf: SeriesConf
-    plans: list[_Plan]
-    docs_dir: Path | None
-    confdir: Path
-    work: Path
-    _pages: _SeriesPages | None = None
-
-    def pages(self) -> _SeriesPages:
-        """The series' pages, their data and what they are made from."""
-        if self._pages is None:
-            conf, plans = self.conf, self.plans
-            site = SeriesSite(conf.series.name, conf.series.short_name, conf.series.description, conf.series.base_url,
-                              [(link.label, link.url) for link in conf.series.links])
-            own = site.to_json()  # the series' own fields: the frame of every one of its pages
-            series_inputs = json.dumps([own, [[p.edition.id, p.sources.fingerprint] for p in plans]])
-            parts = []
-            for plan in plans:
-                parts.append(_series_part(plan))
-                set_aside()
-            site.editions = [line for line, _papers, _people in reversed(parts)]
-            site.people = merge_people([people for _line, _papers, people in parts])
-            site.papers = [paper for _line, papers, _people in reversed(parts) for paper in papers]
-            set_aside()
-            fingerprints = {p.edition.id: p.sources.fingerprint for p in plans}
-            self._pages = _SeriesPages(site, series_inputs, own, fingerprints, self.docs_dir, self.confdir, self.work)
-        return self._pages
-
-    @property
-    def made(self) -> SeriesSite | None:
-        """The series' data, if this process made it."""
-        return self._pages.site if self._pages is not None else None
-
-
 @dataclass(frozen=True)
 class _SeriesDone:
     """What the series' run (`_series_run`) gives back to the build."""
@@ -400,11 +369,9 @@ class _SeriesDone:
     fingerprint: str
     #: the docname of every series page, to tell the root edition's old addresses from them
     docnames: frozenset[str]
-    #: the people of the series (one page each)
-    people: int
 
 
-def _series_run(series: _SeriesMaker, staging: Path, opts: BuildOptions, given: Callable[[], str],
+def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, work: Path, opts: BuildOptions,
                 progress: IO[str] | None = None) -> _SeriesDone:
     """The series' pages, from their sources (`_SeriesPages.sources`) to `run_sphinx` into ``staging``,
     and what follows it; in the forked copy when it runs beside the editions' builds (`SphinxRun`),
@@ -416,18 +383,11 @@ def _series_run(series: _SeriesMaker, staging: Path, opts: BuildOptions, given: 
     which finds their stubs gone. When there are many (a first build wrote 13,727 at 10 × 1,000
     papers), the project forgets them now, in a second run over the series' own pages, which writes
     nothing: the next two builds (one into each site copy) each spent 2 s forgetting them and deleting
-    their stubs and saved doctrees. The series' data (`SeriesSite`, made here unless the build made it
-    to tell whether anything changed) is handed to the extension in memory
-    (`sphinxext.data.remember_series`). The staging copy's id, which names the doctrees, is
-    ``given()``: the build prepares that copy meanwhile."""
-    from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
-
-    pages = series.pages()
-    site, docs_dir, work = pages.site, pages.docs_dir, pages.work
-    src = work / "source"
-    remember_series(work, site)
+    their stubs and saved doctrees. The series' data (`SeriesSite`) is the one the build handed the
+    extension under ``work`` (`sphinxext.data.remember_series`): this process holds it, or is a fork
+    of the one that does."""
+    site, docs_dir, src = pages.site, pages.docs_dir, pages.work / "source"
     made = pages.sources()
-    doctrees = opts.cache / "doctrees" / given() / SERIES_DOCTREES
     people_pages = {d: made.pages[d] for d in _person_docnames(site) if d in made.pages}
     people_digests = {d: source_digest(text.encode("utf-8")) for d, text in people_pages.items()}
     people_frame = fingerprint(json.dumps(["person pages", pages.own]), docs_dir, pages.confdir, headed=[GUIDE_INDEX])
@@ -444,7 +404,7 @@ def _series_run(series: _SeriesMaker, staging: Path, opts: BuildOptions, given: 
     _forget_people_doctrees(doctrees, people_written)
     _remove_stale_people(staging, made.pages)
     _remember_people(doctrees, people_digests, people_frame)
-    return _SeriesDone(warnings, made.fingerprint, frozenset(made.pages), len(site.people))
+    return _SeriesDone(warnings, made.fingerprint, frozenset(made.pages))
 
 
 def _early_search(plan: _Plan, report: BuildReport, staging: Path, out: Path, stack: contextlib.ExitStack) -> SearchIndexJob:
@@ -461,13 +421,12 @@ def _early_search(plan: _Plan, report: BuildReport, staging: Path, out: Path, st
     return job
 
 
-def _alongside(rebuilt: frozenset[str], doctrees: Path, opts: BuildOptions) -> bool:
+def _alongside(to_build: list[_Plan], doctrees: Path, opts: BuildOptions) -> bool:
     """Whether the series' pages are built beside the editions' (`SphinxRun`): for an update of one
-    edition (``rebuilt``, a one-paper edit) of a site whose series' pages were built (``doctrees``,
-    the published copy's), whose two small Sphinx builds each keep one core busy, on two cores or
-    more. A first build, or one that rebuilds several editions, keeps the two one after the other:
+    edition (a one-paper edit), whose two small Sphinx builds each keep one core busy, on two cores
+    or more. A first build, or one that rebuilds several editions, keeps the two one after the other:
     each is large, runs in parallel on its own, and would add its memory to the other's."""
-    return len(rebuilt) == 1 and min(cores(), worker_count(opts.jobs)) > 1 and has_doctrees(doctrees)
+    return len(to_build) == 1 and min(cores(), worker_count(opts.jobs)) > 1 and has_doctrees(doctrees)
 
 
 def _build_edition(opts: BuildOptions, plan: _Plan, edition_report: BuildReport, staging: Path, out: Path, doctrees: Path,

@@ -246,9 +246,7 @@ class SphinxRun(Generic[R]):
     `editions_built` (`sphinxext.data.editions_built`). Its progress lines are held and shown with
     its result, so the two builds' lines do not interleave; its warnings are shown as they come. An
     error in the copy is raised by `result`, as it would have been here. Without ``alongside`` (or
-    without ``fork``), `result` runs the build here, when it is asked for. What this process learns
-    after the fork (the staging copy's id) it hands to the run with `give`; the run asks for it with
-    `given`, which in the copy waits for it.
+    without ``fork``), `result` runs the build here, when it is asked for.
     """
 
     def __init__(self, run: Callable[[IO[str] | None], R]):
@@ -256,9 +254,6 @@ class SphinxRun(Generic[R]):
         self._process: Any = None
         self._receive: Any = None
         self._ready: int | None = None  # the pipe's end the copy waits on (`editions_built` writes it)
-        self._given: str | None = None  # what `give` handed over (in the copy: once `given` has read it)
-        self._give_end: int | None = None  # the pipe's end `give` writes, when the copy runs
-        self._given_end: int | None = None  # the end the copy reads it from
 
     @property
     def alongside(self) -> bool:
@@ -271,40 +266,12 @@ class SphinxRun(Generic[R]):
             return
         import_sphinx()  # once, before the fork: the copy and this process would each import it
         ready_read, self._ready = os.pipe()
-        self._given_end, self._give_end = os.pipe()
         self._receive, send = _FORK.Pipe(duplex=False)
-        self._process = _FORK.Process(target=_run_alongside, args=(self._run, ready_read, (self._ready, self._give_end), send, os.getpid()))
+        self._process = _FORK.Process(target=_run_alongside, args=(self._run, ready_read, self._ready, send, os.getpid()))
         set_aside()  # the copy's collections leave what it inherits alone: they would copy every page of it
         self._process.start()
         os.close(ready_read)
-        os.close(self._given_end)
-        self._given_end = None
         send.close()
-
-    def give(self, value: str) -> None:
-        """Hand the run ``value`` (one line of text), which it reads with `given`."""
-        self._given = value
-        if self._give_end is not None:
-            end, self._give_end = self._give_end, None
-            try:
-                os.write(end, value.encode("utf-8") + b"\n")
-            except BrokenPipeError:  # the copy stopped already: `result` says so
-                pass
-            finally:
-                os.close(end)
-
-    def given(self) -> str:
-        """What `give` handed over; in the copy, waited for. A build that stopped before it gave
-        anything leaves the copy's work void: a BuildError."""
-        if self._given is None and self._given_end is not None:
-            end, self._given_end = self._given_end, None
-            with os.fdopen(end, "rb") as pipe:
-                line = pipe.readline()
-            if line.endswith(b"\n"):
-                self._given = line[:-1].decode("utf-8")
-        if self._given is None:
-            raise BuildError("the build stopped before it prepared the staging copy")
-        return self._given
 
     def editions_built(self) -> None:
         """Tell the copy that the editions' builds are done: it may read what they wrote."""
@@ -346,21 +313,17 @@ class SphinxRun(Generic[R]):
             if process.is_alive():  # pragma: no cover - a copy that ignores SIGTERM
                 process.kill()
                 process.join()
-        for end in (self._ready, self._give_end):
-            if end is not None:
-                os.close(end)
-        self._ready = self._give_end = None
+        if self._ready is not None:
+            os.close(self._ready)
+            self._ready = None
         if self._receive is not None:
             self._receive.close()
             self._receive = None
 
 
-def _run_alongside(run: Callable[[IO[str] | None], object], ready: int, written: tuple[int, int], send: Any, parent: int) -> None:
-    """The forked copy of `SphinxRun`: runs the build, sends back its answer and its held progress.
-    ``written``: the ends of the pipes the build writes (`SphinxRun.editions_built`, `SphinxRun.give`),
-    closed here, so that the copy reads the end of them when the build stops."""
-    for end in written:
-        os.close(end)
+def _run_alongside(run: Callable[[IO[str] | None], object], ready: int, ready_written: int, send: Any, parent: int) -> None:
+    """The forked copy of `SphinxRun`: runs the build, sends back its answer and its held progress."""
+    os.close(ready_written)
     _end_with(parent)
     last_stage()
     from enlsp_proceedings.sphinxext.data import wait_for_editions
