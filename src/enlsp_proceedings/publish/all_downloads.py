@@ -110,7 +110,8 @@ def write_series_downloads(site: Path, conf: SeriesConf, work: Path, fingerprint
 def joined(shares: list[Share], declared: dict[str, str], series: str) -> dict[str, list[bytes | Piece]]:
     """Each file of ``all/`` as the bytes and pieces it is made of, one after the other: the BibTeX
     as `cite.join_bibtex` joins the editions' texts, the JSON as ``json.dumps(..., indent=2)``
-    writes the whole (`join_arrays`, `join_objects`), the RIS as the editions' files end to end."""
+    writes the whole (in the layout `array_items` and `nested_object` keep), the RIS as the
+    editions' files end to end."""
     bib: list[bytes | Piece] = [cite.bib_preamble(declared).encode("utf-8")]
     for n, share in enumerate(shares):
         bib += [b"\n\n\n"] if n else []
@@ -136,7 +137,9 @@ def _between(parts: list[Piece], separator: bytes) -> list[bytes | Piece]:
 def _write_parts(target: Path, parts: list[bytes | Piece], before: object) -> str:
     """Write ``parts`` one after the other to ``target`` (atomically), unless it holds them already:
     what it was last written from (``before``, from `ALL_STAMP`) is this key, and its size theirs.
-    Returns the key: a digest of each piece's digest and each literal's bytes."""
+    Returns the key: a digest of each piece's digest and each literal's bytes. (A build stopped
+    between a file and the record leaves its site copy marked incomplete: the next build copies
+    the published site into it afresh, files and record together.)"""
     digest = hashlib.sha256()
     size = 0
     for part in parts:
