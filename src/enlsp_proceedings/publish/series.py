@@ -299,8 +299,8 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                 if stale.is_dir() and (stale / EDITION_STAMP).is_file() and stale.name not in {e.id for e in conf.editions}:
                     shutil.rmtree(stale)
             series_run.editions_built()
-            # what is made of the editions' files: joining 10,000 papers' downloads takes 280 MB for a
-            # moment, which the series' Sphinx build, when it runs here, would otherwise add to its own peak
+            # what is made of the editions' files, once they are built (here, before the series' run when it
+            # runs in this process: its peak and theirs do not add up)
             write_series_search(staging, [e.id for e in conf.editions], {e.id: e.workshop.short_name for e in conf.editions})
             write_series_downloads(staging, conf, work, {p.edition.id: p.sources.fingerprint for p in plans})
             finished = series_run.result()
