@@ -101,7 +101,7 @@ def _accented(base: str, marks: str) -> str | None:
     ``{\d{o}}``, ``{\'{\d{o}}}``, ``{\~{\^{e}}}``: the ACL Anthology's form). ``{\'{i}}``,
     not ``{\'{\i}}``, which biber turns into "ı" plus a stray accent. biber decodes these
     macros to Unicode letters, some of which pdflatex's utf8 input does not set up (ọ, ẹ):
-    `utf8_declarations` declares those for biber's documents (the .bib's ``@preamble``).
+    `utf8_wanted` finds those and `bib_preamble` declares them for biber's documents (the .bib's ``@preamble``).
     """
     marks = "".join(_T1_SUBSTITUTE.get(m, m) for m in marks)
     above = [_ABOVE[m] for m in marks if m in _ABOVE]
@@ -515,7 +515,7 @@ def _accent_groups(text: str):
 
 @lru_cache(maxsize=4096)
 def _group_declarations(group: str) -> tuple[tuple[str, str], ...]:
-    """(character, LaTeX) pairs `utf8_declarations` needs for one accent group."""
+    """(character, LaTeX) pairs `utf8_wanted` finds in one accent group."""
     wanted: dict[str, str] = {}
     for cluster in _CLUSTER.findall(unicodedata.normalize("NFD", latex_to_text(group))):
         base, marks = cluster[0], cluster[1:]
@@ -534,18 +534,14 @@ def _group_declarations(group: str) -> tuple[tuple[str, str], ...]:
     return tuple(wanted.items())
 
 
-def utf8_declarations(entries: list[Entry] | list[str]) -> list[str]:
-    r"""``\DeclareUnicodeCharacter`` for each letter of the entries (or entry texts) that biber decodes
-    to Unicode and pdflatex's utf8 input does not set up (ọ, ẹ, ạ: T1 typesets them from accent
-    macros, which the .bib holds). bibtex passes the macros through and needs none of this. Only
-    the accent groups are decoded, each once per process (a 1,000-paper volume has a few dozen)."""
-    return declaration_lines(utf8_wanted(entries))
-
-
 def utf8_wanted(entries: list[Entry] | list[str]) -> dict[str, str]:
-    """The letters `utf8_declarations` declares, each with what it is declared as (the last group
-    met that decodes to it): what a series keeps of each edition's BibTeX, to declare the letters
-    of all of them (``dict.update`` of each edition's in order) without reading them again."""
+    r"""The letters of the entries (or entry texts) that biber decodes to Unicode and pdflatex's utf8
+    input does not set up (ọ, ẹ, ạ: T1 typesets them from accent macros, which the .bib holds), each
+    with the LaTeX to declare it as (from the last group met that decodes to it); `bib_preamble`
+    declares them. bibtex passes the macros through and needs none of this. Only the accent groups
+    are decoded, each once per process (a 1,000-paper volume has a few dozen). A series keeps each
+    edition's, to declare the letters of all of them (``dict.update`` of each edition's in order)
+    without reading their texts again."""
     wanted: dict[str, str] = {}
     for item in entries:
         values = [item] if isinstance(item, str) else [f.value for f in item.fields if isinstance(f.value, str)]
@@ -554,11 +550,6 @@ def utf8_wanted(entries: list[Entry] | list[str]) -> dict[str, str]:
                 for group in _accent_groups(value):
                     wanted.update(_group_declarations(group))
     return wanted
-
-
-def declaration_lines(wanted: dict[str, str]) -> list[str]:
-    """``\\DeclareUnicodeCharacter`` of each letter of ``wanted`` (`utf8_wanted`), in code point order."""
-    return [f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted)]
 
 
 def entry_text(entry: Entry) -> str:
@@ -584,20 +575,21 @@ def without_preamble(text: str) -> str:
 
 def join_bibtex(texts: list[str]) -> str:
     r"""A .bib file of entries already written (`entry_text`): when biber would decode letters
-    pdflatex's utf8 input does not know, an ``@preamble`` first declares them (`utf8_declarations`),
+    pdflatex's utf8 input does not know, an ``@preamble`` first declares them (`utf8_wanted`, `bib_preamble`),
     only where LaTeX takes declarations (in the preamble, where biblatex reads it; bibtex's .bbl
     is read in the document, and needs none) and only in a LaTeX that has them (``\ifdefined``)."""
     return bib_preamble(utf8_wanted(texts)) + "\n\n\n".join(texts) + "\n"
 
 
 def bib_preamble(wanted: dict[str, str]) -> str:
-    """The ``@preamble`` that `join_bibtex` starts a .bib with, declaring the letters of ``wanted``
-    (`utf8_wanted`): one line, then one blank line (a page's Cite tab shows it); none without any."""
-    declarations = declaration_lines(wanted)
-    if not declarations:
+    r"""The ``@preamble`` that `join_bibtex` starts a .bib with: ``\DeclareUnicodeCharacter`` of each
+    letter of ``wanted`` (`utf8_wanted`), in code point order, in one line, then one blank line (a
+    page's Cite tab shows it); none without any."""
+    if not wanted:
         return ""
+    declarations = "".join(f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{wanted[c]}}}" for c in sorted(wanted))
     return ('@preamble{"\\ifdefined\\DeclareUnicodeCharacter\\expandafter\\ifx\\csname @notprerr\\endcsname\\DeclareUnicodeCharacter\\else'
-            + "".join(declarations) + '\\fi\\fi"}\n\n')
+            + declarations + '\\fi\\fi"}\n\n')
 
 
 def to_bibtex(entries: list[Entry]) -> str:
