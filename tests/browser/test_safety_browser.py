@@ -157,7 +157,7 @@ def test_every_field_of_the_contract_shows_as_text_and_nothing_runs(hostile, tmp
                           "el.dispatchEvent(new Event(t)); }")
             page.wait_for_timeout(100)
             pwned, injected, strings = page.evaluate("() => window.__pwned"), page.eval_on_selector_all(INJECTED, "els => els.length"), page.evaluate(COLLECT)
-            bibtex = page.eval_on_selector_all(".highlight-bibtex pre", "els => els.map(e => e.textContent)")
+            bibtex = page.eval_on_selector_all(".enlsp-code-bibtex pre", "els => els.map(e => e.textContent)")
             page.close()
             assert pwned is None and dialogs == [] and injected == 0, (path, pwned, dialogs, injected)
             # BibTeX shows the text as LaTeX (escaped for it): read back with the package's own decoder

@@ -165,9 +165,12 @@ def test_site_links_are_plain_anchors(small_site):
 def test_cite_tab_text_is_intact(small_site):
     site = small_site / "site"
     page = html(site, "papers/alpha.html")
-    bibtex = re.search(r'<div class="highlight-bibtex notranslate"><div class="highlight"><pre>(.*?)</pre>', page, re.S).group(1)
-    assert '<span class="na">title</span>' in bibtex  # field names are still highlighted
+    bibtex = re.search(r'<div class="enlsp-code-bibtex highlight-text notranslate"><div class="highlight"><pre>(.*?)</pre>', page, re.S).group(1)
+    # the text as it is copied, not coloured: no markup but Pygments' empty first span
+    assert re.sub(r"^<span></span>", "", bibtex).count("<") == 0
     assert html_lib.unescape(re.sub(r"<[^>]+>", "", bibtex)).strip() == (site / "papers" / "alpha.bib").read_text(encoding="utf-8").strip()
+    markdown = re.search(r'<div class="enlsp-code-markdown highlight-text notranslate"><div class="highlight"><pre>(.*?)</pre>', page, re.S).group(1)
+    assert re.sub(r"^<span></span>", "", markdown).count("<") == 0 and "](" in markdown
 
 
 def test_header_links_lose_only_their_layout_whitespace():
