@@ -220,7 +220,45 @@ def test_a_build_shows_each_warning_once_and_every_error_every_time(tmp_path):
     memory = tmp_path / "reported-warnings.json"
     w1, w2, w3 = (Reported(Level.WARNING, "pdf-missing", f"paper {i}: no camera-ready PDF") for i in "abc")
     error = Reported(Level.ERROR, "pdf-unreadable", "paper d: cannot be read")
-    assert _once([w1, error, w2], memory) == ([w1, error, w2], [])
-    assert _once([w3, w2, error, w1], memory) == ([w3, error], [w2, w1])
-    assert _once([w1, w1], memory) == ([], [w1, w1])  # one line twice (two editions' one text): both counted
-    assert _once([w2], memory) == ([w2], [])  # the last build's alone are remembered: w2 went away and came back
+    assert _once([("", [w1, error, w2])], memory) == ([w1, error, w2], 0)
+    assert _once([("", [w3, w2, error, w1])], memory) == ([w3, error], 2)
+    assert _once([("", [w1, w1])], memory) == ([], 2)  # one line twice (two editions' one text): both counted
+    assert _once([("", [w2])], memory) == ([w2], 0)  # the last build's alone are remembered: w2 went away and came back
+    assert _once([("", [w2, error])], memory) == ([error], 1)  # the same group again: its error is shown again
+
+
+def test_a_series_build_names_each_edition_and_counts_an_unchanged_one_whole(tmp_path):
+    """A series prints each edition's problems after its name. An edition whose problems are those
+    the last build reported is counted whole; an edited one is matched line by line, so its
+    warnings shown before are still counted and only its new one is printed."""
+    from enlsp_proceedings.cli import _once
+    from enlsp_proceedings.model.codes import Level, Reported
+
+    memory = tmp_path / "reported-warnings.json"
+    old = [Reported(Level.WARNING, "pdf-missing", f"paper {i}: no camera-ready PDF") for i in range(3)]
+    across = [Reported(Level.WARNING, "person-variant-across-editions", "editions 2022, 2023: 'A. Li' and 'Ann Li'")]
+    new, known = _once([("edition 2022", old), ("edition 2023", old[:1]), ("", across)], memory)
+    assert [str(p) for p in new] == [f"warning: edition 2022: paper {i}: no camera-ready PDF" for i in range(3)] + [
+        "warning: edition 2023: paper 0: no camera-ready PDF", "warning: editions 2022, 2023: 'A. Li' and 'Ann Li'"]
+    assert known == 0
+    added = Reported(Level.WARNING, "name-variant", "paper 1: 'Bo Wu' and 'B. Wu'")
+    new, known = _once([("edition 2022", old), ("edition 2023", [*old[:1], added]), ("", across)], memory)
+    assert [str(p) for p in new] == ["warning: edition 2023: paper 1: 'Bo Wu' and 'B. Wu'"] and known == 5
+    # the same text in another edition is another line: shown
+    new, known = _once([("edition 2024", old[:1])], memory)
+    assert [str(p) for p in new] == ["warning: edition 2024: paper 0: no camera-ready PDF"] and known == 0
+
+
+def test_warnings_remembered_by_an_earlier_version_are_still_counted(tmp_path):
+    """The file an earlier version wrote (the digests of its lines) still spares their repeat."""
+    import hashlib
+    import json
+
+    from enlsp_proceedings.cli import _once
+    from enlsp_proceedings.model.codes import Level, Reported
+
+    memory = tmp_path / "reported-warnings.json"
+    w = Reported(Level.WARNING, "pdf-missing", "paper a: no camera-ready PDF")
+    memory.write_text(json.dumps([hashlib.sha256(b"warning: edition 2023: paper a: no camera-ready PDF").hexdigest()[:24]]))
+    assert _once([("edition 2023", [w])], memory) == ([], 1)
+    assert "groups" in json.loads(memory.read_text())
