@@ -168,6 +168,40 @@ def test_a_build_sets_its_data_aside_from_the_collector_and_hands_it_back_at_its
     assert gc.get_freeze_count() == 0
 
 
+def test_a_build_passes_over_its_young_objects_less_often_and_restores_the_thresholds():
+    """Within a build the collector's first threshold is at least `YOUNG_THRESHOLD`; the thresholds
+    it found are back when the outermost build ends, however it ends, and also in a process whose
+    data is kept until it exits (`kept_until_exit`, the command line's)."""
+    from enlsp_proceedings.util import heap
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with build_heap():
+            assert gc.get_threshold() == (heap.YOUNG_THRESHOLD, 10, 10)
+            with build_heap():
+                assert gc.get_threshold() == (heap.YOUNG_THRESHOLD, 10, 10)
+            assert gc.get_threshold() == (heap.YOUNG_THRESHOLD, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(BuildError), build_heap():
+            raise BuildError("a failed build")
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(50_000, 10, 10)  # a caller's own higher threshold is kept
+        with build_heap():
+            assert gc.get_threshold() == (50_000, 10, 10)
+        gc.set_threshold(700, 10, 10)
+        builds = heap._builds
+        heap.kept_until_exit()
+        try:
+            with build_heap():
+                assert gc.get_threshold() == (heap.YOUNG_THRESHOLD, 10, 10)
+            assert gc.get_threshold() == (700, 10, 10)
+        finally:
+            heap._builds = builds
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_a_memo_is_read_back_without_the_collector_and_leaves_it_as_it_was(tmp_path, monkeypatch):
     states = []
     monkeypatch.setattr("enlsp_proceedings.util.files.pickle.load", lambda fh: states.append(gc.isenabled()) or [1])
