@@ -21,36 +21,20 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-_builds = 0  # builds running in this process (`build_heap`s entered and not left), and `kept_until_exit`
-_heaps = 0  # `build_heap`s entered and not left
+_builds = 0  # builds running in this process (`build_heap`s entered and not left)
 _last_stage = False  # this process ends after the stage it runs (`last_stage`)
 _garbage_kept = False  # within `garbage_kept`
 
 
-#: The collector's first threshold within a build (Python's default is 700): how many objects
-#: are made, less those freed, before a pass over the youngest. A build makes millions that live to
-#: its end; with the default, a 10 × 1,000 one-paper edit made 711 young passes and 58 middle ones,
-#: which promote what survives into the full passes. 10,000 leaves 45 and 1.
-YOUNG_THRESHOLD = 10_000
-
-
 @contextlib.contextmanager
 def build_heap() -> Iterator[None]:
-    """One build: what `set_aside` set aside is handed back to the collector when it ends, however
-    it ends; meanwhile the collector's first threshold is `YOUNG_THRESHOLD`, as it was after."""
-    global _builds, _heaps
+    """One build: what `set_aside` set aside is handed back to the collector when it ends, however it ends."""
+    global _builds
     _builds += 1
-    _heaps += 1
-    thresholds = gc.get_threshold()
-    if _heaps == 1:
-        gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
     try:
         yield
     finally:
         _builds -= 1
-        _heaps -= 1
-        if not _heaps:
-            gc.set_threshold(*thresholds)
         if not _builds:
             gc.unfreeze()
 
