@@ -247,7 +247,9 @@ def _once(groups: list[tuple[str, list[Reported]]], memory: Path) -> tuple[list[
     known = 0
     kept: dict[str, list[str]] = {}
     for where, problems in groups:
-        key = hashlib.sha256("\x1d".join([where, *(f"{p.level}\x1e{p.text}" for p in problems)]).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        # each text led by its length: no text, whatever it holds, reads as two others or as their end
+        key = hashlib.sha256("".join([f"{len(where)}:{where}", *(f"{p.level}:{len(p.text)}:{p.text}" for p in problems)])
+                             .encode("utf-8", "surrogatepass")).hexdigest()[:32]
         if key in before:  # the very problems the last build reported here: its warnings were all shown
             kept[key] = before[key]
             for problem in problems:

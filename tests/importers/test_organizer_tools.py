@@ -247,6 +247,11 @@ def test_a_series_build_names_each_edition_and_counts_an_unchanged_one_whole(tmp
     # the same text in another edition is another line: shown
     new, known = _once([("edition 2024", old[:1])], memory)
     assert [str(p) for p in new] == ["warning: edition 2024: paper 0: no camera-ready PDF"] and known == 0
+    # a text that holds what would separate two others (a title is anyone's text) is not those two
+    for text in ("a\x1dwarning\x1eb", "a:warning:1:b"):
+        _once([("edition 2024", [Reported(Level.WARNING, "name-variant", text)])], memory)
+        new, known = _once([("edition 2024", [Reported(Level.WARNING, "name-variant", t) for t in ("a", "b")])], memory)
+        assert [str(p) for p in new] == ["warning: edition 2024: a", "warning: edition 2024: b"] and known == 0
 
 
 def test_warnings_remembered_by_an_earlier_version_are_still_counted(tmp_path):
