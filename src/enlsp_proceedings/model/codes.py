@@ -43,8 +43,8 @@ class Reported:
         return f"{self.level}: {self.text}"
 
     def naming(self, where: str) -> Reported:
-        """The same problem, its text starting with ``where`` ("edition 2023")."""
-        return Reported(self.level, self.code, f"{where}: {self.text}")
+        """The same problem, its text starting with ``where`` ("edition 2023"); itself when ``where`` is empty."""
+        return Reported(self.level, self.code, f"{where}: {self.text}") if where else self
 
 #: When a waiver of a code can be known to match nothing (a stale waiver): ``file`` always
 #: (the file is there or not), ``pdf`` once the paper's PDF was read, ``supplementary`` once the

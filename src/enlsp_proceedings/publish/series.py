@@ -140,10 +140,15 @@ class SeriesReport:
     site: SeriesSite | None = None
     up_to_date: bool = False
 
+    def warning_groups(self) -> list[tuple[str, list[Reported]]]:
+        """Each edition's warnings with the words that name it (``"edition 2023"``), then those across
+        editions, named by nothing (their text names the editions)."""
+        return [(f"edition {eid}", edition.warnings) for eid, edition in self.editions.items()] + [("", self.across)]
+
     @property
     def warnings(self) -> list[Reported]:
         """Every edition's warnings, each naming its edition, then those across editions."""
-        return [problem.naming(f"edition {eid}") for eid, edition in self.editions.items() for problem in edition.warnings] + self.across
+        return [problem.naming(where) for where, problems in self.warning_groups() for problem in problems]
 
 
 def _people_of(volume: Volume) -> PeopleIndex:
