@@ -6,6 +6,7 @@ worker per core; `nox -s tests` runs everything, as CI does after `nox -s lint` 
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import re
 import sys
@@ -44,10 +45,21 @@ def install(session: nox.Session, extras: str = "") -> None:
     spec = f".[{extras}]" if extras else "."
     stamp = Path(session.virtualenv.location) / f".installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
-        return
-    session.install("-e", spec)
-    stamp.write_text(digest)
+    if not (stamp.exists() and stamp.read_text() == digest):
+        session.install("-e", spec)
+        stamp.write_text(digest)
+    compile_package(session)
+
+
+def compile_package(session: nox.Session) -> None:
+    """The tool's own modules compiled to bytecode, as pip does for a package it installs (the project
+    is installed editable: its modules are read from src/). Python caches a module's bytecode itself
+    when it first imports it, unless told not to (PYTHONDONTWRITEBYTECODE, set in many container
+    images and on the machines this project is developed and tested on): then every command
+    compiled the tool's 70 modules from source again, 0.12 s of each build. Only the modules whose
+    source changed are compiled; a module edited afterwards is still read from its source."""
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        session.run("python", "-m", "compileall", "-q", str(ROOT / "src" / "enlsp_proceedings"), silent=True)
 
 
 @nox.session(python=PYTHON)

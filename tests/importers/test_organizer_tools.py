@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import runpy
 import subprocess
@@ -100,6 +101,29 @@ def test_nox_fails_loudly_on_an_unsupported_python(monkeypatch):
     monkeypatch.setitem(install.__globals__, "platform", types.SimpleNamespace(python_version=lambda: "3.9.18"))
     with pytest.raises(StopError, match=r"needs Python 3\.11 or newer; nox runs on Python 3\.9\.18"):
         install(session)
+
+
+def test_nox_compiles_the_tool_where_python_may_not_cache_its_bytecode(monkeypatch, tmp_path):
+    """The project is installed editable; where PYTHONDONTWRITEBYTECODE is set, every build compiled the
+    tool's modules from source (0.12 s). nox compiles them as pip would, and only there."""
+    compile_package = _noxfile()["compile_package"]
+    runs = []
+    session = types.SimpleNamespace(run=lambda *args, **kwargs: runs.append(args))
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    compile_package(session)
+    assert runs == []
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    compile_package(session)
+    assert runs == [("python", "-m", "compileall", "-q", str(REPO / "src" / "enlsp_proceedings"))]
+    # what it runs compiles a package's modules so that Python, told not to write bytecode, reads them
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("VALUE = 1\n", encoding="utf-8")
+    subprocess.run([sys.executable, *runs[0][1:4], str(package)], check=True)
+    loaded = subprocess.run([sys.executable, "-c", "import pkg; print(pkg.__spec__.cached)"],
+                            cwd=tmp_path, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True, check=True)
+    cached = Path(loaded.stdout.split()[0])
+    assert cached.is_file() and cached.parent == package / "__pycache__"
 
 
 def test_preview_serves_the_built_site_with_search_downloads_and_404(small_site, tmp_path):
