@@ -26,6 +26,16 @@ from synthetic import small_workshop
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _builds_as_the_command_does(monkeypatch):
+    """A series update imports Sphinx in a worker forked as it starts (`publish.sphinx_run.SphinxWorker`),
+    unless its process imported Sphinx already, as the test process has once any test built a site:
+    every build here takes the command's way, whichever tests ran before it."""
+    from enlsp_proceedings.publish import sphinx_run
+
+    monkeypatch.setattr(sphinx_run, "sphinx_imported", lambda: False)
+
+
 def run_build(root: Path, *extra: str, conf: Path | None = None, papers: Path | None = None, out: Path | None = None,
               docs: Path | None = None) -> int:
     """Build ``root``'s workshop with the real CLI (one Sphinx process, quiet)."""

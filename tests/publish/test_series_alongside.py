@@ -9,6 +9,7 @@ from the garbage collector while it runs and hands it back at its end.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import signal
@@ -257,8 +258,13 @@ def test_what_a_sphinx_run_leaves_behind_is_freed_before_the_next_stage(monkeypa
 
 @pytest.mark.slow
 @pytest.mark.skipif(sphinx_run._FORK is None or sphinx_run.cores() < 2, reason="needs fork and two cores")
-def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clean_build_makes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("handed_over", [5000, 0], ids=["in-a-worker", "in-a-copy-of-the-build"])
+def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clean_build_makes(tmp_path, monkeypatch, handed_over):
     import yaml
+
+    from enlsp_proceedings.publish import series as series_module
+
+    monkeypatch.setattr(series_module, "WORKER_PAPERS", handed_over)  # 0: a large series, which has no worker
 
     from test_incremental import clean_copy, site_files
     from test_series import make_series
@@ -275,7 +281,7 @@ def test_an_edit_builds_the_series_pages_beside_its_edition_into_the_site_a_clea
 
     started: list[bool] = []
     real_start = SphinxRun.start
-    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside, **kw: (started.append(alongside), real_start(self, alongside, **kw))[1])
     indexers, staged, _prepared = _count_indexers_and_staging(monkeypatch)
     passes = _count_garbage_passes(monkeypatch)
     opts = options(root)
@@ -317,7 +323,7 @@ def test_an_edit_that_writes_many_person_pages_beside_its_edition_forgets_them_a
     build_series(opts)
     started: list[bool] = []
     real_start = SphinxRun.start
-    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside, **kw: (started.append(alongside), real_start(self, alongside, **kw))[1])
     monkeypatch.setattr(series_module, "FORGET_AT_ONCE", 0)  # every person page written is "many"
     for title in ("Pruning, Forgotten Beside", "Pruning, Forgotten Again"):
         retitle(tmp_path / "conf", "2032", title)
@@ -335,7 +341,7 @@ def test_a_first_build_or_one_that_rebuilds_every_edition_keeps_them_one_after_t
 
     started: list[bool] = []
     real_start = SphinxRun.start
-    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside: (started.append(alongside), real_start(self, alongside))[1])
+    monkeypatch.setattr(SphinxRun, "start", lambda self, alongside, **kw: (started.append(alongside), real_start(self, alongside, **kw))[1])
     make_series(tmp_path, pdfs=False)
     opts = options(tmp_path)
     opts.jobs = 2
@@ -391,3 +397,190 @@ def _count_garbage_passes(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(heap, "gc", Collector())
     return passes
+
+
+# -- the worker forked as the build starts (`SphinxWorker`) --------------------------------
+
+def _where_and_whether_sphinx_is_imported() -> tuple[int, bool]:
+    return os.getpid(), "sphinx.application" in sys.modules
+
+
+def _failing_run() -> None:
+    raise BuildError("no space left on the device while writing site/2032/index.html")
+
+
+def _dying_run() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _beside_build(progress):
+    from enlsp_proceedings.sphinxext.data import editions_built
+
+    editions_built()  # waits for the build's word, as the series' sitemap does
+    progress.write("writing pages... 100%\n")
+    return os.getpid(), os.getppid()
+
+
+def _dying_beside_build(progress):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@needs_fork
+def test_a_worker_imports_sphinx_as_the_build_starts_and_runs_what_it_is_handed_there():
+    worker = sphinx_run.SphinxWorker()
+    try:
+        pid, imported = worker.run(_where_and_whether_sphinx_is_imported, "a test")
+        assert pid != os.getpid() and imported
+        assert worker.run(functools.partial(max, 3, 7), "a test") == 7  # what a job returns comes back
+        with pytest.raises(BuildError, match="no space left on the device"):  # its error is raised here, as if it had run here
+            worker.run(_failing_run, "a test")
+        assert worker.run(functools.partial(min, 3, 7), "a test") == 3  # and the worker goes on
+    finally:
+        worker.close()
+
+
+@needs_fork
+def test_a_worker_that_dies_in_a_run_is_a_build_error_not_a_hang():
+    worker = sphinx_run.SphinxWorker()
+    try:
+        with pytest.raises(BuildError, match="the build of edition 2032's pages stopped without finishing"):
+            worker.run(_dying_run, "edition 2032's pages")
+    finally:
+        worker.close()
+
+
+@needs_fork
+def test_the_series_run_handed_to_a_worker_runs_in_a_copy_of_it_beside_the_edition(tmp_path, capsys):
+    worker = sphinx_run.SphinxWorker()
+    try:
+        run = SphinxRun(_beside_build, worker)
+        run.start(alongside=True)
+        assert run.alongside
+        edition_pid, _ = worker.run(_where_and_whether_sphinx_is_imported, "a test")  # the edition's run, meanwhile
+        print("edition 2032: building", file=sys.stderr)
+        copy_pid, its_parent = run.result()
+        assert copy_pid not in (os.getpid(), edition_pid) and its_parent == edition_pid
+        assert capsys.readouterr().err == "edition 2032: building\nwriting pages... 100%\n"  # its progress held, shown with its result
+    finally:
+        worker.close()
+
+
+@needs_fork
+def test_a_copy_of_a_worker_that_dies_is_a_build_error_not_a_hang():
+    worker = sphinx_run.SphinxWorker()
+    try:
+        run = SphinxRun(_dying_beside_build, worker)
+        run.start(alongside=True)
+        with pytest.raises(BuildError, match="the build of the series' pages stopped without finishing;"):
+            run.result()
+    finally:
+        worker.close()
+
+
+@needs_fork
+def test_a_failed_build_ends_its_worker_and_the_worker_s_copy_at_once():
+    worker = sphinx_run.SphinxWorker()
+    run = SphinxRun(_beside_build, worker)  # waits for the editions, which never come
+    run.start(alongside=True)
+    pids = [worker._process.pid, *_children(worker._process.pid)]
+    started = time.monotonic()
+    run.close()
+    worker.close()  # what the build does when the edition's pages failed
+    assert time.monotonic() - started < 5
+    assert len(pids) == 2 or not sys.platform.startswith("linux")  # the worker and its copy
+    while pids and time.monotonic() - started < 5:  # the copy dies with the worker (`_end_with`), a moment later
+        pids = [pid for pid in pids if _alive(pid)]
+        time.sleep(0.05)
+    assert pids == []
+
+
+@needs_fork
+def test_ctrl_c_ends_a_worker_without_a_traceback(capfd):
+    """Ctrl-C reaches every process of the build: the build says it was interrupted, the worker
+    leaves without a word, whether it waits for a run or imports Sphinx."""
+    worker = sphinx_run.SphinxWorker()
+    try:
+        time.sleep(0.3)
+        os.kill(worker._process.pid, signal.SIGINT)
+        worker._process.join(10)
+        assert worker._process.exitcode == 0
+    finally:
+        worker.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's prctl ends the worker with its build")
+def test_a_worker_and_its_copy_do_not_outlive_a_build_killed_outright():
+    script = textwrap.dedent("""
+        import os, signal, time
+        from enlsp_proceedings.publish.sphinx_run import SphinxRun, SphinxWorker
+        from test_series_alongside import _beside_build, _children
+        worker = SphinxWorker()
+        SphinxRun(_beside_build, worker).start(alongside=True)
+        print(worker._process.pid, *_children(worker._process.pid), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])})
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 2, done.stderr  # the worker and its copy
+    deadline = time.monotonic() + 10
+    while pids and time.monotonic() < deadline:
+        pids = [pid for pid in pids if _alive(pid)]
+        time.sleep(0.1)
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    assert pids == [], "the worker or its copy outlived the build that forked it"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` forked, once it has forked one (Linux; none elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    deadline = time.monotonic() + 30  # the worker imports Sphinx before it takes the copy's run
+    while time.monotonic() < deadline:
+        if children := [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]:
+            return children
+        time.sleep(0.05)
+    return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sphinx_run._FORK is None or sphinx_run.cores() < 2, reason="needs fork and two cores")
+@pytest.mark.parametrize("handed_over", [5000, 0])
+def test_an_update_never_imports_sphinx_in_the_build_s_own_process(tmp_path, handed_over):
+    """The command's own process loads and settles the editions while its worker imports Sphinx;
+    the edition's Sphinx run runs in the worker, the series' in a copy of it. A first build, or a
+    series too large to hand its data over (`WORKER_PAPERS`), imports Sphinx here."""
+    from test_series import make_series
+    from test_series_speed import retitle
+
+    make_series(tmp_path, pdfs=True)
+    script = textwrap.dedent(f"""
+        import sys
+        from enlsp_proceedings.cli import main
+        from enlsp_proceedings.publish import series
+        series.WORKER_PAPERS = {handed_over}
+        code = main(["build", "--conf", {str(tmp_path / "conf")!r}, "--papers", {str(tmp_path / "papers")!r},
+                     "--out", {str(tmp_path / "site")!r}, "--cache", {str(tmp_path / "cache")!r}, "-j", "2", "-q"])
+        print(code, "sphinx.application" in sys.modules)
+    """)
+
+    def build() -> str:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert build() == "0 True"  # a first build: both Sphinx projects are large, and run here
+    retitle(tmp_path / "conf", "2032", "Pruning Without Sphinx Here")
+    assert build() == ("0 False" if handed_over else "0 True")
+    assert "Pruning Without Sphinx Here" in (tmp_path / "site" / "2032" / "papers" / "index.html").read_text(encoding="utf-8")
+    assert "Pruning Without Sphinx Here" in (tmp_path / "site" / "all" / "index.html").read_text(encoding="utf-8")

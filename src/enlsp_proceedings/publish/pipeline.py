@@ -10,6 +10,7 @@ touches ``out``; its half-built staging is discarded on the next run.
 
 from __future__ import annotations
 
+import functools
 import sys
 import uuid
 from collections.abc import Callable
@@ -43,7 +44,7 @@ from enlsp_proceedings.publish.site import (
     publish,
 )
 from enlsp_proceedings.publish.sources import fingerprint, has_all_pages, missing_pages, remove_stale_pages, write_sources
-from enlsp_proceedings.publish.sphinx_run import run_sphinx, sphinx_confdir
+from enlsp_proceedings.publish.sphinx_run import SphinxWorker, run_sphinx, sphinx_confdir
 from enlsp_proceedings.search.index import SearchIndexError, SearchIndexJob
 from enlsp_proceedings.util.files import Deferred, write_if_changed
 from enlsp_proceedings.util.heap import build_heap, set_aside
@@ -256,15 +257,25 @@ def prepare_staging(out: Path, staging: Path, cache: Path, quiet: bool, link_pdf
     return site_id
 
 
-def render_volume(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, search: SearchIndexJob,
-                  sources: dict[str, str], src: Path, data_path: Path, site: Path, published: Path, doctrees: Path) -> int:
-    """Sphinx, the downloads and the search index of one volume into ``site`` (the staging copy, or an
-    edition's folder of it; ``published`` is the same place in the published site); returns Sphinx's warnings."""
-    cache = opts.cache
+def sphinx_here(volume: Volume, src: Path, site: Path, doctrees: Path, data_path: Path, opts: BuildOptions) -> int:
+    """`run_sphinx` of one volume's pages, in this process; its warnings."""
     from enlsp_proceedings.sphinxext.data import remember_volume  # here: it loads Sphinx, which a no-change build never needs
 
     remember_volume(data_path, volume)  # Sphinx runs in this process: the extension takes this very volume, caches computed
-    warnings = run_sphinx(volume, src, site, doctrees, data_path, opts)
+    return run_sphinx(volume, src, site, doctrees, data_path, opts)
+
+
+def render_volume(opts: BuildOptions, volume: Volume, pdfs: dict[str, PaperPdf], report: BuildReport, search: SearchIndexJob,
+                  sources: dict[str, str], src: Path, data_path: Path, site: Path, published: Path, doctrees: Path,
+                  worker: SphinxWorker | None = None) -> int:
+    """Sphinx, the downloads and the search index of one volume into ``site`` (the staging copy, or an
+    edition's folder of it; ``published`` is the same place in the published site); returns Sphinx's
+    warnings. Sphinx runs in ``worker`` when there is one (`sphinx_here` pickled to it), else here."""
+    cache = opts.cache
+    if worker is not None:
+        warnings = worker.run(functools.partial(sphinx_here, volume, src, site, doctrees, data_path, opts), f"edition {site.name}'s pages")
+    else:
+        warnings = sphinx_here(volume, src, site, doctrees, data_path, opts)
     if opts.strict and warnings:
         raise BuildError(f"--strict: Sphinx reported {warnings} warning(s); the published site is unchanged")
     missing = list(missing_pages(site, sources))

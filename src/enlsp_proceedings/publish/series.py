@@ -84,7 +84,7 @@ from enlsp_proceedings.publish.sources import (
     stub,
     write_pages,
 )
-from enlsp_proceedings.publish.sphinx_run import SphinxRun, cores, run_sphinx, sphinx_confdir, worker_count
+from enlsp_proceedings.publish.sphinx_run import SphinxRun, SphinxWorker, cores, run_sphinx, sphinx_confdir, worker_count
 from enlsp_proceedings.search.index import INDEX_DIR, MANIFEST, SearchIndexJob
 from enlsp_proceedings.sphinxext.pages.home import sections
 from enlsp_proceedings.util.code import code_digest
@@ -215,6 +215,12 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
     with lock_out(out), lock_cache(cache), build_heap(), contextlib.ExitStack() as cleanup:
         with loading():  # (the one pass it brought on scanned all it read, to free nothing: 55-65 ms at 10 × 1,000)
             conf = load_series(opts.conf_dir, memo=cache / "series" / "conf")
+        # Sphinx imported meanwhile, on the other core, for an update's Sphinx runs (none without a published site)
+        worker = None
+        if marker_id(out)[1] and sum(e.paper_count for e in conf.editions) <= WORKER_PAPERS:
+            worker = SphinxWorker.start()
+            if worker is not None:
+                cleanup.callback(worker.close)
         work = cache / "series"
         work.mkdir(parents=True, exist_ok=True)
         people = SeriesPeople.remembered([(e.id, e.proc_source()) for e in conf.editions], conf.people, work / PEOPLE_MEMO,
@@ -288,18 +294,19 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
                     if _stamp(staging / plan.edition.id) != plan.sources.fingerprint or not has_all_pages(staging / plan.edition.id, plan.sources.pages)]
         # the series' own pages need nothing the editions' builds write but their sitemaps (read last,
         # `sphinxext.data.editions_built`): a one-edition update builds them beside that edition's
-        from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
-
-        # the series' Sphinx run is handed the site itself, under its folder of the cache (``enlsp_series``)
-        remember_series(work, site)
         (work / "series.json").unlink(missing_ok=True)  # what earlier builds saved there, which nothing reads now
-        series_run = SphinxRun(functools.partial(_series_run, pages, staging, doctrees / SERIES_DOCTREES, work, opts))
-        series_run.start(alongside=_alongside(to_build, doctrees / SERIES_DOCTREES, opts))
+        alongside = _alongside(to_build, doctrees / SERIES_DOCTREES, opts)
+        if worker is not None and not alongside:  # a first build, or several editions: each Sphinx run is large, and runs here
+            worker.close()
+            worker = None
+        series_run = SphinxRun(functools.partial(_series_run, pages, staging, doctrees / SERIES_DOCTREES, work, opts), worker)
+        series_run.start(alongside=alongside)
         try:
             warnings = 0
             with garbage_kept() if series_run.alongside else contextlib.nullcontext():
                 for plan in to_build:
-                    warnings += _build_edition(opts, plan, report.editions[plan.edition.id], staging, out, doctrees, searches.get(plan.edition.id))
+                    warnings += _build_edition(opts, plan, report.editions[plan.edition.id], staging, out, doctrees, searches.get(plan.edition.id),
+                                               worker)
             for stale in staging.iterdir():  # an edition removed from the series
                 if stale.is_dir() and (stale / EDITION_STAMP).is_file() and stale.name not in {e.id for e in conf.editions}:
                     shutil.rmtree(stale)
@@ -327,6 +334,11 @@ def _build_series(opts: BuildOptions) -> SeriesReport:
         report.site = site
     return report
 
+
+#: Up to this many papers in all, a build with a published site starts a `SphinxWorker`. The series' data
+#: is pickled to it, which grows with the papers: at 1,000 it costs 0.1 s of the 0.3-0.45 s the worker's
+#: import of Sphinx saves, at 10,000 more than it saves (0.2-0.4 s to pickle and send it, as much to read it).
+WORKER_PAPERS = 5000
 
 #: A build that writes more person pages than this (a first build, a new configuration or version of the
 #: tool) also takes them out of the series' Sphinx project before it ends (`_series_run`).
@@ -389,9 +401,11 @@ def _series_run(pages: _SeriesPages, staging: Path, doctrees: Path, work: Path, 
     papers), the project forgets them now, in a second run over the series' own pages, which writes
     nothing: the next two builds (one into each site copy) each spent 2 s forgetting them and deleting
     their stubs and saved doctrees. The series' data (`SeriesSite`) is the one the build handed the
-    extension under ``work`` (`sphinxext.data.remember_series`): this process holds it, or is a fork
-    of the one that does."""
+    extension under ``work`` (`sphinxext.data.remember_series`), here."""
+    from enlsp_proceedings.sphinxext.data import remember_series  # here: it loads Sphinx, which a no-change build never needs
+
     site, docs_dir, src = pages.site, pages.docs_dir, pages.work / "source"
+    remember_series(work, site)  # the series' Sphinx run is handed the site itself, under its folder of the cache (``enlsp_series``)
     made = pages.sources()
     people_pages = {d: made.pages[d] for d in _person_docnames(site) if d in made.pages}
     people_digests = {d: source_digest(text.encode("utf-8")) for d, text in people_pages.items()}
@@ -435,9 +449,10 @@ def _alongside(to_build: list[_Plan], doctrees: Path, opts: BuildOptions) -> boo
 
 
 def _build_edition(opts: BuildOptions, plan: _Plan, edition_report: BuildReport, staging: Path, out: Path, doctrees: Path,
-                   search: SearchIndexJob | None = None) -> int:
+                   search: SearchIndexJob | None = None, worker: SphinxWorker | None = None) -> int:
     """One edition's pages, downloads and search index into its folder of the staging copy; Sphinx's warnings.
-    ``search``: its search index, if it started already (`_early_search`)."""
+    ``search``: its search index, if it started already (`_early_search`); ``worker``: where its Sphinx run runs
+    (None: here)."""
     edition, volume, pages, stamp = plan.edition, plan.volume, plan.sources.pages, plan.sources.fingerprint
     target, published = staging / edition.id, out / edition.id
     if not opts.quiet:
@@ -451,7 +466,7 @@ def _build_edition(opts: BuildOptions, plan: _Plan, edition_report: BuildReport,
         target.mkdir(parents=True, exist_ok=True)
         (target / EDITION_STAMP).unlink(missing_ok=True)  # until this edition is whole again
         warnings = render_volume(opts, volume, edition_report.pdfs, edition_report, search, pages, src,
-                                 data_path, target, published, doctrees / edition.id)
+                                 data_path, target, published, doctrees / edition.id, worker)
     finally:
         search.cancel()
     write_if_changed(target / EDITION_STAMP, json.dumps({"inputs": stamp}))

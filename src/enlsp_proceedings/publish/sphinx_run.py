@@ -234,6 +234,143 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def sphinx_imported() -> bool:
+    """Whether this process imported Sphinx already (the preview's builds are forked from one that did)."""
+    return "sphinx.application" in sys.modules
+
+
+class SphinxWorker:
+    """A copy of the build forked once the series is loaded, which imports Sphinx while the build
+    settles its editions, then runs the Sphinx runs of a one-edition update handed to it.
+
+    A one-paper edit's two Sphinx runs (its edition's, the series' beside it: `SphinxRun`) waited
+    for the build to import Sphinx first, on one core (0.3-0.5 s of a 1,000-paper edit, `import_sphinx`),
+    while the other core had nothing to do. This copy imports it on that core meanwhile; the build then hands it the series' run, which it runs in a copy of itself forked
+    at once (`beside`: its answer comes back as `SphinxRun`'s does), and the edition's run (`run`),
+    which it runs itself. What a run needs is pickled to it: an edition's volume, whose people
+    index, keys and cards are already computed (`sphinxext.data.remember_volume`), and the series'
+    data (`sphinxext.data.remember_series`); the build's own process then never imports Sphinx. At
+    1,000 papers the series' data took 0.04-0.05 s to pickle and send, where the import took
+    0.3-0.5 s; at 10,000, 0.2-0.4 s, and as long again to read: more than the import, so a large
+    series has no worker (`publish.series.WORKER_PAPERS`). Only where the build can fork and has two
+    cores, and not in a process that imported Sphinx already (the preview's builds, forked from one
+    that did). `close` ends it (and its copy) at once; it also dies with the build.
+    """
+
+    def __init__(self) -> None:
+        assert _FORK is not None
+        jobs_received, self._jobs = _FORK.Pipe(duplex=False)
+        self._answers, answers = _FORK.Pipe(duplex=False)  # what `run` waits on
+        #: what `SphinxRun.result` waits on, for the run handed over by `beside`
+        self.beside_answers, beside_answers = _FORK.Pipe(duplex=False)
+        #: the pipe's end the copy of `beside` waits on (`SphinxRun.editions_built` writes it)
+        ready_read, ready = os.pipe()
+        self.ready: int | None = ready
+        self._process: Any = _FORK.Process(target=_worker_main, args=(jobs_received, answers, beside_answers, ready_read, ready, os.getpid()))
+        self._process.start()
+        for end in (jobs_received, answers, beside_answers):
+            end.close()
+        os.close(ready_read)
+
+    @classmethod
+    def start(cls) -> SphinxWorker | None:
+        """The worker, forked now; None where it would not help (no ``fork``, one core, Sphinx imported already)."""
+        if _FORK is None or cores() < 2 or sphinx_imported():
+            return None
+        return cls()
+
+    def beside(self, run: Callable[[IO[str] | None], object]) -> None:
+        """Hand over ``run`` (`SphinxRun`'s), to run in a copy of the worker at once."""
+        self._send(("beside", run))
+
+    def run(self, job: Callable[[], R], what: str) -> R:
+        """``job()``, run in the worker (its progress shown as it comes); its error is raised here.
+        ``what``: the run, as a sentence names it when the worker stops without an answer."""
+        self._send(("run", job))
+        try:
+            kind, value = self._answers.recv()
+        except EOFError:  # killed, or out of memory
+            kind, value = "stopped", None
+        if kind == "stopped":
+            raise BuildError(f"the build of {what} stopped without finishing; the published site is unchanged")
+        if kind == "raised":
+            raise cast("BaseException", value)
+        return cast("R", value)
+
+    def _send(self, message: object) -> None:
+        try:
+            self._jobs.send(message)
+        except OSError:  # it stopped: the answer waited for says so
+            pass
+
+    def close(self) -> None:
+        """End the worker, and its copy with it, at once: what they were handed is done (the build
+        took their answers), or void (the build failed, or needed no Sphinx run)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._jobs.close()
+        if process.is_alive():
+            process.terminate()
+            process.join(10)
+            if process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+                process.kill()
+                process.join()
+        if self.ready is not None:
+            os.close(self.ready)
+            self.ready = None
+        self._answers.close()
+        self.beside_answers.close()
+
+
+def _worker_main(jobs: Any, answers: Any, beside_answers: Any, ready: int, ready_written: int, parent: int) -> None:
+    """The process of `SphinxWorker`: imports Sphinx, then runs what the build hands it, until the build closes its end."""
+    os.close(ready_written)
+    _end_with(parent)
+    last_stage()  # it ends with the runs it is handed: no pass of the collector to free what they leave
+    copy = None
+    try:
+        import_sphinx()
+        while True:
+            try:
+                with loading():  # what a run is handed lives as long as it: set aside, as the build's own data is
+                    message = jobs.recv()
+            except (EOFError, OSError):  # the build is done with it
+                return
+            kind, job = message
+            if kind == "beside":
+                assert _FORK is not None
+                copy = _FORK.Process(target=_run_alongside, args=(job, ready, None, beside_answers, os.getpid()))
+                copy.start()
+                beside_answers.close()  # the copy's alone: should it die, the build's wait for its answer ends
+                os.close(ready)
+            else:
+                answer: tuple[str, object]
+                try:
+                    answer = ("ok", job())
+                except BaseException as exc:  # noqa: BLE001 - sent back, and raised by `SphinxWorker.run` as if the run had been there
+                    answer = ("raised", exc)
+                _send_answer(answers, answer)
+    except KeyboardInterrupt:  # Ctrl-C reaches the build's every process: the build says so, and this one leaves quietly
+        return
+    finally:
+        if copy is not None:
+            copy.join()  # the copy dies with this process: it leaves once the copy has
+
+
+def _send_answer(send: Any, answer: tuple) -> None:
+    """Send ``answer`` (its first two items: "ok" and a value, or "raised" and an error) back to the
+    build: an error that cannot be pickled as its text; nothing if the build stopped listening."""
+    try:
+        try:
+            send.send(answer)
+        except (TypeError, AttributeError, pickle.PicklingError):
+            error = answer[1]
+            send.send(("raised", BuildError(f"the build failed: {type(error).__name__}: {error}"), *answer[2:]))
+    except OSError:  # the build has stopped listening: it failed
+        pass
+
+
 class SphinxRun(Generic[R]):
     """One `run_sphinx` (of a series' own pages), run beside the editions' builds where it can be.
 
@@ -249,8 +386,9 @@ class SphinxRun(Generic[R]):
     without ``fork``), `result` runs the build here, when it is asked for.
     """
 
-    def __init__(self, run: Callable[[IO[str] | None], R]):
+    def __init__(self, run: Callable[[IO[str] | None], R], worker: SphinxWorker | None = None):
         self._run = run  # takes the stream for its progress (None: standard error)
+        self._worker = worker  # that runs it beside, in a copy of itself (instead of a copy of this process)
         self._process: Any = None
         self._receive: Any = None
         self._ready: int | None = None  # the pipe's end the copy waits on (`editions_built` writes it)
@@ -261,8 +399,14 @@ class SphinxRun(Generic[R]):
         return self._process is not None
 
     def start(self, alongside: bool) -> None:
-        """Fork the copy that runs the build (when ``alongside`` and the platform can fork)."""
+        """Fork the copy that runs the build (when ``alongside`` and the platform can fork): a copy of
+        the `SphinxWorker` given, else of this process."""
         if not alongside or _FORK is None:
+            return
+        if self._worker is not None:
+            self._worker.beside(self._run)
+            self._process, self._receive = self._worker, self._worker.beside_answers
+            self._ready, self._worker.ready = self._worker.ready, None
             return
         import_sphinx()  # once, before the fork: the copy and this process would each import it
         ready_read, self._ready = os.pipe()
@@ -293,12 +437,15 @@ class SphinxRun(Generic[R]):
             kind, value, progress = self._receive.recv()
         except EOFError:  # the copy ended without an answer: killed, or out of memory
             kind, value, progress = "stopped", None, ""
-        self._process.join(30)  # it ends once it has answered
-        exitcode = self._process.exitcode
+        exitcode = None
+        if self._worker is None:
+            self._process.join(30)  # it ends once it has answered
+            exitcode = self._process.exitcode
         self.close()
         sys.stderr.write(progress)
         if kind == "stopped":
-            raise BuildError(f"the build of the series' pages stopped without finishing (exit status {exitcode}); the published site is unchanged")
+            status = f" (exit status {exitcode})" if exitcode is not None else ""
+            raise BuildError(f"the build of the series' pages stopped without finishing{status}; the published site is unchanged")
         if kind == "raised":
             raise cast("BaseException", value)
         return cast("R", value)
@@ -306,7 +453,7 @@ class SphinxRun(Generic[R]):
     def close(self) -> None:
         """End the copy: at once if it still runs (this build failed before it took the result)."""
         process, self._process = self._process, None
-        if process is not None:
+        if process is not None and self._worker is None:  # (a worker's copy ends with it: `SphinxWorker.close`)
             if process.is_alive():
                 process.terminate()
             process.join(10)
@@ -321,9 +468,11 @@ class SphinxRun(Generic[R]):
             self._receive = None
 
 
-def _run_alongside(run: Callable[[IO[str] | None], object], ready: int, ready_written: int, send: Any, parent: int) -> None:
-    """The forked copy of `SphinxRun`: runs the build, sends back its answer and its held progress."""
-    os.close(ready_written)
+def _run_alongside(run: Callable[[IO[str] | None], object], ready: int, ready_written: int | None, send: Any, parent: int) -> None:
+    """The forked copy of `SphinxRun` (of this process, or of a `SphinxWorker`: its end of the pipe
+    ``ready`` is closed already): runs the build, sends back its answer and its held progress."""
+    if ready_written is not None:
+        os.close(ready_written)
     _end_with(parent)
     last_stage()
     from enlsp_proceedings.sphinxext.data import wait_for_editions
