@@ -310,12 +310,7 @@ class SphinxWorker:
         if process is None:
             return
         self._jobs.close()
-        if process.is_alive():
-            process.terminate()
-            process.join(10)
-            if process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
-                process.kill()
-                process.join()
+        _end_now(process)
         if self.ready is not None:
             os.close(self.ready)
             self.ready = None
@@ -454,18 +449,23 @@ class SphinxRun(Generic[R]):
         """End the copy: at once if it still runs (this build failed before it took the result)."""
         process, self._process = self._process, None
         if process is not None and self._worker is None:  # (a worker's copy ends with it: `SphinxWorker.close`)
-            if process.is_alive():
-                process.terminate()
-            process.join(10)
-            if process.is_alive():  # pragma: no cover - a copy that ignores SIGTERM
-                process.kill()
-                process.join()
+            _end_now(process)
         if self._ready is not None:
             os.close(self._ready)
             self._ready = None
         if self._receive is not None:
             self._receive.close()
             self._receive = None
+
+
+def _end_now(process: Any) -> None:
+    """End a forked ``process`` at once if it still runs (SIGTERM, then SIGKILL after 10 s), and reap it."""
+    if process.is_alive():
+        process.terminate()
+    process.join(10)
+    if process.is_alive():  # pragma: no cover - a process that ignores SIGTERM
+        process.kill()
+        process.join()
 
 
 def _run_alongside(run: Callable[[IO[str] | None], object], ready: int, ready_written: int | None, send: Any, parent: int) -> None:
